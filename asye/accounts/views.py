@@ -1,0 +1,158 @@
+"""Team, invitations and the choice of employer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from asye.accounts import selectors, services
+from asye.accounts.forms import AcceptInvitationForm, ChooseEmployerForm, InvitationForm
+from asye.accounts.models import Role
+from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
+from asye.web.decorators import employer_view, signed_in_view
+from asye.web.forms import add_service_errors
+
+
+@employer_view(Role.COORDINATOR)
+def team(request):
+    actor = request.actor
+    members = selectors.membership_list(actor=actor)
+    people: dict[int, dict] = {}
+    for membership in members:
+        entry = people.setdefault(membership.user_id, {"user": membership.user, "memberships": []})
+        entry["memberships"].append(membership)
+    return render(
+        request,
+        "accounts/team.html",
+        {"people": list(people.values()), "invitations": selectors.invitation_list_pending(actor=actor)},
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.invitation_create(
+                actor=request.actor,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                full_name=form.cleaned_data["full_name"],
+                accept_url_builder=lambda secret: request.build_absolute_uri(
+                    reverse("accounts:accept_invitation", args=[secret])
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {issued.invitation.email}")
+            return redirect("accounts:team")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def revoke_invitation(request, pk: int):
+    invitation = selectors.invitation_get(actor=request.actor, pk=pk)
+    if request.method == "POST":
+        services.invitation_revoke(actor=request.actor, invitation=invitation)
+        messages.success(request, f"Invitation to {invitation.email} cancelled")
+        return redirect("accounts:team")
+    return render(request, "accounts/revoke_invitation.html", {"invitation": invitation})
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def end_membership(request, pk: int):
+    membership = selectors.membership_get(actor=request.actor, pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_end(actor=request.actor, membership=membership)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(
+                request, f"{membership.user} is no longer {membership.get_role_display().lower()} here"
+            )
+            return redirect("accounts:team")
+    return render(request, "accounts/end_membership.html", {"membership": membership, "error": error})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, secret: str):
+    invitation = services.invitation_find(secret=secret)
+    if invitation is None or invitation.status != "pending":
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    from asye.accounts.models import User
+
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if user is None and not has_account:
+        form = AcceptInvitationForm(
+            request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        )
+    if request.method == "POST":
+        try:
+            if user is not None:
+                services.invitation_accept(secret=secret, user=user)
+            elif form is not None and form.is_valid():
+                user = services.invitation_accept(
+                    secret=secret,
+                    user=None,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                return render(
+                    request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}
+                )
+        except PermissionDenied:
+            return render(
+                request,
+                "accounts/accept_invitation.html",
+                {"invitation": invitation, "wrong_account": True},
+                status=403,
+            )
+        if invitation.employer_id:
+            request.session[ACTIVE_EMPLOYER_SESSION_KEY] = invitation.employer_id
+        messages.success(
+            request,
+            f"You are now {invitation.get_role_display().lower()}"
+            + (f" at {invitation.employer.name}" if invitation.employer_id else ""),
+        )
+        return redirect("home")
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "wrong_account": user is not None and user.email.lower() != invitation.email.lower(),
+        },
+    )
+
+
+@signed_in_view
+@require_http_methods(["GET", "POST"])
+def choose_employer(request):
+    actor = request.actor
+    form = ChooseEmployerForm(
+        request.POST or None, employers=actor.employers, initial={"employer": actor.employer_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[ACTIVE_EMPLOYER_SESSION_KEY] = form.cleaned_data["employer"]
+        target = request.GET.get("next") or reverse("home")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("home")
+        return redirect(target)
+    return render(request, "accounts/choose_employer.html", {"form": form})

@@ -1,0 +1,14 @@
+"""Making and checking API token secrets."""
+
+import hashlib
+import secrets
+
+TOKEN_PREFIX = "asye_"
+
+
+def token_generate() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,14 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from asye.accounts.models import Role
+from asye.audit.selectors import audit_event_list
+from asye.web.decorators import employer_view
+
+
+@employer_view(Role.COORDINATOR)
+def audit_list(request):
+    action = request.GET.get("action", "").strip()[:100]
+    events = audit_event_list(actor=request.actor, action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {"page": page, "action": action})

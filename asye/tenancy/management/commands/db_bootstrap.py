@@ -1,0 +1,45 @@
+"""Create the PostgreSQL roles and database for the platform. Run once per environment, as a superuser."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from asye.tenancy.pgroles import DatabasePlan, bootstrap
+
+
+class Command(BaseCommand):
+    help = "Create the owner and application roles and the database (PostgreSQL), idempotently."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--admin-url",
+            default=os.environ.get("ASYE_DB_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+            help="A superuser connection (default: $ASYE_DB_ADMIN_URL).",
+        )
+        parser.add_argument("--recreate", action="store_true", help="Drop and recreate the database.")
+        parser.add_argument("--grant-truncate", action="store_true", help="For test databases only.")
+
+    def handle(self, *args, **options):
+        default = settings.DATABASES["default"]
+        if not default["ENGINE"].endswith("postgresql"):
+            raise CommandError("DATABASE_URL does not point at PostgreSQL: nothing to bootstrap.")
+        owner = settings.DATABASES.get("owner")
+        if owner is None:
+            raise CommandError("Set DATABASE_OWNER_URL to the role that owns the schema and runs migrations.")
+        plan = DatabasePlan(
+            admin_url=options["admin_url"],
+            database=default["NAME"],
+            owner_role=owner["USER"],
+            app_role=default["USER"],
+            owner_password=owner.get("PASSWORD") or None,
+            app_password=default.get("PASSWORD") or None,
+            grant_truncate=options["grant_truncate"],
+        )
+        bootstrap(plan, recreate=options["recreate"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Database {plan.database}: owner {plan.owner_role}, application role {plan.app_role} "
+                "(not superuser, no BYPASSRLS, owns nothing)."
+            )
+        )

@@ -1,0 +1,70 @@
+"""Creating the PostgreSQL roles and database the platform needs (run as a superuser).
+
+Two roles: the owner, which owns the schema and runs migrations; and the application role, which is
+not superuser, has no BYPASSRLS and owns nothing, so row-level security applies to every query it makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+
+@dataclass(frozen=True)
+class DatabasePlan:
+    admin_url: str
+    database: str
+    owner_role: str
+    app_role: str
+    owner_password: str | None = None
+    app_password: str | None = None
+    # Tests flush tables between browser tests as the application role; production never grants this.
+    grant_truncate: bool = False
+
+
+def _ensure_role(cursor, name: str, password: str | None) -> None:
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
+    if cursor.fetchone() is None:
+        cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+    cursor.execute(
+        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB").format(sql.Identifier(name))
+    )
+    if password:
+        cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+
+
+def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
+    """Make the roles and the database, idempotently; with ``recreate`` drop the database first."""
+    with psycopg.connect(plan.admin_url, autocommit=True) as admin:
+        with admin.cursor() as cursor:
+            _ensure_role(cursor, plan.owner_role, plan.owner_password)
+            _ensure_role(cursor, plan.app_role, plan.app_password)
+            if recreate:
+                cursor.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(plan.database))
+                )
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [plan.database])
+            if cursor.fetchone() is None:
+                cursor.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                        sql.Identifier(plan.database), sql.Identifier(plan.owner_role)
+                    )
+                )
+    db_url = psycopg.conninfo.make_conninfo(plan.admin_url, dbname=plan.database)
+    owner, app = sql.Identifier(plan.owner_role), sql.Identifier(plan.app_role)
+    table_privileges = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if plan.grant_truncate else "")
+    with psycopg.connect(db_url, autocommit=True) as conn, conn.cursor() as cursor:
+        statements = [
+            sql.SQL("ALTER SCHEMA public OWNER TO {}").format(owner),
+            sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(plan.database), app),
+            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(app),
+            sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT " + table_privileges + " ON TABLES TO {}").format(owner, app),
+            sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}").format(owner, app),
+            sql.SQL("GRANT " + table_privileges + " ON ALL TABLES IN SCHEMA public TO {}").format(app),
+            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
+        ]
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,84 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from asye.accounts import views as accounts_views
+from asye.api import views as api_token_views
+from asye.audit import views as audit_views
+from asye.web import national_views, views
+from asye.web.errors import bad_request, page_not_found, permission_denied, server_error
+
+accounts_patterns = (
+    [
+        path("team/", accounts_views.team, name="team"),
+        path("team/invite/", accounts_views.invite, name="invite"),
+        path("team/invitations/<int:pk>/cancel/", accounts_views.revoke_invitation, name="revoke_invitation"),
+        path("team/members/<int:pk>/end/", accounts_views.end_membership, name="end_membership"),
+        path("invitations/<str:secret>/", accounts_views.accept_invitation, name="accept_invitation"),
+        path("choose-employer/", accounts_views.choose_employer, name="choose_employer"),
+    ],
+    "accounts",
+)
+
+national_patterns = (
+    [
+        path("", national_views.overview, name="overview"),
+        path("employers/", national_views.employers, name="employers"),
+        path("employers/<int:pk>/", national_views.employer_detail, name="employer"),
+        path("audit/", national_views.audit, name="audit"),
+    ],
+    "national",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include(accounts_patterns)),
+    path(
+        "employer/",
+        include(
+            (
+                [
+                    path("", views.employer_detail, name="employer"),
+                    path("change/", views.employer_edit, name="employer_edit"),
+                ],
+                "web",
+            )
+        ),
+    ),
+    path("audit/", include(([path("", audit_views.audit_list, name="list")], "audit"))),
+    path(
+        "api-tokens/",
+        include(
+            (
+                [
+                    path("", api_token_views.token_list, name="list"),
+                    path("<int:pk>/revoke/", api_token_views.token_revoke, name="revoke"),
+                ],
+                "api_tokens",
+            )
+        ),
+    ),
+    path("national/", include(national_patterns)),
+    path(
+        "",
+        include(
+            (
+                [
+                    path(
+                        "accessibility/", views.static_page("pages/accessibility.html"), name="accessibility"
+                    ),
+                    path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
+                    path("cookies/", views.static_page("pages/cookies.html"), name="cookies"),
+                ],
+                "pages",
+            )
+        ),
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include(("asye.api.urls", "api"))),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = bad_request
+handler403 = permission_denied
+handler404 = page_not_found
+handler500 = server_error

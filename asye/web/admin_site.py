@@ -1,0 +1,40 @@
+"""The Django admin, for national staff only, every request inside the audited national scope.
+
+National staff use it to edit reference data (programme and capability frameworks, funding rates);
+employer-owned records are changed only through services, never here.
+"""
+
+from django.contrib import admin
+
+from asye.tenancy.national import national_scope
+
+
+class NationalAdminSite(admin.AdminSite):
+    site_header = "ASYE platform administration"
+    site_title = "ASYE administration"
+    index_title = "Reference data"
+
+    def has_permission(self, request) -> bool:
+        actor = getattr(request, "actor", None)
+        return bool(
+            request.user.is_active and request.user.is_staff and actor is not None and actor.is_national_staff
+        )
+
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        def in_national_scope(request, *args, **kwargs):
+            actor = getattr(request, "actor", None)
+            if actor is None or not actor.is_national_staff:
+                return guarded(request, *args, **kwargs)
+            with national_scope(actor=actor, purpose=f"admin {request.method} {request.path}"):
+                response = guarded(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
+                return response
+
+        in_national_scope.__wrapped__ = guarded
+        for attr in ("csrf_exempt", "login_required"):
+            if hasattr(guarded, attr):
+                setattr(in_national_scope, attr, getattr(guarded, attr))
+        return in_national_scope

@@ -1,0 +1,41 @@
+"""What every page's layout needs: the service name, the phase and the actor's navigation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from asye.accounts.models import Role
+
+
+def navigation(request) -> list[dict]:
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.is_authenticated:
+        return []
+    items = [{"label": "Home", "url": reverse("home")}]
+    if actor.employer_id and actor.has_role(Role.COORDINATOR):
+        items += [
+            {"label": "Team", "url": reverse("accounts:team")},
+            {"label": "Employer", "url": reverse("web:employer")},
+            {"label": "Audit trail", "url": reverse("audit:list")},
+            {"label": "API tokens", "url": reverse("api_tokens:list")},
+        ]
+    if actor.is_national_staff:
+        items += [
+            {"label": "Employers", "url": reverse("national:employers")},
+            {"label": "National audit", "url": reverse("national:audit")},
+        ]
+    path = request.path
+    for item in items:
+        item["active"] = path == item["url"] if item["url"] == "/" else path.startswith(item["url"])
+    return items
+
+
+def service(request) -> dict:
+    actor = getattr(request, "actor", None)
+    return {
+        "service_name": settings.ASYE_SERVICE_NAME,
+        "service_phase": settings.ASYE_PHASE,
+        "actor": actor,
+        "nav_items": navigation(request),
+    }

@@ -1,0 +1,41 @@
+"""View guards: signed in, acting for an employer, holding a role."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+def employer_view(*roles: str):
+    """Sign-in required; an employer chosen; one of ``roles`` held there (403 otherwise)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(request, *args, **kwargs):
+            actor = request.actor
+            if not actor.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if actor.needs_employer_choice:
+                return redirect(f"{reverse('accounts:choose_employer')}?next={request.path}")
+            if roles:
+                actor.require(*roles)
+            elif actor.employer_id is None:
+                actor.require()  # no employer to act for: refuse
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def signed_in_view(func):
+    @functools.wraps(func)
+    def wrapper(request, *args, **kwargs):
+        if not request.actor.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return func(request, *args, **kwargs)
+
+    return wrapper

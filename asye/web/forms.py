@@ -1,0 +1,42 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: against its fields where it names them."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class EmployerDetailsForm(forms.Form):
+    serves_child_and_family = forms.BooleanField(label="Child and family services", required=False)
+    serves_adults = forms.BooleanField(label="Adult services", required=False)
+    primary_contact_name = forms.CharField(label="Primary contact's full name", max_length=200)
+    primary_contact_email = forms.EmailField(
+        label="Primary contact's email address",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+    primary_contact_phone = forms.CharField(
+        label="Primary contact's telephone number",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "data-width": "20"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_contact_name"].error_messages["required"] = (
+            "Enter the primary contact's full name"
+        )
+        self.fields["primary_contact_email"].error_messages["required"] = (
+            "Enter the primary contact's email address"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("serves_child_and_family") and not cleaned.get("serves_adults"):
+            self.add_error("serves_child_and_family", "Select at least one service area")
+        return cleaned

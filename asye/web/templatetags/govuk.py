@@ -1,0 +1,157 @@
+"""GOV.UK Frontend markup for Django forms: fields, error summaries, summary lists and tags.
+
+{% load govuk %}
+{% govuk_error_summary form %}
+{% govuk_field form.email %}
+{% govuk_field form.role legend_size="m" %}
+"""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+def _widget_kind(field: BoundField) -> str:
+    widget = field.field.widget
+    # CheckboxSelectMultiple is a subclass of RadioSelect, so it is tested first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    return "input"
+
+
+def _css_for(kind: str, field: BoundField) -> str:
+    error = bool(field.errors)
+    base = {
+        "input": "govuk-input",
+        "password": "govuk-input govuk-password-input__input govuk-js-password-input-input",
+        "select": "govuk-select",
+        "textarea": "govuk-textarea",
+        "file": "govuk-file-upload",
+    }.get(kind, "")
+    if not base:
+        return ""
+    classes = [base]
+    width = field.field.widget.attrs.get("data-width")
+    if width:
+        classes.append(f"govuk-input--width-{width}")
+    if error:
+        classes.append(f"{base.split()[0]}--error")
+    return " ".join(classes)
+
+
+@register.simple_tag
+def govuk_field(
+    field: BoundField,
+    label_size: str = "",
+    legend_size: str = "m",
+    is_page_heading: bool = False,
+    hint=None,
+):
+    """A form field with its label (or legend), hint, error message and input, as GOV.UK Frontend does.
+
+    ``hint`` replaces the field's help text as the hint; ``hint=""`` shows no hint.
+    """
+    kind = _widget_kind(field)
+    help_text = field.help_text if hint is None else hint
+    # Radios and checkboxes have no single input: their hint and error belong to the fieldset, and
+    # BoundField.id_for_label is empty for them, so every id derives from auto_id.
+    if kind in ("radios", "checkboxes"):
+        base_id = field.auto_id or field.html_name
+    else:
+        base_id = field.id_for_label or field.auto_id or field.html_name
+    describedby = []
+    if help_text:
+        describedby.append(f"{base_id}-hint")
+    if field.errors:
+        describedby.append(f"{base_id}-error")
+    attrs = {}
+    css = _css_for(kind, field)
+    if css:
+        attrs["class"] = css
+    if describedby and kind not in ("radios", "checkboxes"):
+        attrs["aria-describedby"] = " ".join(describedby)
+    # The GOV.UK Design System does not use placeholder text (allauth's forms set some).
+    attrs["placeholder"] = False
+    widget_attrs = field.field.widget.attrs
+    if "autocomplete" in widget_attrs:
+        attrs["autocomplete"] = widget_attrs["autocomplete"]
+    if isinstance(field.field.widget, forms.EmailInput) or widget_attrs.get("type") == "email":
+        attrs["spellcheck"] = "false"
+    if kind == "password":
+        attrs["spellcheck"] = "false"
+        attrs["autocapitalize"] = "none"
+    options = []
+    if kind in ("radios", "checkboxes"):
+        value = field.value()
+        selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+        for choice_value, choice_label in field.field.choices:
+            if choice_value in ("", None):
+                continue
+            # The first option carries the field's own id, so that error summary links reach it.
+            index = len(options)
+            options.append(
+                {
+                    "id": base_id if index == 0 else f"{base_id}-{index}",
+                    "value": choice_value,
+                    "label": choice_label,
+                    "checked": str(choice_value) in selected,
+                }
+            )
+    return render_to_string(
+        "govuk/field.html",
+        {
+            "field": field,
+            "kind": kind,
+            "base_id": base_id,
+            "help_text": help_text,
+            "widget": field.as_widget(attrs=attrs) if kind not in ("radios", "checkboxes") else "",
+            "options": options,
+            "label_size": label_size,
+            "legend_size": legend_size,
+            "is_page_heading": is_page_heading,
+            "describedby": " ".join(describedby),
+            "checked": bool(field.value()) if kind == "checkbox" else False,
+        },
+    )
+
+
+@register.simple_tag
+def govuk_error_summary(*forms_):
+    """The error summary for one or more forms; nothing when they are valid or unbound."""
+    errors = []
+    for form in forms_:
+        if form is None or not getattr(form, "errors", None):
+            continue
+        # A message about the whole form links to its first visible field, as the pattern asks.
+        visible = [bound for bound in form.visible_fields() if bound.auto_id]
+        first_href = f"#{visible[0].auto_id}" if visible else ""
+        for message in form.non_field_errors():
+            errors.append({"href": first_href, "message": message})
+        for bound in form:
+            for message in bound.errors:
+                errors.append({"href": f"#{bound.auto_id}", "message": message})
+    if not errors:
+        return ""
+    return render_to_string("govuk/error_summary.html", {"errors": errors})
+
+
+@register.filter
+def govuk_error_prefix(title: str, form) -> str:
+    """Prefix a page title with 'Error: ' when the form has errors, as the GOV.UK pattern asks."""
+    return f"Error: {title}" if form is not None and getattr(form, "errors", None) else title

@@ -1,0 +1,1 @@
+"""National forums and drop-ins, invitations and attendance, surveys and the 360 evaluation."""

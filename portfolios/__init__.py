@@ -1,0 +1,1 @@
+"""Evidence, observations, feedback, reflections, learning agreement, PDP and the portfolio PDF."""

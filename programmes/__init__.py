@@ -1,0 +1,1 @@
+"""Frameworks, registrations, timelines, assessors, supervision, caseload and protected time."""

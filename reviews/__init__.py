@@ -1,0 +1,1 @@
+"""Three-, six- and twelve-month reviews, the final recommendation, internal and NQAP moderation."""

@@ -1,0 +1,126 @@
+"""Every fixture set has two employers, A and B, each with a person in each role.
+
+Alice is A's co-ordinator, Bob A's assessor, Charlie B's co-ordinator (no access to A).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from asye.accounts.models import Role, User
+from asye.tenancy.db import system_national_context
+from asye.tenancy.models import Employer, EmployerType, Region
+from tests.factories import EmployerFactory, person
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    """A fresh database made as production's is: roles by db_bootstrap, schema by the owner's migrate."""
+    with django_db_blocker.unblock():
+        call_command("db_bootstrap", "--recreate", "--grant-truncate", verbosity=0)
+        call_command("migrate", verbosity=0)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+
+
+@dataclass
+class Tenant:
+    employer: Employer
+    coordinator: User
+    assessor: User
+    line_manager: User
+    nqsw: User
+
+
+def _tenant(name: str, **fields) -> Tenant:
+    employer = EmployerFactory(name=name, **fields)
+    slug = name.split()[0].lower()
+    return Tenant(
+        employer=employer,
+        coordinator=person(role=Role.COORDINATOR, employer=employer, email=f"coordinator@{slug}.example"),
+        assessor=person(role=Role.ASSESSOR, employer=employer, email=f"assessor@{slug}.example"),
+        line_manager=person(role=Role.LINE_MANAGER, employer=employer, email=f"manager@{slug}.example"),
+        nqsw=person(role=Role.NQSW, employer=employer, email=f"nqsw@{slug}.example"),
+    )
+
+
+@pytest.fixture
+def employer_a(db) -> Tenant:
+    return _tenant("Alphashire County Council", region=Region.NORTH_WEST)
+
+
+@pytest.fixture
+def employer_b(db) -> Tenant:
+    return _tenant("Betaford Fostering", employer_type=EmployerType.FOSTERING, region=Region.LONDON)
+
+
+@pytest.fixture
+def alice(employer_a) -> User:
+    """Employer A's co-ordinator."""
+    return employer_a.coordinator
+
+
+@pytest.fixture
+def bob(employer_a) -> User:
+    """Employer A's assessor."""
+    return employer_a.assessor
+
+
+@pytest.fixture
+def charlie(employer_b) -> User:
+    """Employer B's co-ordinator: no access to anything of A's."""
+    return employer_b.coordinator
+
+
+@pytest.fixture
+def national_staff(db) -> User:
+    user = person(role=Role.NATIONAL_STAFF, email="national@skillsforcare.example")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def mfa(db):
+    """Give a user a TOTP authenticator, as the MFA rule requires of co-ordinators and national staff."""
+    from allauth.mfa.models import Authenticator
+
+    def enrol(user: User) -> User:
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+        )
+        return user
+
+    return enrol
+
+
+@pytest.fixture
+def unscoped():
+    """Read or write across employers in test code, outside any request's tenant context."""
+    return system_national_context
+
+
+@pytest.fixture
+def login(client, mfa):
+    """Sign ``user`` in on the test client (with the second factor the rules require in place)."""
+    from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
+
+    def sign_in(user: User, employer: Employer | None = None):
+        mfa(user)
+        client.force_login(user)
+        if employer is not None:
+            session = client.session
+            session[ACTIVE_EMPLOYER_SESSION_KEY] = employer.pk
+            session.save()
+        return client
+
+    return sign_in

@@ -1,0 +1,131 @@
+"""Row-level security, checked in PostgreSQL's own catalogue and by what queries can see."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from asye.accounts.models import Membership, Role
+from asye.api.models import ApiToken
+from asye.audit.models import AuditEvent
+from asye.tenancy.db import tenant_context
+from asye.tenancy.rls import POLICY_NAME
+from tests.factories import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _fetchall(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def test_every_table_with_employer_id_has_forced_row_level_security_and_a_policy():
+    tables = _fetchall(
+        """
+        SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+               EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = %s)
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'employer_id' AND NOT a.attisdropped
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+        """,
+        [POLICY_NAME],
+    )
+    assert tables, "expected employer-owned tables"
+    unprotected = [name for name, enabled, forced, policy in tables if not (enabled and forced and policy)]
+    assert unprotected == []
+    # Every model with an employer column is among them (so a new app's tables are found too).
+    from django.apps import apps
+
+    model_tables = {
+        m._meta.db_table for m in apps.get_models() if "employer_id" in {f.attname for f in m._meta.concrete_fields}
+    }
+    assert model_tables <= {name for name, *_ in tables}
+
+
+def test_policies_read_the_tenant_setting_and_fail_closed():
+    policies = _fetchall(
+        "SELECT c.relname, pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p "
+        "JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = %s",
+        [POLICY_NAME],
+    )
+    for table, expression in policies:
+        assert "current_setting('app.employer_id'::text, true)" in expression, table
+        assert "NULLIF" in expression or "nullif" in expression, table
+
+
+def test_application_role_is_not_superuser_has_no_bypassrls_and_owns_nothing():
+    role = settings.DATABASES["default"]["USER"]
+    assert _fetchall("SELECT current_user")[0][0] == role
+    superuser, bypass = _fetchall("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])[0]
+    assert (superuser, bypass) == (False, False)
+    owned = _fetchall(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = %s",
+        [role],
+    )
+    assert owned == []
+    schema_owner = _fetchall("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")[0][0]
+    assert schema_owner != role
+
+
+def test_with_no_tenant_set_a_query_sees_no_rows(employer_a, employer_b):
+    with tenant_context(employer_a.employer.pk):
+        assert Membership.objects.count() == 4
+    with transaction.atomic():
+        # Nothing set: the policies compare employer_id with NULL and every row is hidden.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.employer_id', '', true), set_config('app.national', '', true)")
+            cursor.execute("SELECT set_config('app.user_id', '', true)")
+        assert Membership.objects.count() == 0
+        assert AuditEvent.objects.count() == 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM accounts_membership")
+            assert cursor.fetchone()[0] == 0
+
+
+def test_a_write_into_another_employers_rows_is_refused_by_the_database(employer_a, employer_b):
+    from django.db.utils import ProgrammingError
+
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        with tenant_context(employer_a.employer.pk):
+            ApiToken.objects.create(
+                employer=employer_b.employer,
+                name="smuggled",
+                prefix="asye_x",
+                key_hash="0" * 64,
+                created_by=employer_a.coordinator,
+            )
+
+
+def test_request_for_a_then_b_on_one_connection_sees_only_bs_rows(client, login, employer_a, employer_b):
+    """The middleware replaces the tenant on every request; nothing of A's survives into B's."""
+    login(employer_a.coordinator)
+    response = client.get("/api/v1/memberships/")
+    assert response.status_code == 200
+    emails_a = {row["email"] for row in response.json()["results"]}
+    assert emails_a == {u.email for u in (employer_a.coordinator, employer_a.assessor,
+                                           employer_a.line_manager, employer_a.nqsw)}
+    client.logout()
+    login(employer_b.coordinator)
+    response = client.get("/api/v1/memberships/")
+    emails_b = {row["email"] for row in response.json()["results"]}
+    assert emails_b == {u.email for u in (employer_b.coordinator, employer_b.assessor,
+                                           employer_b.line_manager, employer_b.nqsw)}
+    # And at the database level: the connection now carries B's tenant and sees B's rows only.
+    assert set(Membership.objects.values_list("employer_id", flat=True)) <= {employer_b.employer.pk}
+
+
+def test_a_person_reads_their_own_memberships_before_choosing_an_employer(employer_a, employer_b):
+    multi = person(role=Role.ASSESSOR, employer=employer_a.employer)
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=multi, employer=employer_b.employer, role=Role.NQSW)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.employer_id', '', true), set_config('app.user_id', %s, true)",
+                           [str(multi.pk)])
+        assert set(Membership.objects.values_list("user_id", flat=True)) == {multi.pk}
