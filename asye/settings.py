@@ -277,10 +277,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiToken": {"type": "http", "scheme": "bearer", "bearerFormat": "asye_..."}}
-    },
-    "SECURITY": [{"ApiToken": []}],
 }
 
 # --- Security ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ os.environ.setdefault("ASYE_CACHE_PREFIX", "asye-test")
 # Playwright's sync API runs an event loop in the test thread; the test code itself stays synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from asye.settings import *  # noqa: E402,F403
+from asye.settings import *  # noqa: F403
 
 # Tasks run in the test's own process and transaction; Redis still backs the cache and rate limits.
 CELERY_TASK_ALWAYS_EAGER = True

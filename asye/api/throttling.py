@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -5,6 +6,10 @@ class ClientRateThrottle(SimpleRateThrottle):
     """A rate per API token, or per signed-in person using the browsable API."""
 
     scope = "client"
+
+    def get_rate(self):
+        # Read at request time (not import time) so operators and tests can change it in settings.
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
     def get_cache_key(self, request, view):
         if request.auth is not None and getattr(request.auth, "pk", None):

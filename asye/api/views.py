@@ -1,9 +1,9 @@
 """Co-ordinators' pages for creating and revoking API tokens."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.contrib import messages
 from django.views.decorators.http import require_http_methods
 
 from asye.accounts.models import Role

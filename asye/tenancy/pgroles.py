@@ -29,10 +29,14 @@ def _ensure_role(cursor, name: str, password: str | None) -> None:
     if cursor.fetchone() is None:
         cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
     cursor.execute(
-        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB").format(sql.Identifier(name))
+        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB").format(
+            sql.Identifier(name)
+        )
     )
     if password:
-        cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+        cursor.execute(
+            sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
+        )
 
 
 def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
@@ -61,8 +65,14 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
             sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
             sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(plan.database), app),
             sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(app),
-            sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT " + table_privileges + " ON TABLES TO {}").format(owner, app),
-            sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}").format(owner, app),
+            sql.SQL(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT "
+                + table_privileges
+                + " ON TABLES TO {}"
+            ).format(owner, app),
+            sql.SQL(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}"
+            ).format(owner, app),
             sql.SQL("GRANT " + table_privileges + " ON ALL TABLES IN SCHEMA public TO {}").format(app),
             sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
         ]

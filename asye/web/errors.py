@@ -31,8 +31,7 @@ def server_error(request):
     if _is_api(request):
         return problem_response(request, 500, "Something went wrong. Try again later.")
     # No request context: the error may have come from a context processor or the database.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

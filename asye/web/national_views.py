@@ -14,7 +14,8 @@ from asye.tenancy.national import national_view
 @national_view
 def overview(request):
     summary = selectors.employer_summary_national(actor=request.actor)
-    return render(request, "national/overview.html", summary)
+    tables = [("By employer type", summary["by_type"]), ("By region", summary["by_region"])]
+    return render(request, "national/overview.html", {"tables": tables})
 
 
 @national_view

@@ -41,7 +41,9 @@ def test_every_table_with_employer_id_has_forced_row_level_security_and_a_policy
     from django.apps import apps
 
     model_tables = {
-        m._meta.db_table for m in apps.get_models() if "employer_id" in {f.attname for f in m._meta.concrete_fields}
+        m._meta.db_table
+        for m in apps.get_models()
+        if "employer_id" in {f.attname for f in m._meta.concrete_fields}
     }
     assert model_tables <= {name for name, *_ in tables}
 
@@ -68,7 +70,9 @@ def test_application_role_is_not_superuser_has_no_bypassrls_and_owns_nothing():
         [role],
     )
     assert owned == []
-    schema_owner = _fetchall("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")[0][0]
+    schema_owner = _fetchall("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")[
+        0
+    ][0]
     assert schema_owner != role
 
 
@@ -78,7 +82,9 @@ def test_with_no_tenant_set_a_query_sees_no_rows(employer_a, employer_b):
     with transaction.atomic():
         # Nothing set: the policies compare employer_id with NULL and every row is hidden.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('app.employer_id', '', true), set_config('app.national', '', true)")
+            cursor.execute(
+                "SELECT set_config('app.employer_id', '', true), set_config('app.national', '', true)"
+            )
             cursor.execute("SELECT set_config('app.user_id', '', true)")
         assert Membership.objects.count() == 0
         assert AuditEvent.objects.count() == 0
@@ -107,14 +113,18 @@ def test_request_for_a_then_b_on_one_connection_sees_only_bs_rows(client, login,
     response = client.get("/api/v1/memberships/")
     assert response.status_code == 200
     emails_a = {row["email"] for row in response.json()["results"]}
-    assert emails_a == {u.email for u in (employer_a.coordinator, employer_a.assessor,
-                                           employer_a.line_manager, employer_a.nqsw)}
+    assert emails_a == {
+        u.email
+        for u in (employer_a.coordinator, employer_a.assessor, employer_a.line_manager, employer_a.nqsw)
+    }
     client.logout()
     login(employer_b.coordinator)
     response = client.get("/api/v1/memberships/")
     emails_b = {row["email"] for row in response.json()["results"]}
-    assert emails_b == {u.email for u in (employer_b.coordinator, employer_b.assessor,
-                                           employer_b.line_manager, employer_b.nqsw)}
+    assert emails_b == {
+        u.email
+        for u in (employer_b.coordinator, employer_b.assessor, employer_b.line_manager, employer_b.nqsw)
+    }
     # And at the database level: the connection now carries B's tenant and sees B's rows only.
     assert set(Membership.objects.values_list("employer_id", flat=True)) <= {employer_b.employer.pk}
 
@@ -126,6 +136,8 @@ def test_a_person_reads_their_own_memberships_before_choosing_an_employer(employ
     MembershipFactory(user=multi, employer=employer_b.employer, role=Role.NQSW)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('app.employer_id', '', true), set_config('app.user_id', %s, true)",
-                           [str(multi.pk)])
+            cursor.execute(
+                "SELECT set_config('app.employer_id', '', true), set_config('app.user_id', %s, true)",
+                [str(multi.pk)],
+            )
         assert set(Membership.objects.values_list("user_id", flat=True)) == {multi.pk}

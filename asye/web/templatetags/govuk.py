@@ -35,7 +35,7 @@ def _widget_kind(field: BoundField) -> str:
     return "input"
 
 
-def _css_for(kind: str, field: BoundField) -> str:
+def _css_for(kind: str, field: BoundField, width: str = "") -> str:
     error = bool(field.errors)
     base = {
         "input": "govuk-input",
@@ -47,7 +47,7 @@ def _css_for(kind: str, field: BoundField) -> str:
     if not base:
         return ""
     classes = [base]
-    width = field.field.widget.attrs.get("data-width")
+    width = width or field.field.widget.attrs.get("data-width")
     if width:
         classes.append(f"govuk-input--width-{width}")
     if error:
@@ -62,10 +62,14 @@ def govuk_field(
     legend_size: str = "m",
     is_page_heading: bool = False,
     hint=None,
+    label=None,
+    width: str = "",
 ):
     """A form field with its label (or legend), hint, error message and input, as GOV.UK Frontend does.
 
-    ``hint`` replaces the field's help text as the hint; ``hint=""`` shows no hint.
+    Optional overrides, for forms whose wording is not ours (django-allauth's):
+    ``hint`` replaces the field's help text (``hint=""`` shows none), ``label`` replaces its label,
+    ``width`` sets a fixed input width ("2", "3", "4", "5", "10", "20", "30", like data-width).
     """
     kind = _widget_kind(field)
     help_text = field.help_text if hint is None else hint
@@ -81,7 +85,7 @@ def govuk_field(
     if field.errors:
         describedby.append(f"{base_id}-error")
     attrs = {}
-    css = _css_for(kind, field)
+    css = _css_for(kind, field, width=width)
     if css:
         attrs["class"] = css
     if describedby and kind not in ("radios", "checkboxes"):
@@ -120,6 +124,7 @@ def govuk_field(
             "kind": kind,
             "base_id": base_id,
             "help_text": help_text,
+            "label": field.label if label is None else label,
             "widget": field.as_widget(attrs=attrs) if kind not in ("radios", "checkboxes") else "",
             "options": options,
             "label_size": label_size,
