@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from asye.accounts.models import Membership, User
+from asye.web.admin_site import NationalModelAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(NationalModelAdmin):
     list_display = ("email", "full_name", "is_active", "is_staff", "date_joined", "last_login")
     search_fields = ("email", "full_name")
     list_filter = ("is_active", "is_staff")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.api.models import ApiToken
+from asye.api.models import ApiToken, IdempotencyRecord
 from asye.api.tokens import token_generate, token_hash
 from asye.audit.services import audit_record
 
@@ -53,3 +54,14 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(actor=actor, obj=token, action="api_token.revoked")
     return token
+
+
+# How long a POST with an Idempotency-Key is replayed rather than repeated.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def idempotency_records_purge(*, now=None) -> int:
+    """Delete idempotency records older than the window; returns how many went. Needs national scope."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -38,3 +38,36 @@ class NationalAdminSite(admin.AdminSite):
             if hasattr(guarded, attr):
                 setattr(in_national_scope, attr, getattr(guarded, attr))
         return in_national_scope
+
+
+def _is_national_staff(request) -> bool:
+    actor = getattr(request, "actor", None)
+    return bool(actor is not None and actor.is_national_staff and request.user.is_staff)
+
+
+class NationalModelAdmin(admin.ModelAdmin):
+    """Reference data that national staff maintain: their role, not Django's permission table, decides."""
+
+    def has_module_permission(self, request):
+        return _is_national_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_national_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_national_staff(request)
+
+    def has_add_permission(self, request):
+        return _is_national_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records are withdrawn or ended, never deleted: history and audit depend on them.
+        return False
+
+
+class NationalReadOnlyAdmin(NationalModelAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
