@@ -78,3 +78,26 @@ class EnableRowLevelSecurity(Operation):
     @property
     def migration_name_fragment(self):
         return f"rls_{self.table}"
+
+
+NATIONAL_CONDITION = "current_setting('app.national', true) = 'on'"
+
+
+class EnableNationalOnlyRowLevelSecurity(EnableRowLevelSecurity):
+    """For national tables with no employer (e.g. duplicate-registration reviews): only the national
+    scope sees or writes their rows, so no employer's request can read them even by accident."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        condition = NATIONAL_CONDITION + (f" OR {self.using_extra}" if self.using_extra else "")
+        for statement in (
+            f'ALTER TABLE "{self.table}" ENABLE ROW LEVEL SECURITY',
+            f'ALTER TABLE "{self.table}" FORCE ROW LEVEL SECURITY',
+            f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{self.table}"',
+            f'CREATE POLICY {POLICY_NAME} ON "{self.table}" USING ({condition}) WITH CHECK ({condition})',
+        ):
+            schema_editor.execute(statement)
+
+    def describe(self):
+        return f"Enable and force national-only row-level security on {self.table}"

@@ -1,0 +1,276 @@
+"""Programme frameworks (reference data), registrations, and what keeps each NQSW's year on track."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from asye.tenancy.models import EmployerOwned, ServiceArea
+
+SWE_NUMBER_VALIDATOR = RegexValidator(
+    r"^SW[0-9]{1,10}$", "Enter a Social Work England number in the correct format, like SW123456"
+)
+
+
+class ProgrammeFramework(models.Model):
+    """A kind of programme (child and family ASYE, adults ASYE, the early career programme)."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    service_area = models.CharField(max_length=32, choices=ServiceArea.choices)
+    available_from = models.DateField(help_text="First start date this programme accepts.")
+    available_until = models.DateField(
+        null=True, blank=True, help_text="Last start date it accepts; empty while it is open."
+    )
+
+    class Meta:
+        ordering = ["service_area", "available_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_version(self) -> FrameworkVersion | None:
+        return self.versions.order_by("-version").first()
+
+
+class FrameworkVersion(models.Model):
+    """The rules of one version of a framework. A registration keeps the version it started under, so a
+    version in use is never edited: national staff publish a new one."""
+
+    framework = models.ForeignKey(ProgrammeFramework, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    length_months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(60)])
+    review_months = models.JSONField(help_text="Months at which reviews fall due, e.g. [3, 6, 12].")
+    optional_review_months = models.JSONField(default=list, blank=True, help_text="e.g. [9].")
+    supervision_weekly_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="Supervision every week for this many weeks…"
+    )
+    supervision_fortnightly_until_month = models.PositiveSmallIntegerField(
+        default=6, help_text="…then every two weeks until this month…"
+    )
+    supervision_monthly_after = models.BooleanField(default=True, help_text="…then every month.")
+    protected_time_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("10"))
+    caseload_cap_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("90"), help_text="Of the team's average caseload."
+    )
+    direct_observations = models.PositiveSmallIntegerField(default=3)
+    full_time_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("37"),
+        help_text="Contracted hours that count as full-time.",
+    )
+    funding_qualification_years = models.PositiveSmallIntegerField(
+        default=4, help_text="Funding needs qualification within this many years of the start date."
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "version"], name="programmes_frameworkversion_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.name} (version {self.version})"
+
+
+class FundingStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting national approval"
+    NEEDS_REVIEW = "needs_review", "Needs national review"
+    APPROVED = "approved", "Approved for funding"
+    REJECTED = "rejected", "Not approved for funding"
+    UNFUNDED = "unfunded", "Not eligible for funding"
+
+
+class RegistrationStatus(models.TextChoices):
+    ACTIVE = "active", "In progress"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TRANSFERRED = "transferred", "Transferred to another employer"
+    COMPLETED = "completed", "Completed"
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", "Passed"
+    UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+
+class Registration(EmployerOwned):
+    """An NQSW's programme at one employer: the record the whole year hangs from."""
+
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="registrations"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    swe_number = models.CharField(
+        "Social Work England number", max_length=12, validators=[SWE_NUMBER_VALIDATOR]
+    )
+    qualification_date = models.DateField()
+    start_date = models.DateField()
+    contracted_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("48"))],
+    )
+    funding_year = models.CharField(max_length=7, help_text="Like 2026-27: 1 April to 31 March.")
+    funding_status = models.CharField(max_length=32, choices=FundingStatus.choices)
+    funding_note = models.TextField(blank=True, help_text="Why it is unfunded, rejected or under review.")
+    status = models.CharField(
+        max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_date = models.DateField(null=True, blank=True)
+    ended_at = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    extension_days = models.PositiveIntegerField(default=0)
+    nqsw = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    line_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    learning_agreement_needs_signing = models.BooleanField(default=True)
+    # A transfer is a new registration at the new employer, linked to the one it continues.
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=True
+    )
+    legacy_ref = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001  (unique when set)
+    legacy_deferrals = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["employer", "status"]),
+            models.Index(fields=["employer", "updated_at"]),
+            models.Index(fields=["employer", "funding_year"]),
+            models.Index(fields=["employer", "assessor"]),
+            models.Index(fields=["employer", "nqsw"]),
+            # National duplicate detection looks across employers by SWE number.
+            models.Index(fields=["swe_number"], name="programmes_reg_swe_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "swe_number"],
+                condition=Q(status__in=["active", "deferred"]),
+                name="programmes_registration_one_open_per_swe",
+            ),
+            models.UniqueConstraint(
+                fields=["employer", "legacy_ref"],
+                condition=Q(legacy_ref__isnull=False),
+                name="programmes_registration_unique_legacy_ref",
+            ),
+            models.CheckConstraint(
+                condition=Q(swe_number__regex=r"^SW[0-9]+$"), name="programmes_registration_swe_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.swe_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
+
+
+class Deferral(EmployerOwned):
+    """A pause in a registration's clock. While open, every later due date waits; on resuming they move."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="deferrals")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["employer", "registration"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "registration"],
+                condition=Q(ended_on__isnull=True),
+                name="programmes_deferral_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="programmes_deferral_ends_after_start",
+            ),
+        ]
+
+
+class AssessorAllocation(EmployerOwned):
+    """Who assessed the NQSW and when: the history kept as assessors change."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="assessor_allocations"
+    )
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [
+            models.Index(fields=["employer", "registration"]),
+            models.Index(fields=["employer", "assessor"]),
+        ]
+
+
+class NationalReview(models.Model):
+    """A registration national staff must look at before funding: the NQSW is already registered or
+    funded elsewhere. National only: the registering employer learns only that a review is needed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        APPROVED = "approved", "Approved for funding"
+        REJECTED = "rejected", "Not approved for funding"
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")
+    other_registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "other_registration"], name="programmes_nationalreview_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"National review of registration {self.registration_id}: {self.reason}"

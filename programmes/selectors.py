@@ -1,0 +1,90 @@
+"""Reads about registrations, scoped to the actor, and each NQSW's timeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from programmes.models import Deferral, Registration, RegistrationStatus
+from programmes.timeline import Milestone, Pause, TimelineInput, end_date, milestones
+
+
+def registration_list(*, actor: Actor) -> QuerySet[Registration]:
+    """Registrations the actor may see: all of the employer's for co-ordinators and line managers'
+    teams, the assessor's own NQSWs, the NQSW's own."""
+    registrations = Registration.objects.visible_to(actor).select_related("framework_version__framework")
+    if actor.has_role(Role.COORDINATOR):
+        return registrations
+    mine = Q(pk__in=[])
+    if actor.has_role(Role.ASSESSOR):
+        mine |= Q(assessor=actor.user)
+    if actor.has_role(Role.LINE_MANAGER):
+        mine |= Q(line_manager=actor.user)
+    if actor.has_role(Role.NQSW):
+        mine |= Q(nqsw=actor.user)
+    return registrations.filter(mine)
+
+
+def registration_get(*, actor: Actor, pk: int) -> Registration:
+    """The registration if the actor may see it; 404 whether missing or another employer's."""
+    return get_object_or_404(registration_list(actor=actor), pk=pk)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    milestones: list[Milestone]
+    end: datetime.date
+    today: datetime.date
+
+    @property
+    def upcoming(self) -> list[Milestone]:
+        return [m for m in self.milestones if m.due >= self.today]
+
+    @property
+    def next_due(self) -> Milestone | None:
+        return next((m for m in self.milestones if m.due >= self.today and m.kind != "supervision"), None)
+
+
+def timeline_input(registration: Registration, deferrals: list[Deferral] | None = None) -> TimelineInput:
+    version = registration.framework_version
+    if deferrals is None:
+        deferrals = list(registration.deferrals.all())
+    return TimelineInput(
+        start_date=registration.start_date,
+        contracted_hours=registration.contracted_hours,
+        full_time_hours=version.full_time_hours,
+        length_months=version.length_months,
+        review_months=tuple(version.review_months),
+        optional_review_months=tuple(version.optional_review_months or ()),
+        direct_observations=version.direct_observations,
+        supervision_weekly_weeks=version.supervision_weekly_weeks,
+        supervision_fortnightly_until_month=version.supervision_fortnightly_until_month,
+        supervision_monthly_after=version.supervision_monthly_after,
+        pauses=tuple(Pause(d.started_on, d.ended_on) for d in deferrals),
+        extension_days=registration.extension_days,
+    )
+
+
+def registration_timeline(
+    *, registration: Registration, today: datetime.date | None = None, include_supervision: bool = True
+) -> Timeline:
+    today = today or timezone.localdate()
+    spec = timeline_input(registration)
+    return Timeline(
+        milestones=milestones(spec, today=today, include_supervision=include_supervision),
+        end=end_date(spec, today=today),
+        today=today,
+    )
+
+
+def registrations_with_deferrals(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    return queryset.prefetch_related(Prefetch("deferrals", queryset=Deferral.objects.order_by("started_on")))
+
+
+OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)

@@ -1,0 +1,167 @@
+"""Deferral, resumption, extension, withdrawal, transfer, assessor changes and national decisions."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from asye.accounts.models import Role
+from asye.errors import Conflict
+from asye.tenancy.db import tenant_context
+from programmes import services
+from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
+from tests.factories import person
+from tests.programmes.conftest import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registration(register, employer_a):
+    return register(employer_a)
+
+
+def act(tenant, service, **kwargs):
+    actor = actor_for(tenant.coordinator, tenant.employer)
+    with tenant_context(tenant.employer.pk):
+        return service(actor=actor, **kwargs)
+
+
+def test_defer_and_resume_moves_the_end(employer_a, registration):
+    registration = act(
+        employer_a,
+        services.registration_defer,
+        registration=registration,
+        started_on=datetime.date(2027, 1, 4),
+        reason="Illness",
+    )
+    assert registration.status == RegistrationStatus.DEFERRED
+    with pytest.raises(ValidationError):
+        act(
+            employer_a,
+            services.registration_defer,
+            registration=registration,
+            started_on=datetime.date(2027, 1, 5),
+            reason="Again",
+        )
+    registration = act(
+        employer_a,
+        services.registration_resume,
+        registration=registration,
+        ended_on=datetime.date(2027, 3, 1),
+    )
+    assert registration.status == RegistrationStatus.ACTIVE
+    from programmes.selectors import registration_timeline
+
+    with tenant_context(employer_a.employer.pk):
+        timeline = registration_timeline(registration=registration, today=datetime.date(2027, 3, 2))
+    assert timeline.end == datetime.date(2027, 9, 7) + datetime.timedelta(days=56)
+
+
+def test_stale_version_is_a_conflict(employer_a, registration):
+    read_at = registration.version
+    act(
+        employer_a,
+        services.registration_update,
+        registration=registration,
+        version=read_at,
+        first_name="Ada Grace",
+    )
+    # A second person saving what they read before that change is refused, and the first change stays.
+    with pytest.raises(Conflict):
+        act(
+            employer_a,
+            services.registration_update,
+            registration=registration,
+            version=read_at,
+            first_name="Ada",
+        )
+    with tenant_context(employer_a.employer.pk):
+        registration.refresh_from_db()
+    assert (registration.first_name, registration.version) == ("Ada Grace", read_at + 1)
+
+
+def test_extension_and_withdrawal(employer_a, registration):
+    registration = act(
+        employer_a, services.registration_extend, registration=registration, days=30, reason="Sickness"
+    )
+    assert registration.extension_days == 30
+    registration = act(
+        employer_a,
+        services.registration_withdraw,
+        registration=registration,
+        on=datetime.date(2027, 2, 1),
+        reason="Left social work",
+    )
+    assert registration.status == RegistrationStatus.WITHDRAWN
+    with pytest.raises(ValidationError):
+        act(employer_a, services.registration_extend, registration=registration, days=5, reason="x")
+
+
+def test_transfer_links_a_new_registration_and_keeps_history(employer_a, employer_b, registration, unscoped):
+    old = act(
+        employer_a,
+        services.registration_transfer,
+        registration=registration,
+        to_employer=employer_b.employer,
+        on=datetime.date(2027, 1, 10),
+    )
+    assert old.status == RegistrationStatus.TRANSFERRED
+    with tenant_context(employer_b.employer.pk):
+        new = Registration.objects.get(employer=employer_b.employer)
+    assert new.transferred_from_id == old.pk and new.start_date == old.start_date
+    assert new.funding_status == old.funding_status
+
+
+def test_assessor_changes_are_kept_and_ask_for_a_new_agreement(employer_a, registration, unscoped):
+    second = person(role=Role.ASSESSOR, employer=employer_a.employer)
+    act(
+        employer_a,
+        services.registration_allocate_assessor,
+        registration=registration,
+        assessor_id=employer_a.assessor.pk,
+        on=datetime.date(2026, 9, 7),
+    )
+    with tenant_context(employer_a.employer.pk):
+        Registration.objects.filter(pk=registration.pk).update(learning_agreement_needs_signing=False)
+        registration.refresh_from_db()
+    updated = act(
+        employer_a,
+        services.registration_allocate_assessor,
+        registration=registration,
+        assessor_id=second.pk,
+        on=datetime.date(2026, 12, 1),
+    )
+    assert updated.assessor_id == second.pk and updated.learning_agreement_needs_signing
+    with tenant_context(employer_a.employer.pk):
+        history = list(AssessorAllocation.objects.values_list("assessor_id", "ended_on"))
+    assert history == [(employer_a.assessor.pk, datetime.date(2026, 12, 1)), (second.pk, None)]
+
+
+def test_only_the_employers_assessors_can_be_allocated(employer_a, employer_b, registration):
+    with pytest.raises(ValidationError):
+        act(
+            employer_a,
+            services.registration_allocate_assessor,
+            registration=registration,
+            assessor_id=employer_b.assessor.pk,
+        )
+
+
+def test_national_staff_approve_or_reject_with_reasons(employer_a, registration, national_staff):
+    from asye.accounts.actor import build_actor
+    from asye.tenancy.db import tenant_settings
+
+    with tenant_settings(user_id=national_staff.pk):
+        national = build_actor(national_staff, employer_id=None)
+    with pytest.raises(ValidationError):
+        services.registration_funding_decide(actor=national, registration_id=registration.pk, approve=False)
+    decided = services.registration_funding_decide(
+        actor=national, registration_id=registration.pk, approve=True
+    )
+    assert decided.funding_status == FundingStatus.APPROVED
+    with pytest.raises(ValidationError):
+        services.registration_funding_decide(actor=national, registration_id=registration.pk, approve=True)
+    coordinator = actor_for(employer_a.coordinator, employer_a.employer)
+    with pytest.raises(PermissionDenied):
+        services.registration_funding_decide(actor=coordinator, registration_id=registration.pk, approve=True)
