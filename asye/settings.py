@@ -36,6 +36,9 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see docs/operations.md)."
         )
 
+# Old keys still accepted for signatures while a new key rolls out (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -234,6 +237,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ASYE platform <no-reply@asye.invalid>")
 
 # --- REST API -----------------------------------------------------------------------------------
@@ -300,10 +305,7 @@ SILENCED_SYSTEM_CHECKS = []
 # --- The platform --------------------------------------------------------------------------------
 ASYE_SERVICE_NAME = "Assessed and Supported Year in Employment"
 ASYE_PHASE = os.environ.get("ASYE_PHASE", "beta")
-ASYE_DB_APP_ROLE = os.environ.get("ASYE_DB_APP_ROLE", "asye_app")
-ASYE_DB_OWNER_ROLE = os.environ.get("ASYE_DB_OWNER_ROLE", "asye_owner")
 ASYE_INVITATION_DAYS = 14
-ASYE_NATIONAL_SCOPE_MINUTES = 30
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.urls import include, path
 from asye.accounts import views as accounts_views
 from asye.api import views as api_token_views
 from asye.audit import views as audit_views
-from asye.web import national_views, views
+from asye.web import health, national_views, views
 from asye.web.errors import bad_request, page_not_found, permission_denied, server_error
 
 accounts_patterns = (
@@ -31,6 +31,7 @@ national_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include(accounts_patterns)),
     path(
         "employer/",

@@ -8,8 +8,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from asye.accounts.models import MFA_REQUIRED_ROLES
+from asye.api.problems import problem_response
 
-ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/accessibility/", "/privacy/", "/cookies/", "/api/")
+ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/accessibility/", "/privacy/", "/cookies/", "/healthz")
 
 
 def mfa_required_for(actor) -> bool:
@@ -28,6 +29,11 @@ class RequireMfaMiddleware:
         if settings.ASYE_MFA_REQUIRED and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
             actor = getattr(request, "actor", None)
             if actor is not None and mfa_required_for(actor) and not has_totp(actor.user):
+                if request.path.startswith("/api/"):
+                    # Signed in through a session without the second factor their role needs.
+                    return problem_response(
+                        request, 403, "Set up two-factor authentication before using the service."
+                    )
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -22,7 +22,7 @@ class Role(models.TextChoices):
 EMPLOYER_ROLES = frozenset({Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW})
 NATIONAL_ROLES = frozenset({Role.NATIONAL_STAFF, Role.NQAP_MODERATOR})
 # Roles that may not use the platform without a second factor.
-MFA_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.NATIONAL_STAFF})
+MFA_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.NATIONAL_STAFF, Role.NQAP_MODERATOR})
 
 
 class UserManager(BaseUserManager):

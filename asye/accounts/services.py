@@ -57,13 +57,16 @@ def invitation_create(
     if already.exists():
         raise ValidationError({"email": "This person already has this role"})
     now = timezone.now()
-    Invitation.objects.filter(
+    superseded = Invitation.objects.filter(
         employer_id=employer_id,
         email__iexact=email,
         role=role,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-    ).update(revoked_at=now)
+    )
+    for earlier in superseded:
+        audit_record(actor=actor, obj=earlier, action="invitation.superseded", employer_id=employer_id)
+    superseded.update(revoked_at=now)
     secret = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         employer_id=employer_id,
@@ -145,7 +148,9 @@ def invitation_accept(*, secret: str, user: User | None, full_name: str = "", pa
     elif user.email.lower() != invitation.email.lower():
         raise PermissionDenied("This invitation is for a different email address.")
     # The invitation itself grants the role: the rows it writes belong to its employer and this person.
-    with tenant_settings(employer_id=invitation.employer_id, user_id=user.pk):
+    with tenant_settings(
+        employer_id=invitation.employer_id, user_id=user.pk, national=invitation.employer_id is None
+    ):
         membership, _ = Membership.objects.get_or_create(
             user=user, employer_id=invitation.employer_id, role=invitation.role, ended_at=None
         )

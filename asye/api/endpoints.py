@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from asye.accounts.models import Membership, Role
+from asye.accounts.models import EMPLOYER_ROLES, Membership, Role
+from asye.api.filters import parse_datetime_param
 from asye.api.serializers import AuditEventSerializer, EmployerSerializer, MembershipSerializer, MeSerializer
 from asye.audit.models import AuditEvent
 from asye.tenancy.api import EmployerScopedViewSet, ScopedAPIView
-
-UPDATED_SINCE = OpenApiParameter(
-    "updated_since", OpenApiTypes.DATETIME, description="Only records changed at or after this ISO 8601 time."
-)
-
-
-def parse_updated_since(request):
-    raw = request.query_params.get("updated_since")
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        raise ValidationError(
-            {"updated_since": ["Give an ISO 8601 date and time, like 2026-04-01T00:00:00Z."]}
-        )
-    return value
 
 
 class MeView(ScopedAPIView):
@@ -62,7 +46,12 @@ class EmployerView(ScopedAPIView):
     list=extend_schema(
         tags=["people"],
         parameters=[
-            OpenApiParameter("role", OpenApiTypes.STR, enum=Role.values, description="Only this role."),
+            OpenApiParameter(
+                "role",
+                OpenApiTypes.STR,
+                enum=sorted(EMPLOYER_ROLES),
+                description="Only people with this role.",
+            ),
         ],
     ),
     retrieve=extend_schema(tags=["people"]),
@@ -78,6 +67,8 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Employ
         queryset = queryset.active().select_related("user").order_by("user__email", "role")
         role = self.request.query_params.get("role")
         if role:
+            if role not in EMPLOYER_ROLES:
+                raise ValidationError({"role": [f"Use one of: {', '.join(sorted(EMPLOYER_ROLES))}."]})
             queryset = queryset.filter(role=role)
         return queryset
 
@@ -105,12 +96,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Employ
         action = self.request.query_params.get("action")
         if action:
             queryset = queryset.filter(action__startswith=action)
-        raw_since = self.request.query_params.get("since")
-        if raw_since:
-            since = parse_datetime(raw_since)
-            if since is None:
-                raise ValidationError(
-                    {"since": ["Give an ISO 8601 date and time, like 2026-04-01T00:00:00Z."]}
-                )
+        since = parse_datetime_param(self.request, "since")
+        if since is not None:
             queryset = queryset.filter(created_at__gte=since)
         return queryset

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def audit_event_list(*, actor: Actor, action: str = "", object_type: str = "") -> QuerySet[AuditEvent]:
     """The employer's audit trail, newest first. Co-ordinators only."""
     actor.require(Role.COORDINATOR)
-    events = AuditEvent.objects.filter(employer_id=actor.employer_id).select_related("actor_user")
+    events = AuditEvent.objects.visible_to(actor).select_related("actor_user")
     if action:
         events = events.filter(action__startswith=action)
     if object_type:

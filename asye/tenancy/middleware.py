@@ -30,7 +30,7 @@ class TenantMiddleware:
             if actor.employer_id:
                 apply_settings({"app.employer_id": actor.employer_id})
             response = self.get_response(request)
-            if response.status_code >= 500:
-                # Django turned an exception into this response before it reached us: keep nothing.
+            if response.status_code >= 400:
+                # An error page (or an exception Django turned into one) keeps nothing it wrote.
                 transaction.set_rollback(True)
         return response

@@ -5,6 +5,9 @@ employer-owned records are changed only through services, never here.
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from asye.tenancy.national import national_scope
 
@@ -19,6 +22,12 @@ class NationalAdminSite(admin.AdminSite):
         return bool(
             request.user.is_active and request.user.is_staff and actor is not None and actor.is_national_staff
         )
+
+    def login(self, request, extra_context=None):
+        """One sign-in for the whole service: allauth's, with its second factor and rate limits."""
+        if request.user.is_authenticated:
+            raise PermissionDenied("The administration is for national staff only.")
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
 
     def admin_view(self, view, cacheable=False):
         guarded = super().admin_view(view, cacheable)
@@ -63,6 +72,24 @@ class NationalModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Records are withdrawn or ended, never deleted: history and audit depend on them.
         return False
+
+
+class AuditedNationalModelAdmin(NationalModelAdmin):
+    """Changes made here are recorded in the audit trail like any service's."""
+
+    def save_model(self, request, obj, form, change):
+        from asye.audit.services import audit_record
+
+        changes = {name: [form.initial.get(name), form.cleaned_data.get(name)] for name in form.changed_data}
+        super().save_model(request, obj, form, change)
+        action = f"{obj._meta.model_name}.{'changed' if change else 'added'}_in_admin"
+        audit_record(
+            actor=request.actor,
+            action=action,
+            obj=obj,
+            employer_id=getattr(obj, "employer_id", None),
+            changes=changes,
+        )
 
 
 class NationalReadOnlyAdmin(NationalModelAdmin):

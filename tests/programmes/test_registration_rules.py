@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from asye.audit.models import AuditEvent
 from programmes.eligibility import funding_year_of, normalise_swe_number, open_funding_years
 from programmes.models import FundingStatus, NationalReview, Registration
-from tests.programmes.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 

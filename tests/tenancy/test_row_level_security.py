@@ -50,13 +50,41 @@ def test_every_table_with_employer_id_has_forced_row_level_security_and_a_policy
 
 def test_policies_read_the_tenant_setting_and_fail_closed():
     policies = _fetchall(
-        "SELECT c.relname, pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p "
-        "JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = %s",
+        "SELECT c.relname, pg_get_expr(p.polqual, p.polrelid), "
+        "EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'employer_id') "
+        "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = %s",
         [POLICY_NAME],
     )
-    for table, expression in policies:
-        assert "current_setting('app.employer_id'::text, true)" in expression, table
-        assert "NULLIF" in expression or "nullif" in expression, table
+    for table, expression, has_employer in policies:
+        if has_employer:
+            assert "NULLIF(current_setting('app.employer_id'::text, true)" in expression, table
+        else:
+            # National-only tables: nothing but the national scope sees them.
+            assert expression == "(current_setting('app.national'::text, true) = 'on'::text)", table
+
+
+# Reference data every employer reads (frameworks); all other domain tables are protected.
+REFERENCE_TABLES = {"programmes_programmeframework", "programmes_frameworkversion"}
+DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums"}
+
+
+def test_every_domain_table_has_forced_row_level_security():
+    from django.apps import apps
+
+    tables = {
+        model._meta.db_table
+        for app in DOMAIN_APPS
+        for model in apps.get_app_config(app).get_models()
+        if model._meta.managed is not False
+    } - REFERENCE_TABLES
+    protected = {
+        name
+        for name, enabled, forced in _fetchall(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relkind = 'r'"
+        )
+        if enabled and forced
+    }
+    assert tables - protected == set()
 
 
 def test_application_role_is_not_superuser_has_no_bypassrls_and_owns_nothing():
