@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reviews",
     "funding",
     "forums",
+    "equality",
 ]
 
 MIDDLEWARE = [

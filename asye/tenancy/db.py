@@ -16,7 +16,14 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-SETTINGS = ("app.employer_id", "app.national", "app.user_id", "app.token_hash", "app.invitation_hash")
+SETTINGS = (
+    "app.employer_id",
+    "app.national",
+    "app.user_id",
+    "app.token_hash",
+    "app.invitation_hash",
+    "app.equality_aggregate",
+)
 
 
 def _is_postgres() -> bool:
@@ -64,6 +71,7 @@ def set_request_tenant(*, employer_id: int | None, user_id: int | None) -> None:
             "app.national": False,
             "app.token_hash": None,
             "app.invitation_hash": None,
+            "app.equality_aggregate": None,
         }
     )
 

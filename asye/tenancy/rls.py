@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.migrations.operations.base import Operation
 
+NATIONAL_CONDITION = "current_setting('app.national', true) = 'on'"
 TENANT_CONDITION = (
     "employer_id = NULLIF(current_setting('app.employer_id', true), '')::bigint"
     " OR current_setting('app.national', true) = 'on'"
@@ -19,10 +20,12 @@ TENANT_CONDITION = (
 POLICY_NAME = "tenant_isolation"
 
 
-def policy_sql(table: str, *, using_extra: str = "", check_extra: str | None = None) -> list[str]:
-    using = TENANT_CONDITION + (f" OR {using_extra}" if using_extra else "")
+def policy_sql(
+    table: str, *, using_extra: str = "", check_extra: str | None = None, condition: str = TENANT_CONDITION
+) -> list[str]:
+    using = condition + (f" OR {using_extra}" if using_extra else "")
     check_extra = using_extra if check_extra is None else check_extra
-    check = TENANT_CONDITION + (f" OR {check_extra}" if check_extra else "")
+    check = condition + (f" OR {check_extra}" if check_extra else "")
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
@@ -42,6 +45,7 @@ class EnableRowLevelSecurity(Operation):
 
     reversible = True
     reduces_to_sql = True
+    condition = TENANT_CONDITION
 
     def __init__(self, table: str, using_extra: str = "", check_extra: str | None = None):
         self.table = table
@@ -62,7 +66,9 @@ class EnableRowLevelSecurity(Operation):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
-        for statement in policy_sql(self.table, using_extra=self.using_extra, check_extra=self.check_extra):
+        for statement in policy_sql(
+            self.table, using_extra=self.using_extra, check_extra=self.check_extra, condition=self.condition
+        ):
             schema_editor.execute(statement)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
@@ -80,24 +86,27 @@ class EnableRowLevelSecurity(Operation):
         return f"rls_{self.table}"
 
 
-NATIONAL_CONDITION = "current_setting('app.national', true) = 'on'"
-
-
 class EnableNationalOnlyRowLevelSecurity(EnableRowLevelSecurity):
     """For national tables with no employer (e.g. duplicate-registration reviews): only the national
     scope sees or writes their rows, so no employer's request can read them even by accident."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        condition = NATIONAL_CONDITION + (f" OR {self.using_extra}" if self.using_extra else "")
-        for statement in (
-            f'ALTER TABLE "{self.table}" ENABLE ROW LEVEL SECURITY',
-            f'ALTER TABLE "{self.table}" FORCE ROW LEVEL SECURITY',
-            f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{self.table}"',
-            f'CREATE POLICY {POLICY_NAME} ON "{self.table}" USING ({condition}) WITH CHECK ({condition})',
-        ):
-            schema_editor.execute(statement)
+    condition = NATIONAL_CONDITION
 
     def describe(self):
         return f"Enable and force national-only row-level security on {self.table}"
+
+
+class EnableEqualityRowLevelSecurity(EnableRowLevelSecurity):
+    """Equality monitoring: the person it describes, the national scope, and the employer's aggregate
+    selector (``app.equality_aggregate``, set only while it counts) — never an employer's ordinary
+    request, so no page or service can read one person's answers by accident."""
+
+    condition = (
+        NATIONAL_CONDITION
+        + " OR person_id = NULLIF(current_setting('app.user_id', true), '')::bigint"
+        + " OR (current_setting('app.equality_aggregate', true) = 'on'"
+        + " AND employer_id = NULLIF(current_setting('app.employer_id', true), '')::bigint)"
+    )
+
+    def describe(self):
+        return f"Enable and force equality monitoring row-level security on {self.table}"

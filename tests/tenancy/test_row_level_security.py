@@ -56,7 +56,11 @@ def test_policies_read_the_tenant_setting_and_fail_closed():
         [POLICY_NAME],
     )
     for table, expression, has_employer in policies:
-        if has_employer:
+        if table == "equality_equalitymonitoring":
+            # Stricter than the tenant policy: an employer's ordinary request never reads a row.
+            assert "app.equality_aggregate" in expression and "person_id" in expression
+            assert expression.count("app.employer_id") == 1
+        elif has_employer:
             assert "NULLIF(current_setting('app.employer_id'::text, true)" in expression, table
         else:
             # National-only tables: nothing but the national scope sees them.
@@ -65,7 +69,7 @@ def test_policies_read_the_tenant_setting_and_fail_closed():
 
 # Reference data every employer reads (frameworks); all other domain tables are protected.
 REFERENCE_TABLES = {"programmes_programmeframework", "programmes_frameworkversion"}
-DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums"}
+DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums", "equality"}
 
 
 def test_every_domain_table_has_forced_row_level_security():

@@ -1,0 +1,76 @@
+"""An NQSW's equality monitoring answers. Every question can be answered 'prefer not to say'."""
+
+from django.conf import settings
+from django.db import models
+
+from asye.tenancy.models import EmployerOwned
+
+PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "In another way"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "under_25", "Under 25"
+    FROM_25_TO_34 = "25_34", "25 to 34"
+    FROM_35_TO_44 = "35_44", "35 to 44"
+    FROM_45_TO_54 = "45_54", "45 to 54"
+    FROM_55 = "55_plus", "55 and over"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+class EthnicGroup(models.TextChoices):
+    """The GOV.UK list of ethnic groups (the five high-level groups)."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+class Nationality(models.TextChoices):
+    BRITISH = "british", "British"
+    IRISH = "irish", "Irish"
+    EU = "eu", "A citizen of an EU country"
+    OTHER = "other", "Another nationality"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+class Disability(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
+
+
+class EqualityMonitoring(EmployerOwned):
+    """One NQSW's answers for one registration. The age band is stored, not the date of birth."""
+
+    class Source(models.TextChoices):
+        SELF = "self", "Given by the NQSW"
+        LEGACY_IMPORT = "legacy_import", "Imported from the national legacy portal"
+
+    registration = models.OneToOneField("programmes.Registration", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    gender = models.CharField(max_length=32, choices=Gender.choices)
+    age_band = models.CharField(max_length=32, choices=AgeBand.choices)
+    ethnic_group = models.CharField(max_length=32, choices=EthnicGroup.choices)
+    ethnicity_detail = models.CharField(max_length=100, blank=True, help_text="The detailed GOV.UK category.")
+    nationality = models.CharField(max_length=32, choices=Nationality.choices)
+    disability = models.CharField(max_length=32, choices=Disability.choices)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SELF)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["employer", "registration"])]
+
+    def __str__(self) -> str:
+        return f"Equality monitoring for registration {self.registration_id}"
