@@ -148,6 +148,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Messages ride in the session: the service sets no cookies beyond the session and CSRF ones.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Sessions end after 30 minutes without activity (each request renews the cookie).
 SESSION_COOKIE_AGE = int(os.environ.get("ASYE_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -299,6 +301,7 @@ SECURE_HSTS_PRELOAD = _secure
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "asye.web.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SILENCED_SYSTEM_CHECKS = []

@@ -4,7 +4,7 @@ from django.urls import include, path
 from asye.accounts import views as accounts_views
 from asye.api import views as api_token_views
 from asye.audit import views as audit_views
-from asye.web import health, national_views, views
+from asye.web import errors, health, national_views, views
 from asye.web.errors import bad_request, page_not_found, permission_denied, server_error
 
 accounts_patterns = (
@@ -58,7 +58,12 @@ urlpatterns = [
             )
         ),
     ),
+    path("registrations/upload/", include(("programmes.upload_urls", "registration_upload"))),
+    path("registrations/", include(("programmes.urls", "programmes"))),
+    path("", include(("programmes.support_urls", "support"))),
+    path("national/registrations/", include(("programmes.national_urls", "national_registrations"))),
     path("national/", include(national_patterns)),
+    path("equality/", include(("equality.urls", "equality"))),
     path(
         "",
         include(
@@ -74,6 +79,8 @@ urlpatterns = [
             )
         ),
     ),
+    # Sign-in email addresses come from invitations; people do not manage them themselves.
+    path("accounts/email/", errors.not_offered),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("asye.api.urls", "api"))),
     path("admin/", admin.site.urls),

@@ -35,3 +35,15 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """A form sent after the session ended (or from elsewhere): explain, in the service's own page."""
+    if _is_api(request):
+        return problem_response(request, 403, "CSRF check failed. Use an API token, or reload the page.")
+    return render(request, "403_csrf.html", status=403)
+
+
+def not_offered(request, *args, **kwargs):
+    """Pages of allauth the service does not offer (people's email is their invitation's)."""
+    return page_not_found(request)
