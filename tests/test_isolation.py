@@ -64,6 +64,17 @@ def make_audit_event(employer_b, unscoped):
         return audit_record(actor=actor, action="test.event", employer_id=employer_b.employer.pk)
 
 
+def make_registration(employer_b, unscoped):
+    from asye.tenancy.db import tenant_context
+    from programmes.services import registration_create
+    from tests.programmes.conftest import TODAY, facts
+
+    with unscoped():
+        actor = b_actor(employer_b)
+    with tenant_context(employer_b.employer.pk):
+        return registration_create(actor=actor, facts=facts(swe_number="SW424242"), today=TODAY)
+
+
 @dataclass(frozen=True)
 class ObjectRoute:
     make: Callable
@@ -76,6 +87,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "api_tokens:revoke": ObjectRoute(make_token),
     "api:membership-detail": ObjectRoute(make_membership),
     "api:audit-event-detail": ObjectRoute(make_audit_event),
+    "api:registration-detail": ObjectRoute(make_registration),
+    "api:registration-withdraw": ObjectRoute(make_registration),
 }
 
 EXEMPT = {
@@ -164,12 +177,16 @@ def test_api_route_gives_404_for_another_employers_object(
             secret = api_token_create(actor=actor_a, name="A's system").secret
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     url = reverse(url_name, kwargs=route.kwargs(obj))
-    for method in ("get", "put", "patch", "delete"):
-        response = getattr(client, method)(url, data={}, content_type="application/json", **headers)
+    answered_404 = []
+    for method in ("get", "post", "put", "patch", "delete"):
+        body = {"version": getattr(obj, "version", 1), "date": "2027-01-01", "reason": "x", "first_name": "X"}
+        response = getattr(client, method)(url, data=body, content_type="application/json", **headers)
+        # A method the route does not accept is refused before any lookup (405); every other is 404.
         assert response.status_code in (404, 405), (method, response.status_code)
-        if method == "get":
-            assert response.status_code == 404
+        if response.status_code == 404:
             assert response["Content-Type"].startswith("application/problem+json")
+            answered_404.append(method)
+    assert answered_404, "no method reached the object lookup"
     assert snapshot(type(obj), obj.pk, unscoped) == before
 
 

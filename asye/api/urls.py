@@ -3,10 +3,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from asye.api.endpoints import AuditEventViewSet, EmployerView, MembershipViewSet, MeView
+from programmes.api import RegistrationViewSet
 
 router = SimpleRouter()
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("registrations", RegistrationViewSet, basename="registration")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,403 @@
+"""Registrations over the API: register, list and read, correct, withdraw.
+
+The viewset holds no rules: it checks the request's shape, calls the same services as the question
+pages and the CSV upload, and lets the problem-details handler turn their errors into 400/409.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from asye.api.filters import UPDATED_SINCE, parse_datetime_param
+from asye.tenancy.api import IDEMPOTENCY_HEADER, EmployerScopedViewSet, IdempotentCreateMixin
+from programmes.eligibility import RegistrationFacts, normalise_swe_number
+from programmes.models import FundingStatus, Registration, RegistrationStatus
+from programmes.selectors import registration_list
+from programmes.serializers import (
+    RegistrationCreateSerializer,
+    RegistrationDetailSerializer,
+    RegistrationProblemSerializer,
+    RegistrationSerializer,
+    RegistrationUpdateSerializer,
+    RegistrationWithdrawSerializer,
+)
+from programmes.services import registration_create, registration_update, registration_withdraw
+
+READ_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
+WRITE_ROLES = (Role.COORDINATOR,)
+READ_ACTIONS = ("list", "retrieve")
+FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+
+TAGS = ["registrations"]
+PROBLEM_JSON = "application/problem+json"
+
+
+def _problem(description: str, *examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(RegistrationProblemSerializer, description=description, examples=list(examples))
+
+
+PROBLEM_400 = _problem(
+    "A field is not valid: messages by field in `errors`.",
+    OpenApiExample(
+        "Invalid Social Work England number",
+        value={
+            "type": "https://asye.invalid/problems/validation-error",
+            "title": "Your request is not valid",
+            "status": 400,
+            "detail": "Some fields are not valid. See 'errors'.",
+            "instance": "/api/v1/registrations/",
+            "errors": {
+                "swe_number": ["Enter a Social Work England number in the correct format, like SW123456"]
+            },
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+)
+PROBLEM_403 = _problem("Your role does not allow this (writes need the co-ordinator role).")
+PROBLEM_404 = _problem("No such registration, or another employer's: the answer is the same.")
+PROBLEM_409 = _problem(
+    "Someone changed the registration since you read it: read it again and retry with its version.",
+    OpenApiExample(
+        "Stale version",
+        value={
+            "type": "https://asye.invalid/problems/conflict",
+            "title": "Conflict",
+            "status": 409,
+            "detail": "This registration was changed by someone else. Reload it and try again.",
+            "instance": "/api/v1/registrations/42/",
+        },
+        response_only=True,
+        status_codes=["409"],
+    ),
+)
+PROBLEM_422 = _problem("This Idempotency-Key was already used with a different request body.")
+
+REGISTRATION_EXAMPLE = {
+    "id": 42,
+    "first_name": "Ada",
+    "last_name": "Okafor",
+    "email": "ada.okafor@example.org",
+    "swe_number": "SW123456",
+    "qualification_date": "2026-07-01",
+    "start_date": "2026-09-07",
+    "contracted_hours": "37.00",
+    "service_area": "child_and_family",
+    "framework": "ASYE: child and family",
+    "framework_version": 1,
+    "funding_year": "2026-27",
+    "funding_status": "awaiting_approval",
+    "funding_status_label": "Awaiting national approval",
+    "funding_note": "",
+    "status": "active",
+    "status_label": "In progress",
+    "outcome": "",
+    "ended_at": None,
+    "end_reason": "",
+    "extension_days": 0,
+    "created_at": "2026-11-23T10:15:00Z",
+    "updated_at": "2026-11-23T10:15:00Z",
+    "version": 1,
+}
+DETAIL_EXAMPLE = {
+    **REGISTRATION_EXAMPLE,
+    "timeline": {
+        "end": "2027-09-07",
+        "next_due": {"kind": "observation", "label": "Direct observation 1", "due": "2026-12-07"},
+        "milestones": [
+            {"kind": "observation", "label": "Direct observation 1", "due": "2026-12-07"},
+            {"kind": "review", "label": "3-month review", "due": "2026-12-07"},
+            {"kind": "observation", "label": "Direct observation 2", "due": "2027-03-07"},
+            {"kind": "review", "label": "6-month review", "due": "2027-03-07"},
+            {"kind": "observation", "label": "Direct observation 3", "due": "2027-06-07"},
+            {"kind": "optional_review", "label": "9-month review (optional)", "due": "2027-06-07"},
+            {"kind": "end", "label": "End of programme", "due": "2027-09-07"},
+            {"kind": "review", "label": "12-month review", "due": "2027-09-07"},
+            {"kind": "final_panel", "label": "Internal moderation panel", "due": "2027-10-05"},
+        ],
+    },
+}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string of up to 200 characters (a UUID). Sending the same key again within 24 hours "
+        "replays the first response (with `Idempotent-Replayed: true`) instead of registering twice; the "
+        "same key with a different body is refused with 422."
+    ),
+)
+
+
+def _choice_param(name: str, choices, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, enum=[value for value, _ in choices], description=description
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=TAGS,
+        summary="List registrations",
+        description=(
+            "The employer's registrations (co-ordinators), or the NQSWs the caller assesses or line "
+            "manages (assessors, line managers). Ordered by last name."
+        ),
+        parameters=[
+            _choice_param("status", RegistrationStatus.choices, "Only registrations with this status."),
+            _choice_param(
+                "funding_status", FundingStatus.choices, "Only registrations with this funding status."
+            ),
+            OpenApiParameter(
+                "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
+            ),
+            OpenApiParameter(
+                "swe_number", OpenApiTypes.STR, description="Only this Social Work England number."
+            ),
+            UPDATED_SINCE,
+        ],
+        examples=[
+            OpenApiExample(
+                "A page of registrations",
+                value={"count": 1, "next": None, "previous": None, "results": [REGISTRATION_EXAMPLE]},
+                response_only=True,
+            )
+        ],
+        responses={
+            200: RegistrationSerializer(many=True),
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+        },
+    ),
+    retrieve=extend_schema(
+        tags=TAGS,
+        summary="Read a registration",
+        description="The registration with its timeline: reviews, observations, the panel and the end.",
+        responses={
+            200: RegistrationDetailSerializer,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404,
+        },
+        examples=[OpenApiExample("A registration", value=DETAIL_EXAMPLE, response_only=True)],
+    ),
+)
+class RegistrationViewSet(
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    EmployerScopedViewSet,
+):
+    """Registrations of NQSWs with the caller's employer. Co-ordinators write; assessors and line
+    managers read their own NQSWs'."""
+
+    model = Registration
+    serializer_class = RegistrationSerializer
+    # PUT would replace the whole record; corrections are partial (PATCH) and carry a version.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @property
+    def required_roles(self) -> tuple[str, ...]:
+        return READ_ROLES if self.action in READ_ACTIONS else WRITE_ROLES
+
+    def scope_queryset(self, queryset):
+        # The same people-scoping as the HTML pages (registration_list), intersected with the base's.
+        actor = getattr(self, "actor", None) or Actor.anonymous()
+        queryset = (queryset & registration_list(actor=actor)).select_related("framework_version__framework")
+        if self.action == "list":
+            queryset = self._filter(queryset)
+        return queryset
+
+    def _filter(self, queryset):
+        params = self.request.query_params
+        errors = {}
+        for name, choices in (("status", RegistrationStatus), ("funding_status", FundingStatus)):
+            value = params.get(name)
+            if value:
+                if value not in choices.values:
+                    errors[name] = [f"Use one of: {', '.join(choices.values)}."]
+                else:
+                    queryset = queryset.filter(**{name: value})
+        year = params.get("funding_year")
+        if year:
+            if not FUNDING_YEAR.match(year):
+                errors["funding_year"] = ["Give a funding year like 2026-27."]
+            else:
+                queryset = queryset.filter(funding_year=year)
+        swe = params.get("swe_number")
+        if swe:
+            queryset = queryset.filter(swe_number=normalise_swe_number(swe))
+        if errors:
+            raise ValidationError(errors)
+        since = parse_datetime_param(self.request, "updated_since")
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return RegistrationSerializer
+        return RegistrationDetailSerializer
+
+    def _detail(
+        self, registration: Registration, status_code: int = status.HTTP_200_OK, **kwargs
+    ) -> Response:
+        registration = self.get_queryset().get(pk=registration.pk)
+        return Response(
+            RegistrationDetailSerializer(registration, context=self.get_serializer_context()).data,
+            status=status_code,
+            **kwargs,
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Register an NQSW",
+        description=(
+            "Registers an NQSW with the caller's employer under the same rules as the service's pages and "
+            "the CSV upload. Co-ordinators only. If the person is already registered or was funded "
+            "elsewhere, `funding_status` is `needs_review`: national staff check it, and nothing about "
+            "the other employer is shown."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=RegistrationCreateSerializer,
+        responses={
+            201: RegistrationDetailSerializer,
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (422, PROBLEM_JSON): PROBLEM_422,
+        },
+        examples=[
+            OpenApiExample(
+                "A full-time NQSW in child and family services",
+                value={
+                    "first_name": "Ada",
+                    "last_name": "Okafor",
+                    "email": "ada.okafor@example.org",
+                    "swe_number": "SW123456",
+                    "qualification_date": "2026-07-01",
+                    "start_date": "2026-09-07",
+                    "contracted_hours": "37",
+                    "service_area": "child_and_family",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Registered", value=DETAIL_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_idempotent_create(self, request, *args, **kwargs):
+        serializer = RegistrationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = registration_create(
+            actor=self.actor, facts=RegistrationFacts(**serializer.validated_data)
+        )
+        return self._detail(
+            registration,
+            status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path.rstrip('/')}/{registration.pk}/"},
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Correct a registration",
+        description=(
+            "Corrects the NQSW's name, email or contracted hours (a change of hours re-plans the timeline). "
+            "Send the `version` you read: if someone changed the registration since, the answer is 409 and "
+            "nothing changes. Co-ordinators only."
+        ),
+        request=RegistrationUpdateSerializer,
+        responses={
+            200: RegistrationDetailSerializer,
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404,
+            (409, PROBLEM_JSON): PROBLEM_409,
+        },
+        examples=[
+            OpenApiExample(
+                "Part-time from now on",
+                value={"version": 1, "contracted_hours": "22.5"},
+                request_only=True,
+            ),
+            OpenApiExample("Corrected", value={**DETAIL_EXAMPLE, "version": 2}, response_only=True),
+        ],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        registration = self.get_object()
+        serializer = RegistrationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version")
+        registration = registration_update(
+            actor=self.actor, registration=registration, version=version, **changes
+        )
+        return self._detail(registration)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Withdraw an NQSW",
+        description=(
+            "The NQSW leaves the programme on `date`. The registration is kept as history and stops any "
+            "completion funding. Co-ordinators only."
+        ),
+        request=RegistrationWithdrawSerializer,
+        responses={
+            200: RegistrationDetailSerializer,
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404,
+            (409, PROBLEM_JSON): PROBLEM_409,
+        },
+        examples=[
+            OpenApiExample(
+                "Left for another job",
+                value={"date": "2027-01-31", "reason": "Left to work for another employer"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Withdrawn",
+                value={
+                    **DETAIL_EXAMPLE,
+                    "status": "withdrawn",
+                    "status_label": "Withdrawn",
+                    "ended_at": "2027-01-31",
+                    "end_reason": "Left to work for another employer",
+                    "version": 2,
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        registration = self.get_object()
+        serializer = RegistrationWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        registration = registration_withdraw(
+            actor=self.actor,
+            registration=registration,
+            on=data["date"],
+            reason=data["reason"],
+            version=data.get("version"),
+        )
+        return self._detail(registration)

@@ -1,0 +1,141 @@
+"""Shapes of registrations over the API. No business rules here: the services decide what is valid."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from asye.tenancy.models import ServiceArea
+from programmes.models import Registration
+from programmes.selectors import registration_timeline
+
+
+class RegistrationCreateSerializer(serializers.Serializer):
+    """What a new registration needs. Types only: a missing value is left to `registration_validate`,
+    so the API gives the same messages as the question pages and the CSV upload."""
+
+    first_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    last_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    swe_number = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Social Work England number, like SW123456.",
+    )
+    qualification_date = serializers.DateField(required=False, allow_null=True, default=None)
+    start_date = serializers.DateField(required=False, allow_null=True, default=None)
+    contracted_hours = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Contracted hours a week, like 37 or 22.5.",
+    )
+    service_area = serializers.ChoiceField(choices=ServiceArea.choices, required=False, default="")
+
+
+class RegistrationUpdateSerializer(serializers.Serializer):
+    """A correction. ``version`` is the one you read: if someone changed the record since, 409."""
+
+    version = serializers.IntegerField(min_value=1, help_text="The registration's version as you read it.")
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    contracted_hours = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+
+
+class RegistrationWithdrawSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The day the NQSW left the programme.")
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="Optional: refuse (409) if the registration changed since."
+    )
+
+
+class MilestoneSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["review", "optional_review", "observation", "final_panel", "end"], read_only=True
+    )
+    label = serializers.CharField(read_only=True)
+    due = serializers.DateField(read_only=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    end = serializers.DateField(read_only=True, help_text="When the programme ends, after pauses.")
+    next_due = MilestoneSerializer(read_only=True, allow_null=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A registration as its employer sees it. Nothing here comes from another employer."""
+
+    service_area = serializers.CharField(source="framework_version.framework.service_area", read_only=True)
+    framework = serializers.CharField(source="framework_version.framework.name", read_only=True)
+    framework_version = serializers.IntegerField(source="framework_version.version", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    funding_status_label = serializers.CharField(source="get_funding_status_display", read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "swe_number",
+            "qualification_date",
+            "start_date",
+            "contracted_hours",
+            "service_area",
+            "framework",
+            "framework_version",
+            "funding_year",
+            "funding_status",
+            "funding_status_label",
+            "funding_note",
+            "status",
+            "status_label",
+            "outcome",
+            "ended_at",
+            "end_reason",
+            "extension_days",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationDetailSerializer(RegistrationSerializer):
+    """A registration with its timeline: reviews, observations, the panel and the end (no supervision)."""
+
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+    @extend_schema_field(TimelineSerializer)
+    def get_timeline(self, registration: Registration) -> dict:
+        timeline = registration_timeline(registration=registration, include_supervision=False)
+        return TimelineSerializer(
+            {"end": timeline.end, "next_due": timeline.next_due, "milestones": timeline.milestones}
+        ).data
+
+
+class RegistrationProblemSerializer(serializers.Serializer):
+    """An error as RFC 9457 problem details (``application/problem+json``), for the schema."""
+
+    type = serializers.URLField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors only: messages by field.",
+    )
