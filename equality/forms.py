@@ -1,0 +1,255 @@
+"""The NQSW's equality monitoring questions: five questions, each with 'Prefer not to say'.
+
+The date of birth and each ethnic group's background are nested questions, shown under their radio
+(always: see templates/equality/answer.html). The date is only turned into an age band by the service.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
+from equality.services import (
+    EARLIEST_BIRTH_YEAR,
+    ETHNICITY_DETAILS,
+    PREFER_NOT_TO_SAY,
+    latest_date_of_birth,
+)
+
+GIVE_DATE = "date"
+KEEP = "keep"
+DATE_PARTS = ("dob_day", "dob_month", "dob_year")
+PART_NAMES = {"dob_day": "day", "dob_month": "month", "dob_year": "year"}
+
+
+def _radio(label: str, choices, required_message: str, hint: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=hint,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+def detail_field_name(group: str) -> str:
+    return f"ethnicity_{group}"
+
+
+def _group_label(group: str) -> str:
+    return EthnicGroup(group).label
+
+
+def detail_required_message(group: str) -> str:
+    return f"Select your {_group_label(group)} background, or select prefer not to say"
+
+
+class EqualityMonitoringForm(forms.Form):
+    gender = _radio(
+        "How would you describe your gender?",
+        Gender.choices,
+        "Select how you would describe your gender, or select prefer not to say",
+    )
+    age_answer = _radio(
+        "What is your date of birth?",
+        [],
+        "Enter your date of birth, or select prefer not to say",
+        hint="We keep only your age group on the day your programme started, not your date of birth.",
+    )
+    dob_day = forms.CharField(label="Day", required=False)
+    dob_month = forms.CharField(label="Month", required=False)
+    dob_year = forms.CharField(label="Year", required=False)
+    ethnic_group = _radio(
+        "What is your ethnic group?",
+        EthnicGroup.choices,
+        "Select your ethnic group, or select prefer not to say",
+    )
+    nationality = _radio(
+        "What is your nationality?",
+        Nationality.choices,
+        "Select your nationality, or select prefer not to say",
+    )
+    disability = _radio(
+        "Do you consider yourself to have a disability or long-term health condition?",
+        Disability.choices,
+        "Select yes if you consider yourself to have a disability or long-term health condition, "
+        "or select prefer not to say",
+        hint="This means a physical or mental health condition or illness that has lasted, or is expected "
+        "to last, 12 months or more.",
+    )
+
+    def __init__(
+        self, *args, start_date: datetime.date, existing: EqualityMonitoring | None = None, **kwargs
+    ):
+        self.start_date = start_date
+        self.whole_date_error = False
+        # A band already given can be kept without typing the date of birth again (it is not stored).
+        given = existing.age_band if existing else ""
+        self.kept_band = given if given in AgeBand.values and given != PREFER_NOT_TO_SAY else ""
+        if existing is not None and "initial" not in kwargs:
+            kwargs["initial"] = self._initial_from(existing)
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._with_implied_choices(self.data)
+        choices = [(GIVE_DATE, "Enter my date of birth")]
+        if self.kept_band:
+            choices.append((KEEP, f"Keep my answer: {AgeBand(self.kept_band).label}"))
+        choices.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
+        self.fields["age_answer"].choices = choices
+        # Each group's detailed question, shown under its group; only the chosen group's is read.
+        for group, details in ETHNICITY_DETAILS.items():
+            self.fields[detail_field_name(group)] = _radio(
+                f"Which of the following best describes your {_group_label(group)} background?",
+                [*details, (PREFER_NOT_TO_SAY, "Prefer not to say")],
+                detail_required_message(group),
+            )
+            self.fields[detail_field_name(group)].required = False
+        # Fields in page order, so that the error summary lists problems in the order of the page.
+        order = ["gender", "age_answer", *DATE_PARTS, "ethnic_group"]
+        order += [detail_field_name(group) for group in ETHNICITY_DETAILS]
+        order += ["nationality", "disability"]
+        self.order_fields(order)
+
+    @staticmethod
+    def _with_implied_choices(data):
+        """The nested questions are always shown, so an answer to one implies the choice above it: a
+        date typed means 'Enter my date of birth'; a background chosen in one group only means that
+        group. A choice made explicitly is never overridden."""
+        data = data.copy()
+        if not data.get("age_answer") and any(data.get(part, "").strip() for part in DATE_PARTS):
+            data["age_answer"] = GIVE_DATE
+        if not data.get("ethnic_group"):
+            answered = [group for group in ETHNICITY_DETAILS if data.get(detail_field_name(group))]
+            if len(answered) == 1:
+                data["ethnic_group"] = answered[0]
+        return data
+
+    def _initial_from(self, existing: EqualityMonitoring) -> dict:
+        initial = {
+            "gender": existing.gender,
+            "ethnic_group": existing.ethnic_group,
+            "nationality": existing.nationality,
+            "disability": existing.disability,
+        }
+        if existing.age_band == PREFER_NOT_TO_SAY:
+            initial["age_answer"] = PREFER_NOT_TO_SAY
+        elif self.kept_band:
+            initial["age_answer"] = KEEP
+        if existing.ethnic_group in ETHNICITY_DETAILS and existing.ethnicity_detail:
+            initial[detail_field_name(existing.ethnic_group)] = existing.ethnicity_detail
+        return initial
+
+    # Validation -----------------------------------------------------------------------------------
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("age_answer") == GIVE_DATE:
+            cleaned["date_of_birth"] = self._clean_date_of_birth()
+        group = cleaned.get("ethnic_group")
+        if group in ETHNICITY_DETAILS:
+            name = detail_field_name(group)
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, detail_required_message(group))
+            cleaned["ethnicity_detail"] = cleaned.get(name) or ""
+        else:
+            cleaned["ethnicity_detail"] = ""
+        return cleaned
+
+    def _date_error(self, part: str, message: str, *, whole_date: bool = False) -> None:
+        self.add_error(part, message)
+        if whole_date:
+            self.whole_date_error = True
+
+    def _clean_date_of_birth(self) -> datetime.date | None:
+        """The GOV.UK date input's checks and messages; errors go on the first part with a problem."""
+        raw = {part: (self.cleaned_data.get(part) or "").strip() for part in DATE_PARTS}
+        missing = [part for part in DATE_PARTS if not raw[part]]
+        if len(missing) == len(DATE_PARTS):
+            self._date_error("dob_day", "Enter your date of birth", whole_date=True)
+            return None
+        if missing:
+            names = " and ".join(PART_NAMES[part] for part in missing)
+            self._date_error(missing[0], f"Date of birth must include a {names}")
+            return None
+        not_numbers = [part for part in DATE_PARTS if not raw[part].isdigit()]
+        if not_numbers:
+            self._date_error(not_numbers[0], "Date of birth must be a real date")
+            return None
+        if len(raw["dob_year"]) != 4:
+            self._date_error("dob_year", "Year must include 4 numbers")
+            return None
+        try:
+            date_of_birth = datetime.date(int(raw["dob_year"]), int(raw["dob_month"]), int(raw["dob_day"]))
+        except ValueError:
+            self._date_error("dob_day", "Date of birth must be a real date", whole_date=True)
+            return None
+        latest = latest_date_of_birth(self.start_date)
+        if date_of_birth >= timezone.localdate():
+            self._date_error("dob_day", "Date of birth must be in the past", whole_date=True)
+            return None
+        if date_of_birth > latest:
+            self._date_error(
+                "dob_day", f"Date of birth must be on or before {latest:%-d %B %Y}", whole_date=True
+            )
+            return None
+        if date_of_birth.year < EARLIEST_BIRTH_YEAR:
+            self._date_error("dob_year", f"Date of birth must be after 31 December {EARLIEST_BIRTH_YEAR - 1}")
+            return None
+        return date_of_birth
+
+    # What the template needs -------------------------------------------------------------------------
+
+    @property
+    def date_errors(self) -> list[str]:
+        return [message for part in DATE_PARTS for message in self.errors.get(part, [])]
+
+    @property
+    def date_parts_in_error(self) -> set[str]:
+        """The inputs to mark: those named by an error, or all three for an error about the whole date."""
+        if self.whole_date_error:
+            return set(DATE_PARTS)
+        return {part for part in DATE_PARTS if part in self.errors}
+
+    def date_inputs(self) -> list[dict]:
+        in_error = self.date_parts_in_error
+        return [
+            {
+                "id": self[part].auto_id,
+                "name": self[part].html_name,
+                "label": self.fields[part].label,
+                "value": self[part].value() or "",
+                "width": 4 if part == "dob_year" else 2,
+                "error": part in in_error,
+                "autocomplete": f"bday-{PART_NAMES[part]}",
+            }
+            for part in DATE_PARTS
+        ]
+
+    def _options(self, name: str) -> list[dict]:
+        bound = self[name]
+        value = bound.value()
+        options = []
+        for index, (choice, label) in enumerate(self.fields[name].choices):
+            options.append(
+                {
+                    "id": bound.auto_id if index == 0 else f"{bound.auto_id}-{index}",
+                    "value": choice,
+                    "label": label,
+                    "checked": value is not None and str(value) == str(choice),
+                }
+            )
+        return options
+
+    def age_options(self) -> list[dict]:
+        return self._options("age_answer")
+
+    def ethnicity_options(self) -> list[dict]:
+        options = self._options("ethnic_group")
+        for option in options:
+            if option["value"] in ETHNICITY_DETAILS:
+                name = detail_field_name(option["value"])
+                option["detail"] = {"field": self[name], "options": self._options(name)}
+        return options

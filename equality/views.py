@@ -1,0 +1,134 @@
+"""Equality monitoring pages: the NQSW's own answers, and the co-ordinator's counts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asye.accounts.models import Role
+from asye.web.decorators import employer_view
+from asye.web.forms import add_service_errors
+from equality import selectors, services
+from equality.forms import GIVE_DATE, KEEP, EqualityMonitoringForm, detail_field_name
+from equality.models import EqualityMonitoring
+from equality.services import ETHNICITY_DETAILS, PREFER_NOT_TO_SAY, ethnicity_detail_label
+
+
+def _answer_rows(answers: EqualityMonitoring) -> list[dict]:
+    """The NQSW's answers as summary list rows, each with the question it changes."""
+    ethnicity = answers.get_ethnic_group_display()
+    if answers.ethnicity_detail and answers.ethnicity_detail != PREFER_NOT_TO_SAY:
+        ethnicity = f"{ethnicity}: {ethnicity_detail_label(answers.ethnicity_detail)}"
+    return [
+        {"key": "Gender", "value": answers.get_gender_display(), "anchor": "id_gender"},
+        {
+            "key": "Age at the start of your programme",
+            "value": answers.get_age_band_display(),
+            "anchor": "id_age_answer",
+        },
+        {"key": "Ethnic group", "value": ethnicity, "anchor": "id_ethnic_group"},
+        {"key": "Nationality", "value": answers.get_nationality_display(), "anchor": "id_nationality"},
+        {
+            "key": "Disability or long-term health condition",
+            "value": answers.get_disability_display(),
+            "anchor": "id_disability",
+        },
+    ]
+
+
+@employer_view(Role.NQSW)
+@require_GET
+def mine(request):
+    actor = request.actor
+    registration = selectors.equality_registration_own(actor=actor)
+    answers = None
+    if registration is not None:
+        answers = selectors.equality_monitoring_own(actor=actor, registration=registration)
+    return render(
+        request,
+        "equality/mine.html",
+        {
+            "registration": registration,
+            "answers": answers,
+            "rows": _answer_rows(answers) if answers else [],
+        },
+    )
+
+
+def _show_service_errors(form: EqualityMonitoringForm, error: ValidationError) -> None:
+    """The service names its own fields; put its messages on the questions that ask them."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    group = form.cleaned_data.get("ethnic_group")
+    renamed = {
+        "age_band": "age_answer",
+        "date_of_birth": "dob_day",
+        "ethnicity_detail": detail_field_name(group) if group in ETHNICITY_DETAILS else "ethnic_group",
+    }
+    add_service_errors(
+        form,
+        ValidationError({renamed.get(name, name): list(msgs) for name, msgs in error.message_dict.items()}),
+    )
+
+
+@employer_view(Role.NQSW)
+@require_http_methods(["GET", "POST"])
+def answer(request):
+    actor = request.actor
+    registration = selectors.equality_registration_own(actor=actor)
+    if registration is None:
+        return render(request, "equality/no_registration.html")
+    existing = selectors.equality_monitoring_own(actor=actor, registration=registration)
+    form = EqualityMonitoringForm(
+        request.POST if request.method == "POST" else None,
+        start_date=registration.start_date,
+        existing=existing,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        age_answer = data["age_answer"]
+        try:
+            services.equality_monitoring_save(
+                actor=actor,
+                registration=registration,
+                gender=data["gender"],
+                date_of_birth=data.get("date_of_birth") if age_answer == GIVE_DATE else None,
+                age_band={KEEP: form.kept_band, PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY}.get(age_answer),
+                ethnic_group=data["ethnic_group"],
+                ethnicity_detail=data["ethnicity_detail"],
+                nationality=data["nationality"],
+                disability=data["disability"],
+            )
+        except ValidationError as error:
+            _show_service_errors(form, error)
+        else:
+            messages.success(request, "Your equality monitoring answers have been saved")
+            return redirect("equality:mine")
+    return render(
+        request, "equality/answer.html", {"form": form, "registration": registration, "existing": existing}
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def summary(request):
+    actor = request.actor
+    years = selectors.equality_funding_years(actor=actor)
+    funding_year = request.GET.get("funding_year", "")
+    if funding_year not in years:
+        funding_year = years[0] if years else ""
+    aggregates = selectors.equality_aggregates(actor=actor, funding_year=funding_year) if years else None
+    return render(
+        request,
+        "equality/summary.html",
+        {
+            "years": years,
+            "funding_year": funding_year,
+            "aggregates": aggregates,
+            "small_number": selectors.SMALL_NUMBER,
+            "hidden_marker": selectors.HIDDEN,
+        },
+    )

@@ -1,0 +1,99 @@
+"""The equality pages in a real browser: axe-core (WCAG 2.2 AA) on each, and the whole form answered
+with JavaScript and without it. Marked ``browser`` (``pytest -m "not browser"`` leaves them out)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from asye.tenancy.db import system_national_context
+from equality.models import EqualityMonitoring
+from tests.browser import conftest as browser_conftest
+from tests.browser.support import axe_check, sign_in
+
+pytestmark = pytest.mark.browser
+
+# The browser fixtures of tests/browser, used here too.
+browser = browser_conftest.browser
+new_context = browser_conftest.new_context
+page = browser_conftest.page
+
+
+@pytest.fixture(autouse=True)
+def frameworks(transactional_db):
+    """Live-server tests empty every table after each test, the frameworks' reference data too."""
+    importlib.import_module("programmes.migrations.0002_load_frameworks").load(apps, None)
+
+
+def fill_answers(page) -> None:
+    page.get_by_role("group", name="How would you describe your gender?").get_by_label("Female").check()
+    date_of_birth = page.get_by_role("group", name="Date of birth")
+    page.get_by_label("Enter my date of birth").check()
+    date_of_birth.get_by_label("Day").fill("8")
+    date_of_birth.get_by_label("Month").fill("9")
+    date_of_birth.get_by_label("Year").fill("1990")
+    detail = page.get_by_role(
+        "group", name="Which of the following best describes your Asian or Asian British"
+    )
+    page.get_by_label("Asian or Asian British", exact=True).check()
+    detail.get_by_label("Indian").check()
+    page.get_by_role("group", name="What is your nationality?").get_by_label("British").check()
+    page.get_by_role("group", name="Do you consider yourself").get_by_label("No", exact=True).check()
+
+
+def test_nqsw_answers_with_javascript(transactional_db, live_server, page, employer_a, register_nqsw):
+    registration = register_nqsw(employer_a)
+    sign_in(page, live_server, employer_a.nqsw)
+    page.goto("/equality/")
+    axe_check(page)
+    page.get_by_role("button", name="Answer the questions").click()
+    axe_check(page)
+    page.get_by_role("button", name="Save answers").click()
+    assert page.title().startswith("Error: ")
+    axe_check(page)
+    fill_answers(page)
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Your equality monitoring answers have been saved")).to_be_visible()
+    expect(page.get_by_text("Asian or Asian British: Indian")).to_be_visible()
+    axe_check(page)
+    with system_national_context():
+        answers = EqualityMonitoring.objects.get(registration=registration)
+    assert answers.age_band == "35_44"
+
+
+def test_nqsw_answers_without_javascript(
+    transactional_db,
+    live_server,
+    new_context,
+    employer_a,
+    register_nqsw,
+):
+    register_nqsw(employer_a)
+    without_javascript = new_context(java_script_enabled=False).new_page()
+    sign_in(without_javascript, live_server, employer_a.nqsw)
+    without_javascript.goto("/equality/answers/")
+    fill_answers(without_javascript)
+    without_javascript.get_by_role("button", name="Save answers").click()
+    expect(without_javascript.get_by_text("Your equality monitoring answers have been saved")).to_be_visible()
+
+
+def test_coordinator_summary_is_accessible(
+    transactional_db,
+    live_server,
+    page,
+    employer_a,
+    register_nqsw,
+    stored_answers,
+):
+    for index in range(3):
+        registration = register_nqsw(
+            employer_a, link=False, email=f"n{index}@example.org", swe_number=f"SW5{index}"
+        )
+        stored_answers(registration)
+    sign_in(page, live_server, employer_a.coordinator)
+    page.goto("/equality/summary/")
+    expect(page.get_by_role("heading", name="Equality monitoring", level=1)).to_be_visible()
+    axe_check(page)
