@@ -27,6 +27,7 @@ from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
+from equality.services import ETHNICITY_DETAILS
 from programmes.csv_rows import CsvFileError, CsvRow, decode_csv, parse_date, read_rows
 from programmes.eligibility import (
     framework_version_for,
@@ -130,25 +131,6 @@ GENDERS = {
     ),
 }
 
-# The GOV.UK list of ethnic groups: each detailed category under its high-level group.
-ETHNIC_CATEGORIES = {
-    EthnicGroup.ASIAN: ["Indian", "Pakistani", "Bangladeshi", "Chinese", "Any other Asian background"],
-    EthnicGroup.BLACK: ["Caribbean", "African", "Any other Black, Black British, or Caribbean background"],
-    EthnicGroup.MIXED: [
-        "White and Black Caribbean",
-        "White and Black African",
-        "White and Asian",
-        "Any other Mixed or multiple ethnic background",
-    ],
-    EthnicGroup.WHITE: [
-        "English, Welsh, Scottish, Northern Irish or British",
-        "Irish",
-        "Gypsy or Irish Traveller",
-        "Roma",
-        "Any other White background",
-    ],
-    EthnicGroup.OTHER: ["Arab", "Any other ethnic group"],
-}
 # How exports name the groups: the GOV.UK label, the short word, and the 2011 census wording.
 ETHNIC_GROUP_NAMES = {
     EthnicGroup.ASIAN: ["Asian or Asian British", "Asian", "Asian British"],
@@ -163,14 +145,15 @@ ETHNIC_GROUP_NAMES = {
     EthnicGroup.WHITE: ["White"],
     EthnicGroup.OTHER: ["Other ethnic group", "Any other ethnic group"],
 }
-# Common spellings of the detailed categories in older exports.
+# Common spellings of the detailed categories in older exports (stored as equality's detail codes).
 ETHNIC_ALIASES = {
-    "White British": (EthnicGroup.WHITE, "English, Welsh, Scottish, Northern Irish or British"),
-    "White English": (EthnicGroup.WHITE, "English, Welsh, Scottish, Northern Irish or British"),
-    "White Other": (EthnicGroup.WHITE, "Any other White background"),
-    "Asian Other": (EthnicGroup.ASIAN, "Any other Asian background"),
-    "Black Other": (EthnicGroup.BLACK, "Any other Black, Black British, or Caribbean background"),
-    "Mixed Other": (EthnicGroup.MIXED, "Any other Mixed or multiple ethnic background"),
+    "White British": (EthnicGroup.WHITE, "english_welsh_scottish_ni_british"),
+    "White English": (EthnicGroup.WHITE, "english_welsh_scottish_ni_british"),
+    "White Other": (EthnicGroup.WHITE, "other_white"),
+    "Asian Other": (EthnicGroup.ASIAN, "other_asian"),
+    "Black Other": (EthnicGroup.BLACK, "other_black"),
+    "Any other Black, Black British, or Caribbean background": (EthnicGroup.BLACK, "other_black"),
+    "Mixed Other": (EthnicGroup.MIXED, "other_mixed"),
 }
 NOT_ANSWERED = {"", "prefer not to say", "not known", "unknown", "not stated", "not recorded", "refused"}
 
@@ -180,10 +163,11 @@ def _ethnicity_spellings() -> dict[str, tuple[str, str]]:
     for group, names in ETHNIC_GROUP_NAMES.items():
         for name in [*names, EthnicGroup(group).label]:
             spellings[_key(name)] = (group, "")
-        for detail in ETHNIC_CATEGORIES[group]:
-            spellings[_key(detail)] = (group, detail)
+        # The detailed categories are equality's own list, stored by their codes.
+        for code, detail in ETHNICITY_DETAILS[group]:
+            spellings[_key(detail)] = (group, code)
             for name in [*names, EthnicGroup(group).label]:
-                spellings[_key(f"{name} {detail}")] = (group, detail)
+                spellings[_key(f"{name} {detail}")] = (group, code)
     spellings.update({_key(k): v for k, v in ETHNIC_ALIASES.items()})
     return spellings
 
