@@ -124,3 +124,17 @@ def login(client, mfa):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The programme frameworks, as their data migration loads them.
+
+    Browser tests use a live server and so a transactional database, which pytest-django empties
+    after each test (reference data loaded by migrations included); this puts the frameworks back.
+    """
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)

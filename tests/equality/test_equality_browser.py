@@ -3,10 +3,7 @@ with JavaScript and without it. Marked ``browser`` (``pytest -m "not browser"`` 
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from asye.tenancy.db import system_national_context
@@ -14,18 +11,12 @@ from equality.models import EqualityMonitoring
 from tests.browser import conftest as browser_conftest
 from tests.browser.support import axe_check, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
 # The browser fixtures of tests/browser, used here too.
 browser = browser_conftest.browser
 new_context = browser_conftest.new_context
 page = browser_conftest.page
-
-
-@pytest.fixture(autouse=True)
-def frameworks(transactional_db):
-    """Live-server tests empty every table after each test, the frameworks' reference data too."""
-    importlib.import_module("programmes.migrations.0002_load_frameworks").load(apps, None)
 
 
 def fill_answers(page) -> None:
