@@ -9,9 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from asye.accounts.actor import Actor
+from asye.accounts.models import Membership, Role, User
 from programmes.models import (
     CaseloadRecord,
     Deferral,
@@ -19,8 +22,9 @@ from programmes.models import (
     Registration,
     RegistrationStatus,
     SupervisionSession,
+    SupportNeed,
 )
-from programmes.selectors import timeline_input
+from programmes.selectors import registration_list, timeline_input
 from programmes.timeline import milestones, supervision_schedule
 
 REVIEW_DUE_WINDOW_DAYS = 14
@@ -153,3 +157,164 @@ def registration_support(
                 support.flags.append(Flag.ON_TRACK)
         result[registration.pk] = support
     return result
+
+
+# Support records, support needs and the NQSW's own registration ----------------------------------
+# (Reads for the support pages, the NQSW's page and the co-ordinator's list of support needs. Every
+# query starts from ``visible_to(actor)``, so another employer's rows are never reachable.)
+
+
+def caseload_cap(*, team_average: Decimal, caseload_cap_percent: Decimal) -> Decimal:
+    """The most cases the NQSW should hold: the framework's percentage of the team's average."""
+    return (team_average * caseload_cap_percent / 100).quantize(Decimal("0.1"))
+
+
+def supervision_list(*, actor: Actor, registration: Registration) -> QuerySet[SupervisionSession]:
+    return (
+        SupervisionSession.objects.visible_to(actor)
+        .filter(registration=registration)
+        .select_related("supervisor", "recorded_by")
+    )
+
+
+def protected_time_list(*, actor: Actor, registration: Registration) -> QuerySet[ProtectedTimeLog]:
+    return (
+        ProtectedTimeLog.objects.visible_to(actor)
+        .filter(registration=registration)
+        .select_related("recorded_by")
+    )
+
+
+def caseload_list(*, actor: Actor, registration: Registration) -> QuerySet[CaseloadRecord]:
+    return (
+        CaseloadRecord.objects.visible_to(actor)
+        .filter(registration=registration)
+        .select_related("recorded_by")
+    )
+
+
+def supervisor_choices(*, actor: Actor) -> list[User]:
+    """The employer's current assessors and line managers: the people who may have supervised."""
+    memberships = (
+        Membership.objects.visible_to(actor)
+        .active()
+        .filter(role__in=[Role.ASSESSOR, Role.LINE_MANAGER])
+        .select_related("user")
+    )
+    people = {m.user_id: m.user for m in memberships if m.user.is_active}
+    return sorted(people.values(), key=lambda user: (user.full_name or user.email).lower())
+
+
+def registration_of_nqsw(*, actor: Actor) -> Registration | None:
+    """The signed-in NQSW's own registration here: the open one if there is one, else the latest."""
+    if actor.user is None:
+        return None
+    mine = list(
+        registration_list(actor=actor)
+        .filter(nqsw=actor.user)
+        .select_related("framework_version__framework")
+        .order_by("-start_date", "-id")
+    )
+    return next((r for r in mine if r.is_open), mine[0] if mine else None)
+
+
+def registrations_to_claim(*, actor: Actor) -> list[Registration]:
+    """Registrations here that name the signed-in person's email address and have no NQSW linked yet
+    (the co-ordinator registered them before they had an account)."""
+    if actor.user is None or not actor.has_role(Role.NQSW):
+        return []
+    return list(
+        Registration.objects.visible_to(actor).filter(nqsw__isnull=True, email__iexact=actor.user.email)
+    )
+
+
+OPEN_NEED_STATUSES = (SupportNeed.Status.REQUESTED, SupportNeed.Status.IN_PROGRESS)
+
+
+def support_need_list(*, actor: Actor) -> QuerySet[SupportNeed]:
+    """Support needs the actor may see: all of the employer's for co-ordinators, the NQSW's own for an
+    NQSW, none for anyone else. Whether the detail may be read is decided by ``support_need_views``."""
+    needs = SupportNeed.objects.visible_to(actor).select_related("registration")
+    if actor.has_role(Role.COORDINATOR):
+        return needs
+    if actor.has_role(Role.NQSW) and actor.user is not None:
+        return needs.filter(registration__nqsw=actor.user)
+    return needs.none()
+
+
+def support_need_get(*, actor: Actor, pk: int) -> SupportNeed:
+    """The support need if the actor may see it; 404 whether missing, another employer's or another
+    NQSW's."""
+    return get_object_or_404(support_need_list(actor=actor), pk=pk)
+
+
+@dataclass(frozen=True)
+class SupportNeedView:
+    """A support need as one viewer may see it. ``detail`` is None unless the viewer is the NQSW or the
+    NQSW chose to share it: pages get this, never the model, so an unshared detail cannot be shown."""
+
+    pk: int
+    registration_id: int
+    nqsw_name: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    requested_on: datetime.date
+    resolved_on: datetime.date | None
+    days_waiting: int
+    detail_shared: bool
+    detail: str | None
+    viewer_is_nqsw: bool
+    version: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_NEED_STATUSES
+
+    @property
+    def detail_visible(self) -> bool:
+        return self.detail is not None
+
+
+def days_waiting(need: SupportNeed, *, today: datetime.date) -> int:
+    """Days from the request to its resolution, or to today while it is open."""
+    end = need.resolved_on or today
+    return max(0, (end - need.requested_on).days)
+
+
+def support_need_views(
+    needs: list[SupportNeed] | QuerySet[SupportNeed], *, actor: Actor, today: datetime.date | None = None
+) -> list[SupportNeedView]:
+    today = today or timezone.localdate()
+    views = []
+    for need in needs:
+        is_nqsw = actor.user is not None and need.registration.nqsw_id == actor.user.pk
+        views.append(
+            SupportNeedView(
+                pk=need.pk,
+                registration_id=need.registration_id,
+                nqsw_name=need.registration.full_name,
+                kind=need.kind,
+                kind_label=need.get_kind_display(),
+                status=need.status,
+                status_label=need.get_status_display(),
+                requested_on=need.requested_on,
+                resolved_on=need.resolved_on,
+                days_waiting=days_waiting(need, today=today),
+                detail_shared=need.detail_shared,
+                detail=need.detail if (is_nqsw or need.detail_shared) else None,
+                viewer_is_nqsw=is_nqsw,
+                version=need.version,
+            )
+        )
+    return views
+
+
+def support_need_open_list(*, actor: Actor, today: datetime.date | None = None) -> list[SupportNeedView]:
+    """The employer's open support needs, longest waiting first (co-ordinators)."""
+    actor.require(Role.COORDINATOR)
+    needs = (
+        support_need_list(actor=actor).filter(status__in=OPEN_NEED_STATUSES).order_by("requested_on", "id")
+    )
+    return support_need_views(needs, actor=actor, today=today)

@@ -1,0 +1,267 @@
+"""Forms for the support pages: supervision, protected time, caseload and support needs.
+
+The forms check what a person typed (a real date, a number); the services apply the rules (no future
+dates, not before the programme started, who may record what), and their errors are shown on the same
+fields with ``add_service_errors``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from programmes.models import SupportNeed
+from programmes.support_services import (
+    MAX_ACTIVITY_LENGTH,
+    MAX_CASELOAD,
+    MAX_DETAIL_LENGTH,
+    MAX_PROTECTED_HOURS,
+    MAX_SUPERVISION_MINUTES,
+    MAX_TEAM_AVERAGE,
+    MIN_PROTECTED_HOURS,
+    MIN_SUPERVISION_MINUTES,
+    MIN_TEAM_AVERAGE,
+)
+
+DATE_PARTS = (("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4"))
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Three text inputs (day, month, year), rendered by ``support/_date_input.html``."""
+
+    def __init__(self, attrs=None):
+        super().__init__({name: forms.TextInput() for name, _label, _width in DATE_PARTS}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A GOV.UK date input. ``what`` names the date in error messages ("Date of the session")."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
+        kwargs.setdefault("error_messages", {"required": f"Enter the {what.lower()}"})
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        values = [str(v or "").strip() for v in data_list]
+        missing = [name for (name, _l, _w), value in zip(DATE_PARTS, values, strict=True) if not value]
+        if len(missing) == len(DATE_PARTS):
+            return None
+        if missing:
+            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(v) for v in values)
+            if year < 1000:
+                raise ValueError
+            return datetime.date(year, month, day)
+        except ValueError as exc:
+            raise ValidationError(f"{self.what} must be a real date") from exc
+
+
+class DateInputsMixin:
+    """Gives templates the three inputs of each date field: ``form.date_parts.<name>``."""
+
+    @property
+    def date_parts(self) -> dict[str, list[dict]]:
+        result = {}
+        for name, field in self.fields.items():
+            if not isinstance(field, GovukDateField):
+                continue
+            bound = self[name]
+            value = bound.value()
+            if not isinstance(value, list | tuple):
+                value = field.widget.decompress(value)
+            inputs = []
+            for index, (part, label, width) in enumerate(DATE_PARTS):
+                inputs.append(
+                    {
+                        # The day carries the field's own id, so the error summary's link reaches it.
+                        "id": bound.auto_id if index == 0 else f"{bound.auto_id}_{part}",
+                        "name": f"{bound.html_name}_{part}",
+                        "label": label,
+                        "width": width,
+                        "value": "" if value[index] is None else value[index],
+                    }
+                )
+            result[name] = inputs
+        return result
+
+
+def _parse_decimal(value: str, message: str) -> Decimal:
+    try:
+        number = Decimal(value.strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(message) from exc
+    if not number.is_finite():
+        raise ValidationError(message)
+    return number
+
+
+class SupervisionForm(DateInputsMixin, forms.Form):
+    held_on = GovukDateField(
+        label="When was the session?", what="Date of the session", help_text="For example, 27 3 2026"
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long did it last, in minutes?",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
+        error_messages={
+            "required": "Enter how long the session lasted, in minutes",
+            "invalid": "Enter how long the session lasted as a whole number of minutes, like 60",
+        },
+    )
+    reflective = forms.ChoiceField(
+        label="Was it reflective supervision?",
+        help_text="Reflective supervision looks at the NQSW's practice and learning, not only at cases.",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if it was reflective supervision"},
+    )
+    supervisor = forms.TypedChoiceField(
+        label="Who supervised?",
+        coerce=int,
+        error_messages={
+            "required": "Select who supervised",
+            "invalid_choice": "Select one of your assessors or line managers",
+        },
+    )
+
+    def __init__(self, *args, supervisors, me, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(me.pk, f"Me ({me.full_name or me.email})")]
+        choices += [(user.pk, user.full_name or user.email) for user in supervisors if user.pk != me.pk]
+        self.fields["supervisor"].choices = choices
+        self.fields["supervisor"].initial = me.pk
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if not (MIN_SUPERVISION_MINUTES <= minutes <= MAX_SUPERVISION_MINUTES):
+            raise ValidationError(
+                f"The session must last between {MIN_SUPERVISION_MINUTES} and "
+                f"{MAX_SUPERVISION_MINUTES} minutes"
+            )
+        return minutes
+
+
+class ProtectedTimeForm(DateInputsMixin, forms.Form):
+    taken_on = GovukDateField(
+        label="When was the time taken?", what="Date the time was taken", help_text="For example, 27 3 2026"
+    )
+    hours = forms.CharField(
+        label="How many hours?",
+        help_text="For example, 3.5 for three and a half hours",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
+        error_messages={"required": "Enter the number of hours"},
+    )
+    activity = forms.CharField(
+        label="What was it used for?",
+        help_text="For example, reading research, shadowing a colleague or writing a critical reflection",
+        max_length=MAX_ACTIVITY_LENGTH,
+        error_messages={
+            "required": "Enter what the time was used for",
+            "max_length": f"The activity must be {MAX_ACTIVITY_LENGTH} characters or fewer",
+        },
+    )
+
+    def clean_hours(self):
+        hours = _parse_decimal(self.cleaned_data["hours"], "Enter the number of hours as a number, like 3.5")
+        if not (MIN_PROTECTED_HOURS <= hours <= MAX_PROTECTED_HOURS):
+            raise ValidationError("Enter between a quarter of an hour (0.25) and 12 hours")
+        if hours != hours.quantize(Decimal("0.01")):
+            raise ValidationError("Enter the hours to no more than 2 decimal places, like 3.25")
+        return hours
+
+
+class CaseloadForm(DateInputsMixin, forms.Form):
+    recorded_on = GovukDateField(
+        label="On what date were the cases counted?",
+        what="Date of the count",
+        help_text="For example, 27 3 2026",
+    )
+    caseload = forms.IntegerField(
+        label="How many cases does the NQSW hold?",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
+        error_messages={
+            "required": "Enter the number of cases the NQSW holds",
+            "invalid": "Enter the number of cases as a whole number, like 12",
+        },
+    )
+    team_average = forms.CharField(
+        label="What is the team's average caseload?",
+        help_text="The average number of cases held by the social workers in the NQSW's team, like 18.5",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
+        error_messages={"required": "Enter the team's average caseload"},
+    )
+
+    def clean_caseload(self):
+        caseload = self.cleaned_data["caseload"]
+        if not (0 <= caseload <= MAX_CASELOAD):
+            raise ValidationError(f"The caseload must be between 0 and {MAX_CASELOAD}")
+        return caseload
+
+    def clean_team_average(self):
+        average = _parse_decimal(
+            self.cleaned_data["team_average"], "Enter the team's average as a number, like 18.5"
+        )
+        if not (MIN_TEAM_AVERAGE <= average <= MAX_TEAM_AVERAGE):
+            raise ValidationError(
+                f"The team's average must be between {MIN_TEAM_AVERAGE} and {MAX_TEAM_AVERAGE}"
+            )
+        if average != average.quantize(Decimal("0.1")):
+            raise ValidationError("Enter the team's average to 1 decimal place, like 18.5")
+        return average
+
+
+class SupportNeedForm(DateInputsMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What did you ask for?",
+        choices=SupportNeed.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of support you asked for"},
+    )
+    requested_on = GovukDateField(
+        label="When did you ask for it?", what="Date you asked for it", help_text="For example, 27 3 2026"
+    )
+    detail = forms.CharField(
+        label="Tell us about it (optional)",
+        help_text="In your own words. Only you can read this unless you choose to share it.",
+        required=False,
+        max_length=MAX_DETAIL_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": f"The detail must be {MAX_DETAIL_LENGTH} characters or fewer"},
+    )
+    detail_shared = forms.BooleanField(
+        label="Share this detail with my ASYE co-ordinator",
+        help_text="Your co-ordinator always sees the kind of support, its status and how long it has waited.",
+        required=False,
+    )
+
+
+class SupportNeedStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What is the status now?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a new status", "invalid_choice": "Select a new status"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+
+
+class SupportNeedDetailForm(forms.Form):
+    detail = SupportNeedForm.base_fields["detail"]
+    detail_shared = SupportNeedForm.base_fields["detail_shared"]
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,561 @@
+"""Writes that keep an NQSW's year on track: supervision sessions, protected development time, caseload,
+support needs (reasonable adjustments, Access to Work), and an NQSW linking themselves to the
+registration their co-ordinator made.
+
+Who may record what, for whom:
+- supervision: the co-ordinator, or the NQSW's own assessor or line manager;
+- protected time: the NQSW themselves, their line manager or the co-ordinator;
+- caseload: the NQSW's line manager or the co-ordinator;
+- support needs: recorded by the NQSW; the status is updated by the NQSW or the co-ordinator.
+Holding the role is not enough: an assessor records only for the NQSWs allocated to them.
+
+Breaches are written to the audit trail as well as shown on dashboards: ``caseload.over_cap`` for a
+record above the framework's cap, ``protected_time.below_target`` when, at a new log, protected time
+has fallen below target since the previous log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from asye.accounts.actor import Actor
+from asye.accounts.models import Membership, Role
+from asye.audit.services import audit_record, changed_fields
+from asye.errors import Conflict
+from programmes.models import (
+    CaseloadRecord,
+    ProtectedTimeLog,
+    Registration,
+    SupervisionSession,
+    SupportNeed,
+)
+from programmes.support_selectors import Flag, caseload_cap, registration_support
+
+MIN_SUPERVISION_MINUTES = 15
+MAX_SUPERVISION_MINUTES = 480
+MIN_PROTECTED_HOURS = Decimal("0.25")
+MAX_PROTECTED_HOURS = Decimal("12")
+MAX_CASELOAD = 200
+MIN_TEAM_AVERAGE = Decimal("0.1")
+MAX_TEAM_AVERAGE = Decimal("200")
+MAX_ACTIVITY_LENGTH = 200
+MAX_DETAIL_LENGTH = 5000
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# Who may record for whom ----------------------------------------------------------------------------
+
+
+def _is(actor: Actor, user_id: int | None) -> bool:
+    return actor.user is not None and user_id is not None and actor.user.pk == user_id
+
+
+def can_record_supervision(*, actor: Actor, registration: Registration) -> bool:
+    if registration.employer_id != actor.employer_id:
+        return False
+    return (
+        actor.has_role(Role.COORDINATOR)
+        or (actor.has_role(Role.ASSESSOR) and _is(actor, registration.assessor_id))
+        or (actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id))
+    )
+
+
+def can_log_protected_time(*, actor: Actor, registration: Registration) -> bool:
+    if registration.employer_id != actor.employer_id:
+        return False
+    return (
+        actor.has_role(Role.COORDINATOR)
+        or (actor.has_role(Role.NQSW) and _is(actor, registration.nqsw_id))
+        or (actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id))
+    )
+
+
+def can_record_caseload(*, actor: Actor, registration: Registration) -> bool:
+    if registration.employer_id != actor.employer_id:
+        return False
+    return actor.has_role(Role.COORDINATOR) or (
+        actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id)
+    )
+
+
+def _refuse_unless(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# Shared checks ----------------------------------------------------------------------------------------
+
+
+def _require_recordable(registration: Registration) -> None:
+    """Records are kept only for a programme that is under way (in progress or deferred)."""
+    if not registration.is_open:
+        raise ValidationError(
+            f"This registration is {registration.get_status_display().lower()}: nothing more can be recorded."
+        )
+
+
+def _check_day(
+    errors: dict[str, list[str]],
+    name: str,
+    day: datetime.date | None,
+    *,
+    registration: Registration,
+    today: datetime.date,
+    what: str,
+) -> None:
+    if day is None:
+        errors[name] = [f"Enter the date {what}"]
+    elif day > today:
+        errors[name] = [f"The date {what} must be today or in the past"]
+    elif day < registration.start_date:
+        start = f"{registration.start_date.day} {registration.start_date:%B %Y}"
+        errors[name] = [f"The date {what} must be on or after the programme's start date, {start}"]
+
+
+def _decimal(value, name: str, errors: dict[str, list[str]], message: str) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        errors[name] = [message]
+        return None
+    if not number.is_finite():
+        errors[name] = [message]
+        return None
+    return number
+
+
+# Supervision ------------------------------------------------------------------------------------------
+
+
+def _check_supervisor(actor: Actor, registration: Registration, supervisor_id: int) -> None:
+    if _is(actor, supervisor_id):
+        return
+    supervises = (
+        Membership.objects.active()
+        .filter(
+            employer_id=registration.employer_id,
+            user_id=supervisor_id,
+            role__in=[Role.ASSESSOR, Role.LINE_MANAGER],
+        )
+        .exists()
+    )
+    if not supervises:
+        raise ValidationError({"supervisor": ["Select one of your assessors or line managers"]})
+
+
+@transaction.atomic
+def supervision_record(
+    *,
+    actor: Actor,
+    registration: Registration,
+    held_on: datetime.date | None,
+    duration_minutes: int | None,
+    reflective: bool,
+    supervisor_id: int | None = None,
+    today: datetime.date | None = None,
+) -> SupervisionSession:
+    """Record a supervision session held with the NQSW. The supervisor is the person recording unless
+    another of the employer's assessors or line managers is named."""
+    actor.require(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, employer=registration.employer_id)
+    _refuse_unless(
+        can_record_supervision(actor=actor, registration=registration),
+        "Only the NQSW's assessor or line manager, or the co-ordinator, records their supervision.",
+    )
+    _require_recordable(registration)
+    today = today or _today()
+    errors: dict[str, list[str]] = {}
+    _check_day(errors, "held_on", held_on, registration=registration, today=today, what="of the session")
+    if duration_minutes is None:
+        errors["duration_minutes"] = ["Enter how long the session lasted, in minutes"]
+    elif not (MIN_SUPERVISION_MINUTES <= duration_minutes <= MAX_SUPERVISION_MINUTES):
+        errors["duration_minutes"] = [
+            f"The session must last between {MIN_SUPERVISION_MINUTES} and {MAX_SUPERVISION_MINUTES} minutes"
+        ]
+    supervisor_id = supervisor_id or actor.user.pk
+    if not errors:
+        _check_supervisor(actor, registration, supervisor_id)
+    if errors:
+        raise ValidationError(errors)
+    session = SupervisionSession.objects.create(
+        employer_id=registration.employer_id,
+        registration=registration,
+        held_on=held_on,
+        duration_minutes=duration_minutes,
+        reflective=bool(reflective),
+        supervisor_id=supervisor_id,
+        recorded_by=actor.user,
+    )
+    audit_record(
+        actor=actor,
+        obj=session,
+        action="supervision.recorded",
+        changes={
+            "registration": registration.pk,
+            "held_on": held_on,
+            "duration_minutes": duration_minutes,
+            "reflective": bool(reflective),
+            "supervisor": supervisor_id,
+        },
+    )
+    return session
+
+
+# Protected development time ---------------------------------------------------------------------------
+
+
+def _below_target(registration: Registration, *, today: datetime.date) -> bool:
+    support = registration_support([registration], today=today)[registration.pk]
+    return Flag.PROTECTED_TIME_BELOW_TARGET in support.flags
+
+
+@transaction.atomic
+def protected_time_log(
+    *,
+    actor: Actor,
+    registration: Registration,
+    taken_on: datetime.date | None,
+    hours,
+    activity: str,
+    today: datetime.date | None = None,
+) -> ProtectedTimeLog:
+    """Log protected development time the NQSW took.
+
+    Audits ``protected_time.logged``, and ``protected_time.below_target`` if the NQSW was on target as
+    at the previous log (or at the start, for the first) and is below target now, even with this log:
+    the breach is recorded once, when it is first seen, not at every log while it lasts."""
+    actor.require(Role.COORDINATOR, Role.LINE_MANAGER, Role.NQSW, employer=registration.employer_id)
+    _refuse_unless(
+        can_log_protected_time(actor=actor, registration=registration),
+        "Only the NQSW, their line manager or the co-ordinator logs their protected time.",
+    )
+    _require_recordable(registration)
+    today = today or _today()
+    errors: dict[str, list[str]] = {}
+    _check_day(
+        errors, "taken_on", taken_on, registration=registration, today=today, what="the time was taken"
+    )
+    amount = None
+    if hours in (None, ""):
+        errors["hours"] = ["Enter the number of hours"]
+    else:
+        amount = _decimal(hours, "hours", errors, "Enter the number of hours as a number, like 3.5")
+        if amount is not None and not (MIN_PROTECTED_HOURS <= amount <= MAX_PROTECTED_HOURS):
+            errors["hours"] = ["Enter between a quarter of an hour (0.25) and 12 hours"]
+        elif amount is not None and amount != amount.quantize(Decimal("0.01")):
+            errors["hours"] = ["Enter the hours to no more than 2 decimal places, like 3.25"]
+    activity = (activity or "").strip()
+    if not activity:
+        errors["activity"] = ["Enter what the time was used for"]
+    elif len(activity) > MAX_ACTIVITY_LENGTH:
+        errors["activity"] = [f"The activity must be {MAX_ACTIVITY_LENGTH} characters or fewer"]
+    if errors:
+        raise ValidationError(errors)
+
+    # "Before" is the state as at the last day time was logged for (the start, if nothing was).
+    previous = (
+        ProtectedTimeLog.objects.filter(registration=registration, taken_on__lte=today)
+        .order_by("-taken_on")
+        .values_list("taken_on", flat=True)
+        .first()
+    )
+    was_below = _below_target(registration, today=previous or registration.start_date)
+    log = ProtectedTimeLog.objects.create(
+        employer_id=registration.employer_id,
+        registration=registration,
+        taken_on=taken_on,
+        hours=amount,
+        activity=activity,
+        recorded_by=actor.user,
+    )
+    audit_record(
+        actor=actor,
+        obj=log,
+        action="protected_time.logged",
+        changes={
+            "registration": registration.pk,
+            "taken_on": taken_on,
+            "hours": amount,
+            "activity": activity,
+        },
+    )
+    if not was_below and _below_target(registration, today=today):
+        support = registration_support([registration], today=today)[registration.pk]
+        audit_record(
+            actor=actor,
+            obj=registration,
+            action="protected_time.below_target",
+            changes={"hours": support.protected_hours, "target": support.protected_target, "as_at": today},
+        )
+    return log
+
+
+# Caseload ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def caseload_record(
+    *,
+    actor: Actor,
+    registration: Registration,
+    recorded_on: datetime.date | None,
+    caseload: int | None,
+    team_average,
+    today: datetime.date | None = None,
+) -> CaseloadRecord:
+    """Record the NQSW's caseload and the team's average. A caseload above the framework's cap (90% of
+    the team's average) is also audited as ``caseload.over_cap``."""
+    actor.require(Role.COORDINATOR, Role.LINE_MANAGER, employer=registration.employer_id)
+    _refuse_unless(
+        can_record_caseload(actor=actor, registration=registration),
+        "Only the NQSW's line manager or the co-ordinator records their caseload.",
+    )
+    _require_recordable(registration)
+    today = today or _today()
+    errors: dict[str, list[str]] = {}
+    _check_day(
+        errors, "recorded_on", recorded_on, registration=registration, today=today, what="of the count"
+    )
+    if caseload is None:
+        errors["caseload"] = ["Enter the number of cases the NQSW holds"]
+    elif not (0 <= caseload <= MAX_CASELOAD):
+        errors["caseload"] = [f"The caseload must be between 0 and {MAX_CASELOAD}"]
+    average = None
+    if team_average in (None, ""):
+        errors["team_average"] = ["Enter the team's average caseload"]
+    else:
+        average = _decimal(
+            team_average, "team_average", errors, "Enter the team's average as a number, like 18.5"
+        )
+        if average is not None and not (MIN_TEAM_AVERAGE <= average <= MAX_TEAM_AVERAGE):
+            errors["team_average"] = [
+                f"The team's average must be between {MIN_TEAM_AVERAGE} and {MAX_TEAM_AVERAGE}"
+            ]
+        elif average is not None and average != average.quantize(Decimal("0.1")):
+            errors["team_average"] = ["Enter the team's average to 1 decimal place, like 18.5"]
+    if errors:
+        raise ValidationError(errors)
+    record = CaseloadRecord.objects.create(
+        employer_id=registration.employer_id,
+        registration=registration,
+        recorded_on=recorded_on,
+        caseload=caseload,
+        team_average=average,
+        recorded_by=actor.user,
+    )
+    cap = caseload_cap(
+        team_average=average, caseload_cap_percent=registration.framework_version.caseload_cap_percent
+    )
+    changes = {
+        "registration": registration.pk,
+        "recorded_on": recorded_on,
+        "caseload": caseload,
+        "team_average": average,
+        "cap": cap,
+    }
+    audit_record(actor=actor, obj=record, action="caseload.recorded", changes=changes)
+    if caseload > cap:
+        audit_record(actor=actor, obj=record, action="caseload.over_cap", changes=changes)
+    return record
+
+
+# Support needs ----------------------------------------------------------------------------------------
+
+# Which statuses may follow which. In place, declined and withdrawn are final: a new need is recorded
+# if things change.
+NEXT_STATUSES = {
+    SupportNeed.Status.REQUESTED: {
+        SupportNeed.Status.IN_PROGRESS,
+        SupportNeed.Status.IN_PLACE,
+        SupportNeed.Status.DECLINED,
+        SupportNeed.Status.WITHDRAWN,
+    },
+    SupportNeed.Status.IN_PROGRESS: {
+        SupportNeed.Status.IN_PLACE,
+        SupportNeed.Status.DECLINED,
+        SupportNeed.Status.WITHDRAWN,
+    },
+}
+RESOLVED_STATUSES = {SupportNeed.Status.IN_PLACE, SupportNeed.Status.DECLINED, SupportNeed.Status.WITHDRAWN}
+
+
+def is_nqsw_of(actor: Actor, registration: Registration) -> bool:
+    return actor.has_role(Role.NQSW) and _is(actor, registration.nqsw_id)
+
+
+def status_choices_for(*, actor: Actor, need: SupportNeed) -> list[tuple[str, str]]:
+    """The statuses this actor may move the need to now (only the NQSW withdraws their own request)."""
+    allowed = NEXT_STATUSES.get(need.status, set())
+    if not is_nqsw_of(actor, need.registration):
+        allowed = allowed - {SupportNeed.Status.WITHDRAWN}
+    return [(value, label) for value, label in SupportNeed.Status.choices if value in allowed]
+
+
+def _clean_detail(detail: str, errors: dict[str, list[str]]) -> str:
+    detail = (detail or "").strip()
+    if len(detail) > MAX_DETAIL_LENGTH:
+        errors["detail"] = [f"The detail must be {MAX_DETAIL_LENGTH} characters or fewer"]
+    return detail
+
+
+@transaction.atomic
+def support_need_create(
+    *,
+    actor: Actor,
+    registration: Registration,
+    kind: str,
+    requested_on: datetime.date | None,
+    detail: str = "",
+    detail_shared: bool = False,
+    today: datetime.date | None = None,
+) -> SupportNeed:
+    """The NQSW records, for themselves, a request for reasonable adjustments or Access to Work.
+
+    The audit trail records the kind, date and whether the detail is shared, never the detail: the
+    co-ordinator can read the trail."""
+    actor.require(Role.NQSW, employer=registration.employer_id)
+    _refuse_unless(is_nqsw_of(actor, registration), "Only the NQSW records their own support needs.")
+    _require_recordable(registration)
+    today = today or _today()
+    errors: dict[str, list[str]] = {}
+    if kind not in SupportNeed.Kind.values:
+        errors["kind"] = ["Select the kind of support you asked for"]
+    if requested_on is None:
+        errors["requested_on"] = ["Enter the date you asked for it"]
+    elif requested_on > today:
+        errors["requested_on"] = ["The date you asked for it must be today or in the past"]
+    elif requested_on < registration.qualification_date:
+        errors["requested_on"] = ["The date you asked for it must be on or after the date you qualified"]
+    detail = _clean_detail(detail, errors)
+    if errors:
+        raise ValidationError(errors)
+    need = SupportNeed.objects.create(
+        employer_id=registration.employer_id,
+        registration=registration,
+        kind=kind,
+        requested_on=requested_on,
+        detail=detail,
+        detail_shared=bool(detail_shared) and bool(detail),
+        created_by=actor.user,
+    )
+    audit_record(
+        actor=actor,
+        obj=need,
+        action="support_need.created",
+        changes={
+            "registration": registration.pk,
+            "kind": kind,
+            "requested_on": requested_on,
+            "detail_shared": need.detail_shared,
+        },
+    )
+    return need
+
+
+def _write_need(need: SupportNeed, version: int, **changes) -> SupportNeed:
+    """Write ``changes`` if the need is still at ``version``; otherwise Conflict (409)."""
+    updated = SupportNeed.objects.filter(pk=need.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        raise Conflict("This support need was changed by someone else. Check its status and try again.")
+    need.refresh_from_db()
+    return need
+
+
+@transaction.atomic
+def support_need_set_status(
+    *,
+    actor: Actor,
+    need: SupportNeed,
+    status: str,
+    version: int,
+    today: datetime.date | None = None,
+) -> SupportNeed:
+    """Move a support need on (requested → being arranged → in place, declined or withdrawn). The NQSW
+    or the co-ordinator; only the NQSW withdraws. A stale ``version`` raises Conflict."""
+    actor.require(Role.COORDINATOR, Role.NQSW, employer=need.employer_id)
+    registration = need.registration
+    _refuse_unless(
+        actor.has_role(Role.COORDINATOR) or is_nqsw_of(actor, registration),
+        "Only the NQSW or the co-ordinator updates a support need.",
+    )
+    if need.version != version:
+        raise Conflict("This support need was changed by someone else. Check its status and try again.")
+    if status not in dict(status_choices_for(actor=actor, need=need)):
+        if need.status in RESOLVED_STATUSES:
+            raise ValidationError(
+                {"status": [f"This support need is already {need.get_status_display().lower()}"]}
+            )
+        raise ValidationError({"status": ["Select a new status"]})
+    today = today or _today()
+    resolved_on = today if status in RESOLVED_STATUSES else None
+    before = {"status": need.status, "resolved_on": need.resolved_on}
+    need = _write_need(need, version, status=status, resolved_on=resolved_on)
+    audit_record(
+        actor=actor,
+        obj=need,
+        action="support_need.status_changed",
+        changes=changed_fields(before, {"status": status, "resolved_on": resolved_on}),
+    )
+    return need
+
+
+@transaction.atomic
+def support_need_update_detail(
+    *, actor: Actor, need: SupportNeed, detail: str, detail_shared: bool, version: int
+) -> SupportNeed:
+    """The NQSW changes their own words or whether the co-ordinator may read them (sharing can be
+    withdrawn at any time). The audit trail records only that the detail changed, never the text."""
+    actor.require(Role.NQSW, employer=need.employer_id)
+    _refuse_unless(is_nqsw_of(actor, need.registration), "Only the NQSW changes the detail of their request.")
+    errors: dict[str, list[str]] = {}
+    detail = _clean_detail(detail, errors)
+    if errors:
+        raise ValidationError(errors)
+    shared = bool(detail_shared) and bool(detail)
+    changes = {}
+    if detail != need.detail:
+        changes["detail_changed"] = True
+    if shared != need.detail_shared:
+        changes["detail_shared"] = [need.detail_shared, shared]
+    if not changes:
+        return need
+    need = _write_need(need, version, detail=detail, detail_shared=shared)
+    audit_record(actor=actor, obj=need, action="support_need.detail_changed", changes=changes)
+    return need
+
+
+# The NQSW's own registration ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_claim_by_nqsw(*, actor: Actor, registration: Registration) -> Registration:
+    """Link the signed-in NQSW to a registration that names their email address and has no NQSW yet
+    (registered before they had an account). Harmless to repeat."""
+    actor.require(Role.NQSW, employer=registration.employer_id)
+    if _is(actor, registration.nqsw_id):
+        return registration
+    if registration.nqsw_id is not None or registration.email.lower() != actor.user.email.lower():
+        raise PermissionDenied("This registration is not yours to claim.")
+    claimed = Registration.objects.filter(pk=registration.pk, nqsw__isnull=True).update(
+        nqsw=actor.user, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict("This registration was changed by someone else. Reload the page and try again.")
+    registration.refresh_from_db()
+    audit_record(
+        actor=actor,
+        obj=registration,
+        action="registration.claimed_by_nqsw",
+        changes={"nqsw": [None, actor.user.pk]},
+    )
+    return registration
