@@ -21,6 +21,8 @@ from asye.api.services import api_token_create
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
 from tests.factories import MembershipFactory
+from tests.programmes.test_support_isolation import make_registration as make_support_registration
+from tests.programmes.test_support_isolation import make_support_need
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +91,12 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "api:audit-event-detail": ObjectRoute(make_audit_event),
     "api:registration-detail": ObjectRoute(make_registration),
     "api:registration-withdraw": ObjectRoute(make_registration),
+    "support:registration": ObjectRoute(make_support_registration),
+    "support:supervision_record": ObjectRoute(make_support_registration),
+    "support:protected_time_log": ObjectRoute(make_support_registration),
+    "support:caseload_record": ObjectRoute(make_support_registration),
+    "support:need": ObjectRoute(make_support_need),
+    "support:need_change": ObjectRoute(make_support_need),
 }
 
 EXEMPT = {
@@ -96,6 +104,8 @@ EXEMPT = {
     "accounts:accept_invitation": "secret-addressed",
     # National staff only; anyone else gets 403 before any object is read (test_national_pages_refuse_...).
     "national:employer": "national",
+    # A signed token, not an id: bad, forged or other-employer tokens are 404 (test_support_calendar.py).
+    "support:calendar": "secret-addressed",
     # The schema and its renderers take a format suffix, not an object.
     "api:schema": "no object",
 }
@@ -195,7 +205,7 @@ def test_lists_show_nothing_of_another_employer(client, login, employer_a, emplo
     make_token(employer_b, unscoped)
     make_audit_event(employer_b, unscoped)
     login(employer_a.coordinator)
-    for url in ("/team/", "/audit/", "/api-tokens/", "/employer/", "/"):
+    for url in ("/team/", "/audit/", "/api-tokens/", "/employer/", "/", "/support-needs/"):
         html = client.get(url).content.decode()
         for leaked in (
             employer_b.employer.name,
