@@ -33,6 +33,12 @@ from programmes.models import (
     RegistrationStatus,
 )
 
+# What the registering employer is told, and why national staff are asked to look: never who else.
+NEEDS_REVIEW_NOTE = "National staff need to check this registration before it can be funded."
+ALREADY_REGISTERED = "Already registered with another employer"
+ALREADY_FUNDED_ELSEWHERE = "Already had a funded ASYE with another employer"
+ALREADY_FUNDED_HERE = "Already had a funded ASYE with this employer"
+
 
 def _today() -> datetime.date:
     return timezone.localdate()
@@ -78,13 +84,9 @@ def _detect_duplicates(registration: Registration) -> list[Registration]:
 def _flag_for_national_review(registration: Registration, others: list[Registration]) -> None:
     with system_national_context():
         for other in others:
-            reason = (
-                "Already registered with another employer"
-                if other.is_open
-                else "Already had a funded ASYE with another employer"
-            )
+            reason = ALREADY_REGISTERED if other.is_open else ALREADY_FUNDED_ELSEWHERE
             if other.employer_id == registration.employer_id:
-                reason = "Already had a funded ASYE with this employer"
+                reason = ALREADY_FUNDED_HERE
             NationalReview.objects.get_or_create(
                 registration=registration, other_registration=other, defaults={"reason": reason}
             )

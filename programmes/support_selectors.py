@@ -123,7 +123,10 @@ def registration_support(
             upcoming = [m for m in milestones(spec, today=today, include_supervision=False) if m.due >= today]
             if upcoming:
                 support.next_due_label, support.next_due = upcoming[0].label, upcoming[0].due
-            if any(m.kind == "review" and (m.due - today).days <= REVIEW_DUE_WINDOW_DAYS for m in upcoming):
+            # A deferred NQSW's clock is paused: their reviews are not coming due.
+            if registration.status == RegistrationStatus.ACTIVE and any(
+                m.kind == "review" and (m.due - today).days <= REVIEW_DUE_WINDOW_DAYS for m in upcoming
+            ):
                 support.flags.append(Flag.REVIEW_DUE)
             grace = today - datetime.timedelta(days=SUPERVISION_GRACE_DAYS)
             support.supervision_due = sum(

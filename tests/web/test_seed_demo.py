@@ -1,16 +1,35 @@
-"""``manage.py seed_demo``: the national picture of the 2023-24 report, the demo logins, and idempotency."""
+"""``manage.py seed_demo``: the national picture of the 2023-24 report, the demo logins, the registrations
+and support records of the demo programmes, and idempotency."""
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from asye.accounts.models import Membership, Role, User
-from asye.tenancy.db import system_national_context
-from asye.tenancy.models import Employer, EmployerType, Region
+from asye.tenancy.db import system_national_context, tenant_context
+from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
+from asye.web.demo_programmes import DEMO_TODAY
+from programmes.eligibility import add_years, framework_version_for, funding_decision, funding_year_of
+from programmes.models import (
+    AssessorAllocation,
+    CaseloadRecord,
+    Deferral,
+    FundingStatus,
+    NationalReview,
+    ProtectedTimeLog,
+    Registration,
+    RegistrationStatus,
+    SupervisionSession,
+    SupportNeed,
+)
+from programmes.support_selectors import Flag, registration_support
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +63,24 @@ def seed() -> str:
     return out.getvalue()
 
 
+COUNTED = (
+    Employer,
+    User,
+    Membership,
+    Registration,
+    AssessorAllocation,
+    Deferral,
+    NationalReview,
+    SupervisionSession,
+    ProtectedTimeLog,
+    CaseloadRecord,
+    SupportNeed,
+)
+
+
 def counts() -> dict[str, int]:
     with system_national_context():
-        return {
-            "employers": Employer.objects.count(),
-            "users": User.objects.count(),
-            "memberships": Membership.objects.count(),
-        }
+        return {model.__name__: model.objects.count() for model in COUNTED}
 
 
 def test_employers_and_nqsws_match_the_report_by_type_and_by_region():
@@ -131,5 +161,219 @@ def test_a_second_run_creates_nothing():
     second = seed()
 
     assert counts() == after_first
+    assert after_first["Registration"] == 3203 + 1
     assert "Created 193 employers" in first
+    assert "Created 3,204 registrations" in first
     assert "Created 0 employers, 0 people and 0 memberships." in second
+    assert (
+        "Created 0 registrations, 0 assessor allocations, 0 deferrals, 0 national reviews, 0 supervision "
+        "sessions, 0 protected time logs, 0 caseload records and 0 support needs." in second
+    )
+    # The summary counts registrations by funding status.
+    assert re.search(r"Approved for funding +[0-9,]+", second)
+    assert re.search(r"Needs national review +1\b", second)
+
+
+# --- the demo programmes --------------------------------------------------------------------------
+
+
+def test_every_nqsw_membership_has_a_registration_made_by_the_services_rules():
+    seed()
+
+    with system_national_context():
+        memberships = set(
+            Membership.objects.active().filter(role=Role.NQSW).values_list("user_id", "employer_id")
+        )
+        staff = set(
+            Membership.objects.active()
+            .filter(role__in=[Role.ASSESSOR, Role.LINE_MANAGER, Role.COORDINATOR])
+            .values_list("user_id", "employer_id", "role")
+        )
+        registrations = list(
+            Registration.objects.select_related("nqsw", "employer", "framework_version__framework")
+        )
+        allocations = set(
+            AssessorAllocation.objects.filter(ended_on__isnull=True).values_list(
+                "registration_id", "assessor_id", "started_on"
+            )
+        )
+
+    linked = [r for r in registrations if r.nqsw_id]
+    assert len(linked) == len(memberships) == 3203
+    assert {(r.nqsw_id, r.employer_id) for r in linked} == memberships
+    swe_numbers = [r.swe_number for r in linked]
+    assert len(set(swe_numbers)) == len(swe_numbers)
+    assert all(re.fullmatch(r"SW[0-9]+", number) for number in swe_numbers)
+
+    versions = {}
+    for r in registrations:
+        if r.nqsw_id:
+            assert r.email == r.nqsw.email
+        assert (r.assessor_id, r.employer_id, Role.ASSESSOR) in staff
+        assert (r.line_manager_id, r.employer_id, Role.LINE_MANAGER) in staff
+        assert (r.created_by_id, r.employer_id, Role.COORDINATOR) in staff
+        assert (r.pk, r.assessor_id, r.start_date) in allocations
+        assert r.qualification_date < r.start_date <= DEMO_TODAY
+        # What registration_create would have decided, then national staff's approval (or not yet).
+        area = r.framework_version.framework.service_area
+        if (area, r.start_date) not in versions:
+            versions[area, r.start_date] = framework_version_for(service_area=area, start_date=r.start_date)
+        assert r.framework_version == versions[area, r.start_date]
+        assert r.funding_year == funding_year_of(r.start_date)
+        decided, note = funding_decision(
+            qualification_date=r.qualification_date, start_date=r.start_date, version=r.framework_version
+        )
+        if decided == FundingStatus.UNFUNDED:
+            assert (r.funding_status, r.funding_note) == (decided, note)
+            assert r.start_date > add_years(r.qualification_date, 4)
+        else:
+            assert r.funding_status in (
+                FundingStatus.APPROVED,
+                FundingStatus.AWAITING_APPROVAL,
+                FundingStatus.NEEDS_REVIEW,
+            )
+            if r.funding_status != FundingStatus.NEEDS_REVIEW:
+                assert r.funding_note == ""
+            assert r.start_date - r.qualification_date <= datetime.timedelta(days=184)
+
+    funding = Counter(r.funding_status for r in registrations)
+    assert funding[FundingStatus.APPROVED] > 0.85 * len(registrations)
+    assert 0.03 < funding[FundingStatus.AWAITING_APPROVAL] / len(registrations) < 0.07
+    assert 10 <= funding[FundingStatus.UNFUNDED] <= 0.03 * len(registrations)
+    assert funding[FundingStatus.NEEDS_REVIEW] == 1
+
+    # Mostly the 2026-27 cohort, peaking in September; some of 2025-26, started January to March 2026.
+    years = Counter(r.funding_year for r in registrations)
+    assert set(years) == {"2025-26", "2026-27"}
+    assert years["2026-27"] > 0.8 * len(registrations)
+    assert all(
+        datetime.date(2026, 1, 1) <= r.start_date < datetime.date(2026, 4, 1)
+        for r in registrations
+        if r.funding_year == "2025-26"
+    )
+    months = Counter(r.start_date.month for r in registrations if r.funding_year == "2026-27")
+    assert set(months) == set(range(4, 12))
+    assert months.most_common(1)[0][0] == 9
+
+    # Adults only where the employer serves adults: all of an adults-only employer's, a fifth of a
+    # local authority's.
+    for r in registrations:
+        area = r.framework_version.framework.service_area
+        assert r.employer.serves_adults if area == ServiceArea.ADULTS else r.employer.serves_child_and_family
+        if not r.employer.serves_child_and_family:
+            assert area == ServiceArea.ADULTS
+    local_authority = [r for r in registrations if r.employer.employer_type == EmployerType.LOCAL_AUTHORITY]
+    adults = sum(
+        1 for r in local_authority if r.framework_version.framework.service_area == ServiceArea.ADULTS
+    )
+    assert 0.15 < adults / len(local_authority) < 0.25
+
+    hours = Counter(r.contracted_hours for r in registrations)
+    assert hours[Decimal(37)] > 0.85 * len(registrations)
+    assert all(Decimal("18.5") <= h <= Decimal(30) for h in hours if h != 37)
+
+
+def test_the_demo_employer_shows_every_status_and_dashboard_flag():
+    seed()
+    county = Employer.objects.get(name="Demo County Council")
+    people = {u.email: u for u in User.objects.filter(email__endswith="@demo.example")}
+
+    with tenant_context(county.pk):
+        registrations = list(
+            Registration.objects.filter(employer=county).select_related("framework_version").order_by("id")
+        )
+        support = registration_support(registrations, today=DEMO_TODAY)
+        deferrals = list(Deferral.objects.all())
+        needs = list(SupportNeed.objects.select_related("registration"))
+        sessions = list(SupervisionSession.objects.select_related("registration"))
+        logs = list(ProtectedTimeLog.objects.select_related("registration"))
+        caseloads = list(CaseloadRecord.objects.select_related("registration"))
+
+    assert len(registrations) == 18
+    statuses = Counter(r.status for r in registrations)
+    assert statuses[RegistrationStatus.DEFERRED] == 1
+    assert statuses[RegistrationStatus.WITHDRAWN] == 1
+    assert statuses[RegistrationStatus.ACTIVE] == 16
+    funding = Counter(r.funding_status for r in registrations)
+    assert funding[FundingStatus.AWAITING_APPROVAL] == 1
+    assert funding[FundingStatus.UNFUNDED] == 1
+    assert funding[FundingStatus.APPROVED] == 16
+    assert [r.extension_days for r in registrations if r.extension_days] == [42]
+
+    deferred = next(r for r in registrations if r.status == RegistrationStatus.DEFERRED)
+    (deferral,) = deferrals
+    assert (deferral.registration_id, deferral.ended_on) == (deferred.pk, None)
+    assert deferral.started_on > deferred.start_date
+    withdrawn = next(r for r in registrations if r.status == RegistrationStatus.WITHDRAWN)
+    assert withdrawn.ended_at and withdrawn.end_reason
+
+    flags = Counter(flag for figures in support.values() for flag in figures.flags)
+    assert flags[Flag.ON_TRACK] >= 1
+    assert flags[Flag.DEFERRED] == 1
+    assert flags[Flag.OVERDUE] == 2
+    assert flags[Flag.PROTECTED_TIME_BELOW_TARGET] == 2
+    assert flags[Flag.CASELOAD_OVER_CAP] == 1
+
+    # The demo NQSW, assessor and line manager have their own part in it.
+    sam = next(r for r in registrations if r.nqsw_id == people["nqsw@demo.example"].pk)
+    assert sam.status == RegistrationStatus.ACTIVE
+    assert any(r.assessor_id == people["assessor@demo.example"].pk for r in registrations)
+    assert any(r.line_manager_id == people["manager@demo.example"].pk for r in registrations)
+    (need,) = needs
+    assert need.registration_id == sam.pk
+    assert need.kind == SupportNeed.Kind.ACCESS_TO_WORK
+    assert need.status == SupportNeed.Status.IN_PROGRESS
+    assert need.requested_on == DEMO_TODAY - datetime.timedelta(days=40)
+    assert need.detail and not need.detail_shared
+    assert need.created_by_id == sam.nqsw_id
+
+    # Records are kept by whoever the services let keep them, and never after today.
+    assert sessions and logs and caseloads
+    for session in sessions:
+        assert session.recorded_by_id == session.supervisor_id == session.registration.assessor_id
+        assert session.registration.start_date <= session.held_on <= DEMO_TODAY
+    for log in logs:
+        assert log.recorded_by_id == log.registration.nqsw_id
+        assert log.registration.start_date <= log.taken_on <= DEMO_TODAY
+    for record in caseloads:
+        assert record.recorded_by_id == record.registration.line_manager_id
+        assert record.registration.start_date <= record.recorded_on <= DEMO_TODAY
+        assert Decimal(18) <= record.team_average <= Decimal(22)
+
+
+def test_one_nqsw_registered_by_two_employers_waits_for_national_review():
+    seed()
+    fostering = Employer.objects.get(name="Demo Fostering Partnership")
+
+    with system_national_context():
+        review = NationalReview.objects.select_related("registration", "other_registration").get()
+        later, earlier = review.registration, review.other_registration
+        needing_review = list(Registration.objects.filter(funding_status=FundingStatus.NEEDS_REVIEW))
+        queue_head = (
+            Registration.objects.filter(
+                funding_status__in=[FundingStatus.AWAITING_APPROVAL, FundingStatus.NEEDS_REVIEW]
+            )
+            .order_by("created_at", "id")
+            .first()
+        )
+
+    assert review.reason == "Already registered with another employer"
+    assert review.status == NationalReview.Status.OPEN
+    assert later.employer_id == fostering.pk != earlier.employer_id
+    assert later.swe_number == earlier.swe_number
+    assert (later.first_name, later.last_name, later.email) == (
+        earlier.first_name,
+        earlier.last_name,
+        earlier.email,
+    )
+    assert later.start_date > earlier.start_date
+    assert (later.created_at, later.pk) > (earlier.created_at, earlier.pk)
+    assert later.funding_status == FundingStatus.NEEDS_REVIEW
+    assert later.funding_note == "National staff need to check this registration before it can be funded."
+    assert later.nqsw_id is None  # they have no account at Demo Fostering Partnership yet
+    assert (earlier.status, earlier.funding_status) == (RegistrationStatus.ACTIVE, FundingStatus.APPROVED)
+    assert needing_review == [later]
+    assert queue_head == later  # national staff see it at the top of their queue
+    # Demo Fostering Partnership sees only its own registration of the person.
+    with tenant_context(fostering.pk):
+        assert list(Registration.objects.filter(swe_number=later.swe_number)) == [later]

@@ -10,6 +10,11 @@ Everything is generated from word lists with ``random.Random(2024)``, so every r
 the command then creates only what is missing, looked up by natural key (employer name, user email and
 active (user, employer, role) membership). A second run creates nothing. It all happens in one
 transaction under the system national scope, as row-level security requires on PostgreSQL.
+
+Every NQSW is registered on a programme, and Demo County Council's year is under way, with supervision,
+protected time, caseloads, a deferral, an extension, a withdrawal and a support need, dated up to
+``DEMO_TODAY`` (23 November 2026); one NQSW registered by two employers waits for national review. That
+part lives in ``asye.web.demo_programmes``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,13 @@ from django.utils.text import slugify
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, EmployerType, Region
+from asye.web.demo_programmes import (
+    DEMO_TODAY,
+    PROGRAMME_RECORDS,
+    apply_registrations,
+    plan_registrations,
+)
+from programmes.models import FundingStatus, Registration
 
 SEED = 2024
 DEMO_PASSWORD = "demo-asye-2026!"  # noqa: S105 - a published demo password, for seeded demo data only.
@@ -423,7 +435,14 @@ def emails_to_ids(emails: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def apply_plan(plan: Plan) -> Counter[str]:
+@dataclass
+class Applied:
+    created: Counter[str]
+    employer_ids: dict[str, int]  # by name
+    user_ids: dict[str, int]  # by email
+
+
+def apply_plan(plan: Plan) -> Applied:
     """Create what the plan has and the database lacks. Runs inside the caller's transaction."""
     created: Counter[str] = Counter()
 
@@ -481,7 +500,7 @@ def apply_plan(plan: Plan) -> Counter[str]:
             new_memberships.append(Membership(user_id=key[0], employer_id=key[1], role=role))
     Membership.objects.bulk_create(new_memberships, batch_size=500)
     created["memberships"] = len(new_memberships)
-    return created
+    return Applied(created, employer_ids, user_ids)
 
 
 def summarise() -> dict:
@@ -503,19 +522,27 @@ def summarise() -> dict:
         "memberships": Membership.objects.count(),
         "by_type": {row["employer_type"]: (row["employers"], row["nqsws"]) for row in by_type},
         "by_region": {row["region"]: (row["employers"], row["nqsws"]) for row in by_region},
+        "registrations_by_funding": dict(
+            Registration.objects.values_list("funding_status").annotate(n=Count("id")).order_by()
+        ),
     }
 
 
 class Command(BaseCommand):
     help = (
         "Seed a demo national picture (employers in the proportions of the 2023-24 national report, their "
-        "people and memberships) and the demo logins. Safe to run again: it only creates what is missing."
+        "people and memberships, a registration for every NQSW, and support records at the demo employer) "
+        "and the demo logins. Safe to run again: it only creates what is missing."
     )
 
     def handle(self, *args, **options):
         plan = build_plan()
+        registrations = plan_registrations(plan, demo_county=DEMO_COUNTY, demo_fostering=DEMO_FOSTERING)
         with system_national_context():
-            created = apply_plan(plan)
+            applied = apply_plan(plan)
+            created = applied.created + apply_registrations(
+                registrations, employer_ids=applied.employer_ids, user_ids=applied.user_ids
+            )
             summary = summarise()
         self.report(created, summary)
 
@@ -556,3 +583,17 @@ class Command(BaseCommand):
             f"Now: {summary['employers']:,} employers, {summary['people']:,} people, "
             f"{summary['memberships']:,} memberships."
         )
+
+        write("")
+        write(self.style.MIGRATE_HEADING(f"Programmes (history dated up to {DEMO_TODAY:%-d %B %Y})"))
+        funding = summary["registrations_by_funding"]
+        write(f"  {'Registrations by funding status':<42} {'number':>9}")
+        for value, label in FundingStatus.choices:
+            write(f"    {label:<40} {funding.get(value, 0):>9,}")
+        write(f"    {'Total':<40} {sum(funding.values()):>9,}")
+        write("")
+        counted = [
+            f"{created[plural]:,} {plural if created[plural] != 1 else one}"
+            for one, plural in PROGRAMME_RECORDS
+        ]
+        write(self.style.SUCCESS(f"Created {', '.join(counted[:-1])} and {counted[-1]}."))
