@@ -14,6 +14,14 @@ from django.core.management import call_command
 from asye.accounts.models import Role, User
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, EmployerType, Region
+from tests.browser.fixtures import (  # noqa: F401  (fixtures and a report hook for browser tests anywhere)
+    axe_check_fixture,
+    browser,
+    new_context,
+    page,
+    pytest_runtest_makereport,
+    sign_in_fixture,
+)
 from tests.factories import EmployerFactory, person
 
 

@@ -23,6 +23,7 @@ from asye.audit.services import audit_record
 from tests.factories import MembershipFactory
 from tests.programmes.test_support_isolation import make_registration as make_support_registration
 from tests.programmes.test_support_isolation import make_support_need
+from tests.programmes.test_views_isolation import make_registration as make_programmes_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,20 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "api:audit-event-detail": ObjectRoute(make_audit_event),
     "api:registration-detail": ObjectRoute(make_registration),
     "api:registration-withdraw": ObjectRoute(make_registration),
+    **{
+        f"programmes:{name}": ObjectRoute(make_programmes_registration)
+        for name in (
+            "detail",
+            "change",
+            "defer",
+            "resume",
+            "extend",
+            "withdraw",
+            "transfer",
+            "assessor",
+            "line_manager",
+        )
+    },
     "support:registration": ObjectRoute(make_support_registration),
     "support:supervision_record": ObjectRoute(make_support_registration),
     "support:protected_time_log": ObjectRoute(make_support_registration),
@@ -104,6 +119,7 @@ EXEMPT = {
     "accounts:accept_invitation": "secret-addressed",
     # National staff only; anyone else gets 403 before any object is read (test_national_pages_refuse_...).
     "national:employer": "national",
+    "national_registrations:detail": "national",
     # A signed token, not an id: bad, forged or other-employer tokens are 404 (test_support_calendar.py).
     "support:calendar": "secret-addressed",
     # The schema and its renderers take a format suffix, not an object.

@@ -8,15 +8,10 @@ from playwright.sync_api import expect
 
 from asye.tenancy.db import system_national_context
 from equality.models import EqualityMonitoring
-from tests.browser import conftest as browser_conftest
 from tests.browser.support import axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
-# The browser fixtures of tests/browser, used here too.
-browser = browser_conftest.browser
-new_context = browser_conftest.new_context
-page = browser_conftest.page
 
 
 def fill_answers(page) -> None:

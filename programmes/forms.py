@@ -1,0 +1,555 @@
+"""Forms of the registration pages: the question pages of registering an NQSW, the co-ordinator's
+actions on a registration, the dashboard's filters and national staff's funding decision.
+
+The forms check only the shape of what was typed (a real date, a number); the registration rules
+themselves come from ``programmes.eligibility`` and the services, so every way in applies the same ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from asye.tenancy.models import EmployerType, Region, ServiceArea
+from asye.web.forms import add_service_errors
+from programmes.eligibility import normalise_swe_number, parse_hours
+from programmes.models import FundingStatus, RegistrationStatus
+from programmes.support_selectors import FLAG_LABELS
+
+DATE_PARTS = ("day", "month", "year")
+HOURS_FORMAT_MESSAGE = "Enter contracted hours a week as a number, like 37 or 22.5"
+
+
+def hours_or_none(raw: str) -> Decimal | None:
+    """The hours typed, or None when they are not a finite number (the rules then ask for a number)."""
+    hours = parse_hours(raw) if str(raw or "").strip() else None
+    if hours is None or not hours.is_finite():
+        return None
+    return hours
+
+
+def hours_text(hours: Decimal | None) -> str:
+    """Hours as people write them: 37, 22.5 (not 37.00, 22.50)."""
+    return "" if hours is None else f"{hours.normalize():f}"
+
+
+def too_many_decimal_places(hours: Decimal | None) -> bool:
+    return hours is not None and hours.normalize().as_tuple().exponent < -2
+
+
+# --- GOV.UK date input -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateInput:
+    """One GOV.UK date input (day, month and year boxes) on a form."""
+
+    name: str
+    legend: str
+    subject: str  # starts the messages: "<subject> must include a month"
+    required_message: str
+    hint: str = "For example, 27 3 2026"
+    page_heading: bool = False
+
+
+class DateInputsMixin:
+    """Adds ``<name>_day``, ``<name>_month`` and ``<name>_year`` fields for each of ``date_inputs`` and
+    checks them as the GOV.UK pattern asks: the message goes on the first box with the problem, and
+    only the boxes with the problem are marked (all three for a problem with the whole date)."""
+
+    date_inputs: tuple[DateInput, ...] = ()
+    field_order_after_dates: tuple[str, ...] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._date_parts_in_error: dict[str, set[str]] = {}
+        for spec in self.date_inputs:
+            for part in DATE_PARTS:
+                self.fields[f"{spec.name}_{part}"] = forms.CharField(required=False, label=part.capitalize())
+        if self.field_order_after_dates:
+            self.order_fields(self.field_order_after_dates)
+
+    @property
+    def date_names(self) -> set[str]:
+        return {spec.name for spec in self.date_inputs}
+
+    def add_date_error(self, name: str, message: str, parts: tuple[str, ...] = DATE_PARTS) -> None:
+        self._date_parts_in_error.setdefault(name, set()).update(parts)
+        self.add_error(f"{name}_{parts[0]}", message)
+
+    def clean(self):
+        cleaned = super().clean()
+        for spec in self.date_inputs:
+            cleaned[spec.name] = self._clean_date(spec, cleaned)
+        return cleaned
+
+    def _clean_date(self, spec: DateInput, cleaned: dict) -> datetime.date | None:
+        raw = {part: (cleaned.get(f"{spec.name}_{part}") or "").strip() for part in DATE_PARTS}
+        if not any(raw.values()):
+            self.add_date_error(spec.name, spec.required_message)
+            return None
+        missing = tuple(part for part in DATE_PARTS if not raw[part])
+        if missing:
+            self.add_date_error(spec.name, f"{spec.subject} must include a {' and '.join(missing)}", missing)
+            return None
+        not_numbers = tuple(part for part in DATE_PARTS if not raw[part].isdigit())
+        if not_numbers:
+            self.add_date_error(spec.name, f"{spec.subject} must be a real date", not_numbers)
+            return None
+        if len(raw["year"]) != 4:
+            self.add_date_error(spec.name, "Year must include 4 numbers", ("year",))
+            return None
+        try:
+            return datetime.date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
+        except ValueError:
+            self.add_date_error(spec.name, f"{spec.subject} must be a real date")
+            return None
+
+    @property
+    def dates(self) -> dict[str, dict]:
+        """What ``programmes/_date_input.html`` needs for each date input, by name."""
+        result = {}
+        for spec in self.date_inputs:
+            bound = {part: self[f"{spec.name}_{part}"] for part in DATE_PARTS}
+            errors = [message for part in DATE_PARTS for message in bound[part].errors]
+            in_error = self._date_parts_in_error.get(spec.name, set())
+            result[spec.name] = {
+                "id": spec.name,
+                "legend": spec.legend,
+                "hint": spec.hint,
+                "page_heading": spec.page_heading,
+                "errors": errors,
+                "inputs": [
+                    {
+                        "id": bound[part].auto_id,
+                        "name": bound[part].html_name,
+                        "label": part.capitalize(),
+                        "value": bound[part].value() or "",
+                        "width": "4" if part == "year" else "2",
+                        "error": part in in_error or (errors and not in_error),
+                    }
+                    for part in DATE_PARTS
+                ],
+            }
+        return result
+
+    @staticmethod
+    def date_data(name: str, value: datetime.date | str | None) -> dict[str, str]:
+        """Form data for a date input holding ``value`` (a date or an ISO date)."""
+        if not value:
+            return {}
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        return {
+            f"{name}_day": str(value.day),
+            f"{name}_month": str(value.month),
+            f"{name}_year": str(value.year),
+        }
+
+
+def show_errors(form: forms.Form, errors: ValidationError | dict[str, list[str]]) -> None:
+    """Show errors by field (a service's ValidationError or a rules dict), dates on their first box."""
+    if isinstance(errors, ValidationError) and not hasattr(errors, "error_dict"):
+        add_service_errors(form, errors)
+        return
+    by_field = errors.message_dict if isinstance(errors, ValidationError) else errors
+    date_names = getattr(form, "date_names", set())
+    for field, messages in by_field.items():
+        for message in messages:
+            if field in date_names:
+                form.add_date_error(field, message)
+            else:
+                form.add_error(field if field in form.fields else None, message)
+
+
+# --- Register an NQSW: one question (or a small group) a page --------------------------------------
+
+
+class QuestionForm(forms.Form):
+    """A question page. ``answer_fields`` are the registration facts it asks for."""
+
+    answer_fields: tuple[str, ...] = ()
+
+    def answers(self) -> dict[str, str]:
+        """The answers to keep in the session, as text."""
+        return {name: str(self.cleaned_data.get(name) or "") for name in self.answer_fields}
+
+    @classmethod
+    def data_from(cls, answers: dict[str, str]) -> dict[str, str]:
+        """Form data that shows the answers already given."""
+        return {name: answers.get(name, "") for name in cls.answer_fields}
+
+
+class ServiceAreaForm(QuestionForm):
+    answer_fields = ("service_area",)
+    service_area = forms.ChoiceField(
+        label="Which service area will the NQSW work in?",
+        choices=ServiceArea.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select child and family or adults"},
+    )
+
+
+class NameForm(QuestionForm):
+    answer_fields = ("first_name", "last_name", "email")
+    first_name = forms.CharField(
+        label="First name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "20"}),
+        error_messages={"max_length": "First name must be 100 characters or fewer"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "20"}),
+        error_messages={"max_length": "Last name must be 100 characters or fewer"},
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        help_text="Their work email address. You can invite them to the service with it later.",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+
+class SweNumberForm(QuestionForm):
+    answer_fields = ("swe_number",)
+    swe_number = forms.CharField(
+        label="What is the NQSW's Social Work England number?",
+        help_text="It starts with SW, like SW123456. It is on the Social Work England register.",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "10", "spellcheck": "false"}),
+        error_messages={
+            "max_length": "Enter a Social Work England number in the correct format, like SW123456"
+        },
+    )
+
+    def clean_swe_number(self) -> str:
+        return normalise_swe_number(self.cleaned_data.get("swe_number") or "")
+
+
+class QualificationDateForm(DateInputsMixin, QuestionForm):
+    answer_fields = ("qualification_date",)
+    date_inputs = (
+        DateInput(
+            name="qualification_date",
+            legend="When did the NQSW qualify?",
+            subject="The date the NQSW qualified",
+            required_message="Enter the date the NQSW qualified",
+            hint="The date their social work qualification was awarded. For example, 27 6 2026",
+            page_heading=True,
+        ),
+    )
+
+    def answers(self) -> dict[str, str]:
+        return {"qualification_date": self.cleaned_data["qualification_date"].isoformat()}
+
+    @classmethod
+    def data_from(cls, answers):
+        return cls.date_data("qualification_date", answers.get("qualification_date"))
+
+
+class StartDateForm(DateInputsMixin, QuestionForm):
+    answer_fields = ("start_date",)
+    date_inputs = (
+        DateInput(
+            name="start_date",
+            legend="When does the NQSW start the programme?",
+            subject="The start date",
+            required_message="Enter the date the NQSW starts the programme",
+            hint="Usually their first day in the job. For example, 7 9 2026",
+            page_heading=True,
+        ),
+    )
+
+    def answers(self) -> dict[str, str]:
+        return {"start_date": self.cleaned_data["start_date"].isoformat()}
+
+    @classmethod
+    def data_from(cls, answers):
+        return cls.date_data("start_date", answers.get("start_date"))
+
+
+class HoursForm(QuestionForm):
+    answer_fields = ("contracted_hours",)
+    contracted_hours = forms.CharField(
+        label="How many hours a week is the NQSW contracted to work?",
+        help_text="Full-time is 37 hours. Part-time NQSWs have longer to complete the programme.",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
+        error_messages={"max_length": HOURS_FORMAT_MESSAGE},
+    )
+
+    def clean_contracted_hours(self) -> str:
+        raw = (self.cleaned_data.get("contracted_hours") or "").strip()
+        hours = hours_or_none(raw)
+        if too_many_decimal_places(hours):
+            raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
+        return str(hours) if hours is not None else raw
+
+
+# --- Actions on a registration -------------------------------------------------------------------
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the registration the page showed, so a stale change is refused."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "Reload the page and try again",
+            "invalid": "Reload the page and try again",
+        },
+    )
+
+
+class RegistrationDetailsForm(VersionedForm):
+    first_name = NameForm.base_fields["first_name"]
+    last_name = NameForm.base_fields["last_name"]
+    email = NameForm.base_fields["email"]
+    contracted_hours = forms.CharField(
+        label="Contracted hours a week",
+        help_text="Full-time is 37 hours. Changing the hours moves the NQSW's due dates.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
+        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
+    )
+    field_order = ("first_name", "last_name", "email", "contracted_hours", "version")
+    # What registration_update may change; the version only guards the change.
+    changed_fields = ("first_name", "last_name", "email", "contracted_hours")
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean_contracted_hours(self) -> Decimal:
+        hours = hours_or_none(self.cleaned_data.get("contracted_hours"))
+        if hours is None:
+            raise ValidationError(HOURS_FORMAT_MESSAGE)
+        if too_many_decimal_places(hours):
+            raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
+        return hours
+
+
+def _reason_field(label: str, required_message: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": required_message,
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+
+
+class DeferForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="started_on",
+            legend="When does the deferral start?",
+            subject="The date the deferral starts",
+            required_message="Enter the date the deferral starts",
+        ),
+    )
+    reason = _reason_field(
+        "Why is the NQSW deferring?",
+        "Enter the reason for the deferral",
+        "For example, long-term sickness or parental leave. The NQSW's due dates wait until they resume.",
+    )
+    field_order_after_dates = ("started_on_day", "started_on_month", "started_on_year", "reason", "version")
+
+
+class ResumeForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="ended_on",
+            legend="When does the NQSW resume the programme?",
+            subject="The date the NQSW resumes",
+            required_message="Enter the date the NQSW resumes",
+            page_heading=True,
+        ),
+    )
+
+
+class ExtendForm(VersionedForm):
+    days = forms.IntegerField(
+        label="How many days is the programme extended by?",
+        help_text="Between 1 and 365 days. The final review and the panel move by the same number of days.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the number of days",
+            "invalid": "Enter the number of days as a whole number, like 28",
+        },
+    )
+    reason = _reason_field("Why is the programme extended?", "Enter the reason for the extension")
+    field_order = ("days", "reason", "version")
+
+
+class WithdrawForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="on",
+            legend="When did the NQSW leave the programme?",
+            subject="The date the NQSW left",
+            required_message="Enter the date the NQSW left the programme",
+        ),
+    )
+    reason = _reason_field("Why did the NQSW leave the programme?", "Enter the reason for the withdrawal")
+    field_order_after_dates = ("on_day", "on_month", "on_year", "reason", "version")
+
+
+class TransferForm(DateInputsMixin, VersionedForm):
+    """``employers`` are the other employers on the service (their names are public)."""
+
+    to_employer = forms.ModelChoiceField(
+        label="Which employer is the NQSW moving to?",
+        queryset=None,
+        empty_label="Choose an employer",
+        error_messages={
+            "required": "Select the employer the NQSW is moving to",
+            "invalid_choice": "Select the employer the NQSW is moving to",
+        },
+    )
+    date_inputs = (
+        DateInput(
+            name="on",
+            legend="When does the NQSW move?",
+            subject="The date the NQSW moves",
+            required_message="Enter the date the NQSW moves",
+            hint="Their last day with you. For example, 31 3 2027",
+        ),
+    )
+    field_order_after_dates = ("to_employer", "on_day", "on_month", "on_year", "version")
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_employer"].queryset = employers
+
+
+class PersonChoiceForm(forms.Form):
+    """Choose one of the employer's people holding a role: ``people`` is a list of ``(user_id, label)``."""
+
+    person = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect)
+
+    def __init__(
+        self, *args, people: list[tuple[int, str]], label: str, hint: str, required_message: str, **kw
+    ):
+        super().__init__(*args, **kw)
+        field = self.fields["person"]
+        field.choices = people
+        field.label = label
+        field.help_text = hint
+        field.error_messages = {
+            **field.error_messages,
+            "required": required_message,
+            "invalid_choice": required_message,
+        }
+
+
+# --- Dashboard filters ---------------------------------------------------------------------------
+
+CLOSED_STATUS_CHOICES = [
+    (RegistrationStatus.WITHDRAWN.value, RegistrationStatus.WITHDRAWN.label),
+    (RegistrationStatus.TRANSFERRED.value, RegistrationStatus.TRANSFERRED.label),
+    (RegistrationStatus.COMPLETED.value, RegistrationStatus.COMPLETED.label),
+]
+STATUS_FILTER_CHOICES = [
+    ("", "Any status"),
+    ("open", "In progress or deferred"),
+    *[(flag, label) for flag, (label, _colour) in FLAG_LABELS.items()],
+    *CLOSED_STATUS_CHOICES,
+]
+NO_ASSESSOR = "none"
+
+
+class RegistrationFilterForm(forms.Form):
+    """The dashboard's filters (a GET form): anything not recognised is ignored, not an error."""
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_FILTER_CHOICES, required=False)
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+    assessor = forms.ChoiceField(label="Assessor", required=False)
+
+    def __init__(self, *args, funding_years: list[str], assessors: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in funding_years]]
+        self.fields["assessor"].choices = [
+            ("", "Any assessor"),
+            (NO_ASSESSOR, "No assessor yet"),
+            *[(str(pk), label) for pk, label in assessors],
+        ]
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+
+
+# --- National staff ------------------------------------------------------------------------------
+
+PENDING_FUNDING_CHOICES = [
+    ("", "Awaiting approval or needing review"),
+    (FundingStatus.AWAITING_APPROVAL.value, FundingStatus.AWAITING_APPROVAL.label),
+    (FundingStatus.NEEDS_REVIEW.value, FundingStatus.NEEDS_REVIEW.label),
+]
+
+
+class NationalQueueFilterForm(forms.Form):
+    funding_status = forms.ChoiceField(
+        label="Funding status", choices=PENDING_FUNDING_CHOICES, required=False
+    )
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+    employer_type = forms.ChoiceField(
+        label="Employer type", choices=[("", "Any type"), *EmployerType.choices], required=False
+    )
+    region = forms.ChoiceField(label="Region", choices=[("", "Any region"), *Region.choices], required=False)
+
+    def __init__(self, *args, funding_years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in funding_years]]
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+
+
+class FundingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do you approve this registration for funding?",
+        choices=[("approve", "Yes, approve it for funding"), ("reject", "No, do not approve it")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you approve this registration for funding",
+            "invalid_choice": "Select whether you approve this registration for funding",
+        },
+    )
+    note = forms.CharField(
+        label="Reason",
+        help_text=(
+            "Needed if you do not approve it. The employer sees this reason, so do not name another "
+            "employer or what they recorded."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )

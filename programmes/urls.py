@@ -1,0 +1,34 @@
+"""The registration pages (included at /registrations/, namespace programmes)."""
+
+from django.urls import path
+
+from programmes import views
+
+urlpatterns = [
+    path("", views.registration_list_view, name="list"),
+    # Registering an NQSW: one question a page, then check your answers. Each page has its own address
+    # (no captured step), so no route here addresses an object by id.
+    path("new/", views.register_start, name="register"),
+    path("new/service-area/", views.register_step, {"step": "service-area"}, name="register_service_area"),
+    path("new/name/", views.register_step, {"step": "name"}, name="register_name"),
+    path("new/swe-number/", views.register_step, {"step": "swe-number"}, name="register_swe_number"),
+    path(
+        "new/qualification-date/",
+        views.register_step,
+        {"step": "qualification-date"},
+        name="register_qualification_date",
+    ),
+    path("new/start-date/", views.register_step, {"step": "start-date"}, name="register_start_date"),
+    path("new/hours/", views.register_step, {"step": "hours"}, name="register_hours"),
+    path("new/check/", views.register_check, name="register_check"),
+    path("new/confirmation/", views.register_confirmation, name="register_confirmation"),
+    path("<int:pk>/", views.registration_detail, name="detail"),
+    path("<int:pk>/change/", views.registration_change, name="change"),
+    path("<int:pk>/defer/", views.registration_defer, name="defer"),
+    path("<int:pk>/resume/", views.registration_resume, name="resume"),
+    path("<int:pk>/extend/", views.registration_extend, name="extend"),
+    path("<int:pk>/withdraw/", views.registration_withdraw, name="withdraw"),
+    path("<int:pk>/transfer/", views.registration_transfer, name="transfer"),
+    path("<int:pk>/assessor/", views.registration_assessor, name="assessor"),
+    path("<int:pk>/line-manager/", views.registration_line_manager, name="line_manager"),
+]
