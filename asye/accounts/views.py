@@ -36,7 +36,7 @@ def team(request):
 @employer_view(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def invite(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role", "")})
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(

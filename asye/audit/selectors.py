@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from asye.accounts.actor import Actor
 
 
-def audit_event_list(*, actor: Actor, action: str = "", object_type: str = "") -> QuerySet[AuditEvent]:
+def audit_event_list(
+    *, actor: Actor, action: str = "", object_type: str = "", object_id: str = ""
+) -> QuerySet[AuditEvent]:
     """The employer's audit trail, newest first. Co-ordinators only."""
     actor.require(Role.COORDINATOR)
     events = AuditEvent.objects.visible_to(actor).select_related("actor_user")
@@ -21,6 +23,8 @@ def audit_event_list(*, actor: Actor, action: str = "", object_type: str = "") -
         events = events.filter(action__startswith=action)
     if object_type:
         events = events.filter(object_type=object_type)
+        if object_id:
+            events = events.filter(object_id=object_id)
     return events
 
 

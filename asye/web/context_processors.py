@@ -13,15 +13,20 @@ def navigation(request) -> list[dict]:
     if actor is None or not actor.is_authenticated:
         return []
     items = [{"label": "Home", "url": reverse("home")}]
+    if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER):
+        items.append({"label": "Registrations", "url": reverse("programmes:list")})
+    if actor.employer_id and actor.has_role(Role.NQSW):
+        items.append({"label": "My programme", "url": reverse("support:my_programme")})
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
         items += [
+            {"label": "Support needs", "url": reverse("support:needs")},
             {"label": "Team", "url": reverse("accounts:team")},
-            {"label": "Employer", "url": reverse("web:employer")},
             {"label": "Audit trail", "url": reverse("audit:list")},
             {"label": "API tokens", "url": reverse("api_tokens:list")},
         ]
     if actor.is_national_staff:
         items += [
+            {"label": "Registrations to review", "url": reverse("national_registrations:list")},
             {"label": "Employers", "url": reverse("national:employers")},
             {"label": "National audit", "url": reverse("national:audit")},
         ]

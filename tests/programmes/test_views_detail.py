@@ -95,7 +95,8 @@ def test_co_ordinator_sees_the_record_timeline_and_actions(alice, employer_a, re
         '<details class="govuk-details"',
         "Supervision 1",
         "The programme has not been deferred.",
-        "?action=registration.",
+        f"?object_type=programmes.registration&amp;object_id={registration.pk}",
+        f'href="/registrations/{registration.pk}/support/"',
     ):
         assert shown in html, shown
     for name in ("change", "defer", "extend", "withdraw", "transfer", "assessor", "line_manager"):
