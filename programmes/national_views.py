@@ -13,66 +13,21 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from asye.accounts.actor import Actor
-from asye.accounts.models import Role
 from asye.tenancy.national import national_view
 from asye.web.forms import add_service_errors
 from programmes.forms import FundingDecisionForm, NationalQueueFilterForm, hours_text
-from programmes.models import FundingStatus, NationalReview, Registration
+from programmes.selectors import (
+    PENDING_FUNDING,
+    registration_duplicates_national,
+    registration_get_national,
+    registration_review_queue_national,
+    registration_review_years_national,
+)
 from programmes.services import registration_funding_decide
 from programmes.views import FUNDING_TAG_COLOURS, STATUS_TAG_COLOURS
-
-PENDING = (FundingStatus.AWAITING_APPROVAL, FundingStatus.NEEDS_REVIEW)
-
-# --- Reads (national selectors: evaluate inside the national scope) ------------------------------
-
-
-def registration_review_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[Registration]:
-    """Every employer's registrations whose funding is still to be decided, oldest first."""
-    actor.require(Role.NATIONAL_STAFF)
-    registrations = (
-        Registration.objects.filter(funding_status__in=PENDING)
-        .select_related("employer", "framework_version__framework")
-        .order_by("created_at", "id")
-    )
-    if filters.get("funding_status") in PENDING:
-        registrations = registrations.filter(funding_status=filters["funding_status"])
-    if filters.get("funding_year"):
-        registrations = registrations.filter(funding_year=filters["funding_year"])
-    if filters.get("employer_type"):
-        registrations = registrations.filter(employer__employer_type=filters["employer_type"])
-    if filters.get("region"):
-        registrations = registrations.filter(employer__region=filters["region"])
-    return registrations
-
-
-def registration_get_national(*, actor: Actor, pk: int) -> Registration:
-    actor.require(Role.NATIONAL_STAFF)
-    return get_object_or_404(
-        Registration.objects.select_related("employer", "framework_version__framework", "assessor"), pk=pk
-    )
-
-
-def registration_duplicates_national(*, actor: Actor, registration: Registration) -> dict:
-    """The national reviews of a registration and every other registration of the same person."""
-    actor.require(Role.NATIONAL_STAFF)
-    reviews = list(
-        NationalReview.objects.filter(Q(registration=registration) | Q(other_registration=registration))
-        .select_related("registration__employer", "other_registration__employer", "decided_by")
-        .order_by("created_at", "id")
-    )
-    others = list(
-        Registration.objects.filter(swe_number=registration.swe_number)
-        .exclude(pk=registration.pk)
-        .select_related("employer")
-        .order_by("start_date", "id")
-    )
-    return {"reviews": reviews, "others": others}
-
 
 # --- Pages ---------------------------------------------------------------------------------------
 
@@ -81,12 +36,7 @@ def registration_duplicates_national(*, actor: Actor, registration: Registration
 @require_GET
 def review_list(request):
     actor = request.actor
-    funding_years = list(
-        Registration.objects.filter(funding_status__in=PENDING)
-        .order_by("-funding_year")
-        .values_list("funding_year", flat=True)
-        .distinct()
-    )
+    funding_years = registration_review_years_national(actor=actor)
     filters = NationalQueueFilterForm(request.GET, funding_years=funding_years).values()
     form = NationalQueueFilterForm(initial=filters, funding_years=funding_years)
     page = Paginator(registration_review_queue_national(actor=actor, filters=filters), 50).get_page(
@@ -114,7 +64,7 @@ def review_list(request):
 def review_detail(request, pk: int):
     actor = request.actor
     registration = registration_get_national(actor=actor, pk=pk)
-    pending = registration.funding_status in PENDING
+    pending = registration.funding_status in PENDING_FUNDING
     form = FundingDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and pending and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from programmes.models import Deferral, Registration, RegistrationStatus
+from programmes.models import Deferral, FundingStatus, NationalReview, Registration, RegistrationStatus
 from programmes.timeline import Milestone, Pause, TimelineInput, end_date, milestones
 
 
@@ -88,3 +88,62 @@ def registrations_with_deferrals(queryset: QuerySet[Registration]) -> QuerySet[R
 
 
 OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
+
+
+# --- National staff's reads: evaluate inside the national scope (asye.tenancy.national) ----------
+
+PENDING_FUNDING = (FundingStatus.AWAITING_APPROVAL, FundingStatus.NEEDS_REVIEW)
+
+
+def registration_review_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[Registration]:
+    """Every employer's registrations whose funding is still to be decided, oldest first."""
+    actor.require(Role.NATIONAL_STAFF)
+    registrations = (
+        Registration.objects.filter(funding_status__in=PENDING_FUNDING)
+        .select_related("employer", "framework_version__framework")
+        .order_by("created_at", "id")
+    )
+    if filters.get("funding_status") in PENDING_FUNDING:
+        registrations = registrations.filter(funding_status=filters["funding_status"])
+    if filters.get("funding_year"):
+        registrations = registrations.filter(funding_year=filters["funding_year"])
+    if filters.get("employer_type"):
+        registrations = registrations.filter(employer__employer_type=filters["employer_type"])
+    if filters.get("region"):
+        registrations = registrations.filter(employer__region=filters["region"])
+    return registrations
+
+
+def registration_review_years_national(*, actor: Actor) -> list[str]:
+    """The funding years that have registrations waiting for a decision, newest first."""
+    actor.require(Role.NATIONAL_STAFF)
+    return list(
+        Registration.objects.filter(funding_status__in=PENDING_FUNDING)
+        .order_by("-funding_year")
+        .values_list("funding_year", flat=True)
+        .distinct()
+    )
+
+
+def registration_get_national(*, actor: Actor, pk: int) -> Registration:
+    actor.require(Role.NATIONAL_STAFF)
+    return get_object_or_404(
+        Registration.objects.select_related("employer", "framework_version__framework", "assessor"), pk=pk
+    )
+
+
+def registration_duplicates_national(*, actor: Actor, registration: Registration) -> dict:
+    """The national reviews of a registration and every other registration of the same person."""
+    actor.require(Role.NATIONAL_STAFF)
+    reviews = list(
+        NationalReview.objects.filter(Q(registration=registration) | Q(other_registration=registration))
+        .select_related("registration__employer", "other_registration__employer", "decided_by")
+        .order_by("created_at", "id")
+    )
+    others = list(
+        Registration.objects.filter(swe_number=registration.swe_number)
+        .exclude(pk=registration.pk)
+        .select_related("employer")
+        .order_by("start_date", "id")
+    )
+    return {"reviews": reviews, "others": others}
