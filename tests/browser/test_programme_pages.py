@@ -59,7 +59,11 @@ class Pages:
         """One <main> and one <h1> (named ``heading`` if given), no axe violations; with ``error``, the
         GOV.UK error summary and a title starting "Error: "."""
         where = page.url
-        if page.locator("main").count() != 1 or page.locator("h1").count() != 1:
+        try:
+            # Retrying assertions: a check straight after a click may run while the next page loads.
+            expect(page.locator("main")).to_have_count(1)
+            expect(page.locator("h1")).to_have_count(1)
+        except AssertionError:
             self.problems.append(f"{where}: expected one <main> and one <h1>")
         if heading is not None:
             expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
