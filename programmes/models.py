@@ -34,7 +34,8 @@ class ProgrammeFramework(models.Model):
         return self.name
 
     def current_version(self) -> FrameworkVersion | None:
-        return self.versions.order_by("-version").first()
+        """The newest published version: the one new registrations start under (drafts never)."""
+        return self.versions.filter(published_at__isnull=False).order_by("-version").first()
 
 
 class FrameworkVersion(models.Model):
@@ -69,6 +70,9 @@ class FrameworkVersion(models.Model):
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty for a draft; new registrations use published versions."
+    )
 
     class Meta:
         ordering = ["framework", "-version"]

@@ -36,14 +36,18 @@ FRAMEWORKS = [
 
 
 def load(apps, schema_editor):
+    # Through the migration's own connection (the owner's), not the application's.
+    alias = schema_editor.connection.alias if schema_editor is not None else "default"
     ProgrammeFramework = apps.get_model("programmes", "ProgrammeFramework")
     FrameworkVersion = apps.get_model("programmes", "FrameworkVersion")
     for spec in FRAMEWORKS:
         spec = dict(spec)
         length = spec.pop("length_months")
-        framework, _ = ProgrammeFramework.objects.update_or_create(code=spec.pop("code"), defaults=spec)
+        framework, _ = ProgrammeFramework.objects.using(alias).update_or_create(
+            code=spec.pop("code"), defaults=spec
+        )
         reviews = [3, 6, 12] if length == 12 else [3, 6, 12, 18, 24]
-        FrameworkVersion.objects.get_or_create(
+        FrameworkVersion.objects.using(alias).get_or_create(
             framework=framework,
             version=1,
             defaults={
@@ -57,7 +61,10 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("programmes", "FrameworkVersion").objects.filter(registrations__isnull=True).delete()
+    alias = schema_editor.connection.alias
+    apps.get_model("programmes", "FrameworkVersion").objects.using(alias).filter(
+        registrations__isnull=True
+    ).delete()
 
 
 class Migration(migrations.Migration):
