@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
 from equality.services import (
     EARLIEST_BIRTH_YEAR,
@@ -21,8 +22,16 @@ from equality.services import (
 
 GIVE_DATE = "date"
 KEEP = "keep"
-DATE_PARTS = ("dob_day", "dob_month", "dob_year")
-PART_NAMES = {"dob_day": "day", "dob_month": "month", "dob_year": "year"}
+DATE_OF_BIRTH = DateInput(
+    name="dob",
+    legend="Date of birth",
+    subject="Date of birth",
+    required_message="Enter your date of birth",
+    hint="For example, 27 3 1995",
+    legend_size="s",
+    element_id="date-of-birth",
+    autocomplete="bday",
+)
 
 
 def _radio(label: str, choices, required_message: str, hint: str = "") -> forms.ChoiceField:
@@ -47,7 +56,7 @@ def detail_required_message(group: str) -> str:
     return f"Select your {_group_label(group)} background, or select prefer not to say"
 
 
-class EqualityMonitoringForm(forms.Form):
+class EqualityMonitoringForm(DateInputsMixin, forms.Form):
     gender = _radio(
         "How would you describe your gender?",
         Gender.choices,
@@ -59,9 +68,7 @@ class EqualityMonitoringForm(forms.Form):
         "Enter your date of birth, or select prefer not to say",
         hint="We keep only your age group on the day your programme started, not your date of birth.",
     )
-    dob_day = forms.CharField(label="Day", required=False)
-    dob_month = forms.CharField(label="Month", required=False)
-    dob_year = forms.CharField(label="Year", required=False)
+    date_inputs = (DATE_OF_BIRTH,)
     ethnic_group = _radio(
         "What is your ethnic group?",
         EthnicGroup.choices,
@@ -85,7 +92,6 @@ class EqualityMonitoringForm(forms.Form):
         self, *args, start_date: datetime.date, existing: EqualityMonitoring | None = None, **kwargs
     ):
         self.start_date = start_date
-        self.whole_date_error = False
         # A band already given can be kept without typing the date of birth again (it is not stored).
         given = existing.age_band if existing else ""
         self.kept_band = given if given in AgeBand.values and given != PREFER_NOT_TO_SAY else ""
@@ -108,7 +114,7 @@ class EqualityMonitoringForm(forms.Form):
             )
             self.fields[detail_field_name(group)].required = False
         # Fields in page order, so that the error summary lists problems in the order of the page.
-        order = ["gender", "age_answer", *DATE_PARTS, "ethnic_group"]
+        order = ["gender", "age_answer", *date_part_names(DATE_OF_BIRTH.name), "ethnic_group"]
         order += [detail_field_name(group) for group in ETHNICITY_DETAILS]
         order += ["nationality", "disability"]
         self.order_fields(order)
@@ -119,7 +125,9 @@ class EqualityMonitoringForm(forms.Form):
         date typed means 'Enter my date of birth'; a background chosen in one group only means that
         group. A choice made explicitly is never overridden."""
         data = data.copy()
-        if not data.get("age_answer") and any(data.get(part, "").strip() for part in DATE_PARTS):
+        if not data.get("age_answer") and any(
+            data.get(part, "").strip() for part in date_part_names(DATE_OF_BIRTH.name)
+        ):
             data["age_answer"] = GIVE_DATE
         if not data.get("ethnic_group"):
             answered = [group for group in ETHNICITY_DETAILS if data.get(detail_field_name(group))]
@@ -144,10 +152,13 @@ class EqualityMonitoringForm(forms.Form):
 
     # Validation -----------------------------------------------------------------------------------
 
+    def date_is_asked(self, spec: DateInput, cleaned: dict) -> bool:
+        return cleaned.get("age_answer") == GIVE_DATE
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("age_answer") == GIVE_DATE:
-            cleaned["date_of_birth"] = self._clean_date_of_birth()
+            cleaned["date_of_birth"] = self._check_date_of_birth(cleaned.get(DATE_OF_BIRTH.name))
         group = cleaned.get("ethnic_group")
         if group in ETHNICITY_DETAILS:
             name = detail_field_name(group)
@@ -158,75 +169,27 @@ class EqualityMonitoringForm(forms.Form):
             cleaned["ethnicity_detail"] = ""
         return cleaned
 
-    def _date_error(self, part: str, message: str, *, whole_date: bool = False) -> None:
-        self.add_error(part, message)
-        if whole_date:
-            self.whole_date_error = True
-
-    def _clean_date_of_birth(self) -> datetime.date | None:
-        """The GOV.UK date input's checks and messages; errors go on the first part with a problem."""
-        raw = {part: (self.cleaned_data.get(part) or "").strip() for part in DATE_PARTS}
-        missing = [part for part in DATE_PARTS if not raw[part]]
-        if len(missing) == len(DATE_PARTS):
-            self._date_error("dob_day", "Enter your date of birth", whole_date=True)
-            return None
-        if missing:
-            names = " and ".join(PART_NAMES[part] for part in missing)
-            self._date_error(missing[0], f"Date of birth must include a {names}")
-            return None
-        not_numbers = [part for part in DATE_PARTS if not raw[part].isdigit()]
-        if not_numbers:
-            self._date_error(not_numbers[0], "Date of birth must be a real date")
-            return None
-        if len(raw["dob_year"]) != 4:
-            self._date_error("dob_year", "Year must include 4 numbers")
-            return None
-        try:
-            date_of_birth = datetime.date(int(raw["dob_year"]), int(raw["dob_month"]), int(raw["dob_day"]))
-        except ValueError:
-            self._date_error("dob_day", "Date of birth must be a real date", whole_date=True)
+    def _check_date_of_birth(self, date_of_birth: datetime.date | None) -> datetime.date | None:
+        """A real date (checked by the date input) that can be someone's on the programme."""
+        if date_of_birth is None:
             return None
         latest = latest_date_of_birth(self.start_date)
         if date_of_birth >= timezone.localdate():
-            self._date_error("dob_day", "Date of birth must be in the past", whole_date=True)
+            self.add_date_error(DATE_OF_BIRTH.name, "Date of birth must be in the past")
             return None
         if date_of_birth > latest:
-            self._date_error(
-                "dob_day", f"Date of birth must be on or before {latest:%-d %B %Y}", whole_date=True
-            )
+            self.add_date_error(DATE_OF_BIRTH.name, f"Date of birth must be on or before {latest:%-d %B %Y}")
             return None
         if date_of_birth.year < EARLIEST_BIRTH_YEAR:
-            self._date_error("dob_year", f"Date of birth must be after 31 December {EARLIEST_BIRTH_YEAR - 1}")
+            self.add_date_error(
+                DATE_OF_BIRTH.name,
+                f"Date of birth must be after 31 December {EARLIEST_BIRTH_YEAR - 1}",
+                ("year",),
+            )
             return None
         return date_of_birth
 
     # What the template needs -------------------------------------------------------------------------
-
-    @property
-    def date_errors(self) -> list[str]:
-        return [message for part in DATE_PARTS for message in self.errors.get(part, [])]
-
-    @property
-    def date_parts_in_error(self) -> set[str]:
-        """The inputs to mark: those named by an error, or all three for an error about the whole date."""
-        if self.whole_date_error:
-            return set(DATE_PARTS)
-        return {part for part in DATE_PARTS if part in self.errors}
-
-    def date_inputs(self) -> list[dict]:
-        in_error = self.date_parts_in_error
-        return [
-            {
-                "id": self[part].auto_id,
-                "name": self[part].html_name,
-                "label": self.fields[part].label,
-                "value": self[part].value() or "",
-                "width": 4 if part == "dob_year" else 2,
-                "error": part in in_error,
-                "autocomplete": f"bday-{PART_NAMES[part]}",
-            }
-            for part in DATE_PARTS
-        ]
 
     def _options(self, name: str) -> list[dict]:
         bound = self[name]

@@ -7,20 +7,18 @@ themselves come from ``programmes.eligibility`` and the services, so every way i
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
+from asye.web.dates import DateInput, DateInputsMixin, date_data
 from asye.web.forms import add_service_errors
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
 from programmes.support_selectors import FLAG_LABELS
 
-DATE_PARTS = ("day", "month", "year")
 HOURS_FORMAT_MESSAGE = "Enter contracted hours a week as a number, like 37 or 22.5"
 
 
@@ -41,129 +39,17 @@ def too_many_decimal_places(hours: Decimal | None) -> bool:
     return hours is not None and hours.normalize().as_tuple().exponent < -2
 
 
-# --- GOV.UK date input -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateInput:
-    """One GOV.UK date input (day, month and year boxes) on a form."""
-
-    name: str
-    legend: str
-    subject: str  # starts the messages: "<subject> must include a month"
-    required_message: str
-    hint: str = "For example, 27 3 2026"
-    page_heading: bool = False
-
-
-class DateInputsMixin:
-    """Adds ``<name>_day``, ``<name>_month`` and ``<name>_year`` fields for each of ``date_inputs`` and
-    checks them as the GOV.UK pattern asks: the message goes on the first box with the problem, and
-    only the boxes with the problem are marked (all three for a problem with the whole date)."""
-
-    date_inputs: tuple[DateInput, ...] = ()
-    field_order_after_dates: tuple[str, ...] | None = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._date_parts_in_error: dict[str, set[str]] = {}
-        for spec in self.date_inputs:
-            for part in DATE_PARTS:
-                self.fields[f"{spec.name}_{part}"] = forms.CharField(required=False, label=part.capitalize())
-        if self.field_order_after_dates:
-            self.order_fields(self.field_order_after_dates)
-
-    @property
-    def date_names(self) -> set[str]:
-        return {spec.name for spec in self.date_inputs}
-
-    def add_date_error(self, name: str, message: str, parts: tuple[str, ...] = DATE_PARTS) -> None:
-        self._date_parts_in_error.setdefault(name, set()).update(parts)
-        self.add_error(f"{name}_{parts[0]}", message)
-
-    def clean(self):
-        cleaned = super().clean()
-        for spec in self.date_inputs:
-            cleaned[spec.name] = self._clean_date(spec, cleaned)
-        return cleaned
-
-    def _clean_date(self, spec: DateInput, cleaned: dict) -> datetime.date | None:
-        raw = {part: (cleaned.get(f"{spec.name}_{part}") or "").strip() for part in DATE_PARTS}
-        if not any(raw.values()):
-            self.add_date_error(spec.name, spec.required_message)
-            return None
-        missing = tuple(part for part in DATE_PARTS if not raw[part])
-        if missing:
-            self.add_date_error(spec.name, f"{spec.subject} must include a {' and '.join(missing)}", missing)
-            return None
-        not_numbers = tuple(part for part in DATE_PARTS if not raw[part].isdigit())
-        if not_numbers:
-            self.add_date_error(spec.name, f"{spec.subject} must be a real date", not_numbers)
-            return None
-        if len(raw["year"]) != 4:
-            self.add_date_error(spec.name, "Year must include 4 numbers", ("year",))
-            return None
-        try:
-            return datetime.date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
-        except ValueError:
-            self.add_date_error(spec.name, f"{spec.subject} must be a real date")
-            return None
-
-    @property
-    def dates(self) -> dict[str, dict]:
-        """What ``programmes/_date_input.html`` needs for each date input, by name."""
-        result = {}
-        for spec in self.date_inputs:
-            bound = {part: self[f"{spec.name}_{part}"] for part in DATE_PARTS}
-            errors = [message for part in DATE_PARTS for message in bound[part].errors]
-            in_error = self._date_parts_in_error.get(spec.name, set())
-            result[spec.name] = {
-                "id": spec.name,
-                "legend": spec.legend,
-                "hint": spec.hint,
-                "page_heading": spec.page_heading,
-                "errors": errors,
-                "inputs": [
-                    {
-                        "id": bound[part].auto_id,
-                        "name": bound[part].html_name,
-                        "label": part.capitalize(),
-                        "value": bound[part].value() or "",
-                        "width": "4" if part == "year" else "2",
-                        "error": part in in_error or (errors and not in_error),
-                    }
-                    for part in DATE_PARTS
-                ],
-            }
-        return result
-
-    @staticmethod
-    def date_data(name: str, value: datetime.date | str | None) -> dict[str, str]:
-        """Form data for a date input holding ``value`` (a date or an ISO date)."""
-        if not value:
-            return {}
-        if isinstance(value, str):
-            value = datetime.date.fromisoformat(value)
-        return {
-            f"{name}_day": str(value.day),
-            f"{name}_month": str(value.month),
-            f"{name}_year": str(value.year),
-        }
-
-
 def show_errors(form: forms.Form, errors: ValidationError | dict[str, list[str]]) -> None:
-    """Show errors by field (a service's ValidationError or a rules dict), dates on their first box."""
+    """Show errors by field (a service's ValidationError or the registration rules' dict); a date's go
+    on its date input (see ``DateInputsMixin.add_error``), anything else on the form as a whole."""
     if isinstance(errors, ValidationError) and not hasattr(errors, "error_dict"):
         add_service_errors(form, errors)
         return
     by_field = errors.message_dict if isinstance(errors, ValidationError) else errors
-    date_names = getattr(form, "date_names", set())
+    known = set(form.fields) | getattr(form, "date_names", set())
     for field, messages in by_field.items():
         for message in messages:
-            if field in date_names:
-                form.add_date_error(field, message)
-            else:
-                form.add_error(field if field in form.fields else None, message)
+            form.add_error(field if field in known else None, message)
 
 
 # --- Register an NQSW: one question (or a small group) a page --------------------------------------
@@ -258,7 +144,7 @@ class QualificationDateForm(DateInputsMixin, QuestionForm):
 
     @classmethod
     def data_from(cls, answers):
-        return cls.date_data("qualification_date", answers.get("qualification_date"))
+        return date_data("qualification_date", answers.get("qualification_date"))
 
 
 class StartDateForm(DateInputsMixin, QuestionForm):
@@ -279,7 +165,7 @@ class StartDateForm(DateInputsMixin, QuestionForm):
 
     @classmethod
     def data_from(cls, answers):
-        return cls.date_data("start_date", answers.get("start_date"))
+        return date_data("start_date", answers.get("start_date"))
 
 
 class HoursForm(QuestionForm):

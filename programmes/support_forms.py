@@ -7,12 +7,12 @@ fields with ``add_service_errors``.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from programmes.models import SupportNeed
 from programmes.support_services import (
     MAX_ACTIVITY_LENGTH,
@@ -26,77 +26,11 @@ from programmes.support_services import (
     MIN_TEAM_AVERAGE,
 )
 
-DATE_PARTS = (("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4"))
 
-
-class DateInputWidget(forms.MultiWidget):
-    """Three text inputs (day, month, year), rendered by ``support/_date_input.html``."""
-
-    def __init__(self, attrs=None):
-        super().__init__({name: forms.TextInput() for name, _label, _width in DATE_PARTS}, attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovukDateField(forms.MultiValueField):
-    """A GOV.UK date input. ``what`` names the date in error messages ("Date of the session")."""
-
-    widget = DateInputWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        parts = tuple(forms.CharField(required=False) for _ in DATE_PARTS)
-        kwargs.setdefault("error_messages", {"required": f"Enter the {what.lower()}"})
-        super().__init__(fields=parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        if not data_list:
-            return None
-        values = [str(v or "").strip() for v in data_list]
-        missing = [name for (name, _l, _w), value in zip(DATE_PARTS, values, strict=True) if not value]
-        if len(missing) == len(DATE_PARTS):
-            return None
-        if missing:
-            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}")
-        try:
-            day, month, year = (int(v) for v in values)
-            if year < 1000:
-                raise ValueError
-            return datetime.date(year, month, day)
-        except ValueError as exc:
-            raise ValidationError(f"{self.what} must be a real date") from exc
-
-
-class DateInputsMixin:
-    """Gives templates the three inputs of each date field: ``form.date_parts.<name>``."""
-
-    @property
-    def date_parts(self) -> dict[str, list[dict]]:
-        result = {}
-        for name, field in self.fields.items():
-            if not isinstance(field, GovukDateField):
-                continue
-            bound = self[name]
-            value = bound.value()
-            if not isinstance(value, list | tuple):
-                value = field.widget.decompress(value)
-            inputs = []
-            for index, (part, label, width) in enumerate(DATE_PARTS):
-                inputs.append(
-                    {
-                        # The day carries the field's own id, so the error summary's link reaches it.
-                        "id": bound.auto_id if index == 0 else f"{bound.auto_id}_{part}",
-                        "name": f"{bound.html_name}_{part}",
-                        "label": label,
-                        "width": width,
-                        "value": "" if value[index] is None else value[index],
-                    }
-                )
-            result[name] = inputs
-        return result
+def _date_input(name: str, legend: str, subject: str) -> DateInput:
+    """A support page's date: asking for a missing one follows from its subject ("Date of the count")."""
+    required_message = f"Enter the {subject.lower()}"
+    return DateInput(name=name, legend=legend, subject=subject, required_message=required_message)
 
 
 def _parse_decimal(value: str, message: str) -> Decimal:
@@ -110,9 +44,8 @@ def _parse_decimal(value: str, message: str) -> Decimal:
 
 
 class SupervisionForm(DateInputsMixin, forms.Form):
-    held_on = GovukDateField(
-        label="When was the session?", what="Date of the session", help_text="For example, 27 3 2026"
-    )
+    date_inputs = (_date_input("held_on", "When was the session?", "Date of the session"),)
+    field_order_after_dates = date_part_names("held_on")
     duration_minutes = forms.IntegerField(
         label="How long did it last, in minutes?",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
@@ -155,9 +88,8 @@ class SupervisionForm(DateInputsMixin, forms.Form):
 
 
 class ProtectedTimeForm(DateInputsMixin, forms.Form):
-    taken_on = GovukDateField(
-        label="When was the time taken?", what="Date the time was taken", help_text="For example, 27 3 2026"
-    )
+    date_inputs = (_date_input("taken_on", "When was the time taken?", "Date the time was taken"),)
+    field_order_after_dates = date_part_names("taken_on")
     hours = forms.CharField(
         label="How many hours?",
         help_text="For example, 3.5 for three and a half hours",
@@ -184,11 +116,8 @@ class ProtectedTimeForm(DateInputsMixin, forms.Form):
 
 
 class CaseloadForm(DateInputsMixin, forms.Form):
-    recorded_on = GovukDateField(
-        label="On what date were the cases counted?",
-        what="Date of the count",
-        help_text="For example, 27 3 2026",
-    )
+    date_inputs = (_date_input("recorded_on", "On what date were the cases counted?", "Date of the count"),)
+    field_order_after_dates = date_part_names("recorded_on")
     caseload = forms.IntegerField(
         label="How many cases does the NQSW hold?",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
@@ -230,9 +159,8 @@ class SupportNeedForm(DateInputsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of support you asked for"},
     )
-    requested_on = GovukDateField(
-        label="When did you ask for it?", what="Date you asked for it", help_text="For example, 27 3 2026"
-    )
+    date_inputs = (_date_input("requested_on", "When did you ask for it?", "Date you asked for it"),)
+    field_order_after_dates = ("kind", *date_part_names("requested_on"))
     detail = forms.CharField(
         label="Tell us about it (optional)",
         help_text="In your own words. Only you can read this unless you choose to share it.",

@@ -6,7 +6,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: against its fields where it names them."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            # A date input's name is not a field (its boxes are): the form puts it on the first box.
+            known = field in form.fields or field in getattr(form, "date_names", ())
+            form.add_error(field if known else None, messages)
     else:
         form.add_error(None, error.messages)
 

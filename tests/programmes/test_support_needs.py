@@ -224,7 +224,8 @@ def test_need_form_shows_the_error_summary(login, client, employer_a, registrati
     assert "govuk-error-summary" in body and "<title>Error: " in body
     assert "Select the kind of support you asked for" in body
     assert "Date you asked for it must include a year" in body
-    assert 'href="#id_requested_on"' in body and 'id="id_requested_on"' in body
+    # The link goes to the first box with the problem: the year.
+    assert 'href="#id_requested_on_year"' in body and 'id="id_requested_on_year"' in body
 
 
 def test_status_update_by_the_coordinator_and_a_conflict_page(login, client, employer_a, registration):

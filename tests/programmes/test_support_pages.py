@@ -183,7 +183,9 @@ def test_future_date_is_refused_by_the_service_and_shown_on_the_field(
     tomorrow = TODAY + datetime.timedelta(days=1)
     data = {**GOOD_POSTS["support:protected_time_log"], **date_fields("taken_on", tomorrow)}
     body = client.post(reverse("support:protected_time_log", args=[registration.pk]), data).content.decode()
-    assert "must be today or in the past" in body and 'href="#id_taken_on"' in body
+    assert "must be today or in the past" in body
+    # On the date input (its first box gets the summary's link), not only in the summary.
+    assert 'href="#id_taken_on_day"' in body and 'id="taken_on-error"' in body
 
 
 def test_assessor_of_another_nqsw_gets_404_and_nqsw_cannot_open_anothers(login, client, register, employer_a):
