@@ -16,8 +16,8 @@ from programmes.timeline import Milestone, Pause, TimelineInput, end_date, miles
 
 
 def registration_list(*, actor: Actor) -> QuerySet[Registration]:
-    """Registrations the actor may see: all of the employer's for co-ordinators and line managers'
-    teams, the assessor's own NQSWs, the NQSW's own."""
+    """Registrations the actor may see: all of the employer's for co-ordinators; for assessors, line
+    managers and NQSWs, the registrations that name them in that role."""
     registrations = Registration.objects.visible_to(actor).select_related("framework_version__framework")
     if actor.has_role(Role.COORDINATOR):
         return registrations

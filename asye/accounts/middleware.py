@@ -1,4 +1,5 @@
-"""Holders of co-ordinator and national staff roles must set up a second factor before anything else."""
+"""Holders of the roles in MFA_REQUIRED_ROLES (co-ordinator, national staff, NQAP moderator) must set up
+a second factor before anything else."""
 
 from __future__ import annotations
 

@@ -87,7 +87,10 @@ class AuditedNationalModelAdmin(NationalModelAdmin):
             actor=request.actor,
             action=action,
             obj=obj,
-            employer_id=getattr(obj, "employer_id", None),
+            # An employer's own record belongs in its audit trail too.
+            employer_id=obj.pk
+            if obj._meta.label_lower == "tenancy.employer"
+            else getattr(obj, "employer_id", None),
             changes=changes,
         )
 

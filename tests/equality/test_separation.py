@@ -123,9 +123,14 @@ def test_the_checker_sees_every_way_of_importing(tmp_path):
     assert is_equality_models("equality.models.EqualityMonitoring")
 
 
+# Template folders named after their pages rather than their app.
+EXTRA_TEMPLATE_FOLDERS = {"programmes": ("support", "programmes_upload")}
+
+
 def template_files():
     for app in SEPARATED_APPS:
-        for top in (ROOT / "templates" / app, ROOT / app / "templates"):
+        folders = [ROOT / "templates" / name for name in (app, *EXTRA_TEMPLATE_FOLDERS.get(app, ()))]
+        for top in (*folders, ROOT / app / "templates"):
             if top.exists():
                 yield from sorted(p for p in top.rglob("*") if p.is_file())
 

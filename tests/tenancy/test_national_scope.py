@@ -64,3 +64,26 @@ def test_a_failed_request_keeps_nothing_it_wrote(employer_a, unscoped):
 
     TenantMiddleware(view_that_succeeds)(request)
     assert Employer.objects.filter(name="Whole Council").exists()
+
+
+def test_employer_changes_in_the_admin_are_in_the_employers_audit_trail(client, login, national_staff, employer_a, unscoped):
+    login(national_staff)
+    employer = employer_a.employer
+    response = client.post(
+        f"/admin/tenancy/employer/{employer.pk}/change/",
+        {
+            "name": employer.name,
+            "employer_type": employer.employer_type,
+            "region": "london",
+            "serves_child_and_family": "on",
+            "serves_adults": "on",
+            "primary_contact_name": employer.primary_contact_name,
+            "primary_contact_email": employer.primary_contact_email,
+            "primary_contact_phone": "",
+            "legacy_ref": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with unscoped():
+        event = AuditEvent.objects.get(action="employer.changed_in_admin")
+    assert event.employer_id == employer.pk and event.changes["region"][1] == "london"
