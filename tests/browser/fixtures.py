@@ -66,7 +66,12 @@ def _failed(request) -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Browser:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM}")
+        # A missing browser must not pass silently: every page's accessibility check rides on it.
+        pytest.fail(
+            f"chromium is not installed at {CHROMIUM}: `apt-get install chromium` (as .ci/run does), "
+            "or set ASYE_CHROMIUM to another Chromium",
+            pytrace=False,
+        )
     if not (PROJECT / "static" / "dist" / "app.css").exists():
         pytest.fail("static/dist/app.css is missing: run `npm run build` first", pytrace=False)
     playwright = sync_playwright().start()
