@@ -38,6 +38,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from programmes.legacy_import import EMPLOYER_COLUMNS, REGISTRATION_COLUMNS  # noqa: E402
+
 SEED = 2025
 COHORTS = ("2021-22", "2022-23", "2023-24", "2024-25")
 # The national report 2023-24 (section 3.1), as the export spells them: employers by type and region.
@@ -118,24 +120,7 @@ def generate(rows: int) -> tuple[bytes, bytes]:
     weights = [20 if t == "Local authority" else 3 if t != "NHS" else 2 for _, _, t, _ in employers]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "registration_ref",
-            "employer_ref",
-            "service_area",
-            "cohort",
-            "first_name",
-            "last_name",
-            "swe_number",
-            "date_of_birth",
-            "qualification_date",
-            "start_date",
-            "gender",
-            "ethnicity",
-            "deferrals",
-            "outcome",
-        ]
-    )
+    writer.writerow(REGISTRATION_COLUMNS)
     for number in range(1, rows + 1):
         employer = rng.choices(employers, weights=weights)[0]
         cohort = rng.choice(COHORTS)
@@ -167,7 +152,7 @@ def generate(rows: int) -> tuple[bytes, bytes]:
         )
     employers_out = io.StringIO()
     employer_writer = csv.writer(employers_out, lineterminator="\n")
-    employer_writer.writerow(["employer_ref", "name", "employer_type", "region"])
+    employer_writer.writerow(EMPLOYER_COLUMNS)
     employer_writer.writerows(employers)
     return employers_out.getvalue().encode(), out.getvalue().encode()
 

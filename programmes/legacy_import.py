@@ -27,7 +27,7 @@ from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
-from equality.services import ETHNICITY_DETAILS
+from equality.services import ETHNICITY_DETAILS, age_band_at, age_on
 from programmes.csv_rows import CsvFileError, CsvRow, decode_csv, parse_date, read_rows
 from programmes.eligibility import (
     framework_version_for,
@@ -193,24 +193,11 @@ def map_ethnicity(raw: str) -> tuple[str, str, bool]:
     return EthnicGroup.PREFER_NOT_TO_SAY, "", key in NOT_ANSWERED
 
 
-def age_years(date_of_birth: datetime.date, on: datetime.date) -> int:
-    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
 def age_band(date_of_birth: datetime.date | None, on: datetime.date) -> str:
     """The equality monitoring age band on a day (the start date): the date of birth is not kept."""
     if date_of_birth is None:
         return AgeBand.PREFER_NOT_TO_SAY
-    age = age_years(date_of_birth, on)
-    if age < 25:
-        return AgeBand.UNDER_25
-    if age < 35:
-        return AgeBand.FROM_25_TO_34
-    if age < 45:
-        return AgeBand.FROM_35_TO_44
-    if age < 55:
-        return AgeBand.FROM_45_TO_54
-    return AgeBand.FROM_55
+    return age_band_at(date_of_birth, on)
 
 
 def status_for(outcome: str) -> tuple[str, str]:
@@ -438,7 +425,7 @@ def _check_registration(
             reasons.append("The qualification date is in the future")
         if start is not None and start < qualified:
             reasons.append("The start date is before the qualification date")
-    if date_of_birth is not None and start is not None and age_years(date_of_birth, start) < 18:
+    if date_of_birth is not None and start is not None and age_on(date_of_birth, start) < 18:
         reasons.append("The date of birth makes the NQSW younger than 18 at the start date")
     deferrals_raw = v["deferrals"] or "0"
     if not deferrals_raw.isdigit() or int(deferrals_raw) > MAX_LEGACY_DEFERRALS:
