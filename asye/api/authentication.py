@@ -33,7 +33,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         # The token row is readable only by whoever presents its secret (see the api migration).
         apply_settings({"app.token_hash": digest})
         token = ApiToken.objects.select_related("created_by").filter(key_hash=digest).first()
-        apply_settings({"app.token_hash": None})
+        # No separate reset of app.token_hash: set_request_tenant() below replaces the whole context, and
+        # a refused token ends the request with a 401, whose transaction (and setting) is rolled back.
         now = timezone.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise AuthenticationFailed("The token is not valid, has expired or has been revoked.")
