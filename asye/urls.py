@@ -62,6 +62,13 @@ urlpatterns = [
     path("registrations/", include(("programmes.urls", "programmes"))),
     path("", include(("programmes.support_urls", "support"))),
     path("national/registrations/", include(("programmes.national_urls", "national_registrations"))),
+    path("portfolio/", include(("portfolios.urls", "portfolios"))),
+    # Feedback links sent by NQSWs: answered by people without an account, addressed by a secret.
+    path("feedback/", include(("portfolios.public_urls", "feedback"))),
+    path("reviews/", include(("reviews.urls", "reviews"))),
+    path("national/moderation/", include(("reviews.national_urls", "moderation"))),
+    path("funding/", include(("funding.urls", "funding"))),
+    path("national/funding/", include(("funding.national_urls", "national_funding"))),
     path("national/", include(national_patterns)),
     path("equality/", include(("equality.urls", "equality"))),
     path(

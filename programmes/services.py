@@ -16,6 +16,7 @@ from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.models import Employer
+from funding import hooks as funding_hooks
 from programmes.eligibility import (
     RegistrationFacts,
     check_registration,
@@ -283,6 +284,7 @@ def registration_withdraw(
     audit_record(
         actor=actor, obj=registration, action="registration.withdrawn", changes={"on": on, "reason": reason}
     )
+    funding_hooks.registration_ended(actor=actor, registration=registration)
     return registration
 
 
@@ -342,6 +344,7 @@ def registration_transfer(
         action="registration.transferred_out",
         changes={"on": on, "to_employer": to_employer.pk},
     )
+    funding_hooks.registration_ended(actor=actor, registration=old)
     return old
 
 
@@ -429,4 +432,6 @@ def registration_funding_decide(
             action="registration.funding_approved" if approve else "registration.funding_rejected",
             changes={"funding_status": [before, status], "note": note.strip()},
         )
+        if approve:
+            funding_hooks.registration_funding_approved(actor=actor, registration=registration)
     return registration

@@ -7,8 +7,7 @@ when the route is added, not remembered later.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
 
 import pytest
 from django.forms.models import model_to_dict
@@ -21,6 +20,7 @@ from asye.api.services import api_token_create
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
 from tests.factories import MembershipFactory
+from tests.isolation_support import ObjectRoute
 from tests.programmes.test_support_isolation import make_registration as make_support_registration
 from tests.programmes.test_support_isolation import make_support_need
 from tests.programmes.test_views_isolation import make_registration as make_programmes_registration
@@ -78,12 +78,6 @@ def make_registration(employer_b, unscoped):
         return registration_create(actor=actor, facts=facts(swe_number="SW424242"), today=TODAY)
 
 
-@dataclass(frozen=True)
-class ObjectRoute:
-    make: Callable
-    kwargs: Callable = lambda obj: {"pk": obj.pk}
-
-
 OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "accounts:revoke_invitation": ObjectRoute(make_invitation),
     "accounts:end_membership": ObjectRoute(make_membership),
@@ -125,6 +119,13 @@ EXEMPT = {
     # The schema and its renderers take a format suffix, not an object.
     "api:schema": "no object",
 }
+# Each domain app lists its own routes in tests/<app>/isolation_routes.py (OBJECT_ROUTES and EXEMPT, the
+# same shapes as above), so apps built side by side do not edit one table.
+for _app in ("portfolios", "reviews", "funding"):
+    _module = importlib.import_module(f"tests.{_app}.isolation_routes")
+    OBJECT_ROUTES.update(_module.OBJECT_ROUTES)
+    EXEMPT.update(_module.EXEMPT)
+
 IGNORED_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
 
 

@@ -5,6 +5,9 @@ Three transaction-local settings drive every policy:
 - ``app.national``: ``on`` while national staff read across employers (audited, see ``national_scope``);
 - ``app.user_id``: the signed-in person, so they can read their own memberships before an employer is chosen.
 
+The ``*_hash`` settings let one row be found by the hash of a secret its holder presents (an API token,
+an invitation, a feedback link) before any employer is known.
+
 They are set with ``set_config(..., true)``, which lasts until the end of the enclosing transaction, so
 they are only ever set inside one. With nothing set a policy sees no rows: the database fails closed.
 """
@@ -22,6 +25,7 @@ SETTINGS = (
     "app.user_id",
     "app.token_hash",
     "app.invitation_hash",
+    "app.feedback_hash",
     "app.equality_aggregate",
 )
 
@@ -71,6 +75,7 @@ def set_request_tenant(*, employer_id: int | None, user_id: int | None) -> None:
             "app.national": False,
             "app.token_hash": None,
             "app.invitation_hash": None,
+            "app.feedback_hash": None,
             "app.equality_aggregate": None,
         }
     )

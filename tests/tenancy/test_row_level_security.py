@@ -68,7 +68,12 @@ def test_policies_read_the_tenant_setting_and_fail_closed():
 
 
 # Reference data every employer reads (frameworks); all other domain tables are protected.
-REFERENCE_TABLES = {"programmes_programmeframework", "programmes_frameworkversion"}
+REFERENCE_TABLES = {
+    "programmes_programmeframework",
+    "programmes_frameworkversion",
+    "portfolios_capabilityset",
+    "portfolios_capabilitystatement",
+}
 DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums", "equality"}
 
 

@@ -19,6 +19,7 @@ part lives in ``asye.web.demo_programmes``.
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 from collections import Counter
@@ -42,6 +43,7 @@ from asye.web.demo_programmes import (
 from programmes.models import FundingStatus, Registration
 
 SEED = 2024
+DEMO_APPS = ("portfolios", "reviews", "funding")
 DEMO_PASSWORD = "demo-asye-2026!"  # noqa: S105 - a published demo password, for seeded demo data only.
 DEMO_COUNTY = "Demo County Council"
 DEMO_FOSTERING = "Demo Fostering Partnership"
@@ -543,6 +545,11 @@ class Command(BaseCommand):
             created = applied.created + apply_registrations(
                 registrations, employer_ids=applied.employer_ids, user_ids=applied.user_ids
             )
+            # Portfolios, then reviews (which cite portfolio evidence), then funding (which pays outcomes).
+            for app in DEMO_APPS:
+                created += importlib.import_module(f"{app}.demo").seed(
+                    employer_ids=applied.employer_ids, user_ids=applied.user_ids
+                )
             summary = summarise()
         self.report(created, summary)
 
@@ -597,3 +604,7 @@ class Command(BaseCommand):
             for one, plural in PROGRAMME_RECORDS
         ]
         write(self.style.SUCCESS(f"Created {', '.join(counted[:-1])} and {counted[-1]}."))
+        known = {"employers", "people", "memberships", *(plural for _, plural in PROGRAMME_RECORDS)}
+        portfolio_and_funding = [f"{count:,} {name}" for name, count in created.items() if name not in known]
+        if portfolio_and_funding:
+            write(self.style.SUCCESS(f"Portfolios, reviews and funding: {', '.join(portfolio_and_funding)}."))
