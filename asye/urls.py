@@ -67,6 +67,7 @@ urlpatterns = [
     path("feedback/", include(("portfolios.public_urls", "feedback"))),
     path("reviews/", include(("reviews.urls", "reviews"))),
     path("national/moderation/", include(("reviews.national_urls", "moderation"))),
+    path("national/outcomes/", include(("reviews.outcome_urls", "national_outcomes"))),
     path("funding/", include(("funding.urls", "funding"))),
     path("national/funding/", include(("funding.national_urls", "national_funding"))),
     path("national/", include(national_patterns)),
