@@ -227,6 +227,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASYE platform"
+MFA_ADAPTER = "asye.accounts.adapters.MfaAdapter"
+# Fernet keys for MFA secrets at rest, newest first (rotate by prepending); empty: derived from SECRET_KEY.
+ASYE_MFA_ENCRYPTION_KEYS = env_list("ASYE_MFA_ENCRYPTION_KEYS")
 # Roles that must have an authenticator before they reach anything else (docs/service-rules/).
 ASYE_MFA_REQUIRED = env_bool("ASYE_MFA_REQUIRED", True)
 
