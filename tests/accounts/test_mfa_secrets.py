@@ -69,3 +69,18 @@ def test_derived_keys_follow_secret_key_rotation(settings):
     settings.SECRET_KEY = "new-secret-key-" + "y" * 40
     settings.SECRET_KEY_FALLBACKS = ["old-secret-key-" + "x" * 40]
     assert MfaAdapter().decrypt(under_old) == SECRET
+
+
+def test_the_migration_encrypts_secrets_stored_in_the_clear():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("asye.accounts.migrations.0003_encrypt_existing_mfa_secrets")
+    user = UserFactory()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": SECRET})
+    migration.encrypt_existing(apps, None)
+    migration.encrypt_existing(apps, None)  # a second run leaves encrypted values alone
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    assert stored.startswith(ENCRYPTED_PREFIX)
+    assert MfaAdapter().decrypt(stored) == SECRET
