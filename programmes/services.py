@@ -15,7 +15,7 @@ from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context, tenant_context
-from asye.tenancy.models import Employer
+from asye.tenancy.models import Employer, ServiceArea
 from funding import hooks as funding_hooks
 from programmes.eligibility import (
     RegistrationFacts,
@@ -303,6 +303,21 @@ def registration_transfer(
     _require_open(registration)
     if to_employer.pk == registration.employer_id:
         raise ValidationError({"to_employer": ["Choose a different employer"]})
+    service_area = registration.framework_version.framework.service_area
+    serves = {
+        ServiceArea.CHILD_AND_FAMILY: to_employer.serves_child_and_family,
+        ServiceArea.ADULTS: to_employer.serves_adults,
+    }[service_area]
+    if not serves:
+        area = ServiceArea(service_area).label.lower()
+        raise ValidationError(
+            {
+                "to_employer": [
+                    f"{to_employer.name} does not run {area} services on the platform, so it cannot continue "
+                    "this programme. Ask them to add the service area to their employer details first"
+                ]
+            }
+        )
     open_deferral = registration.deferrals.filter(ended_on__isnull=True).first()
     if open_deferral:
         open_deferral.ended_on = max(on, open_deferral.started_on)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
+from asye.tenancy.models import Employer
 from programmes import services
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from tests.factories import person
@@ -111,6 +112,25 @@ def test_transfer_links_a_new_registration_and_keeps_history(employer_a, employe
         new = Registration.objects.get(employer=employer_b.employer)
     assert new.transferred_from_id == old.pk and new.start_date == old.start_date
     assert new.funding_status == old.funding_status
+
+
+def test_transfer_needs_an_employer_running_the_programmes_service_area(
+    employer_a, employer_b, registration, unscoped
+):
+    with unscoped():
+        Employer.objects.filter(pk=employer_b.employer.pk).update(serves_child_and_family=False)
+        employer_b.employer.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        act(
+            employer_a,
+            services.registration_transfer,
+            registration=registration,
+            to_employer=employer_b.employer,
+            on=datetime.date(2027, 1, 10),
+        )
+    assert "does not run child and family services" in str(refused.value.message_dict["to_employer"])
+    with tenant_context(employer_a.employer.pk):
+        assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.ACTIVE
 
 
 def test_assessor_changes_are_kept_and_ask_for_a_new_agreement(employer_a, registration, unscoped):
