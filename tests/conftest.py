@@ -146,4 +146,6 @@ def reference_data(transactional_db):
     from django.apps import apps as django_apps
 
     import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)
-    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(django_apps, None)
+    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
+        django_apps, None
+    )

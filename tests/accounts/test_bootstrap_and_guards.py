@@ -19,7 +19,8 @@ def test_invite_command_invites_the_first_national_staff(
     link = re.search(r"/invitations/(\S+)/", capsys.readouterr().out).group(0)
     assert mail.outbox[-1].to == ["lead@skillsforcare.example"]
     response = client.post(
-        link, {"full_name": "Lee Lead", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42"}
+        link,
+        {"full_name": "Lee Lead", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42"},
     )
     assert response.status_code == 302
     with unscoped():
@@ -30,7 +31,13 @@ def test_invite_command_invites_the_first_national_staff(
 
 def test_invite_command_invites_an_employers_first_coordinator(capsys, employer_b):
     call_command(
-        "invite", "--email", "first@b.example", "--role", "coordinator", "--employer", employer_b.employer.name
+        "invite",
+        "--email",
+        "first@b.example",
+        "--role",
+        "coordinator",
+        "--employer",
+        employer_b.employer.name,
     )
     assert "Betaford Fostering" in capsys.readouterr().out
 

@@ -13,7 +13,6 @@ from tests.browser.support import axe_check, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
 
-
 def fill_answers(page) -> None:
     page.get_by_role("group", name="How would you describe your gender?").get_by_label("Female").check()
     date_of_birth = page.get_by_role("group", name="Date of birth")

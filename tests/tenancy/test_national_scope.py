@@ -66,7 +66,9 @@ def test_a_failed_request_keeps_nothing_it_wrote(employer_a, unscoped):
     assert Employer.objects.filter(name="Whole Council").exists()
 
 
-def test_employer_changes_in_the_admin_are_in_the_employers_audit_trail(client, login, national_staff, employer_a, unscoped):
+def test_employer_changes_in_the_admin_are_in_the_employers_audit_trail(
+    client, login, national_staff, employer_a, unscoped
+):
     login(national_staff)
     employer = employer_a.employer
     response = client.post(
