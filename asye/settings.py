@@ -313,6 +313,7 @@ SILENCED_SYSTEM_CHECKS = []
 ASYE_SERVICE_NAME = "Assessed and Supported Year in Employment"
 ASYE_PHASE = os.environ.get("ASYE_PHASE", "beta")
 ASYE_INVITATION_DAYS = 14
+ASYE_UPLOAD_MAX_BYTES = int(os.environ.get("ASYE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))  # evidence files
 
 LOGGING = {
     "version": 1,

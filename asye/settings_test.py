@@ -4,6 +4,8 @@ The defaults below match the machines' local services; scripts/test creates the 
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("ASYE_TESTING", "1")
 os.environ.setdefault("DATABASE_URL", "postgresql://asye_app@127.0.0.1:5432/asye_test")
@@ -22,3 +24,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ASYE_MFA_REQUIRED = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Uploaded files go to a directory of this test run's own, never the project's media/ folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="asye-test-media-"))

@@ -1,3 +1,22 @@
-"""URLs (filled in by the app)."""
+"""The portfolio's overview, evidence, coverage, pack and submission (under /portfolio/, namespace
+``portfolios``). Whole-portfolio pages capture the registration's pk; item pages the item's."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from portfolios import evidence_views as views
+
+urlpatterns = [
+    path("<int:pk>/", views.overview, name="overview"),
+    path("<int:pk>/evidence/", views.evidence_list_page, name="evidence_list"),
+    path("<int:pk>/evidence/add/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/coverage/", views.coverage, name="coverage"),
+    path("<int:pk>/pack/", views.pack, name="pack"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
+    path("evidence/<int:pk>/change/", views.evidence_change, name="evidence_change"),
+    path("evidence/<int:pk>/share/", views.evidence_share, name="evidence_share"),
+    path("evidence/<int:pk>/respond/", views.evidence_respond, name="evidence_respond"),
+    path("evidence/<int:pk>/files/add/", views.evidence_file_add, name="evidence_file_add"),
+    path("files/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("files/<int:pk>/remove/", views.evidence_file_remove, name="evidence_file_remove"),
+]

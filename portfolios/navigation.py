@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from programmes.support_selectors import registration_of_nqsw
 
 
 def nav_items(actor: Actor) -> list[dict]:
-    """Entries as ``{"label": ..., "url": ...}`` for the actor's roles; none yet."""
-    return []
+    """NQSWs get "Portfolio", to their current registration's portfolio (one query). Assessors, line
+    managers and co-ordinators reach portfolios from each registration's page."""
+    if not actor.employer_id or not actor.has_role(Role.NQSW):
+        return []
+    registration = registration_of_nqsw(actor=actor)
+    if registration is None:
+        return []
+    return [{"label": "Portfolio", "url": reverse("portfolios:overview", kwargs={"pk": registration.pk})}]

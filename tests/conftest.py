@@ -136,7 +136,7 @@ def login(client, mfa):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The programme frameworks, as their data migration loads them.
+    """The programme and capability frameworks, as their data migrations load them.
 
     Browser tests use a live server and so a transactional database, which pytest-django empties
     after each test (reference data loaded by migrations included); this puts the frameworks back.
@@ -149,3 +149,4 @@ def reference_data(transactional_db):
     import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
         django_apps, None
     )
+    import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)

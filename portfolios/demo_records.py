@@ -1,0 +1,349 @@
+"""Demo records for the portfolios seeded by ``portfolios.demo.seed``: the learning agreement, PDP
+objectives, the start self-assessment, direct observations and feedback requests.
+
+The demo NQSW (nqsw@demo.example) gets a learning agreement signed by all three, three PDP objectives
+(one achieved), the start-of-programme self-assessment, two observations (one complete, one planned) and
+three feedback requests: answered by a person who draws on care and support, answered by a child, and one
+still waiting. Other portfolios get a draft agreement signed by the NQSW so far, one objective and one
+observation in progress, so the assessor and line manager have something to sign and read.
+
+Runs inside the system national scope; rows are created directly (as ``asye.web.demo_programmes`` does),
+shaped as the services would leave them, and dated against ``DEMO_TODAY``. Each kind of record is made
+only for a portfolio that has none yet, so a second run creates nothing. Demo feedback links have random
+secrets that are not kept: the waiting request's link cannot be opened (create a new one to try the form).
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections import Counter
+
+from django.utils import timezone
+
+from asye.web.demo_programmes import DEMO_TODAY
+from portfolios.access import portfolio_statements
+from portfolios.models import (
+    AgreementSignature,
+    FeedbackRequest,
+    LearningAgreement,
+    Observation,
+    ObservationTag,
+    PdpObjective,
+    Portfolio,
+    SelfAssessment,
+    SelfAssessmentRating,
+)
+from portfolios.record_services import FEEDBACK_LINK_DAYS, feedback_secret_hash
+from programmes.models import Registration
+
+DEMO_NQSW = "nqsw@demo.example"
+D = datetime.date
+SIGNED_AS = AgreementSignature.SignedAs
+
+AGREEMENT = {
+    "review_dates": "3-month review: 7 December 2026\n6-month review: 8 March 2027\n"
+    "12-month review and final recommendation: 6 September 2027",
+    "supervision_plan": "Weekly supervision for the first 6 weeks, fortnightly until the 6-month review, "
+    "then monthly, with the assessor; at least one session a month is reflective supervision.",
+    "workload_arrangements": "A protected caseload of no more than 90% of the team's average, built up over "
+    "the first 3 months. No lead role in care proceedings before the 6-month review.",
+    "protected_time": "Half a day each week (Wednesday afternoons), booked in the team calendar and logged "
+    "in the service.",
+    "other_support": "Monthly NQSW peer learning group; the national NQSW forum; shadowing a senior "
+    "practitioner at two child protection conferences.",
+}
+
+OBJECTIVES = (
+    {
+        "objective": "Write chronologies that show the impact of events on the child, not only the dates",
+        "measure": "Three chronologies my assessor judges as good in case file audits",
+        "actions": "Chronology training in October; review two good examples with my assessor",
+        "relevance": "Feedback at my first supervision: my chronologies list events without analysis",
+        "achieve_by": D(2027, 1, 31),
+        "statement": ("cf-pqs", 7),
+        "status": PdpObjective.Status.OPEN,
+        "progress": "Training done in October. First chronology reviewed in November: better, needs more "
+        "on the child's experience.",
+    },
+    {
+        "objective": "Chair a child in need review confidently, including challenging partners",
+        "measure": "Chair two reviews observed by my assessor, one with a challenge recorded",
+        "actions": "Shadow two reviews chaired by a senior practitioner; plan my challenges in supervision",
+        "relevance": "Chairing reviews is a core part of my role from month 3",
+        "achieve_by": D(2026, 11, 20),
+        "statement": ("pcf", 8),
+        "status": PdpObjective.Status.ACHIEVED,
+        "progress": "Chaired two reviews in October and November. In the second I challenged the school on a "
+        "missed action; my assessor observed it.",
+    },
+    {
+        "objective": "Use the young carers' legal framework in my assessments",
+        "measure": "My next young carer's assessment sets out the Children and Families Act 2014 duties",
+        "actions": "Read the statutory guidance; ask the young carers' service for a briefing",
+        "relevance": "My assessor asked for more on the legal framework in my last assessment",
+        "achieve_by": D(2027, 2, 28),
+        "statement": ("cf-pqs", 8),
+        "status": PdpObjective.Status.OPEN,
+        "progress": "",
+    },
+)
+OTHER_OBJECTIVE = {
+    "objective": "Write case records within two working days of each visit",
+    "measure": "Monthly case file audits show records within two working days",
+    "actions": "Block time after visits in my calendar; use the recording template",
+    "relevance": "Timely records keep children safe and were raised at my 3-month review",
+    "achieve_by": D(2027, 3, 31),
+    "statement": ("pcf", 1),
+    "status": PdpObjective.Status.OPEN,
+    "progress": "",
+}
+
+# Start-of-programme ratings for the PQS statements 1 to 10, with a few comments.
+START_LEVELS = (3, 2, 2, 1, 2, 2, 1, 1, 3, 2)
+START_COMMENTS = {
+    1: "I build relationships quickly with children; less so with fathers.",
+    4: "I have little experience of working with parents with mental ill health.",
+    8: "Court work is new to me.",
+}
+
+OBSERVATIONS = (
+    {
+        "observed_on": D(2026, 10, 20),
+        "setting": "Home visit: reviewing a child in need plan with a mother and her two children",
+        "preparation": "Read the file and the last review; planned to see the children on their own first "
+        "and to use a three houses tool with the older child.",
+        "nqsw_reflection": "Seeing the children first changed the visit: the older child talked about being "
+        "worried about her mum. I rushed the end of the visit and would leave more time to agree next steps.",
+        "observer_assessment": "Sam was warm and clear and kept the children central. The three houses tool "
+        "was well used. Next: slow down when agreeing the plan with the parent, and check understanding.",
+        "person_feedback": "Mum: 'She explained things properly and didn't talk down to me.'",
+        "status": Observation.Status.COMPLETE,
+        "tags": (("pcf", 7), ("cf-pqs", 1), ("cf-pqs", 2)),
+    },
+    {
+        "observed_on": D(2026, 11, 30),
+        "setting": "Child protection core group meeting, chaired by the NQSW",
+        "preparation": "Agenda agreed with the family beforehand; I will check each action from the plan.",
+        "nqsw_reflection": "",
+        "observer_assessment": "",
+        "person_feedback": "",
+        "status": Observation.Status.DRAFT,
+        "tags": (("pcf", 8), ("cf-pqs", 7)),
+    },
+)
+OTHER_OBSERVATION = OBSERVATIONS[1] | {
+    "setting": "Home visit with a family: an assessment visit",
+    "preparation": "Read the referral; planned questions for each parent.",
+    "tags": (("pcf", 7),),
+}
+
+FEEDBACK = (
+    {
+        "kind": FeedbackRequest.Kind.PERSON,
+        "recipient_name": "Maria",
+        "context": "The visits and meetings about your family's plan",
+        "created_on": D(2026, 10, 22),
+        "answered_on": D(2026, 10, 25),
+        "answers": {
+            "what_went_well": "She listened to me and explained what would happen next. "
+            "She came when she said.",
+            "what_could_be_better": "Sometimes the meetings were too long for the children.",
+            "felt_listened_to": "yes",
+            "anything_else": "Thank you for helping us.",
+        },
+    },
+    {
+        "kind": FeedbackRequest.Kind.CHILD,
+        "recipient_name": "Jay",
+        "context": "When Sam visits you at school",
+        "created_on": D(2026, 11, 2),
+        "answered_on": D(2026, 11, 4),
+        "answers": {
+            "what_went_well": "We played a game and she listened",
+            "what_could_be_better": "Come at lunchtime not in maths",
+            "felt_listened_to": "sometimes",
+            "anything_else": "",
+        },
+    },
+    {
+        "kind": FeedbackRequest.Kind.PROFESSIONAL,
+        "recipient_name": "Mr Khan (school)",
+        "context": "Working together on the child in need plan",
+        "created_on": D(2026, 11, 16),
+        "answered_on": None,
+        "answers": {},
+    },
+)
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _statement_ids(portfolio: Portfolio, tags) -> list[int]:
+    by_key = {(s.capability_set.code, s.number): s.pk for s in portfolio_statements(portfolio)}
+    return [by_key[tag] for tag in tags if tag in by_key]
+
+
+def _agreement(portfolio: Portfolio, registration: Registration, *, signers, created: Counter) -> None:
+    if LearningAgreement.objects.filter(portfolio=portfolio).exists():
+        return
+    start = registration.start_date
+    agreement = LearningAgreement.objects.create(
+        employer_id=portfolio.employer_id,
+        portfolio=portfolio,
+        revision=1,
+        assessor_id=registration.assessor_id,
+        line_manager_id=registration.line_manager_id,
+        created_by_id=registration.assessor_id or registration.nqsw_id,
+        **AGREEMENT,
+    )
+    LearningAgreement.objects.filter(pk=agreement.pk).update(
+        created_at=_at(start + datetime.timedelta(days=5))
+    )
+    created["learning agreements"] += 1
+    people = {
+        SIGNED_AS.NQSW: registration.nqsw_id,
+        SIGNED_AS.ASSESSOR: registration.assessor_id,
+        SIGNED_AS.LINE_MANAGER: registration.line_manager_id,
+    }
+    last = None
+    for offset, role in enumerate(signers, start=6):
+        if people[role] is None:
+            continue
+        signature = AgreementSignature.objects.create(
+            employer_id=portfolio.employer_id, agreement=agreement, signed_as=role, signed_by_id=people[role]
+        )
+        last = _at(start + datetime.timedelta(days=offset), 14)
+        AgreementSignature.objects.filter(pk=signature.pk).update(signed_at=last)
+        created["agreement signatures"] += 1
+    signed = AgreementSignature.objects.filter(agreement=agreement).count()
+    LearningAgreement.objects.filter(pk=agreement.pk).update(
+        completed_at=last if signed == len(SIGNED_AS.values) else None
+    )
+    if signed == len(SIGNED_AS.values):
+        Registration.objects.filter(pk=registration.pk).update(learning_agreement_needs_signing=False)
+
+
+def _objectives(portfolio: Portfolio, registration: Registration, items, created: Counter) -> None:
+    if PdpObjective.objects.filter(portfolio=portfolio).exists():
+        return
+    for item in items:
+        statement_ids = _statement_ids(portfolio, [item["statement"]])
+        objective = PdpObjective.objects.create(
+            employer_id=portfolio.employer_id,
+            portfolio=portfolio,
+            objective=item["objective"],
+            measure=item["measure"],
+            actions=item["actions"],
+            relevance=item["relevance"],
+            achieve_by=item["achieve_by"],
+            statement_id=statement_ids[0] if statement_ids else None,
+            status=item["status"],
+            progress=item["progress"],
+            created_by_id=registration.nqsw_id,
+        )
+        PdpObjective.objects.filter(pk=objective.pk).update(
+            created_at=_at(registration.start_date + datetime.timedelta(days=14))
+        )
+        created["PDP objectives"] += 1
+
+
+def _self_assessment(portfolio: Portfolio, registration: Registration, created: Counter) -> None:
+    capability_set = next((s for s in portfolio.capability_sets.all() if s.has_self_assessment), None)
+    if capability_set is None or SelfAssessment.objects.filter(portfolio=portfolio).exists():
+        return
+    completed = _at(registration.start_date + datetime.timedelta(days=10), 16)
+    assessment = SelfAssessment.objects.create(
+        employer_id=portfolio.employer_id,
+        portfolio=portfolio,
+        stage=SelfAssessment.Stage.START,
+        capability_set=capability_set,
+        completed_at=completed,
+    )
+    SelfAssessment.objects.filter(pk=assessment.pk).update(created_at=completed)
+    statements = list(capability_set.statements.order_by("number"))
+    SelfAssessmentRating.objects.bulk_create(
+        SelfAssessmentRating(
+            employer_id=portfolio.employer_id,
+            self_assessment=assessment,
+            statement=statement,
+            level=START_LEVELS[(statement.number - 1) % len(START_LEVELS)],
+            comment=START_COMMENTS.get(statement.number, ""),
+        )
+        for statement in statements
+    )
+    created["self-assessments"] += 1
+    created["self-assessment ratings"] += len(statements)
+
+
+def _observations(portfolio: Portfolio, registration: Registration, items, created: Counter) -> None:
+    if Observation.objects.filter(portfolio=portfolio).exists():
+        return
+    for number, item in enumerate(items, start=1):
+        observation = Observation.objects.create(
+            employer_id=portfolio.employer_id,
+            portfolio=portfolio,
+            number=number,
+            observer_id=registration.assessor_id,
+            observer_name="" if registration.assessor_id else "Practice educator",
+            observed_on=item["observed_on"],
+            setting=item["setting"],
+            preparation=item["preparation"],
+            nqsw_reflection=item["nqsw_reflection"],
+            observer_assessment=item["observer_assessment"],
+            person_feedback=item["person_feedback"],
+            status=item["status"],
+            created_by_id=registration.nqsw_id,
+        )
+        ObservationTag.objects.bulk_create(
+            ObservationTag(employer_id=portfolio.employer_id, observation=observation, statement_id=pk)
+            for pk in _statement_ids(portfolio, item["tags"])
+        )
+        created["observations"] += 1
+
+
+def _feedback(portfolio: Portfolio, registration: Registration, created: Counter) -> None:
+    if FeedbackRequest.objects.filter(portfolio=portfolio).exists():
+        return
+    for item in FEEDBACK:
+        sent = _at(item["created_on"], 11)
+        answered = _at(item["answered_on"], 19) if item["answered_on"] else None
+        request = FeedbackRequest.objects.create(
+            employer_id=portfolio.employer_id,
+            portfolio=portfolio,
+            kind=item["kind"],
+            recipient_name=item["recipient_name"],
+            context=item["context"],
+            # A fresh secret nobody keeps: demo links are never answerable from outside.
+            token_hash=feedback_secret_hash(secrets.token_urlsafe(32)),
+            status=FeedbackRequest.Status.ANSWERED if answered else FeedbackRequest.Status.SENT,
+            expires_at=sent + datetime.timedelta(days=FEEDBACK_LINK_DAYS),
+            answered_at=answered,
+            created_by_id=registration.nqsw_id,
+            **item["answers"],
+        )
+        FeedbackRequest.objects.filter(pk=request.pk).update(created_at=sent)
+        created["feedback requests"] += 1
+
+
+def seed_records(portfolios: list[Portfolio]) -> Counter[str]:
+    """Add the records each portfolio is missing; return counts of what was created."""
+    created: Counter[str] = Counter()
+    everyone = list(SIGNED_AS.values)
+    for portfolio in portfolios:
+        registration = Registration.objects.select_related("nqsw").get(pk=portfolio.registration_id)
+        if registration.nqsw_id is None or registration.start_date > DEMO_TODAY:
+            continue
+        if registration.nqsw.email == DEMO_NQSW:
+            _agreement(portfolio, registration, signers=everyone, created=created)
+            _objectives(portfolio, registration, OBJECTIVES, created)
+            _self_assessment(portfolio, registration, created)
+            _observations(portfolio, registration, OBSERVATIONS, created)
+            _feedback(portfolio, registration, created)
+        else:
+            _agreement(portfolio, registration, signers=[SIGNED_AS.NQSW], created=created)
+            _objectives(portfolio, registration, [OTHER_OBJECTIVE], created)
+            _observations(portfolio, registration, [OTHER_OBSERVATION], created)
+    return created

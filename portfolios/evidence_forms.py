@@ -1,0 +1,197 @@
+"""Forms for evidence pages. They check what a person typed; the services apply the rules (which
+capabilities may be tagged, what sharing needs, who may respond) and their errors come back onto the
+same fields with ``add_service_errors``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from portfolios.models import CapabilitySet, CapabilityStatement, Evidence
+from portfolios.services import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
+from portfolios.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, size_label
+
+FILE_HINT_TYPES = "PDF, Word document (.docx or .doc), image (PNG, JPEG or GIF) or text file (.txt)"
+
+
+def file_hint() -> str:
+    return f"A {FILE_HINT_TYPES}, smaller than {size_label(max_upload_bytes())}"
+
+
+def _file_field(*, required: bool, label: str) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=required,
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        error_messages={
+            "required": "Select a file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+            "missing": "Select a file",
+        },
+    )
+
+
+class EvidenceForm(DateInputsMixin, forms.Form):
+    """A piece of evidence: what it is, the practice it comes from, the capabilities it supports (one
+    checkbox group per capability framework of the portfolio) and the NQSW's critical reflection."""
+
+    date_inputs = (
+        DateInput(
+            name="occurred_on",
+            legend="When did this practice happen? (optional)",
+            subject="The date of the practice",
+            required_message="",
+            legend_size="s",
+        ),
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=MAX_TITLE_LENGTH,
+        help_text="For example, \u2018Home visit: planning with a family after a strategy meeting\u2019",
+        error_messages={
+            "required": "Enter a title for the evidence",
+            "max_length": f"The title must be {MAX_TITLE_LENGTH} characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="The evidence",
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Describe the practice, or add it as a file. Do not include the names of the people you "
+        "worked with.",
+        error_messages={"max_length": f"The evidence must be {MAX_TEXT_LENGTH:,} characters or fewer"},
+    )
+    reflection = forms.CharField(
+        label="Your critical reflection",
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What you did and why, what you learned, and what you would do differently.",
+        error_messages={"max_length": f"Your reflection must be {MAX_TEXT_LENGTH:,} characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args,
+        capability_sets: list[CapabilitySet],
+        statements: list[CapabilityStatement],
+        with_file: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.statement_fields: list[str] = []
+        by_set: dict[int, list[CapabilityStatement]] = {}
+        for statement in statements:
+            by_set.setdefault(statement.capability_set_id, []).append(statement)
+        for capability_set in capability_sets:
+            name = f"statements_{capability_set.pk}"
+            what = "domains" if capability_set.kind == CapabilitySet.Kind.PCF else "statements"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=f"Which {capability_set.short_name} {what} does it support?",
+                help_text=f"{capability_set.name}. Select all that apply.",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(str(s.pk), f"{s.number}. {s.title}") for s in by_set.get(capability_set.pk, [])],
+                error_messages={
+                    "invalid_choice": "Select capabilities from your portfolio's frameworks only"
+                },
+            )
+            self.statement_fields.append(name)
+        if with_file:
+            self.fields["file"] = _file_field(required=False, label="Add a file (optional)")
+            self.fields["file"].help_text = file_hint()
+        self.order_fields(
+            [
+                "title",
+                *date_part_names("occurred_on"),
+                "description",
+                "file",
+                *self.statement_fields,
+                "reflection",
+            ]
+        )
+
+    def date_is_asked(self, spec, cleaned) -> bool:
+        # The date is optional: asked only when some of its boxes were filled in.
+        return any((cleaned.get(name) or "").strip() for name in date_part_names(spec.name))
+
+    @property
+    def statement_ids(self) -> list[int]:
+        return [int(pk) for name in self.statement_fields for pk in self.cleaned_data.get(name, [])]
+
+    @property
+    def statement_bound_fields(self):
+        return [self[name] for name in self.statement_fields]
+
+    @staticmethod
+    def initial_for(evidence: Evidence) -> dict:
+        initial = {
+            "title": evidence.title,
+            "description": evidence.description,
+            "reflection": evidence.reflection,
+            "version": evidence.version,
+        }
+        if evidence.occurred_on:
+            day = evidence.occurred_on
+            initial.update(
+                {"occurred_on_day": day.day, "occurred_on_month": day.month, "occurred_on_year": day.year}
+            )
+        for tag in evidence.tags.all():
+            name = f"statements_{tag.statement.capability_set_id}"
+            initial.setdefault(name, []).append(str(tag.statement_id))
+        return initial
+
+
+class EvidenceFileForm(forms.Form):
+    file = _file_field(required=True, label="Upload a file")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = file_hint()
+
+
+class VersionForm(forms.Form):
+    """A confirmation with the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceResponseForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Does this evidence show what it says it does?",
+        choices=[
+            (Evidence.Status.ACCEPTED, "Yes, accept it"),
+            (Evidence.Status.MORE_NEEDED, "No, more is needed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you accept the evidence or need more"},
+    )
+    comment = forms.CharField(
+        label="Your comment",
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="If more is needed, say what the NQSW should add. Quote their practice where you can.",
+        error_messages={"max_length": f"Your comment must be {MAX_COMMENT_LENGTH:,} characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == Evidence.Status.MORE_NEEDED
+            and not (cleaned.get("comment") or "").strip()
+        ):
+            self.add_error("comment", "Enter what more the NQSW needs to show")
+        return cleaned
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I confirm the portfolio is ready for moderation and can no longer be changed",
+        error_messages={"required": "Confirm the portfolio is ready for moderation"},
+    )
