@@ -60,6 +60,7 @@ from programmes.forms import (
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import OPEN_STATUSES, registration_get, registration_list, registration_timeline
 from programmes.support_selectors import FLAG_LABELS, registration_support
+from reviews.selectors import support_plan_registration_ids
 
 VIEWER_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
 PAGE_SIZE = 50
@@ -431,6 +432,7 @@ def registration_list_view(request):
             "filtered": bool(chosen),
             "query": urlencode(chosen) + "&" if chosen else "",
             "is_coordinator": actor.has_role(Role.COORDINATOR),
+            "support_plan_ids": support_plan_registration_ids(actor=actor),
         },
     )
 

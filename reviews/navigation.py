@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from reviews.moderation_navigation import moderation_nav_items
 
 
 def nav_items(actor: Actor) -> list[dict]:
-    """Entries as ``{"label": ..., "url": ...}`` for the actor's roles; none yet."""
-    return []
+    """Entries as ``{"label": ..., "url": ...}``: Reviews for the employer's people (what they have to
+    write, sign or comment on), Moderation panel for co-ordinators, Outcomes for national staff, then
+    national moderation's entries."""
+    items = []
+    if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW):
+        items.append({"label": "Reviews", "url": reverse("reviews:list")})
+    if actor.employer_id and actor.has_role(Role.COORDINATOR):
+        items.append({"label": "Moderation panel", "url": reverse("reviews:panels")})
+    if actor.is_national_staff:
+        items.append({"label": "Outcomes", "url": reverse("national_outcomes:figures")})
+    return items + moderation_nav_items(actor)

@@ -37,9 +37,13 @@ def navigation(request) -> list[dict]:
             {"label": "Employers", "url": reverse("national:employers")},
             {"label": "National audit", "url": reverse("national:audit")},
         ]
+    # The current page belongs to the entry with the longest matching path (so /reviews/panels/ is the
+    # panel's entry, not also the reviews').
     path = request.path
+    matches = [item["url"] for item in items if item["url"] != "/" and path.startswith(item["url"])]
+    current = max(matches, key=len) if matches else ("/" if path == "/" else None)
     for item in items:
-        item["active"] = path == item["url"] if item["url"] == "/" else path.startswith(item["url"])
+        item["active"] = item["url"] == current
     return items
 
 

@@ -29,6 +29,7 @@ def home(request):
     }
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
         from asye.accounts.selectors import invitation_list_pending, membership_list
+        from reviews.selectors import coordinator_alerts
 
         members = membership_list(actor=actor)
         context["team_counts"] = {
@@ -36,6 +37,7 @@ def home(request):
             for role in (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
         }
         context["pending_invitations"] = invitation_list_pending(actor=actor).count()
+        context["review_alerts"] = coordinator_alerts(actor=actor)
     return render(request, "web/home.html", context)
 
 

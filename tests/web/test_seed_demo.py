@@ -30,6 +30,7 @@ from programmes.models import (
     SupportNeed,
 )
 from programmes.support_selectors import Flag, registration_support
+from reviews.demo import COMPLETED, WITH_PANEL
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,9 @@ EXPECTED_BY_REGION = {
     Region.SOUTH_WEST: (18, 264),
     Region.LONDON: (40, 543),
 }
+
+
+REVIEW_DEMO_SWE = {COMPLETED["swe_number"], WITH_PANEL["swe_number"]}
 
 
 def seed() -> str:
@@ -161,7 +165,8 @@ def test_a_second_run_creates_nothing():
     second = seed()
 
     assert counts() == after_first
-    assert after_first["Registration"] == 3203 + 1
+    # The report's 3,203, the NQSW registered by two employers, and the reviews demo's two 2025-26 cases.
+    assert after_first["Registration"] == 3203 + 1 + len(REVIEW_DEMO_SWE)
     assert "Created 193 employers" in first
     assert "Created 3,204 registrations" in first
     assert "Created 0 employers, 0 people and 0 memberships." in second
@@ -189,8 +194,11 @@ def test_every_nqsw_membership_has_a_registration_made_by_the_services_rules():
             .filter(role__in=[Role.ASSESSOR, Role.LINE_MANAGER, Role.COORDINATOR])
             .values_list("user_id", "employer_id", "role")
         )
+        # The reviews demo adds two 2025-26 cases of its own (a completed year, one with the panel).
         registrations = list(
-            Registration.objects.select_related("nqsw", "employer", "framework_version__framework")
+            Registration.objects.exclude(swe_number__in=REVIEW_DEMO_SWE).select_related(
+                "nqsw", "employer", "framework_version__framework"
+            )
         )
         allocations = set(
             AssessorAllocation.objects.filter(ended_on__isnull=True).values_list(
@@ -280,7 +288,10 @@ def test_the_demo_employer_shows_every_status_and_dashboard_flag():
 
     with tenant_context(county.pk):
         registrations = list(
-            Registration.objects.filter(employer=county).select_related("framework_version").order_by("id")
+            Registration.objects.filter(employer=county)
+            .exclude(swe_number__in=REVIEW_DEMO_SWE)
+            .select_related("framework_version")
+            .order_by("id")
         )
         support = registration_support(registrations, today=DEMO_TODAY)
         deferrals = list(Deferral.objects.all())

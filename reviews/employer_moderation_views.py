@@ -1,0 +1,212 @@
+"""The employer's side of national moderation, under /reviews/ (namespace ``reviews``).
+
+Co-ordinators: the employer's portfolios in national moderation (sampled, or put forward voluntarily),
+each case's status ("with a moderator" until the findings are sent) and then its findings; voluntary
+submissions and their withdrawal; applications for good-practice endorsement and their decisions.
+Co-ordinators and assessors: the published exemplars.
+
+Everything is read through selectors scoped to the actor's employer, so another employer's case or
+application is a 404, the same as a missing one; writes go through ``reviews.moderation_services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asye.accounts.models import Role
+from asye.tenancy.models import ServiceArea
+from asye.web.decorators import employer_view
+from asye.web.forms import add_service_errors
+from reviews import moderation_services as services
+from reviews.models import GoodPracticeApplication, ModerationCase
+from reviews.moderation_forms import GoodPracticeForm, VoluntarySubmitForm
+from reviews.moderation_selectors import (
+    EXEMPLAR_READERS,
+    case_get,
+    case_list,
+    exemplar_get_published,
+    exemplars_published,
+    good_practice_get,
+    good_practice_list,
+    portfolios_to_submit,
+)
+
+# --- National moderation of the employer's portfolios --------------------------------------------------
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def moderation_list(request):
+    actor = request.actor
+    cases = list(case_list(actor=actor).order_by("-created_at", "-id"))
+    return render(
+        request,
+        "reviews/moderation/employer_cases.html",
+        {
+            "cases": cases,
+            "can_submit": portfolios_to_submit(actor=actor).exists(),
+            "applications": good_practice_list(actor=actor).count(),
+        },
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def moderation_submit(request):
+    """Put one of the employer's submitted portfolios forward for national moderation."""
+    actor = request.actor
+    portfolios = list(portfolios_to_submit(actor=actor))
+    form = VoluntarySubmitForm(request.POST or None, portfolios=portfolios)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        # Chosen from the scoped list: another employer's id, or one already in a case, is not a choice.
+        portfolio = next(p for p in portfolios if p.pk == form.cleaned_data["portfolio"])
+        try:
+            case = services.moderation_submit_voluntary(actor=actor, portfolio=portfolio)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(
+                request,
+                f"The portfolio of {portfolio.registration.full_name} is submitted for national moderation",
+            )
+            return redirect("reviews:moderation_case", pk=case.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "reviews/moderation/employer_submit.html",
+        {"form": form, "portfolios": portfolios},
+        status=status,
+    )
+
+
+@employer_view(Role.COORDINATOR)
+def moderation_case(request, pk: int):
+    """One case: its status and, once the moderator has sent them, the findings."""
+    # Found first, so another employer's case is a 404 whatever the method.
+    case = case_get(actor=request.actor, pk=pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return render(
+        request,
+        "reviews/moderation/employer_case.html",
+        {
+            "case": case,
+            "findings": case.status == ModerationCase.Status.FINDINGS_SENT,
+            "can_withdraw": _can_withdraw(case),
+        },
+    )
+
+
+def _can_withdraw(case: ModerationCase) -> bool:
+    return (
+        case.source == ModerationCase.Source.VOLUNTARY
+        and case.status == ModerationCase.Status.WAITING
+        and case.round_id is None
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def moderation_withdraw(request, pk: int):
+    actor = request.actor
+    case = case_get(actor=actor, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.moderation_withdraw_voluntary(actor=actor, case=case)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, "The portfolio has been withdrawn from national moderation")
+            return redirect("reviews:moderation_list")
+    return render(
+        request,
+        "reviews/moderation/employer_withdraw.html",
+        {"case": case, "error": error, "can_withdraw": _can_withdraw(case)},
+        status=400 if error else 200,
+    )
+
+
+# --- Good-practice endorsement ----------------------------------------------------------------------------
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def good_practice_list_page(request):
+    applications = list(good_practice_list(actor=request.actor))
+    return render(request, "reviews/moderation/employer_good_practice.html", {"applications": applications})
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def good_practice_apply(request):
+    actor = request.actor
+    form = GoodPracticeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.good_practice_apply(
+                actor=actor, title=form.cleaned_data["title"], description=form.cleaned_data["description"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(request, "Application sent to the national quality assurance panel")
+            return redirect("reviews:good_practice", pk=application.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "reviews/moderation/employer_good_practice_form.html", {"form": form}, status=status
+    )
+
+
+@employer_view(Role.COORDINATOR)
+def good_practice_detail(request, pk: int):
+    application = good_practice_get(actor=request.actor, pk=pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return render(
+        request,
+        "reviews/moderation/employer_good_practice_detail.html",
+        {
+            "application": application,
+            "decided": application.status != GoodPracticeApplication.Status.SUBMITTED,
+        },
+    )
+
+
+# --- Exemplars ----------------------------------------------------------------------------------------------
+
+
+@employer_view(*EXEMPLAR_READERS)
+@require_GET
+def exemplar_list(request):
+    service_area = request.GET.get("service_area", "")
+    service_area = service_area if service_area in ServiceArea.values else ""
+    return render(
+        request,
+        "reviews/moderation/employer_exemplars.html",
+        {
+            "exemplars": exemplars_published(actor=request.actor, service_area=service_area),
+            "service_area": service_area,
+            "service_areas": ServiceArea.choices,
+        },
+    )
+
+
+@employer_view(*EXEMPLAR_READERS)
+@require_GET
+def exemplar_detail(request, pk: int):
+    return render(
+        request,
+        "reviews/moderation/employer_exemplar.html",
+        {"exemplar": exemplar_get_published(actor=request.actor, pk=pk)},
+    )

@@ -1,0 +1,360 @@
+"""Forms of the review pages. They check the shape of an answer; the services decide what is allowed
+and report with GOV.UK wording, put on the form with ``asye.web.forms.add_service_errors``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from asye.web.dates import DateInput, DateInputsMixin
+from reviews.models import PanelDecision, Recommendation, ReviewOutcome
+from reviews.services import FIELD_LABELS, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, MAX_REPORT_LENGTH
+
+
+def _text(label: str, *, hint: str = "", required: bool = False, required_message: str = "", limit: int):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=limit,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {limit:,} characters or fewer",
+        },
+    )
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the record the page showed, so a stale save is refused, not lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+HELD_ON = DateInput(
+    name="held_on",
+    legend="When was the review held?",
+    subject="The date the review was held",
+    required_message="Enter the date the review was held",
+)
+
+
+class ReviewReportForm(DateInputsMixin, VersionedForm):
+    """The assessor's report. A draft may be saved with gaps; signing asks for everything."""
+
+    date_inputs = (HELD_ON,)
+    progress_pcf = _text(
+        "Progress against the Professional Capabilities Framework (PCF)",
+        hint="How the NQSW is progressing in each of the 9 domains. Quote examples of their practice.",
+        limit=MAX_REPORT_LENGTH,
+    )
+    progress_standards = _text(
+        "Progress against the post-qualifying standards",
+        hint="The child and family PQS or the adults KSS, whichever the NQSW works to.",
+        limit=MAX_REPORT_LENGTH,
+    )
+    outcome = forms.ChoiceField(
+        label="What is the outcome of the review?",
+        choices=ReviewOutcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Not on track starts a support plan with an extra review when you sign.",
+    )
+    field_order_after_dates = (
+        "held_on_day",
+        "held_on_month",
+        "held_on_year",
+        "progress_pcf",
+        "progress_standards",
+        "outcome",
+        "version",
+    )
+
+    def date_is_asked(self, spec, cleaned) -> bool:
+        # A draft may be saved before the meeting: the date is checked when the assessor signs.
+        return any((cleaned.get(f"held_on_{part}") or "").strip() for part in ("day", "month", "year"))
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("held_on", None)
+        return cleaned
+
+
+class PracticeExampleForm(forms.Form):
+    text = _text(
+        "Practice example",
+        hint="What the NQSW did and what it shows. Do not name the people they work with.",
+        required=True,
+        required_message="Enter the practice example",
+        limit=MAX_COMMENT_LENGTH,
+    )
+    evidence = forms.TypedChoiceField(
+        label="Evidence it draws on (optional)", coerce=int, required=False, empty_value=None
+    )
+    observation = forms.TypedChoiceField(
+        label="Or the direct observation it draws on (optional)", coerce=int, required=False, empty_value=None
+    )
+    statement = forms.TypedChoiceField(
+        label="Capability it shows (optional)", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, evidence=(), observations=(), statements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [("", "None")] + [(e.pk, e.title) for e in evidence]
+        self.fields["observation"].choices = [("", "None")] + [
+            (o.pk, f"Direct observation {o.number}, {o.observed_on:%-d %B %Y}: {o.setting}")
+            for o in observations
+        ]
+        self.fields["statement"].choices = [("", "None")] + [(s.pk, str(s)) for s in statements]
+
+
+class SignForm(VersionedForm):
+    """Signing carries the version too: you sign what you read."""
+
+
+class CommentForm(VersionedForm):
+    comments = _text("Your comments", limit=MAX_COMMENT_LENGTH)
+
+    def __init__(self, *args, hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comments"].help_text = hint
+
+
+class AmendForm(DateInputsMixin, VersionedForm):
+    """The fields of the actor's part of the review, as they are now, and the reason for the change."""
+
+    reason = forms.CharField(
+        label="Why are you amending the review?",
+        help_text="The reason is kept with the change and shown to everyone who can read the review.",
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason for the amendment",
+            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, fields: tuple[str, ...] = (), **kwargs):
+        self.amended = fields
+        self.date_inputs = (HELD_ON,) if "held_on" in fields else ()
+        super().__init__(*args, **kwargs)
+        for name in fields:
+            if name == "outcome":
+                self.fields[name] = forms.ChoiceField(
+                    label="What is the outcome of the review?",
+                    choices=ReviewOutcome.choices,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Select the outcome of the review"},
+                )
+            elif name != "held_on":
+                limit = MAX_REPORT_LENGTH if name.startswith("progress") else MAX_COMMENT_LENGTH
+                self.fields[name] = _text(
+                    FIELD_LABELS[name],
+                    limit=limit,
+                    required=name.startswith("progress"),
+                    required_message=f"Enter the {FIELD_LABELS[name].lower()}",
+                )
+        dates = ["held_on_day", "held_on_month", "held_on_year"] if "held_on" in fields else []
+        self.order_fields([*dates, *(n for n in fields if n != "held_on"), "reason", "version"])
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.amended}
+
+
+class SupportPlanForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="extra_review_due_on",
+            legend="When is the extra review due?",
+            subject="The date the extra review is due",
+            required_message="Enter the date the extra review is due",
+        ),
+    )
+    concerns = _text(
+        "What are the concerns the plan addresses?",
+        hint="Link each concern to the PCF domain or standard it is about.",
+        required=True,
+        required_message="Enter the concerns the plan addresses",
+        limit=MAX_REPORT_LENGTH,
+    )
+    field_order_after_dates = (
+        "concerns",
+        "extra_review_due_on_day",
+        "extra_review_due_on_month",
+        "extra_review_due_on_year",
+        "version",
+    )
+
+    def __init__(self, *args, ask_date: bool = True, **kwargs):
+        self.ask_date = ask_date
+        super().__init__(*args, **kwargs)
+
+    def date_is_asked(self, spec, cleaned) -> bool:
+        return self.ask_date
+
+
+OTHER_OWNER = "other"
+
+
+class SupportActionForm(DateInputsMixin, forms.Form):
+    date_inputs = (
+        DateInput(
+            name="due_on",
+            legend="When is it due?",
+            subject="The date the action is due",
+            required_message="Enter the date the action is due",
+        ),
+    )
+    action = _text(
+        "What needs to happen?",
+        hint="A SMART action: specific, measurable, achievable, relevant and time-bound.",
+        required=True,
+        required_message="Enter the action",
+        limit=MAX_COMMENT_LENGTH,
+    )
+    owner = forms.ChoiceField(
+        label="Who will do it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who will do this"},
+    )
+    owner_name = forms.CharField(
+        label="If someone else, their name and role",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+    field_order_after_dates = ("action", "owner", "owner_name", "due_on_day", "due_on_month", "due_on_year")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(str(pk), label) for pk, label in people] + [
+            (OTHER_OWNER, "Someone else")
+        ]
+
+    def owner_id(self) -> int | None:
+        value = self.cleaned_data.get("owner")
+        return None if value in (None, "", OTHER_OWNER) else int(value)
+
+
+class ActionDoneForm(DateInputsMixin, forms.Form):
+    date_inputs = (
+        DateInput(
+            name="done_on",
+            legend="When was it done?",
+            subject="The date the action was done",
+            required_message="Enter the date the action was done",
+            legend_size="s",
+        ),
+    )
+
+
+class ClosePlanForm(VersionedForm):
+    note = _text(
+        "How did the plan end?",
+        hint="For example, the extra review found the NQSW back on track.",
+        required=True,
+        required_message="Enter a note on how the plan ended",
+        limit=MAX_REPORT_LENGTH,
+    )
+
+
+class RecommendationForm(VersionedForm):
+    recommendation = forms.ChoiceField(
+        label="What do you recommend?",
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you recommend a pass or that the NQSW is unsuccessful"},
+    )
+    evidence_summary = _text(
+        "Summary of the evidence",
+        hint="How the evidence in the portfolio and the reviews shows the NQSW meets, or does not meet, the "
+        "PCF and the post-qualifying standards at the end of the programme.",
+        required=True,
+        required_message="Enter the summary of the evidence for your recommendation",
+        limit=MAX_REPORT_LENGTH,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class PanelForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="held_on",
+            legend="When does the panel meet?",
+            subject="The date of the panel",
+            required_message="Enter the date of the panel",
+        ),
+    )
+    chair = forms.CharField(
+        label="Who chairs the panel?",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the panel's chair",
+            "max_length": "The chair's name must be 200 characters or fewer",
+        },
+    )
+    notes = _text("Notes (optional)", limit=MAX_REPORT_LENGTH)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    field_order_after_dates = ("held_on_day", "held_on_month", "held_on_year", "chair", "notes", "version")
+
+
+class PanelMemberForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the member's name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    role = forms.CharField(
+        label="Role",
+        help_text="For example, principal social worker, independent member or practice educator.",
+        max_length=200,
+        error_messages={
+            "required": "Enter the member's role, like principal social worker",
+            "max_length": "The role must be 200 characters or fewer",
+        },
+    )
+
+
+class PanelDecisionForm(forms.Form):
+    recommendation = forms.IntegerField(widget=forms.HiddenInput)
+    panel_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    recommendation_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label="What does the panel decide?",
+        choices=PanelDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the panel endorses the recommendation or refers it back"},
+    )
+    reasons = _text(
+        "Reasons",
+        hint="Needed when the panel refers the recommendation back: what the assessor must address.",
+        limit=MAX_REPORT_LENGTH,
+    )
+
+
+class OutcomeFilterForm(forms.Form):
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+    grouping = forms.ChoiceField(
+        label="Show by",
+        choices=[("employer_type", "Employer type"), ("region", "Region")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, funding_years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [(year, year) for year in funding_years]
+
+    def values(self, default_year: str) -> dict[str, str]:
+        """The chosen filters; anything not offered falls back to the default."""
+        data = self.data
+        year = data.get("funding_year", "")
+        grouping = data.get("grouping", "")
+        years = {value for value, _ in self.fields["funding_year"].choices}
+        return {
+            "funding_year": year if year in years else default_year,
+            "grouping": grouping if grouping in ("employer_type", "region") else "employer_type",
+        }

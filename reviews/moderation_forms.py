@@ -1,0 +1,338 @@
+"""Forms of national moderation: drawing a round, assigning moderators, a moderator's findings, exemplars,
+the good-practice register and an employer's voluntary submission. Rules live in the services; these only
+shape what people type and say, in GOV.UK wording, what is missing."""
+
+from __future__ import annotations
+
+from django import forms
+
+from asye.tenancy.models import ServiceArea
+from portfolios.models import CapabilityStatement
+from reviews.models import ModerationCase
+from reviews.moderation_selectors import STRATA
+
+TEXTAREA = forms.Textarea(attrs={"rows": 6})
+MAX_TEXT = 20_000
+
+
+def _version() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RoundForm(forms.Form):
+    """The round's name, funding year, strata and sample size; ``seed`` and ``expected`` come back from
+    the preview so the confirmed round is the draw that was shown."""
+
+    MODE_NUMBER = "number"
+    MODE_PERCENT = "percent"
+
+    name = forms.CharField(
+        label="Name of the round",
+        max_length=200,
+        help_text="For example, Child and family ASYE national moderation, spring 2027",
+        error_messages={
+            "required": "Enter a name for the round",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    funding_year = forms.ChoiceField(
+        label="Funding year",
+        help_text="Portfolios of NQSWs registered in this funding year that have been submitted",
+        error_messages={
+            "required": "Select a funding year",
+            "invalid_choice": "Select a funding year from the list",
+        },
+    )
+    strata = forms.MultipleChoiceField(
+        label="Draw the sample within groups by",
+        help_text="Select all that apply. Leave them all unselected to draw from every submitted portfolio "
+        "as one group.",
+        choices=[(name, label) for name, (_, _, label) in STRATA.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select groups from the list"},
+    )
+    mode = forms.ChoiceField(
+        label="How many portfolios should be drawn from each group?",
+        choices=[(MODE_NUMBER, "A number from each group"), (MODE_PERCENT, "A percentage of each group")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how many portfolios to draw from each group",
+            "invalid_choice": "Select how many portfolios to draw from each group",
+        },
+    )
+    per_stratum = forms.IntegerField(
+        label="Number from each group",
+        help_text="If you chose a number. A group with fewer portfolios gives all of them.",
+        required=False,
+        min_value=1,
+        max_value=500,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "4"}),
+        error_messages={
+            "invalid": "The number from each group must be a whole number, like 3",
+            "min_value": "The number from each group must be between 1 and 500",
+            "max_value": "The number from each group must be between 1 and 500",
+        },
+    )
+    percent = forms.IntegerField(
+        label="Percentage of each group",
+        help_text="If you chose a percentage. Rounded up, so every group with a portfolio gives at least "
+        "one.",
+        required=False,
+        min_value=1,
+        max_value=100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
+        error_messages={
+            "invalid": "The percentage must be a whole number, like 10",
+            "min_value": "The percentage must be between 1 and 100",
+            "max_value": "The percentage must be between 1 and 100",
+        },
+    )
+    seed = forms.IntegerField(
+        label="Seed (optional)",
+        help_text="Leave empty for a new random draw. To repeat an earlier draw over the same portfolios, "
+        "enter its seed.",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "20"}),
+        error_messages={
+            "invalid": "The seed must be a whole number",
+            "min_value": "The seed must be a whole number from 1 to 9223372036854775807",
+            "max_value": "The seed must be a whole number from 1 to 9223372036854775807",
+        },
+    )
+    expected = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, funding_years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [(year, year) for year in funding_years]
+
+    def clean(self):
+        cleaned = super().clean()
+        mode = cleaned.get("mode")
+        if mode == self.MODE_NUMBER:
+            cleaned["percent"] = None
+            if cleaned.get("per_stratum") is None and "per_stratum" not in self.errors:
+                self.add_error("per_stratum", "Enter the number of portfolios to draw from each group")
+        elif mode == self.MODE_PERCENT:
+            cleaned["per_stratum"] = None
+            if cleaned.get("percent") is None and "percent" not in self.errors:
+                self.add_error("percent", "Enter the percentage of each group to draw")
+        return cleaned
+
+    def request(self) -> dict:
+        """The service's keyword arguments for a preview or a round."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "funding_year": data["funding_year"],
+            "by": tuple(data.get("strata") or ()),
+            "per_stratum": data.get("per_stratum"),
+            "percent": data.get("percent"),
+        }
+
+
+class AssignForm(forms.Form):
+    moderator = forms.TypedChoiceField(
+        label="Moderator",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="Only moderators who have never held a role at this portfolio's employer are listed.",
+        error_messages={
+            "required": "Select a moderator",
+            "invalid_choice": "Select a moderator from the list",
+        },
+    )
+    version = _version()
+
+    def __init__(self, *args, eligible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moderator"].choices = [(user.pk, f"{user} ({user.email})") for user in eligible]
+
+
+class BulkAssignForm(forms.Form):
+    moderators = forms.TypedMultipleChoiceField(
+        label="Share the waiting cases among",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cases are given to each moderator in turn. A moderator is never given a case of an "
+        "employer where they hold or held a role.",
+        error_messages={
+            "required": "Select one or more moderators",
+            "invalid_choice": "Select moderators from the list",
+        },
+    )
+
+    def __init__(self, *args, moderators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moderators"].choices = [(user.pk, f"{user} ({user.email})") for user in moderators]
+
+
+class FindingsForm(forms.Form):
+    SAVE = "save"
+    SEND = "send"
+
+    agreement = forms.ChoiceField(
+        label="Does the evidence support the assessor's recommendation?",
+        choices=ModerationCase.Agreement.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the evidence supports the recommendation"},
+    )
+    strengths = forms.CharField(
+        label="Strengths",
+        help_text="What the portfolio does well, with the capabilities it evidences",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=TEXTAREA,
+        error_messages={"max_length": "Strengths must be 20,000 characters or fewer"},
+    )
+    areas_for_development = forms.CharField(
+        label="Areas for development",
+        help_text="For example, evidence that does not say which PCF or PQS capability it supports",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=TEXTAREA,
+        error_messages={"max_length": "Areas for development must be 20,000 characters or fewer"},
+    )
+    advice = forms.CharField(
+        label="Advice to the employer (optional)",
+        help_text="For example, set SMART objectives; quote practice examples in reviews",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=TEXTAREA,
+        error_messages={"max_length": "Advice must be 20,000 characters or fewer"},
+    )
+    version = _version()
+    action = forms.ChoiceField(
+        choices=[(SAVE, "Save"), (SEND, "Send")], widget=forms.HiddenInput, required=False
+    )
+
+
+class ExemplarForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    service_area = forms.ChoiceField(
+        label="Service area",
+        choices=[("", "All service areas"), *ServiceArea.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a service area from the list"},
+    )
+    statement = forms.TypedChoiceField(
+        label="Capability statement it evidences (optional)",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Select a capability statement from the list"},
+    )
+    extract = forms.CharField(
+        label="Anonymised extract",
+        help_text="Remove names, places, dates of birth and anything else that could identify a person",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Enter the anonymised extract",
+            "max_length": "The extract must be 20,000 characters or fewer",
+        },
+    )
+    annotation = forms.CharField(
+        label="Annotation",
+        help_text="What makes it good, and what could be stronger",
+        max_length=MAX_TEXT,
+        widget=TEXTAREA,
+        error_messages={
+            "required": "Enter the annotation: what makes it good, and what could be stronger",
+            "max_length": "The annotation must be 20,000 characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        statements = CapabilityStatement.objects.filter(
+            capability_set__published_at__isnull=False
+        ).select_related("capability_set")
+        for statement in statements.order_by(
+            "capability_set__kind", "capability_set__code", "-capability_set__version", "number"
+        ):
+            group = f"{statement.capability_set.name} (version {statement.capability_set.version})"
+            groups.setdefault(group, []).append((statement.pk, f"{statement.label}: {statement.title}"))
+        self.fields["statement"].choices = [("", "None"), *groups.items()]
+
+
+class VersionForm(forms.Form):
+    version = _version()
+
+
+class GoodPracticeForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the practice",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the practice",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Describe the practice",
+        help_text="What you do, for whom, and the difference it makes to NQSWs and to the people they "
+        "support. Do not name NQSWs or the people they work with.",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Describe the practice and the difference it makes",
+            "max_length": "The description must be 20,000 characters or fewer",
+        },
+    )
+
+
+class GoodPracticeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Does the NQAP endorse this practice?",
+        choices=[("endorse", "Yes, endorse it"), ("not_endorse", "No, do not endorse it")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the practice is endorsed",
+            "invalid_choice": "Select whether the practice is endorsed",
+        },
+    )
+    note = forms.CharField(
+        label="Note to the employer",
+        help_text="Needed if you do not endorse it. The employer reads this note.",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "The note must be 20,000 characters or fewer"},
+    )
+    version = _version()
+
+
+class VoluntarySubmitForm(forms.Form):
+    portfolio = forms.TypedChoiceField(
+        label="Which portfolio do you want to submit for national moderation?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a portfolio",
+            "invalid_choice": "Select a portfolio from the list",
+        },
+    )
+
+    def __init__(self, *args, portfolios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["portfolio"].choices = [
+            (
+                portfolio.pk,
+                f"{portfolio.registration.full_name} ({portfolio.registration.funding_year}), "
+                f"submitted {portfolio.submitted_at:%-d %B %Y}",
+            )
+            for portfolio in portfolios
+        ]

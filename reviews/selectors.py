@@ -1,0 +1,514 @@
+"""Reads about reviews, support plans, final recommendations and the internal moderation panel, scoped to
+the actor; the review points of a registration's timeline; national staff's outcome figures.
+
+Everything an employer's person reads hangs from a registration they may see
+(``programmes.selectors.registration_list``): the co-ordinator sees every one of the employer's, an
+assessor, line manager or NQSW only the registrations that name them. Another employer's object, or one
+of an NQSW the person does not work with, is a 404 decided by the query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from asye.tenancy.models import EmployerType, Region
+from programmes.models import Outcome, Registration, RegistrationStatus
+from programmes.selectors import OPEN_STATUSES, registration_list, registration_timeline
+from reviews.models import (
+    FinalRecommendation,
+    ModerationPanel,
+    PanelDecision,
+    PanelMember,
+    PracticeExample,
+    Review,
+    ReviewOutcome,
+    SupportPlan,
+    SupportPlanAction,
+)
+
+# A review counts as "to write" for its assessor from this many days before it is due.
+DUE_SOON_DAYS = 28
+
+
+# --- Review points from the framework ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPoint:
+    """A review the framework asks for (or offers, when ``optional``), due on the registration's timeline."""
+
+    month: int
+    due: datetime.date
+    optional: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}-month review"
+
+
+def review_points(*, registration: Registration, today: datetime.date | None = None) -> list[ReviewPoint]:
+    """The registration's review points with due dates from its timeline (part-time hours, deferrals and
+    an extension included), required ones first in month order, then the optional ones."""
+    timeline = registration_timeline(registration=registration, today=today, include_supervision=False)
+    points = [
+        ReviewPoint(int(m.month), m.due, optional=m.kind == "optional_review")
+        for m in timeline.milestones
+        if m.kind in ("review", "optional_review") and m.month is not None
+    ]
+    return sorted(points, key=lambda p: (p.optional, p.month))
+
+
+def final_review_month(registration: Registration) -> int:
+    """The review point the final recommendation follows: the one at the end of the programme."""
+    return registration.framework_version.length_months
+
+
+# --- Reviews -------------------------------------------------------------------------------------------
+
+
+def review_list(*, actor: Actor) -> QuerySet[Review]:
+    """Reviews of the registrations the actor may see."""
+    return (
+        Review.objects.visible_to(actor)
+        .filter(registration__in=registration_list(actor=actor))
+        .select_related("registration__framework_version__framework")
+    )
+
+
+def review_get(*, actor: Actor, pk: int) -> Review:
+    """The review if the actor may see its registration; 404 whether missing or another's."""
+    return get_object_or_404(
+        review_list(actor=actor).select_related(
+            "registration__assessor",
+            "registration__line_manager",
+            "registration__nqsw",
+            "assessor_signed_by",
+            "nqsw_signed_by",
+            "line_manager_signed_by",
+        ),
+        pk=pk,
+    )
+
+
+def reviews_of_registration(*, actor: Actor, registration: Registration) -> QuerySet[Review]:
+    return review_list(actor=actor).filter(registration=registration).order_by("month", "extra", "id")
+
+
+def practice_example_get(*, actor: Actor, pk: int) -> PracticeExample:
+    return get_object_or_404(
+        PracticeExample.objects.visible_to(actor)
+        .filter(review__in=review_list(actor=actor))
+        .select_related("review__registration__framework_version"),
+        pk=pk,
+    )
+
+
+def practice_examples_of(review: Review) -> list[PracticeExample]:
+    return list(
+        review.practice_examples.select_related("evidence", "observation", "statement__capability_set")
+    )
+
+
+def review_is_overdue(review: Review, today: datetime.date) -> bool:
+    """Not signed by the assessor by its due date, in a programme under way (a deferral pauses it)."""
+    return (
+        review.status == Review.Status.DRAFT
+        and review.due_on < today
+        and review.registration.status == RegistrationStatus.ACTIVE
+    )
+
+
+# --- What each person has to act on ------------------------------------------------------------------
+
+
+@dataclass
+class ToDo:
+    """What a person has to act on, by kind; each list is empty when the actor lacks the role."""
+
+    to_write: list[Review] = field(default_factory=list)
+    to_sign_as_nqsw: list[Review] = field(default_factory=list)
+    to_sign_as_line_manager: list[Review] = field(default_factory=list)
+    recommendations_to_write: list[Registration] = field(default_factory=list)
+    recommendations_to_finish: list[FinalRecommendation] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.to_write
+            or self.to_sign_as_nqsw
+            or self.to_sign_as_line_manager
+            or self.recommendations_to_write
+            or self.recommendations_to_finish
+        )
+
+
+def _open_reviews(actor: Actor) -> QuerySet[Review]:
+    return review_list(actor=actor).filter(registration__status__in=OPEN_STATUSES)
+
+
+def todo_for(*, actor: Actor, today: datetime.date | None = None) -> ToDo:
+    """The reviews to write (assessors: due within four weeks or overdue), to comment on and sign (the NQSW
+    and the line manager, once the assessor has signed), and final recommendations to write or finish."""
+    today = today or timezone.localdate()
+    todo = ToDo()
+    user = actor.user
+    if user is None or actor.api_token_id:
+        return todo
+    reviews = _open_reviews(actor).select_related("registration").order_by("due_on", "id")
+    if actor.has_role(Role.ASSESSOR):
+        todo.to_write = list(
+            reviews.filter(
+                registration__status=RegistrationStatus.ACTIVE,
+                registration__assessor=user,
+                status=Review.Status.DRAFT,
+                due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+            )
+        )
+        todo.recommendations_to_write = recommendation_due_list(actor=actor)
+        todo.recommendations_to_finish = list(
+            final_recommendation_list(actor=actor)
+            .filter(
+                registration__assessor=user,
+                status__in=[FinalRecommendation.Status.DRAFT, FinalRecommendation.Status.REFERRED_BACK],
+            )
+            .order_by("created_at")
+        )
+    if actor.has_role(Role.NQSW):
+        todo.to_sign_as_nqsw = list(
+            reviews.filter(
+                registration__nqsw=user, status=Review.Status.AWAITING_COMMENTS, nqsw_signed_at__isnull=True
+            )
+        )
+    if actor.has_role(Role.LINE_MANAGER):
+        todo.to_sign_as_line_manager = list(
+            reviews.filter(
+                registration__line_manager=user,
+                status=Review.Status.AWAITING_COMMENTS,
+                line_manager_signed_at__isnull=True,
+            )
+        )
+    return todo
+
+
+def recommendation_due_list(*, actor: Actor) -> list[Registration]:
+    """The assessor's registrations whose final review is locked and that have no recommendation yet."""
+    if actor.user is None:
+        return []
+    final_review_locked = Review.objects.filter(
+        registration=OuterRef("pk"),
+        extra=False,
+        month=OuterRef("framework_version__length_months"),
+        status=Review.Status.LOCKED,
+    )
+    return list(
+        registration_list(actor=actor)
+        .filter(assessor=actor.user, status__in=OPEN_STATUSES)
+        .filter(Exists(final_review_locked))
+        .exclude(Exists(FinalRecommendation.objects.filter(registration=OuterRef("pk"))))
+    )
+
+
+@dataclass
+class CoordinatorOverview:
+    """The co-ordinator's view of the employer's reviews: what needs their attention."""
+
+    support_plans: list[SupportPlan]
+    overdue: list[Review]
+    awaiting_signatures: list[Review]
+    with_panel: list[FinalRecommendation]
+
+
+def coordinator_overview(*, actor: Actor, today: datetime.date | None = None) -> CoordinatorOverview:
+    today = today or timezone.localdate()
+    if not actor.has_role(Role.COORDINATOR):
+        return CoordinatorOverview([], [], [], [])
+    reviews = _open_reviews(actor).select_related("registration__assessor").order_by("due_on", "id")
+    return CoordinatorOverview(
+        support_plans=list(support_plans_open(actor=actor)),
+        overdue=list(
+            reviews.filter(
+                status=Review.Status.DRAFT, due_on__lt=today, registration__status=RegistrationStatus.ACTIVE
+            )
+        ),
+        awaiting_signatures=list(reviews.filter(status=Review.Status.AWAITING_COMMENTS)),
+        with_panel=list(
+            final_recommendation_list(actor=actor)
+            .filter(status=FinalRecommendation.Status.SUBMITTED)
+            .order_by("submitted_at", "id")
+        ),
+    )
+
+
+# --- Support plans -------------------------------------------------------------------------------------
+
+
+def support_plan_list(*, actor: Actor) -> QuerySet[SupportPlan]:
+    return (
+        SupportPlan.objects.visible_to(actor)
+        .filter(registration__in=registration_list(actor=actor))
+        .select_related("registration", "review", "extra_review")
+    )
+
+
+def support_plan_get(*, actor: Actor, pk: int) -> SupportPlan:
+    return get_object_or_404(
+        support_plan_list(actor=actor).select_related(
+            "registration__assessor", "registration__line_manager", "registration__nqsw", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def support_plans_open(*, actor: Actor) -> QuerySet[SupportPlan]:
+    """Open support plans the actor may see, oldest first."""
+    return support_plan_list(actor=actor).filter(status=SupportPlan.Status.OPEN).order_by("created_at", "id")
+
+
+def support_plan_action_get(*, actor: Actor, pk: int) -> SupportPlanAction:
+    return get_object_or_404(
+        SupportPlanAction.objects.visible_to(actor)
+        .filter(plan__in=support_plan_list(actor=actor))
+        .select_related("plan__registration"),
+        pk=pk,
+    )
+
+
+def support_plan_registration_ids(*, actor: Actor) -> set[int]:
+    """Ids of the registrations with an open support plan, for a red "Support plan" tag on dashboards."""
+    return set(support_plans_open(actor=actor).values_list("registration_id", flat=True))
+
+
+@dataclass(frozen=True)
+class CoordinatorAlerts:
+    """What ``templates/reviews/_coordinator_alerts.html`` shows on the co-ordinator's dashboard."""
+
+    support_plans: list[SupportPlan]
+    overdue_reviews: int
+    recommendations_with_panel: int
+
+
+def coordinator_alerts(*, actor: Actor, today: datetime.date | None = None) -> CoordinatorAlerts | None:
+    """Open support plans (each with a red tag), how many reviews are overdue and how many recommendations
+    wait for the panel; None for anyone but a co-ordinator."""
+    if not actor.has_role(Role.COORDINATOR) or actor.employer_id is None:
+        return None
+    today = today or timezone.localdate()
+    return CoordinatorAlerts(
+        support_plans=list(support_plans_open(actor=actor)),
+        overdue_reviews=_open_reviews(actor)
+        .filter(status=Review.Status.DRAFT, due_on__lt=today, registration__status=RegistrationStatus.ACTIVE)
+        .count(),
+        recommendations_with_panel=final_recommendation_list(actor=actor)
+        .filter(status=FinalRecommendation.Status.SUBMITTED)
+        .count(),
+    )
+
+
+# --- Final recommendations and the panel -----------------------------------------------------------
+
+
+def final_recommendation_list(*, actor: Actor) -> QuerySet[FinalRecommendation]:
+    return (
+        FinalRecommendation.objects.visible_to(actor)
+        .filter(registration__in=registration_list(actor=actor))
+        .select_related("registration__framework_version__framework", "registration__assessor")
+    )
+
+
+def final_recommendation_get(*, actor: Actor, pk: int) -> FinalRecommendation:
+    return get_object_or_404(final_recommendation_list(actor=actor).select_related("submitted_by"), pk=pk)
+
+
+def final_recommendations_of(*, actor: Actor, registration: Registration) -> list[FinalRecommendation]:
+    return list(
+        final_recommendation_list(actor=actor).filter(registration=registration).order_by("created_at")
+    )
+
+
+def decisions_of(recommendation: FinalRecommendation) -> list[PanelDecision]:
+    return list(recommendation.decisions.select_related("panel", "decided_by").order_by("decided_at", "id"))
+
+
+def panel_list(*, actor: Actor) -> QuerySet[ModerationPanel]:
+    """The employer's internal moderation panels: co-ordinators only (nobody else's query sees any)."""
+    if not actor.has_role(Role.COORDINATOR):
+        return ModerationPanel.objects.none()
+    return ModerationPanel.objects.visible_to(actor).annotate(decision_count=Count("decisions"))
+
+
+def panel_get(*, actor: Actor, pk: int) -> ModerationPanel:
+    return get_object_or_404(panel_list(actor=actor), pk=pk)
+
+
+def panel_member_get(*, actor: Actor, pk: int) -> PanelMember:
+    return get_object_or_404(
+        PanelMember.objects.visible_to(actor)
+        .filter(panel__in=panel_list(actor=actor))
+        .select_related("panel"),
+        pk=pk,
+    )
+
+
+def panel_cases(*, actor: Actor, panel: ModerationPanel) -> list[FinalRecommendation]:
+    """Submitted recommendations this panel has not decided yet (a referred-back case that was revised and
+    resubmitted goes to a later panel)."""
+    decided_here = PanelDecision.objects.filter(panel=panel).values("recommendation_id")
+    return list(
+        final_recommendation_list(actor=actor)
+        .filter(status=FinalRecommendation.Status.SUBMITTED)
+        .exclude(pk__in=decided_here)
+        .order_by("submitted_at", "id")
+    )
+
+
+def panel_case_get(*, actor: Actor, panel: ModerationPanel, pk: int) -> FinalRecommendation:
+    return get_object_or_404(
+        final_recommendation_list(actor=actor)
+        .filter(status=FinalRecommendation.Status.SUBMITTED)
+        .exclude(pk__in=PanelDecision.objects.filter(panel=panel).values("recommendation_id")),
+        pk=pk,
+    )
+
+
+def panel_decisions(panel: ModerationPanel) -> list[PanelDecision]:
+    return list(
+        panel.decisions.select_related("recommendation__registration", "decided_by").order_by("decided_at")
+    )
+
+
+def endorsed_recommendation(registration: Registration) -> FinalRecommendation | None:
+    return (
+        FinalRecommendation.objects.filter(
+            registration=registration, status=FinalRecommendation.Status.ENDORSED
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def certificate_available(registration: Registration) -> bool:
+    """A pass the internal panel endorsed: the completion certificate can be downloaded."""
+    return (
+        registration.outcome == Outcome.PASSED
+        and registration.status == RegistrationStatus.COMPLETED
+        and endorsed_recommendation(registration) is not None
+    )
+
+
+# --- National staff's outcome figures (evaluate inside the national scope) ---------------------------
+
+REPORTED_REVIEW_MONTHS = (6, 12)
+GROUPINGS = {
+    "employer_type": ("employer__employer_type", EmployerType, "Employer type"),
+    "region": ("employer__region", Region, "Region"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    label: str
+    cells: list[Cell]
+    total: int
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    caption: str
+    columns: list[str]
+    rows: list[FigureRow]
+
+
+def _percent(count: int, total: int) -> float | None:
+    return round(100 * count / total, 1) if total else None
+
+
+def _table(caption, columns, grouping, counts: dict[str, list[int]]) -> FigureTable:
+    _, choices, _ = GROUPINGS[grouping]
+    rows = []
+    totals = [0] * len(columns)
+    for value, label in choices.choices:
+        values = counts.get(value)
+        if not values:
+            continue
+        total = sum(values)
+        rows.append(FigureRow(label, [Cell(n, _percent(n, total)) for n in values], total))
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+    grand = sum(totals)
+    rows.append(FigureRow("All employers", [Cell(n, _percent(n, grand)) for n in totals], grand, True))
+    return FigureTable(caption, columns, rows)
+
+
+def outcome_funding_years_national(*, actor: Actor) -> list[str]:
+    actor.require(Role.NATIONAL_STAFF)
+    return list(
+        Registration.objects.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
+    )
+
+
+def outcome_figures_national(*, actor: Actor, funding_year: str, grouping: str) -> list[FigureTable]:
+    """The 6- and 12-month review outcomes (reviews the assessor has signed) and the final outcomes of one
+    funding year's registrations, by employer type or region, counted in SQL. Counts only: no person."""
+    actor.require(Role.NATIONAL_STAFF)
+    group_field, _, group_label = GROUPINGS[grouping]
+    outcomes = [value for value, _ in ReviewOutcome.choices]
+    review_rows = (
+        Review.objects.filter(
+            registration__funding_year=funding_year,
+            extra=False,
+            month__in=REPORTED_REVIEW_MONTHS,
+            assessor_signed_at__isnull=False,
+        )
+        .exclude(outcome="")
+        .values(group_field, "month")
+        .annotate(**{value: Count("id", filter=Q(outcome=value)) for value in outcomes})
+        .order_by()
+    )
+    by_month: dict[int, dict[str, list[int]]] = {month: {} for month in REPORTED_REVIEW_MONTHS}
+    for row in review_rows:
+        by_month[row["month"]][row[group_field]] = [row[value] for value in outcomes]
+    final_rows = (
+        Registration.objects.filter(funding_year=funding_year)
+        .values(group_field)
+        .annotate(
+            passed=Count("id", filter=Q(outcome=Outcome.PASSED)),
+            unsuccessful=Count("id", filter=Q(outcome=Outcome.UNSUCCESSFUL)),
+            awaiting=Count("id", filter=Q(outcome="", status__in=OPEN_STATUSES)),
+        )
+        .order_by()
+    )
+    finals = {
+        row[group_field]: [row["passed"], row["unsuccessful"], row["awaiting"]]
+        for row in final_rows
+        if row["passed"] or row["unsuccessful"] or row["awaiting"]
+    }
+    review_columns = [label for _, label in ReviewOutcome.choices]
+    return [
+        _table(
+            f"{month}-month review outcomes by {group_label.lower()}, {funding_year}",
+            review_columns,
+            grouping,
+            by_month[month],
+        )
+        for month in REPORTED_REVIEW_MONTHS
+    ] + [
+        _table(
+            f"Final outcomes by {group_label.lower()}, {funding_year}",
+            ["Passed", "Unsuccessful", "Awaiting an outcome"],
+            grouping,
+            finals,
+        )
+    ]

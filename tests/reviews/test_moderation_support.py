@@ -1,0 +1,165 @@
+"""Helpers shared by the national moderation tests (no tests here): registrations with submitted
+portfolios at employer A and B, moderators, actors, rounds and assigned cases, all made through the
+services in the right tenant context, as the application would make them."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from asye.accounts.actor import Actor, build_actor
+from asye.accounts.models import Membership, Role, User
+from asye.tenancy.db import system_national_context, tenant_context, tenant_settings
+from portfolios.access import portfolio_ensure
+from portfolios.models import Evidence, Portfolio
+from programmes.services import registration_create
+from reviews import moderation_services as services
+from reviews.models import ModerationCase, ModerationRound
+from reviews.moderation_selectors import moderators
+from tests.factories import MembershipFactory, person
+from tests.programmes.conftest import TODAY, facts
+
+_numbers = itertools.count(8_100_001)
+
+
+def actor_for(user: User, employer=None) -> Actor:
+    """The actor of ``user`` acting for ``employer`` (or with national roles only, when None)."""
+    with tenant_settings(user_id=user.pk):
+        return build_actor(user, employer_id=employer.pk if employer is not None else None)
+
+
+def make_moderator(email: str | None = None, *, at=(), ended_at=()) -> User:
+    """An NQAP moderator; ``at`` employers where they also hold an (active) assessor role, ``ended_at``
+    employers where they held one that has ended."""
+    user = person(role=Role.NQAP_MODERATOR, email=email or f"moderator{next(_numbers)}@nqap.example")
+    for employer in at:
+        MembershipFactory(user=user, employer=employer, role=Role.ASSESSOR)
+    for employer in ended_at:
+        membership = MembershipFactory(user=user, employer=employer, role=Role.LINE_MANAGER)
+        with tenant_context(employer.pk):
+            Membership.objects.filter(pk=membership.pk).update(ended_at=timezone.now())
+    return user
+
+
+def registration(tenant, *, service_area: str = "child_and_family", year: str = "2026-27", **overrides):
+    """A registration of the tenant's, starting in ``year`` (2026-27 or 2025-26)."""
+    number = next(_numbers)
+    if year == "2025-26":
+        values = {"start_date": datetime.date(2026, 2, 2), "qualification_date": datetime.date(2025, 7, 1)}
+        today = datetime.date(2026, 2, 10)
+    else:
+        values, today = {}, TODAY
+    values.update(
+        swe_number=f"SW{number}",
+        email=f"nqsw{number}@example.org",
+        first_name=f"Nqsw{number}",
+        service_area=service_area,
+    )
+    values.update(overrides)
+    with tenant_context(tenant.employer.pk):
+        return registration_create(
+            actor=actor_for(tenant.coordinator, tenant.employer), facts=facts(**values), today=today
+        )
+
+
+def portfolio(tenant, *, submitted: bool = True, evidence: bool = False, **registration_kwargs) -> Portfolio:
+    """The portfolio of a new registration of the tenant's, submitted unless told otherwise."""
+    made = registration(tenant, **registration_kwargs)
+    actor = actor_for(tenant.coordinator, tenant.employer)
+    with tenant_context(tenant.employer.pk):
+        folio = portfolio_ensure(actor=actor, registration=made)
+        if evidence:
+            Evidence.objects.create(
+                employer_id=tenant.employer.pk,
+                portfolio=folio,
+                title="Chairing a child protection conference",
+                description="I prepared the family for the conference.",
+                reflection="I learned to slow down.",
+                status=Evidence.Status.ACCEPTED,
+                created_by=tenant.coordinator,
+            )
+        if submitted:
+            Portfolio.objects.filter(pk=folio.pk).update(
+                submitted_at=timezone.now(), submitted_by=tenant.coordinator
+            )
+        folio.refresh_from_db()
+    return folio
+
+
+def submit_voluntarily(tenant, folio: Portfolio) -> ModerationCase:
+    with tenant_context(tenant.employer.pk):
+        return services.moderation_submit_voluntary(
+            actor=actor_for(tenant.coordinator, tenant.employer), portfolio=folio
+        )
+
+
+def make_round(
+    staff: User, *, funding_year: str = "2026-27", by=(), per_stratum=None, percent=None, seed=1234
+):
+    """A round drawn and confirmed as national staff would: preview, then create with its fingerprint."""
+    actor = actor_for(staff)
+    if per_stratum is None and percent is None:
+        per_stratum = 10
+    draw = services.round_preview(
+        actor=actor,
+        name="Test round",
+        funding_year=funding_year,
+        by=tuple(by),
+        per_stratum=per_stratum,
+        percent=percent,
+        seed=seed,
+    )
+    return services.round_create(
+        actor=actor,
+        name="Test round",
+        funding_year=funding_year,
+        by=tuple(by),
+        per_stratum=per_stratum,
+        percent=percent,
+        seed=seed,
+        expected=draw.fingerprint(),
+    )
+
+
+def cases_of(moderation_round: ModerationRound) -> list[ModerationCase]:
+    with system_national_context():
+        return list(ModerationCase.objects.filter(round=moderation_round).order_by("id"))
+
+
+def fresh(case: ModerationCase) -> ModerationCase:
+    with system_national_context():
+        return ModerationCase.objects.get(pk=case.pk)
+
+
+def assign(staff: User, case: ModerationCase, moderator: User) -> ModerationCase:
+    case = fresh(case)
+    return services.case_assign(
+        actor=actor_for(staff), case=case, moderator_id=moderator.pk, version=case.version
+    )
+
+
+def assigned_case(tenant, staff: User, moderator: User, **portfolio_kwargs) -> ModerationCase:
+    """A voluntary submission of the tenant's, assigned to ``moderator``."""
+    case = submit_voluntarily(tenant, portfolio(tenant, **portfolio_kwargs))
+    return assign(staff, case, moderator)
+
+
+def send_findings(moderator: User, case: ModerationCase, **overrides) -> ModerationCase:
+    case = fresh(case)
+    values = {
+        "agreement": ModerationCase.Agreement.AGREE,
+        "strengths": "Evidence is mapped to the PCF throughout.",
+        "areas_for_development": "Reflections could quote more practice examples.",
+        "advice": "Set SMART objectives.",
+    }
+    values.update(overrides)
+    return services.findings_save(
+        actor=actor_for(moderator), case=case, version=case.version, send=True, **values
+    )
+
+
+def moderator_ids() -> list[int]:
+    with system_national_context():
+        return list(moderators().values_list("pk", flat=True))
