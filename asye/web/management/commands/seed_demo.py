@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
+from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from asye.accounts.models import Membership, Role, User
@@ -540,7 +541,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         plan = build_plan()
         registrations = plan_registrations(plan, demo_county=DEMO_COUNTY, demo_fostering=DEMO_FOSTERING)
-        with system_national_context():
+        # Demo data is made through the services, which send emails (support plans, moderation); nobody
+        # should receive those, and the quick start's output is for the logins.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            system_national_context(),
+        ):
             applied = apply_plan(plan)
             created = applied.created + apply_registrations(
                 registrations, employer_ids=applied.employer_ids, user_ids=applied.user_ids
