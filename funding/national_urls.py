@@ -1,3 +1,28 @@
-"""URLs (filled in by the app)."""
+"""National staff's funding pages (included at /national/funding/, namespace national_funding)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from funding import national_views
+
+urlpatterns = [
+    path("", national_views.overview, name="overview"),
+    path("claims/", national_views.claims, name="claims"),
+    path("claims/<int:pk>/", national_views.claim_detail, name="claim"),
+    path("statements/", national_views.statements, name="statements"),
+    path("statements/<int:pk>/", national_views.statement_detail, name="statement"),
+    path(
+        "statements/<int:pk>/statement.xlsx",
+        national_views.statement_download,
+        {"kind": "xlsx"},
+        name="statement_xlsx",
+    ),
+    path(
+        "statements/<int:pk>/statement.csv",
+        national_views.statement_download,
+        {"kind": "csv"},
+        name="statement_csv",
+    ),
+    path("grant-applications/", national_views.applications, name="applications"),
+    path("grant-applications/<int:pk>/", national_views.application_detail, name="application"),
+    path("budget/", national_views.budget, name="budget"),
+]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from asye.accounts.actor import Actor
+from asye.accounts.models import Role
 
 
 def nav_items(actor: Actor) -> list[dict]:
-    """Entries as ``{"label": ..., "url": ...}`` for the actor's roles; none yet."""
-    return []
+    """ "Funding" for co-ordinators (their employer's claims, grant applications and statements) and for
+    national staff (claims to approve, statements, applications and the budget)."""
+    items = []
+    employer_funding = bool(actor.employer_id and actor.has_role(Role.COORDINATOR))
+    if employer_funding:
+        items.append({"label": "Funding", "url": reverse("funding:overview")})
+    if actor.is_national_staff:
+        label = "National funding" if employer_funding else "Funding"
+        items.append({"label": label, "url": reverse("national_funding:overview")})
+    return items

@@ -73,6 +73,8 @@ REFERENCE_TABLES = {
     "programmes_frameworkversion",
     "portfolios_capabilityset",
     "portfolios_capabilitystatement",
+    "funding_fundingyear",
+    "funding_fundingrate",
 }
 DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums", "equality"}
 

@@ -1,0 +1,226 @@
+"""Claims and payment statements over the API, read-only, for the employer's co-ordinators.
+
+An employer's systems (finance, HR) read what is claimable, claimed, approved and paid, and the payment
+statements once national staff have authorised them. Writes happen in the service's pages."""
+
+from __future__ import annotations
+
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.exceptions import ValidationError
+
+from asye.accounts.models import Role
+from asye.api.filters import UPDATED_SINCE, parse_datetime_param
+from asye.tenancy.api import EmployerScopedViewSet
+from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
+from funding.selectors import EMPLOYER_STATEMENT_STATUSES
+from funding.serializers import ClaimSerializer, StatementDetailSerializer, StatementSerializer
+from programmes.api import PROBLEM_JSON, _choice_param, _problem
+
+FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+READ_ROLES = (Role.COORDINATOR,)
+
+PROBLEM_400 = _problem("A filter is not valid: messages by parameter in `errors`.")
+PROBLEM_403 = _problem("Claims and statements need the co-ordinator role.")
+PROBLEM_404_CLAIM = _problem("No such claim, or another employer's: the answer is the same.")
+PROBLEM_404_STATEMENT = _problem(
+    "No such statement, another employer's, or one not yet authorised: the answer is the same."
+)
+
+CLAIM_EXAMPLE = {
+    "id": 7,
+    "reference": "C000007",
+    "registration": 42,
+    "nqsw": "Ada Okafor",
+    "swe_number": "SW123456",
+    "instalment": "registration",
+    "instalment_label": "Registration",
+    "amount": "1000.00",
+    "funding_year": "2026-27",
+    "rolled_forward_from": None,
+    "cohort": "2026-27",
+    "status": "approved",
+    "status_label": "Approved",
+    "reason": "",
+    "claimable_on": "2026-10-01",
+    "submitted_at": "2026-10-02T09:30:00Z",
+    "decided_at": "2026-10-09T14:00:00Z",
+    "statement": None,
+    "paid_on": None,
+    "created_at": "2026-10-01T11:00:00Z",
+    "updated_at": "2026-10-09T14:00:00Z",
+    "version": 3,
+}
+STATEMENT_EXAMPLE = {
+    "id": 3,
+    "reference": "ASYE-2026-11-12",
+    "month": "2026-11-01",
+    "status": "paid",
+    "status_label": "Paid",
+    "total_claims": "2000.00",
+    "total_recoveries": "0.00",
+    "total": "2000.00",
+    "authorised_at": "2026-11-20T10:00:00Z",
+    "paid_on": "2026-11-23",
+    "payment_reference": "BACS-2026-11-0012",
+    "updated_at": "2026-11-23T09:00:00Z",
+}
+
+
+def _year(params, errors: dict) -> str:
+    year = params.get("funding_year", "")
+    if year and not FUNDING_YEAR.match(year):
+        errors["funding_year"] = ["Give a funding year like 2026-27."]
+        return ""
+    return year
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["funding"],
+        summary="List claims",
+        description=(
+            "The employer's claims: one per registration and instalment (registration, completion). "
+            "`draft` is claimable and not yet claimed. Co-ordinators only. Amounts are strings of pounds "
+            "and pence."
+        ),
+        parameters=[
+            _choice_param("status", ClaimStatus.choices, "Only claims with this status."),
+            _choice_param("instalment", Instalment.choices, "Only this instalment."),
+            OpenApiParameter(
+                "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
+            ),
+            OpenApiParameter(
+                "registration", OpenApiTypes.INT, description="Only the claims of this registration."
+            ),
+            UPDATED_SINCE,
+        ],
+        examples=[
+            OpenApiExample(
+                "A page of claims",
+                value={"count": 1, "next": None, "previous": None, "results": [CLAIM_EXAMPLE]},
+                response_only=True,
+            )
+        ],
+        responses={
+            200: ClaimSerializer(many=True),
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+        },
+    ),
+    retrieve=extend_schema(
+        tags=["funding"],
+        summary="Read a claim",
+        responses={
+            200: ClaimSerializer,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404_CLAIM,
+        },
+        examples=[OpenApiExample("A claim", value=CLAIM_EXAMPLE, response_only=True)],
+    ),
+)
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
+    """The employer's funding claims. Co-ordinators only; read-only."""
+
+    model = Claim
+    serializer_class = ClaimSerializer
+    required_roles = READ_ROLES
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.select_related(
+            "registration", "funding_year", "rolled_forward_from", "statement"
+        ).order_by("pk")
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        errors: dict[str, list[str]] = {}
+        for name, choices in (("status", ClaimStatus), ("instalment", Instalment)):
+            value = params.get(name)
+            if value:
+                if value not in choices.values:
+                    errors[name] = [f"Use one of: {', '.join(choices.values)}."]
+                else:
+                    queryset = queryset.filter(**{name: value})
+        year = _year(params, errors)
+        if year:
+            queryset = queryset.filter(funding_year__label=year)
+        registration = params.get("registration")
+        if registration:
+            if not registration.isdigit():
+                errors["registration"] = ["Give a registration id."]
+            else:
+                queryset = queryset.filter(registration_id=int(registration))
+        if errors:
+            raise ValidationError(errors)
+        since = parse_datetime_param(self.request, "updated_since")
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["funding"],
+        summary="List payment statements",
+        description=(
+            "The employer's payment statements once national staff have authorised them: each pays the "
+            "month's approved claims less any recoveries. Co-ordinators only."
+        ),
+        parameters=[
+            _choice_param(
+                "status",
+                [(value, label) for value, label in PaymentStatement.Status.choices if value != "draft"],
+                "Only statements with this status.",
+            ),
+            UPDATED_SINCE,
+        ],
+        examples=[
+            OpenApiExample(
+                "A page of statements",
+                value={"count": 1, "next": None, "previous": None, "results": [STATEMENT_EXAMPLE]},
+                response_only=True,
+            )
+        ],
+        responses={
+            200: StatementSerializer(many=True),
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+        },
+    ),
+    retrieve=extend_schema(
+        tags=["funding"],
+        summary="Read a payment statement",
+        description="The statement with its lines: claims (positive) and recoveries (negative).",
+        responses={
+            200: StatementDetailSerializer,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404_STATEMENT,
+        },
+    ),
+)
+class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
+    """The employer's authorised and paid payment statements. Co-ordinators only; read-only."""
+
+    model = PaymentStatement
+    serializer_class = StatementSerializer
+    required_roles = READ_ROLES
+
+    def get_serializer_class(self):
+        return StatementDetailSerializer if self.action == "retrieve" else StatementSerializer
+
+    def scope_queryset(self, queryset):
+        queryset = queryset.filter(status__in=EMPLOYER_STATEMENT_STATUSES).order_by("-month", "pk")
+        if self.action != "list":
+            return queryset
+        status = self.request.query_params.get("status")
+        if status:
+            if status not in EMPLOYER_STATEMENT_STATUSES:
+                raise ValidationError({"status": [f"Use one of: {', '.join(EMPLOYER_STATEMENT_STATUSES)}."]})
+            queryset = queryset.filter(status=status)
+        since = parse_datetime_param(self.request, "updated_since")
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
+        return queryset

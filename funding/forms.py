@@ -1,0 +1,453 @@
+"""Forms of the funding pages. They check what a person typed; the services apply the rules, and their
+errors are shown on the same fields (``programmes.forms.show_errors``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.core.exceptions import ValidationError
+
+from asye.tenancy.models import EmployerType, Region
+from asye.web.dates import DateInput, DateInputsMixin
+from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
+from funding.rules import parse_money
+from programmes.forms import VersionedForm
+
+TEXT_LIMIT = 2000
+
+
+def _text(label: str, *, required_message: str = "", help_text: str = "", rows: int = 4, required=True):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label.rstrip('?')} must be {TEXT_LIMIT} characters or fewer",
+        },
+    )
+
+
+# --- The employer's claims -------------------------------------------------------------------------
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False)
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *ClaimStatus.choices]
+        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+
+
+DECLARATION = (
+    "I confirm that the NQSW is registered on the programme with us and that the instalment is due: the "
+    "NQSW is on the programme (for a registration instalment) or has passed it (for a completion instalment)."
+)
+
+
+class ClaimSubmitForm(VersionedForm):
+    confirm = forms.BooleanField(
+        label=DECLARATION, error_messages={"required": "Confirm that the instalment is due"}
+    )
+
+
+class ClaimsSelectForm(forms.Form):
+    """The claimable claims chosen on the list page, to confirm on the next page."""
+
+    claims = forms.MultipleChoiceField(
+        label="Claims to submit",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the claims to submit",
+            "invalid_choice": "Select the claims to submit from the list",
+        },
+    )
+
+    def __init__(self, *args, claim_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].choices = [(str(pk), str(pk)) for pk in claim_ids]
+
+
+class ClaimsConfirmForm(ClaimsSelectForm):
+    confirm = forms.BooleanField(
+        label="I confirm that each instalment listed is due: each NQSW is registered on the programme with "
+        "us and, for a completion instalment, has passed it.",
+        error_messages={"required": "Confirm that the instalments are due"},
+    )
+
+
+# --- Grant applications ------------------------------------------------------------------------------
+
+
+class StartApplicationForm(forms.Form):
+    funding_year = forms.ChoiceField(
+        label="Which funding year is the application for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the funding year",
+            "invalid_choice": "Select a funding year that is open for applications",
+        },
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [
+            (str(year.pk), f"{year.label} (1 April {year.starts_on.year} to 31 March {year.ends_on.year})")
+            for year in years
+        ]
+
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+
+
+class ContactForm(VersionedForm):
+    contact_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+    contact_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": EMAIL_FORMAT},
+    )
+    contact_phone = forms.CharField(
+        label="Telephone number (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "data-width": "20"}),
+    )
+    field_order = ("contact_name", "contact_email", "contact_phone", "version")
+
+
+class DirectorForm(VersionedForm):
+    director_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+    director_job_title = forms.CharField(
+        label="Job title",
+        max_length=200,
+        required=False,
+        help_text="For example, Director of Children's Services or Director of Adult Social Services.",
+        error_messages={"max_length": "The job title must be 200 characters or fewer"},
+    )
+    director_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        widget=forms.EmailInput(),
+        error_messages={"invalid": EMAIL_FORMAT},
+    )
+    field_order = ("director_name", "director_job_title", "director_email", "version")
+
+
+DECLARATIONS = (
+    (
+        "declares_programme_standards",
+        "We will run the programme to the framework's standards: supervision, protected development time, "
+        "a reduced caseload, and assessment by a registered social worker.",
+    ),
+    (
+        "declares_funding_use",
+        "We will spend the funding on the NQSWs' programme and keep records of how it was spent.",
+    ),
+    ("declares_information_accurate", "The information in this application is correct."),
+    ("declares_director_approval", "Our director named in this application has approved it."),
+)
+
+
+class DeclarationsForm(VersionedForm):
+    declarations = forms.MultipleChoiceField(
+        label="Declarations",
+        help_text="Select each statement your organisation agrees to. All are needed before you submit.",
+        choices=DECLARATIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    field_order = ("declarations", "version")
+
+    def answers(self) -> dict[str, bool]:
+        chosen = set(self.cleaned_data.get("declarations") or ())
+        return {name: name in chosen for name, _ in DECLARATIONS}
+
+
+class ActionForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="due_on",
+            legend="When is it due?",
+            subject="The due date",
+            required_message="Enter the date the action is due",
+            hint="For example, 31 3 2027",
+            legend_size="s",
+        ),
+    )
+    action = _text(
+        "What is the action?",
+        required_message="Enter the action",
+        help_text="What you will do to improve the programme, for example from your NQSWs' feedback.",
+    )
+    owner = forms.CharField(
+        label="Who is responsible for it?",
+        help_text="A name or a job title.",
+        max_length=200,
+        error_messages={
+            "required": "Enter who is responsible for the action",
+            "max_length": "Who is responsible must be 200 characters or fewer",
+        },
+    )
+    progress = forms.ChoiceField(
+        label="Progress",
+        choices=ActionPlanItem.Progress.choices,
+        widget=forms.RadioSelect,
+        initial=ActionPlanItem.Progress.NOT_STARTED,
+        error_messages={"required": "Select the progress of the action"},
+    )
+    progress_note = _text("Progress so far (optional)", required=False, rows=3)
+    field_order_after_dates = (
+        "action",
+        "owner",
+        "due_on_day",
+        "due_on_month",
+        "due_on_year",
+        "progress",
+        "progress_note",
+        "version",
+    )
+
+
+class ProgressForm(VersionedForm):
+    progress = ActionForm.base_fields["progress"]
+    progress_note = ActionForm.base_fields["progress_note"]
+    field_order = ("progress", "progress_note", "version")
+
+
+class ConfirmVersionForm(VersionedForm):
+    """A button that acts on a record as the person saw it (remove, submit, authorise)."""
+
+
+# --- National staff -------------------------------------------------------------------------------------
+
+
+class NationalClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False)
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+    instalment = forms.ChoiceField(label="Instalment", required=False)
+    employer_type = forms.ChoiceField(label="Employer type", required=False)
+    region = forms.ChoiceField(label="Region", required=False)
+    q = forms.CharField(label="Employer, NQSW's last name or SWE number", required=False, max_length=100)
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [*ClaimStatus.choices, ("all", "Any status")]
+        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+        self.fields["instalment"].choices = [("", "Any instalment"), *Instalment.choices]
+        self.fields["employer_type"].choices = [("", "Any type"), *EmployerType.choices]
+        self.fields["region"].choices = [("", "Any region"), *Region.choices]
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        values = {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+        values["status"] = values["status"] or ClaimStatus.SUBMITTED
+        return values
+
+
+class ClaimDecisionForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="Do you approve this claim for payment?",
+        choices=[("approve", "Yes, approve it for payment"), ("reject", "No, reject it")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you approve this claim",
+            "invalid_choice": "Select whether you approve this claim",
+        },
+    )
+    reason = _text(
+        "Reason",
+        required=False,
+        help_text="Needed if you reject it. The employer sees this reason.",
+    )
+    field_order = ("decision", "reason", "version")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason the claim is rejected")
+        return cleaned
+
+
+class ClaimVoidForm(VersionedForm):
+    reason = _text(
+        "Why should this claim not be paid?",
+        required_message="Enter the reason the claim is void",
+        help_text="For example, it was made in error. The employer sees this reason.",
+        rows=3,
+    )
+    prefix = "void"
+
+
+class RecoveryForm(forms.Form):
+    amount = forms.CharField(
+        label="Amount to recover, in pounds",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "10", "spellcheck": "false"}),
+        error_messages={"required": "Enter the amount to recover"},
+    )
+    reason = _text(
+        "Why is the money recovered?",
+        required_message="Enter the reason the money is recovered",
+        help_text="The employer sees this reason on their payment statement.",
+        rows=3,
+    )
+    prefix = "recovery"
+
+    def clean_amount(self):
+        try:
+            return parse_money(self.cleaned_data["amount"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["amount"]) from error
+
+
+class RecoveryCancelForm(VersionedForm):
+    recovery = forms.IntegerField(widget=forms.HiddenInput)
+    cancelled_reason = _text(
+        "Why is the recovery cancelled?",
+        required_message="Enter the reason the recovery is cancelled",
+        rows=2,
+    )
+    prefix = "cancel"
+
+
+def month_choices(today: datetime.date) -> list[tuple[str, str]]:
+    """The months a statement may pay in: from two months back to two months ahead."""
+    first = today.replace(day=1)
+    months = [first + relativedelta(months=n) for n in range(-2, 3)]
+    return [(month.isoformat(), f"{month:%B %Y}") for month in months]
+
+
+class StatementBuildForm(forms.Form):
+    employer = forms.ChoiceField(
+        label="Which employer?",
+        error_messages={
+            "required": "Select an employer",
+            "invalid_choice": "Select an employer with approved claims to pay",
+        },
+    )
+    month = forms.ChoiceField(
+        label="Which month does it pay in?",
+        error_messages={"required": "Select the month", "invalid_choice": "Select one of the months listed"},
+    )
+
+    def __init__(self, *args, employers: list[tuple[int, str]], today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [
+            ("all", "Every employer with approved claims"),
+            *[(str(pk), name) for pk, name in employers],
+        ]
+        self.fields["month"].choices = month_choices(today)
+        self.initial.setdefault("month", today.replace(day=1).isoformat())
+
+
+class StatementPaidForm(DateInputsMixin, VersionedForm):
+    date_inputs = (
+        DateInput(
+            name="paid_on",
+            legend="When was it paid?",
+            subject="The payment date",
+            required_message="Enter the date the payment was made",
+            legend_size="s",
+        ),
+    )
+    payment_reference = forms.CharField(
+        label="Payment reference (optional)",
+        help_text="Finance's reference for the payment, for example the BACS reference.",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"data-width": "20"}),
+    )
+    field_order_after_dates = ("paid_on_day", "paid_on_month", "paid_on_year", "payment_reference", "version")
+    prefix = "paid"
+
+
+class RemoveLineForm(VersionedForm):
+    claim = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    recovery = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    prefix = "remove"
+
+
+class StatementFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *PaymentStatement.Status.choices]
+    )
+
+
+class ApplicationDecisionForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="Do you accept this application?",
+        choices=[("accept", "Yes, accept it"), ("return", "No, return it to the employer with comments")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you accept the application",
+            "invalid_choice": "Select whether you accept the application",
+        },
+    )
+    comments = _text(
+        "Comments",
+        required=False,
+        help_text="Needed if you return it: what the employer needs to change.",
+    )
+    field_order = ("decision", "comments", "version")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comments") or "").strip():
+            self.add_error("comments", "Enter what the employer needs to change")
+        return cleaned
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[*GrantApplication.Status.choices, ("all", "Any status")],
+    )
+    funding_year = forms.ChoiceField(label="Funding year", required=False)
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        values = {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+        values["status"] = values["status"] or GrantApplication.Status.SUBMITTED
+        return values
+
+
+class BudgetYearForm(forms.Form):
+    year = forms.ChoiceField(label="Funding year")
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]

@@ -1,0 +1,148 @@
+"""Shapes of claims and payment statements over the API. Read-only; no business rules here."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from funding.models import Claim, ClaimStatus, PaymentStatement
+from funding.selectors import statement_lines
+
+
+# Inline enums (wrapped in allOf, which drf-spectacular's enum extraction leaves alone) rather than named
+# components: registrations and reviews have other "status" choice sets, and one name would clash.
+def _described(choices) -> str:
+    return "One of " + ", ".join(f"`{value}` ({label})" for value, label in choices) + "."
+
+
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": list(ClaimStatus.values)}],
+        "description": _described(ClaimStatus.choices),
+    }
+)
+class ClaimStatusField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": list(PaymentStatement.Status.values)}],
+        "description": _described(PaymentStatement.Status.choices),
+    }
+)
+class StatementStatusField(serializers.CharField):
+    pass
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as its employer sees it: amounts are strings of pounds and pence, like "1000.00"."""
+
+    reference = serializers.CharField(read_only=True)
+    registration = serializers.IntegerField(source="registration_id", read_only=True)
+    nqsw = serializers.CharField(source="registration.full_name", read_only=True)
+    swe_number = serializers.CharField(source="registration.swe_number", read_only=True)
+    instalment_label = serializers.CharField(source="get_instalment_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    funding_year = serializers.CharField(source="funding_year.label", read_only=True)
+    rolled_forward_from = serializers.CharField(
+        source="rolled_forward_from.label", read_only=True, allow_null=True, default=None
+    )
+    cohort = serializers.CharField(
+        source="registration.funding_year", read_only=True, help_text="The registration's funding year."
+    )
+    statement = serializers.SerializerMethodField(help_text="The payment statement, once authorised.")
+    amount = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True, coerce_to_string=True)
+    status = ClaimStatusField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "reference",
+            "registration",
+            "nqsw",
+            "swe_number",
+            "instalment",
+            "instalment_label",
+            "amount",
+            "funding_year",
+            "rolled_forward_from",
+            "cohort",
+            "status",
+            "status_label",
+            "reason",
+            "claimable_on",
+            "submitted_at",
+            "decided_at",
+            "statement",
+            "paid_on",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_statement(self, claim: Claim) -> int | None:
+        # A draft statement is national staff's work in progress: the employer sees it once authorised.
+        if claim.statement_id and claim.statement.status != PaymentStatement.Status.DRAFT:
+            return claim.statement_id
+        return None
+
+
+class StatementLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["Claim", "Recovery"], read_only=True)
+    reference = serializers.CharField(read_only=True)
+    claim = serializers.IntegerField(source="claim_id", read_only=True, allow_null=True)
+    nqsw = serializers.CharField(read_only=True)
+    swe_number = serializers.CharField(read_only=True)
+    programme = serializers.CharField(read_only=True)
+    instalment = serializers.CharField(read_only=True)
+    funding_year = serializers.CharField(read_only=True)
+    amount = serializers.DecimalField(
+        max_digits=9, decimal_places=2, read_only=True, help_text="Negative for a recovery."
+    )
+    note = serializers.CharField(read_only=True)
+
+
+MONEY = {"max_digits": 9, "decimal_places": 2, "read_only": True}
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    status = StatementStatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    total_claims = serializers.DecimalField(**MONEY)
+    total_recoveries = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY, help_text="Claims less recoveries.")
+
+    class Meta:
+        model = PaymentStatement
+        fields = [
+            "id",
+            "reference",
+            "month",
+            "status",
+            "status_label",
+            "total_claims",
+            "total_recoveries",
+            "total",
+            "authorised_at",
+            "paid_on",
+            "payment_reference",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementDetailSerializer(StatementSerializer):
+    lines = serializers.SerializerMethodField()
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "lines"]
+        read_only_fields = fields
+
+    @extend_schema_field(StatementLineSerializer(many=True))
+    def get_lines(self, statement: PaymentStatement) -> list[dict]:
+        return StatementLineSerializer(statement_lines(statement), many=True).data

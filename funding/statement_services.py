@@ -1,0 +1,312 @@
+"""Writes about payment statements: national staff build an employer's monthly statement from its
+approved claims and recovery lines, take lines off a draft, authorise it (after which it cannot change:
+the services refuse, and database triggers refuse too, see migration 0002) and mark it paid.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from asye.accounts.actor import Actor
+from asye.audit.services import audit_record
+from asye.errors import Conflict
+from asye.tenancy.db import system_national_context
+from funding.models import Claim, ClaimStatus, PaymentStatement, Recovery
+from funding.rules import month_start
+from funding.services import (
+    RECOVERY_CHANGED,
+    STATEMENT_CHANGED,
+    _audit_many,
+    _lock,
+    _recompute_totals,
+    _require_national,
+    _take_off_statement,
+    _today,
+    _update_versioned,
+)
+
+
+@transaction.atomic
+def statement_build(
+    *, actor: Actor, employer_id: int, month: datetime.date, today: datetime.date | None = None
+) -> PaymentStatement:
+    """National staff put every approved claim and every pending recovery of an employer on that employer's
+    statement for ``month`` (made if needed; a draft is topped up). Totals are the sums of its lines."""
+    _require_national(actor)
+    month = month_start(month)
+    with system_national_context():
+        statement = (
+            PaymentStatement.objects.select_for_update().filter(employer_id=employer_id, month=month).first()
+        )
+        if statement is not None and statement.status != PaymentStatement.Status.DRAFT:
+            raise ValidationError(
+                {
+                    "month": [
+                        f"The statement for {month:%B %Y} is {statement.get_status_display().lower()}: "
+                        "choose a later month"
+                    ]
+                }
+            )
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(employer_id=employer_id, status=ClaimStatus.APPROVED, statement__isnull=True)
+            .order_by("pk")
+        )
+        recoveries = list(
+            Recovery.objects.select_for_update()
+            .filter(employer_id=employer_id, status=Recovery.Status.PENDING, statement__isnull=True)
+            .order_by("pk")
+        )
+        if not claims and not recoveries:
+            if statement is not None:
+                return statement
+            raise ValidationError({"employer": ["This employer has no approved claims or recoveries to pay"]})
+        created = statement is None
+        if created:
+            statement = PaymentStatement.objects.create(
+                employer_id=employer_id, month=month, built_by=actor.user
+            )
+        now = timezone.now()
+        Claim.objects.filter(pk__in=[c.pk for c in claims], status=ClaimStatus.APPROVED).update(
+            status=ClaimStatus.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
+        )
+        Recovery.objects.filter(pk__in=[r.pk for r in recoveries], status=Recovery.Status.PENDING).update(
+            status=Recovery.Status.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
+        )
+        _audit_many(
+            actor=actor,
+            action="claim.added_to_statement",
+            objs=claims,
+            changes=lambda c: {
+                "status": [ClaimStatus.APPROVED, ClaimStatus.ON_STATEMENT],
+                "statement": statement.pk,
+            },
+        )
+        _audit_many(
+            actor=actor,
+            action="recovery.added_to_statement",
+            objs=recoveries,
+            changes=lambda r: {
+                "status": [Recovery.Status.PENDING, Recovery.Status.ON_STATEMENT],
+                "statement": statement.pk,
+            },
+        )
+        before = statement.total
+        statement = _recompute_totals(statement)
+        statement = _update_versioned(PaymentStatement, statement, None, STATEMENT_CHANGED)
+        audit_record(
+            actor=actor,
+            obj=statement,
+            action="statement.built" if created else "statement.topped_up",
+            changes={
+                "month": month,
+                "claims_added": len(claims),
+                "recoveries_added": len(recoveries),
+                "total": [before, statement.total] if not created else statement.total,
+            },
+        )
+        return statement
+
+
+def employers_to_pay(*, actor: Actor) -> list[int]:
+    """The employers with approved claims or pending recoveries not yet on a statement."""
+    _require_national(actor)
+    with system_national_context():
+        ids = set(
+            Claim.objects.filter(status=ClaimStatus.APPROVED, statement__isnull=True).values_list(
+                "employer_id", flat=True
+            )
+        ) | set(
+            Recovery.objects.filter(status=Recovery.Status.PENDING, statement__isnull=True).values_list(
+                "employer_id", flat=True
+            )
+        )
+    return sorted(ids)
+
+
+@transaction.atomic
+def statements_build_all(*, actor: Actor, month: datetime.date) -> list[PaymentStatement]:
+    """A statement for ``month`` for every employer with something to pay (employers whose statement for
+    the month is already authorised wait for the next month's)."""
+    built = []
+    for employer_id in employers_to_pay(actor=actor):
+        with system_national_context():
+            taken = (
+                PaymentStatement.objects.filter(employer_id=employer_id, month=month_start(month))
+                .exclude(status=PaymentStatement.Status.DRAFT)
+                .exists()
+            )
+        if not taken:
+            built.append(statement_build(actor=actor, employer_id=employer_id, month=month))
+    if not built:
+        raise ValidationError(
+            {"employer": ["No employer has approved claims or recoveries to pay this month"]}
+        )
+    return built
+
+
+def _lock_statement(statement_id: int) -> PaymentStatement:
+    return PaymentStatement.objects.select_for_update().get(pk=statement_id)
+
+
+@transaction.atomic
+def statement_remove_line(
+    *,
+    actor: Actor,
+    statement_id: int,
+    claim_id: int | None = None,
+    recovery_id: int | None = None,
+    version: int | None = None,
+) -> PaymentStatement:
+    """Take a claim (back to approved) or a recovery (back to pending) off a draft statement."""
+    _require_national(actor)
+    with system_national_context():
+        statement = _lock_statement(statement_id)
+        if version is not None and statement.version != version:
+            raise Conflict(STATEMENT_CHANGED)
+        if statement.status != PaymentStatement.Status.DRAFT:
+            raise ValidationError("This statement is authorised: it cannot change.")
+        if (claim_id is None) == (recovery_id is None):
+            raise ValidationError("Choose one line to take off the statement.")
+        if claim_id is not None:
+            if not Claim.objects.filter(pk=claim_id, statement=statement).exists():
+                raise ValidationError("This claim is not on this statement.")
+            _take_off_statement(actor=actor, claim=_lock(claim_id))
+        else:
+            recovery = (
+                Recovery.objects.select_for_update().filter(pk=recovery_id, statement=statement).first()
+            )
+            if recovery is None:
+                raise ValidationError("This recovery is not on this statement.")
+            _update_versioned(
+                Recovery, recovery, None, RECOVERY_CHANGED, status=Recovery.Status.PENDING, statement=None
+            )
+            audit_record(
+                actor=actor,
+                obj=recovery,
+                action="recovery.removed_from_statement",
+                changes={
+                    "status": [Recovery.Status.ON_STATEMENT, Recovery.Status.PENDING],
+                    "statement": statement.pk,
+                },
+            )
+            _recompute_totals(statement)
+        statement.refresh_from_db()
+        return _update_versioned(PaymentStatement, statement, None, STATEMENT_CHANGED)
+
+
+@transaction.atomic
+def statement_authorise(*, actor: Actor, statement_id: int, version: int | None = None) -> PaymentStatement:
+    """National staff authorise a draft statement for payment. From then on it cannot change (the services
+    refuse, and so does the database); its totals were checked against its lines as it was authorised."""
+    _require_national(actor)
+    with system_national_context():
+        statement = _lock_statement(statement_id)
+        if version is not None and statement.version != version:
+            raise Conflict(STATEMENT_CHANGED)
+        if statement.status != PaymentStatement.Status.DRAFT:
+            raise ValidationError(f"This statement is already {statement.get_status_display().lower()}.")
+        statement = _recompute_totals(statement)
+        if not statement.claims.exists() and not statement.recoveries.exists():
+            raise ValidationError("This statement has no claims or recoveries on it.")
+        statement = _update_versioned(
+            PaymentStatement,
+            statement,
+            None,
+            STATEMENT_CHANGED,
+            status=PaymentStatement.Status.AUTHORISED,
+            authorised_at=timezone.now(),
+            authorised_by=actor.user,
+        )
+        audit_record(
+            actor=actor,
+            obj=statement,
+            action="statement.authorised",
+            changes={
+                "status": [PaymentStatement.Status.DRAFT, PaymentStatement.Status.AUTHORISED],
+                "total_claims": statement.total_claims,
+                "total_recoveries": statement.total_recoveries,
+                "total": statement.total,
+            },
+        )
+        return statement
+
+
+@transaction.atomic
+def statement_mark_paid(
+    *,
+    actor: Actor,
+    statement_id: int,
+    paid_on: datetime.date,
+    payment_reference: str = "",
+    version: int | None = None,
+    today: datetime.date | None = None,
+) -> PaymentStatement:
+    """Finance paid an authorised statement: it and its claims are paid, its recoveries recovered."""
+    _require_national(actor)
+    today = today or _today()
+    if paid_on is None:
+        raise ValidationError({"paid_on": ["Enter the date the payment was made"]})
+    if paid_on > today:
+        raise ValidationError({"paid_on": ["The payment date must be today or in the past"]})
+    with system_national_context():
+        statement = _lock_statement(statement_id)
+        if version is not None and statement.version != version:
+            raise Conflict(STATEMENT_CHANGED)
+        if statement.status == PaymentStatement.Status.DRAFT:
+            raise ValidationError("Authorise this statement before marking it paid.")
+        if statement.status == PaymentStatement.Status.PAID:
+            raise ValidationError("This statement is already paid.")
+        if statement.authorised_at and paid_on < timezone.localtime(statement.authorised_at).date():
+            raise ValidationError(
+                {"paid_on": ["The payment date must be on or after the day it was authorised"]}
+            )
+        claims = list(Claim.objects.select_for_update().filter(statement=statement).order_by("pk"))
+        recoveries = list(Recovery.objects.select_for_update().filter(statement=statement).order_by("pk"))
+        now = timezone.now()
+        Claim.objects.filter(statement=statement, status=ClaimStatus.ON_STATEMENT).update(
+            status=ClaimStatus.PAID, paid_on=paid_on, updated_at=now, version=F("version") + 1
+        )
+        Recovery.objects.filter(statement=statement, status=Recovery.Status.ON_STATEMENT).update(
+            status=Recovery.Status.RECOVERED, updated_at=now, version=F("version") + 1
+        )
+        statement = _update_versioned(
+            PaymentStatement,
+            statement,
+            None,
+            STATEMENT_CHANGED,
+            status=PaymentStatement.Status.PAID,
+            paid_on=paid_on,
+            paid_at=now,
+            paid_by=actor.user,
+            payment_reference=payment_reference.strip(),
+        )
+        _audit_many(
+            actor=actor,
+            action="claim.paid",
+            objs=claims,
+            changes=lambda c: {"status": [ClaimStatus.ON_STATEMENT, ClaimStatus.PAID], "paid_on": paid_on},
+        )
+        _audit_many(
+            actor=actor,
+            action="recovery.recovered",
+            objs=recoveries,
+            changes=lambda r: {"status": [Recovery.Status.ON_STATEMENT, Recovery.Status.RECOVERED]},
+        )
+        audit_record(
+            actor=actor,
+            obj=statement,
+            action="statement.paid",
+            changes={
+                "status": [PaymentStatement.Status.AUTHORISED, PaymentStatement.Status.PAID],
+                "paid_on": paid_on,
+                "payment_reference": payment_reference.strip(),
+                "total": statement.total,
+            },
+        )
+        return statement

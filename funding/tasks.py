@@ -1,0 +1,13 @@
+"""Scheduled funding jobs (django-celery-beat; scheduled by migration 0004)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from funding.services import claims_roll_forward
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def roll_forward_claims() -> int:
+    """Move claims not submitted by their year's deadline to the next year's claim. Idempotent: a claim
+    already moved is in a year whose deadline has not passed."""
+    return claims_roll_forward(actor=None)

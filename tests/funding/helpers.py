@@ -1,0 +1,100 @@
+"""Helpers shared by the funding tests, the isolation table and the funding browser tests."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from importlib import import_module
+
+from django.apps import apps as django_apps
+
+from asye.accounts.actor import build_actor
+from asye.tenancy.db import system_national_context, tenant_context, tenant_settings
+from funding import hooks
+from funding.models import Claim, ClaimStatus, Instalment
+from funding.services import claim_approve, claim_submit
+from funding.statement_services import statement_authorise, statement_build, statement_mark_paid
+from programmes.models import Registration, RegistrationStatus
+from programmes.services import registration_create, registration_funding_decide
+from tests.programmes.conftest import TODAY, actor_for, facts
+
+_swe = itertools.count(610_001)
+
+
+def load_funding_reference_data() -> None:
+    """Frameworks, their versions, and the funding years and rates, as their data migrations load them."""
+    import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)
+    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
+        django_apps, None
+    )
+    import_module("funding.migrations.0003_load_years_and_rates").load(django_apps, None)
+
+
+def national_actor(user):
+    with tenant_settings(user_id=user.pk):
+        return build_actor(user, employer_id=None)
+
+
+def register(tenant, **overrides) -> Registration:
+    """Register an NQSW with the tenant (a fresh SWE number each time unless given)."""
+    overrides.setdefault("swe_number", f"SW{next(_swe)}")
+    overrides.setdefault("email", f"{overrides['swe_number'].lower()}@example.org")
+    with tenant_context(tenant.employer.pk):
+        return registration_create(
+            actor=actor_for(tenant.coordinator, tenant.employer), facts=facts(**overrides), today=TODAY
+        )
+
+
+def approve(national, registration: Registration) -> Registration:
+    """National staff approve the registration for funding (which runs the funding hook)."""
+    return registration_funding_decide(actor=national, registration_id=registration.pk, approve=True)
+
+
+def claim_of(registration: Registration, instalment: str = Instalment.REGISTRATION) -> Claim | None:
+    with system_national_context():
+        return (
+            Claim.objects.filter(registration_id=registration.pk, instalment=instalment)
+            .select_related("funding_year")
+            .first()
+        )
+
+
+def record_outcome(tenant, registration: Registration, outcome: str, on: datetime.date) -> Registration:
+    """What the reviews app does when the internal panel endorses the recommendation: the outcome on the
+    registration, then the funding hook, as the employer's co-ordinator in the employer's context."""
+    with tenant_context(tenant.employer.pk):
+        Registration.objects.filter(pk=registration.pk).update(
+            outcome=outcome, outcome_date=on, status=RegistrationStatus.COMPLETED
+        )
+        registration.refresh_from_db()
+        hooks.registration_outcome_recorded(
+            actor=actor_for(tenant.coordinator, tenant.employer), registration=registration
+        )
+    return registration
+
+
+def submitted(tenant, claim: Claim, today: datetime.date = TODAY) -> Claim:
+    with tenant_context(tenant.employer.pk):
+        return claim_submit(actor=actor_for(tenant.coordinator, tenant.employer), claim=claim, today=today)
+
+
+def approved_claim(tenant, national, registration: Registration) -> Claim:
+    """The registration's registration instalment, submitted and approved."""
+    claim = submitted(tenant, claim_of(registration))
+    return claim_approve(actor=national, claim_id=claim.pk)
+
+
+def paid_statement(tenant, national, registrations, *, month=datetime.date(2026, 11, 1), paid=True):
+    """A statement for the tenant with the registration instalments of ``registrations``, authorised (and
+    paid, unless ``paid=False``)."""
+    for registration in registrations:
+        claim = claim_of(registration)
+        if claim.status == ClaimStatus.DRAFT:
+            approved_claim(tenant, national, registration)
+    statement = statement_build(actor=national, employer_id=tenant.employer.pk, month=month)
+    statement = statement_authorise(actor=national, statement_id=statement.pk)
+    if paid:
+        statement = statement_mark_paid(
+            actor=national, statement_id=statement.pk, paid_on=TODAY, payment_reference="BACS-1", today=TODAY
+        )
+    return statement
