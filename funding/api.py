@@ -14,19 +14,19 @@ from rest_framework.exceptions import ValidationError
 
 from asye.accounts.models import Role
 from asye.api.filters import UPDATED_SINCE, parse_datetime_param
+from asye.api.schema import PROBLEM_JSON, choice_param, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import EMPLOYER_STATEMENT_STATUSES
 from funding.serializers import ClaimSerializer, StatementDetailSerializer, StatementSerializer
-from programmes.api import PROBLEM_JSON, _choice_param, _problem
 
 FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 READ_ROLES = (Role.COORDINATOR,)
 
-PROBLEM_400 = _problem("A filter is not valid: messages by parameter in `errors`.")
-PROBLEM_403 = _problem("Claims and statements need the co-ordinator role.")
-PROBLEM_404_CLAIM = _problem("No such claim, or another employer's: the answer is the same.")
-PROBLEM_404_STATEMENT = _problem(
+PROBLEM_400 = problem_response("A filter is not valid: messages by parameter in `errors`.")
+PROBLEM_403 = problem_response("Claims and statements need the co-ordinator role.")
+PROBLEM_404_CLAIM = problem_response("No such claim, or another employer's: the answer is the same.")
+PROBLEM_404_STATEMENT = problem_response(
     "No such statement, another employer's, or one not yet authorised: the answer is the same."
 )
 
@@ -88,8 +88,8 @@ def _year(params, errors: dict) -> str:
             "and pence."
         ),
         parameters=[
-            _choice_param("status", ClaimStatus.choices, "Only claims with this status."),
-            _choice_param("instalment", Instalment.choices, "Only this instalment."),
+            choice_param("status", ClaimStatus.choices, "Only claims with this status."),
+            choice_param("instalment", Instalment.choices, "Only this instalment."),
             OpenApiParameter(
                 "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
             ),
@@ -170,7 +170,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
             "month's approved claims less any recoveries. Co-ordinators only."
         ),
         parameters=[
-            _choice_param(
+            choice_param(
                 "status",
                 [(value, label) for value, label in PaymentStatement.Status.choices if value != "draft"],
                 "Only statements with this status.",

@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -24,14 +23,14 @@ from rest_framework.response import Response
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.filters import UPDATED_SINCE, parse_datetime_param
-from asye.tenancy.api import IDEMPOTENCY_HEADER, EmployerScopedViewSet, IdempotentCreateMixin
+from asye.api.schema import IDEMPOTENCY_KEY, PROBLEM_JSON, choice_param, problem_response
+from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
 from programmes.eligibility import RegistrationFacts, normalise_swe_number
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registration_list
 from programmes.serializers import (
     RegistrationCreateSerializer,
     RegistrationDetailSerializer,
-    RegistrationProblemSerializer,
     RegistrationSerializer,
     RegistrationUpdateSerializer,
     RegistrationWithdrawSerializer,
@@ -44,14 +43,9 @@ READ_ACTIONS = ("list", "retrieve")
 FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 TAGS = ["registrations"]
-PROBLEM_JSON = "application/problem+json"
 
 
-def _problem(description: str, *examples: OpenApiExample) -> OpenApiResponse:
-    return OpenApiResponse(RegistrationProblemSerializer, description=description, examples=list(examples))
-
-
-PROBLEM_400 = _problem(
+PROBLEM_400 = problem_response(
     "A field is not valid: messages by field in `errors`.",
     OpenApiExample(
         "Invalid Social Work England number",
@@ -69,9 +63,9 @@ PROBLEM_400 = _problem(
         status_codes=["400"],
     ),
 )
-PROBLEM_403 = _problem("Your role does not allow this (writes need the co-ordinator role).")
-PROBLEM_404 = _problem("No such registration, or another employer's: the answer is the same.")
-PROBLEM_409 = _problem(
+PROBLEM_403 = problem_response("Your role does not allow this (writes need the co-ordinator role).")
+PROBLEM_404 = problem_response("No such registration, or another employer's: the answer is the same.")
+PROBLEM_409 = problem_response(
     "Someone changed the registration since you read it: read it again and retry with its version.",
     OpenApiExample(
         "Stale version",
@@ -86,7 +80,7 @@ PROBLEM_409 = _problem(
         status_codes=["409"],
     ),
 )
-PROBLEM_422 = _problem("This Idempotency-Key was already used with a different request body.")
+PROBLEM_422 = problem_response("This Idempotency-Key was already used with a different request body.")
 
 REGISTRATION_EXAMPLE = {
     "id": 42,
@@ -133,24 +127,6 @@ DETAIL_EXAMPLE = {
     },
 }
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "Any unique string of up to 200 characters (a UUID). Sending the same key again within 24 hours "
-        "replays the first response (with `Idempotent-Replayed: true`) instead of registering twice; the "
-        "same key with a different body is refused with 422."
-    ),
-)
-
-
-def _choice_param(name: str, choices, description: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name, OpenApiTypes.STR, enum=[value for value, _ in choices], description=description
-    )
-
 
 @extend_schema_view(
     list=extend_schema(
@@ -161,8 +137,8 @@ def _choice_param(name: str, choices, description: str) -> OpenApiParameter:
             "manages (assessors, line managers). Ordered by last name."
         ),
         parameters=[
-            _choice_param("status", RegistrationStatus.choices, "Only registrations with this status."),
-            _choice_param(
+            choice_param("status", RegistrationStatus.choices, "Only registrations with this status."),
+            choice_param(
                 "funding_status", FundingStatus.choices, "Only registrations with this funding status."
             ),
             OpenApiParameter(

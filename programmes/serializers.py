@@ -124,18 +124,3 @@ class RegistrationDetailSerializer(RegistrationSerializer):
         return TimelineSerializer(
             {"end": timeline.end, "next_due": timeline.next_due, "milestones": timeline.milestones}
         ).data
-
-
-class RegistrationProblemSerializer(serializers.Serializer):
-    """An error as RFC 9457 problem details (``application/problem+json``), for the schema."""
-
-    type = serializers.URLField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    instance = serializers.CharField(required=False)
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Validation errors only: messages by field.",
-    )

@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -25,10 +24,9 @@ from rest_framework.response import Response
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.filters import UPDATED_SINCE, parse_datetime_param
+from asye.api.schema import IDEMPOTENCY_KEY, PROBLEM_JSON, problem_response
 from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
-from programmes.api import IDEMPOTENCY_KEY
 from programmes.selectors import registration_list
-from programmes.serializers import RegistrationProblemSerializer
 from reviews.models import FinalRecommendation, Review, ReviewOutcome
 from reviews.selectors import final_recommendation_list, review_list
 from reviews.serializers import (
@@ -49,21 +47,16 @@ from reviews.services import (
 READ_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
 WRITE_ROLES = (Role.COORDINATOR, Role.ASSESSOR)
 READ_ACTIONS = ("list", "retrieve")
-PROBLEM_JSON = "application/problem+json"
 
 
-def _problem(description: str, *examples: OpenApiExample) -> OpenApiResponse:
-    return OpenApiResponse(RegistrationProblemSerializer, description=description, examples=list(examples))
-
-
-PROBLEM_400 = _problem("A field is not valid: messages by field in `errors`.")
-PROBLEM_403 = _problem(
+PROBLEM_400 = problem_response("A field is not valid: messages by field in `errors`.")
+PROBLEM_403 = problem_response(
     "Your role does not allow this, or it needs a person (signing, amending, submitting, panel decisions)."
 )
-PROBLEM_404 = _problem(
+PROBLEM_404 = problem_response(
     "No such record, or another employer's, or an NQSW you do not work with: the same answer."
 )
-PROBLEM_409 = _problem(
+PROBLEM_409 = problem_response(
     "Someone saved the record since you read it (send the version you read), or the review point has already "
     "been written (read it and PATCH it with its version).",
     OpenApiExample(
@@ -80,7 +73,7 @@ PROBLEM_409 = _problem(
         status_codes=["409"],
     ),
 )
-PROBLEM_422 = _problem("This Idempotency-Key was already used with a different request body.")
+PROBLEM_422 = problem_response("This Idempotency-Key was already used with a different request body.")
 
 
 def _int_param(request, name: str, errors: dict) -> int | None:

@@ -134,6 +134,19 @@ def login(client, mfa):
     return sign_in
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Tests on a transactional database (threads, live servers) start with the reference data in place,
+    whichever transactional test emptied the database before them."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """The programme and capability frameworks, as their data migrations load them.
