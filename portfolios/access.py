@@ -65,6 +65,12 @@ def require_assessor(actor: Actor, registration: Registration) -> None:
         raise PermissionDenied("Only the NQSW's assessor can do this.")
 
 
+def is_writable(portfolio: Portfolio | None, registration: Registration) -> bool:
+    """Whether the portfolio can still change (``require_writable`` says why not). A portfolio not yet
+    made is written on first use."""
+    return registration.is_open and (portfolio is None or portfolio.submitted_at is None)
+
+
 def require_writable(portfolio: Portfolio, registration: Registration) -> None:
     """A portfolio is written while the programme is under way and until it is submitted."""
     if portfolio.submitted_at is not None:
@@ -84,6 +90,11 @@ def portfolio_registration_get(*, actor: Actor, pk: int) -> Registration:
     return registration_get(actor=actor, pk=pk)
 
 
+def pcf_first(capability_sets) -> list[CapabilitySet]:
+    """Capability sets in the order pages and the pack show them: the PCF first, then by code."""
+    return sorted(capability_sets, key=lambda s: (s.kind != CapabilitySet.Kind.PCF, s.code))
+
+
 def capability_sets_for(registration: Registration) -> list[CapabilitySet]:
     """The newest published version of the PCF and of the standards for the registration's service area."""
     service_area = registration.framework_version.framework.service_area
@@ -93,7 +104,7 @@ def capability_sets_for(registration: Registration) -> list[CapabilitySet]:
     ):
         if capability_set.service_area in ("", service_area):
             newest.setdefault(capability_set.code, capability_set)
-    return sorted(newest.values(), key=lambda s: (s.kind != CapabilitySet.Kind.PCF, s.code))
+    return pcf_first(newest.values())
 
 
 def portfolio_ensure(*, actor: Actor, registration: Registration) -> Portfolio:
@@ -131,8 +142,6 @@ def portfolio_ensure(*, actor: Actor, registration: Registration) -> Portfolio:
 def portfolio_statements(portfolio: Portfolio) -> list[CapabilityStatement]:
     """Every capability statement the portfolio is mapped to, PCF first, in number order."""
     sets = list(portfolio.capability_sets.all())
-    order = {
-        s.pk: i for i, s in enumerate(sorted(sets, key=lambda s: (s.kind != CapabilitySet.Kind.PCF, s.code)))
-    }
+    order = {s.pk: i for i, s in enumerate(pcf_first(sets))}
     statements = CapabilityStatement.objects.filter(capability_set__in=sets).select_related("capability_set")
     return sorted(statements, key=lambda st: (order[st.capability_set_id], st.number))

@@ -13,7 +13,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,12 +22,13 @@ from django.views.decorators.http import require_http_methods
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
-from asye.web.decorators import employer_view
-from asye.web.forms import add_service_errors
+from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.forms import add_service_errors, rebind_with_version
 from portfolios import services
 from portfolios.access import (
     is_assessor,
     is_owner,
+    is_writable,
     portfolio_ensure,
     portfolio_registration_get,
     portfolio_statements,
@@ -75,20 +76,17 @@ def _portfolio(request, pk: int) -> tuple[Registration, Portfolio]:
     return registration, portfolio_ensure(actor=request.actor, registration=registration)
 
 
-def _writable(registration: Registration, portfolio: Portfolio) -> bool:
-    return portfolio.submitted_at is None and registration.is_open
-
-
 def _base_context(request, registration: Registration, portfolio: Portfolio) -> dict:
     actor = request.actor
     owner = is_owner(actor, registration)
+    writable = is_writable(portfolio, registration)
     return {
         "registration": registration,
         "portfolio": portfolio,
         "is_owner": owner,
         "is_assessor": is_assessor(actor, registration),
-        "writable": _writable(registration, portfolio),
-        "can_write": owner and _writable(registration, portfolio),
+        "writable": writable,
+        "can_write": owner and writable,
         "status_colours": STATUS_COLOURS,
     }
 
@@ -103,14 +101,6 @@ def _add_evidence_errors(form: EvidenceForm, error: ValidationError) -> None:
             }
         )
     add_service_errors(form, error)
-
-
-def _read_only_method(request) -> HttpResponseNotAllowed | None:
-    """Pages that only show: refuse other methods, after the lookup, so that another employer's object
-    is a 404 whatever the method."""
-    if request.method in ("GET", "HEAD"):
-        return None
-    return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 def _limit_uploads(request) -> UploadSizeLimitHandler:
@@ -136,7 +126,7 @@ def _link(name: str, registration: Registration) -> str:
 @employer_view(*PORTFOLIO_ROLES)
 def overview(request, pk: int):
     registration, portfolio = _portfolio(request, pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     summary = portfolio_overview(portfolio=portfolio, registration=registration)
     statuses = summary.statuses
@@ -193,7 +183,7 @@ def overview(request, pk: int):
         ),
     ]
     status_keys = {"evidence_list": "evidence", "feedback_requests": "feedback"}
-    can_submit = services.can_submit(request.actor, registration) and _writable(registration, portfolio)
+    can_submit = services.can_submit(request.actor, registration) and is_writable(portfolio, registration)
     sections = [
         {
             "title": title,
@@ -221,7 +211,7 @@ def overview(request, pk: int):
 @employer_view(*PORTFOLIO_ROLES)
 def evidence_list_page(request, pk: int):
     registration, portfolio = _portfolio(request, pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     status = request.GET.get("status", "")
     if status not in Evidence.Status.values:
@@ -324,7 +314,7 @@ def _evidence_context(request, evidence: Evidence) -> dict:
 @employer_view(*PORTFOLIO_ROLES)
 def evidence_detail(request, pk: int):
     evidence = evidence_get(actor=request.actor, pk=pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     return render(request, "portfolios/evidence_detail.html", _evidence_context(request, evidence))
 
@@ -361,10 +351,9 @@ def evidence_change(request, pk: int):
             except Conflict as error:
                 # Keep what the person typed; the form now carries the version they have been warned of.
                 evidence = evidence_get(actor=actor, pk=pk)
-                data = request.POST.copy()
-                data["version"] = str(evidence.version)
-                form = _evidence_form(registration, portfolio, data)
-                form.is_valid()
+                form = rebind_with_version(
+                    lambda data: _evidence_form(registration, portfolio, data), request.POST, evidence.version
+                )
                 conflict, status = error.message, 409
             except ValidationError as error:
                 _add_evidence_errors(form, error)
@@ -372,7 +361,7 @@ def evidence_change(request, pk: int):
                 messages.success(request, "Evidence updated")
                 return redirect("portfolios:evidence", pk=evidence.pk)
     else:
-        if not (_writable(registration, portfolio) and evidence.status in services.EDITABLE_STATUSES):
+        if not (is_writable(portfolio, registration) and evidence.status in services.EDITABLE_STATUSES):
             messages.info(
                 request,
                 "This evidence can be changed only while it is a draft or your assessor has asked for more, "
@@ -441,10 +430,7 @@ def evidence_respond(request, pk: int):
             )
         except Conflict as error:
             evidence = evidence_get(actor=actor, pk=pk)
-            data = request.POST.copy()
-            data["version"] = str(evidence.version)
-            form = EvidenceResponseForm(data)
-            form.is_valid()
+            form = rebind_with_version(EvidenceResponseForm, request.POST, evidence.version)
             conflict, status = error.message, 409
         except ValidationError as error:
             add_service_errors(form, error)
@@ -504,7 +490,7 @@ def _evidence_file_add(request, pk: int, handler: UploadSizeLimitHandler):
 def evidence_file(request, pk: int):
     """Download a file, as an attachment, if the person may read the evidence it belongs to."""
     file = evidence_file_get(actor=request.actor, pk=pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     kind = next((k for k in KINDS.values() if k.content_type == file.content_type), None)
     if kind is None:
@@ -554,7 +540,7 @@ def evidence_file_remove(request, pk: int):
 @employer_view(*PORTFOLIO_ROLES)
 def coverage(request, pk: int):
     registration, portfolio = _portfolio(request, pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     context = _base_context(request, registration, portfolio)
     context["coverage"] = portfolio_coverage(portfolio=portfolio)
@@ -565,7 +551,7 @@ def coverage(request, pk: int):
 def pack(request, pk: int):
     """The whole portfolio as a PDF: for its NQSW, assessor, line manager and the co-ordinator."""
     registration, portfolio = _portfolio(request, pk)
-    if not_allowed := _read_only_method(request):
+    if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     pdf = portfolio_pack_pdf(portfolio)
     audit_record(

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.dates import date_data
-from asye.web.decorators import employer_view
-from asye.web.forms import add_service_errors
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.forms import add_service_errors, rebind_with_version
 from portfolios import record_selectors as selectors
 from portfolios import record_services as services
 from portfolios.access import (
@@ -30,6 +29,7 @@ from portfolios.access import (
     is_coordinator,
     is_line_manager,
     is_owner,
+    is_writable,
     portfolio_registration_get,
     portfolio_statements,
 )
@@ -60,31 +60,12 @@ NEW_LINK_SESSION_KEY = "portfolios_new_feedback_link"
 
 def overview_url(registration: Registration) -> str:
     """The portfolio's home page (its task list)."""
-    try:
-        return reverse("portfolios:overview", args=[registration.pk])
-    except NoReverseMatch:  # pragma: no cover - the overview is part of the same app
-        return reverse("home")
-
-
-GET_ONLY = ("GET", "HEAD")
-GET_OR_POST = ("GET", "HEAD", "POST")
-
-
-def _refuse_method(request, allowed: tuple[str, ...]):
-    """405 for a method the page does not take. Checked after the object is found, so that another
-    employer's object is a 404 whatever the method (tests/test_isolation.py)."""
-    if request.method not in allowed:
-        return HttpResponseNotAllowed(allowed)
-    return None
+    return reverse("portfolios:overview", args=[registration.pk])
 
 
 def _posted(request):
     """The form data of a POST (even an empty one, so that its errors show), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _writable(registration: Registration, portfolio) -> bool:
-    return registration.is_open and (portfolio is None or portfolio.submitted_at is None)
 
 
 def _base(request, registration: Registration, portfolio, **extra) -> dict:
@@ -97,19 +78,9 @@ def _base(request, registration: Registration, portfolio, **extra) -> dict:
         "is_assessor": is_assessor(actor, registration),
         "is_line_manager": is_line_manager(actor, registration),
         "is_coordinator": is_coordinator(actor, registration),
-        "writable": _writable(registration, portfolio),
+        "writable": is_writable(portfolio, registration),
         **extra,
     }
-
-
-def _with_version(form_class, post, version: int, **kwargs):
-    """The person's own answers, re-bound with the record's current version after a Conflict: they see
-    the message and what is saved now, and a deliberate second save goes through."""
-    data = post.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
 
 
 # --- Learning agreement --------------------------------------------------------------------------------
@@ -141,7 +112,7 @@ def signature_rows(revision, registration: Registration) -> list[dict]:
 def agreement(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
     revisions = selectors.agreement_revisions(portfolio)
@@ -188,7 +159,7 @@ def agreement_add(request, pk: int):
     """Draft the first agreement, or start a new revision from the latest one's text."""
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     if not services.can_draft_agreement(actor, registration):
         raise PermissionDenied("Only the NQSW, their assessor or the co-ordinator drafts the agreement.")
@@ -229,7 +200,7 @@ def agreement_change(request, pk: int):
     """Change a revision nobody has signed yet."""
     actor = request.actor
     revision = selectors.agreement_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = revision.portfolio.registration
     if not services.can_draft_agreement(actor, registration):
@@ -251,7 +222,7 @@ def agreement_change(request, pk: int):
         except Conflict as error:
             revision = selectors.agreement_get(actor=actor, pk=pk)
             conflict, status = error.message, 409
-            form = _with_version(
+            form = rebind_with_version(
                 AgreementForm, request.POST, revision.version, asks_reason=revision.revision > 1
             )
         except ValidationError as error:
@@ -298,7 +269,7 @@ def agreement_sign(request, pk: int):
     """The confirmation page on which the NQSW, the assessor or the line manager signs a revision."""
     actor = request.actor
     revision = selectors.agreement_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = revision.portfolio.registration
     all_roles = services.signer_roles(actor, registration)
@@ -356,7 +327,7 @@ def agreement_sign(request, pk: int):
 def pdp(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
     objectives = selectors.pdp_objective_list(portfolio)
@@ -405,7 +376,7 @@ def _pdp_values(form) -> dict:
 def pdp_add(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
@@ -432,8 +403,8 @@ def _objective_page(request, objective, *, form=None, conflict: str = "", status
     actor = request.actor
     registration = objective.portfolio.registration
     portfolio = objective.portfolio
-    can_progress = services.can_update_pdp_progress(actor, registration) and _writable(
-        registration, portfolio
+    can_progress = services.can_update_pdp_progress(actor, registration) and is_writable(
+        portfolio, registration
     )
     if form is None and can_progress:
         form = PdpProgressForm(
@@ -453,7 +424,7 @@ def _objective_page(request, objective, *, form=None, conflict: str = "", status
             conflict=conflict,
             can_change=is_owner(actor, registration)
             and objective.status == PdpObjective.Status.OPEN
-            and _writable(registration, portfolio),
+            and is_writable(portfolio, registration),
         ),
         status=status,
     )
@@ -464,7 +435,7 @@ def pdp_objective(request, pk: int):
     """One objective, and (for the NQSW and their assessor) the form to update its progress."""
     actor = request.actor
     objective = selectors.pdp_objective_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     if request.method != "POST":
         return _objective_page(request, objective)
@@ -482,7 +453,7 @@ def pdp_objective(request, pk: int):
             )
         except Conflict as error:
             objective = selectors.pdp_objective_get(actor=actor, pk=pk)
-            form = _with_version(PdpProgressForm, request.POST, objective.version)
+            form = rebind_with_version(PdpProgressForm, request.POST, objective.version)
             return _objective_page(request, objective, form=form, conflict=error.message, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -496,7 +467,7 @@ def pdp_objective(request, pk: int):
 def pdp_objective_change(request, pk: int):
     actor = request.actor
     objective = selectors.pdp_objective_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = objective.portfolio.registration
     if not is_owner(actor, registration):
@@ -528,7 +499,7 @@ def pdp_objective_change(request, pk: int):
             objective = selectors.pdp_objective_get(actor=actor, pk=pk)
             conflict, status = error.message, 409
             kwargs["current_date"] = objective.achieve_by
-            form = _with_version(PdpObjectiveForm, request.POST, objective.version, **kwargs)
+            form = rebind_with_version(PdpObjectiveForm, request.POST, objective.version, **kwargs)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -558,7 +529,7 @@ def self_assessments(request, pk: int):
     """The three stages, and the ratings side by side per statement."""
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
     capability_set = services.self_assessment_set(portfolio, registration)
@@ -582,7 +553,7 @@ def self_assessment(request, pk: int):
     """One stage's ratings (the stage in the query string or the form); the NQSW rates, others read."""
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     stage = request.POST.get("stage") if request.method == "POST" else request.GET.get("stage")
     if stage not in services.STAGE.values:
@@ -604,7 +575,7 @@ def self_assessment(request, pk: int):
         initial[f"comment_{rating.statement_id}"] = rating.comment
     kwargs = {"statements": statements, "levels": SelfAssessmentRating.Level.choices}
     form = SelfAssessmentForm(_posted(request), initial=initial, **kwargs)
-    editable = owner and not view.blocker and _writable(registration, portfolio)
+    editable = owner and not view.blocker and is_writable(portfolio, registration)
     conflict, status = "", 200
     if request.method == "POST" and editable and form.is_valid():
         try:
@@ -620,7 +591,7 @@ def self_assessment(request, pk: int):
             conflict, status = error.message, 409
             portfolio = selectors.portfolio_of(registration)
             current = portfolio.self_assessments.filter(stage=stage).first() if portfolio else None
-            form = _with_version(
+            form = rebind_with_version(
                 SelfAssessmentForm, request.POST, current.version if current else 0, **kwargs
             )
         except ValidationError as error:
@@ -653,7 +624,7 @@ def self_assessment(request, pk: int):
 def observations(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
     items = selectors.observation_list(portfolio)
@@ -687,7 +658,7 @@ def _observers_for(actor, registration, observation=None):
 def observation_add(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     fields = services.observation_fields_for(actor, None, registration)
     if not fields:
@@ -731,7 +702,7 @@ def _observation_context(request, observation, **extra) -> dict:
     actor = request.actor
     registration = observation.portfolio.registration
     portfolio = observation.portfolio
-    writable = _writable(registration, portfolio)
+    writable = is_writable(portfolio, registration)
     reads_portfolio = registration_list(actor=actor).filter(pk=registration.pk).exists()
     return _base(
         request,
@@ -752,7 +723,7 @@ def _observation_context(request, observation, **extra) -> dict:
 @employer_view(*READERS)
 def observation(request, pk: int):
     observation = selectors.observation_get(actor=request.actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     return render(request, "portfolios/records/observation.html", _observation_context(request, observation))
 
@@ -763,7 +734,7 @@ def observation_change(request, pk: int):
     the observer or assessor the assessment."""
     actor = request.actor
     observation = selectors.observation_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = observation.portfolio.registration
     fields = services.observation_fields_for(actor, observation, registration)
@@ -799,7 +770,7 @@ def observation_change(request, pk: int):
         except Conflict as error:
             observation = selectors.observation_get(actor=actor, pk=pk)
             conflict, status = error.message, 409
-            form = _with_version(ObservationForm, request.POST, observation.version, **kwargs)
+            form = rebind_with_version(ObservationForm, request.POST, observation.version, **kwargs)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -822,7 +793,7 @@ def observation_complete(request, pk: int):
     """The observer or the assessor confirms the observation is complete."""
     actor = request.actor
     observation = selectors.observation_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = observation.portfolio.registration
     if request.method != "POST":
@@ -872,7 +843,7 @@ def _feedback_rows(requests, now):
 def feedback_requests(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
     rows = _feedback_rows(selectors.feedback_request_list(portfolio), timezone.now())
@@ -894,7 +865,7 @@ def feedback_requests(request, pk: int):
 def feedback_request_add(request, pk: int):
     actor = request.actor
     registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW asks for feedback on their practice.")
@@ -934,7 +905,7 @@ def feedback_request_created(request, pk: int):
     """The confirmation page: the link, shown this once (only its hash is kept), to copy or hand over."""
     actor = request.actor
     item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     registration = item.portfolio.registration
     if not is_owner(actor, registration):
@@ -968,7 +939,7 @@ def feedback_request_created(request, pk: int):
 def feedback_request(request, pk: int):
     actor = request.actor
     item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_ONLY)) is not None:
+    if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     registration = item.portfolio.registration
     state = services.feedback_state(item)
@@ -997,7 +968,7 @@ def feedback_request(request, pk: int):
 def feedback_request_cancel(request, pk: int):
     actor = request.actor
     item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := _refuse_method(request, GET_OR_POST)) is not None:
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
         return refused
     registration = item.portfolio.registration
     if not is_owner(actor, registration):

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from portfolios.access import pcf_first
 from portfolios.models import (
     AgreementSignature,
     CapabilitySet,
@@ -109,7 +110,7 @@ def capability_sets_of(portfolio: Portfolio) -> list[CapabilitySet]:
     sets = CapabilitySet.objects.filter(
         pk__in=PortfolioCapabilitySet.objects.filter(portfolio=portfolio).values("capability_set_id")
     )
-    return sorted(sets, key=lambda s: (s.kind != CapabilitySet.Kind.PCF, s.code))
+    return pcf_first(sets)
 
 
 # --- Coverage ------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -39,3 +40,16 @@ def signed_in_view(func):
         return func(request, *args, **kwargs)
 
     return wrapper
+
+
+GET_ONLY = ("GET", "HEAD")
+GET_OR_POST = ("GET", "HEAD", "POST")
+POST_ONLY = ("POST",)
+
+
+def refuse_method(request, allowed: tuple[str, ...]) -> HttpResponseNotAllowed | None:
+    """405 for a method the page does not take. Call it after the object is found, so that another
+    employer's object is a 404 whatever the method (tests/test_isolation.py)."""
+    if request.method not in allowed:
+        return HttpResponseNotAllowed(allowed)
+    return None

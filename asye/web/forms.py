@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -11,6 +12,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if known else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def with_version(data: QueryDict, version: int, name: str = "version") -> QueryDict:
+    """The person's answers as they sent them, carrying the record's current version."""
+    data = data.copy()
+    data[name] = str(version)
+    return data
+
+
+def rebind_with_version(form_class, data: QueryDict, version: int, **kwargs) -> forms.Form:
+    """After a Conflict (a stale save): the person's own answers re-bound with the record's current
+    version and checked, so they see the message, their words and their mistakes, and a deliberate
+    second save goes through. ``form_class`` is a form class or any callable that takes the data first."""
+    form = form_class(with_version(data, version), **kwargs)
+    form.is_valid()
+    return form
 
 
 class EmployerDetailsForm(forms.Form):
