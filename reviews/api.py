@@ -121,6 +121,22 @@ class _ScopedWrites(
     def _actor(self) -> Actor:
         return getattr(self, "actor", None) or Actor.anonymous()
 
+    def _filter(self, queryset, *, numbers: tuple[str, ...], choices: dict):
+        """The list's query parameters: whole ``numbers`` and ``choices`` (name: choices) filter the field
+        of that name, ``updated_since`` the time of the last change. Malformed ones are a 400 naming each."""
+        errors: dict = {}
+        values = {name: _int_param(self.request, name, errors) for name in numbers}
+        values |= {name: _choice(self.request, name, options, errors) for name, options in choices.items()}
+        since = parse_datetime_param(self.request, "updated_since")
+        if errors:
+            raise ValidationError(errors)
+        for name, value in values.items():
+            if value is not None:
+                queryset = queryset.filter(**{name: value})
+        if since is not None:
+            queryset = queryset.filter(updated_at__gte=since)
+        return queryset
+
 
 REVIEW_EXAMPLE = {
     "id": 42,
@@ -197,28 +213,11 @@ class ReviewViewSet(_ScopedWrites):
             .order_by("registration_id", "month", "extra", "id")
         )
         if self.action == "list":
-            queryset = self._filter(queryset)
-        return queryset
-
-    def _filter(self, queryset):
-        errors: dict = {}
-        registration = _int_param(self.request, "registration", errors)
-        month = _int_param(self.request, "month", errors)
-        outcome = _choice(self.request, "outcome", ReviewOutcome, errors)
-        state = _choice(self.request, "status", Review.Status, errors)
-        since = parse_datetime_param(self.request, "updated_since")
-        if errors:
-            raise ValidationError(errors)
-        if registration is not None:
-            queryset = queryset.filter(registration_id=registration)
-        if month is not None:
-            queryset = queryset.filter(month=month)
-        if outcome:
-            queryset = queryset.filter(outcome=outcome)
-        if state:
-            queryset = queryset.filter(status=state)
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
+            queryset = self._filter(
+                queryset,
+                numbers=("registration", "month"),
+                choices={"outcome": ReviewOutcome, "status": Review.Status},
+            )
         return queryset
 
     def _detail(self, review: Review, status_code: int = status.HTTP_200_OK, **kwargs) -> Response:
@@ -380,18 +379,9 @@ class FinalOutcomeViewSet(_ScopedWrites):
             .order_by("registration_id", "created_at", "id")
         )
         if self.action == "list":
-            errors: dict = {}
-            registration = _int_param(self.request, "registration", errors)
-            state = _choice(self.request, "status", FinalRecommendation.Status, errors)
-            since = parse_datetime_param(self.request, "updated_since")
-            if errors:
-                raise ValidationError(errors)
-            if registration is not None:
-                queryset = queryset.filter(registration_id=registration)
-            if state:
-                queryset = queryset.filter(status=state)
-            if since is not None:
-                queryset = queryset.filter(updated_at__gte=since)
+            queryset = self._filter(
+                queryset, numbers=("registration",), choices={"status": FinalRecommendation.Status}
+            )
         return queryset
 
     def _detail(self, item: FinalRecommendation, status_code: int = status.HTTP_200_OK, **kwargs) -> Response:

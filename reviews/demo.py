@@ -11,7 +11,7 @@ the same services as the pages (so the same rules hold), dated against ``DEMO_TO
 - an open panel meeting today, with one submitted recommendation (another 2025-26 NQSW) to decide.
 
 Then national moderation's demo (``reviews.demo_moderation``, the NQAP's part of this app), which samples
-the portfolios of that 2025-26 year, runs if present.
+the portfolios of that 2025-26 year, runs.
 
 Signatures and other timestamps are moved back to the days the story says they happened. The 2025-26
 NQSWs have no account (that cohort signed on paper before the service opened), so their comments and the
@@ -23,7 +23,6 @@ known by their Social Work England numbers.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +37,7 @@ from programmes.eligibility import framework_version_for, funding_year_of
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registrations_with_deferrals
 from reviews import services
+from reviews.demo_moderation import seed_moderation
 from reviews.models import (
     FinalRecommendation,
     ModerationPanel,
@@ -273,8 +273,6 @@ def _seed_in_progress(people: People, county: int, user_ids: dict[str, int], cre
             .order_by("start_date", "id")
         )
     )
-    if people.coordinator is None:
-        return
     before = Review.objects.filter(employer_id=county).count()
     services.reviews_schedule(actor=people.coordinator, registrations=registrations, today=DEMO_TODAY)
     created["reviews scheduled"] += Review.objects.filter(employer_id=county).count() - before
@@ -389,8 +387,6 @@ def _panel(people: People, held_on: datetime.date, created: Counter) -> Moderati
 
 
 def _seed_previous_cohort(people: People, county: int, user_ids: dict[str, int], created: Counter) -> None:
-    if people.coordinator is None:
-        return
     completed = _previous_cohort_registration(COMPLETED, county, user_ids)
     if completed is not None:
         created["registrations of 2025-26"] += 1
@@ -431,9 +427,6 @@ def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[s
         return created
     _seed_in_progress(people, county, user_ids, created)
     _seed_previous_cohort(people, county, user_ids, created)
-    if importlib.util.find_spec("reviews.demo_moderation") is not None:
-        # National moderation (the NQAP's part of this app) samples the portfolios of the year seeded here.
-        from reviews.demo_moderation import seed_moderation
-
-        created += seed_moderation()
+    # National moderation (the NQAP's part of this app) samples the portfolios of the year seeded here.
+    created += seed_moderation()
     return created

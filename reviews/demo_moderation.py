@@ -42,7 +42,7 @@ from reviews.models import (
     ModerationCase,
     ModerationRound,
 )
-from reviews.moderation_selectors import moderator_is_eligible
+from reviews.moderation_selectors import employer_ids_of, moderator_is_eligible
 
 DEMO_COUNTY = "Demo County Council"
 COORDINATOR = "coordinator@demo.example"
@@ -205,9 +205,7 @@ def _county_registrations(county_id: int) -> list[Registration]:
 def _other_registrations(county_id: int, moderator: User) -> list[Registration]:
     """A fixed-seed pick of other employers' 2025-26 registrations, a few of each employer type (never at
     an employer the moderator works or worked for)."""
-    conflicted = [
-        pk for pk in Membership.objects.filter(user=moderator).values_list("employer_id", flat=True) if pk
-    ]
+    conflicted = employer_ids_of(moderator.pk)
     by_type: dict[str, list[int]] = {}
     rows = (
         Registration.objects.filter(funding_year=FUNDING_YEAR)

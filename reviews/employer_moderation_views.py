@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.tenancy.models import ServiceArea
-from asye.web.decorators import employer_view
+from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from asye.web.forms import add_service_errors
 from reviews import moderation_services as services
 from reviews.models import GoodPracticeApplication, ModerationCase
@@ -91,8 +90,8 @@ def moderation_case(request, pk: int):
     """One case: its status and, once the moderator has sent them, the findings."""
     # Found first, so another employer's case is a 404 whatever the method.
     case = case_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(
         request,
         "reviews/moderation/employer_case.html",
@@ -171,8 +170,8 @@ def good_practice_apply(request):
 @employer_view(Role.COORDINATOR)
 def good_practice_detail(request, pk: int):
     application = good_practice_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(
         request,
         "reviews/moderation/employer_good_practice_detail.html",

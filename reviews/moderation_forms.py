@@ -268,10 +268,6 @@ class ExemplarForm(forms.Form):
         self.fields["statement"].choices = [("", "None"), *groups.items()]
 
 
-class VersionForm(forms.Form):
-    version = _version()
-
-
 class GoodPracticeForm(forms.Form):
     title = forms.CharField(
         label="Title of the practice",

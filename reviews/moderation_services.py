@@ -51,6 +51,7 @@ from reviews.moderation_selectors import (
     STRATA,
     Draw,
     employer_ids_of,
+    moderator_conflicted,
     moderator_is_eligible,
     moderators,
     sample_preview_national,
@@ -459,7 +460,7 @@ def _require_case_moderator(actor: Actor, case: ModerationCase) -> None:
     actor.require(Role.NQAP_MODERATOR)
     if actor.user is None or case.moderator_id != actor.user.pk:
         raise PermissionDenied("Only the moderator assigned to this case records its findings.")
-    if case.employer_id in employer_ids_of(actor.user.pk):
+    if moderator_conflicted(case):
         raise PermissionDenied("You cannot moderate a portfolio of an employer you work or worked for.")
 
 

@@ -25,12 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.tenancy.national import national_view
-from asye.web.forms import add_service_errors
+from asye.web.forms import add_service_errors, rebind_with_version
 from portfolios.models import EvidenceFile, Portfolio
 from portfolios.pack import pack_filename, portfolio_pack_pdf
 from portfolios.selectors import portfolio_contents
 from portfolios.uploads import KINDS, download_name, evidence_storage
 from reviews import moderation_services as services
+from reviews.forms import VersionedForm
 from reviews.models import Exemplar, GoodPracticeApplication, ModerationCase, ModerationRound
 from reviews.moderation_forms import (
     AssignForm,
@@ -39,7 +40,6 @@ from reviews.moderation_forms import (
     FindingsForm,
     GoodPracticeDecisionForm,
     RoundForm,
-    VersionForm,
 )
 from reviews.moderation_selectors import (
     STRATA,
@@ -264,12 +264,13 @@ def case_detail(request, pk: int):
     findings are sent: only eligible moderators are offered) and its findings once sent."""
     actor = request.actor
     case = case_get_national(actor=actor, pk=pk)
-    eligible = list(moderators_eligible(employer_id=case.employer_id))
     final = case.status == ModerationCase.Status.FINDINGS_SENT
+    eligible = []
     form = None
     conflict = ""
     status = 200
     if not final:
+        eligible = list(moderators_eligible(employer_id=case.employer_id))
         initial = {"version": case.version, "moderator": case.moderator_id}
         form = AssignForm(
             request.POST if request.method == "POST" else None, eligible=eligible, initial=initial
@@ -387,10 +388,7 @@ def my_case_findings(request, pk: int):
             # Keep what they typed; show what is saved now; the next save is against the new version.
             conflict, status = error.message, 409
             saved = moderator_case_get(actor=actor, pk=pk)
-            data_with_version = request.POST.copy()
-            data_with_version["version"] = str(saved.version)
-            form = FindingsForm(data_with_version)
-            form.is_valid()
+            form = rebind_with_version(FindingsForm, request.POST, saved.version)
         except ValidationError as error:
             add_service_errors(form, error)
             status = 400
@@ -477,7 +475,7 @@ def exemplar_detail(request, pk: int):
     if request.method == "POST":
         if not actor.is_national_staff:
             raise PermissionDenied("Only national staff publish exemplars.")
-        form = VersionForm(request.POST)
+        form = VersionedForm(request.POST)
         if form.is_valid():
             publish = request.POST.get("action") == "publish"
             try:
@@ -535,10 +533,7 @@ def _exemplar_form_page(request, *, exemplar: Exemplar | None):
         except Conflict as error:
             conflict, status = error.message, 409
             saved = exemplar_get_national(actor=actor, pk=exemplar.pk)
-            data_with_version = request.POST.copy()
-            data_with_version["version"] = str(saved.version)
-            form = ExemplarForm(data_with_version)
-            form.is_valid()
+            form = rebind_with_version(ExemplarForm, request.POST, saved.version)
         except ValidationError as error:
             add_service_errors(form, error)
             status = 400

@@ -153,6 +153,13 @@ def _open_reviews(actor: Actor) -> QuerySet[Review]:
     return review_list(actor=actor).filter(registration__status__in=OPEN_STATUSES)
 
 
+def _overdue(reviews: QuerySet[Review], today: datetime.date) -> QuerySet[Review]:
+    """The query form of ``review_is_overdue``."""
+    return reviews.filter(
+        status=Review.Status.DRAFT, due_on__lt=today, registration__status=RegistrationStatus.ACTIVE
+    )
+
+
 def todo_for(*, actor: Actor, today: datetime.date | None = None) -> ToDo:
     """The reviews to write (assessors: due within four weeks or overdue), to comment on and sign (the NQSW
     and the line manager, once the assessor has signed), and final recommendations to write or finish."""
@@ -232,17 +239,9 @@ def coordinator_overview(*, actor: Actor, today: datetime.date | None = None) ->
     reviews = _open_reviews(actor).select_related("registration__assessor").order_by("due_on", "id")
     return CoordinatorOverview(
         support_plans=list(support_plans_open(actor=actor)),
-        overdue=list(
-            reviews.filter(
-                status=Review.Status.DRAFT, due_on__lt=today, registration__status=RegistrationStatus.ACTIVE
-            )
-        ),
+        overdue=list(_overdue(reviews, today)),
         awaiting_signatures=list(reviews.filter(status=Review.Status.AWAITING_COMMENTS)),
-        with_panel=list(
-            final_recommendation_list(actor=actor)
-            .filter(status=FinalRecommendation.Status.SUBMITTED)
-            .order_by("submitted_at", "id")
-        ),
+        with_panel=list(recommendations_with_panel(actor=actor)),
     )
 
 
@@ -302,12 +301,8 @@ def coordinator_alerts(*, actor: Actor, today: datetime.date | None = None) -> C
     today = today or timezone.localdate()
     return CoordinatorAlerts(
         support_plans=list(support_plans_open(actor=actor)),
-        overdue_reviews=_open_reviews(actor)
-        .filter(status=Review.Status.DRAFT, due_on__lt=today, registration__status=RegistrationStatus.ACTIVE)
-        .count(),
-        recommendations_with_panel=final_recommendation_list(actor=actor)
-        .filter(status=FinalRecommendation.Status.SUBMITTED)
-        .count(),
+        overdue_reviews=_overdue(_open_reviews(actor), today).count(),
+        recommendations_with_panel=recommendations_with_panel(actor=actor).count(),
     )
 
 
@@ -329,6 +324,15 @@ def final_recommendation_get(*, actor: Actor, pk: int) -> FinalRecommendation:
 def final_recommendations_of(*, actor: Actor, registration: Registration) -> list[FinalRecommendation]:
     return list(
         final_recommendation_list(actor=actor).filter(registration=registration).order_by("created_at")
+    )
+
+
+def recommendations_with_panel(*, actor: Actor) -> QuerySet[FinalRecommendation]:
+    """Submitted recommendations waiting for the internal moderation panel, in the order they came."""
+    return (
+        final_recommendation_list(actor=actor)
+        .filter(status=FinalRecommendation.Status.SUBMITTED)
+        .order_by("submitted_at", "id")
     )
 
 
@@ -359,22 +363,16 @@ def panel_member_get(*, actor: Actor, pk: int) -> PanelMember:
 def panel_cases(*, actor: Actor, panel: ModerationPanel) -> list[FinalRecommendation]:
     """Submitted recommendations this panel has not decided yet (a referred-back case that was revised and
     resubmitted goes to a later panel)."""
-    decided_here = PanelDecision.objects.filter(panel=panel).values("recommendation_id")
-    return list(
-        final_recommendation_list(actor=actor)
-        .filter(status=FinalRecommendation.Status.SUBMITTED)
-        .exclude(pk__in=decided_here)
-        .order_by("submitted_at", "id")
-    )
+    return list(_undecided_cases(actor, panel))
 
 
 def panel_case_get(*, actor: Actor, panel: ModerationPanel, pk: int) -> FinalRecommendation:
-    return get_object_or_404(
-        final_recommendation_list(actor=actor)
-        .filter(status=FinalRecommendation.Status.SUBMITTED)
-        .exclude(pk__in=PanelDecision.objects.filter(panel=panel).values("recommendation_id")),
-        pk=pk,
-    )
+    return get_object_or_404(_undecided_cases(actor, panel), pk=pk)
+
+
+def _undecided_cases(actor: Actor, panel: ModerationPanel) -> QuerySet[FinalRecommendation]:
+    decided_here = PanelDecision.objects.filter(panel=panel).values("recommendation_id")
+    return recommendations_with_panel(actor=actor).exclude(pk__in=decided_here)
 
 
 def panel_decisions(panel: ModerationPanel) -> list[PanelDecision]:

@@ -73,6 +73,12 @@ PLAN_CONFLICT = (
     "Someone else saved this support plan while you were editing it. Your changes have not been saved: "
     "they are still in the form. Check the plan as it is now, then save again."
 )
+CONFLICTS = {
+    Review: REVIEW_CONFLICT,
+    FinalRecommendation: RECOMMENDATION_CONFLICT,
+    ModerationPanel: PANEL_CONFLICT,
+    SupportPlan: PLAN_CONFLICT,
+}
 NEEDS_A_PERSON = "Signatures, amendments, submissions and panel decisions need a person: use the service."
 
 # Whose part of the review each field is.
@@ -344,15 +350,18 @@ def _check_report(
     return cleaned
 
 
-def _claim_review(review: Review, version: int, **changes) -> Review:
-    """Write ``changes`` if the review is still at ``version``; else ``Conflict``, and nothing is written."""
-    updated = Review.objects.filter(pk=review.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **changes
+def _claim(record: Review | SupportPlan | FinalRecommendation | ModerationPanel, version: int, **changes):
+    """Write ``changes`` if the record is still at ``version``; else ``Conflict`` (its kind's message in
+    ``CONFLICTS``), and nothing is written."""
+    updated = (
+        type(record)
+        .objects.filter(pk=record.pk, version=version)
+        .update(version=version + 1, updated_at=timezone.now(), **changes)
     )
     if not updated:
-        raise Conflict(REVIEW_CONFLICT)
-    review.refresh_from_db()
-    return review
+        raise Conflict(CONFLICTS[type(record)])
+    record.refresh_from_db()
+    return record
 
 
 def _audit_changes(before: dict, after: dict) -> dict:
@@ -388,7 +397,7 @@ def review_update(
     diff = changed_fields(before, cleaned)
     if not diff:
         return review  # nothing to save, so nothing of anyone's can be lost
-    review = _claim_review(review, version, **{name: cleaned[name] for name in diff})
+    review = _claim(review, version, **{name: cleaned[name] for name in diff})
     audit_record(actor=actor, obj=review, action="review.updated", changes=_audit_changes(before, cleaned))
     return review
 
@@ -570,7 +579,7 @@ def review_sign_as_assessor(
         errors["practice_examples"] = ["Add at least one practice example before you sign"]
     if errors:
         raise ValidationError(errors)
-    review = _claim_review(
+    review = _claim(
         review,
         version,
         status=Review.Status.AWAITING_COMMENTS,
@@ -621,7 +630,7 @@ def review_comment(
     elif getattr(review, field) == comments:
         return review
     before = getattr(review, field)
-    review = _claim_review(review, version, **changes)
+    review = _claim(review, version, **changes)
     if before != comments:
         audit_record(actor=actor, obj=review, action="review.commented", changes={"text_changed": [field]})
     if sign:
@@ -683,7 +692,7 @@ def review_amend(
     diff = changed_fields(before, cleaned)
     if not diff:
         raise ValidationError("You have not changed anything. Change an answer, or cancel.")
-    review = _claim_review(review, version, **{name: cleaned[name] for name in diff})
+    review = _claim(review, version, **{name: cleaned[name] for name in diff})
     ReviewAmendment.objects.bulk_create(
         ReviewAmendment(
             employer_id=review.employer_id,
@@ -751,16 +760,6 @@ def support_plan_start(*, actor: Actor, review: Review, today: datetime.date | N
     return plan
 
 
-def _claim_plan(plan: SupportPlan, version: int, **changes) -> SupportPlan:
-    updated = SupportPlan.objects.filter(pk=plan.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise Conflict(PLAN_CONFLICT)
-    plan.refresh_from_db()
-    return plan
-
-
 def _require_plan_open(plan: SupportPlan) -> None:
     if plan.status != SupportPlan.Status.OPEN:
         raise ValidationError("This support plan is closed: it can no longer be changed.")
@@ -802,10 +801,10 @@ def support_plan_update(
         Review.objects.filter(pk=extra.pk).update(due_on=extra_review_due_on, updated_at=timezone.now())
     after = {"concerns": concerns, "extra_review_due_on": extra_review_due_on}
     after = {name: after[name] for name in before}
-    if not changed_fields(before, after):
-        return plan
-    plan = _claim_plan(plan, version, concerns=concerns)
     diff = changed_fields(before, after)
+    if not diff:
+        return plan
+    plan = _claim(plan, version, concerns=concerns)
     if "concerns" in diff:
         diff["concerns"] = ["changed"]
     audit_record(actor=actor, obj=plan, action="support_plan.updated", changes=diff)
@@ -937,7 +936,7 @@ def support_plan_close(*, actor: Actor, plan: SupportPlan, version: int, note: s
         errors["note"] = ["Enter a note on how the plan ended"]
     if errors:
         raise ValidationError(errors)
-    plan = _claim_plan(
+    plan = _claim(
         plan, version, status=SupportPlan.Status.CLOSED, closed_at=timezone.now(), closing_note=note
     )
     audit_record(actor=actor, obj=plan, action="support_plan.closed")
@@ -1011,16 +1010,6 @@ def final_recommendation_create(
     return item
 
 
-def _claim_recommendation(item: FinalRecommendation, version: int, **changes) -> FinalRecommendation:
-    updated = FinalRecommendation.objects.filter(pk=item.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise Conflict(RECOMMENDATION_CONFLICT)
-    item.refresh_from_db()
-    return item
-
-
 EDITABLE_RECOMMENDATION = (FinalRecommendation.Status.DRAFT, FinalRecommendation.Status.REFERRED_BACK)
 
 
@@ -1043,7 +1032,7 @@ def final_recommendation_update(
     diff = changed_fields(before, after)
     if not diff:
         return item
-    item = _claim_recommendation(item, version, **after)
+    item = _claim(item, version, **after)
     if "evidence_summary" in diff:
         diff["evidence_summary"] = ["changed"]
     audit_record(actor=actor, obj=item, action="final_recommendation.updated", changes=diff)
@@ -1068,7 +1057,7 @@ def final_recommendation_submit(
             f"This recommendation is {item.get_status_display().lower()}: it cannot be submitted again."
         )
     _check_recommendation(item.recommendation, item.evidence_summary)
-    item = _claim_recommendation(
+    item = _claim(
         item,
         version,
         status=FinalRecommendation.Status.SUBMITTED,
@@ -1123,16 +1112,6 @@ def panel_create(
     return panel
 
 
-def _claim_panel(panel: ModerationPanel, version: int, **changes) -> ModerationPanel:
-    updated = ModerationPanel.objects.filter(pk=panel.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **changes
-    )
-    if not updated:
-        raise Conflict(PANEL_CONFLICT)
-    panel.refresh_from_db()
-    return panel
-
-
 def _require_panel_open(panel: ModerationPanel) -> None:
     if panel.status != ModerationPanel.Status.OPEN:
         raise ValidationError("This panel is closed: it can no longer be changed.")
@@ -1158,7 +1137,7 @@ def panel_update(
     diff = changed_fields(before, after)
     if not diff:
         return panel
-    panel = _claim_panel(panel, version, **after)
+    panel = _claim(panel, version, **after)
     audit_record(actor=actor, obj=panel, action="panel.updated", changes=diff)
     return panel
 
@@ -1203,7 +1182,7 @@ def panel_close(*, actor: Actor, panel: ModerationPanel, version: int) -> Modera
     _coordinator_in_person(actor, panel.employer_id)
     if panel.status == ModerationPanel.Status.CLOSED:
         return panel
-    panel = _claim_panel(panel, version, status=ModerationPanel.Status.CLOSED)
+    panel = _claim(panel, version, status=ModerationPanel.Status.CLOSED)
     audit_record(actor=actor, obj=panel, action="panel.closed")
     return panel
 
@@ -1255,9 +1234,9 @@ def panel_decide(
         )
     if errors:
         raise ValidationError(errors)
-    _claim_panel(panel, panel_version)
+    _claim(panel, panel_version)
     endorsed = decision == PanelDecision.Decision.ENDORSE
-    item = _claim_recommendation(
+    item = _claim(
         item,
         recommendation_version,
         status=FinalRecommendation.Status.ENDORSED if endorsed else FinalRecommendation.Status.REFERRED_BACK,

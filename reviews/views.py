@@ -12,10 +12,13 @@ message, with status 409.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.dates import date_data
-from asye.web.decorators import employer_view
-from asye.web.forms import add_service_errors
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.forms import add_service_errors, rebind_with_version, with_version
 from portfolios.access import is_coordinator
 from portfolios.models import Portfolio
 from programmes.selectors import (
@@ -80,12 +83,12 @@ RECOMMENDATION_COLOURS = {
 }
 
 
-def _with_version(data: QueryDict, version: int, name: str = "version") -> QueryDict:
-    """The person's answers as they sent them, carrying the record's current version, so that after a
-    conflict they can check the record as it is now and save their own words again."""
-    data = data.copy()
-    data[name] = str(version)
-    return data
+def _after_conflict(
+    error: Conflict, make_form: Callable[[QueryDict], forms.Form], data: QueryDict, version: int
+) -> tuple[forms.Form, str, int]:
+    """After a stale save: the form again with the person's own answers (checked, so their mistakes show),
+    carrying the record's current ``version``; the conflict's message; and the status, 409."""
+    return rebind_with_version(make_form, data, version), error.message, 409
 
 
 def _review_url(review: Review) -> str:
@@ -131,8 +134,8 @@ def review_home(request):
 def registration_reviews(request, pk: int):
     actor = request.actor
     registration = registration_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     today = timezone.localdate()
     services.reviews_schedule(actor=actor, registrations=[registration], today=today)
     reviews = list(selectors.reviews_of_registration(actor=actor, registration=registration))
@@ -185,8 +188,8 @@ def registration_reviews(request, pk: int):
 def review_add_optional(request, pk: int):
     actor = request.actor
     registration = registration_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     try:
         month = int(request.POST.get("month", ""))
     except ValueError:
@@ -256,8 +259,8 @@ def _review_context(actor, review: Review) -> dict:
 def review_detail(request, pk: int):
     actor = request.actor
     review = selectors.review_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(request, "reviews/review.html", _review_context(actor, review))
 
 
@@ -298,9 +301,7 @@ def review_edit(request, pk: int):
             )
         except Conflict as error:
             review = selectors.review_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = ReviewReportForm(_with_version(request.POST, review.version))
-            form.is_valid()
+            form, conflict, status = _after_conflict(error, ReviewReportForm, request.POST, review.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -362,8 +363,8 @@ def example_add(request, pk: int):
 def example_remove(request, pk: int):
     actor = request.actor
     example = selectors.practice_example_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     review = example.review
     try:
         services.practice_example_remove(actor=actor, example=example)
@@ -478,9 +479,9 @@ def review_comment(request, pk: int):
             )
         except Conflict as error:
             review = selectors.review_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = CommentForm(_with_version(request.POST, review.version), hint=hint)
-            form.is_valid()
+            form, conflict, status = _after_conflict(
+                error, partial(CommentForm, hint=hint), request.POST, review.version
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -528,9 +529,9 @@ def review_amend(request, pk: int):
             )
         except Conflict as error:
             review = selectors.review_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = AmendForm(_with_version(request.POST, review.version), fields=fields)
-            form.is_valid()
+            form, conflict, status = _after_conflict(
+                error, partial(AmendForm, fields=fields), request.POST, review.version
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -553,8 +554,8 @@ def review_amend(request, pk: int):
 def support_plan_detail(request, pk: int):
     actor = request.actor
     plan = selectors.support_plan_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     registration = plan.registration
     can_act = services.can_add_support_actions(actor=actor, registration=registration)
     return render(
@@ -602,9 +603,9 @@ def support_plan_change(request, pk: int):
             )
         except Conflict as error:
             plan = selectors.support_plan_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = _plan_form(_with_version(request.POST, plan.version), plan)
-            form.is_valid()
+            form, conflict, status = _after_conflict(
+                error, partial(_plan_form, plan=plan), request.POST, plan.version
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -653,8 +654,8 @@ def support_action_add(request, pk: int):
 def support_action_done(request, pk: int):
     actor = request.actor
     item = selectors.support_plan_action_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     plan = item.plan
     form = ActionDoneForm(request.POST)
     if form.is_valid():
@@ -690,9 +691,7 @@ def support_plan_close(request, pk: int):
             )
         except Conflict as error:
             plan = selectors.support_plan_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = ClosePlanForm(_with_version(request.POST, plan.version))
-            form.is_valid()
+            form, conflict, status = _after_conflict(error, ClosePlanForm, request.POST, plan.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -754,11 +753,14 @@ def recommendation_new(request, pk: int):
 def recommendation_detail(request, pk: int):
     actor = request.actor
     item = selectors.final_recommendation_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     registration = item.registration
-    writer = (
-        services.can_write_assessment(actor=actor, registration=registration) and actor.api_token_id is None
+    can_change = (
+        services.can_write_assessment(actor=actor, registration=registration)
+        and actor.api_token_id is None
+        and registration.is_open
+        and item.status in services.EDITABLE_RECOMMENDATION
     )
     return render(
         request,
@@ -768,10 +770,8 @@ def recommendation_detail(request, pk: int):
             "registration": registration,
             "colour": RECOMMENDATION_COLOURS[item.status],
             "decisions": selectors.decisions_of(item),
-            "can_change": writer and registration.is_open and item.status in services.EDITABLE_RECOMMENDATION,
-            "submit_form": SignForm(initial={"version": item.version})
-            if writer and registration.is_open and item.status in services.EDITABLE_RECOMMENDATION
-            else None,
+            "can_change": can_change,
+            "submit_form": SignForm(initial={"version": item.version}) if can_change else None,
             "certificate": selectors.certificate_available(registration)
             and services.can_download_certificate(actor=actor, registration=registration),
         },
@@ -806,9 +806,7 @@ def recommendation_change(request, pk: int):
             )
         except Conflict as error:
             item = selectors.final_recommendation_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = RecommendationForm(_with_version(request.POST, item.version))
-            form.is_valid()
+            form, conflict, status = _after_conflict(error, RecommendationForm, request.POST, item.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -834,8 +832,8 @@ def recommendation_change(request, pk: int):
 def recommendation_submit(request, pk: int):
     actor = request.actor
     item = selectors.final_recommendation_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Something went wrong with the form. Submit the recommendation again.")
@@ -861,8 +859,8 @@ def certificate(request, pk: int):
     panel has endorsed a pass."""
     actor = request.actor
     registration = registration_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     if not services.can_download_certificate(actor=actor, registration=registration):
         raise PermissionDenied("The certificate is for the NQSW, their assessor and the co-ordinator.")
     if not selectors.certificate_available(registration):
@@ -882,11 +880,7 @@ def certificate(request, pk: int):
 def panel_list(request):
     actor = request.actor
     panels = list(selectors.panel_list(actor=actor))
-    waiting = list(
-        selectors.final_recommendation_list(actor=actor)
-        .filter(status=FinalRecommendation.Status.SUBMITTED)
-        .order_by("submitted_at", "id")
-    )
+    waiting = list(selectors.recommendations_with_panel(actor=actor))
     return render(request, "reviews/panels.html", {"panels": panels, "waiting": waiting})
 
 
@@ -928,8 +922,8 @@ def _panel_context(actor, panel: ModerationPanel) -> dict:
 def panel_detail(request, pk: int):
     actor = request.actor
     panel = selectors.panel_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(request, "reviews/panel.html", _panel_context(actor, panel))
 
 
@@ -958,9 +952,7 @@ def panel_change(request, pk: int):
             )
         except Conflict as error:
             panel = selectors.panel_get(actor=actor, pk=pk)
-            conflict, status = error.message, 409
-            form = PanelForm(_with_version(request.POST, panel.version))
-            form.is_valid()
+            form, conflict, status = _after_conflict(error, PanelForm, request.POST, panel.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -997,8 +989,8 @@ def panel_member_add(request, pk: int):
 def panel_member_remove(request, pk: int):
     actor = request.actor
     member = selectors.panel_member_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     panel = member.panel
     try:
         services.panel_member_remove(actor=actor, member=member)
@@ -1044,7 +1036,7 @@ def panel_decide(request, pk: int):
             panel = selectors.panel_get(actor=actor, pk=pk)
             item = selectors.panel_case_get(actor=actor, panel=panel, pk=case_id)
             conflict, status = error.message, 409
-            data = _with_version(request.POST, panel.version, "panel_version")
+            data = with_version(request.POST, panel.version, "panel_version")
             data["recommendation_version"] = str(item.version)
             form = PanelDecisionForm(data)
             form.is_valid()
@@ -1087,8 +1079,8 @@ def panel_decide(request, pk: int):
 def panel_close(request, pk: int):
     actor = request.actor
     panel = selectors.panel_get(actor=actor, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Something went wrong with the form. Close the panel again.")
