@@ -35,7 +35,23 @@ def _text(label: str, *, required_message: str = "", help_text: str = "", rows: 
 # --- The employer's claims -------------------------------------------------------------------------
 
 
-class ClaimFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A list's filters (a GET form) with a ``status`` field: anything not recognised is ignored, not an
+    error, and no status means ``default_status``."""
+
+    default_status = ""
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        values = {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+        values["status"] = values["status"] or self.default_status
+        return values
+
+
+class ClaimFilterForm(FilterForm):
     status = forms.ChoiceField(label="Status", required=False)
     funding_year = forms.ChoiceField(label="Funding year", required=False)
 
@@ -43,12 +59,6 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *ClaimStatus.choices]
         self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
-
-    def values(self) -> dict[str, str]:
-        self.is_valid()
-        return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
 
 
 DECLARATION = (
@@ -246,7 +256,8 @@ class ConfirmVersionForm(VersionedForm):
 # --- National staff -------------------------------------------------------------------------------------
 
 
-class NationalClaimFilterForm(forms.Form):
+class NationalClaimFilterForm(FilterForm):
+    default_status = ClaimStatus.SUBMITTED
     status = forms.ChoiceField(label="Status", required=False)
     funding_year = forms.ChoiceField(label="Funding year", required=False)
     instalment = forms.ChoiceField(label="Instalment", required=False)
@@ -261,14 +272,6 @@ class NationalClaimFilterForm(forms.Form):
         self.fields["instalment"].choices = [("", "Any instalment"), *Instalment.choices]
         self.fields["employer_type"].choices = [("", "Any type"), *EmployerType.choices]
         self.fields["region"].choices = [("", "Any region"), *Region.choices]
-
-    def values(self) -> dict[str, str]:
-        self.is_valid()
-        values = {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
-        values["status"] = values["status"] or ClaimStatus.SUBMITTED
-        return values
 
 
 class ClaimDecisionForm(VersionedForm):
@@ -424,7 +427,8 @@ class ApplicationDecisionForm(VersionedForm):
         return cleaned
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(FilterForm):
+    default_status = GrantApplication.Status.SUBMITTED
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -435,14 +439,6 @@ class ApplicationFilterForm(forms.Form):
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
-
-    def values(self) -> dict[str, str]:
-        self.is_valid()
-        values = {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
-        values["status"] = values["status"] or GrantApplication.Status.SUBMITTED
-        return values
 
 
 class BudgetYearForm(forms.Form):

@@ -310,6 +310,14 @@ class Claim(EmployerOwned):
     def reference(self) -> str:
         return f"C{self.pk:06d}"
 
+    @property
+    def is_paid_out(self) -> bool:
+        """Paid, or on a statement authorised for payment: too late to void, only a recovery takes the
+        money back."""
+        return self.status == ClaimStatus.PAID or (
+            self.status == ClaimStatus.ON_STATEMENT and self.statement.status != PaymentStatement.Status.DRAFT
+        )
+
 
 class Recovery(EmployerOwned):
     """Money recovered from an employer (a clawback of an overpayment): its own line, netted off the

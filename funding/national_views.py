@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.errors import Conflict
 from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
+from asye.web.decorators import GET_ONLY, refuse_method
 from funding import application_services, services, statement_services
 from funding.budget import budget_position_national
 from funding.forms import (
@@ -54,7 +54,7 @@ from funding.selectors import (
     statement_lines,
     statement_list_national,
 )
-from funding.views import HISTORY_LABELS, download
+from funding.views import download, history_rows
 from programmes.forms import show_errors
 
 PAGE_SIZE = 50
@@ -115,20 +115,11 @@ def _claim_page(request, claim, *, decision=None, void=None, recovery=None, canc
                 claim.status == ClaimStatus.ON_STATEMENT
                 and claim.statement.status == PaymentStatement.Status.DRAFT
             ),
-            "can_recover": claim.status == ClaimStatus.PAID
-            or (
-                claim.status == ClaimStatus.ON_STATEMENT
-                and claim.statement.status != PaymentStatement.Status.DRAFT
-            ),
+            "can_recover": claim.is_paid_out,
             "recoveries": list(claim.recoveries.order_by("created_at")),
-            "history": [
-                {
-                    "created_at": event.created_at,
-                    "label": HISTORY_LABELS.get(event.action, event.action),
-                    "actor": event.actor_label,
-                }
-                for event in claim_history_national(actor=actor, claim=claim)
-            ],
+            "history": history_rows(
+                claim_history_national(actor=actor, claim=claim), name_national_staff=True
+            ),
         },
         status=status,
     )
@@ -343,8 +334,8 @@ def statement_detail(request, pk: int):
 @national_view
 def statement_download(request, pk: int, kind: str):
     statement = statement_get_national(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return download(statement, kind)
 
 

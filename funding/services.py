@@ -450,9 +450,7 @@ def claim_void(*, actor: Actor, claim_id: int, reason: str, version: int | None 
         claim = _lock(claim_id)
         if version is not None and claim.version != version:
             raise Conflict(CLAIM_CHANGED)
-        if claim.status in (ClaimStatus.ON_STATEMENT, ClaimStatus.PAID) and (
-            claim.status == ClaimStatus.PAID or claim.statement.status != PaymentStatement.Status.DRAFT
-        ):
+        if claim.is_paid_out:
             raise ValidationError(
                 "This claim is on an authorised payment statement: record a recovery instead of voiding it."
             )
@@ -484,11 +482,7 @@ def recovery_create(*, actor: Actor, claim_id: int, amount, reason: str) -> Reco
         raise ValidationError({"reason": ["Enter the reason the money is recovered"]})
     with system_national_context():
         claim = _lock(claim_id)
-        paid = claim.status == ClaimStatus.PAID or (
-            claim.status == ClaimStatus.ON_STATEMENT
-            and claim.statement.status != PaymentStatement.Status.DRAFT
-        )
-        if not paid:
+        if not claim.is_paid_out:
             raise ValidationError(
                 "Only a paid claim can have money recovered. Void or reject an unpaid claim."
             )

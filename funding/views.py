@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.errors import Conflict
-from asye.web.decorators import employer_view
+from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from funding import application_services, exports, services
 from funding.forms import (
     ActionForm,
@@ -77,14 +77,17 @@ HISTORY_LABELS = {
 }
 
 
-def history_rows(events) -> list[dict]:
-    """A claim's audit events in words; the actor is shown as national staff, not by name, for
-    decisions made by the national body."""
+NATIONAL_DECISIONS = ("claim.approved", "claim.rejected", "claim.added_to_statement", "claim.paid")
+
+
+def history_rows(events, *, name_national_staff: bool = False) -> list[dict]:
+    """A claim's audit events in words. For the employer, decisions made by the national body show the
+    actor as national staff, not by name; national staff (``name_national_staff``) see every name."""
     rows = []
     for event in events:
         label = HISTORY_LABELS.get(event.action, event.action)
         actor = event.actor_label
-        if event.action in ("claim.approved", "claim.rejected", "claim.added_to_statement", "claim.paid"):
+        if not name_national_staff and event.action in NATIONAL_DECISIONS:
             actor = "national staff"
         rows.append({"created_at": event.created_at, "label": label, "actor": actor})
     return rows
@@ -332,18 +335,19 @@ def _tasks(application: GrantApplication, problems: dict) -> list[dict]:
 @employer_view(Role.COORDINATOR)
 def application_detail(request, pk: int):
     application = grant_application_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        # Checked after the read, so that another employer's application is a 404 whatever the method.
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    # Checked after the read, so that another employer's application is a 404 whatever the method.
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     problems = application_services.application_problems(application)
+    tasks = _tasks(application, problems)
     return render(
         request,
         "funding/application.html",
         {
             "application": application,
-            "tasks": _tasks(application, problems),
+            "tasks": tasks,
             "ready": not problems,
-            "done_count": sum(1 for task in _tasks(application, problems) if task["status"] == "Completed"),
+            "done_count": sum(1 for task in tasks if task["status"] == "Completed"),
             "actions": list(application.actions.all()),
         },
     )
@@ -426,8 +430,8 @@ def application_declarations(request, pk: int):
 @employer_view(Role.COORDINATOR)
 def application_actions(request, pk: int):
     application = grant_application_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(
         request,
         "funding/application_actions.html",
@@ -647,8 +651,8 @@ def statements(request):
 @employer_view(Role.COORDINATOR)
 def statement_detail(request, pk: int):
     statement = statement_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return render(
         request,
         "funding/statement.html",
@@ -674,6 +678,6 @@ def download(statement, kind: str) -> HttpResponse:
 @employer_view(Role.COORDINATOR)
 def statement_download(request, pk: int, kind: str):
     statement = statement_get(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
     return download(statement, kind)

@@ -254,7 +254,7 @@ def test_national_funding_pages(
     # The budget.
     page.goto("/national/funding/budget/")
     pages.check(page, heading=re.compile("^Budget position "))
-    page.get_by_label("Funding year").select_option("2026-27")
+    page.get_by_label("Funding year", exact=True).select_option("2026-27")
     page.get_by_role("button", name="Show the year").click()
     pages.check(page, heading="Budget position 2026-27")
     expect(page.get_by_role("table", name="By region in 2026-27")).to_contain_text("North West")
