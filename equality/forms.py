@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 
+from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
 from equality.services import (
@@ -174,7 +174,7 @@ class EqualityMonitoringForm(DateInputsMixin, forms.Form):
         if date_of_birth is None:
             return None
         latest = latest_date_of_birth(self.start_date)
-        if date_of_birth >= timezone.localdate():
+        if date_of_birth >= clock.today():
             self.add_date_error(DATE_OF_BIRTH.name, "Date of birth must be in the past")
             return None
         if date_of_birth > latest:

@@ -9,8 +9,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
@@ -280,7 +280,7 @@ def grant_application_submit(
         version,
         APPLICATION_CHANGED,
         status=GrantApplication.Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        submitted_at=clock.now(),
         submitted_by=actor.user,
     )
     audit_record(
@@ -312,7 +312,7 @@ def _decide_application(
             version,
             APPLICATION_CHANGED,
             status=to,
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             decided_by=actor.user,
             national_comments=comments,
         )

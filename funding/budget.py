@@ -23,8 +23,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, OuterRef, Sum
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.tenancy.models import EmployerType, Region, ServiceArea
@@ -221,7 +221,7 @@ def budget_position_national(
     """The national budget position for ``year`` (default: the current funding year) and every year."""
     actor.require(Role.NATIONAL_STAFF)
     set_up = {y.label: y for y in FundingYear.objects.order_by("starts_on")}
-    year = year or funding_year_of(today or timezone.localdate())
+    year = year or funding_year_of(today or clock.today())
     cells, without_rate = _cells()
     labels = sorted(set(set_up) | {key[0] for key in cells})
     years = []

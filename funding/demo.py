@@ -22,6 +22,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import build_actor
 from asye.accounts.models import User
 from asye.audit.models import AuditEvent
@@ -153,7 +154,7 @@ def _county_journey(*, county_id: int, coordinator, national) -> Counter[str]:
         statement_services.statement_mark_paid(
             actor=national,
             statement_id=statement.pk,
-            paid_on=timezone.localdate(),
+            paid_on=clock.today(),
             payment_reference="BACS-2026-10-DCC",
         )
         counts["payment statements"] += 1

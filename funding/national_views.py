@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from asye import clock
 from asye.errors import Conflict
 from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
@@ -209,7 +209,7 @@ def _employers_to_pay(actor) -> list[tuple[int, str]]:
 def statements(request):
     """Payment statements, and the form that builds them."""
     actor = request.actor
-    today = timezone.localdate()
+    today = clock.today()
     employers = _employers_to_pay(actor)
     form = StatementBuildForm(
         request.POST if request.method == "POST" else None, employers=employers, today=today

@@ -20,8 +20,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.models import AuditEvent
@@ -55,7 +55,7 @@ RECOVERY_CHANGED = "This recovery was changed by someone else. Reload it and try
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _require_national(actor: Actor) -> None:
@@ -89,7 +89,7 @@ def _update_versioned(model, obj, version: int | None, message: str, **changes):
     """Write ``changes`` if the row is still at ``version`` (default: the version read); otherwise 409."""
     expected = obj.version if version is None else version
     updated = model.objects.filter(pk=obj.pk, version=expected).update(
-        version=expected + 1, updated_at=timezone.now(), **changes
+        version=expected + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict(message)
@@ -321,7 +321,7 @@ def _move(
     before = claim.status
     expected = claim.version if version is None else version
     updated = Claim.objects.filter(pk=claim.pk, version=expected, status=before).update(
-        status=to, version=expected + 1, updated_at=timezone.now(), **changes
+        status=to, version=expected + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict(CLAIM_CHANGED)
@@ -369,7 +369,7 @@ def claim_submit(
         raise ValidationError(
             "This instalment is no longer due: the registration's funding or outcome changed."
         )
-    changes: dict = {"submitted_at": timezone.now(), "submitted_by": actor.user}
+    changes: dict = {"submitted_at": clock.now(), "submitted_by": actor.user}
     audit: dict = {"amount": claim.amount, "funding_year": claim.funding_year.label}
     if today > claim.funding_year.claim_deadline:
         year, _ = claim_year_for(label=claim.funding_year.label, today=today)
@@ -414,7 +414,7 @@ def claim_approve(*, actor: Actor, claim_id: int, version: int | None = None) ->
             action="claim.approved",
             version=version,
             audit={"amount": claim.amount},
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             decided_by=actor.user,
         )
 
@@ -434,7 +434,7 @@ def claim_reject(*, actor: Actor, claim_id: int, reason: str, version: int | Non
             action="claim.rejected",
             version=version,
             reason=reason.strip(),
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             decided_by=actor.user,
         )
 
@@ -551,7 +551,7 @@ def _recompute_totals(statement: PaymentStatement) -> PaymentStatement:
     claims = Claim.objects.filter(statement=statement).aggregate(s=Sum("amount"))["s"] or 0
     recoveries = Recovery.objects.filter(statement=statement).aggregate(s=Sum("amount"))["s"] or 0
     PaymentStatement.objects.filter(pk=statement.pk).update(
-        total_claims=claims, total_recoveries=recoveries, total=claims - recoveries, updated_at=timezone.now()
+        total_claims=claims, total_recoveries=recoveries, total=claims - recoveries, updated_at=clock.now()
     )
     statement.refresh_from_db()
     return statement
@@ -598,7 +598,7 @@ def claims_roll_forward(*, actor: Actor | None = None, today: datetime.date | No
                 funding_year=year,
                 rolled_forward_from=from_year,
                 version=F("version") + 1,
-                updated_at=timezone.now(),
+                updated_at=clock.now(),
             )
             audit_record(
                 actor=actor,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.errors import Conflict
@@ -71,7 +72,7 @@ def statement_build(
             statement = PaymentStatement.objects.create(
                 employer_id=employer_id, month=month, built_by=actor.user
             )
-        now = timezone.now()
+        now = clock.now()
         Claim.objects.filter(pk__in=[c.pk for c in claims], status=ClaimStatus.APPROVED).update(
             status=ClaimStatus.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
         )
@@ -220,7 +221,7 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
             None,
             STATEMENT_CHANGED,
             status=PaymentStatement.Status.AUTHORISED,
-            authorised_at=timezone.now(),
+            authorised_at=clock.now(),
             authorised_by=actor.user,
         )
         audit_record(
@@ -268,7 +269,7 @@ def statement_mark_paid(
             )
         claims = list(Claim.objects.select_for_update().filter(statement=statement).order_by("pk"))
         recoveries = list(Recovery.objects.select_for_update().filter(statement=statement).order_by("pk"))
-        now = timezone.now()
+        now = clock.now()
         Claim.objects.filter(statement=statement, status=ClaimStatus.ON_STATEMENT).update(
             status=ClaimStatus.PAID, paid_on=paid_on, updated_at=now, version=F("version") + 1
         )

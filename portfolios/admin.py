@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from asye import clock
 from asye.audit.services import audit_record
 from asye.web.admin_site import AuditedNationalModelAdmin, _is_national_staff
 from portfolios.models import CapabilitySet, CapabilityStatement, PortfolioCapabilitySet
@@ -175,7 +175,7 @@ class CapabilitySetAdmin(AuditedNationalModelAdmin):
                         request, f"{capability_set} has no statements: add them before publishing."
                     )
                     continue
-                capability_set.published_at = timezone.now()
+                capability_set.published_at = clock.now()
                 capability_set.save(update_fields=["published_at"])
                 audit_record(
                     actor=request.actor,

@@ -23,11 +23,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from asye import clock
 from portfolios.models import Portfolio
 from portfolios.selectors import PortfolioContents, portfolio_contents
 from programmes.models import Registration
@@ -102,7 +102,7 @@ def pack_filename(registration: Registration) -> str:
 def portfolio_pack_html(contents: PortfolioContents) -> str:
     """The pack's HTML, before it becomes a PDF."""
     return render_to_string(
-        PACK_TEMPLATE, {"contents": contents, "sections": SECTIONS, "generated_at": timezone.now()}
+        PACK_TEMPLATE, {"contents": contents, "sections": SECTIONS, "generated_at": clock.now()}
     )
 
 

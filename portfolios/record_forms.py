@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 
+from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from portfolios.models import AgreementSignature, CapabilityStatement, FeedbackRequest, PdpObjective
 from portfolios.record_services import (
@@ -202,7 +202,7 @@ class PdpObjectiveForm(VersionMixin, DateInputsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["statement"].choices = statement_choices(statements, blank="None chosen")
         self.current_date = current_date
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
 
     def clean(self):
         cleaned = super().clean()

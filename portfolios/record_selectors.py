@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
 from portfolios.models import (
@@ -134,7 +134,7 @@ PDP_STATUS_COLOURS = {
 
 def pdp_is_overdue(objective: PdpObjective, today: datetime.date | None = None) -> bool:
     return objective.status == PdpObjective.Status.OPEN and objective.achieve_by < (
-        today or timezone.localdate()
+        today or clock.today()
     )
 
 

@@ -34,6 +34,7 @@ from django.db.models import F, Max, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.models import AuditEvent
@@ -76,7 +77,7 @@ MAX_NAME = 200
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _refuse_unless(allowed: bool, message: str) -> None:
@@ -365,7 +366,7 @@ def agreement_update(
         return agreement
     LearningAgreement.objects.filter(pk=agreement.pk).update(
         version=F("version") + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
         **texts,
         reason=reason,
         assessor_id=registration.assessor_id,
@@ -442,7 +443,7 @@ def agreement_sign(
         )
     # The first signature fixes who the revision names (nobody has signed the old names).
     LearningAgreement.objects.filter(pk=agreement.pk).update(
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
         assessor_id=registration.assessor_id,
         line_manager_id=registration.line_manager_id,
     )
@@ -457,7 +458,7 @@ def agreement_sign(
         changes={"revision": agreement.revision, "signed_as": signed_as, "signature": signature.pk},
     )
     if len(signatures) + 1 == len(SIGNED_AS.values):
-        now = timezone.now()
+        now = clock.now()
         LearningAgreement.objects.filter(pk=agreement.pk).update(completed_at=now)
         agreement.completed_at = now
         audit_record(
@@ -570,7 +571,7 @@ def pdp_objective_create(
 
 def _write_objective(pdp_objective: PdpObjective, version: int, **changes) -> PdpObjective:
     updated = PdpObjective.objects.filter(pk=pdp_objective.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+        version=F("version") + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict(
@@ -749,7 +750,7 @@ def self_assessment_save(
         cleaned[statement.pk] = (level, comment)
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = clock.now()
     self_assessment = existing.get(stage)
     if self_assessment is None:
         self_assessment = SelfAssessment.objects.create(
@@ -1036,7 +1037,7 @@ def observation_update(*, actor: Actor, observation: Observation, version: int, 
         return observation
     updated = Observation.objects.filter(
         pk=observation.pk, version=version, status=Observation.Status.DRAFT
-    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    ).update(version=F("version") + 1, updated_at=clock.now(), **values)
     if not updated:
         raise Conflict(
             "Someone else changed this observation since you opened it. Your text is below: check the "
@@ -1079,7 +1080,7 @@ def observation_complete(
         raise ValidationError(problems)
     updated = Observation.objects.filter(
         pk=observation.pk, version=version, status=Observation.Status.DRAFT
-    ).update(version=F("version") + 1, updated_at=timezone.now(), status=Observation.Status.COMPLETE)
+    ).update(version=F("version") + 1, updated_at=clock.now(), status=Observation.Status.COMPLETE)
     if not updated:
         raise Conflict(
             "Someone else changed this observation since you opened it. Read it again before you complete it."
@@ -1133,7 +1134,7 @@ class FeedbackLinkNotUsable(Exception):
 def feedback_state(feedback_request: FeedbackRequest, now: datetime.datetime | None = None) -> str:
     """waiting, answered, cancelled or expired (a request still "sent" after its expiry)."""
     if feedback_request.status == FeedbackRequest.Status.SENT:
-        return "expired" if feedback_request.expires_at <= (now or timezone.now()) else "waiting"
+        return "expired" if feedback_request.expires_at <= (now or clock.now()) else "waiting"
     return feedback_request.status
 
 
@@ -1200,7 +1201,7 @@ def feedback_request_create(
     )
     if errors:
         raise ValidationError(errors)
-    now = now or timezone.now()
+    now = now or clock.now()
     secret = secrets.token_urlsafe(32)
     feedback_request = FeedbackRequest.objects.create(
         employer_id=registration.employer_id,
@@ -1350,7 +1351,7 @@ def feedback_request_answer(
     answered, cancelled or expired link (and changes nothing), ValidationError for answers that need
     correcting. Two answers sent at the same moment cannot both be stored: the write is conditional on
     the request still waiting, and the database lets one of them through."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         found = feedback_request_find(secret=secret)
         if found is None:

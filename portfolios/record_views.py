@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.dates import date_data
@@ -331,7 +332,7 @@ def pdp(request, pk: int):
         return refused
     portfolio = selectors.portfolio_of(registration)
     objectives = selectors.pdp_objective_list(portfolio)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "portfolios/records/pdp.html",
@@ -846,7 +847,7 @@ def feedback_requests(request, pk: int):
     if (refused := refuse_method(request, GET_ONLY)) is not None:
         return refused
     portfolio = selectors.portfolio_of(registration)
-    rows = _feedback_rows(selectors.feedback_request_list(portfolio), timezone.now())
+    rows = _feedback_rows(selectors.feedback_request_list(portfolio), clock.now())
     return render(
         request,
         "portfolios/records/feedback_requests.html",

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
@@ -42,7 +42,7 @@ EDITABLE_STATUSES = (Evidence.Status.DRAFT, Evidence.Status.MORE_NEEDED)
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _registration_of(portfolio: Portfolio) -> Registration:
@@ -103,7 +103,7 @@ def _set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None
 def _claim(evidence: Evidence, version: int, **changes) -> Evidence:
     """Write ``changes`` if the evidence is still at ``version``; otherwise 409."""
     updated = Evidence.objects.filter(pk=evidence.pk, version=version).update(
-        version=version + 1, updated_at=timezone.now(), **changes
+        version=version + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict(
@@ -315,7 +315,7 @@ def evidence_share(*, actor: Actor, evidence: Evidence, version: int) -> Evidenc
     if errors:
         raise ValidationError(errors)
     before = current.status
-    evidence = _claim(current, version, status=Evidence.Status.SHARED, shared_at=timezone.now())
+    evidence = _claim(current, version, status=Evidence.Status.SHARED, shared_at=clock.now())
     audit_record(
         actor=actor,
         obj=evidence,
@@ -361,7 +361,7 @@ def evidence_respond(
         status=decision,
         response_comment=comment,
         responded_by=actor.user,
-        responded_at=timezone.now(),
+        responded_at=clock.now(),
     )
     audit_record(
         actor=actor,
@@ -437,7 +437,7 @@ def portfolio_submit(*, actor: Actor, portfolio: Portfolio) -> Portfolio:
         raise ValidationError(
             "Share at least one piece of evidence with the assessor before submitting the portfolio."
         )
-    now = timezone.now()
+    now = clock.now()
     claimed = Portfolio.objects.filter(pk=portfolio.pk, submitted_at__isnull=True).update(
         submitted_at=now, submitted_by=actor.user, updated_at=now
     )

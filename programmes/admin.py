@@ -9,8 +9,8 @@ started with). Every change is audited.
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from asye import clock
 from asye.audit.services import audit_record
 from asye.web.admin_site import AuditedNationalModelAdmin
 from programmes.models import FrameworkVersion, ProgrammeFramework
@@ -89,7 +89,7 @@ class FrameworkVersionAdmin(AuditedNationalModelAdmin):
     def publish(self, request, queryset):
         with transaction.atomic():
             for version in queryset.filter(published_at__isnull=True).select_related("framework"):
-                version.published_at = timezone.now()
+                version.published_at = clock.now()
                 version.save(update_fields=["published_at"])
                 audit_record(
                     actor=request.actor,

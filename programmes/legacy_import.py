@@ -20,8 +20,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
@@ -494,7 +494,7 @@ def import_portal_export(
 ) -> ImportResult:
     """Load the legacy portal's employers and registrations, all or nothing. Raises ImportRefused with
     every bad row (nothing saved); otherwise returns what was created, updated and left unchanged."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     bad: list[BadRow] = []
     texts = {}
     for name, data in ((employers_name, employers_csv), (registrations_name, registrations_csv)):
@@ -613,7 +613,7 @@ def _import(
     if bad:
         raise ImportRefused(sorted(bad, key=lambda b: (b.file != employers_name, b.line)))
 
-    now = timezone.now()
+    now = clock.now()
     employer_ids = _write_employers(employers, areas_by_employer, known_refs, result, now)
     _write_registrations(checked, employer_ids, by_legacy, result, now)
     return result

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from programmes.models import Deferral, FundingStatus, NationalReview, Registration, RegistrationStatus
@@ -74,7 +74,7 @@ def timeline_input(registration: Registration, deferrals: list[Deferral] | None 
 def registration_timeline(
     *, registration: Registration, today: datetime.date | None = None, include_supervision: bool = True
 ) -> Timeline:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     spec = timeline_input(registration)
     return Timeline(
         milestones=milestones(spec, today=today, include_supervision=include_supervision),

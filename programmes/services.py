@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
@@ -42,7 +42,7 @@ ALREADY_FUNDED_HERE = "Already had a funded ASYE with this employer"
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def registration_validate(*, actor: Actor, facts: RegistrationFacts, today: datetime.date | None = None):
@@ -151,7 +151,7 @@ def _claim(registration: Registration, version: int | None, **changes) -> Regist
     """Write ``changes`` if the registration is still at ``version``; otherwise 409."""
     expected = registration.version if version is None else version
     updated = Registration.objects.filter(pk=registration.pk, version=expected).update(
-        version=expected + 1, updated_at=timezone.now(), **changes
+        version=expected + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict("This registration was changed by someone else. Reload it and try again.")
@@ -438,7 +438,7 @@ def registration_funding_decide(
         NationalReview.objects.filter(registration=registration, status=NationalReview.Status.OPEN).update(
             status=NationalReview.Status.APPROVED if approve else NationalReview.Status.REJECTED,
             decided_by=actor.user,
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             decision_note=note.strip(),
         )
         audit_record(

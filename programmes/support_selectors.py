@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, QuerySet, Sum
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role, User
 from programmes.models import (
@@ -86,7 +86,7 @@ def registration_support(
     registrations: list[Registration], *, today: datetime.date | None = None
 ) -> dict[int, RegistrationSupport]:
     """Flags and figures for each registration (by id). Five queries, whatever the number."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ids = [r.pk for r in registrations]
     deferrals: dict[int, list[Deferral]] = defaultdict(list)
     for deferral in Deferral.objects.filter(registration_id__in=ids).order_by("started_on"):
@@ -289,7 +289,7 @@ def days_waiting(need: SupportNeed, *, today: datetime.date) -> int:
 def support_need_views(
     needs: list[SupportNeed] | QuerySet[SupportNeed], *, actor: Actor, today: datetime.date | None = None
 ) -> list[SupportNeedView]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     views = []
     for need in needs:
         is_nqsw = actor.user is not None and need.registration.nqsw_id == actor.user.pk

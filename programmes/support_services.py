@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
@@ -49,7 +49,7 @@ MAX_DETAIL_LENGTH = 5000
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # Who may record for whom ----------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def support_need_create(
 def _write_need(need: SupportNeed, version: int, **changes) -> SupportNeed:
     """Write ``changes`` if the need is still at ``version``; otherwise Conflict (409)."""
     updated = SupportNeed.objects.filter(pk=need.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+        version=F("version") + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict("This support need was changed by someone else. Check its status and try again.")
@@ -547,7 +547,7 @@ def registration_claim_by_nqsw(*, actor: Actor, registration: Registration) -> R
     if registration.nqsw_id is not None or registration.email.lower() != actor.user.email.lower():
         raise PermissionDenied("This registration is not yours to claim.")
     claimed = Registration.objects.filter(pk=registration.pk, nqsw__isnull=True).update(
-        nqsw=actor.user, version=F("version") + 1, updated_at=timezone.now()
+        nqsw=actor.user, version=F("version") + 1, updated_at=clock.now()
     )
     if not claimed:
         raise Conflict("This registration was changed by someone else. Reload the page and try again.")

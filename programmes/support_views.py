@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from asye import clock
 from asye.accounts.models import Membership, Role
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
@@ -66,7 +66,7 @@ def registration_support_page(request, pk: int):
     registration = registration_get(actor=actor, pk=pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    today = timezone.localdate()
+    today = clock.today()
     support = registration_support([registration], today=today)[registration.pk]
     version = registration.framework_version
     sessions = list(supervision_list(actor=actor, registration=registration))
@@ -371,7 +371,7 @@ def my_programme(request):
     registration = registration_of_nqsw(actor=actor)
     if registration is None:
         return render(request, "support/no_registration.html")
-    today = timezone.localdate()
+    today = clock.today()
     timeline = registration_timeline(registration=registration, today=today)
     upcoming = [m for m in timeline.upcoming if m.kind != "supervision"]
     supervisions = [m for m in timeline.upcoming if m.kind == "supervision"][:UPCOMING_SUPERVISIONS]
@@ -427,7 +427,7 @@ def calendar_feed(request, token: str):
     """The NQSW's deadlines as an iCalendar file for calendar apps. No session: the signed token is the
     only credential, and the tenant is the employer inside it."""
     user_id, registration_id, employer_id = _read_calendar_token(token)
-    today = timezone.localdate()
+    today = clock.today()
     with tenant_context(employer_id):
         registration = (
             Registration.objects.filter(pk=registration_id, employer_id=employer_id, nqsw_id=user_id)
@@ -446,7 +446,7 @@ def calendar_feed(request, token: str):
         body = calendar_document(
             name=f"ASYE: {registration.full_name}",
             events=_calendar_events(registration, today),
-            stamp=timezone.now(),
+            stamp=clock.now(),
         )
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="asye-programme.ics"'

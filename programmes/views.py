@@ -21,9 +21,9 @@ from django.db import IntegrityError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from asye import clock
 from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
 from asye.errors import Conflict
@@ -229,7 +229,7 @@ def register_step(request, step: str):
         form = form_class(request.POST)
         if form.is_valid():
             merged = {**answers, **form.answers()}
-            today = timezone.localdate()
+            today = clock.today()
             errors, _version = check_registration(
                 _facts(merged), today=today, allowed_years=open_funding_years(today)
             )
@@ -401,7 +401,7 @@ def registration_list_view(request):
     elif status in RegistrationStatus.values:
         registrations = registrations.filter(status=status)
 
-    today = timezone.localdate()
+    today = clock.today()
     if status in FLAG_LABELS:
         # Flags are worked out, not stored: work them out for every open registration, then page.
         candidates = list(registrations.filter(status__in=OPEN_STATUSES))
@@ -447,7 +447,7 @@ def registration_detail(request, pk: int):
     if request.method not in ("GET", "HEAD"):
         # Checked after the read, so that another employer's registration is a 404 whatever the method.
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    today = timezone.localdate()
+    today = clock.today()
     timeline = registration_timeline(registration=registration, today=today)
     support = registration_support([registration], today=today)[registration.pk]
     next_due = timeline.next_due if registration.is_open else None

@@ -27,6 +27,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context, tenant_settings
@@ -175,7 +176,7 @@ def _submit(registration: Registration, coordinator: User, created: Counter[str]
         created["moderation demo evidence"] += 1
     if folio.submitted_at is None:
         Portfolio.objects.filter(pk=folio.pk).update(
-            submitted_at=_at(SUBMITTED_DAY), submitted_by=coordinator, updated_at=timezone.now()
+            submitted_at=_at(SUBMITTED_DAY), submitted_by=coordinator, updated_at=clock.now()
         )
         created["portfolios submitted"] += 1
         folio.refresh_from_db()

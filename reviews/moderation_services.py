@@ -37,8 +37,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
@@ -275,7 +275,7 @@ def round_create(
             source=ModerationCase.Source.VOLUNTARY,
             round__isnull=True,
             status=ModerationCase.Status.WAITING,
-        ).update(round=moderation_round, updated_at=timezone.now(), version=F("version") + 1)
+        ).update(round=moderation_round, updated_at=clock.now(), version=F("version") + 1)
         if joined != len(draw.voluntary_case_ids):
             raise Conflict(
                 "A voluntary submission changed since you previewed the sample. "
@@ -399,7 +399,7 @@ def case_assign(
             )
         if case.moderator_id == moderator_id:
             return case
-        case = _assign(actor=actor, case=case, moderator_id=moderator_id, now=timezone.now())
+        case = _assign(actor=actor, case=case, moderator_id=moderator_id, now=clock.now())
         _notify_moderator([case.pk], case.moderator.email, cases_url)
     return case
 
@@ -427,7 +427,7 @@ def round_assign_all(
             raise ValidationError("This round is closed.")
         conflicts = {pk: employer_ids_of(pk) for pk, _ in chosen}
         turn = cycle(range(len(chosen)))
-        now = timezone.now()
+        now = clock.now()
         result = BulkAssignment([], [])
         given: dict[int, list[int]] = {}
         cases = list(
@@ -519,7 +519,7 @@ def findings_save(
         if errors:
             raise ValidationError(errors)
         before = {name: getattr(current, name) for name in FINDING_FIELDS}
-        now = timezone.now()
+        now = clock.now()
         changes = dict(values, updated_at=now, version=version + 1)
         if send:
             changes.update(status=ModerationCase.Status.FINDINGS_SENT, findings_sent_at=now)
@@ -637,7 +637,7 @@ def exemplar_update(
     with system_national_context():
         before = {name: getattr(exemplar, name) for name in values}
         updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
-            **values, updated_at=timezone.now(), version=version + 1
+            **values, updated_at=clock.now(), version=version + 1
         )
         if not updated:
             raise Conflict(
@@ -659,7 +659,7 @@ def exemplar_set_published(*, actor: Actor, exemplar: Exemplar, published: bool,
         if exemplar.published == published and exemplar.version == version:
             return exemplar
         updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
-            published=published, updated_at=timezone.now(), version=version + 1
+            published=published, updated_at=clock.now(), version=version + 1
         )
         if not updated:
             raise Conflict("This exemplar was changed by someone else. Check it and try again.")
@@ -731,7 +731,7 @@ def good_practice_decide(
             status=status,
             decision_note=note,
             decided_by=actor.user,
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
             version=version + 1,
         )
         current.refresh_from_db()

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.tenancy.models import EmployerType, Region
@@ -163,7 +163,7 @@ def _overdue(reviews: QuerySet[Review], today: datetime.date) -> QuerySet[Review
 def todo_for(*, actor: Actor, today: datetime.date | None = None) -> ToDo:
     """The reviews to write (assessors: due within four weeks or overdue), to comment on and sign (the NQSW
     and the line manager, once the assessor has signed), and final recommendations to write or finish."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     todo = ToDo()
     user = actor.user
     if user is None or actor.api_token_id:
@@ -233,7 +233,7 @@ class CoordinatorOverview:
 
 
 def coordinator_overview(*, actor: Actor, today: datetime.date | None = None) -> CoordinatorOverview:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not actor.has_role(Role.COORDINATOR):
         return CoordinatorOverview([], [], [], [])
     reviews = _open_reviews(actor).select_related("registration__assessor").order_by("due_on", "id")
@@ -298,7 +298,7 @@ def coordinator_alerts(*, actor: Actor, today: datetime.date | None = None) -> C
     wait for the panel; None for anyone but a co-ordinator."""
     if not actor.has_role(Role.COORDINATOR) or actor.employer_id is None:
         return None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return CoordinatorAlerts(
         support_plans=list(support_plans_open(actor=actor)),
         overdue_reviews=_overdue(_open_reviews(actor), today).count(),

@@ -25,8 +25,8 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
@@ -97,7 +97,7 @@ FIELD_LABELS = {
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _format_date(day: datetime.date) -> str:
@@ -208,7 +208,7 @@ def reviews_schedule(
     existing: dict[int, dict[int, Review]] = {r.pk: {} for r in open_ones}
     for review in Review.objects.filter(registration__in=open_ones, extra=False):
         existing[review.registration_id][review.month] = review
-    now = timezone.now()
+    now = clock.now()
     for registration in open_ones:
         have = existing[registration.pk]
         points = review_points(registration=registration, today=today)
@@ -356,7 +356,7 @@ def _claim(record: Review | SupportPlan | FinalRecommendation | ModerationPanel,
     updated = (
         type(record)
         .objects.filter(pk=record.pk, version=version)
-        .update(version=version + 1, updated_at=timezone.now(), **changes)
+        .update(version=version + 1, updated_at=clock.now(), **changes)
     )
     if not updated:
         raise Conflict(CONFLICTS[type(record)])
@@ -441,7 +441,7 @@ def review_record(
 
 def _bump(review: Review) -> None:
     """A change to the review's examples is a save of the review: forms open elsewhere must reload."""
-    Review.objects.filter(pk=review.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    Review.objects.filter(pk=review.pk).update(version=F("version") + 1, updated_at=clock.now())
 
 
 def _portfolio_of(registration: Registration) -> Portfolio | None:
@@ -584,7 +584,7 @@ def review_sign_as_assessor(
         version,
         status=Review.Status.AWAITING_COMMENTS,
         assessor_signed_by=actor.user,
-        assessor_signed_at=timezone.now(),
+        assessor_signed_at=clock.now(),
     )
     audit_record(
         actor=actor, obj=review, action="review.signed_by_assessor", changes={"outcome": review.outcome}
@@ -619,7 +619,7 @@ def review_comment(
     if errors:
         raise ValidationError(errors)
     changes: dict = {field: comments}
-    now = timezone.now()
+    now = clock.now()
     if sign:
         changes[f"{party}_signed_by"] = actor.user
         changes[f"{party}_signed_at"] = now
@@ -798,7 +798,7 @@ def support_plan_update(
     before = {"concerns": plan.concerns}
     if extra is not None and extra.assessor_signed_at is None and extra.due_on != extra_review_due_on:
         before["extra_review_due_on"] = extra.due_on
-        Review.objects.filter(pk=extra.pk).update(due_on=extra_review_due_on, updated_at=timezone.now())
+        Review.objects.filter(pk=extra.pk).update(due_on=extra_review_due_on, updated_at=clock.now())
     after = {"concerns": concerns, "extra_review_due_on": extra_review_due_on}
     after = {name: after[name] for name in before}
     diff = changed_fields(before, after)
@@ -876,7 +876,7 @@ def support_plan_action_add(
         owner_name=owner_name,
         due_on=due_on,
     )
-    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=clock.now())
     audit_record(
         actor=actor,
         obj=plan,
@@ -913,7 +913,7 @@ def support_plan_action_done(
         )
     SupportPlanAction.objects.filter(pk=item.pk, done_on__isnull=True).update(done_on=done_on)
     item.refresh_from_db()
-    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=clock.now())
     audit_record(
         actor=actor,
         obj=plan,
@@ -936,9 +936,7 @@ def support_plan_close(*, actor: Actor, plan: SupportPlan, version: int, note: s
         errors["note"] = ["Enter a note on how the plan ended"]
     if errors:
         raise ValidationError(errors)
-    plan = _claim(
-        plan, version, status=SupportPlan.Status.CLOSED, closed_at=timezone.now(), closing_note=note
-    )
+    plan = _claim(plan, version, status=SupportPlan.Status.CLOSED, closed_at=clock.now(), closing_note=note)
     audit_record(actor=actor, obj=plan, action="support_plan.closed")
     return plan
 
@@ -1061,7 +1059,7 @@ def final_recommendation_submit(
         item,
         version,
         status=FinalRecommendation.Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        submitted_at=clock.now(),
         submitted_by=actor.user,
     )
     audit_record(
@@ -1159,7 +1157,7 @@ def panel_member_add(*, actor: Actor, panel: ModerationPanel, name: str, role: s
     if errors:
         raise ValidationError(errors)
     member = PanelMember.objects.create(employer_id=panel.employer_id, panel=panel, name=name, role=role)
-    ModerationPanel.objects.filter(pk=panel.pk).update(updated_at=timezone.now())
+    ModerationPanel.objects.filter(pk=panel.pk).update(updated_at=clock.now())
     audit_record(actor=actor, obj=panel, action="panel.member_added", changes={"name": name, "role": role})
     return member
 
@@ -1267,7 +1265,7 @@ def _record_outcome(
     changes = {"outcome": outcome, "outcome_date": panel.held_on, "status": RegistrationStatus.COMPLETED}
     # The programmes pattern: the write names the version it read (the row is locked, so it holds).
     updated = Registration.objects.filter(pk=registration.pk, version=registration.version).update(
-        version=registration.version + 1, updated_at=timezone.now(), **changes
+        version=registration.version + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise Conflict("This registration was changed by someone else. Reload it and try again.")

@@ -10,8 +10,8 @@ from django.core.mail import send_mail
 from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.models import Membership, Role
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
@@ -32,7 +32,7 @@ def support_plan_notify_coordinators(*, plan: SupportPlan) -> int:
         employer_id=locked.employer_id, action=NOTIFIED, object_id=str(locked.pk)
     ).exists():
         return 0
-    if locked.status != SupportPlan.Status.OPEN or timezone.now() - locked.created_at > STALE_AFTER:
+    if locked.status != SupportPlan.Status.OPEN or clock.now() - locked.created_at > STALE_AFTER:
         return 0
     recipients = sorted(
         set(

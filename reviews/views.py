@@ -21,9 +21,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from asye import clock
 from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.dates import date_data
@@ -104,7 +104,7 @@ def review_home(request):
     """Reviews to write, to comment on and sign, recommendations to write; for co-ordinators, support
     plans, overdue reviews and recommendations waiting for the panel."""
     actor = request.actor
-    today = timezone.localdate()
+    today = clock.today()
     mine = registration_list(actor=actor).filter(status__in=OPEN_STATUSES)
     # The reviews of the person's NQSWs (all the employer's, for a co-ordinator) exist, due when their
     # timelines say, before the page lists what is due.
@@ -136,7 +136,7 @@ def registration_reviews(request, pk: int):
     registration = registration_get(actor=actor, pk=pk)
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
-    today = timezone.localdate()
+    today = clock.today()
     services.reviews_schedule(actor=actor, registrations=[registration], today=today)
     reviews = list(selectors.reviews_of_registration(actor=actor, registration=registration))
     have = {r.month for r in reviews if not r.extra}
@@ -230,7 +230,7 @@ def _amendment_row(amendment) -> dict:
 
 
 def _review_context(actor, review: Review) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     party = services.party_of(actor=actor, review=review)
     registration = review.registration
     open_ = registration.is_open
@@ -569,7 +569,7 @@ def support_plan_detail(request, pk: int):
             "can_manage": services.can_manage_support_plan(actor=actor, registration=registration),
             "can_act": can_act,
             "done_form": ActionDoneForm() if can_act else None,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -906,7 +906,7 @@ def panel_new(request):
 
 
 def _panel_context(actor, panel: ModerationPanel) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     return {
         "panel": panel,
         "members": list(panel.members.all()),
@@ -1069,7 +1069,7 @@ def panel_decide(request, pk: int):
             "earlier": selectors.decisions_of(item),
             "portfolio": Portfolio.objects.filter(registration=item.registration).first(),
             "conflict": conflict,
-            "meets_later": panel.held_on > timezone.localdate(),
+            "meets_later": panel.held_on > clock.today(),
         },
         status=status,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from asye import clock
 from asye.tenancy.models import Employer
 
 
@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     # Access to the Django admin; also needs a national staff membership (see asye.admin_site).
     is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(default=clock.now)
 
     objects = UserManager()
 
@@ -186,6 +186,6 @@ class Invitation(models.Model):
             return "accepted"
         if self.revoked_at:
             return "revoked"
-        if self.expires_at <= timezone.now():
+        if self.expires_at <= clock.now():
             return "expired"
         return "pending"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Invitation, Membership, Role
 
@@ -35,7 +35,7 @@ def invitation_list_pending(*, actor: Actor) -> QuerySet[Invitation]:
         employer_id=actor.employer_id,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=clock.now(),
     ).select_related("invited_by")
 
 

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Invitation, Membership, Role, User
 from asye.audit.services import audit_record
@@ -56,7 +56,7 @@ def invitation_create(
     )
     if already.exists():
         raise ValidationError({"email": "This person already has this role"})
-    now = timezone.now()
+    now = clock.now()
     superseded = Invitation.objects.filter(
         employer_id=employer_id,
         email__iexact=email,
@@ -126,7 +126,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
         raise PermissionDenied("Your role does not allow you to revoke this invitation.")
     if invitation.accepted_at or invitation.revoked_at:
         return invitation
-    invitation.revoked_at = timezone.now()
+    invitation.revoked_at = clock.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(actor=actor, obj=invitation, action="invitation.revoked", employer_id=invitation.employer_id)
     return invitation
@@ -154,7 +154,7 @@ def invitation_accept(*, secret: str, user: User | None, full_name: str = "", pa
         membership, _ = Membership.objects.get_or_create(
             user=user, employer_id=invitation.employer_id, role=invitation.role, ended_at=None
         )
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         actor = Actor(user=user)
@@ -178,7 +178,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
         others = Membership.objects.active().filter(employer_id=membership.employer_id, role=Role.COORDINATOR)
         if not others.exclude(pk=membership.pk).exists():
             raise ValidationError("You are the only co-ordinator. Invite another before you step down.")
-    membership.ended_at = timezone.now()
+    membership.ended_at = clock.now()
     membership.save(update_fields=["ended_at"])
     audit_record(actor=actor, obj=membership, action="membership.ended", changes={"role": membership.role})
     return membership

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
+from asye import clock
 from asye.accounts.actor import build_actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
@@ -35,7 +35,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         token = ApiToken.objects.select_related("created_by").filter(key_hash=digest).first()
         # No separate reset of app.token_hash: set_request_tenant() below replaces the whole context, and
         # a refused token ends the request with a 401, whose transaction (and setting) is rolled back.
-        now = timezone.now()
+        now = clock.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise AuthenticationFailed("The token is not valid, has expired or has been revoked.")
         user = token.created_by

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken, IdempotencyRecord
@@ -49,7 +49,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     actor.require(Role.COORDINATOR, employer=token.employer_id)
     if token.revoked_at:
         return token
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.revoked_by = actor.user
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(actor=actor, obj=token, action="api_token.revoked")
@@ -62,6 +62,6 @@ IDEMPOTENCY_WINDOW = timedelta(hours=24)
 
 def idempotency_records_purge(*, now=None) -> int:
     """Delete idempotency records older than the window; returns how many went. Needs national scope."""
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
+    cutoff = (now or clock.now()) - IDEMPOTENCY_WINDOW
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
