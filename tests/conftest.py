@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -23,6 +24,34 @@ from tests.browser.fixtures import (  # noqa: F401  (fixtures and a report hook 
     sign_in_fixture,
 )
 from tests.factories import EmployerFactory, person
+from tests.reference_calendar import align_reference_data
+from tests.today import NOW, TODAY
+
+_frozen: time_machine.travel | None = None
+_coordinates = None
+
+
+def pytest_configure(config):
+    """Freeze the clock at noon on the run's day before any test module is imported, so that module-level
+    dates, fixtures and the platform itself all agree on what today is."""
+    global _frozen, _coordinates
+    _frozen = time_machine.travel(NOW, tick=True)
+    _coordinates = _frozen.start()
+
+
+def pytest_unconfigure(config):
+    if _frozen is not None:
+        _frozen.stop()
+
+
+def pytest_report_header(config):
+    return f"tests run as if today were {TODAY:%A %-d %B %Y} (ASYE_TEST_TODAY, scripts/test --today)"
+
+
+def pytest_runtest_setup(item):
+    """Each test starts at noon on the run's day, however long the tests before it took."""
+    if _coordinates is not None:
+        _coordinates.move_to(NOW)
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +60,7 @@ def django_db_setup(django_db_blocker):
     with django_db_blocker.unblock():
         call_command("db_bootstrap", "--recreate", "--grant-truncate", verbosity=0)
         call_command("migrate", verbosity=0)
+        align_reference_data()
     yield
 
 
@@ -163,3 +193,4 @@ def reference_data(transactional_db):
         django_apps, None
     )
     import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)
+    align_reference_data()

@@ -16,7 +16,8 @@ from funding.services import claim_approve, claim_submit
 from funding.statement_services import statement_authorise, statement_build, statement_mark_paid
 from programmes.models import Registration, RegistrationStatus
 from programmes.services import registration_create, registration_funding_decide
-from tests.programmes.conftest import TODAY, actor_for, facts
+from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
+from tests.reference_calendar import align_reference_data
 
 _swe = itertools.count(610_001)
 
@@ -28,6 +29,7 @@ def load_funding_reference_data() -> None:
         django_apps, None
     )
     import_module("funding.migrations.0003_load_years_and_rates").load(django_apps, None)
+    align_reference_data()
 
 
 def national_actor(user):
@@ -39,9 +41,10 @@ def register(tenant, **overrides) -> Registration:
     """Register an NQSW with the tenant (a fresh SWE number each time unless given)."""
     overrides.setdefault("swe_number", f"SW{next(_swe)}")
     overrides.setdefault("email", f"{overrides['swe_number'].lower()}@example.org")
+    given = facts(**overrides)
     with tenant_context(tenant.employer.pk):
         return registration_create(
-            actor=actor_for(tenant.coordinator, tenant.employer), facts=facts(**overrides), today=TODAY
+            actor=actor_for(tenant.coordinator, tenant.employer), facts=given, today=registration_day(given)
         )
 
 
@@ -84,7 +87,7 @@ def approved_claim(tenant, national, registration: Registration) -> Claim:
     return claim_approve(actor=national, claim_id=claim.pk)
 
 
-def paid_statement(tenant, national, registrations, *, month=datetime.date(2026, 11, 1), paid=True):
+def paid_statement(tenant, national, registrations, *, month=TODAY.replace(day=1), paid=True):
     """A statement for the tenant with the registration instalments of ``registrations``, authorised (and
     paid, unless ``paid=False``)."""
     for registration in registrations:

@@ -27,20 +27,23 @@ from funding.statement_services import (
     statements_build_all,
 )
 from tests.funding.helpers import approve, approved_claim, claim_of, paid_statement, register
-from tests.programmes.conftest import TODAY
+from tests.programmes.conftest import STARTED, TODAY
+from tests.today import funding_year_label
 
 pytestmark = pytest.mark.django_db
 
-NOV, DEC = datetime.date(2026, 11, 1), datetime.date(2026, 12, 1)
+# This month and the next (written when they were November and December 2026).
+NOV = TODAY.replace(day=1)
+DEC = (NOV + datetime.timedelta(days=31)).replace(day=1)
 
 
 @pytest.fixture
 def registrations(employer_a, national):
     """Three of A's registrations approved for funding, at odd amounts so pence are exercised."""
     with system_national_context():
-        FundingRate.objects.filter(funding_year__label="2026-27", instalment="registration").update(
-            amount=Decimal("333.33")
-        )
+        FundingRate.objects.filter(
+            funding_year__label=funding_year_label(STARTED), instalment="registration"
+        ).update(amount=Decimal("333.33"))
     return [approve(national, register(employer_a, first_name=n)) for n in ("Ada", "Ben", "Cara")]
 
 
@@ -59,7 +62,7 @@ def test_a_statement_is_built_from_approved_claims_and_its_totals_reconcile(
     for registration in registrations[:2]:
         approved_claim(employer_a, national, registration)
     statement = statement_build(
-        actor=national, employer_id=employer_a.employer.pk, month=datetime.date(2026, 11, 17)
+        actor=national, employer_id=employer_a.employer.pk, month=NOV + datetime.timedelta(days=16)
     )
     assert statement.month == NOV and statement.status == PaymentStatement.Status.DRAFT
     assert statement.total_claims == Decimal("666.66") == lines_sum(statement)[0]

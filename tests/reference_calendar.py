@@ -1,0 +1,55 @@
+"""Reference data as the day the tests were written saw it, moved to the day the run takes as today.
+
+The frameworks' and funding years' own dates are policy, not test data: the children's ASYE gives way to
+the early career programme for starts from 1 September 2027, and funding years are set up to 2027-28.
+A suite run as if it were 2028 would otherwise find every child and family start on the two-year
+programme and no funding year to claim in. So, for the tests only:
+
+- the switch keeps at least six months ahead of the run's day, moved by whole years (it stays on
+  1 September), so tests written for the ASYE stay on it; tests of the switch read its date from the data;
+- funding years exist from three years before the run's day to one after, carried forward as national
+  staff would add them (``funding.years``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from tests.today import TODAY
+
+SWITCH_LEAD = relativedelta(months=6)
+CHILDRENS_ASYE = "asye-child-family"
+EARLY_CAREER = "ecp-child-family"
+
+
+def switch_day(today: datetime.date = TODAY) -> datetime.date:
+    """The first start date on the early career programme in the tests' world."""
+    day = datetime.date(2027, 9, 1)
+    while day <= today + SWITCH_LEAD:
+        day = day.replace(year=day.year + 1)
+    return day
+
+
+def align_frameworks(today: datetime.date = TODAY) -> None:
+    from programmes.models import ProgrammeFramework
+
+    day = switch_day(today)
+    ProgrammeFramework.objects.filter(code=CHILDRENS_ASYE).update(
+        available_until=day - datetime.timedelta(days=1)
+    )
+    ProgrammeFramework.objects.filter(code=EARLY_CAREER).update(available_from=day)
+
+
+def align_funding_years(today: datetime.date = TODAY) -> None:
+    from funding.models import FundingYear
+    from funding.years import funding_years_ensure
+
+    if FundingYear.objects.exists():
+        funding_years_ensure(first=today - relativedelta(years=3), last=today + relativedelta(years=1))
+
+
+def align_reference_data(today: datetime.date = TODAY) -> None:
+    align_frameworks(today)
+    align_funding_years(today)
