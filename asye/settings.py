@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # Opens the request's transaction, sets the tenant for row-level security, builds request.actor.
     "asye.tenancy.middleware.TenantMiddleware",
     "asye.accounts.middleware.RequireMfaMiddleware",
+    # A NUL or other control character in a query parameter is a 400, before any view can pass it on.
+    "asye.web.middleware.RejectControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "asye.urls"
