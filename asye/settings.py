@@ -73,9 +73,16 @@ INSTALLED_APPS = [
     "equality",
 ]
 
+# How many proxies of our own stand in front of the service and append to X-Forwarded-For (0: none). The
+# client's address is read once, by asye.web.proxy.TrustedProxyMiddleware (docs/operations.md).
+ASYE_TRUSTED_PROXY_COUNT = int(os.environ.get("ASYE_TRUSTED_PROXY_COUNT", "0"))
+
 MIDDLEWARE = [
+    "asye.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy, and no-store on signed-in pages and the API.
+    "asye.web.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -251,6 +258,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ASYE platform 
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # TrustedProxyMiddleware has already put the client's address in REMOTE_ADDR and dropped the header.
+    "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "asye.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -262,11 +271,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "asye.api.problems.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "asye.api.throttling.ClientRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "asye.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "client": os.environ.get("ASYE_API_RATE", "600/minute"),
         "anon": os.environ.get("ASYE_API_ANON_RATE", "30/minute"),
+        # Failed token checks per client address (docs/security.md).
+        "bad_token": os.environ.get("ASYE_API_BAD_TOKEN_RATE", "20/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

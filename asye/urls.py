@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from asye.accounts import sign_in
 from asye.accounts import views as accounts_views
 from asye.api import views as api_token_views
 from asye.audit import views as audit_views
@@ -89,6 +90,7 @@ urlpatterns = [
     ),
     # Sign-in email addresses come from invitations; people do not manage them themselves.
     path("accounts/email/", errors.not_offered),
+    path("accounts/login/", sign_in.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("asye.api.urls", "api"))),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from asye import clock
 from asye.accounts.actor import build_actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
+from asye.api.throttling import BadTokenThrottle
 from asye.api.tokens import token_hash
 from asye.tenancy.db import apply_settings, set_request_tenant
 
@@ -23,12 +24,19 @@ class ApiTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() not in self.keywords:
             return None
+        throttle = BadTokenThrottle()
+        throttle.check(request)  # an address that keeps guessing gets 429 before any look-up
+
+        def refuse(message: str) -> AuthenticationFailed:
+            throttle.failed(request)
+            return AuthenticationFailed(message)
+
         if len(parts) != 2:
-            raise AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
+            raise refuse("The Authorization header must be 'Bearer <token>'.")
         try:
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
-            raise AuthenticationFailed("The token is not valid.") from exc
+            raise refuse("The token is not valid.") from exc
         digest = token_hash(secret)
         # The token row is readable only by whoever presents its secret (see the api migration).
         apply_settings({"app.token_hash": digest})
@@ -37,10 +45,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         # a refused token ends the request with a 401, whose transaction (and setting) is rolled back.
         now = clock.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
-            raise AuthenticationFailed("The token is not valid, has expired or has been revoked.")
+            raise refuse("The token is not valid, has expired or has been revoked.")
         user = token.created_by
         if not user.is_active:
-            raise AuthenticationFailed("The token is not valid, has expired or has been revoked.")
+            raise refuse("The token is not valid, has expired or has been revoked.")
         set_request_tenant(employer_id=None, user_id=user.pk)
         actor = build_actor(user, employer_id=token.employer_id, api_token_id=token.pk)
         if actor.employer_id != token.employer_id or not actor.has_role(Role.COORDINATOR):

@@ -28,7 +28,7 @@ def test_failed_sign_ins_are_rate_limited(client, employer_a):
     response = client.post(
         reverse("account_login"), {"login": employer_a.assessor.email, "password": "correct-horse-battery"}
     )
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_coordinator_without_a_second_factor_is_sent_to_set_one_up(client, employer_a):

@@ -98,6 +98,13 @@ def new_context(browser, live_server, request):
 
     def watch(page: Page) -> None:
         page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+        # Anything the Content-Security-Policy refuses is a page that would break for real users.
+        page.on(
+            "console",
+            lambda message: page_errors.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None,
+        )
 
     def make(**options) -> BrowserContext:
         options.setdefault("viewport", VIEWPORT)
@@ -123,7 +130,10 @@ def new_context(browser, live_server, request):
                     pass
         context.close()
     if page_errors and not _failed(request):
-        pytest.fail("JavaScript errors on the page:\n" + "\n".join(page_errors), pytrace=False)
+        pytest.fail(
+            "JavaScript errors or Content-Security-Policy refusals on the page:\n" + "\n".join(page_errors),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
