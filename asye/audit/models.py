@@ -15,15 +15,16 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """Who did what to which object, for which employer, and what changed.
 
-    ``employer`` is empty for national and account events. Rows are never updated or deleted by the
-    application (the trail is append-only by convention and by the absence of any service to edit it).
+    ``employer`` is empty for national and account events. The trail is append-only: in PostgreSQL the
+    application role has no UPDATE or DELETE on this table (``asye.tenancy.pgroles.APPEND_ONLY_TABLES``),
+    and a person with events in it cannot be deleted (PROTECT), only made inactive.
     """
 
     employer = models.ForeignKey(
         "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=100)

@@ -11,6 +11,18 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+# Tables the application role may read and add to but never change or remove from: the audit trail.
+APPEND_ONLY_TABLES = ("audit_auditevent",)
+
+
+def append_only_statements(app_role: str) -> list[sql.Composed]:
+    """REVOKE UPDATE and DELETE on the append-only tables from the application role (the owner keeps them,
+    for a maintenance task such as anonymisation after the retention period)."""
+    return [
+        sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(app_role))
+        for table in APPEND_ONLY_TABLES
+    ]
+
 
 @dataclass(frozen=True)
 class DatabasePlan:
@@ -78,3 +90,9 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
         ]
         for statement in statements:
             cursor.execute(statement)
+        # GRANT ... ON ALL TABLES above gave the application role UPDATE and DELETE on everything: take
+        # them back from the append-only tables that already exist (their migration does it otherwise).
+        for table, statement in zip(APPEND_ONLY_TABLES, append_only_statements(plan.app_role), strict=True):
+            cursor.execute("SELECT to_regclass(%s)", [f"public.{table}"])
+            if cursor.fetchone()[0] is not None:
+                cursor.execute(statement)
