@@ -249,6 +249,8 @@ EMAIL_BACKEND = os.environ.get(
     if (DEBUG or TESTING)
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# For the file backend (django.core.mail.backends.filebased.EmailBackend): where messages are written.
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
@@ -320,6 +322,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "asye.web.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded evidence is readable by the service's own user alone, never by other accounts on the host.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 SILENCED_SYSTEM_CHECKS = []
 
 # --- The platform --------------------------------------------------------------------------------
