@@ -1,7 +1,9 @@
 """Fixtures and helpers of the review tests (imported by each module: the NQAP tests share the folder).
 
 Every set-up has two employers. A's NQSW (``employer_a.nqsw``) has a registration naming A's assessor and
-line manager, started on 7 September 2026 (reviews due 7 December 2026, 7 March and 7 September 2027).
+line manager, started eleven weeks before the run's day (``START``: written for 23 November 2026, when that
+was 7 September 2026, so reviews were due 7 December 2026, 7 March and 7 September 2027); its reviews are
+due ``START`` plus 3, 6 and 12 months (``due(3)``), and are written as held three days ago (``HELD``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
@@ -16,10 +19,16 @@ from programmes.services import registration_create
 from reviews import services
 from reviews.models import Review, ReviewOutcome
 from tests.factories import person
-from tests.programmes.conftest import TODAY, actor_for, facts
+from tests.programmes.conftest import STARTED, TODAY, actor_for, facts, registration_day
+from tests.today import days_ago
 
-START = datetime.date(2026, 9, 7)
-HELD = datetime.date(2026, 11, 20)
+START = STARTED
+HELD = days_ago(3)
+
+
+def due(months: int, start: datetime.date = START) -> datetime.date:
+    """A full-time registration's due date ``months`` calendar months after its start (the timeline's rule)."""
+    return start + relativedelta(months=months)
 
 
 def as_(tenant, user):
@@ -29,10 +38,9 @@ def as_(tenant, user):
 def make_registration(tenant, *, swe_number="SW8000001", link=True, **overrides) -> Registration:
     """One of the tenant's registrations, with its NQSW, assessor and line manager linked."""
     with tenant_context(tenant.employer.pk):
+        given = facts(swe_number=swe_number, email=f"{swe_number.lower()}@example.org", **overrides)
         registration = registration_create(
-            actor=as_(tenant, tenant.coordinator),
-            facts=facts(swe_number=swe_number, email=f"{swe_number.lower()}@example.org", **overrides),
-            today=TODAY,
+            actor=as_(tenant, tenant.coordinator), facts=given, today=registration_day(given)
         )
         if link:
             Registration.objects.filter(pk=registration.pk).update(

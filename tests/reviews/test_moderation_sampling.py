@@ -19,6 +19,8 @@ from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_selectors import PoolEntry, draw_sample, sample_size
 from tests.reviews.test_moderation_support import (
+    LAST_YEAR,
+    THIS_YEAR,
     actor_for,
     cases_of,
     make_round,
@@ -140,11 +142,11 @@ def test_only_submitted_portfolios_of_the_year_not_in_a_case_are_drawn(
 ):
     submitted = [portfolio(employer_a), portfolio(employer_b)]
     portfolio(employer_a, submitted=False)
-    portfolio(employer_b, year="2025-26")
+    portfolio(employer_b, year=LAST_YEAR)
     already = portfolio(employer_a)
     submit_voluntarily(employer_a, already)
     draw = services.round_preview(
-        actor=actor_for(national_staff), name="R", funding_year="2026-27", by=(), per_stratum=50, seed=5
+        actor=actor_for(national_staff), name="R", funding_year=THIS_YEAR, by=(), per_stratum=50, seed=5
     )
     assert sorted(draw.drawn) == sorted(p.pk for p in submitted)
     assert draw.pool_size == 2
@@ -161,7 +163,7 @@ def test_strata_split_the_pool_by_service_area_employer_type_and_region(
     draw = services.round_preview(
         actor=actor_for(national_staff),
         name="R",
-        funding_year="2026-27",
+        funding_year=THIS_YEAR,
         by=("service_area", "employer_type", "region"),
         per_stratum=2,
         seed=77,
@@ -208,7 +210,7 @@ def test_a_round_keeps_its_seed_and_the_draw_can_be_repeated(employer_a, employe
 def test_voluntary_submissions_join_the_round_of_their_year(employer_a, employer_b, national_staff):
     portfolio(employer_a)
     voluntary = submit_voluntarily(employer_b, portfolio(employer_b))
-    other_year = submit_voluntarily(employer_b, portfolio(employer_b, year="2025-26"))
+    other_year = submit_voluntarily(employer_b, portfolio(employer_b, year=LAST_YEAR))
     moderation_round = make_round(national_staff, per_stratum=5)
     cases = cases_of(moderation_round)
     assert {c.source for c in cases} == {ModerationCase.Source.SAMPLED, ModerationCase.Source.VOLUNTARY}
@@ -234,7 +236,7 @@ def test_a_second_round_never_samples_a_portfolio_twice(employer_a, national_sta
 def test_a_pool_that_changed_since_the_preview_creates_nothing(employer_a, employer_b, national_staff):
     portfolio(employer_a)
     actor = actor_for(national_staff)
-    request = {"name": "R", "funding_year": "2026-27", "by": (), "per_stratum": 5, "percent": None}
+    request = {"name": "R", "funding_year": THIS_YEAR, "by": (), "per_stratum": 5, "percent": None}
     draw = services.round_preview(actor=actor, **request, seed=11)
     portfolio(employer_b)  # submitted after the preview
     with pytest.raises(Conflict):
@@ -272,7 +274,7 @@ def test_a_round_and_its_cases_are_audited(employer_a, employer_b, national_staf
     ],
 )
 def test_a_round_request_is_checked(national_staff, changes, field):
-    request = {"name": "R", "funding_year": "2026-27", "by": (), "per_stratum": 2, "percent": None, "seed": 5}
+    request = {"name": "R", "funding_year": THIS_YEAR, "by": (), "per_stratum": 2, "percent": None, "seed": 5}
     request.update(changes)
     with pytest.raises(ValidationError) as error:
         services.round_preview(actor=actor_for(national_staff), **request)
@@ -283,8 +285,8 @@ def test_a_round_request_is_checked(national_staff, changes, field):
 def test_only_national_staff_draw_a_sample(employer_a):
     moderator_like = actor_for(employer_a.coordinator, employer_a.employer)
     with pytest.raises(PermissionDenied):
-        services.round_preview(actor=moderator_like, name="R", funding_year="2026-27", by=(), per_stratum=1)
+        services.round_preview(actor=moderator_like, name="R", funding_year=THIS_YEAR, by=(), per_stratum=1)
     with pytest.raises(PermissionDenied):
         services.round_create(
-            actor=moderator_like, name="R", funding_year="2026-27", by=(), per_stratum=1, seed=1, expected=""
+            actor=moderator_like, name="R", funding_year=THIS_YEAR, by=(), per_stratum=1, seed=1, expected=""
         )

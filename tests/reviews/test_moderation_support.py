@@ -4,9 +4,9 @@ services in the right tenant context, as the application would make them."""
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from asye.accounts.actor import Actor, build_actor
@@ -19,9 +19,15 @@ from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_selectors import moderators
 from tests.factories import MembershipFactory, person
-from tests.programmes.conftest import TODAY, facts
+from tests.programmes.conftest import QUALIFIED, STARTED, facts, registration_day
+from tests.today import funding_year_label
 
 _numbers = itertools.count(8_100_001)
+
+# The funding year of the NQSWs who started eleven weeks ago, and the year before it (2026-27 and 2025-26
+# when the tests were written, on 23 November 2026).
+THIS_YEAR = funding_year_label(STARTED)
+LAST_YEAR = funding_year_label(STARTED - relativedelta(years=1))
 
 
 def actor_for(user: User, employer=None) -> Actor:
@@ -43,14 +49,12 @@ def make_moderator(email: str | None = None, *, at=(), ended_at=()) -> User:
     return user
 
 
-def registration(tenant, *, service_area: str = "child_and_family", year: str = "2026-27", **overrides):
-    """A registration of the tenant's, starting in ``year`` (2026-27 or 2025-26)."""
+def registration(tenant, *, service_area: str = "child_and_family", year: str = THIS_YEAR, **overrides):
+    """A registration of the tenant's, starting in the funding year ``year`` (``THIS_YEAR``, ``LAST_YEAR`` or
+    any other "2025-26"), as far into it as the NQSWs of ``THIS_YEAR`` started, registered on its start day."""
     number = next(_numbers)
-    if year == "2025-26":
-        values = {"start_date": datetime.date(2026, 2, 2), "qualification_date": datetime.date(2025, 7, 1)}
-        today = datetime.date(2026, 2, 10)
-    else:
-        values, today = {}, TODAY
+    years = relativedelta(years=int(year[:4]) - int(THIS_YEAR[:4]))
+    values = {"start_date": STARTED + years, "qualification_date": QUALIFIED + years}
     values.update(
         swe_number=f"SW{number}",
         email=f"nqsw{number}@example.org",
@@ -58,9 +62,10 @@ def registration(tenant, *, service_area: str = "child_and_family", year: str = 
         service_area=service_area,
     )
     values.update(overrides)
+    given = facts(**values)
     with tenant_context(tenant.employer.pk):
         return registration_create(
-            actor=actor_for(tenant.coordinator, tenant.employer), facts=facts(**values), today=today
+            actor=actor_for(tenant.coordinator, tenant.employer), facts=given, today=registration_day(given)
         )
 
 
@@ -96,7 +101,7 @@ def submit_voluntarily(tenant, folio: Portfolio) -> ModerationCase:
 
 
 def make_round(
-    staff: User, *, funding_year: str = "2026-27", by=(), per_stratum=None, percent=None, seed=1234
+    staff: User, *, funding_year: str = THIS_YEAR, by=(), per_stratum=None, percent=None, seed=1234
 ):
     """A round drawn and confirmed as national staff would: preview, then create with its fingerprint."""
     actor = actor_for(staff)

@@ -14,6 +14,7 @@ from asye.tenancy.db import system_national_context, tenant_context
 from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
 from tests.reviews.test_moderation_support import (
+    THIS_YEAR,
     actor_for,
     assign,
     cases_of,
@@ -31,7 +32,7 @@ CREATE = reverse("moderation:round_create")
 
 
 def round_form(**overrides) -> dict:
-    data = {"name": "Spring 2027", "funding_year": "2026-27", "mode": "number", "per_stratum": "1"}
+    data = {"name": "Spring 2027", "funding_year": THIS_YEAR, "mode": "number", "per_stratum": "1"}
     data.update(overrides)
     return data
 
@@ -44,7 +45,7 @@ def test_a_round_is_previewed_then_confirmed(client, login, employer_a, employer
         portfolio(employer_a)
         portfolio(employer_b)
     login(national_staff)
-    assert "2026-27" in client.get(CREATE).content.decode()
+    assert THIS_YEAR in client.get(CREATE).content.decode()
     response = client.post(CREATE, round_form(strata=["employer_type"], action="preview"))
     html = response.content.decode()
     assert response.status_code == 200 and "Check the sample" in html

@@ -16,6 +16,7 @@ from reviews import services
 from reviews.models import FinalRecommendation, ModerationPanel, Review
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
+    HELD,
     as_,
     fresh,
     lock,
@@ -69,7 +70,7 @@ def body(registration, **overrides) -> dict:
     values = {
         "registration": registration.pk,
         "month": 6,
-        "held_on": "2026-11-20",
+        "held_on": HELD.isoformat(),
         "progress_pcf": "Values and ethics: clear.",
         "progress_standards": "PQS 1: well evidenced.",
         "outcome": "some_concerns",
@@ -147,7 +148,7 @@ def test_the_employers_system_records_a_reviews_report_and_outcome(token_api, em
     assert response["Location"].endswith(f"/reviews/{data['id']}/")
     with tenant_context(employer_a.employer.pk):
         review = Review.objects.get(pk=data["id"])
-        assert review.held_on.isoformat() == "2026-11-20" and review.registration_id == registration.pk
+        assert review.held_on == HELD and review.registration_id == registration.pk
     # Recording the same review point again is a conflict: it has been written; PATCH it with its version.
     again = token_api("post", URL, body(registration, outcome="on_track"))
     assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
@@ -246,10 +247,12 @@ def test_final_outcomes_show_the_recommendation_the_panels_decision_and_the_outc
         )
     data = token_api("get", f"{FINAL}{item_id}/").json()
     assert (
-        data["status"] == "endorsed" and data["outcome"] == "passed" and data["outcome_date"] == "2026-11-23"
+        data["status"] == "endorsed"
+        and data["outcome"] == "passed"
+        and data["outcome_date"] == TODAY.isoformat()
     )
     assert [d["decision"] for d in data["decisions"]] == ["endorse"]
-    assert data["decisions"][0]["panel_held_on"] == "2026-11-23"
+    assert data["decisions"][0]["panel_held_on"] == TODAY.isoformat()
     assert token_api("get", f"{FINAL}?status=endorsed").json()["count"] == 1
     assert token_api("get", f"{FINAL}?status=draft").json()["count"] == 0
     # An endorsed recommendation is not changed over the API.

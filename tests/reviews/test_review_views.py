@@ -25,6 +25,7 @@ from reviews.models import (
 )
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
+    HELD,
     as_,
     comment,
     fresh,
@@ -40,7 +41,7 @@ from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
-HELD_FIELDS = {"held_on_day": "20", "held_on_month": "11", "held_on_year": "2026"}
+HELD_FIELDS = {"held_on_day": str(HELD.day), "held_on_month": str(HELD.month), "held_on_year": str(HELD.year)}
 
 
 def report(version, **overrides) -> dict:
@@ -103,7 +104,7 @@ def test_the_registrations_page_schedules_and_lists_its_review_points(
 def test_each_person_sees_what_they_have_to_do(client, login, employer_a, review):
     write(employer_a, review)
     login(employer_a.assessor)
-    # The 3-month review is due within four weeks of today (7 December 2026).
+    # The 3-month review is due within four weeks of today (two weeks or so: the NQSW started 11 weeks ago).
     home = text(client.get(reverse("reviews:list")))
     assert "Reviews to write and sign" in home
     sign_as_assessor(employer_a, review)
@@ -132,7 +133,7 @@ def test_the_assessor_writes_adds_an_example_and_signs(client, login, employer_a
     response = client.post(reverse("reviews:review_edit", args=[review.pk]), report(1))
     assert response.status_code == 302
     review = fresh(employer_a, review)
-    assert review.held_on == datetime.date(2026, 11, 20) and review.outcome == "on_track"
+    assert review.held_on == HELD and review.outcome == "on_track"
     response = client.post(
         reverse("reviews:example_add", args=[review.pk]), {"text": "She listened to the mother first."}
     )
@@ -297,7 +298,7 @@ def test_support_plan_pages_change_add_mark_done_and_close(client, login, employ
     with tenant_context(employer_a.employer.pk):
         plan = SupportPlan.objects.get(review=review)
     login(employer_a.coordinator)
-    due = datetime.date.today() + datetime.timedelta(days=30)
+    due = TODAY + datetime.timedelta(days=30)
     date_fields = {
         "extra_review_due_on_day": due.day,
         "extra_review_due_on_month": due.month,
@@ -308,7 +309,7 @@ def test_support_plan_pages_change_add_mark_done_and_close(client, login, employ
         {"concerns": "PCF 6: analysis.", "version": plan.version, **date_fields},
     )
     assert response.status_code == 302
-    action_due = datetime.date.today() + datetime.timedelta(days=7)
+    action_due = TODAY + datetime.timedelta(days=7)
     response = client.post(
         reverse("reviews:support_action_add", args=[plan.pk]),
         {
@@ -323,7 +324,7 @@ def test_support_plan_pages_change_add_mark_done_and_close(client, login, employ
     assert response.status_code == 302
     with tenant_context(employer_a.employer.pk):
         item = SupportPlanAction.objects.get(plan=plan)
-    today = datetime.date.today()
+    today = TODAY
     response = client.post(
         reverse("reviews:support_action_done", args=[item.pk]),
         {"done_on_day": today.day, "done_on_month": today.month, "done_on_year": today.year},
@@ -370,9 +371,9 @@ def test_the_year_ends_with_the_panel_endorsing_a_pass_and_the_certificate(
     response = client.post(
         reverse("reviews:panel_new"),
         {
-            "held_on_day": "23",
-            "held_on_month": "11",
-            "held_on_year": "2026",
+            "held_on_day": str(TODAY.day),
+            "held_on_month": str(TODAY.month),
+            "held_on_year": str(TODAY.year),
             "chair": "Dr Helen Adeyemi",
             "notes": "",
         },
@@ -404,7 +405,7 @@ def test_the_year_ends_with_the_panel_endorsing_a_pass_and_the_certificate(
     assert "outcome is recorded as passed" in text(response)
     with tenant_context(employer_a.employer.pk):
         registration = Registration.objects.get(pk=registration.pk)
-    assert registration.outcome == "passed" and registration.outcome_date == datetime.date(2026, 11, 23)
+    assert registration.outcome == "passed" and registration.outcome_date == TODAY
     page = text(client.get(reverse("reviews:registration", args=[registration.pk])))
     assert "Passed" in page and "Download the completion certificate" in page
 

@@ -24,8 +24,10 @@ from reviews.selectors import review_points
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     HELD,
+    START,
     as_,
     comment,
+    due,
     fresh,
     lock,
     make_registration,
@@ -60,9 +62,9 @@ def test_reviews_are_scheduled_at_the_frameworks_review_points_with_the_timeline
     scheduled(employer_a, registration)
     reviews = reviews_of(employer_a, registration)
     assert [(r.month, r.due_on, r.extra, r.status) for r in reviews] == [
-        (3, datetime.date(2026, 12, 7), False, "draft"),
-        (6, datetime.date(2027, 3, 7), False, "draft"),
-        (12, datetime.date(2027, 9, 7), False, "draft"),
+        (3, due(3), False, "draft"),
+        (6, due(6), False, "draft"),
+        (12, due(12), False, "draft"),
     ]
     [event] = events(employer_a, "reviews.scheduled")
     assert event.changes["months"] == [3, 6, 12]
@@ -78,34 +80,33 @@ def test_scheduling_again_creates_nothing(employer_a, registration):
 def test_part_time_nqsws_reviews_fall_due_pro_rata(employer_a):
     part_time = make_registration(employer_a, swe_number="SW8000002", contracted_hours=Decimal("18.5"))
     scheduled(employer_a, part_time)
-    assert [r.due_on for r in reviews_of(employer_a, part_time)] == [
-        datetime.date(2027, 3, 7),
-        datetime.date(2027, 9, 7),
-        datetime.date(2028, 9, 7),
-    ]
+    # Half the hours, twice the months: the 3-, 6- and 12-month reviews at 6, 12 and 24 months.
+    assert [r.due_on for r in reviews_of(employer_a, part_time)] == [due(6), due(12), due(24)]
 
 
 def test_a_deferral_moves_the_due_dates_of_reviews_not_yet_signed(employer_a, registration):
     three = scheduled(employer_a, registration, 3)
     lock(employer_a, three)
     coordinator = as_(employer_a, employer_a.coordinator)
+    # Thirty days' leave from six days before the 3-month review was due.
+    leave_from = due(3) - datetime.timedelta(days=6)
     with tenant_context(employer_a.employer.pk):
         registration = registration_defer(
             actor=coordinator,
             registration=registration,
-            started_on=datetime.date(2026, 12, 1),
+            started_on=leave_from,
             reason="Leave",
         )
         registration_resume(
-            actor=coordinator, registration=registration, ended_on=datetime.date(2026, 12, 31)
+            actor=coordinator, registration=registration, ended_on=leave_from + datetime.timedelta(days=30)
         )
         registration = Registration.objects.get(pk=registration.pk)
     scheduled(employer_a, registration)
     by_month = {r.month: r for r in reviews_of(employer_a, registration)}
     # The 3-month review was held and signed before the deferral: its date stays.
-    assert by_month[3].due_on == datetime.date(2026, 12, 7)
-    assert by_month[6].due_on == datetime.date(2027, 3, 7) + datetime.timedelta(days=30)
-    assert by_month[12].due_on == datetime.date(2027, 9, 7) + datetime.timedelta(days=30)
+    assert by_month[3].due_on == due(3)
+    assert by_month[6].due_on == due(6) + datetime.timedelta(days=30)
+    assert by_month[12].due_on == due(12) + datetime.timedelta(days=30)
     moved = events(employer_a, "review.rescheduled")
     assert {e.object_id for e in moved} == {str(by_month[6].pk), str(by_month[12].pk)}
 
@@ -120,7 +121,7 @@ def test_the_optional_9_month_review_can_be_added_by_the_assessor_or_coordinator
         again = services.review_add_optional(
             actor=as_(employer_a, employer_a.coordinator), registration=registration, month=9, today=TODAY
         )
-    assert nine.pk == again.pk and nine.due_on == datetime.date(2027, 6, 7) and not nine.extra
+    assert nine.pk == again.pk and nine.due_on == due(9) and not nine.extra
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError) as raised:
         services.review_add_optional(
             actor=as_(employer_a, employer_a.assessor), registration=registration, month=4, today=TODAY
@@ -166,7 +167,7 @@ def test_another_assessor_of_the_employer_cannot_write_it(employer_a, review, ot
     ("changes", "field"),
     [
         ({"held_on": TODAY + datetime.timedelta(days=1)}, "held_on"),
-        ({"held_on": datetime.date(2026, 9, 6)}, "held_on"),
+        ({"held_on": START - datetime.timedelta(days=1)}, "held_on"),
         ({"outcome": "brilliant"}, "outcome"),
         ({"progress_pcf": "x" * 20_001}, "progress_pcf"),
     ],
@@ -400,7 +401,7 @@ def test_an_amendment_keeps_the_old_and_new_values_and_the_reason(employer_a, re
             version=review.version,
             reason="Typo in the date",
             today=TODAY,
-            held_on=datetime.date(2026, 11, 19),
+            held_on=HELD - datetime.timedelta(days=1),
             progress_pcf=review.progress_pcf,
             progress_standards=review.progress_standards,
             outcome=ReviewOutcome.SOME_CONCERNS,
@@ -408,7 +409,7 @@ def test_an_amendment_keeps_the_old_and_new_values_and_the_reason(employer_a, re
         amendments = list(ReviewAmendment.objects.filter(review=review).order_by("field"))
     assert review.status == Review.Status.LOCKED and review.outcome == "some_concerns"
     assert [(a.field, a.old_value, a.new_value, a.reason) for a in amendments] == [
-        ("held_on", "2026-11-20", "2026-11-19", "Typo in the date"),
+        ("held_on", HELD.isoformat(), (HELD - datetime.timedelta(days=1)).isoformat(), "Typo in the date"),
         ("outcome", "on_track", "some_concerns", "Typo in the date"),
     ]
     assert amendments[0].amended_by_id == employer_a.assessor.pk

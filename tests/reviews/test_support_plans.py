@@ -220,7 +220,7 @@ def test_actions_have_an_owner_and_a_date_and_are_marked_done(employer_a, plan):
         assert done.done_on == plan.created_at.date()
         with pytest.raises(ValidationError):
             services.support_plan_action_done(
-                actor=manager, item=named, done_on=datetime.date.today() + datetime.timedelta(days=1)
+                actor=manager, item=named, done_on=TODAY + datetime.timedelta(days=1)
             )
         assert SupportPlanAction.objects.filter(done_on__isnull=False).count() == 1
 
