@@ -3,13 +3,19 @@
 - Every registration approved for funding gets its registration instalment, and every pass its completion
   instalment, through ``claims_make_claimable_bulk`` (the hooks' rules, for thousands at once): the cohort's
   rate, the year the claim arises in, rolled forward past a claim deadline.
-- Elsewhere in the country, by start date: claims of NQSWs who started before September have been claimed
-  and approved (waiting for national staff's monthly statement run), September and early October starts
-  are claimed and wait for approval, later ones are claimable.
+- Elsewhere in the country, by start date: claims of NQSWs who started more than about twelve weeks before
+  the seeding day have been claimed and approved (waiting for national staff's monthly statement run),
+  those who started six to twelve weeks before are claimed and wait for approval, later ones are
+  claimable.
 - At Demo County Council the whole journey goes through the services, as its co-ordinator and national
-  staff: a paid October statement, a draft November statement, a rejected claim with its reason, claims
-  waiting for approval and claims still to make; and a submitted grant application for 2026-27 with its
-  action plan.
+  staff: last month's statement, paid, this month's, a draft, a rejected claim with its reason, claims
+  waiting for approval and claims still to make; and a submitted grant application for the funding year
+  of the seeding day, with its action plan.
+
+Every date is the story's (written in its reference calendar) moved to the seeding day
+(``asye.web.demo_calendar``); funding years and labels are derived from the moved dates. ``prepare``, run
+by the command before any app's demo, sets up the years the demo touches with their rates carried forward
+(``funding.years.funding_years_ensure``), as national staff would.
 
 A second run creates nothing: claims are known by registration and instalment, the journey runs only while
 Demo County Council has no statement, the application only while it has none for the year.
@@ -20,6 +26,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from asye import clock
@@ -27,19 +34,29 @@ from asye.accounts.actor import build_actor
 from asye.accounts.models import User
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_settings
-from asye.web.demo_programmes import DEMO_TODAY
+from asye.web.demo_calendar import DemoCalendar
 from funding import application_services, services, statement_services
 from funding.models import Claim, ClaimStatus, FundingYear, GrantApplication, Instalment, PaymentStatement
+from funding.years import funding_years_ensure
+from programmes.eligibility import funding_year_of
 from programmes.models import FundingStatus, Outcome, Registration
 
 DEMO_COUNTY = "Demo County Council"
 COORDINATOR = "coordinator@demo.example"
 NATIONAL = "national@demo.example"
 APPROVAL_DAYS = 10  # national staff approve a registration about ten days after its start
+# The story's dates, in its reference calendar (reference day 23 November 2026).
 APPROVED_BEFORE = datetime.date(2026, 9, 1)  # elsewhere: claimed and approved
 SUBMITTED_BEFORE = datetime.date(2026, 10, 15)  # elsewhere: claimed, waiting for approval
+PAID_MONTH = datetime.date(2026, 10, 1)  # the statement paid (the month before the reference day's)
+DRAFT_MONTH = datetime.date(2026, 11, 1)  # the draft statement (the reference day's month)
+# Funding years the demo touches: from the year of its earliest start (the earlier cohort's, 441 days
+# before the reference day) to the year after the seeding day's, where claims made after a claim
+# deadline roll forward to.
+YEARS_BEFORE = relativedelta(months=15)
+YEARS_AFTER = relativedelta(years=1)
 REJECTION = (
-    "Claimed in error: this NQSW's registration instalment was paid with your 2025-26 grant. Contact "
+    "Claimed in error: this NQSW's registration instalment was paid with your {year} grant. Contact "
     "Skills for Care if you think this is wrong."
 )
 ACTIONS = (
@@ -70,23 +87,27 @@ ACTIONS = (
 )
 
 
-def _claimable_on(registration: Registration) -> datetime.date:
-    return min(registration.start_date + datetime.timedelta(days=APPROVAL_DAYS), DEMO_TODAY)
+def _claimable_on(registration: Registration, today: datetime.date) -> datetime.date:
+    return min(registration.start_date + datetime.timedelta(days=APPROVAL_DAYS), today)
 
 
 def _moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
-def _move_elsewhere(claims, *, county_id: int, national_user: User, emails: dict[int, str]) -> Counter[str]:
+def _move_elsewhere(
+    claims, *, county_id: int, national_user: User, emails: dict[int, str], demo_calendar: DemoCalendar
+) -> Counter[str]:
     """Elsewhere, claims made and approved as the employers and national staff would have, in bulk."""
     counts: Counter[str] = Counter()
     moved, events = [], []
+    approved_before = demo_calendar.shift(APPROVED_BEFORE)
+    submitted_before = demo_calendar.shift(SUBMITTED_BEFORE)
     for claim in claims:
         registration = claim.registration
         if claim.employer_id == county_id or claim.instalment != Instalment.REGISTRATION:
             continue
-        if registration.start_date >= SUBMITTED_BEFORE:
+        if registration.start_date >= submitted_before:
             continue
         submitted = claim.claimable_on + datetime.timedelta(days=3)
         claim.status = ClaimStatus.SUBMITTED
@@ -96,7 +117,7 @@ def _move_elsewhere(claims, *, county_id: int, national_user: User, emails: dict
         events.append(
             (claim, "claim.submitted", registration.created_by_id, [ClaimStatus.DRAFT, claim.status])
         )
-        if registration.start_date < APPROVED_BEFORE:
+        if registration.start_date < approved_before:
             claim.status = ClaimStatus.APPROVED
             claim.decided_at = _moment(submitted + datetime.timedelta(days=7))
             claim.decided_by_id = national_user.pk
@@ -128,9 +149,10 @@ def _move_elsewhere(claims, *, county_id: int, national_user: User, emails: dict
     return counts
 
 
-def _county_journey(*, county_id: int, coordinator, national) -> Counter[str]:
+def _county_journey(*, county_id: int, coordinator, national, demo_calendar: DemoCalendar) -> Counter[str]:
     """Demo County Council's claims through the services, as its co-ordinator and national staff."""
     counts: Counter[str] = Counter()
+    today = demo_calendar.today
     claims = list(
         Claim.objects.filter(
             employer_id=county_id, status=ClaimStatus.DRAFT, instalment=Instalment.REGISTRATION
@@ -141,44 +163,47 @@ def _county_journey(*, county_id: int, coordinator, national) -> Counter[str]:
     paid, on_draft, rejected, waiting = claims[:4], claims[4:7], claims[7:8], claims[8:10]
 
     def submit(claim):
-        return services.claim_submit(actor=coordinator, claim=claim, today=DEMO_TODAY)
+        return services.claim_submit(actor=coordinator, claim=claim, today=today)
 
     for claim in paid:
         services.claim_approve(actor=national, claim_id=submit(claim).pk)
     if paid:
-        statement = statement_services.statement_build(
-            actor=national, employer_id=county_id, month=datetime.date(2026, 10, 1)
-        )
+        month = demo_calendar.month(PAID_MONTH)
+        statement = statement_services.statement_build(actor=national, employer_id=county_id, month=month)
         statement_services.statement_authorise(actor=national, statement_id=statement.pk)
         # Paid the day it was authorised (it cannot be paid before): the demo's statements are made now.
         statement_services.statement_mark_paid(
             actor=national,
             statement_id=statement.pk,
             paid_on=clock.today(),
-            payment_reference="BACS-2026-10-DCC",
+            payment_reference=f"BACS-{month:%Y-%m}-DCC",
         )
         counts["payment statements"] += 1
     for claim in on_draft:
         services.claim_approve(actor=national, claim_id=submit(claim).pk)
     if on_draft:
         statement_services.statement_build(
-            actor=national, employer_id=county_id, month=datetime.date(2026, 11, 1)
+            actor=national, employer_id=county_id, month=demo_calendar.month(DRAFT_MONTH)
         )
         counts["payment statements"] += 1
+    # The instalment was paid with the grant of the year before the seeding day's.
+    reason = REJECTION.format(year=funding_year_of(today - relativedelta(years=1)))
     for claim in rejected:
-        services.claim_reject(actor=national, claim_id=submit(claim).pk, reason=REJECTION)
+        services.claim_reject(actor=national, claim_id=submit(claim).pk, reason=reason)
     for claim in waiting:
         submit(claim)
     counts["claims through the county's journey"] += len(paid) + len(on_draft) + len(rejected) + len(waiting)
     return counts
 
 
-def _grant_application(*, county_id: int, coordinator) -> Counter[str]:
-    year = FundingYear.objects.filter(label="2026-27").first()
+def _grant_application(*, county_id: int, coordinator, demo_calendar: DemoCalendar) -> Counter[str]:
+    """The application for the funding year under way on the seeding day."""
+    today = demo_calendar.today
+    year = FundingYear.objects.filter(label=funding_year_of(today)).first()
     if year is None or GrantApplication.objects.filter(employer_id=county_id, funding_year=year).exists():
         return Counter()
     application = application_services.grant_application_start(
-        actor=coordinator, funding_year_id=year.pk, today=DEMO_TODAY
+        actor=coordinator, funding_year_id=year.pk, today=today
     )
     application = application_services.grant_application_update(
         actor=coordinator,
@@ -194,7 +219,7 @@ def _grant_application(*, county_id: int, coordinator) -> Counter[str]:
             application=application,
             action=action,
             owner=owner,
-            due_on=due_on,
+            due_on=demo_calendar.shift(due_on),
             progress=progress,
             progress_note=note,
         )
@@ -202,9 +227,22 @@ def _grant_application(*, county_id: int, coordinator) -> Counter[str]:
     return Counter({"grant applications": 1, "action plan actions": len(ACTIONS)})
 
 
-def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[str]:
-    """Create what is missing (a second run creates nothing); return counts of what was created."""
-    created: Counter[str] = Counter()
+def prepare(*, demo_calendar: DemoCalendar | None = None) -> Counter[str]:
+    """Set up the funding years the demo touches, with their rates carried forward, before any app's demo
+    runs (the reviews demo's endorsed pass makes its completion claim through the funding hook)."""
+    today = (demo_calendar or DemoCalendar.seeding()).today
+    years = funding_years_ensure(first=today - YEARS_BEFORE, last=today + YEARS_AFTER)
+    return Counter({"funding years set up": len(years)})
+
+
+def seed(
+    *, employer_ids: dict[str, int], user_ids: dict[str, int], demo_calendar: DemoCalendar | None = None
+) -> Counter[str]:
+    """Create what is missing (a second run creates nothing), on ``demo_calendar`` (default: seeded
+    today); return counts of what was created."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
+    today = demo_calendar.today
+    created = prepare(demo_calendar=demo_calendar)  # done already when run by seed_demo: creates nothing
     county_id = employer_ids.get(DEMO_COUNTY)
     national_user = User.objects.get(pk=user_ids[NATIONAL])
     with tenant_settings(user_id=national_user.pk):
@@ -218,16 +256,16 @@ def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[s
         actor=national,
         registrations=approved,
         instalment=Instalment.REGISTRATION,
-        on={r.pk: _claimable_on(r) for r in approved},
-        today=DEMO_TODAY,
+        on={r.pk: _claimable_on(r, today) for r in approved},
+        today=today,
     )
     passed = [r for r in approved if r.outcome == Outcome.PASSED and r.outcome_date]
     completions = services.claims_make_claimable_bulk(
         actor=national,
         registrations=passed,
         instalment=Instalment.COMPLETION,
-        on={r.pk: min(r.outcome_date, DEMO_TODAY) for r in passed},
-        today=DEMO_TODAY,
+        on={r.pk: min(r.outcome_date, today) for r in passed},
+        today=today,
     )
     created["funding claims"] = len(claims) + len(completions)
     by_id = {r.pk: r for r in approved}
@@ -236,12 +274,18 @@ def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[s
     emails = {user_id: email for email, user_id in user_ids.items()}
     creators = {c.registration.created_by_id for c in claims} - set(emails)
     emails.update(User.objects.filter(pk__in=creators).values_list("pk", "email"))
-    created += _move_elsewhere(claims, county_id=county_id, national_user=national_user, emails=emails)
+    created += _move_elsewhere(
+        claims, county_id=county_id, national_user=national_user, emails=emails, demo_calendar=demo_calendar
+    )
     if county_id is not None and COORDINATOR in user_ids:
         coordinator_user = User.objects.get(pk=user_ids[COORDINATOR])
         with tenant_settings(user_id=coordinator_user.pk):
             coordinator = build_actor(coordinator_user, employer_id=county_id)
         if not PaymentStatement.objects.filter(employer_id=county_id).exists():
-            created += _county_journey(county_id=county_id, coordinator=coordinator, national=national)
-        created += _grant_application(county_id=county_id, coordinator=coordinator)
+            created += _county_journey(
+                county_id=county_id, coordinator=coordinator, national=national, demo_calendar=demo_calendar
+            )
+        created += _grant_application(
+            county_id=county_id, coordinator=coordinator, demo_calendar=demo_calendar
+        )
     return created

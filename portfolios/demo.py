@@ -7,8 +7,8 @@ A few of the employer's other NQSWs get a portfolio with some evidence, so the c
 assessor have more than one to read. The agreement, PDP, observations, self-assessments and feedback
 are seeded by ``portfolios.demo_records.seed_records``, called at the end.
 
-Dated against ``DEMO_TODAY``; a second run creates nothing (evidence is matched by its title within
-the portfolio).
+Dated in the story's calendar and moved to the seeding day (``asye.web.demo_calendar``); a second run
+creates nothing (evidence is matched by its title within the portfolio).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from asye.web.demo_programmes import DEMO_TODAY
+from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from portfolios.demo_records import seed_records
 from portfolios.models import CapabilityStatement, Evidence, EvidenceFile, EvidenceTag, Portfolio
@@ -36,7 +36,7 @@ D = datetime.date
 @dataclass(frozen=True)
 class DemoEvidence:
     title: str
-    occurred_on: datetime.date
+    occurred_on: datetime.date  # in the story's calendar
     status: str
     tags: tuple[tuple[str, int], ...]  # (capability set code, statement number)
     description: str
@@ -52,6 +52,7 @@ A, S, M, DRAFT = (
     Evidence.Status.DRAFT,
 )
 
+# In the story's calendar (reference day 23 November 2026), moved to the seeding day when made.
 DEMO_NQSW_EVIDENCE = (
     DemoEvidence(
         "Home visit after a referral about neglect",
@@ -89,7 +90,7 @@ DEMO_NQSW_EVIDENCE = (
         "without naming it. Naming it let us plan what would make me escalate.",
         file=(
             "reflective-log-supervision.txt",
-            "Reflective log: supervision, 5 November 2026\n\n"
+            "Reflective log: supervision, {occurred_on:%-d %B %Y}\n\n"
             "What happened: we talked about a family where I feel uneasy but cannot say why.\n"
             "What I learned: unease is information. Write down what I see and hear, and bring it.\n"
             "What I will do: agree with my supervisor what would make me escalate, and check it weekly.\n",
@@ -152,13 +153,18 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def _add_evidence(
-    portfolio: Portfolio, registration: Registration, items: tuple[DemoEvidence, ...], created: Counter
+    portfolio: Portfolio,
+    registration: Registration,
+    items: tuple[DemoEvidence, ...],
+    created: Counter,
+    demo_calendar: DemoCalendar,
 ) -> None:
     existing = set(Evidence.objects.filter(portfolio=portfolio).values_list("title", flat=True))
     statements = _statements(portfolio)
     for item in items:
         if item.title in existing:
             continue
+        occurred_on = demo_calendar.shift(item.occurred_on)
         tags = [statements[key] for key in item.tags if key in statements]
         if not tags:
             continue  # none of its capabilities are in this portfolio's frameworks
@@ -170,15 +176,15 @@ def _add_evidence(
             title=item.title,
             description=item.description,
             reflection=item.reflection,
-            occurred_on=item.occurred_on,
+            occurred_on=occurred_on,
             status=item.status if (responded or item.status in (S, DRAFT)) else S,
-            shared_at=_at(item.occurred_on + datetime.timedelta(days=2)) if shared else None,
+            shared_at=_at(occurred_on + datetime.timedelta(days=2)) if shared else None,
             response_comment=item.response if responded else "",
             responded_by_id=registration.assessor_id if responded else None,
-            responded_at=_at(item.occurred_on + datetime.timedelta(days=6)) if responded else None,
+            responded_at=_at(occurred_on + datetime.timedelta(days=6)) if responded else None,
             created_by_id=registration.nqsw_id,
         )
-        Evidence.objects.filter(pk=evidence.pk).update(created_at=_at(item.occurred_on, 16))
+        Evidence.objects.filter(pk=evidence.pk).update(created_at=_at(occurred_on, 16))
         EvidenceTag.objects.bulk_create(
             EvidenceTag(employer_id=portfolio.employer_id, evidence=evidence, statement=statement)
             for statement in tags
@@ -186,6 +192,7 @@ def _add_evidence(
         created["evidence"] += 1
         if item.file:
             name, text = item.file
+            text = text.format(occurred_on=occurred_on)
             upload = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
             verified = verify_upload(upload)
             EvidenceFile.objects.create(
@@ -209,8 +216,12 @@ def _portfolio(registration: Registration, created: Counter) -> Portfolio:
     return portfolio
 
 
-def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[str]:
-    """Create what is missing (a second run creates nothing); return counts of what was created."""
+def seed(
+    *, employer_ids: dict[str, int], user_ids: dict[str, int], demo_calendar: DemoCalendar | None = None
+) -> Counter[str]:
+    """Create what is missing (a second run creates nothing), dated on ``demo_calendar`` (default: seeded
+    today); return counts of what was created."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     created: Counter[str] = Counter()
     county = employer_ids.get(DEMO_COUNTY)
     nqsw = user_ids.get(DEMO_NQSW)
@@ -226,16 +237,17 @@ def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[s
         .order_by("start_date", "id")
     )
     mine = next((r for r in registrations if r.nqsw_id == nqsw), None)
-    others = [r for r in registrations if r.nqsw_id != nqsw and r.start_date <= DEMO_TODAY][:OTHER_PORTFOLIOS]
+    today = demo_calendar.today
+    others = [r for r in registrations if r.nqsw_id != nqsw and r.start_date <= today][:OTHER_PORTFOLIOS]
     portfolios: list[Portfolio] = []
     if mine is not None:
         portfolio = _portfolio(mine, created)
-        _add_evidence(portfolio, mine, DEMO_NQSW_EVIDENCE, created)
+        _add_evidence(portfolio, mine, DEMO_NQSW_EVIDENCE, created, demo_calendar)
         portfolios.append(portfolio)
     for registration in others:
         portfolio = _portfolio(registration, created)
-        _add_evidence(portfolio, registration, OTHER_EVIDENCE, created)
+        _add_evidence(portfolio, registration, OTHER_EVIDENCE, created, demo_calendar)
         portfolios.append(portfolio)
     # The agreement, PDP, observations, self-assessments and feedback.
-    created += seed_records(portfolios)
+    created += seed_records(portfolios, demo_calendar=demo_calendar)
     return created

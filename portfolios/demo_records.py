@@ -8,9 +8,11 @@ still waiting. Other portfolios get a draft agreement signed by the NQSW so far,
 observation in progress, so the assessor and line manager have something to sign and read.
 
 Runs inside the system national scope; rows are created directly (as ``asye.web.demo_programmes`` does),
-shaped as the services would leave them, and dated against ``DEMO_TODAY``. Each kind of record is made
-only for a portfolio that has none yet, so a second run creates nothing. Demo feedback links have random
-secrets that are not kept: the waiting request's link cannot be opened (create a new one to try the form).
+shaped as the services would leave them, dated in the story's calendar and moved to the seeding day
+(``asye.web.demo_calendar``); the agreement's review dates are the registration's own. Each kind of
+record is made only for a portfolio that has none yet, so a second run creates nothing. Demo feedback
+links have random secrets that are not kept: the waiting request's link cannot be opened (create a new
+one to try the form).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections import Counter
 
 from django.utils import timezone
 
-from asye.web.demo_programmes import DEMO_TODAY
+from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_statements
 from portfolios.models import (
     AgreementSignature,
@@ -36,14 +38,14 @@ from portfolios.models import (
 )
 from portfolios.record_services import FEEDBACK_LINK_DAYS, feedback_secret_hash
 from programmes.models import Registration
+from programmes.selectors import timeline_input
+from programmes.timeline import milestones
 
 DEMO_NQSW = "nqsw@demo.example"
 D = datetime.date
 SIGNED_AS = AgreementSignature.SignedAs
 
 AGREEMENT = {
-    "review_dates": "3-month review: 7 December 2026\n6-month review: 8 March 2027\n"
-    "12-month review and final recommendation: 6 September 2027",
     "supervision_plan": "Weekly supervision for the first 6 weeks, fortnightly until the 6-month review, "
     "then monthly, with the assessor; at least one session a month is reflective supervision.",
     "workload_arrangements": "A protected caseload of no more than 90% of the team's average, built up over "
@@ -54,17 +56,18 @@ AGREEMENT = {
     "practitioner at two child protection conferences.",
 }
 
+# The dates below are the story's (reference day 23 November 2026), moved to the seeding day when made.
 OBJECTIVES = (
     {
         "objective": "Write chronologies that show the impact of events on the child, not only the dates",
         "measure": "Three chronologies my assessor judges as good in case file audits",
-        "actions": "Chronology training in October; review two good examples with my assessor",
+        "actions": "Chronology training in my second month; review two good examples with my assessor",
         "relevance": "Feedback at my first supervision: my chronologies list events without analysis",
         "achieve_by": D(2027, 1, 31),
         "statement": ("cf-pqs", 7),
         "status": PdpObjective.Status.OPEN,
-        "progress": "Training done in October. First chronology reviewed in November: better, needs more "
-        "on the child's experience.",
+        "progress": "Training done. First chronology reviewed since: better, needs more on the child's "
+        "experience.",
     },
     {
         "objective": "Chair a child in need review confidently, including challenging partners",
@@ -74,8 +77,8 @@ OBJECTIVES = (
         "achieve_by": D(2026, 11, 20),
         "statement": ("pcf", 8),
         "status": PdpObjective.Status.ACHIEVED,
-        "progress": "Chaired two reviews in October and November. In the second I challenged the school on a "
-        "missed action; my assessor observed it.",
+        "progress": "Chaired two reviews, a month apart. In the second I challenged the school on a missed "
+        "action; my assessor observed it.",
     },
     {
         "objective": "Use the young carers' legal framework in my assessments",
@@ -186,6 +189,16 @@ def _statement_ids(portfolio: Portfolio, tags) -> list[int]:
     return [by_key[tag] for tag in tags if tag in by_key]
 
 
+def _review_dates(registration: Registration) -> str:
+    """The review points of the registration's timeline as its agreement states them at the start."""
+    spec = timeline_input(registration, deferrals=[])
+    reviews = [m for m in milestones(spec, today=registration.start_date) if m.kind == "review"]
+    lines = [f"{m.label}: {m.due:%-d %B %Y}" for m in reviews[:-1]]
+    if reviews:
+        lines.append(f"{reviews[-1].label} and final recommendation: {reviews[-1].due:%-d %B %Y}")
+    return "\n".join(lines)
+
+
 def _agreement(portfolio: Portfolio, registration: Registration, *, signers, created: Counter) -> None:
     if LearningAgreement.objects.filter(portfolio=portfolio).exists():
         return
@@ -197,6 +210,7 @@ def _agreement(portfolio: Portfolio, registration: Registration, *, signers, cre
         assessor_id=registration.assessor_id,
         line_manager_id=registration.line_manager_id,
         created_by_id=registration.assessor_id or registration.nqsw_id,
+        review_dates=_review_dates(registration),
         **AGREEMENT,
     )
     LearningAgreement.objects.filter(pk=agreement.pk).update(
@@ -226,7 +240,9 @@ def _agreement(portfolio: Portfolio, registration: Registration, *, signers, cre
         Registration.objects.filter(pk=registration.pk).update(learning_agreement_needs_signing=False)
 
 
-def _objectives(portfolio: Portfolio, registration: Registration, items, created: Counter) -> None:
+def _objectives(
+    portfolio: Portfolio, registration: Registration, items, created: Counter, demo_calendar: DemoCalendar
+) -> None:
     if PdpObjective.objects.filter(portfolio=portfolio).exists():
         return
     for item in items:
@@ -238,7 +254,7 @@ def _objectives(portfolio: Portfolio, registration: Registration, items, created
             measure=item["measure"],
             actions=item["actions"],
             relevance=item["relevance"],
-            achieve_by=item["achieve_by"],
+            achieve_by=demo_calendar.shift(item["achieve_by"]),
             statement_id=statement_ids[0] if statement_ids else None,
             status=item["status"],
             progress=item["progress"],
@@ -278,7 +294,9 @@ def _self_assessment(portfolio: Portfolio, registration: Registration, created: 
     created["self-assessment ratings"] += len(statements)
 
 
-def _observations(portfolio: Portfolio, registration: Registration, items, created: Counter) -> None:
+def _observations(
+    portfolio: Portfolio, registration: Registration, items, created: Counter, demo_calendar: DemoCalendar
+) -> None:
     if Observation.objects.filter(portfolio=portfolio).exists():
         return
     for number, item in enumerate(items, start=1):
@@ -288,7 +306,7 @@ def _observations(portfolio: Portfolio, registration: Registration, items, creat
             number=number,
             observer_id=registration.assessor_id,
             observer_name="" if registration.assessor_id else "Practice educator",
-            observed_on=item["observed_on"],
+            observed_on=demo_calendar.shift(item["observed_on"]),
             setting=item["setting"],
             preparation=item["preparation"],
             nqsw_reflection=item["nqsw_reflection"],
@@ -304,12 +322,15 @@ def _observations(portfolio: Portfolio, registration: Registration, items, creat
         created["observations"] += 1
 
 
-def _feedback(portfolio: Portfolio, registration: Registration, created: Counter) -> None:
+def _feedback(
+    portfolio: Portfolio, registration: Registration, created: Counter, demo_calendar: DemoCalendar
+) -> None:
     if FeedbackRequest.objects.filter(portfolio=portfolio).exists():
         return
+    shift = demo_calendar.shift
     for item in FEEDBACK:
-        sent = _at(item["created_on"], 11)
-        answered = _at(item["answered_on"], 19) if item["answered_on"] else None
+        sent = _at(shift(item["created_on"]), 11)
+        answered = _at(shift(item["answered_on"]), 19) if item["answered_on"] else None
         request = FeedbackRequest.objects.create(
             employer_id=portfolio.employer_id,
             portfolio=portfolio,
@@ -328,22 +349,26 @@ def _feedback(portfolio: Portfolio, registration: Registration, created: Counter
         created["feedback requests"] += 1
 
 
-def seed_records(portfolios: list[Portfolio]) -> Counter[str]:
-    """Add the records each portfolio is missing; return counts of what was created."""
+def seed_records(portfolios: list[Portfolio], *, demo_calendar: DemoCalendar | None = None) -> Counter[str]:
+    """Add the records each portfolio is missing, dated on ``demo_calendar`` (default: seeded today);
+    return counts of what was created."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     created: Counter[str] = Counter()
     everyone = list(SIGNED_AS.values)
     for portfolio in portfolios:
-        registration = Registration.objects.select_related("nqsw").get(pk=portfolio.registration_id)
-        if registration.nqsw_id is None or registration.start_date > DEMO_TODAY:
+        registration = Registration.objects.select_related("nqsw", "framework_version").get(
+            pk=portfolio.registration_id
+        )
+        if registration.nqsw_id is None or registration.start_date > demo_calendar.today:
             continue
         if registration.nqsw.email == DEMO_NQSW:
             _agreement(portfolio, registration, signers=everyone, created=created)
-            _objectives(portfolio, registration, OBJECTIVES, created)
+            _objectives(portfolio, registration, OBJECTIVES, created, demo_calendar)
             _self_assessment(portfolio, registration, created)
-            _observations(portfolio, registration, OBSERVATIONS, created)
-            _feedback(portfolio, registration, created)
+            _observations(portfolio, registration, OBSERVATIONS, created, demo_calendar)
+            _feedback(portfolio, registration, created, demo_calendar)
         else:
             _agreement(portfolio, registration, signers=[SIGNED_AS.NQSW], created=created)
-            _objectives(portfolio, registration, [OTHER_OBJECTIVE], created)
-            _observations(portfolio, registration, [OTHER_OBSERVATION], created)
+            _objectives(portfolio, registration, [OTHER_OBJECTIVE], created, demo_calendar)
+            _observations(portfolio, registration, [OTHER_OBSERVATION], created, demo_calendar)
     return created

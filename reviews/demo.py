@@ -1,37 +1,40 @@
 """Review demo data for ``manage.py seed_demo`` (inside the system national scope), at Demo County Council.
 
 Every review point of the county's programmes in progress is scheduled from its timeline. Then, through
-the same services as the pages (so the same rules hold), dated against ``DEMO_TODAY``:
+the same services as the pages (so the same rules hold), on the days the story gives (written in its
+reference calendar, moved to the seeding day by ``asye.web.demo_calendar``):
 - 3-month reviews signed by all three and locked for the NQSWs well past three months, one still waiting
   for the NQSW's signature, and the demo NQSW's own 3-month review being written, quoting their evidence;
 - 6-month reviews in every state: locked, waiting for the line manager, written but not signed (overdue),
   not yet due, and one "not on track" with its support plan (concerns, actions, the extra review);
-- one completed year of the 2025-26 cohort: 3-, 6- and 12-month reviews locked, a pass recommended and
-  endorsed by a (closed) panel, so the registration shows the outcome and the certificate is available;
-- an open panel meeting today, with one submitted recommendation (another 2025-26 NQSW) to decide.
+- one completed year of an earlier cohort (started about fourteen months before the seeding day): 3-, 6-
+  and 12-month reviews locked, a pass recommended and endorsed by a (closed) panel, so the registration
+  shows the outcome and the certificate is available;
+- an open panel meeting today, with one submitted recommendation (another NQSW of that cohort) to decide.
 
 Then national moderation's demo (``reviews.demo_moderation``, the NQAP's part of this app), which samples
-the portfolios of that 2025-26 year, runs.
+the portfolios of that cohort's funding year, runs.
 
-Signatures and other timestamps are moved back to the days the story says they happened. The 2025-26
-NQSWs have no account (that cohort signed on paper before the service opened), so their comments and the
-date they signed are copied in rather than signed through the service. A second run
-creates nothing: each case is skipped once its review has been written, and the two 2025-26 NQSWs are
-known by their Social Work England numbers.
+Signatures and other timestamps are moved back to the days the story says they happened. The earlier
+cohort's NQSWs have no account (they signed on paper before the service opened), so their comments and the
+date they signed are copied in rather than signed through the service. A second run creates nothing: each
+case is skipped once its review has been written, and the two earlier NQSWs are known by their Social Work
+England numbers.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils import timezone
 
 from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Role, User
-from asye.web.demo_programmes import DEMO_TODAY
+from asye.tenancy.models import ServiceArea
+from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from programmes.eligibility import framework_version_for, funding_year_of
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
@@ -55,6 +58,8 @@ DEMO_MANAGER = "manager@demo.example"
 D = datetime.date
 ON, SOME, NOT = ReviewOutcome.ON_TRACK, ReviewOutcome.SOME_CONCERNS, ReviewOutcome.NOT_ON_TRACK
 
+ONE_YEAR = 12  # months: the earlier cohort's programme has ended by the seeding day
+
 # How far a case goes: written (draft with the report), signed (by the assessor), nqsw (and the NQSW),
 # locked (all three).
 WRITTEN, SIGNED, NQSW_SIGNED, LOCKED = "written", "signed", "nqsw", "locked"
@@ -68,6 +73,7 @@ class ReviewCase:
     held_on: datetime.date
 
 
+# The story, in its reference calendar (reference day 23 November 2026).
 # Demo County's registrations in progress, known by their start date (unique among these).
 CASES: dict[datetime.date, tuple[ReviewCase, ...]] = {
     D(2026, 1, 12): (ReviewCase(3, LOCKED, ON, D(2026, 4, 14)), ReviewCase(6, LOCKED, SOME, D(2026, 7, 14))),
@@ -83,12 +89,12 @@ CASES: dict[datetime.date, tuple[ReviewCase, ...]] = {
     D(2026, 8, 17): (ReviewCase(3, LOCKED, ON, D(2026, 11, 18)),),
 }
 DEMO_NQSW_CASE = ReviewCase(3, WRITTEN, ON, D(2026, 11, 20))
-# The not-on-track review is signed on 13 November 2026; its extra review is after the new year.
+# The not-on-track review is signed ten days before the reference day; its extra review is eight weeks on.
 EXTRA_REVIEW_DUE = D(2027, 1, 7)
 SUPPORT_PLAN_CONCERNS = (
     "PCF 5 (knowledge) and PQS 6 (analysis and critical thinking): assessments describe what happened but do "
     "not yet weigh the evidence or say what it means for the child. PCF 9 (professional leadership): "
-    "caseload above the team's cap since August has left little protected time."
+    "caseload above the team's cap since the 3-month review has left little protected time."
 )
 SUPPORT_PLAN_ACTIONS = (
     ("Bring caseload back within 90% of the team average and protect Thursday afternoons.", "manager", 0),
@@ -96,7 +102,7 @@ SUPPORT_PLAN_ACTIONS = (
     ("Shadow an experienced practitioner writing a child and family assessment.", None, 14),
 )
 
-# The 2025-26 cohort: one completed with an endorsed pass, one with the panel now.
+# The earlier cohort: one completed with an endorsed pass, one with the panel now.
 COMPLETED = {
     "first_name": "Jordan",
     "last_name": "Ellis",
@@ -131,8 +137,8 @@ STANDARDS_TEXT = (
     "evidenced. PQS 6 (analysis) is developing: the next step is weighing competing accounts."
 )
 NOT_ON_TRACK_PCF = (
-    "{name} has struggled since the summer with a caseload above the team's cap. Assessments are late and "
-    "describe rather than analyse (PCF 5, 6). Contact with families remains respectful (PCF 2)."
+    "{name} has struggled since the 3-month review with a caseload above the team's cap. Assessments are "
+    "late and describe rather than analyse (PCF 5, 6). Contact with families remains respectful (PCF 2)."
 )
 NOT_ON_TRACK_STANDARDS = (
     "PQS 6 (analysis and critical thinking) and PQS 3 (child development) are not yet evidenced at the level "
@@ -172,15 +178,23 @@ class People:
         return self._actors[user_id]
 
 
-def _write(people: People, registration: Registration, review: Review, case: ReviewCase, created: Counter):
-    """Bring one review to its case's stage through the services; backdate what they stamped."""
+def _write(
+    people: People,
+    registration: Registration,
+    review: Review,
+    case: ReviewCase,
+    created: Counter,
+    today: datetime.date,
+):
+    """Bring one review to its case's stage (its date already on the seeding day's calendar) through the
+    services; backdate what they stamped."""
     assessor = people.actor(registration.assessor_id)
     name = registration.first_name
     review = services.review_update(
         actor=assessor,
         review=review,
         version=review.version,
-        today=DEMO_TODAY,
+        today=today,
         held_on=case.held_on,
         progress_pcf=(NOT_ON_TRACK_PCF if case.outcome == NOT else PCF_TEXT).format(name=name),
         progress_standards=NOT_ON_TRACK_STANDARDS if case.outcome == NOT else STANDARDS_TEXT,
@@ -204,7 +218,7 @@ def _write(people: People, registration: Registration, review: Review, case: Rev
     )
     Review.objects.filter(pk=review.pk).update(assessor_signed_at=_at(signed_on))
     if case.outcome == NOT:
-        _support_plan(people, registration, review, signed_on, created)
+        _support_plan(people, registration, review, signed_on, created, today)
     if case.stage == SIGNED:
         return review
     nqsw = people.actor(registration.nqsw_id)
@@ -228,7 +242,7 @@ def _write(people: People, registration: Registration, review: Review, case: Rev
     return review
 
 
-def _support_plan(people, registration, review, signed_on, created) -> None:
+def _support_plan(people, registration, review, signed_on, created, today: datetime.date) -> None:
     plan = SupportPlan.objects.get(review=review)
     SupportPlan.objects.filter(pk=plan.pk).update(created_at=_at(signed_on))
     plan.refresh_from_db()
@@ -238,7 +252,7 @@ def _support_plan(people, registration, review, signed_on, created) -> None:
         plan=plan,
         version=plan.version,
         concerns=SUPPORT_PLAN_CONCERNS,
-        extra_review_due_on=EXTRA_REVIEW_DUE,
+        extra_review_due_on=DemoCalendar(today).shift(EXTRA_REVIEW_DUE),
         today=signed_on,
     )
     for text, owner, done_after in SUPPORT_PLAN_ACTIONS:
@@ -254,7 +268,7 @@ def _support_plan(people, registration, review, signed_on, created) -> None:
         )
         if done_after:
             SupportPlanAction.objects.filter(pk=item.pk).update(
-                done_on=min(signed_on + datetime.timedelta(days=done_after - 7), DEMO_TODAY)
+                done_on=min(signed_on + datetime.timedelta(days=done_after - 7), today)
             )
     created["support plans"] += 1
 
@@ -263,7 +277,15 @@ def _reviews_of(registration: Registration) -> dict[int, Review]:
     return {r.month: r for r in Review.objects.filter(registration=registration, extra=False)}
 
 
-def _seed_in_progress(people: People, county: int, user_ids: dict[str, int], created: Counter) -> None:
+def _seed_in_progress(
+    people: People, county: int, user_ids: dict[str, int], created: Counter, demo_calendar: DemoCalendar
+) -> None:
+    shift = demo_calendar.shift
+    moved = {
+        shift(start): tuple(replace(case, held_on=shift(case.held_on)) for case in cases)
+        for start, cases in CASES.items()
+    }
+    demo_nqsw_case = replace(DEMO_NQSW_CASE, held_on=shift(DEMO_NQSW_CASE.held_on))
     registrations = list(
         registrations_with_deferrals(
             Registration.objects.filter(
@@ -274,14 +296,16 @@ def _seed_in_progress(people: People, county: int, user_ids: dict[str, int], cre
         )
     )
     before = Review.objects.filter(employer_id=county).count()
-    services.reviews_schedule(actor=people.coordinator, registrations=registrations, today=DEMO_TODAY)
+    services.reviews_schedule(
+        actor=people.coordinator, registrations=registrations, today=demo_calendar.today
+    )
     created["reviews scheduled"] += Review.objects.filter(employer_id=county).count() - before
     demo_nqsw = user_ids.get(DEMO_NQSW)
     for registration in registrations:
         if registration.nqsw_id == demo_nqsw:
-            cases = (DEMO_NQSW_CASE,)
+            cases = (demo_nqsw_case,)
         else:
-            cases = CASES.get(registration.start_date, ())
+            cases = moved.get(registration.start_date, ())
         if cases and registration.assessor_id is None:
             continue
         reviews = _reviews_of(registration)
@@ -291,14 +315,33 @@ def _seed_in_progress(people: People, county: int, user_ids: dict[str, int], cre
                 continue  # written on an earlier run (or by someone since)
             if registration.nqsw_id == demo_nqsw:
                 portfolio_ensure(actor=people.coordinator, registration=registration)
-            _write(people, registration, review, case, created)
+            _write(people, registration, review, case, created, demo_calendar.today)
+
+
+def _moved(plan: dict, demo_calendar: DemoCalendar) -> dict:
+    """An earlier-cohort plan with its dates on the seeding day's calendar."""
+    shift = demo_calendar.shift
+    return {
+        key: shift(value) if isinstance(value, datetime.date) else value for key, value in plan.items()
+    } | {"held": tuple(shift(day) for day in plan["held"])}
+
+
+def _one_year_version(start: datetime.date):
+    """The framework version of an earlier-cohort NQSW: the child and family ASYE, or, for a start the
+    two-year early career programme took over (a demo seeded long after September 2027), the adults ASYE,
+    so that their year has honestly ended."""
+    for service_area in (ServiceArea.CHILD_AND_FAMILY, ServiceArea.ADULTS):
+        version = framework_version_for(service_area=service_area, start_date=start)
+        if version is not None and version.length_months == ONE_YEAR:
+            return version
+    return None
 
 
 def _previous_cohort_registration(plan: dict, county: int, user_ids: dict[str, int]) -> Registration | None:
     existing = Registration.objects.filter(employer_id=county, swe_number=plan["swe_number"]).first()
     if existing is not None:
         return None
-    version = framework_version_for(service_area="child_and_family", start_date=plan["start"])
+    version = _one_year_version(plan["start"])
     assessor, manager = user_ids.get(DEMO_ASSESSOR), user_ids.get(DEMO_MANAGER)
     coordinator = user_ids.get("coordinator@demo.example")
     if version is None or not (assessor and manager and coordinator):
@@ -333,17 +376,19 @@ def _previous_cohort_registration(plan: dict, county: int, user_ids: dict[str, i
     return registration
 
 
-def _year(people: People, registration: Registration, held: tuple, created: Counter) -> None:
-    """Schedule and lock the 3-, 6- and 12-month reviews of a 2025-26 registration."""
+def _year(
+    people: People, registration: Registration, held: tuple, created: Counter, today: datetime.date
+) -> None:
+    """Schedule and lock the 3-, 6- and 12-month reviews of an earlier-cohort registration."""
     services.reviews_schedule(actor=people.coordinator, registrations=[registration], today=held[-1])
     reviews = _reviews_of(registration)
     manager = people.actor(registration.line_manager_id)
     for (month, outcome), day in zip(((3, SOME), (6, ON), (12, ON)), held, strict=True):
         review = reviews[month]
         case = ReviewCase(month, SIGNED, outcome, day)
-        review = _write(people, registration, review, case, created)
+        review = _write(people, registration, review, case, created, today)
         review.refresh_from_db()
-        # The 2025-26 cohort signed their reviews on paper before the service opened, and these NQSWs never
+        # The earlier cohort signed their reviews on paper before the service opened, and these NQSWs never
         # had an account: their comments and the date they signed were copied in (no signer to name).
         Review.objects.filter(pk=review.pk).update(
             nqsw_comments=NQSW_COMMENT, nqsw_signed_at=_at(day + datetime.timedelta(days=3))
@@ -386,13 +431,17 @@ def _panel(people: People, held_on: datetime.date, created: Counter) -> Moderati
     return panel
 
 
-def _seed_previous_cohort(people: People, county: int, user_ids: dict[str, int], created: Counter) -> None:
-    completed = _previous_cohort_registration(COMPLETED, county, user_ids)
+def _seed_previous_cohort(
+    people: People, county: int, user_ids: dict[str, int], created: Counter, demo_calendar: DemoCalendar
+) -> None:
+    today = demo_calendar.today
+    plan = _moved(COMPLETED, demo_calendar)
+    completed = _previous_cohort_registration(plan, county, user_ids)
     if completed is not None:
-        created["registrations of 2025-26"] += 1
-        _year(people, completed, COMPLETED["held"], created)
-        item = _recommend(people, completed, COMPLETED["panel"] - datetime.timedelta(days=21))
-        panel = _panel(people, COMPLETED["panel"], created)
+        created[f"registrations of {completed.funding_year}"] += 1
+        _year(people, completed, plan["held"], created, today)
+        item = _recommend(people, completed, plan["panel"] - datetime.timedelta(days=21))
+        panel = _panel(people, plan["panel"], created)
         services.panel_decide(
             actor=people.coordinator,
             panel=panel,
@@ -401,23 +450,28 @@ def _seed_previous_cohort(people: People, county: int, user_ids: dict[str, int],
             reasons="The evidence supports the pass; the analysis in the 12-month review is strong.",
             panel_version=panel.version,
             recommendation_version=item.version,
-            today=COMPLETED["panel"],
+            today=plan["panel"],
         )
-        PanelDecision.objects.filter(panel=panel).update(decided_at=_at(COMPLETED["panel"], 15))
+        PanelDecision.objects.filter(panel=panel).update(decided_at=_at(plan["panel"], 15))
         panel.refresh_from_db()
         services.panel_close(actor=people.coordinator, panel=panel, version=panel.version)
         created["outcomes endorsed"] += 1
-    waiting = _previous_cohort_registration(WITH_PANEL, county, user_ids)
+    plan = _moved(WITH_PANEL, demo_calendar)
+    waiting = _previous_cohort_registration(plan, county, user_ids)
     if waiting is not None:
-        created["registrations of 2025-26"] += 1
-        _year(people, waiting, WITH_PANEL["held"], created)
-        _recommend(people, waiting, WITH_PANEL["submitted"])
-        _panel(people, DEMO_TODAY, created)
+        created[f"registrations of {waiting.funding_year}"] += 1
+        _year(people, waiting, plan["held"], created, today)
+        _recommend(people, waiting, plan["submitted"])
+        _panel(people, today, created)
         created["recommendations with the panel"] += 1
 
 
-def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[str]:
-    """Create what is missing (a second run creates nothing); return counts of what was created."""
+def seed(
+    *, employer_ids: dict[str, int], user_ids: dict[str, int], demo_calendar: DemoCalendar | None = None
+) -> Counter[str]:
+    """Create what is missing (a second run creates nothing), on ``demo_calendar`` (default: seeded today);
+    return counts of what was created."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     created: Counter[str] = Counter()
     county = employer_ids.get(DEMO_COUNTY)
     if county is None or "coordinator@demo.example" not in user_ids:
@@ -425,8 +479,8 @@ def seed(*, employer_ids: dict[str, int], user_ids: dict[str, int]) -> Counter[s
     people = People(county, user_ids)
     if not people.coordinator or not people.coordinator.has_role(Role.COORDINATOR):
         return created
-    _seed_in_progress(people, county, user_ids, created)
-    _seed_previous_cohort(people, county, user_ids, created)
+    _seed_in_progress(people, county, user_ids, created, demo_calendar)
+    _seed_previous_cohort(people, county, user_ids, created, demo_calendar)
     # National moderation (the NQAP's part of this app) samples the portfolios of the year seeded here.
-    created += seed_moderation()
+    created += seed_moderation(demo_calendar=demo_calendar)
     return created

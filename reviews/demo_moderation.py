@@ -1,19 +1,25 @@
 """National moderation demo data for ``manage.py seed_demo`` (it opens the system national scope), after
-the reviews demo: a 2025-26 round, its cases, findings, exemplars and good-practice applications.
+the reviews demo: a round for the funding year of Demo County Council's completed NQSW, its cases,
+findings, exemplars and good-practice applications.
 
 Through the same services as the pages (so the same rules hold: a moderator never gets their own
-employer's portfolio), dated against ``DEMO_TODAY``:
-- portfolios of the 2025-26 cohort submitted: Demo County Council's two NQSWs whose final recommendation
-  left the assessor (one endorsed, one with the internal panel), and three of each employer type at other
-  employers, picked with a fixed seed; each gets a shared piece of evidence if it has none, so a
-  moderator has something to read;
+employer's portfolio), on the days the story gives (written in its reference calendar, moved to the
+seeding day by ``asye.web.demo_calendar``):
+- portfolios submitted: Demo County Council's two NQSWs whose final recommendation left the assessor (one
+  endorsed, one with the internal panel), and three of each employer type at other employers from the
+  endorsed one's funding year, picked with a fixed seed; each gets a shared piece of evidence if it has
+  none, so a moderator has something to read;
 - Demo County Council submits the completed one voluntarily; national staff then draw "NQAP moderation
-  round 2025-26" by employer type (two from each) with a fixed seed, which takes that submission in;
-  moderator@demo.example moderates Demo County's case and two others and has sent findings on Demo
-  County's; the rest of the round waits for a moderator;
+  round <its funding year>" by employer type (two from each) with a fixed seed, which takes that
+  submission in; moderator@demo.example moderates Demo County's case and up to two others and has sent
+  findings on Demo County's; the rest of the round waits for a moderator;
 - Demo County Council then submits the other portfolio voluntarily (waiting for the next round);
 - two exemplars (one published, one a draft) and two good-practice applications from Demo County Council
   (one endorsed, one waiting for a decision).
+
+Whether other employers' NQSWs share that funding year depends on where the seeding day falls in the
+year: seeded from about 21 February to 15 June, none do (the demo's other earlier starters fall in the
+next year), and the round holds Demo County's case alone.
 
 A second run creates nothing: the round, the cases, the exemplars and the applications are looked up by
 their names and portfolios first.
@@ -32,6 +38,7 @@ from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context, tenant_settings
 from asye.tenancy.models import Employer, ServiceArea
+from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence, EvidenceTag, Portfolio
 from programmes.models import Registration
@@ -49,16 +56,18 @@ DEMO_COUNTY = "Demo County Council"
 COORDINATOR = "coordinator@demo.example"
 NATIONAL = "national@demo.example"
 MODERATOR = "moderator@demo.example"
-FUNDING_YEAR = "2025-26"
-ROUND_NAME = "NQAP moderation round 2025-26"
+ROUND_NAME = "NQAP moderation round {funding_year}"
 ROUND_SEED = 20261005
 OTHERS_PER_EMPLOYER_TYPE = 3
 MODERATOR_CASES = 3
 
+# In the story's calendar (reference day 23 November 2026).
 ROUND_DAY = datetime.date(2026, 10, 5)
 ASSIGNED_DAY = datetime.date(2026, 10, 7)
 FINDINGS_DAY = datetime.date(2026, 11, 10)
 SUBMITTED_DAY = datetime.date(2026, 9, 28)
+# Other employers' NQSWs wrote up the evidence a moderator reads about four months into their year.
+EVIDENCE_AFTER_START = datetime.timedelta(days=130)
 
 FINDINGS = {
     "agreement": ModerationCase.Agreement.AGREE,
@@ -154,20 +163,23 @@ def _statement(code: str, number: int) -> CapabilityStatement | None:
     return newest.statements.filter(number=number).first() if newest else None
 
 
-def _submit(registration: Registration, coordinator: User, created: Counter[str]) -> Portfolio:
+def _submit(
+    registration: Registration, coordinator: User, created: Counter[str], demo_calendar: DemoCalendar
+) -> Portfolio:
     """The registration's portfolio, with a piece of shared evidence, submitted (as of SUBMITTED_DAY)."""
     folio = portfolio_ensure(actor=_actor(coordinator, registration.employer_id), registration=registration)
     has_evidence = Evidence.objects.filter(portfolio=folio).exclude(status=Evidence.Status.DRAFT).exists()
     if not has_evidence:
+        occurred_on = min(registration.start_date + EVIDENCE_AFTER_START, demo_calendar.today)
         evidence = Evidence.objects.create(
             employer_id=folio.employer_id,
             portfolio=folio,
             title="Direct observation: a family meeting",
             description="A family meeting chaired with the child's views presented first.",
             reflection="Next time I will prepare the family for the meeting's structure beforehand.",
-            occurred_on=datetime.date(2026, 6, 15),
+            occurred_on=occurred_on,
             status=Evidence.Status.ACCEPTED,
-            shared_at=_at(datetime.date(2026, 6, 20)),
+            shared_at=_at(min(occurred_on + datetime.timedelta(days=5), demo_calendar.today)),
             created_by=coordinator,
         )
         statement = _statement("pcf", 7)
@@ -176,7 +188,9 @@ def _submit(registration: Registration, coordinator: User, created: Counter[str]
         created["moderation demo evidence"] += 1
     if folio.submitted_at is None:
         Portfolio.objects.filter(pk=folio.pk).update(
-            submitted_at=_at(SUBMITTED_DAY), submitted_by=coordinator, updated_at=clock.now()
+            submitted_at=_at(demo_calendar.shift(SUBMITTED_DAY)),
+            submitted_by=coordinator,
+            updated_at=clock.now(),
         )
         created["portfolios submitted"] += 1
         folio.refresh_from_db()
@@ -184,9 +198,10 @@ def _submit(registration: Registration, coordinator: User, created: Counter[str]
 
 
 def _county_registrations(county_id: int) -> list[Registration]:
-    """Demo County's 2025-26 NQSWs whose recommendation left the assessor: the endorsed one first."""
+    """Demo County's NQSWs whose recommendation left the assessor: the endorsed one first (the round is
+    for its funding year)."""
     registrations = list(
-        Registration.objects.filter(employer_id=county_id, funding_year=FUNDING_YEAR)
+        Registration.objects.filter(employer_id=county_id)
         .filter(
             pk__in=FinalRecommendation.objects.exclude(status=FinalRecommendation.Status.DRAFT).values(
                 "registration_id"
@@ -194,22 +209,25 @@ def _county_registrations(county_id: int) -> list[Registration]:
         )
         .order_by("-outcome", "start_date", "pk")
     )
-    if len(registrations) < 2:  # without the reviews demo: the county's earliest 2025-26 NQSWs
+    if len(registrations) < 2:  # without the reviews demo: the county's earliest NQSWs, of one year
+        earliest = Registration.objects.filter(employer_id=county_id).order_by("start_date", "pk").first()
+        if earliest is None:
+            return []
         registrations = list(
-            Registration.objects.filter(employer_id=county_id, funding_year=FUNDING_YEAR).order_by(
+            Registration.objects.filter(employer_id=county_id, funding_year=earliest.funding_year).order_by(
                 "start_date", "pk"
             )
         )
     return registrations[:2]
 
 
-def _other_registrations(county_id: int, moderator: User) -> list[Registration]:
-    """A fixed-seed pick of other employers' 2025-26 registrations, a few of each employer type (never at
-    an employer the moderator works or worked for)."""
+def _other_registrations(county_id: int, moderator: User, funding_year: str) -> list[Registration]:
+    """A fixed-seed pick of other employers' registrations of the year, a few of each employer type (never
+    at an employer the moderator works or worked for)."""
     conflicted = employer_ids_of(moderator.pk)
     by_type: dict[str, list[int]] = {}
     rows = (
-        Registration.objects.filter(funding_year=FUNDING_YEAR)
+        Registration.objects.filter(funding_year=funding_year)
         .exclude(employer_id=county_id)
         .exclude(employer_id__in=conflicted)
         .order_by("pk")
@@ -238,16 +256,27 @@ def _voluntary(folio: Portfolio, coordinator: User, created: Counter[str]) -> Mo
     return case
 
 
-def _round(national: User, moderator: User, county_case: ModerationCase, created: Counter[str]) -> None:
-    if ModerationRound.objects.filter(name=ROUND_NAME).exists():
+def _round(
+    national: User,
+    moderator: User,
+    county_case: ModerationCase,
+    created: Counter[str],
+    *,
+    funding_year: str,
+    demo_calendar: DemoCalendar,
+) -> None:
+    name = ROUND_NAME.format(funding_year=funding_year)
+    if ModerationRound.objects.filter(name=name).exists():
         return
     actor = _actor(national)
-    request = {"name": ROUND_NAME, "funding_year": FUNDING_YEAR, "by": ("employer_type",), "per_stratum": 2}
+    request = {"name": name, "funding_year": funding_year, "by": ("employer_type",), "per_stratum": 2}
     draw = services.round_preview(actor=actor, **request, seed=ROUND_SEED)
     moderation_round = services.round_create(
         actor=actor, **request, seed=ROUND_SEED, expected=draw.fingerprint()
     )
-    ModerationRound.objects.filter(pk=moderation_round.pk).update(created_at=_at(ROUND_DAY))
+    ModerationRound.objects.filter(pk=moderation_round.pk).update(
+        created_at=_at(demo_calendar.shift(ROUND_DAY))
+    )
     created["moderation rounds"] += 1
     cases = list(ModerationCase.objects.filter(round=moderation_round).order_by("id"))
     created["moderation cases"] += len(cases)
@@ -261,13 +290,15 @@ def _round(national: User, moderator: User, county_case: ModerationCase, created
     for pk in to_moderate[:MODERATOR_CASES]:
         case = ModerationCase.objects.get(pk=pk)
         case = services.case_assign(actor=actor, case=case, moderator_id=moderator.pk, version=case.version)
-        ModerationCase.objects.filter(pk=pk).update(assigned_at=_at(ASSIGNED_DAY))
+        ModerationCase.objects.filter(pk=pk).update(assigned_at=_at(demo_calendar.shift(ASSIGNED_DAY)))
         created["moderation cases assigned"] += 1
     county = ModerationCase.objects.get(pk=county_case.pk)
     services.findings_save(
         actor=_actor(moderator), case=county, version=county.version, send=True, **FINDINGS
     )
-    ModerationCase.objects.filter(pk=county.pk).update(findings_sent_at=_at(FINDINGS_DAY, 15))
+    ModerationCase.objects.filter(pk=county.pk).update(
+        findings_sent_at=_at(demo_calendar.shift(FINDINGS_DAY), 15)
+    )
     created["moderation findings sent"] += 1
 
 
@@ -306,8 +337,10 @@ def _applications(county_id: int, coordinator: User, national: User, created: Co
             )
 
 
-def seed_moderation() -> Counter[str]:
-    """Create what is missing (a second run creates nothing); return counts of what was created."""
+def seed_moderation(*, demo_calendar: DemoCalendar | None = None) -> Counter[str]:
+    """Create what is missing (a second run creates nothing), on ``demo_calendar`` (default: seeded
+    today); return counts of what was created."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     created: Counter[str] = Counter()
     with system_national_context():
         county = Employer.objects.filter(name=DEMO_COUNTY).first()
@@ -324,14 +357,24 @@ def seed_moderation() -> Counter[str]:
         county_registrations = _county_registrations(county.pk)
         if not county_registrations:
             return created
-        county_case = _voluntary(_submit(county_registrations[0], coordinator, created), coordinator, created)
-        if not ModerationRound.objects.filter(name=ROUND_NAME).exists():
-            for registration in _other_registrations(county.pk, moderator):
+        funding_year = county_registrations[0].funding_year
+        county_case = _voluntary(
+            _submit(county_registrations[0], coordinator, created, demo_calendar), coordinator, created
+        )
+        if not ModerationRound.objects.filter(name=ROUND_NAME.format(funding_year=funding_year)).exists():
+            for registration in _other_registrations(county.pk, moderator, funding_year):
                 other_coordinator = _coordinator_of(registration.employer_id)
                 if other_coordinator is not None:
-                    _submit(registration, other_coordinator, created)
-        _round(national, moderator, county_case, created)
+                    _submit(registration, other_coordinator, created, demo_calendar)
+        _round(
+            national,
+            moderator,
+            county_case,
+            created,
+            funding_year=funding_year,
+            demo_calendar=demo_calendar,
+        )
         if len(county_registrations) > 1:
-            later = _submit(county_registrations[1], coordinator, created)
+            later = _submit(county_registrations[1], coordinator, created, demo_calendar)
             _voluntary(later, coordinator, created)
     return created

@@ -3,8 +3,10 @@ national duplicate case, and at Demo County Council the support records that giv
 dashboard something to show.
 
 Like the rest of the command, the picture is planned from a fixed seed alone (``plan_registrations``,
-no database) and then applied by creating only what is missing (``apply_registrations``). History is
-dated against ``DEMO_TODAY``, never the real date, so every run plans the same records.
+no database) and then applied by creating only what is missing (``apply_registrations``). The story is
+written as of the demo calendar's reference day and moved to the seeding day as it is planned
+(``asye.web.demo_calendar``): every run on the same day plans the same records, and a run on any day
+plans the same year, at the same stage, ending that day.
 
 Registrations are bulk-created rather than made by ``registration_create`` (one service call per row
 would take minutes), so this module produces what the service would: the framework version from
@@ -26,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 
 from asye.accounts.models import Role
 from asye.tenancy.models import EmployerType, Region, ServiceArea
+from asye.web.demo_calendar import REFERENCE_DAY, DemoCalendar
 from programmes.eligibility import framework_version_for, funding_decision, funding_year_of
 from programmes.models import (
     AssessorAllocation,
@@ -47,10 +50,10 @@ from programmes.timeline import supervision_schedule
 if TYPE_CHECKING:
     from asye.web.management.commands.seed_demo import Plan
 
-DEMO_TODAY = datetime.date(2026, 11, 23)
 PROGRAMME_SEED = 2026
-# Mostly the 2026-27 cohort, starting April to November with the September peak; some of the 2025-26
-# cohort (started January to March 2026) are still in progress.
+# In the story's calendar (reference day 23 November 2026): mostly the cohort of the funding year under
+# way, starting April to November with the September peak; some of the year before (started January to
+# March 2026) are still in progress.
 EARLIER_COHORT_SHARE = 0.12
 START_MONTH_WEIGHTS = {4: 6, 5: 5, 6: 7, 7: 9, 8: 10, 9: 32, 10: 19, 11: 12}
 EARLIER_COHORT_MONTHS = (1, 2, 3)
@@ -86,7 +89,8 @@ class SupportPlan:
 
 @dataclass(frozen=True)
 class DemoCase:
-    """One of Demo County Council's NQSWs, in the order of its NQSW memberships (the demo NQSW first)."""
+    """One of Demo County Council's NQSWs, in the order of its NQSW memberships (the demo NQSW first), its
+    dates in the story's calendar."""
 
     start: datetime.date
     area: str = ServiceArea.CHILD_AND_FAMILY
@@ -101,8 +105,11 @@ class DemoCase:
 
 CF, ADULTS = ServiceArea.CHILD_AND_FAMILY, ServiceArea.ADULTS
 D = datetime.date
+# The demo NQSW's 3-month review (and one other's) falls due eleven days after the reference day: inside
+# the dashboard's 14-day "review due" window whatever the lengths of the months the story is moved to
+# (three calendar months are 89 to 92 days).
 DEMO_COUNTY_CASES = (
-    DemoCase(D(2026, 9, 7), support=SupportPlan(support_need=True)),  # the demo NQSW
+    DemoCase(D(2026, 9, 4), support=SupportPlan(support_need=True)),  # the demo NQSW
     DemoCase(D(2026, 9, 14), support=SupportPlan(supervision_missed=3)),
     DemoCase(D(2026, 9, 21), area=ADULTS),
     DemoCase(D(2026, 10, 5), hours=Decimal("22.5")),
@@ -115,7 +122,7 @@ DEMO_COUNTY_CASES = (
     DemoCase(D(2026, 5, 11), support=SupportPlan(caseload_over_cap=True)),
     DemoCase(D(2026, 7, 6), support=SupportPlan(supervision_missed=2)),
     DemoCase(D(2026, 2, 9), area=ADULTS, hours=Decimal("30")),
-    DemoCase(D(2026, 9, 7), qualified=D(2021, 7, 16)),  # too long ago: unfunded
+    DemoCase(D(2026, 9, 4), qualified=D(2021, 7, 16)),  # too long ago: unfunded
     DemoCase(D(2026, 10, 12)),
     DemoCase(D(2026, 8, 17), area=ADULTS),
     DemoCase(D(2026, 9, 21)),
@@ -170,9 +177,10 @@ class RegistrationPlan:
 
 
 def weekdays(year: int, month: int) -> list[datetime.date]:
+    """The month's weekdays up to the reference day, in the story's calendar."""
     last = calendar.monthrange(year, month)[1]
     days = (datetime.date(year, month, day) for day in range(1, last + 1))
-    return [day for day in days if day.weekday() < 5 and day <= DEMO_TODAY]
+    return [day for day in days if day.weekday() < 5 and day <= REFERENCE_DAY]
 
 
 def random_start(rng: random.Random) -> datetime.date:
@@ -200,8 +208,12 @@ def service_area_for(employer, rng: random.Random) -> str:
     return CF
 
 
-def plan_registrations(plan: Plan, *, demo_county: str, demo_fostering: str) -> list[RegistrationPlan]:
-    """A registration for every NQSW membership in the plan, and the duplicate case. No database."""
+def plan_registrations(
+    plan: Plan, *, demo_county: str, demo_fostering: str, demo_calendar: DemoCalendar | None = None
+) -> list[RegistrationPlan]:
+    """A registration for every NQSW membership in the plan, and the duplicate case, dated on the seeding
+    day's calendar (default: today's). No database; the same random draws whatever the day."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     rng = random.Random(PROGRAMME_SEED)
     people: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for email, employer_name, role in plan.memberships:
@@ -285,7 +297,23 @@ def plan_registrations(plan: Plan, *, demo_county: str, demo_fostering: str) -> 
     # The pair first, in this order, so that the later registration is the one flagged and the case
     # leads national staff's queue (oldest first).
     registrations.remove(first)
-    return [first, second, *registrations]
+    planned = [first, second, *registrations]
+    # Planned in the story's calendar; moved to the seeding day's before anything is derived from a date.
+    for registration in planned:
+        move_to(registration, demo_calendar)
+    return planned
+
+
+def move_to(registration: RegistrationPlan, demo_calendar: DemoCalendar) -> None:
+    """Move the registration's dates from the story's calendar to the seeding day's."""
+    shift = demo_calendar.shift
+    registration.start_date = shift(registration.start_date)
+    if registration.qualification_date is not None:
+        registration.qualification_date = shift(registration.qualification_date)
+    if registration.deferred:
+        registration.deferred = (shift(registration.deferred[0]), registration.deferred[1])
+    if registration.withdrawn:
+        registration.withdrawn = (shift(registration.withdrawn[0]), registration.withdrawn[1])
 
 
 def apply_case(registration: RegistrationPlan, case: DemoCase) -> None:
@@ -336,11 +364,17 @@ def funding_of(plan: RegistrationPlan, version: FrameworkVersion) -> tuple[str, 
 
 
 def apply_registrations(
-    plans: list[RegistrationPlan], *, employer_ids: dict[str, int], user_ids: dict[str, int]
+    plans: list[RegistrationPlan],
+    *,
+    employer_ids: dict[str, int],
+    user_ids: dict[str, int],
+    demo_calendar: DemoCalendar | None = None,
 ) -> Counter[str]:
-    """Create the registrations the database lacks, with what hangs from them. Runs inside the caller's
-    transaction under the system national scope. A registration is known by its employer and NQSW, or by
-    its employer and SWE number; the records hanging from it are made only with it."""
+    """Create the registrations the database lacks, with what hangs from them, recorded up to the seeding
+    day (``demo_calendar``'s, by default today). Runs inside the caller's transaction under the system
+    national scope. A registration is known by its employer and NQSW, or by its employer and SWE number;
+    the records hanging from it are made only with it."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
     created: Counter[str] = Counter()
     existing = Registration.objects.filter(employer_id__in=set(employer_ids.values())).values_list(
         "employer_id", "nqsw_id", "swe_number"
@@ -439,6 +473,7 @@ def apply_registrations(
             [(plan, registration) for plan, registration in new if plan.support is not None],
             paused=paused,
             user_ids=user_ids,
+            today=demo_calendar.today,
         )
     )
     return created
@@ -447,9 +482,9 @@ def apply_registrations(
 # --- support records ------------------------------------------------------------------------------
 
 
-def records_until(plan: RegistrationPlan) -> datetime.date:
+def records_until(plan: RegistrationPlan, today: datetime.date) -> datetime.date:
     """The last day anything was recorded: today, or the day the NQSW left or paused."""
-    until = DEMO_TODAY
+    until = today
     if plan.withdrawn:
         until = min(until, plan.withdrawn[0])
     if plan.deferred:
@@ -468,18 +503,19 @@ def apply_support(
     *,
     paused: dict[int, list[Deferral]],
     user_ids: dict[str, int],
+    today: datetime.date,
 ) -> Counter[str]:
     sessions, logs, caseloads, needs = [], [], [], []
     for index, (plan, registration) in enumerate(items):
         support = plan.support
-        until = records_until(plan)
+        until = records_until(plan, today)
         start = registration.start_date
         owned = {"employer_id": registration.employer_id, "registration": registration}
         nqsw_id = registration.nqsw_id or user_ids[plan.email]
 
         # Supervision: every session the cadence asks for, held on the day due or a day or two before.
         spec = timeline_input(registration, paused.get(registration.pk, []))
-        due = [m.due for m in supervision_schedule(spec, today=DEMO_TODAY) if m.due <= until]
+        due = [m.due for m in supervision_schedule(spec, today=today) if m.due <= until]
         for number, day in enumerate(due[: len(due) - support.supervision_missed]):
             sessions.append(
                 SupervisionSession(
@@ -532,7 +568,7 @@ def apply_support(
                 SupportNeed(
                     **owned,
                     kind=SupportNeed.Kind.ACCESS_TO_WORK,
-                    requested_on=DEMO_TODAY - datetime.timedelta(days=SUPPORT_NEED_DAYS_AGO),
+                    requested_on=today - datetime.timedelta(days=SUPPORT_NEED_DAYS_AGO),
                     status=SupportNeed.Status.IN_PROGRESS,
                     detail=SUPPORT_NEED_DETAIL,
                     detail_shared=False,

@@ -1,6 +1,7 @@
 """The funding part of ``manage.py seed_demo``: claims for every approved registration by the hooks' rules,
 Demo County Council's journey through the services (paid and draft statements, a rejection with its
 reason, claims waiting), a submitted grant application with its action plan; a second run creates nothing.
+The picture's dates are the demo story's, moved to the run's day as the demo moves its own.
 (The whole command is exercised by tests/web/test_seed_demo.py.)"""
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ import pytest
 from asye.accounts.models import Role
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context
+from asye.web.demo_calendar import DemoCalendar
 from funding import demo
 from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement
 from tests.factories import EmployerFactory, person
 from tests.funding.helpers import approve, register
+from tests.today import TODAY, funding_year_label
 
 pytestmark = pytest.mark.django_db
 
-QUALIFIED = datetime.date(2026, 3, 1)
-STARTS = [datetime.date(2026, month, day) for month, day in ((4, 13), (5, 11), (6, 1), (7, 6), (8, 17))]
+# Written in the demo story's calendar (reference day 23 November 2026), moved to the run's day.
+STORY = DemoCalendar(TODAY)
+D = datetime.date
+QUALIFIED = STORY.shift(D(2026, 3, 1))
+STARTS = [STORY.shift(D(2026, month, day)) for month, day in ((4, 13), (5, 11), (6, 1), (7, 6), (8, 17))]
 
 
 @pytest.fixture
@@ -40,8 +46,8 @@ def picture(employer_b, national_staff):
     from tests.funding.helpers import national_actor
 
     national = national_actor(national_user)
-    dates = [*STARTS, *(datetime.date(2026, 9, d) for d in (7, 14, 21, 28)), datetime.date(2026, 10, 5)]
-    dates += [datetime.date(2026, 10, 12), datetime.date(2026, 11, 2)]
+    dates = [*STARTS, *(STORY.shift(D(2026, 9, d)) for d in (7, 14, 21, 28)), STORY.shift(D(2026, 10, 5))]
+    dates += [STORY.shift(D(2026, 10, 12)), STORY.shift(D(2026, 11, 2))]
     for i, start in enumerate(dates):
         approve(
             national, register(tenant, start_date=start, first_name=f"N{i:02d}", qualification_date=QUALIFIED)
@@ -52,9 +58,9 @@ def picture(employer_b, national_staff):
             national, register(employer_b, start_date=start, first_name=name, qualification_date=QUALIFIED)
         )
         for start, name in (
-            (datetime.date(2026, 8, 3), "Early"),
-            (datetime.date(2026, 9, 14), "Middle"),
-            (datetime.date(2026, 11, 9), "Late"),
+            (STORY.shift(D(2026, 8, 3)), "Early"),
+            (STORY.shift(D(2026, 9, 14)), "Middle"),
+            (STORY.shift(D(2026, 11, 9)), "Late"),
         )
     ]
     with system_national_context():
@@ -78,7 +84,7 @@ def test_demo_funding_picture_and_a_second_run_creates_nothing(picture, employer
         county_claims = list(Claim.objects.filter(employer=county).select_related("statement"))
         statuses = sorted(c.status for c in county_claims)
         statements = {s.status: s for s in PaymentStatement.objects.filter(employer=county)}
-        application = GrantApplication.objects.get(employer=county)
+        application = GrantApplication.objects.select_related("funding_year").get(employer=county)
         actions = application.actions.count()
         others = {
             c.registration.first_name: c.status
@@ -91,6 +97,10 @@ def test_demo_funding_picture_and_a_second_run_creates_nothing(picture, employer
     assert statuses.count(ClaimStatus.REJECTED) == 1 and statuses.count(ClaimStatus.SUBMITTED) == 2
     assert statuses.count(ClaimStatus.DRAFT) == 2
     assert set(statements) == {"paid", "draft"}
+    # Last month's statement paid, this month's a draft; the application is for the year under way.
+    assert statements["draft"].month == TODAY.replace(day=1)
+    assert statements["paid"].month == (TODAY.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert application.funding_year.label == funding_year_label(TODAY)
     assert statements["paid"].total == Decimal("4000.00") == sum(c.amount for c in claims_on_paid)
     assert statements["draft"].total == Decimal("3000.00")
     assert rejected.reason.startswith("Claimed in error")

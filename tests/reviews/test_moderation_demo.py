@@ -1,6 +1,7 @@
 """The national moderation demo (``reviews.demo_moderation.seed_moderation``), on a small picture: it makes
-the 2025-26 round with Demo County Council's findings sent by moderator@demo.example, a waiting voluntary
-submission, exemplars and good-practice applications; a second run creates nothing."""
+the round of the funding year of Demo County Council's NQSWs with their findings sent by
+moderator@demo.example, a waiting voluntary submission, exemplars and good-practice applications; a second
+run creates nothing."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from reviews.demo_moderation import ROUND_NAME, seed_moderation
 from reviews.models import Exemplar, GoodPracticeApplication, ModerationCase, ModerationRound
 from tests.conftest import Tenant
 from tests.factories import EmployerFactory, MembershipFactory, person
-from tests.reviews.test_moderation_support import registration
+from tests.reviews.test_moderation_support import LAST_YEAR, registration
 
 pytestmark = pytest.mark.django_db
+
+# The small picture's NQSWs all started in the funding year before this one, as the demo's earlier cohort.
+YEAR = LAST_YEAR
 
 
 def tenant(name: str, slug: str, **fields) -> Tenant:
@@ -39,10 +43,10 @@ def picture(db):
     person(role=Role.NATIONAL_STAFF, email="national@demo.example")
     moderator = person(role=Role.NQAP_MODERATOR, email="moderator@demo.example")
     for _ in range(2):
-        registration(county, year="2025-26")
+        registration(county, year=YEAR)
     for other in others:
         for _ in range(3):
-            registration(other, year="2025-26")
+            registration(other, year=YEAR)
     return county, others, moderator
 
 
@@ -52,7 +56,8 @@ def test_the_demo_makes_a_round_with_findings_sent_to_demo_county(picture):
     assert created["moderation rounds"] == 1 and created["moderation findings sent"] == 1
     assert created["exemplars"] == 2 and created["good-practice applications"] == 2
     with system_national_context():
-        moderation_round = ModerationRound.objects.get(name=ROUND_NAME)
+        # The round is for the funding year of Demo County's NQSWs, and named after it.
+        moderation_round = ModerationRound.objects.get(name=ROUND_NAME.format(funding_year=YEAR))
         cases = list(ModerationCase.objects.filter(round=moderation_round))
         county_cases = ModerationCase.objects.filter(employer=county.employer)
         sent = county_cases.get(status=ModerationCase.Status.FINDINGS_SENT)
@@ -64,7 +69,7 @@ def test_the_demo_makes_a_round_with_findings_sent_to_demo_county(picture):
         )
         assert {c.employer_id for c in cases} > {county.employer.pk}
         assert any(c.status == ModerationCase.Status.WAITING for c in cases)
-        assert moderation_round.funding_year == "2025-26" and moderation_round.seed
+        assert moderation_round.funding_year == YEAR and moderation_round.seed
         assert set(Exemplar.objects.values_list("published", flat=True)) == {True, False}
         decisions = set(GoodPracticeApplication.objects.values_list("employer_id", "status"))
         assert decisions == {(county.employer.pk, "endorsed"), (county.employer.pk, "submitted")}

@@ -1,6 +1,7 @@
 """The reviews part of ``manage.py seed_demo``: Demo County Council's reviews in every state, consistent
 with the registrations' dates, a support plan, a completed year with an endorsed pass and its certificate,
-an open panel with one case, made through the services; a second run creates nothing."""
+an open panel with one case, made through the services, seeded as of the run's day; a second run creates
+nothing."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import pytest
 
 from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.models import Employer
-from asye.web.demo_programmes import DEMO_TODAY, apply_registrations, plan_registrations
+from asye.web.demo_programmes import apply_registrations, plan_registrations
 from portfolios import demo as portfolios_demo
 from programmes.models import Registration
 from reviews import demo as reviews_demo
 from reviews.models import FinalRecommendation, ModerationPanel, Review, SupportPlan
 from reviews.selectors import certificate_available
+from tests.today import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +54,9 @@ def test_demo_county_reviews_in_every_state_and_a_year_completed():
             registration = review.registration
             # Consistent with the dates: nothing held before the start or after today; signatures in order.
             if review.held_on:
-                assert registration.start_date <= review.held_on <= DEMO_TODAY
+                assert registration.start_date <= review.held_on <= TODAY
             if review.assessor_signed_at:
-                assert review.held_on <= review.assessor_signed_at.date() <= DEMO_TODAY
+                assert review.held_on <= review.assessor_signed_at.date() <= TODAY
             if review.locked_at:
                 assert review.nqsw_signed_at and review.line_manager_signed_at
                 assert review.assessor_signed_at < review.locked_at
@@ -68,7 +70,7 @@ def test_demo_county_reviews_in_every_state_and_a_year_completed():
 
         (plan,) = SupportPlan.objects.select_related("review", "extra_review")
         assert plan.review.outcome == "not_on_track" and plan.status == "open"
-        assert plan.extra_review.extra and plan.extra_review.due_on > DEMO_TODAY
+        assert plan.extra_review.extra and plan.extra_review.due_on > TODAY
         assert plan.concerns and plan.actions.count() == 3
 
         completed = Registration.objects.get(swe_number="SW7700101")
@@ -76,7 +78,7 @@ def test_demo_county_reviews_in_every_state_and_a_year_completed():
         assert certificate_available(completed)
         assert ModerationPanel.objects.filter(status="closed").count() == 1
         (open_panel,) = ModerationPanel.objects.filter(status="open")
-        assert open_panel.held_on == DEMO_TODAY and open_panel.members.count() == 3
+        assert open_panel.held_on == TODAY and open_panel.members.count() == 3
         waiting = FinalRecommendation.objects.get(status="submitted")
         assert waiting.registration.swe_number == "SW7700102"
 

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: the national picture of the 2023-24 report, the demo logins, the registrations
-and support records of the demo programmes, and idempotency."""
+and support records of the demo programmes, and idempotency. The demo is seeded as of the run's day
+(``tests.today.TODAY``): its dates are the story's, moved from the demo calendar's reference day to it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
-from asye.web.demo_programmes import DEMO_TODAY
+from asye.web.demo_calendar import REFERENCE_DAY, DemoCalendar
+from asye.web.demo_programmes import DEMO_COUNTY_CASES
 from programmes.eligibility import add_years, framework_version_for, funding_decision, funding_year_of
 from programmes.models import (
     AssessorAllocation,
@@ -31,9 +34,11 @@ from programmes.models import (
 )
 from programmes.support_selectors import Flag, registration_support
 from reviews.demo import COMPLETED, WITH_PANEL
+from tests.today import TODAY
 
 pytestmark = pytest.mark.django_db
 
+STORY = DemoCalendar(TODAY)  # the demo calendar of a seeding on the run's day
 PASSWORD = "demo-asye-2026!"
 
 # The report's tables (employers, NQSWs), plus two schools with no NQSWs (in the North West and the
@@ -221,7 +226,7 @@ def test_every_nqsw_membership_has_a_registration_made_by_the_services_rules():
         assert (r.line_manager_id, r.employer_id, Role.LINE_MANAGER) in staff
         assert (r.created_by_id, r.employer_id, Role.COORDINATOR) in staff
         assert (r.pk, r.assessor_id, r.start_date) in allocations
-        assert r.qualification_date < r.start_date <= DEMO_TODAY
+        assert r.qualification_date < r.start_date <= TODAY
         # What registration_create would have decided, then national staff's approval (or not yet).
         area = r.framework_version.framework.service_area
         if (area, r.start_date) not in versions:
@@ -250,16 +255,21 @@ def test_every_nqsw_membership_has_a_registration_made_by_the_services_rules():
     assert 10 <= funding[FundingStatus.UNFUNDED] <= 0.03 * len(registrations)
     assert funding[FundingStatus.NEEDS_REVIEW] == 1
 
-    # Mostly the 2026-27 cohort, peaking in September; some of 2025-26, started January to March 2026.
-    years = Counter(r.funding_year for r in registrations)
-    assert set(years) == {"2025-26", "2026-27"}
-    assert years["2026-27"] > 0.8 * len(registrations)
+    # Each start is the story's moved to today. In the story's calendar: mostly the funding year under way
+    # on the reference day, peaking in September; some of the year before, started January to March.
+    under_way = funding_year_of(REFERENCE_DAY)
+    year_before = funding_year_of(REFERENCE_DAY - relativedelta(years=1))
+    in_story = [STORY.unshift(r.start_date) for r in registrations]
+    assert all(day <= REFERENCE_DAY for day in in_story)
+    years = Counter(funding_year_of(day) for day in in_story)
+    assert set(years) == {year_before, under_way}
+    assert years[under_way] > 0.8 * len(registrations)
     assert all(
-        datetime.date(2026, 1, 1) <= r.start_date < datetime.date(2026, 4, 1)
-        for r in registrations
-        if r.funding_year == "2025-26"
+        day.year == REFERENCE_DAY.year and day.month in (1, 2, 3)
+        for day in in_story
+        if funding_year_of(day) == year_before
     )
-    months = Counter(r.start_date.month for r in registrations if r.funding_year == "2026-27")
+    months = Counter(day.month for day in in_story if funding_year_of(day) == under_way)
     assert set(months) == set(range(4, 12))
     assert months.most_common(1)[0][0] == 9
 
@@ -293,7 +303,7 @@ def test_the_demo_employer_shows_every_status_and_dashboard_flag():
             .select_related("framework_version")
             .order_by("id")
         )
-        support = registration_support(registrations, today=DEMO_TODAY)
+        support = registration_support(registrations, today=TODAY)
         deferrals = list(Deferral.objects.all())
         needs = list(SupportNeed.objects.select_related("registration"))
         sessions = list(SupervisionSession.objects.select_related("registration"))
@@ -325,16 +335,20 @@ def test_the_demo_employer_shows_every_status_and_dashboard_flag():
     assert flags[Flag.PROTECTED_TIME_BELOW_TARGET] == 2
     assert flags[Flag.CASELOAD_OVER_CAP] == 1
 
-    # The demo NQSW, assessor and line manager have their own part in it.
+    # The demo NQSW, assessor and line manager have their own part in it; the story is moved to today.
     sam = next(r for r in registrations if r.nqsw_id == people["nqsw@demo.example"].pk)
     assert sam.status == RegistrationStatus.ACTIVE
+    assert sam.start_date == STORY.shift(DEMO_COUNTY_CASES[0].start)
+    assert sorted(r.start_date for r in registrations) == sorted(
+        STORY.shift(case.start) for case in DEMO_COUNTY_CASES
+    )
     assert any(r.assessor_id == people["assessor@demo.example"].pk for r in registrations)
     assert any(r.line_manager_id == people["manager@demo.example"].pk for r in registrations)
     (need,) = needs
     assert need.registration_id == sam.pk
     assert need.kind == SupportNeed.Kind.ACCESS_TO_WORK
     assert need.status == SupportNeed.Status.IN_PROGRESS
-    assert need.requested_on == DEMO_TODAY - datetime.timedelta(days=40)
+    assert need.requested_on == TODAY - datetime.timedelta(days=40)
     assert need.detail and not need.detail_shared
     assert need.created_by_id == sam.nqsw_id
 
@@ -342,13 +356,13 @@ def test_the_demo_employer_shows_every_status_and_dashboard_flag():
     assert sessions and logs and caseloads
     for session in sessions:
         assert session.recorded_by_id == session.supervisor_id == session.registration.assessor_id
-        assert session.registration.start_date <= session.held_on <= DEMO_TODAY
+        assert session.registration.start_date <= session.held_on <= TODAY
     for log in logs:
         assert log.recorded_by_id == log.registration.nqsw_id
-        assert log.registration.start_date <= log.taken_on <= DEMO_TODAY
+        assert log.registration.start_date <= log.taken_on <= TODAY
     for record in caseloads:
         assert record.recorded_by_id == record.registration.line_manager_id
-        assert record.registration.start_date <= record.recorded_on <= DEMO_TODAY
+        assert record.registration.start_date <= record.recorded_on <= TODAY
         assert Decimal(18) <= record.team_average <= Decimal(22)
 
 

@@ -12,9 +12,10 @@ active (user, employer, role) membership). A second run creates nothing. It all 
 transaction under the system national scope, as row-level security requires on PostgreSQL.
 
 Every NQSW is registered on a programme, and Demo County Council's year is under way, with supervision,
-protected time, caseloads, a deferral, an extension, a withdrawal and a support need, dated up to
-``DEMO_TODAY`` (23 November 2026); one NQSW registered by two employers waits for national review. That
-part lives in ``asye.web.demo_programmes``.
+protected time, caseloads, a deferral, an extension, a withdrawal and a support need, recorded up to the
+day the command runs; one NQSW registered by two employers waits for national review. That part lives in
+``asye.web.demo_programmes``. The story is written in a reference calendar and moved to the seeding day
+(``asye.web.demo_calendar``), so a demo seeded on any day shows the same year at the same stage.
 """
 
 from __future__ import annotations
@@ -35,12 +36,8 @@ from django.utils.text import slugify
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, EmployerType, Region
-from asye.web.demo_programmes import (
-    DEMO_TODAY,
-    PROGRAMME_RECORDS,
-    apply_registrations,
-    plan_registrations,
-)
+from asye.web.demo_calendar import DemoCalendar
+from asye.web.demo_programmes import PROGRAMME_RECORDS, apply_registrations, plan_registrations
 from programmes.models import FundingStatus, Registration
 
 SEED = 2024
@@ -535,12 +532,15 @@ class Command(BaseCommand):
     help = (
         "Seed a demo national picture (employers in the proportions of the 2023-24 national report, their "
         "people and memberships, a registration for every NQSW, and support records at the demo employer) "
-        "and the demo logins. Safe to run again: it only creates what is missing."
+        "and the demo logins, dated up to today. Safe to run again: it only creates what is missing."
     )
 
     def handle(self, *args, **options):
+        demo_calendar = DemoCalendar.seeding()
         plan = build_plan()
-        registrations = plan_registrations(plan, demo_county=DEMO_COUNTY, demo_fostering=DEMO_FOSTERING)
+        registrations = plan_registrations(
+            plan, demo_county=DEMO_COUNTY, demo_fostering=DEMO_FOSTERING, demo_calendar=demo_calendar
+        )
         # Demo data is made through the services, which send emails (support plans, moderation); nobody
         # should receive those, and the quick start's output is for the logins.
         with (
@@ -549,17 +549,25 @@ class Command(BaseCommand):
         ):
             applied = apply_plan(plan)
             created = applied.created + apply_registrations(
-                registrations, employer_ids=applied.employer_ids, user_ids=applied.user_ids
+                registrations,
+                employer_ids=applied.employer_ids,
+                user_ids=applied.user_ids,
+                demo_calendar=demo_calendar,
             )
+            demos = [importlib.import_module(f"{app}.demo") for app in DEMO_APPS]
+            # What an app's demo needs in place before any runs (funding: the years the dates fall in).
+            for demo in demos:
+                if hasattr(demo, "prepare"):
+                    created += demo.prepare(demo_calendar=demo_calendar)
             # Portfolios, then reviews (which cite portfolio evidence), then funding (which pays outcomes).
-            for app in DEMO_APPS:
-                created += importlib.import_module(f"{app}.demo").seed(
-                    employer_ids=applied.employer_ids, user_ids=applied.user_ids
+            for demo in demos:
+                created += demo.seed(
+                    employer_ids=applied.employer_ids, user_ids=applied.user_ids, demo_calendar=demo_calendar
                 )
             summary = summarise()
-        self.report(created, summary)
+        self.report(created, summary, demo_calendar)
 
-    def report(self, created: Counter[str], summary: dict) -> None:
+    def report(self, created: Counter[str], summary: dict, demo_calendar: DemoCalendar) -> None:
         write = self.stdout.write
         write(self.style.MIGRATE_HEADING("Demo logins"))
         rows = [("Email", "Password", "Role", "Employer")]
@@ -598,7 +606,11 @@ class Command(BaseCommand):
         )
 
         write("")
-        write(self.style.MIGRATE_HEADING(f"Programmes (history dated up to {DEMO_TODAY:%-d %B %Y})"))
+        write(
+            self.style.MIGRATE_HEADING(
+                f"Programmes (history up to the day seeded, {demo_calendar.today:%-d %B %Y})"
+            )
+        )
         funding = summary["registrations_by_funding"]
         write(f"  {'Registrations by funding status':<42} {'number':>9}")
         for value, label in FundingStatus.choices:
