@@ -14,7 +14,7 @@ from django.db import transaction
 from funding.models import FundingRate, FundingYear
 from programmes.eligibility import funding_year_bounds, funding_year_of
 
-CARRIED_FORWARD_NOTE = "Carried forward from {label} until the year's rate is confirmed."
+CARRIED_NOTE = "Rates copied from {label} until the year's rates are confirmed."
 
 
 def claim_deadline_of(ends_on: datetime.date) -> datetime.date:
@@ -51,7 +51,7 @@ def _carry_forward(label: str) -> FundingYear:
         starts_on=starts_on,
         ends_on=ends_on,
         claim_deadline=claim_deadline_of(ends_on),
-        notes=CARRIED_FORWARD_NOTE.format(label=source.label) if source else "",
+        notes=CARRIED_NOTE.format(label=source.label) if source else "",
     )
     if source is not None:
         FundingRate.objects.bulk_create(
@@ -61,7 +61,7 @@ def _carry_forward(label: str) -> FundingYear:
                 instalment=rate.instalment,
                 amount=rate.amount,
                 set_by=rate.set_by,
-                notes=CARRIED_FORWARD_NOTE.format(label=source.label),
+                notes=CARRIED_NOTE.format(label=source.label),
             )
             for rate in source.rates.all()
         )
