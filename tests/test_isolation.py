@@ -24,6 +24,7 @@ from tests.isolation_support import ObjectRoute
 from tests.programmes.test_support_isolation import make_registration as make_support_registration
 from tests.programmes.test_support_isolation import make_support_need
 from tests.programmes.test_views_isolation import make_registration as make_programmes_registration
+from tests.today import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +71,13 @@ def make_audit_event(employer_b, unscoped):
 def make_registration(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
     from programmes.services import registration_create
-    from tests.programmes.conftest import TODAY, facts
+    from tests.programmes.conftest import facts, registration_day
 
     with unscoped():
         actor = b_actor(employer_b)
+    given = facts(swe_number="SW424242")
     with tenant_context(employer_b.employer.pk):
-        return registration_create(actor=actor, facts=facts(swe_number="SW424242"), today=TODAY)
+        return registration_create(actor=actor, facts=given, today=registration_day(given))
 
 
 OBJECT_ROUTES: dict[str, ObjectRoute] = {
@@ -206,7 +208,12 @@ def test_api_route_gives_404_for_another_employers_object(
     url = reverse(url_name, kwargs=route.kwargs(obj))
     answered_404 = []
     for method in ("get", "post", "put", "patch", "delete"):
-        body = {"version": getattr(obj, "version", 1), "date": "2027-01-01", "reason": "x", "first_name": "X"}
+        body = {
+            "version": getattr(obj, "version", 1),
+            "date": TODAY.isoformat(),
+            "reason": "x",
+            "first_name": "X",
+        }
         response = getattr(client, method)(url, data=body, content_type="application/json", **headers)
         # A method the route does not accept is refused before any lookup (405); every other is 404.
         assert response.status_code in (404, 405), (method, response.status_code)

@@ -1,10 +1,13 @@
 """API tokens, problem details, pagination and rate limits."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from asye.api.models import ApiToken
 from asye.audit.models import AuditEvent
+from tests.today import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,7 @@ def test_token_stops_working_when_its_creator_stops_being_coordinator(client, lo
     secret = _create_token(client, login, employer_a.coordinator)
     with unscoped():
         Membership.objects.filter(user=employer_a.coordinator, role=Role.COORDINATOR).update(
-            ended_at="2026-01-01T00:00:00Z"
+            ended_at=NOW - datetime.timedelta(days=326)  # in the past (1 January 2026 when written)
         )
     client.logout()
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401

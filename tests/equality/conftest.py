@@ -9,7 +9,7 @@ from asye.tenancy.db import system_national_context, tenant_context, tenant_sett
 from equality.models import EqualityMonitoring
 from programmes.models import Registration
 from tests.factories import person
-from tests.programmes.conftest import TODAY, actor_for, facts
+from tests.programmes.conftest import actor_for, facts, registration_day
 
 
 def as_person(user, employer, **settings):
@@ -30,7 +30,8 @@ def register_nqsw():
         overrides.setdefault("swe_number", f"SW{user.pk:06d}")
         actor = actor_for(tenant.coordinator, tenant.employer)
         with tenant_context(tenant.employer.pk):
-            registration = registration_create(actor=actor, facts=facts(**overrides), today=TODAY)
+            given = facts(**overrides)
+            registration = registration_create(actor=actor, facts=given, today=registration_day(given))
             if link:
                 Registration.objects.filter(pk=registration.pk).update(nqsw=user)
                 registration.refresh_from_db()

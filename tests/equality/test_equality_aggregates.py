@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,9 +20,14 @@ from equality.selectors import (
 )
 from programmes.models import Registration
 from tests.equality.conftest import as_person
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import STARTED, actor_for
+from tests.today import funding_year_label
 
 pytestmark = pytest.mark.django_db
+
+# The funding year the cohort started in (2026-27 when written), and the year before it.
+YEAR = funding_year_label(STARTED)
+PREVIOUS_YEAR = funding_year_label(STARTED - relativedelta(years=1))
 
 SUMMARY_URL = "/equality/summary/"
 
@@ -112,7 +118,7 @@ def aggregates_for(tenant, **kwargs):
 
 
 def test_coordinator_gets_counts_with_small_numbers_hidden(employer_a, cohort):
-    result = aggregates_for(employer_a, funding_year="2026-27")
+    result = aggregates_for(employer_a, funding_year=YEAR)
     tables = {table.field: shown(table.cells) for table in result.tables}
     # Male is 3: hidden; it is the only hidden cell, so the next smallest above zero (female, 9) too.
     assert tables["gender"] == {"female": None, "male": None, "other": 0, "prefer_not_to_say": 0}
@@ -158,19 +164,19 @@ def test_the_summary_page(client, login, employer_a, cohort):
 def test_figures_are_shown_for_one_funding_year_at_a_time(client, login, employer_a, cohort):
     moved = [registration.pk for registration in cohort[:6]]  # the six white British, female, 25 to 34
     with tenant_context(employer_a.employer.pk):
-        Registration.objects.filter(pk__in=moved).update(funding_year="2025-26")
-    earlier = aggregates_for(employer_a, funding_year="2025-26")
+        Registration.objects.filter(pk__in=moved).update(funding_year=PREVIOUS_YEAR)
+    earlier = aggregates_for(employer_a, funding_year=PREVIOUS_YEAR)
     assert {t.field: shown(t.cells) for t in earlier.tables}["gender"]["female"] == 6
     assert earlier.answered_display == "6" and earlier.not_answered == 0
     login(employer_a.coordinator)
     html = client.get(SUMMARY_URL).content.decode()  # the latest year by default
-    assert '<option value="2026-27" selected>' in html and '<option value="2025-26">' in html
-    html = client.get(SUMMARY_URL, {"funding_year": "2025-26"}).content.decode()
-    assert '<option value="2025-26" selected>' in html
-    assert "NQSWs registered in 2025-26" in html
+    assert f'<option value="{YEAR}" selected>' in html and f'<option value="{PREVIOUS_YEAR}">' in html
+    html = client.get(SUMMARY_URL, {"funding_year": PREVIOUS_YEAR}).content.decode()
+    assert f'<option value="{PREVIOUS_YEAR}" selected>' in html
+    assert f"NQSWs registered in {PREVIOUS_YEAR}" in html
     # A year the employer has no registrations in falls back to the latest.
     html = client.get(SUMMARY_URL, {"funding_year": "1999-00"}).content.decode()
-    assert "NQSWs registered in 2026-27" in html
+    assert f"NQSWs registered in {YEAR}" in html
 
 
 def test_an_employer_with_no_registrations(client, login, employer_b):
@@ -194,7 +200,7 @@ def test_the_aggregate_flag_is_on_for_one_counting_statement_only(employer_a, co
     actor = actor_for(employer_a.coordinator, employer_a.employer)
     with as_person(employer_a.coordinator, employer_a.employer):
         with CaptureQueriesContext(connection) as queries:
-            equality_aggregates(actor=actor, funding_year="2026-27")
+            equality_aggregates(actor=actor, funding_year=YEAR)
         assert current_settings()["app.equality_aggregate"] == ""
         assert EqualityMonitoring.objects.count() == 0
     statements = [q["sql"] for q in queries.captured_queries]
@@ -227,7 +233,7 @@ def test_national_staff_get_national_counts_with_the_same_suppression(
 ):
     actor = national_actor(national_staff)
     with tenant_settings(user_id=national_staff.pk):
-        everyone = equality_aggregates_national(actor=actor, funding_year="2026-27")
+        everyone = equality_aggregates_national(actor=actor, funding_year=YEAR)
         only_b = equality_aggregates_national(actor=actor, employer_id=employer_b.employer.pk)
         assert EqualityMonitoring.objects.count() == 0  # the scope ended with the selector
     tables = {t.field: shown(t.cells) for t in everyone.tables}

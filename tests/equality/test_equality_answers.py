@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,9 +17,23 @@ from equality.models import EqualityMonitoring
 from equality.services import age_band_at, equality_monitoring_save
 from programmes.models import Registration, RegistrationStatus
 from tests.equality.conftest import as_person
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
+
+
+def _born() -> datetime.date:
+    """The day after 25 years before the programme's start: 24 on the start date, 25 the day after
+    (8 September 2001 when written, for a start on 7 September 2026)."""
+    born = STARTED - relativedelta(years=25) + datetime.timedelta(days=1)
+    if (born.month, born.day) == (2, 29):  # keep a day that every year has, as the tests change the year
+        born += datetime.timedelta(days=1)
+    return born
+
+
+BORN = _born()
+# The latest date of birth for someone on the programme: 16 on the start date.
+LATEST_BIRTH = STARTED - relativedelta(years=16)
 
 ANSWERS_URL = "/equality/answers/"
 MINE_URL = "/equality/"
@@ -28,9 +43,9 @@ def post_answers(client, **overrides):
     data = {
         "gender": "female",
         "age_answer": "date",
-        "dob_day": "8",
-        "dob_month": "9",
-        "dob_year": "2001",
+        "dob_day": str(BORN.day),
+        "dob_month": str(BORN.month),
+        "dob_year": str(BORN.year),
         "ethnic_group": "asian",
         "ethnicity_asian": "indian",
         "nationality": "british",
@@ -65,9 +80,9 @@ def test_the_page_explains_why_and_links_the_privacy_notice(client, login, emplo
 def test_nqsw_saves_answers_and_only_the_age_band_at_the_start_date_is_kept(
     client, login, employer_a, register_nqsw, unscoped
 ):
-    registration = register_nqsw(employer_a)  # starts 7 September 2026
+    registration = register_nqsw(employer_a)  # starts on STARTED
     login(employer_a.nqsw)
-    # Born 8 September 2001: 24 on the start date (25 the day after), so "Under 25".
+    # Born on BORN: 24 on the start date (25 the day after), so "Under 25".
     response = post_answers(client)
     assert response.status_code == 302 and response["Location"] == MINE_URL
     (answers,) = stored(unscoped, registration)
@@ -85,7 +100,7 @@ def test_nqsw_saves_answers_and_only_the_age_band_at_the_start_date_is_kept(
     ]
     assert date_columns == []
     values = " ".join(str(getattr(answers, f.attname)) for f in EqualityMonitoring._meta.concrete_fields)
-    assert "2001" not in values
+    assert str(BORN.year) not in values
 
     # The audit event says who saved answers and when, never what they were, and not to the employer.
     with unscoped():
@@ -97,7 +112,7 @@ def test_nqsw_saves_answers_and_only_the_age_band_at_the_start_date_is_kept(
     everything = json.dumps(
         [[e.action, e.object_repr, e.object_type, e.object_id, e.changes] for e in events], default=str
     )
-    for secret in ("2001", "female", "indian", "asian", "under_25", "british"):
+    for secret in (str(BORN.year), "female", "indian", "asian", "under_25", "british"):
         assert secret not in everything.lower()
 
     # The NQSW sees their answers.
@@ -118,7 +133,7 @@ def test_age_band_is_counted_at_the_programme_start():
 def test_nqsw_views_and_changes_answers(client, login, employer_a, register_nqsw, unscoped):
     registration = register_nqsw(employer_a)
     login(employer_a.nqsw)
-    post_answers(client, dob_year="1990")  # 35 on the start date
+    post_answers(client, dob_year=str(BORN.year - 11))  # 35 on the start date
     html = client.get(ANSWERS_URL).content.decode()
     assert "Change your answers" in html
     assert "Keep my answer: 35 to 44" in html
@@ -131,7 +146,7 @@ def test_nqsw_views_and_changes_answers(client, login, employer_a, register_nqsw
     assert (answers.gender, answers.age_band, answers.ethnicity_detail) == ("other", "35_44", "indian")
 
     # A new date of birth replaces the band.
-    post_answers(client, dob_year="1970")
+    post_answers(client, dob_year=str(BORN.year - 31))  # 55
     (answers,) = stored(unscoped, registration)
     assert answers.age_band == "55_plus"
 
@@ -201,8 +216,12 @@ def test_missing_answers_are_shown_with_the_error_summary(client, login, employe
         ({"dob_month": "13"}, "id_dob_day", "Date of birth must be a real date"),
         ({"dob_month": "x"}, "id_dob_month", "Date of birth must be a real date"),
         ({"dob_year": "01"}, "id_dob_year", "Year must include 4 numbers"),
-        ({"dob_year": "2099"}, "id_dob_day", "Date of birth must be in the past"),
-        ({"dob_year": "2015"}, "id_dob_day", "Date of birth must be on or before 7 September 2010"),
+        ({"dob_year": str(TODAY.year + 1)}, "id_dob_day", "Date of birth must be in the past"),
+        (
+            {"dob_year": str(LATEST_BIRTH.year + 5)},
+            "id_dob_day",
+            f"Date of birth must be on or before {LATEST_BIRTH:%-d %B %Y}",
+        ),
         ({"dob_year": "1850"}, "id_dob_year", "Date of birth must be after 31 December 1899"),
         ({"ethnicity_asian": ""}, "id_ethnicity_asian", "Select your Asian or Asian British background"),
         (
@@ -254,8 +273,8 @@ def test_date_errors_mark_the_inputs(client, login, employer_a, register_nqsw):
     login(employer_a.nqsw)
     html = post_answers(client, dob_month="").content.decode()
     assert html.count("govuk-input--error") == 1
-    assert 'value="8"' in html and 'value="2001"' in html  # what was typed is kept
-    html = post_answers(client, dob_year="2099").content.decode()
+    assert f'value="{BORN.day}"' in html and f'value="{BORN.year}"' in html  # what was typed is kept
+    html = post_answers(client, dob_year=str(TODAY.year + 1)).content.decode()
     assert html.count("govuk-input--error") == 3
 
 
@@ -302,7 +321,7 @@ def test_an_nqsw_never_sees_another_nqsws_answers(client, login, employer_a, nqs
     register_nqsw(employer_a)
     other_user, _ = nqsw_at(employer_a)
     login(other_user)
-    post_answers(client, gender="male", dob_year="1980")
+    post_answers(client, gender="male", dob_year=str(BORN.year - 21))  # 45
     client.logout()
     login(employer_a.nqsw)
     html = client.get(MINE_URL).content.decode()

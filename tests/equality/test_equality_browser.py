@@ -3,12 +3,20 @@ with JavaScript and without it. Marked ``browser`` (``pytest -m "not browser"`` 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
 from asye.tenancy.db import system_national_context
 from equality.models import EqualityMonitoring
 from tests.browser.support import axe_check, sign_in
+from tests.programmes.conftest import STARTED
+
+# 35 on the programme's start date, 36 the day after (8 September 1990 when written, for a start on
+# 7 September 2026): "35 to 44".
+BORN = STARTED - relativedelta(years=36) + datetime.timedelta(days=1)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
@@ -17,9 +25,9 @@ def fill_answers(page) -> None:
     page.get_by_role("group", name="How would you describe your gender?").get_by_label("Female").check()
     date_of_birth = page.get_by_role("group", name="Date of birth")
     page.get_by_label("Enter my date of birth").check()
-    date_of_birth.get_by_label("Day").fill("8")
-    date_of_birth.get_by_label("Month").fill("9")
-    date_of_birth.get_by_label("Year").fill("1990")
+    date_of_birth.get_by_label("Day").fill(str(BORN.day))
+    date_of_birth.get_by_label("Month").fill(str(BORN.month))
+    date_of_birth.get_by_label("Year").fill(str(BORN.year))
     detail = page.get_by_role(
         "group", name="Which of the following best describes your Asian or Asian British"
     )

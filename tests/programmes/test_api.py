@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -15,7 +16,13 @@ from asye.api.services import api_token_create
 from asye.tenancy.db import tenant_context
 from programmes import services
 from programmes.models import FundingStatus, NationalReview, Registration, RegistrationStatus
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import STARTED, actor_for
+from tests.today import NOW, TODAY
+
+# Days in the programme, after the start and before today (1, 31 October and 1 November 2026 when written).
+IN_OCTOBER = STARTED + datetime.timedelta(days=24)
+LEFT_ON = STARTED + datetime.timedelta(days=54)
+DAY_AFTER = LEFT_ON + datetime.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +134,7 @@ def test_missing_values_get_the_services_messages(api):
 
 
 def test_malformed_date_is_a_400(api):
-    response = api("post", URL, body(start_date="07/09/2026"))
+    response = api("post", URL, body(start_date=f"{TODAY:%d/%m/%Y}"))
     assert response.status_code == 400
     assert "start_date" in response.json()["errors"]
 
@@ -175,9 +182,7 @@ def test_list_filters(api, register, employer_a, employer_b):
     register(employer_b, swe_number="SW3")
     actor = actor_for(employer_a.coordinator, employer_a.employer)
     with tenant_context(employer_a.employer.pk):
-        services.registration_withdraw(
-            actor=actor, registration=grace, on=datetime.date(2026, 10, 1), reason="Left"
-        )
+        services.registration_withdraw(actor=actor, registration=grace, on=IN_OCTOBER, reason="Left")
 
     def ids(query=""):
         response = api("get", URL + query)
@@ -206,13 +211,14 @@ def test_bad_filter_values_are_400(api):
 def test_updated_since(api, register, employer_a, unscoped):
     old = register(employer_a, swe_number="SW1")
     new = register(employer_a, swe_number="SW2")
+    # Last changed eleven months ago; asked for since six months ago, then since eighteen months ago.
     with unscoped():
-        Registration.objects.filter(pk=old.pk).update(
-            updated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-        )
-    response = api("get", URL + "?updated_since=2026-06-01T00:00:00Z")
+        Registration.objects.filter(pk=old.pk).update(updated_at=NOW - relativedelta(months=11))
+    since = (TODAY - relativedelta(months=6)).isoformat()
+    response = api("get", URL + f"?updated_since={since}T00:00:00Z")
     assert [r["id"] for r in response.json()["results"]] == [new.pk]
-    response = api("get", URL + "?updated_since=2025-06-01T00:00:00%2B00:00")
+    since = (TODAY - relativedelta(months=18)).isoformat()
+    response = api("get", URL + f"?updated_since={since}T00:00:00%2B00:00")
     assert len(response.json()["results"]) == 2
 
 
@@ -226,7 +232,7 @@ def test_detail_has_the_timeline_without_supervision(api, register, employer_a):
         "6-month review",
         "12-month review",
     ]
-    assert timeline["end"] == "2027-09-07"
+    assert timeline["end"] == (registration.start_date + relativedelta(years=1)).isoformat()
     assert all(m["kind"] != "supervision" for m in timeline["milestones"])
 
 
@@ -316,21 +322,21 @@ def test_patch_refuses_what_the_service_refuses(api, register, employer_a):
 def test_withdraw(api, register, employer_a, unscoped):
     registration = register(employer_a)
     url = f"{URL}{registration.pk}/withdraw/"
-    response = api("post", url, {"date": "2026-10-31", "reason": "Moved abroad"})
+    response = api("post", url, {"date": LEFT_ON.isoformat(), "reason": "Moved abroad"})
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["status"] == RegistrationStatus.WITHDRAWN
-    assert data["ended_at"] == "2026-10-31" and data["end_reason"] == "Moved abroad"
+    assert data["ended_at"] == LEFT_ON.isoformat() and data["end_reason"] == "Moved abroad"
     # Withdrawing again is refused, and the reason is said.
-    again = api("post", url, {"date": "2026-11-01", "reason": "Again"})
+    again = api("post", url, {"date": DAY_AFTER.isoformat(), "reason": "Again"})
     assert again.status_code == 400
-    assert snapshot(registration.pk, unscoped)["ended_at"] == datetime.date(2026, 10, 31)
+    assert snapshot(registration.pk, unscoped)["ended_at"] == LEFT_ON
 
 
 def test_withdraw_needs_a_reason_and_a_date(api, register, employer_a):
     registration = register(employer_a)
     url = f"{URL}{registration.pk}/withdraw/"
-    response = api("post", url, {"date": "2026-10-31", "reason": "  "})
+    response = api("post", url, {"date": LEFT_ON.isoformat(), "reason": "  "})
     assert response.status_code == 400
     assert response.json()["errors"]["reason"] == ["Enter the reason for the withdrawal"]
     response = api("post", url, {"reason": "Left"})
@@ -374,7 +380,7 @@ def test_idor_another_employers_registration_is_404_and_unchanged(
     assert response.status_code == 404
     response = client.post(
         f"{detail}withdraw/",
-        data=json.dumps({"date": "2026-10-31", "reason": "Gone"}),
+        data=json.dumps({"date": LEFT_ON.isoformat(), "reason": "Gone"}),
         content_type="application/json",
         **headers,
     )

@@ -1,12 +1,12 @@
 """National staff keep the frameworks in the admin: drafts, then published versions; used ones frozen."""
 
-import datetime
-
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from asye.audit.models import AuditEvent
 from programmes.eligibility import framework_version_for
 from programmes.models import FrameworkVersion, ProgrammeFramework
+from tests.programmes.conftest import STARTED, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_draft_is_edited_then_published_and_only_then_used(
     draft = FrameworkVersion.objects.get(framework=used.framework, version=used.version + 1)
     assert draft.published_at is None and draft.review_months == used.review_months
     # New registrations still start under the published version while the copy is a draft.
-    start = datetime.date(2026, 9, 7)
+    start = STARTED
     assert framework_version_for(service_area="child_and_family", start_date=start) == used
     # The draft is editable.
     response = client.get(f"/admin/programmes/frameworkversion/{draft.pk}/change/")
@@ -49,7 +49,7 @@ def test_a_draft_is_edited_then_published_and_only_then_used(
 
 def test_a_new_frameworks_first_version_is_added_as_a_draft(client, login, national_staff):
     framework = ProgrammeFramework.objects.create(
-        code="pilot", name="Pilot", service_area="adults", available_from=datetime.date(2030, 1, 1)
+        code="pilot", name="Pilot", service_area="adults", available_from=TODAY + relativedelta(years=3)
     )
     login(national_staff)
     response = client.post(

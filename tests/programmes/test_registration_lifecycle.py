@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from asye.accounts.models import Role
@@ -12,9 +13,14 @@ from asye.tenancy.models import Employer
 from programmes import services
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from tests.factories import person
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import STARTED, actor_for
 
 pytestmark = pytest.mark.django_db
+
+
+def day(n: int) -> datetime.date:
+    """The ``n``th day after the programme's start (written for a start on 7 September 2026)."""
+    return STARTED + datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -33,7 +39,7 @@ def test_defer_and_resume_moves_the_end(employer_a, registration):
         employer_a,
         services.registration_defer,
         registration=registration,
-        started_on=datetime.date(2027, 1, 4),
+        started_on=day(119),
         reason="Illness",
     )
     assert registration.status == RegistrationStatus.DEFERRED
@@ -42,21 +48,21 @@ def test_defer_and_resume_moves_the_end(employer_a, registration):
             employer_a,
             services.registration_defer,
             registration=registration,
-            started_on=datetime.date(2027, 1, 5),
+            started_on=day(120),
             reason="Again",
         )
     registration = act(
         employer_a,
         services.registration_resume,
         registration=registration,
-        ended_on=datetime.date(2027, 3, 1),
+        ended_on=day(175),  # a 56-day deferral
     )
     assert registration.status == RegistrationStatus.ACTIVE
     from programmes.selectors import registration_timeline
 
     with tenant_context(employer_a.employer.pk):
-        timeline = registration_timeline(registration=registration, today=datetime.date(2027, 3, 2))
-    assert timeline.end == datetime.date(2027, 9, 7) + datetime.timedelta(days=56)
+        timeline = registration_timeline(registration=registration, today=day(176))
+    assert timeline.end == registration.start_date + relativedelta(years=1) + datetime.timedelta(days=56)
 
 
 def test_stale_version_is_a_conflict(employer_a, registration):
@@ -91,7 +97,7 @@ def test_extension_and_withdrawal(employer_a, registration):
         employer_a,
         services.registration_withdraw,
         registration=registration,
-        on=datetime.date(2027, 2, 1),
+        on=day(147),
         reason="Left social work",
     )
     assert registration.status == RegistrationStatus.WITHDRAWN
@@ -105,7 +111,7 @@ def test_transfer_links_a_new_registration_and_keeps_history(employer_a, employe
         services.registration_transfer,
         registration=registration,
         to_employer=employer_b.employer,
-        on=datetime.date(2027, 1, 10),
+        on=day(125),
     )
     assert old.status == RegistrationStatus.TRANSFERRED
     with tenant_context(employer_b.employer.pk):
@@ -126,7 +132,7 @@ def test_transfer_needs_an_employer_running_the_programmes_service_area(
             services.registration_transfer,
             registration=registration,
             to_employer=employer_b.employer,
-            on=datetime.date(2027, 1, 10),
+            on=day(125),
         )
     assert "does not run child and family services" in str(refused.value.message_dict["to_employer"])
     with tenant_context(employer_a.employer.pk):
@@ -140,7 +146,7 @@ def test_assessor_changes_are_kept_and_ask_for_a_new_agreement(employer_a, regis
         services.registration_allocate_assessor,
         registration=registration,
         assessor_id=employer_a.assessor.pk,
-        on=datetime.date(2026, 9, 7),
+        on=STARTED,
     )
     with tenant_context(employer_a.employer.pk):
         Registration.objects.filter(pk=registration.pk).update(learning_agreement_needs_signing=False)
@@ -150,12 +156,12 @@ def test_assessor_changes_are_kept_and_ask_for_a_new_agreement(employer_a, regis
         services.registration_allocate_assessor,
         registration=registration,
         assessor_id=second.pk,
-        on=datetime.date(2026, 12, 1),
+        on=day(85),
     )
     assert updated.assessor_id == second.pk and updated.learning_agreement_needs_signing
     with tenant_context(employer_a.employer.pk):
         history = list(AssessorAllocation.objects.values_list("assessor_id", "ended_on"))
-    assert history == [(employer_a.assessor.pk, datetime.date(2026, 12, 1)), (second.pk, None)]
+    assert history == [(employer_a.assessor.pk, day(85)), (second.pk, None)]
 
 
 def test_only_the_employers_assessors_can_be_allocated(employer_a, employer_b, registration):

@@ -4,13 +4,26 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 
 from asye.audit.models import AuditEvent
-from programmes.eligibility import funding_year_of, normalise_swe_number, open_funding_years
+from asye.tenancy.db import tenant_context
+from programmes.eligibility import (
+    funding_year_bounds,
+    funding_year_of,
+    normalise_swe_number,
+    open_funding_years,
+)
 from programmes.models import FundingStatus, NationalReview, Registration
+from programmes.services import registration_create
+from tests.programmes.conftest import STARTED, TODAY, actor_for, facts
+from tests.today import days_ago, days_ahead, funding_year_label
 
 pytestmark = pytest.mark.django_db
+
+# A start in the funding year before this one (1 September 2025 when written on 23 November 2026).
+LAST_YEARS_START = funding_year_bounds(funding_year_of(TODAY))[0] - relativedelta(months=7)
 
 
 def test_swe_numbers_are_stored_upper_case():
@@ -28,7 +41,7 @@ def test_a_valid_registration_awaits_national_approval(register, employer_a, uns
     registration = register(employer_a)
     assert registration.swe_number == "SW123456"
     assert registration.funding_status == FundingStatus.AWAITING_APPROVAL
-    assert registration.funding_year == "2026-27"
+    assert registration.funding_year == funding_year_label(STARTED)
     assert registration.framework_version.framework.code == "asye-child-family"
     with unscoped():
         assert AuditEvent.objects.filter(
@@ -41,14 +54,17 @@ def test_a_valid_registration_awaits_national_approval(register, employer_a, uns
     [
         ({"swe_number": "12345"}, "swe_number", "correct format"),
         ({"swe_number": "SW12X"}, "swe_number", "correct format"),
-        ({"qualification_date": datetime.date(2027, 1, 1)}, "qualification_date", "today or in the past"),
+        ({"qualification_date": days_ahead(39)}, "qualification_date", "today or in the past"),
         (
-            {"start_date": datetime.date(2026, 6, 1), "qualification_date": datetime.date(2026, 7, 1)},
+            {"start_date": days_ago(1), "qualification_date": TODAY},
             "start_date",
             "on or after",
         ),
         (
-            {"start_date": datetime.date(2025, 9, 1), "qualification_date": datetime.date(2025, 7, 1)},
+            {
+                "start_date": LAST_YEARS_START,
+                "qualification_date": LAST_YEARS_START - relativedelta(months=2),
+            },
             "start_date",
             "funding year",
         ),
@@ -60,14 +76,23 @@ def test_invalid_registrations_are_refused_with_the_reason(
     register, employer_a, overrides, field, message, unscoped
 ):
     with pytest.raises(ValidationError) as caught:
-        register(employer_a, **overrides)
+        if field == "start_date":
+            # Registered today, not on the start day: a start before the qualification can only be seen
+            # after the qualification, and last year's starts are closed to registration by now.
+            given = facts(**overrides)
+            with tenant_context(employer_a.employer.pk):
+                registration_create(
+                    actor=actor_for(employer_a.coordinator, employer_a.employer), facts=given, today=TODAY
+                )
+        else:
+            register(employer_a, **overrides)
     assert message in " ".join(caught.value.message_dict[field])
     with unscoped():
         assert not Registration.objects.exists()
 
 
 def test_qualified_more_than_four_years_before_is_valid_but_unfunded(register, employer_a):
-    registration = register(employer_a, qualification_date=datetime.date(2022, 5, 1))
+    registration = register(employer_a, qualification_date=STARTED - relativedelta(years=4, months=4))
     assert registration.funding_status == FundingStatus.UNFUNDED
     assert "more than 4 years" in registration.funding_note
 

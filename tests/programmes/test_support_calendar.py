@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from programmes.selectors import registration_timeline
 from programmes.services import registration_withdraw
 from programmes.support_views import CALENDAR_SALT, calendar_token
 from tests.programmes.conftest import TODAY, actor_for
+from tests.today import NOW
 
 STAMP = datetime.datetime(2026, 11, 23, 10, 15, tzinfo=datetime.UTC)
 
@@ -132,8 +134,15 @@ def test_feed_works_without_a_session_and_lists_every_milestone(client, registra
         expected = registration_timeline(registration=registration, today=timezone.localdate()).milestones
     assert len(events) == len(expected) > 9  # nine programme dates, and the supervision dates
     by_summary = {unescape(e["SUMMARY"]): e for e in events}
-    assert by_summary["ASYE: 3-month review"]["DTSTART;VALUE=DATE"] == "20261207"
-    assert by_summary["ASYE: Supervision 1"]["DTSTART;VALUE=DATE"] == "20260914"
+    start = registration.start_date
+    assert (
+        by_summary["ASYE: 3-month review"]["DTSTART;VALUE=DATE"]
+        == f"{start + relativedelta(months=3):%Y%m%d}"
+    )
+    assert (
+        by_summary["ASYE: Supervision 1"]["DTSTART;VALUE=DATE"]
+        == f"{start + datetime.timedelta(days=7):%Y%m%d}"
+    )
     assert all(re.fullmatch(r"\d{8}T\d{6}Z", e["DTSTAMP"]) for e in events)
     # The same address and the same UIDs every time: calendar apps update events, not duplicate them.
     again = parse_events(client.get(feed_url(registration)).content.decode())
@@ -176,7 +185,7 @@ def test_feed_stops_when_the_nqsws_membership_ends(client, registration, employe
     url = feed_url(registration)
     with tenant_context(employer_a.employer.pk):
         Membership.objects.filter(user=employer_a.nqsw, employer=employer_a.employer).update(
-            ended_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+            ended_at=NOW - datetime.timedelta(days=22)
         )
     assert client.get(url).status_code == 404
 

@@ -4,19 +4,26 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from asye.tenancy.db import tenant_context
 from programmes.models import CaseloadRecord, ProtectedTimeLog, SupervisionSession
 from programmes.support_selectors import Flag, registration_support
+from tests.programmes.conftest import STARTED
 
 pytestmark = pytest.mark.django_db
 
 
+def day(n: int) -> datetime.date:
+    """The ``n``th day of the programme (which starts on ``STARTED``, 7 September 2026 when written)."""
+    return STARTED + datetime.timedelta(days=n)
+
+
 @pytest.fixture
 def registration(register, employer_a):
-    return register(employer_a)  # starts 7 September 2026, 37 hours
+    return register(employer_a)  # starts on STARTED, 37 hours
 
 
 def flags_on(tenant, registration, day):
@@ -30,7 +37,7 @@ def record(tenant, model, **fields):
 
 
 def test_nothing_recorded_after_weeks_is_flagged(employer_a, registration):
-    support = flags_on(employer_a, registration, datetime.date(2026, 10, 5))  # four weeks in
+    support = flags_on(employer_a, registration, day(28))  # four weeks in
     assert Flag.OVERDUE in support.flags
     assert Flag.PROTECTED_TIME_BELOW_TARGET in support.flags
     assert support.protected_target == Decimal("14.8")  # 3.7 hours a week for 4 weeks
@@ -38,12 +45,12 @@ def test_nothing_recorded_after_weeks_is_flagged(employer_a, registration):
 
 def test_kept_on_track(employer_a, registration):
     for week in range(4):
-        day = datetime.date(2026, 9, 10) + datetime.timedelta(weeks=week)
+        on = day(3) + datetime.timedelta(weeks=week)
         record(
             employer_a,
             SupervisionSession,
             registration=registration,
-            held_on=day,
+            held_on=on,
             duration_minutes=60,
             reflective=True,
         )
@@ -51,11 +58,11 @@ def test_kept_on_track(employer_a, registration):
             employer_a,
             ProtectedTimeLog,
             registration=registration,
-            taken_on=day,
+            taken_on=on,
             hours=Decimal("3.75"),
             activity="Reading",
         )
-    support = flags_on(employer_a, registration, datetime.date(2026, 10, 5))
+    support = flags_on(employer_a, registration, day(28))
     assert support.flags == [Flag.ON_TRACK]
     assert support.next_due_label == "Direct observation 1" or support.next_due is not None
 
@@ -65,25 +72,26 @@ def test_caseload_over_ninety_percent_of_the_team_average(employer_a, registrati
         employer_a,
         CaseloadRecord,
         registration=registration,
-        recorded_on=datetime.date(2026, 9, 20),
+        recorded_on=day(13),
         caseload=17,
         team_average=Decimal("20"),
     )
-    assert Flag.CASELOAD_OVER_CAP not in flags_on(employer_a, registration, datetime.date(2026, 9, 21)).flags
+    assert Flag.CASELOAD_OVER_CAP not in flags_on(employer_a, registration, day(14)).flags
     record(
         employer_a,
         CaseloadRecord,
         registration=registration,
-        recorded_on=datetime.date(2026, 9, 27),
+        recorded_on=day(20),
         caseload=19,
         team_average=Decimal("20"),
     )
-    support = flags_on(employer_a, registration, datetime.date(2026, 9, 28))
+    support = flags_on(employer_a, registration, day(21))
     assert Flag.CASELOAD_OVER_CAP in support.flags and support.caseload_cap == Decimal("18.0")
 
 
 def test_review_due_within_two_weeks(employer_a, registration):
-    assert Flag.REVIEW_DUE in flags_on(employer_a, registration, datetime.date(2026, 11, 30)).flags
+    week_before_review = registration.start_date + relativedelta(months=3) - datetime.timedelta(days=7)
+    assert Flag.REVIEW_DUE in flags_on(employer_a, registration, week_before_review).flags
 
 
 def test_query_count_does_not_grow_with_registrations(register, employer_a):
@@ -92,5 +100,5 @@ def test_query_count_does_not_grow_with_registrations(register, employer_a):
         for r in registrations:
             r.framework_version  # noqa: B018  (loaded as the dashboards load it)
         with CaptureQueriesContext(connection) as queries:
-            registration_support(registrations, today=datetime.date(2026, 10, 5))
+            registration_support(registrations, today=day(28))
     assert len(queries) <= 6

@@ -11,7 +11,7 @@ from asye.tenancy.db import tenant_context
 from programmes.models import Registration
 from programmes.services import registration_create
 from programmes.support_services import support_need_create
-from tests.programmes.conftest import TODAY, actor_for, facts
+from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 def make_registration(employer_b, unscoped):
     """One of employer B's registrations, with B's NQSW, assessor and line manager linked."""
     with tenant_context(employer_b.employer.pk):
+        given = facts(swe_number="SW7000001", email=employer_b.nqsw.email)
         registration = registration_create(
             actor=actor_for(employer_b.coordinator, employer_b.employer),
-            facts=facts(swe_number="SW7000001", email=employer_b.nqsw.email),
-            today=TODAY,
+            facts=given,
+            today=registration_day(given),
         )
         Registration.objects.filter(pk=registration.pk).update(
             nqsw=employer_b.nqsw, assessor=employer_b.assessor, line_manager=employer_b.line_manager

@@ -18,9 +18,17 @@ from programmes.support_services import (
     support_need_set_status,
     support_need_update_detail,
 )
-from tests.programmes.conftest import TODAY, actor_for
+from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
+
+
+def day(n: int) -> datetime.date:
+    """The ``n``th day of the programme (which starts on ``STARTED``, 7 September 2026 when written)."""
+    return STARTED + datetime.timedelta(days=n)
+
+
+ASKED_ON = day(24)  # 1 October 2026 when written
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +57,7 @@ def registration(register, employer_a):
 def create(tenant, registration, **overrides):
     values = {
         "kind": SupportNeed.Kind.REASONABLE_ADJUSTMENTS,
-        "requested_on": datetime.date(2026, 10, 1),
+        "requested_on": ASKED_ON,
         "detail": SECRET,
         "detail_shared": False,
         "today": TODAY,
@@ -113,14 +121,18 @@ def test_the_audit_trail_never_holds_the_detail(employer_a, registration):
 
 
 def test_days_waiting_counts_to_today_then_to_resolution(employer_a, registration):
-    need = create(employer_a, registration, requested_on=datetime.date(2026, 10, 1))
-    [view] = views_for(employer_a, employer_a.coordinator, today=datetime.date(2026, 10, 31))
+    need = create(employer_a, registration, requested_on=ASKED_ON)
+    [view] = views_for(employer_a, employer_a.coordinator, today=ASKED_ON + datetime.timedelta(days=30))
     assert view.days_waiting == 30
-    set_status(employer_a, employer_a.coordinator, need, "in_progress", today=datetime.date(2026, 10, 10))
-    set_status(employer_a, employer_a.coordinator, need, "in_place", today=datetime.date(2026, 10, 15))
+    set_status(
+        employer_a, employer_a.coordinator, need, "in_progress", today=ASKED_ON + datetime.timedelta(days=9)
+    )
+    set_status(
+        employer_a, employer_a.coordinator, need, "in_place", today=ASKED_ON + datetime.timedelta(days=14)
+    )
     with tenant_context(employer_a.employer.pk):
         need = SupportNeed.objects.select_related("registration").get(pk=need.pk)
-    assert need.resolved_on == datetime.date(2026, 10, 15)
+    assert need.resolved_on == ASKED_ON + datetime.timedelta(days=14)
     [view] = support_need_views(
         [need], actor=actor_for(employer_a.coordinator, employer_a.employer), today=TODAY
     )
@@ -130,8 +142,8 @@ def test_days_waiting_counts_to_today_then_to_resolution(employer_a, registratio
 
 
 def test_open_list_is_sorted_by_days_waiting(register, employer_a, registration):
-    create(employer_a, registration, requested_on=datetime.date(2026, 10, 20))
-    create(employer_a, registration, requested_on=datetime.date(2026, 9, 20), kind="access_to_work")
+    create(employer_a, registration, requested_on=TODAY - datetime.timedelta(days=34))
+    create(employer_a, registration, requested_on=TODAY - datetime.timedelta(days=64), kind="access_to_work")
     views = views_for(employer_a, employer_a.coordinator)
     assert [v.days_waiting for v in views] == [64, 34]
 
@@ -201,9 +213,9 @@ def test_nqsw_records_a_need_and_sees_their_words(login, client, employer_a, reg
         reverse("support:need_create"),
         {
             "kind": "access_to_work",
-            "requested_on_day": "1",
-            "requested_on_month": "10",
-            "requested_on_year": "2026",
+            "requested_on_day": str(ASKED_ON.day),
+            "requested_on_month": str(ASKED_ON.month),
+            "requested_on_year": str(ASKED_ON.year),
             "detail": SECRET,
         },
     )

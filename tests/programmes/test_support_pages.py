@@ -19,7 +19,7 @@ from programmes.models import (
 )
 from programmes.services import registration_defer
 from programmes.support_services import support_need_create
-from tests.programmes.conftest import TODAY, actor_for
+from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,12 @@ def date_fields(name: str, day: datetime.date) -> dict[str, str]:
     return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
 
 
-SESSION_DAY = datetime.date(2026, 10, 1)
+def long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# In the programme, before today (1 October 2026 when written).
+SESSION_DAY = STARTED + datetime.timedelta(days=24)
 
 GOOD_POSTS = {
     "support:supervision_record": {
@@ -145,7 +150,12 @@ def test_caseload_over_the_cap_shows_and_is_audited(login, client, employer_a, r
     [
         (
             "support:supervision_record",
-            {"held_on_day": "40", "held_on_month": "1", "held_on_year": "2026", "duration_minutes": "five"},
+            {
+                "held_on_day": "40",
+                "held_on_month": "1",
+                "held_on_year": str(TODAY.year),
+                "duration_minutes": "five",
+            },
             [
                 "Date of the session must be a real date",
                 "Enter how long the session lasted as a whole number of minutes",
@@ -159,8 +169,15 @@ def test_caseload_over_the_cap_shows_and_is_audited(login, client, employer_a, r
         ),
         (
             "support:caseload_record",
-            {**date_fields("recorded_on", datetime.date(2026, 1, 5)), "caseload": "12", "team_average": "20"},
-            ["The date of the count must be on or after the programme&#x27;s start date, 7 September 2026"],
+            {
+                **date_fields("recorded_on", STARTED - datetime.timedelta(days=245)),
+                "caseload": "12",
+                "team_average": "20",
+            },
+            [
+                "The date of the count must be on or after the programme&#x27;s start date, "
+                f"{long_date(STARTED)}"
+            ],
         ),
     ],
 )
@@ -241,7 +258,7 @@ def test_another_employers_support_need_is_404_and_unchanged(
             actor=actor_for(employer_b.nqsw, employer_b.employer),
             registration=registration_b,
             kind="access_to_work",
-            requested_on=datetime.date(2026, 10, 1),
+            requested_on=SESSION_DAY,
             detail=SECRET,
             today=TODAY,
         )
@@ -302,13 +319,14 @@ def test_my_programme_shows_a_deferral(login, client, employer_a, registration):
         registration_defer(
             actor=actor_for(employer_a.coordinator, employer_a.employer),
             registration=registration,
-            started_on=datetime.date(2026, 11, 1),
+            started_on=SESSION_DAY + datetime.timedelta(days=31),
             reason="Leave",
         )
         assert Deferral.objects.count() == 1
     login(employer_a.nqsw)
     body = client.get(reverse("support:my_programme")).content.decode()
-    assert "Your programme is paused since 1 November 2026" in body
+    paused_on = SESSION_DAY + datetime.timedelta(days=31)
+    assert f"Your programme is paused since {long_date(paused_on)}" in body
 
 
 def test_my_programme_calendar_link_works_without_a_session(login, client, employer_a, registration):

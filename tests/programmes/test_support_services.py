@@ -17,11 +17,19 @@ from programmes.support_services import (
     supervision_record,
 )
 from tests.factories import person
-from tests.programmes.conftest import TODAY, actor_for
+from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
 
-START = datetime.date(2026, 9, 7)
+START = STARTED  # eleven weeks before today (7 September 2026 when written, on 23 November)
+
+
+def day(n: int) -> datetime.date:
+    """The ``n``th day of the programme."""
+    return START + datetime.timedelta(days=n)
+
+
+IN_OCTOBER = day(24)  # 1 October 2026 when written
 
 
 @pytest.fixture
@@ -61,7 +69,7 @@ def count(tenant, model):
 
 def record_supervision(tenant, user, registration, **overrides):
     values = {
-        "held_on": datetime.date(2026, 10, 1),
+        "held_on": IN_OCTOBER,
         "duration_minutes": 60,
         "reflective": True,
         "today": TODAY,
@@ -79,7 +87,7 @@ def test_supervision_is_recorded_by_the_nqsws_assessor_line_manager_or_coordinat
     session = record_supervision(employer_a, user, registration)
     assert session.supervisor_id == user.pk and session.recorded_by_id == user.pk
     [event] = events(employer_a, "supervision.recorded")
-    assert event.changes["held_on"] == "2026-10-01" and event.actor_user_id == user.pk
+    assert event.changes["held_on"] == IN_OCTOBER.isoformat() and event.actor_user_id == user.pk
 
 
 def test_an_assessor_of_another_nqsw_is_refused(employer_a, other_registration):
@@ -149,7 +157,7 @@ def test_another_employers_actor_is_refused(employer_a, employer_b, registration
         supervision_record(
             actor=as_(employer_b, employer_b.coordinator),
             registration=registration,
-            held_on=datetime.date(2026, 10, 1),
+            held_on=IN_OCTOBER,
             duration_minutes=60,
             reflective=True,
             today=TODAY,
@@ -160,7 +168,7 @@ def test_another_employers_actor_is_refused(employer_a, employer_b, registration
 
 
 def log_time(tenant, user, registration, **overrides):
-    values = {"taken_on": datetime.date(2026, 10, 1), "hours": "3.5", "activity": "Reading", "today": TODAY}
+    values = {"taken_on": IN_OCTOBER, "hours": "3.5", "activity": "Reading", "today": TODAY}
     values.update(overrides)
     with tenant_context(tenant.employer.pk):
         return protected_time_log(actor=as_(tenant, user), registration=registration, **values)
@@ -209,9 +217,9 @@ def test_below_target_is_audited_once_when_the_state_changes(employer_a, registr
         employer_a,
         employer_a.nqsw,
         registration,
-        taken_on=datetime.date(2026, 9, 28),
+        taken_on=day(21),
         hours="12",
-        today=datetime.date(2026, 9, 28),
+        today=day(21),
     )
     assert events(employer_a, "protected_time.below_target") == []
     # Seven weeks in: 25.9 due, 12 + 1 logged. It was on target at the previous log, now it is below.
@@ -219,9 +227,9 @@ def test_below_target_is_audited_once_when_the_state_changes(employer_a, registr
         employer_a,
         employer_a.nqsw,
         registration,
-        taken_on=datetime.date(2026, 10, 26),
+        taken_on=day(49),
         hours="1",
-        today=datetime.date(2026, 10, 26),
+        today=day(49),
     )
     [event] = events(employer_a, "protected_time.below_target")
     assert event.changes["target"] == "25.9" and event.changes["hours"] == "13.00"
@@ -230,9 +238,9 @@ def test_below_target_is_audited_once_when_the_state_changes(employer_a, registr
         employer_a,
         employer_a.nqsw,
         registration,
-        taken_on=datetime.date(2026, 10, 27),
+        taken_on=day(50),
         hours="1",
-        today=datetime.date(2026, 10, 27),
+        today=day(50),
     )
     assert len(events(employer_a, "protected_time.below_target")) == 1
 
@@ -242,9 +250,9 @@ def test_first_log_already_below_target_is_audited(employer_a, registration):
         employer_a,
         employer_a.nqsw,
         registration,
-        taken_on=datetime.date(2026, 10, 5),
+        taken_on=day(28),
         hours="1",
-        today=datetime.date(2026, 10, 5),
+        today=day(28),
     )
     assert len(events(employer_a, "protected_time.below_target")) == 1
 
@@ -253,7 +261,7 @@ def test_first_log_already_below_target_is_audited(employer_a, registration):
 
 
 def record_caseload(tenant, user, registration, **overrides):
-    values = {"recorded_on": datetime.date(2026, 10, 1), "caseload": 12, "team_average": "20", "today": TODAY}
+    values = {"recorded_on": IN_OCTOBER, "caseload": 12, "team_average": "20", "today": TODAY}
     values.update(overrides)
     with tenant_context(tenant.employer.pk):
         return caseload_record(actor=as_(tenant, user), registration=registration, **values)

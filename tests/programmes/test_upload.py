@@ -182,9 +182,13 @@ def test_already_registered_here_is_a_bad_row(coordinator, register, employer_a,
 
 def test_uk_dates_a_bom_and_blank_lines_are_accepted(coordinator, unscoped):
     today = timezone.localdate()
+    qualified = today - datetime.timedelta(days=326)  # 1 January 2026 when written on 23 November 2026
     rows = [
         row(
-            swe="SW900001", start=today.strftime("%d/%m/%Y"), qualified="01/01/2026", area="child_and_family"
+            swe="SW900001",
+            start=today.strftime("%d/%m/%Y"),
+            qualified=qualified.strftime("%d/%m/%Y"),
+            area="child_and_family",
         ),
         "",
         row(swe="SW900002", hours="18.5"),
@@ -195,7 +199,7 @@ def test_uk_dates_a_bom_and_blank_lines_are_accepted(coordinator, unscoped):
     assert [r.line for r in check.context["rows"]] == [2, 4]
     coordinator.post(CHECK, {"fingerprint": check.context["check"].fingerprint})
     saved = registrations(unscoped)
-    assert saved[0].start_date == today and saved[0].qualification_date == datetime.date(2026, 1, 1)
+    assert saved[0].start_date == today and saved[0].qualification_date == qualified
     assert str(saved[1].contracted_hours) == "18.50"
 
 

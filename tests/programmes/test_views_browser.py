@@ -123,6 +123,7 @@ def test_registration_pages_are_accessible(
     ):
         page.goto(detail)
         page.get_by_role("complementary").get_by_role("link", name=action).click()
+        expect(page.get_by_role("link", name="Back")).to_be_visible()  # the action's page has loaded
         axe_check(page)
         button = page.locator("main form button[type=submit]")
         if action != "Change details":

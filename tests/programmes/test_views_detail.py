@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from asye.accounts.models import Role
@@ -16,9 +17,23 @@ from asye.tenancy.db import tenant_context
 from programmes import services
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from tests.factories import person
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import QUALIFIED, STARTED, actor_for
 
 pytestmark = pytest.mark.django_db
+
+
+def day(n: int) -> datetime.date:
+    """The ``n``th day of the programme, which started eleven weeks before today (on 7 September 2026,
+    when these tests were written on 23 November 2026)."""
+    return STARTED + datetime.timedelta(days=n)
+
+
+def long_date(on: datetime.date) -> str:
+    return f"{on.day} {on:%B %Y}"
+
+
+DEFERRED_ON = day(24)  # 1 October 2026 when written
+RESUMED_ON = day(55)  # 1 November 2026
 
 ACTIONS = ("change", "defer", "resume", "extend", "withdraw", "transfer", "assessor", "line_manager")
 
@@ -82,8 +97,8 @@ def test_co_ordinator_sees_the_record_timeline_and_actions(alice, employer_a, re
     for shown in (
         "Ada Okafor",
         "SW123456",
-        "1 July 2026",
-        "7 September 2026",
+        long_date(QUALIFIED),
+        long_date(STARTED),
         "ASYE: child and family (version 1)",
         "Awaiting national approval",
         "In progress",
@@ -244,7 +259,7 @@ def test_a_stale_deferral_is_refused_and_nothing_is_kept(alice, employer_a, regi
     act(employer_a, services.registration_extend, registration=registration, days=10, reason="Sick leave")
     response = alice.post(
         url("defer", registration),
-        {**date_data("started_on", datetime.date(2026, 10, 1)), "reason": "Illness", "version": read_at},
+        {**date_data("started_on", DEFERRED_ON), "reason": "Illness", "version": read_at},
     )
     assert response.status_code == 409
     after = fresh(registration, unscoped)
@@ -261,7 +276,7 @@ def test_defer_and_resume(alice, registration, unscoped):
     response = alice.post(
         url("defer", registration),
         {
-            **date_data("started_on", datetime.date(2026, 10, 1)),
+            **date_data("started_on", DEFERRED_ON),
             "reason": "Illness",
             "version": registration.version,
         },
@@ -271,12 +286,12 @@ def test_defer_and_resume(alice, registration, unscoped):
     after = fresh(registration, unscoped)
     assert after.status == RegistrationStatus.DEFERRED
     html = text(response)
-    assert "1 October 2026" in html and "Still deferred" in html and "Illness" in html
+    assert long_date(DEFERRED_ON) in html and "Still deferred" in html and "Illness" in html
     assert url("resume", registration) in html and url("defer", registration) not in html
 
     response = alice.post(
         url("resume", registration),
-        {**date_data("ended_on", datetime.date(2026, 11, 1)), "version": after.version},
+        {**date_data("ended_on", RESUMED_ON), "version": after.version},
         follow=True,
     )
     assert "resumed" in followed_banner(response)
@@ -288,17 +303,22 @@ def test_defer_and_resume(alice, registration, unscoped):
     [
         ({"reason": "Illness"}, "Enter the date the deferral starts", "id_started_on_day"),
         (
-            {**date_data("started_on", datetime.date(2026, 10, 1)), "reason": ""},
+            {**date_data("started_on", DEFERRED_ON), "reason": ""},
             "Enter the reason for the deferral",
             "id_reason",
         ),
         (
-            {"started_on_day": "1", "started_on_month": "13", "started_on_year": "2026", "reason": "Illness"},
+            {
+                "started_on_day": "1",
+                "started_on_month": "13",
+                "started_on_year": str(STARTED.year),
+                "reason": "Illness",
+            },
             "The date the deferral starts must be a real date",
             "id_started_on_day",
         ),
         (
-            {**date_data("started_on", datetime.date(2026, 9, 1)), "reason": "Illness"},
+            {**date_data("started_on", day(-6)), "reason": "Illness"},
             "The deferral must start on or after the programme&#x27;s start date",
             "id_started_on_day",
         ),
@@ -315,7 +335,7 @@ def test_defer_errors(alice, registration, unscoped, data, message, field_id):
 def test_resume_when_not_deferred_says_so(alice, registration, unscoped):
     response = alice.post(
         url("resume", registration),
-        {**date_data("ended_on", datetime.date(2026, 11, 1)), "version": registration.version},
+        {**date_data("ended_on", RESUMED_ON), "version": registration.version},
     )
     assert response.status_code == 200
     assert "This registration is not deferred." in text(response)
@@ -349,7 +369,7 @@ def test_withdraw_asks_for_confirmation(alice, registration, unscoped):
     page = text(alice.get(url("withdraw", registration)))
     assert "govuk-warning-text" in page and "stops any completion funding" in page
     data = {
-        **date_data("on", datetime.date(2026, 11, 20)),
+        **date_data("on", day(74)),
         "reason": "Left the council",
         "version": registration.version,
     }
@@ -357,7 +377,7 @@ def test_withdraw_asks_for_confirmation(alice, registration, unscoped):
     assert confirm.status_code == 200
     html = text(confirm)
     assert "Are you sure you want to withdraw Ada Okafor" in html and "Left the council" in html
-    assert 'name="confirm" value="yes"' in html and "20 November 2026" in html
+    assert 'name="confirm" value="yes"' in html and long_date(day(74)) in html
     assert fresh(registration, unscoped).status == RegistrationStatus.ACTIVE
     response = alice.post(url("withdraw", registration), {**data, "confirm": "yes"}, follow=True)
     assert "withdrawn" in followed_banner(response)
@@ -382,7 +402,7 @@ def test_transfer_to_another_employer(alice, employer_a, employer_b, registratio
     assert f'<option value="{employer_a.employer.pk}"' not in page
     data = {
         "to_employer": employer_b.employer.pk,
-        **date_data("on", datetime.date(2026, 12, 31)),
+        **date_data("on", day(115)),
         "version": registration.version,
     }
     confirm = text(alice.post(url("transfer", registration), data))
@@ -412,7 +432,7 @@ def test_transferred_in_registration_is_marked_for_the_new_employer(
         services.registration_transfer,
         registration=registration,
         to_employer=employer_b.employer,
-        on=datetime.date(2026, 12, 31),
+        on=day(115),
     )
     with unscoped():
         moved = Registration.objects.get(transferred_from=registration.pk)
@@ -469,7 +489,9 @@ def test_no_assessors_yet_offers_an_invitation(client, login, employer_b, regist
 
 
 def test_unfunded_registration_shows_its_note(alice, register, employer_a):
-    registration = register(employer_a, swe_number="SW100009", qualification_date=datetime.date(2020, 1, 1))
+    registration = register(
+        employer_a, swe_number="SW100009", qualification_date=STARTED - relativedelta(years=6, months=8)
+    )
     assert registration.funding_status == FundingStatus.UNFUNDED
     html = text(alice.get(url("detail", registration)))
     assert "Not eligible for funding" in html and "Qualified more than 4 years" in html

@@ -16,7 +16,7 @@ from django.urls import reverse
 from asye.tenancy.db import tenant_context
 from programmes.models import Deferral, Registration
 from programmes.services import registration_create
-from tests.programmes.conftest import actor_for, facts
+from tests.programmes.conftest import STARTED, actor_for, facts, registration_day
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,14 @@ def make_registration(employer_b, unscoped):
     """Employer B's registration (the make function for tests/test_isolation.py's OBJECT_ROUTES)."""
     actor = actor_for(employer_b.coordinator, employer_b.employer)
     with tenant_context(employer_b.employer.pk):
-        return registration_create(
-            actor=actor, facts=facts(swe_number="SW700001"), today=datetime.date(2026, 11, 23)
-        )
+        given = facts(swe_number="SW700001")
+        return registration_create(actor=actor, facts=given, today=registration_day(given))
 
 
 def valid_post(name: str, registration, tenant) -> dict:
-    day = {"day": "1", "month": "10", "year": "2026"}
+    # After the start and before today (1 October 2026 when written).
+    on = STARTED + datetime.timedelta(days=24)
+    day = {"day": str(on.day), "month": str(on.month), "year": str(on.year)}
     dates = lambda prefix: {f"{prefix}_{part}": value for part, value in day.items()}  # noqa: E731
     return {
         "change": {"first_name": "Changed", "last_name": "Name", "email": "", "contracted_hours": "20"},

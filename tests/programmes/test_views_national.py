@@ -6,13 +6,14 @@ needs national review. National staff see both; B never sees A (tested in test_v
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from asye.audit.models import AuditEvent
 from programmes.models import FundingStatus, NationalReview, Registration
+from tests.programmes.conftest import STARTED, TODAY
+from tests.today import funding_year_label
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,10 @@ def test_the_queue_shows_every_employers_registrations_to_decide(
 ):
     first, second = pair
     decided = register(
-        employer_a, swe_number="SW999999", first_name="Mary", qualification_date=datetime.date(2018, 1, 1)
+        employer_a,
+        swe_number="SW999999",
+        first_name="Mary",
+        qualification_date=STARTED - relativedelta(years=8, months=8),
     )
     assert decided.funding_status == FundingStatus.UNFUNDED
     html = text(reviewer.get(LIST))
@@ -70,8 +74,12 @@ def test_the_queue_shows_every_employers_registrations_to_decide(
         ({"employer_type": "local_authority"}, True, False),
         ({"region": "north_west"}, True, False),
         ({"region": "london"}, False, True),
-        ({"funding_year": "2026-27"}, True, True),
-        ({"funding_year": "2030-31"}, True, True),  # not offered: ignored
+        ({"funding_year": funding_year_label(STARTED)}, True, True),
+        (
+            {"funding_year": funding_year_label(TODAY + relativedelta(years=4))},
+            True,
+            True,
+        ),  # not offered: ignored
         ({"region": "atlantis"}, True, True),  # not offered: ignored
     ],
 )
