@@ -15,17 +15,24 @@ from playwright.sync_api import expect
 from asye.tenancy.db import system_national_context, tenant_context
 from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement
 from tests.browser.test_programme_pages import Pages, fill_date, submit
+from tests.funding.conftest import COHORT, register
 from tests.funding.helpers import (
     approve,
     claim_of,
     load_funding_reference_data,
     national_actor,
     paid_statement,
-    register,
     submitted,
 )
+from tests.today import TODAY, days_ahead, funding_year_label
 
 pytestmark = [pytest.mark.browser]
+
+# Written on 23 November 2026: applications for this funding year (then 2026-27), last month's statement
+# paid (then October 2026), actions due in three and a half and ten weeks (then 18 December 2026 and
+# 31 January 2027). The NQSWs' claims are in COHORT (then 2026-27).
+YEAR = funding_year_label(TODAY)
+LAST_MONTH = (TODAY.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     national = national_actor(national_staff)
     # An earlier month paid, so there is a statement to see; a rejected claim, so there is a reason.
     extra = approve(national, register(employer_a, first_name="Dev", swe_number="SW777009"))
-    paid_statement(employer_a, national, [extra], month=datetime.date(2026, 10, 1))
+    paid_statement(employer_a, national, [extra], month=LAST_MONTH)
     pages = Pages()
     sign_in(page, live_server, employer_a.coordinator)
 
@@ -91,8 +98,8 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     page.goto("/funding/")
     page.get_by_role("link", name="All payment statements").click()
     pages.check(page, heading="Payment statements")
-    page.get_by_role("link", name="October 2026").click()
-    pages.check(page, heading="Payment statement: October 2026")
+    page.get_by_role("link", name=f"{LAST_MONTH:%B %Y}").click()
+    pages.check(page, heading=f"Payment statement: {LAST_MONTH:%B %Y}")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the statement as a spreadsheet (XLSX)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
@@ -104,9 +111,9 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     pages.check(page, heading="Which funding year is the application for?")
     submit(page, "Start the application")
     pages.check(page, heading="Which funding year is the application for?", error=True)
-    page.get_by_label(re.compile("^2026-27")).check()
+    page.get_by_label(re.compile(f"^{YEAR}")).check()
     submit(page, "Start the application")
-    pages.check(page, heading="Grant application 2026-27")
+    pages.check(page, heading=f"Grant application {YEAR}")
     task_list = page.url
 
     page.get_by_role("link", name="Director").click()
@@ -118,7 +125,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     pages.check(page, heading="Director", error=True)
     page.get_by_label("Email address").fill("alex.morgan@example.org")
     submit(page, "Save and continue")
-    pages.check(page, heading="Grant application 2026-27")
+    pages.check(page, heading=f"Grant application {YEAR}")
 
     page.get_by_role("link", name="Primary contact").click()
     pages.check(page, heading="Primary contact")
@@ -138,7 +145,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     pages.check(page, heading="Add an action", error=True)
     page.get_by_label("What is the action?").fill("Invite every NQSW to the national forums from day one")
     page.get_by_label("Who is responsible for it?").fill("ASYE co-ordinator")
-    fill_date(page, "When is it due?", datetime.date(2026, 12, 18))
+    fill_date(page, "When is it due?", days_ahead(25))
     page.get_by_label("In progress").check()
     submit(page, "Save")
     pages.check(page, heading="Action plan for continuous improvement")
@@ -156,7 +163,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     pages.check(page, heading="Check your answers before you submit your application")
     submit(page, "Submit the application")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has been submitted")
-    pages.check(page, heading="Grant application 2026-27")
+    pages.check(page, heading=f"Grant application {YEAR}")
     with tenant_context(employer_a.employer.pk):
         assert GrantApplication.objects.get().status == GrantApplication.Status.SUBMITTED
     pages.done()
@@ -193,7 +200,7 @@ def test_national_funding_pages(
             application=application,
             action="Train assessors",
             owner="PSW",
-            due_on=datetime.date(2027, 1, 31),
+            due_on=days_ahead(69),
         )
         grant_application_submit(actor=coordinator, application=application)
     pages = Pages()
@@ -231,7 +238,7 @@ def test_national_funding_pages(
     pages.check(page, heading=re.compile("^Payment statement: "))
     submit(page, "Mark as paid")
     pages.check(page, heading=re.compile("^Payment statement: "), error=True)
-    fill_date(page, "When was it paid?", datetime.date.today())
+    fill_date(page, "When was it paid?", TODAY)
     page.get_by_label("Payment reference (optional)").fill("BACS-0001")
     submit(page, "Mark as paid")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("paid")
@@ -246,7 +253,7 @@ def test_national_funding_pages(
     page.goto("/national/funding/grant-applications/")
     pages.check(page, heading="Grant applications")
     page.get_by_role("link", name=re.compile(employer_a.employer.name)).click()
-    pages.check(page, heading="Grant application 2026-27")
+    pages.check(page, heading=f"Grant application {YEAR}")
     page.get_by_label("Yes, accept it").check()
     submit(page, "Save decision")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("accepted")
@@ -254,10 +261,10 @@ def test_national_funding_pages(
     # The budget.
     page.goto("/national/funding/budget/")
     pages.check(page, heading=re.compile("^Budget position "))
-    page.get_by_label("Funding year", exact=True).select_option("2026-27")
+    page.get_by_label("Funding year", exact=True).select_option(COHORT)
     page.get_by_role("button", name="Show the year").click()
-    pages.check(page, heading="Budget position 2026-27")
-    expect(page.get_by_role("table", name="By region in 2026-27")).to_contain_text("North West")
+    pages.check(page, heading=f"Budget position {COHORT}")
+    expect(page.get_by_role("table", name=f"By region in {COHORT}")).to_contain_text("North West")
     pages.done()
 
 

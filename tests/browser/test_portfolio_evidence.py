@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_programme_pages import Pages, fill_date, submit
 from tests.portfolios.conftest import linked_registration
+from tests.today import days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data", "capability_frameworks")]
 
@@ -40,7 +41,8 @@ def tag(page: Page, group: str, label: str) -> None:
 
 def add_evidence(page: Page, title: str, *, file_name: str = "visit-notes.txt") -> None:
     page.get_by_label("Title").fill(title)
-    fill_date(page.locator("main"), "When did this practice happen? (optional)", (24, 9, 2026))
+    # A fortnight after the start eleven weeks ago (written as 24 September 2026).
+    fill_date(page.locator("main"), "When did this practice happen? (optional)", days_ago(60))
     page.get_by_label("The evidence").fill("A home visit with my practice supervisor after a referral.")
     page.get_by_label("Add a file (optional)").set_input_files(
         files=[{"name": file_name, "mimeType": "text/plain", "buffer": NOTES}]

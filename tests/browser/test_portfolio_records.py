@@ -14,6 +14,7 @@ import re
 from importlib import import_module
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
@@ -22,7 +23,8 @@ from portfolios import record_services as services
 from portfolios.models import FeedbackRequest, LearningAgreement, PdpObjective
 from tests.browser.test_programme_pages import Pages, fill_date, submit
 from tests.portfolios.conftest import linked_registration
-from tests.programmes.conftest import actor_for
+from tests.programmes.conftest import TODAY, actor_for
+from tests.today import days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data", "capability_frameworks")]
 
@@ -141,7 +143,8 @@ def test_the_learning_agreement_is_signed_by_all_three(live_server, page, new_co
     submit(page, "Save the agreement")
     expect(page.get_by_role("link", name="Enter when the reviews will be held")).to_be_visible()
     pages.check(page, heading="Draft the learning agreement", error=True)
-    page.get_by_label("When will the reviews be held?").fill("3 months: 7 December 2026")
+    three_months = registration.start_date + relativedelta(months=3)
+    page.get_by_label("When will the reviews be held?").fill(f"3 months: {three_months:%-d %B %Y}")
     page.get_by_label("Supervision plan").fill("Weekly for 6 weeks, then fortnightly")
     page.get_by_label("Workload arrangements").fill("A protected caseload of 12")
     page.get_by_label("Protected development time").fill("Wednesday afternoons")
@@ -192,7 +195,7 @@ def test_a_pdp_objective_prompts_for_each_smart_part(live_server, page, sign_in,
     page.get_by_label("How will you measure it?").fill("Three chronologies judged good")
     page.get_by_label("What actions will you take, and what support do you need?").fill("Training in January")
     page.get_by_label("Why does it matter to your practice?").fill("Feedback from supervision")
-    fill_date(page, "When will you achieve it by?", datetime.date.today() + datetime.timedelta(days=90))
+    fill_date(page, "When will you achieve it by?", TODAY + datetime.timedelta(days=90))
     page.get_by_label("Which capability does it develop? (optional)").select_option(
         label="PCF 6: Critical reflection and analysis"
     )
@@ -232,7 +235,8 @@ def test_the_self_assessment_and_observation_pages(live_server, page, new_contex
     page.get_by_role("button", name="Record an observation").click()
     submit(page, "Save the observation")
     pages.check(page, heading="Record a direct observation", error=True)
-    fill_date(page, "When is or was the observation?", datetime.date(2026, 11, 2))
+    # Three weeks ago, after the start eleven weeks ago (written as 2 November 2026).
+    fill_date(page, "When is or was the observation?", days_ago(21))
     page.get_by_label("Where is it, and what is the work observed?").fill("Home visit")
     page.get_by_label("Who is observing?").select_option(str(employer_a.assessor.pk))
     page.get_by_label("PCF 7: Intervention and skills").check()

@@ -5,7 +5,6 @@ national staff would make it."""
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
 from asye.accounts.models import Role
@@ -56,6 +55,7 @@ def make_action(employer_b, unscoped):
     """An action of B's draft action plan."""
     from funding.application_services import action_add
     from tests.programmes.conftest import actor_for
+    from tests.today import days_ahead
 
     application = make_application(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
@@ -64,7 +64,7 @@ def make_action(employer_b, unscoped):
             application=application,
             action="B's private improvement action",
             owner="B's co-ordinator",
-            due_on=datetime.date(2027, 3, 1),
+            due_on=days_ahead(98),  # written as 1 March 2027, on 23 November 2026
         )
 
 

@@ -14,8 +14,9 @@ from asye.api.services import api_token_create
 from asye.tenancy.db import tenant_context
 from funding.services import claim_reject
 from funding.statement_services import statement_build
-from tests.funding.helpers import approve, approved_claim, claim_of, paid_statement, register, submitted
-from tests.programmes.conftest import actor_for
+from tests.funding.conftest import COHORT, register
+from tests.funding.helpers import approve, approved_claim, claim_of, paid_statement, submitted
+from tests.programmes.conftest import TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_the_employers_claims_and_nothing_else(api, claims, employer_b):
 def test_claim_filters(api, claims):
     assert [r["nqsw"] for r in api("/api/v1/claims/?status=draft").json()["results"]] == ["Ada Okafor"]
     assert api("/api/v1/claims/?instalment=completion").json()["count"] == 0
-    assert api("/api/v1/claims/?funding_year=2026-27").json()["count"] == 3
+    assert api(f"/api/v1/claims/?funding_year={COHORT}").json()["count"] == 3
     ada = claims[0]
     assert api(f"/api/v1/claims/?registration={ada.pk}").json()["count"] == 1
     future = (timezone.now() + datetime.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
@@ -81,16 +82,16 @@ def test_claim_detail(api, claims):
     assert (body["reference"], body["instalment"], body["cohort"], body["version"]) == (
         claim.reference,
         "registration",
-        "2026-27",
+        COHORT,
         claim.version,
     )
 
 
 def test_statements_once_authorised_with_their_lines(api, claims, employer_a, national):
     approved_claim(employer_a, national, claims[0])
-    draft = statement_build(
-        actor=national, employer_id=employer_a.employer.pk, month=datetime.date(2026, 12, 1)
-    )
+    # Next month's (written as December 2026).
+    next_month = (TODAY.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    draft = statement_build(actor=national, employer_id=employer_a.employer.pk, month=next_month)
     listing = api("/api/v1/statements/").json()
     assert listing["count"] == 1
     [statement] = listing["results"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from asye.audit.models import AuditEvent
@@ -26,10 +27,14 @@ from funding.application_services import (
 )
 from funding.models import ActionPlanItem, FundingYear, GrantApplication
 from tests.programmes.conftest import TODAY, actor_for
+from tests.today import days_ahead, funding_year_label
 
 pytestmark = pytest.mark.django_db
 
-DUE = datetime.date(2027, 1, 31)
+# The application is for this funding year (written as 2026-27), its actions due in ten weeks (written
+# as 31 January 2027).
+YEAR = funding_year_label(TODAY)
+DUE = days_ahead(69)
 
 
 @pytest.fixture
@@ -41,7 +46,7 @@ def coordinator(employer_a):
 def application(employer_a, coordinator):
     with tenant_context(employer_a.employer.pk):
         return grant_application_start(
-            actor=coordinator, funding_year_id=FundingYear.objects.get(label="2026-27").pk, today=TODAY
+            actor=coordinator, funding_year_id=FundingYear.objects.get(label=YEAR).pk, today=TODAY
         )
 
 
@@ -96,7 +101,7 @@ def test_an_application_starts_with_the_employers_primary_contact_once_per_year(
 
 
 def test_only_open_years_can_be_applied_for(employer_a, coordinator):
-    past = FundingYear.objects.get(label="2025-26")
+    past = FundingYear.objects.get(label=funding_year_label(TODAY - relativedelta(years=1)))
     assert past not in application_years(today=TODAY)
     with pytest.raises(ValidationError):
         as_a(employer_a, grant_application_start, actor=coordinator, funding_year_id=past.pk, today=TODAY)
@@ -166,9 +171,12 @@ def test_action_rules(employer_a, coordinator, application):
             application=application,
             action="Act",
             owner="Me",
-            due_on=datetime.date(2026, 3, 31),
+            due_on=application.funding_year.starts_on - datetime.timedelta(days=1),
         )
-    assert "on or after 1 April 2026" in raised.value.message_dict["due_on"][0]
+    assert (
+        f"on or after {application.funding_year.starts_on:%-d %B %Y}"
+        in raised.value.message_dict["due_on"][0]
+    )
 
 
 def test_a_submitted_application_cannot_change_until_returned(employer_a, coordinator, national, application):

@@ -3,7 +3,6 @@ authorise, mark paid, export), grant applications (accept, return) and the budge
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 
@@ -23,8 +22,10 @@ from funding.application_services import (
 from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement, Recovery
 from funding.services import claim_approve
 from funding.statement_services import statement_build
-from tests.funding.helpers import approve, claim_of, paid_statement, register, submitted
-from tests.programmes.conftest import actor_for
+from tests.funding.conftest import COHORT, register
+from tests.funding.helpers import approve, claim_of, paid_statement, submitted
+from tests.programmes.conftest import TODAY, actor_for
+from tests.today import days_ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_national_pages_refuse_employer_staff(login, employer_a, national, pair)
     claim_a, _ = pair
     claim_approve(actor=national, claim_id=claim_a.pk)
     statement = statement_build(
-        actor=national, employer_id=employer_a.employer.pk, month=datetime.date(2026, 11, 1)
+        actor=national, employer_id=employer_a.employer.pk, month=TODAY.replace(day=1)
     )
     for user in (employer_a.coordinator, employer_a.assessor):
         client = login(user)
@@ -173,7 +174,7 @@ def test_build_authorise_and_pay_a_statement_through_the_pages(staff, employer_a
     claim_approve(actor=national, claim_id=claim_a.pk)
     page = text(staff.get(reverse("national_funding:statements")))
     assert "1 employer has approved claims" in page
-    month = datetime.date.today().replace(day=1).isoformat()
+    month = TODAY.replace(day=1).isoformat()
     response = staff.post(
         reverse("national_funding:statements"), {"employer": str(employer_a.employer.pk), "month": month}
     )
@@ -189,7 +190,7 @@ def test_build_authorise_and_pay_a_statement_through_the_pages(staff, employer_a
     assert statement.status == PaymentStatement.Status.AUTHORISED
     detail = text(staff.get(response.url))
     assert "Mark as paid" in detail and "Remove" not in detail
-    today = datetime.date.today()
+    today = TODAY
     response = staff.post(
         response.url,
         {
@@ -215,7 +216,7 @@ def test_build_authorise_and_pay_a_statement_through_the_pages(staff, employer_a
 def test_build_for_every_employer_and_take_a_line_off(staff, employer_a, employer_b, national, pair):
     for claim in pair:
         claim_approve(actor=national, claim_id=claim.pk)
-    month = datetime.date.today().replace(day=1).isoformat()
+    month = TODAY.replace(day=1).isoformat()
     response = staff.post(
         reverse("national_funding:statements"), {"employer": "all", "month": month}, follow=True
     )
@@ -248,7 +249,12 @@ def test_accept_and_return_grant_applications(staff, employer_a):
             declares_director_approval=True,
         )
         action_add(
-            actor=actor, application=application, action="Act", owner="Me", due_on=datetime.date(2027, 1, 1)
+            # Due in six weeks (written as 1 January 2027).
+            actor=actor,
+            application=application,
+            action="Act",
+            owner="Me",
+            due_on=days_ahead(39),
         )
         application = grant_application_submit(actor=actor, application=application)
     listing = text(staff.get(reverse("national_funding:applications")))
@@ -267,10 +273,10 @@ def test_accept_and_return_grant_applications(staff, employer_a):
 
 
 def test_budget_page_shows_the_year_by_service_area_type_and_region(staff, employer_a, national, pair):
-    html = text(staff.get(reverse("national_funding:budget") + "?year=2026-27"))
-    assert "Budget position 2026-27" in html
-    assert "By service area in 2026-27" in html and "By employer type in 2026-27" in html
-    assert "By region in 2026-27" in html and "Every funding year" in html
+    html = text(staff.get(reverse("national_funding:budget") + f"?year={COHORT}"))
+    assert f"Budget position {COHORT}" in html
+    assert f"By service area in {COHORT}" in html and f"By employer type in {COHORT}" in html
+    assert f"By region in {COHORT}" in html and "Every funding year" in html
     assert "£2,000.00" in html  # the two submitted (claimed) instalments
 
 

@@ -4,8 +4,6 @@ stale versions; repeated presses."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -25,7 +23,7 @@ from tests.programmes.conftest import TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
 
-MONTH = datetime.date(2026, 11, 1)
+MONTH = TODAY.replace(day=1)  # this month (written as November 2026)
 # Where a claim can be, as the services leave it; "authorised" is on an authorised, unpaid statement.
 STATES = ("draft", "submitted", "approved", "on_statement", "authorised", "paid", "rejected", "voided")
 

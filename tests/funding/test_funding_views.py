@@ -14,11 +14,18 @@ from openpyxl import load_workbook
 
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_context
+from asye.web.dates import date_data
 from funding.models import ActionPlanItem, Claim, ClaimStatus, GrantApplication
 from funding.services import claim_reject
-from tests.funding.helpers import approve, claim_of, paid_statement, register, submitted
+from tests.funding.conftest import register
+from tests.funding.helpers import approve, claim_of, paid_statement, submitted
+from tests.programmes.conftest import TODAY
+from tests.today import days_ahead
 
 pytestmark = pytest.mark.django_db
+
+# An action due in ten weeks (written as 31 January 2027).
+DUE = days_ahead(69)
 
 
 def text(response) -> str:
@@ -189,9 +196,8 @@ def test_grant_application_journey_task_list_action_plan_and_submit(coordinator,
         {
             "action": "Invite NQSWs to the forums from day one",
             "owner": "ASYE co-ordinator",
-            "due_on_day": "18",
-            "due_on_month": "12",
-            "due_on_year": "2026",
+            # In three and a half weeks (written as 18 December 2026).
+            **date_data("due_on", days_ahead(25)),
             "progress": "not_started",
             "version": version(),
         },
@@ -225,7 +231,7 @@ def test_action_change_and_remove_pages(coordinator, employer_a):
             application=application,
             action="Train assessors",
             owner="PSW",
-            due_on=datetime.date(2027, 1, 31),
+            due_on=DUE,
         )
     page = text(coordinator.get(reverse("funding:action_change", args=[item.pk])))
     assert "Change the action" in page and "Train assessors" in page
@@ -234,9 +240,7 @@ def test_action_change_and_remove_pages(coordinator, employer_a):
         {
             "action": "Train four assessors",
             "owner": "PSW",
-            "due_on_day": "31",
-            "due_on_month": "1",
-            "due_on_year": "2027",
+            **date_data("due_on", DUE),
             "progress": "in_progress",
             "progress_note": "Two booked",
             "version": item.version,
@@ -260,7 +264,7 @@ def test_action_change_and_remove_pages(coordinator, employer_a):
 def test_statement_pages_and_downloads(coordinator, employer_a, national, three):
     statement = paid_statement(employer_a, national, three[:2])
     listing = text(coordinator.get(reverse("funding:statements")))
-    assert "November 2026" in listing and "£2,000.00" in listing
+    assert f"{TODAY:%B %Y}" in listing and "£2,000.00" in listing  # this month's statement
     detail = text(coordinator.get(reverse("funding:statement", args=[statement.pk])))
     assert "Ada Okafor" in detail and "Ben Okafor" in detail and "Cara Okafor" not in detail
     xlsx = coordinator.get(reverse("funding:statement_xlsx", args=[statement.pk]))
@@ -281,9 +285,8 @@ def test_draft_statements_are_not_shown_to_the_employer(coordinator, employer_a,
     from funding.services import claim_approve
 
     claim_approve(actor=national, claim_id=claim_of(three[1]).pk)
-    draft = statement_build(
-        actor=national, employer_id=employer_a.employer.pk, month=datetime.date(2026, 12, 1)
-    )
+    next_month = (TODAY.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    draft = statement_build(actor=national, employer_id=employer_a.employer.pk, month=next_month)
     assert coordinator.get(reverse("funding:statement", args=[statement.pk])).status_code == 200
     assert coordinator.get(reverse("funding:statement", args=[draft.pk])).status_code == 404
     assert coordinator.get(reverse("funding:statement_xlsx", args=[draft.pk])).status_code == 404

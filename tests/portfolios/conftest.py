@@ -16,7 +16,7 @@ from portfolios.models import Evidence, Portfolio
 from portfolios.services import evidence_create, evidence_respond, evidence_share
 from programmes.models import Registration
 from programmes.services import registration_create
-from tests.programmes.conftest import TODAY, actor_for, facts
+from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
 
 
 def _swe_number() -> str:
@@ -36,9 +36,12 @@ def linked_registration(tenant, *, nqsw=None, **overrides) -> Registration:
     nqsw = nqsw or tenant.nqsw
     overrides.setdefault("swe_number", _swe_number())
     overrides.setdefault("email", nqsw.email)
+    given = facts(**overrides)
     with tenant_context(tenant.employer.pk):
+        # Registered on the start day, as the programmes' helpers do (a start in the previous funding
+        # year is closed to new registrations from April).
         registration = registration_create(
-            actor=actor_for(tenant.coordinator, tenant.employer), facts=facts(**overrides), today=TODAY
+            actor=actor_for(tenant.coordinator, tenant.employer), facts=given, today=registration_day(given)
         )
         Registration.objects.filter(pk=registration.pk).update(
             nqsw=nqsw, assessor=tenant.assessor, line_manager=tenant.line_manager

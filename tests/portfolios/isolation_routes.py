@@ -111,10 +111,9 @@ def _b_agreement(employer_b, unscoped):
 
 
 def _b_pdp_objective(employer_b, unscoped):
-    import datetime
-
     from asye.tenancy.db import tenant_context
     from portfolios.record_services import pdp_objective_create
+    from tests.today import TODAY, days_ahead
 
     registration = _b_registration(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
@@ -125,23 +124,22 @@ def _b_pdp_objective(employer_b, unscoped):
             measure="B's measure",
             actions="B's actions",
             relevance="B's relevance",
-            achieve_by=datetime.date(2030, 1, 1),
-            today=datetime.date(2026, 11, 23),
+            achieve_by=days_ahead(1135),  # written as 1 January 2030, on 23 November 2026
+            today=TODAY,
         )
 
 
 def _b_observation(employer_b, unscoped):
-    import datetime
-
     from asye.tenancy.db import tenant_context
     from portfolios.record_services import observation_create
+    from tests.today import days_ago
 
     registration = _b_registration(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
         return observation_create(
             actor=_b_actor(employer_b, employer_b.nqsw),
             registration=registration,
-            observed_on=datetime.date(2026, 11, 2),
+            observed_on=days_ago(21),  # after the start eleven weeks ago
             setting="B's home visit",
             observer_id=employer_b.assessor.pk,
         )

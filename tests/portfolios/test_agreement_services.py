@@ -4,6 +4,7 @@ revision (with the old kept) when the assessor changes. Signed words are never c
 from __future__ import annotations
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -17,12 +18,18 @@ from programmes.models import Registration
 from programmes.services import registration_allocate_assessor, registration_withdraw
 from tests.factories import person
 from tests.portfolios.conftest import linked_registration, portfolio_of
-from tests.programmes.conftest import TODAY, actor_for
+from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
 
+
+def _reviews_after(*months: int) -> str:
+    """When the reviews will be held, in the agreement's words: so many months after the start."""
+    return " ".join(f"{n} months: {STARTED + relativedelta(months=n):%-d %B %Y}." for n in months)
+
+
 TEXT = {
-    "review_dates": "3 months: 7 December 2026. 6 months: 8 March 2027. 12 months: 6 September 2027.",
+    "review_dates": _reviews_after(3, 6, 12),
     "supervision_plan": "Weekly for 6 weeks, fortnightly to 6 months, then monthly, with Bob.",
     "workload_arrangements": "A protected caseload of 12 children, no court work before month 4.",
     "protected_time": "Wednesday afternoons, booked in the team calendar.",

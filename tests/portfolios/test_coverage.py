@@ -3,8 +3,6 @@ observations, counted in SQL with a fixed number of queries, and the gaps highli
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -12,6 +10,7 @@ from asye.tenancy.db import tenant_context
 from portfolios.models import Evidence, Observation, ObservationTag
 from portfolios.selectors import EVIDENCED, MORE_NEEDED, NO_EVIDENCE, ONLY_DRAFTS, WAITING, portfolio_coverage
 from tests.portfolios.conftest import add_evidence, statement
+from tests.today import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def observe(tenant, portfolio, number: int, tags, status=Observation.Status.COMP
             portfolio=portfolio,
             number=number,
             observer=tenant.assessor,
-            observed_on=datetime.date(2026, 10, 1),
+            observed_on=days_ago(53),  # after the start eleven weeks ago (written as 1 October 2026)
             setting="Home visit",
             status=status,
             created_by=tenant.assessor,

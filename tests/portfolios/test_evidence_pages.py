@@ -8,13 +8,17 @@ import pytest
 from django.urls import reverse
 
 from asye.tenancy.db import tenant_context
+from asye.web.dates import date_data
 from portfolios.models import Evidence, EvidenceFile
 from tests.portfolios import samples
 from tests.portfolios.conftest import add_evidence, statement
+from tests.today import days_ago
 
 pytestmark = pytest.mark.django_db
 
 S = Evidence.Status
+# The practice happened a fortnight after the start eleven weeks ago (written as 24 September 2026).
+OCCURRED_ON = days_ago(60)
 
 
 def evidence_data(portfolio, **overrides) -> dict:
@@ -22,9 +26,7 @@ def evidence_data(portfolio, **overrides) -> dict:
     pqs = statement(portfolio, "cf-pqs", 1)
     data = {
         "title": "Home visit after a referral",
-        "occurred_on_day": "24",
-        "occurred_on_month": "9",
-        "occurred_on_year": "2026",
+        **date_data("occurred_on", OCCURRED_ON),
         "description": "I visited the family with my supervisor.",
         "reflection": "I learned to name the worry plainly.",
         f"statements_{pcf.capability_set_id}": [str(pcf.pk)],
@@ -50,7 +52,7 @@ def test_the_nqsw_adds_evidence_with_a_file_and_it_is_a_tagged_draft(
     assert response.status_code == 302
     with tenant_context(employer_a.employer.pk):
         evidence = Evidence.objects.get(portfolio=portfolio_a)
-        assert evidence.status == S.DRAFT and str(evidence.occurred_on) == "2026-09-24"
+        assert evidence.status == S.DRAFT and evidence.occurred_on == OCCURRED_ON
         assert sorted(t.statement.label for t in evidence.tags.all()) == ["PCF 7", "PQS 1"]
         assert EvidenceFile.objects.get(evidence=evidence).original_name == "visit-notes.txt"
     assert response["Location"] == reverse("portfolios:evidence", args=[evidence.pk])

@@ -18,10 +18,12 @@ from portfolios.models import Observation
 from tests.factories import person
 from tests.portfolios.conftest import linked_registration, portfolio_of, statement
 from tests.programmes.conftest import TODAY, actor_for
+from tests.today import days_ago
 
 pytestmark = pytest.mark.django_db
 
-DAY = datetime.date(2026, 11, 2)
+# Three weeks ago, well after the start eleven weeks ago (written as 2 November 2026).
+DAY = days_ago(21)
 
 
 @pytest.fixture
@@ -113,8 +115,9 @@ def test_the_date_is_needed_and_not_before_the_programme(employer_a, registratio
         "observed_on": ["Enter the date of the observation"],
         "setting": ["Enter where the observation took place and what it was"],
     }
-    with pytest.raises(ValidationError, match="on or after the programme's start date, 7 September 2026"):
-        record(employer_a, registration, observed_on=datetime.date(2026, 9, 6))
+    start = registration.start_date
+    with pytest.raises(ValidationError, match=f"on or after the programme's start date, {start:%-d %B %Y}"):
+        record(employer_a, registration, observed_on=start - datetime.timedelta(days=1))
 
 
 def test_each_person_writes_only_their_own_parts(employer_a, registration):

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,10 @@ from portfolios.selectors import portfolio_contents
 from tests.factories import person
 from tests.portfolios import samples
 from tests.portfolios.conftest import add_evidence, linked_registration, statement
+from tests.today import days_ago, days_ahead
+
+# An observation five weeks ago, after the start eleven weeks ago (written as 20 October 2026).
+OBSERVED_ON = days_ago(34)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +80,7 @@ def fill_portfolio(tenant, portfolio):
             revision=1,
             assessor=tenant.assessor,
             line_manager=tenant.line_manager,
-            review_dates="3 months: 7 December 2026",
+            review_dates=f"3 months: {portfolio.registration.start_date + relativedelta(months=3):%-d %B %Y}",
             supervision_plan="Weekly for six weeks",
             workload_arrangements="A protected caseload",
             protected_time="Friday afternoons",
@@ -95,7 +100,7 @@ def fill_portfolio(tenant, portfolio):
             portfolio=portfolio,
             objective="Write analytical assessments",
             measure="Two assessments my assessor rates as analytical",
-            achieve_by=datetime.date(2027, 3, 1),
+            achieve_by=days_ahead(98),  # written as 1 March 2027
             statement=statement(portfolio, "cf-pqs", 7),
             created_by=tenant.nqsw,
         )
@@ -117,7 +122,7 @@ def fill_portfolio(tenant, portfolio):
             portfolio=portfolio,
             number=1,
             observer=tenant.assessor,
-            observed_on=datetime.date(2026, 10, 20),
+            observed_on=OBSERVED_ON,
             setting="A family home",
             observer_assessment="Warm and focused practice",
             status=Observation.Status.COMPLETE,
@@ -166,7 +171,7 @@ def test_the_pack_has_every_section_in_the_pdf_and_its_html(employer_a, registra
     assert employer_a.employer.name in html and registration_a.swe_number in html
     assert "Signed by all three" in html and "Line manager" in html
     assert "Accepted home visit" in html and "PCF 7, PQS 1" in html
-    assert "Observation 1: 20 October 2026" in html and "Warm and focused practice" in html
+    assert f"Observation 1: {OBSERVED_ON:%-d %B %Y}" in html and "Warm and focused practice" in html
     assert "Write analytical assessments" in html and "(PQS 7)" in html
     assert "Sam listened to my granddaughter" in html and "Felt listened to</dt><dd>Yes" in html
     assert "2 of 19 capabilities are evidenced" in html

@@ -18,6 +18,7 @@ from portfolios.models import PdpObjective
 from tests.factories import person
 from tests.portfolios.conftest import linked_registration, portfolio_of, statement
 from tests.programmes.conftest import TODAY, actor_for
+from tests.today import days_ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,11 @@ SMART = {
     "measure": "Three chronologies reviewed by my assessor as good",
     "actions": "Chronology training in January; shadow Sam on two cases",
     "relevance": "Feedback from my 3-month review",
-    "achieve_by": datetime.date(2027, 3, 31),
+    # Written on 23 November 2026 for 31 March 2027, the end of the funding year: 128 days ahead.
+    "achieve_by": days_ahead(128),
 }
+# An objective a few years off (written as 31 March 2030).
+FAR_OFF = days_ahead(1224)
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def test_the_nqsw_adds_a_smart_objective(employer_a, registration):
     assert objective.status == PdpObjective.Status.OPEN and objective.statement_id == pcf6.pk
     with tenant_context(employer_a.employer.pk):
         [event] = AuditEvent.objects.filter(action="pdp_objective.created")
-    assert event.changes["achieve_by"] == "2027-03-31"
+    assert event.changes["achieve_by"] == SMART["achieve_by"].isoformat()
 
 
 @pytest.mark.parametrize(
@@ -217,12 +221,12 @@ def test_the_nqsw_adds_an_objective_and_the_assessor_updates_its_progress(
     client, login, employer_a, registration
 ):
     login(employer_a.nqsw)
-    data = {k: v for k, v in SMART.items() if k != "achieve_by"} | date_data("achieve_by", "2030-03-31")
+    data = {k: v for k, v in SMART.items() if k != "achieve_by"} | date_data("achieve_by", FAR_OFF)
     response = client.post(reverse("portfolios:pdp_add", args=[registration.pk]), data)
     assert response.status_code == 302
     with tenant_context(employer_a.employer.pk):
         objective = PdpObjective.objects.get()
-    assert objective.achieve_by == datetime.date(2030, 3, 31)
+    assert objective.achieve_by == FAR_OFF
 
     login(employer_a.assessor)
     url = reverse("portfolios:pdp_objective", args=[objective.pk])
@@ -259,7 +263,9 @@ def test_the_nqsw_changes_an_objective_on_its_change_page(client, login, employe
     login(employer_a.nqsw)
     url = reverse("portfolios:pdp_objective_change", args=[objective.pk])
     form = client.get(url).content.decode()
-    assert 'value="31"' in form and 'value="2027"' in form and SMART["measure"] in form
+    achieve_by = SMART["achieve_by"]
+    assert f'value="{achieve_by.day}"' in form and f'value="{achieve_by.year}"' in form
+    assert SMART["measure"] in form
     data = {k: v for k, v in SMART.items() if k != "achieve_by"} | date_data(
         "achieve_by", SMART["achieve_by"]
     )
