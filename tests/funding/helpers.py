@@ -87,7 +87,10 @@ def approved_claim(tenant, national, registration: Registration) -> Claim:
     return claim_approve(actor=national, claim_id=claim.pk)
 
 
-def paid_statement(tenant, national, registrations, *, month=TODAY.replace(day=1), paid=True):
+THIS_MONTH = TODAY.replace(day=1)
+
+
+def paid_statement(tenant, national, registrations, *, month=THIS_MONTH, paid=True):
     """A statement for the tenant with the registration instalments of ``registrations``, authorised (and
     paid, unless ``paid=False``)."""
     for registration in registrations:

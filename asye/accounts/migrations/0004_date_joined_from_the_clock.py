@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_encrypt_existing_mfa_secrets'),
+        ("accounts", "0003_encrypt_existing_mfa_secrets"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='date_joined',
+            model_name="user",
+            name="date_joined",
             field=models.DateTimeField(default=asye.clock.now),
         ),
     ]
