@@ -43,6 +43,7 @@ def months_ago(months: int, **more) -> datetime.date:
 
 
 def funding_year_label(day: datetime.date = TODAY) -> str:
-    """The funding year (1 April to 31 March) that ``day`` falls in, as ``"2026-27"``."""
-    start = day.year if day >= datetime.date(day.year, 4, 1) else day.year - 1
-    return f"{start}-{str(start + 1)[-2:]}"
+    """The funding year (1 April to 31 March) that ``day`` falls in, as ``"2026-27"``: the platform's rule."""
+    from programmes.eligibility import funding_year_of  # after Django is set up
+
+    return funding_year_of(day)

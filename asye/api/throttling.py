@@ -8,23 +8,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from asye import clock
 
 
-def window_count(key: str, duration: int) -> tuple[int, int]:
-    """Add one to the counter of the current fixed window for ``key``: (count now, seconds left)."""
+def _window(key: str, duration: int) -> tuple[str, int]:
+    """The cache key of the current fixed window for ``key``, and the seconds left in it."""
     now = int(clock.now().timestamp())
     window = now // duration
-    cache_key = f"rate:{key}:{window}"
+    return f"rate:{key}:{window}", (window + 1) * duration - now
+
+
+def window_count(key: str, duration: int) -> tuple[int, int]:
+    """Add one to the counter of the current fixed window for ``key``: (count now, seconds left)."""
+    cache_key, seconds_left = _window(key, duration)
     cache.add(cache_key, 0, timeout=duration + 1)
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr: start the window again
         cache.add(cache_key, 1, timeout=duration + 1)
         count = 1
-    return count, (window + 1) * duration - now
+    return count, seconds_left
 
 
 class CountingRateThrottle(SimpleRateThrottle):
@@ -62,15 +67,8 @@ class ClientRateThrottle(CountingRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonymousRateThrottle(CountingRateThrottle):
-    """A rate per client address for calls with no credentials."""
-
-    scope = "anon"
-
-    def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+class AnonymousRateThrottle(CountingRateThrottle, AnonRateThrottle):
+    """A rate per client address for calls with no credentials (DRF's key, counted atomically)."""
 
 
 class BadTokenThrottle(CountingRateThrottle):
@@ -86,10 +84,9 @@ class BadTokenThrottle(CountingRateThrottle):
         """Raise 429 if this address has already failed too often in the current window."""
         if self.rate is None:
             return
-        now = int(clock.now().timestamp())
-        count = cache.get(f"rate:{self._key(request)}:{now // self.duration}", 0)
-        if count >= self.num_requests:
-            raise Throttled(wait=(now // self.duration + 1) * self.duration - now)
+        cache_key, seconds_left = _window(self._key(request), self.duration)
+        if cache.get(cache_key, 0) >= self.num_requests:
+            raise Throttled(wait=seconds_left)
 
     def failed(self, request) -> None:
         if self.rate is not None:

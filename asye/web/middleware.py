@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.shortcuts import render
-
 from asye.api.problems import problem_response
+from asye.web.errors import bad_request, is_api
 
 # C0 control characters and DEL. None belongs in an address: a NUL byte, for one, is refused by
 # PostgreSQL ("cannot contain NUL characters"), which would otherwise surface as a 500 in whatever view
@@ -33,12 +32,12 @@ class RejectControlCharactersMiddleware:
         )
         if bad is None:
             return self.get_response(request)
+        if not is_api(request):
+            return bad_request(request)
         name = CONTROL_CHARACTERS.sub("", bad) or "query"
-        if request.path.startswith("/api/"):
-            return problem_response(
-                request,
-                400,
-                f"The {name} parameter {CONTROL_MESSAGE}.",
-                errors={name: [f"This parameter {CONTROL_MESSAGE}."]},
-            )
-        return render(request, "400.html", status=400)
+        return problem_response(
+            request,
+            400,
+            f"The {name} parameter {CONTROL_MESSAGE}.",
+            errors={name: [f"This parameter {CONTROL_MESSAGE}."]},
+        )

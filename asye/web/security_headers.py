@@ -15,6 +15,8 @@ import hashlib
 
 from django.utils.cache import patch_cache_control
 
+from asye.web.errors import is_api
+
 # The exact text of GOV.UK Frontend's inline script in templates/base.html and templates/500.html.
 GOVUK_JS_ENABLED = (
     "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? "
@@ -66,6 +68,6 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or request.path.startswith("/api/"):
+        if signed_in or is_api(request):
             patch_cache_control(response, no_store=True, private=True)
         return response
