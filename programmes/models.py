@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from asye.tenancy.models import EmployerOwned, ServiceArea
+from asye.tenancy.models import EmployerOwned, EmployerType, ServiceArea
 
 SWE_NUMBER_VALIDATOR = RegexValidator(
     r"^SW[0-9]{1,10}$", "Enter a Social Work England number in the correct format, like SW123456"
@@ -38,6 +38,36 @@ class ProgrammeFramework(models.Model):
         return self.versions.filter(published_at__isnull=False).order_by("-version").first()
 
 
+class FrameworkAvailability(models.Model):
+    """Which employers may start NQSWs on a framework, and from when: one row per employer type and
+    period. National staff keep these; registration offers a framework only where a row covers the
+    employer's type and the start date (and the framework's service area is one the employer serves)."""
+
+    framework = models.ForeignKey(ProgrammeFramework, on_delete=models.PROTECT, related_name="availability")
+    employer_type = models.CharField(max_length=32, choices=EmployerType.choices)
+    available_from = models.DateField(help_text="First start date this employer type may use it.")
+    available_until = models.DateField(
+        null=True, blank=True, help_text="Last start date it may use it; empty while it is open."
+    )
+
+    class Meta:
+        ordering = ["framework", "employer_type", "available_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "employer_type", "available_from"],
+                name="programmes_frameworkavailability_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(available_until__isnull=True)
+                | Q(available_until__gte=models.F("available_from")),
+                name="programmes_frameworkavailability_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} for {self.get_employer_type_display()} from {self.available_from}"
+
+
 class FrameworkVersion(models.Model):
     """The rules of one version of a framework. A registration keeps the version it started under, so a
     version in use is never edited: national staff publish a new one."""
@@ -59,6 +89,26 @@ class FrameworkVersion(models.Model):
         max_digits=5, decimal_places=2, default=Decimal("90"), help_text="Of the team's average caseload."
     )
     direct_observations = models.PositiveSmallIntegerField(default=3)
+    requires_signed_agreement = models.BooleanField(
+        default=True, help_text="The learning agreement must be signed before a final recommendation."
+    )
+    review_window_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(26)],
+        help_text="A review can be signed from this many weeks before it is due, and not earlier.",
+    )
+    protected_time_tolerance_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
+        help_text="Protected time is flagged only when it is more than this far below the pro-rata target.",
+    )
+    protected_time_settling_in_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(26)],
+        help_text="No protected-time flag in the NQSW's first weeks worked.",
+    )
     full_time_hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -163,6 +213,29 @@ class Registration(EmployerOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # An end that takes effect on a later date (a withdrawal or transfer from a day still to come): the
+    # registration stays open until then; the nightly job applies it on the day.
+    ending_status = models.CharField(
+        max_length=16,
+        choices=[
+            (RegistrationStatus.WITHDRAWN, "Withdrawn"),
+            (RegistrationStatus.TRANSFERRED, "Transferred"),
+        ],
+        blank=True,
+    )
+    ending_on = models.DateField(null=True, blank=True)
+    # Where the year stands, worked out from the records (programmes.progress) and kept here so lists
+    # filter, count and page in SQL. Updated in the same transaction as the records that change it and
+    # by the nightly job for what the date alone changes; ``progress_on`` is the day it was worked out.
+    next_due_kind = models.CharField(max_length=24, blank=True)
+    next_due_label = models.CharField(max_length=120, blank=True)
+    next_due_on = models.DateField(null=True, blank=True)
+    flag_review_due = models.BooleanField(default=False)
+    flag_work_overdue = models.BooleanField(default=False)
+    flag_supervision_overdue = models.BooleanField(default=False)
+    flag_protected_time = models.BooleanField(default=False)
+    flag_caseload = models.BooleanField(default=False)
+    progress_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -172,6 +245,10 @@ class Registration(EmployerOwned):
             models.Index(fields=["employer", "funding_year"]),
             models.Index(fields=["employer", "assessor"]),
             models.Index(fields=["employer", "nqsw"]),
+            models.Index(fields=["employer", "next_due_on"]),
+            models.Index(
+                fields=["ending_on"], condition=Q(ending_on__isnull=False), name="programmes_reg_ending_idx"
+            ),
             # National duplicate detection looks across employers by SWE number.
             models.Index(fields=["swe_number"], name="programmes_reg_swe_idx"),
         ]
@@ -201,6 +278,23 @@ class Registration(EmployerOwned):
     @property
     def is_open(self) -> bool:
         return self.status in (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
+
+
+class RegistrationCorrection(EmployerOwned):
+    """A co-ordinator put a registration detail right (name, SWE number, qualification or start date):
+    the old and new values, the reason, who and when. Corrections are history: never edited."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="corrections")
+    field = models.CharField(max_length=32)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        indexes = [models.Index(fields=["employer", "registration"])]
 
 
 class Deferral(EmployerOwned):
