@@ -1,9 +1,12 @@
-"""An NQSW's equality monitoring answers. Every question can be answered 'prefer not to say'."""
+"""An NQSW's equality monitoring answers (every question can be answered 'prefer not to say'), the
+disclosure rule national staff set, and the snapshots of figures that may be shown."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from asye.tenancy.models import EmployerOwned
+from equality.disclosure import DEFAULT_MINIMUM_ANSWERS, LOWEST_MINIMUM_ANSWERS
 
 PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
 
@@ -74,3 +77,71 @@ class EqualityMonitoring(EmployerOwned):
 
     def __str__(self) -> str:
         return f"Equality monitoring for registration {self.registration_id}"
+
+
+class EqualityDisclosureRule(models.Model):
+    """The minimum number of answers below which no equality table is shown (one row; national staff
+    change it in the admin, audited). Read by the snapshot job only: the figures it makes record the
+    minimum they used. National-only row-level security."""
+
+    minimum_answers = models.PositiveIntegerField(
+        default=DEFAULT_MINIMUM_ANSWERS,
+        validators=[MinValueValidator(LOWEST_MINIMUM_ANSWERS), MaxValueValidator(1000)],
+        help_text=(
+            f"No equality table is shown for a group of NQSWs until at least this many have answered, and "
+            f"shown figures change only once this many answers have been given or changed since. At least "
+            f"{LOWEST_MINIMUM_ANSWERS}. A change applies from each group's next snapshot."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "equality disclosure rule"
+
+    def __str__(self) -> str:
+        return f"Equality tables need at least {self.minimum_answers} answers"
+
+
+class SnapshotFields(models.Model):
+    """Figures that may be shown, as ``equality.disclosure.publish`` made them (JSON), taken at a moment.
+
+    A snapshot is shown from the day after the day it was taken (``taken_on``, London): an answer never
+    shows the day it was given. It holds no count that is not shown.
+    """
+
+    funding_year = models.CharField(max_length=7)
+    taken_on = models.DateField()
+    taken_at = models.DateTimeField()
+    minimum_answers = models.PositiveIntegerField()
+    figures = models.JSONField()
+
+    class Meta:
+        abstract = True
+
+
+class EqualitySnapshot(EmployerOwned, SnapshotFields):
+    """One employer's figures for one funding year, as they may be shown to its co-ordinators."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "funding_year", "taken_on"], name="equality_snapshot_one_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["employer", "funding_year", "-taken_on"])]
+
+    def __str__(self) -> str:
+        return f"Equality figures {self.funding_year} taken on {self.taken_on}"
+
+
+class EqualityNationalSnapshot(SnapshotFields):
+    """Everyone's figures for one funding year, for national staff. National-only row-level security."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["funding_year", "taken_on"], name="equality_national_one_a_day")
+        ]
+        indexes = [models.Index(fields=["funding_year", "-taken_on"])]
+
+    def __str__(self) -> str:
+        return f"National equality figures {self.funding_year} taken on {self.taken_on}"

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
 from asye.web.forms import add_service_errors
-from equality import selectors, services
+from equality import selectors, services, snapshots
+from equality.disclosure import ROUNDING_BASE, SMALL_COUNT
 from equality.forms import GIVE_DATE, KEEP, EqualityMonitoringForm, detail_field_name
 from equality.models import EqualityMonitoring
 from equality.services import ETHNICITY_DETAILS, PREFER_NOT_TO_SAY, ethnicity_detail_label
@@ -120,7 +121,11 @@ def summary(request):
     funding_year = request.GET.get("funding_year", "")
     if funding_year not in years:
         funding_year = years[0] if years else ""
-    aggregates = selectors.equality_aggregates(actor=actor, funding_year=funding_year) if years else None
+    aggregates = None
+    if years:
+        # A year with no snapshot yet gets its first now; like every snapshot, it is shown from tomorrow.
+        snapshots.equality_snapshot_ensure(actor=actor, funding_year=funding_year)
+        aggregates = selectors.equality_aggregates(actor=actor, funding_year=funding_year)
     return render(
         request,
         "equality/summary.html",
@@ -128,7 +133,8 @@ def summary(request):
             "years": years,
             "funding_year": funding_year,
             "aggregates": aggregates,
-            "small_number": selectors.SMALL_NUMBER,
+            "small_count": SMALL_COUNT,
+            "rounding_base": ROUNDING_BASE,
             "hidden_marker": selectors.HIDDEN,
         },
     )

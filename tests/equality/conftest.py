@@ -3,6 +3,8 @@ system would write them (the national context), so tests can set up counts witho
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from asye.tenancy.db import system_national_context, tenant_context, tenant_settings
@@ -10,6 +12,7 @@ from equality.models import EqualityMonitoring
 from programmes.models import Registration
 from tests.factories import person
 from tests.programmes.conftest import actor_for, facts, registration_day
+from tests.today import LONDON
 
 
 def as_person(user, employer, **settings):
@@ -77,3 +80,23 @@ def stored_answers():
             )
 
     return make
+
+
+def moment(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=LONDON)
+
+
+@pytest.fixture
+def nightly(time_machine):
+    """The night of ``day``: the snapshot job at 23:30, as beat runs it; then noon the next day, when its
+    snapshots are shown. Returns the next day. (A signed-in session has ended by then: sign in again.)"""
+    from equality.tasks import take_equality_snapshots
+
+    def run(day: datetime.date) -> datetime.date:
+        time_machine.move_to(moment(day, 23, 30))
+        take_equality_snapshots()
+        following = day + datetime.timedelta(days=1)
+        time_machine.move_to(moment(following, 12))
+        return following
+
+    return run

@@ -1,4 +1,6 @@
-"""Counts for co-ordinators and national staff: only numbers, small ones hidden."""
+"""Figures for co-ordinators and national staff: only numbers, under disclosure control, from the
+snapshot taken the night before (the rules themselves: test_disclosure.py; when snapshots are taken:
+test_equality_snapshots.py)."""
 
 from __future__ import annotations
 
@@ -12,16 +14,12 @@ from asye.accounts.actor import build_actor
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import current_settings, tenant_context, tenant_settings
 from equality.models import EqualityMonitoring
-from equality.selectors import (
-    equality_aggregates,
-    equality_aggregates_national,
-    rounded_total,
-    suppress,
-)
+from equality.selectors import equality_aggregates, equality_aggregates_national
+from equality.snapshots import equality_snapshot_ensure
 from programmes.models import Registration
 from tests.equality.conftest import as_person
 from tests.programmes.conftest import STARTED, actor_for
-from tests.today import funding_year_label
+from tests.today import TODAY, funding_year_label
 
 pytestmark = pytest.mark.django_db
 
@@ -35,41 +33,6 @@ SUMMARY_URL = "/equality/summary/"
 def shown(cells) -> dict[str, int | None]:
     return {cell.value: cell.count for cell in cells}
 
-
-# The rule, on its own ---------------------------------------------------------------------------------
-
-
-def test_counts_from_1_to_4_are_hidden_and_zero_is_shown():
-    cells = suppress([("a", "A", 10), ("b", "B", 3), ("c", "C", 4), ("d", "D", 0), ("e", "E", 5)])
-    assert shown(cells) == {"a": 10, "b": None, "c": None, "d": 0, "e": 5}
-    assert [cell.display for cell in cells] == ["10", "[c]", "[c]", "0", "5"]
-
-
-def test_one_hidden_count_hides_the_next_smallest_above_zero_too():
-    cells = suppress([("a", "A", 10), ("b", "B", 3), ("c", "C", 0), ("d", "D", 7)])
-    assert shown(cells) == {"a": 10, "b": None, "c": 0, "d": None}
-    # With every other count zero, a zero is hidden, so the one small count is not the only hidden cell.
-    cells = suppress([("a", "A", 0), ("b", "B", 2), ("c", "C", 0)])
-    assert shown(cells) == {"a": None, "b": None, "c": 0}
-    # Ties go to the first in order.
-    cells = suppress([("a", "A", 6), ("b", "B", 6), ("c", "C", 1)])
-    assert shown(cells) == {"a": None, "b": 6, "c": None}
-
-
-def test_nothing_is_hidden_when_nothing_is_small():
-    cells = suppress([("a", "A", 10), ("b", "B", 5), ("c", "C", 0)])
-    assert shown(cells) == {"a": 10, "b": 5, "c": 0}
-
-
-def test_the_total_is_rounded_to_the_nearest_5_when_anything_is_hidden():
-    assert rounded_total(12, any_hidden=False) == "12"
-    assert rounded_total(12, any_hidden=True) == "about 10"
-    assert rounded_total(13, any_hidden=True) == "about 15"
-    assert rounded_total(3, any_hidden=True) == "fewer than 5"
-    assert rounded_total(0, any_hidden=False) == "0"
-
-
-# Counting an employer's answers -----------------------------------------------------------------------
 
 A_ANSWERS = (
     # gender, age band, ethnic group, nationality, disability: 12 NQSWs
@@ -117,63 +80,91 @@ def aggregates_for(tenant, **kwargs):
         return equality_aggregates(actor=actor, **kwargs)
 
 
-def test_coordinator_gets_counts_with_small_numbers_hidden(employer_a, cohort):
+def test_coordinator_gets_last_nights_figures_with_small_numbers_hidden_and_all_rounded(
+    employer_a, cohort, nightly
+):
+    assert aggregates_for(employer_a, funding_year=YEAR) is None  # nothing is shown the day it is counted
+    nightly(TODAY)
     result = aggregates_for(employer_a, funding_year=YEAR)
-    tables = {table.field: shown(table.cells) for table in result.tables}
-    # Male is 3: hidden; it is the only hidden cell, so the next smallest above zero (female, 9) too.
-    assert tables["gender"] == {"female": None, "male": None, "other": 0, "prefer_not_to_say": 0}
-    assert tables["age_band"] == {
+    tables = {table.field: table for table in result.tables}
+    # Male is 3, so hidden; female (9), the only other count, is hidden to protect it; with both
+    # hidden the whole table is withheld, so that the zeros do not say where the hidden counts are.
+    assert tables["gender"].withheld
+    assert shown(tables["gender"].cells) == dict.fromkeys(("female", "male", "other", "prefer_not_to_say"))
+    # 7 and 5, rounded to the nearest 5.
+    assert shown(tables["age_band"].cells) == {
         "under_25": 0,
-        "25_34": 7,
+        "25_34": 5,
         "35_44": 5,
         "45_54": 0,
         "55_plus": 0,
         "prefer_not_to_say": 0,
     }
-    # Three small cells: no secondary suppression needed.
-    assert tables["ethnic_group"] == {
+    # Three small counts, none of which can be worked out: nothing more hidden; 6 is shown as 5.
+    assert shown(tables["ethnic_group"].cells) == {
         "asian": None,
         "black": None,
         "mixed": 0,
-        "white": 6,
+        "white": 5,
         "other": 0,
         "prefer_not_to_say": None,
     }
-    assert tables["nationality"] == {"british": 12, "irish": 0, "eu": 0, "other": 0, "prefer_not_to_say": 0}
-    assert tables["disability"] == {"yes": None, "no": None, "prefer_not_to_say": 0}
+    assert shown(tables["nationality"].cells) == {
+        "british": 10,
+        "irish": 0,
+        "eu": 0,
+        "other": 0,
+        "prefer_not_to_say": 0,
+    }
+    assert tables["disability"].withheld
     # Employer B's five (all male, all disabled, EU citizens) are nowhere.
-    assert result.answered_display == "about 10" and result.answered_rounded
-    assert result.not_answered == 2
+    assert result.answered_display == "about 10" and result.not_answered_display == "fewer than 5"
+    assert result.minimum == 10 and result.tables_shown
+    assert result.as_at.date() == TODAY
 
 
-def test_the_summary_page(client, login, employer_a, cohort):
+def test_the_summary_page(client, login, employer_a, cohort, nightly):
+    nightly(TODAY)
     login(employer_a.coordinator)
     response = client.get(SUMMARY_URL)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<caption") == 5
+    assert f"Figures as at {TODAY:%-d %B %Y}." in html
+    assert html.count("<caption") == 3  # gender and disability are withheld
+    assert html.count("This table is not shown: its numbers are too small") == 2
     assert '<span aria-hidden="true">[c]</span><span class="govuk-visually-hidden">hidden</span>' in html
-    assert "About 10 (rounded, because some numbers below are hidden)" in html
-    assert "How small numbers are hidden" in html
-    assert "the next smallest number is hidden too" in html
-    assert "Have not answered yet" in html
-    # One person's answer is never on the page: the count of 12 British NQSWs is, nothing about anyone.
+    assert "About 10" in html and "Fewer than 5" in html
+    assert "How these figures protect people" in html
+    assert "no table is shown until at least 10 NQSWs have answered" in html
+    assert "every number is rounded to the nearest 5" in html
+    assert "smallest first and never a zero" in html
+    assert "only updated once at least 10 answers have been given or changed" in html
+    # One person's answer is never on the page: counts of answers are, nothing about anyone.
     assert "Irish</th>" in html and "Chinese" not in html
 
 
-def test_figures_are_shown_for_one_funding_year_at_a_time(client, login, employer_a, cohort):
+def test_the_page_says_when_the_first_figures_will_be_shown(client, login, employer_a, cohort):
+    login(employer_a.coordinator)
+    html = client.get(SUMMARY_URL).content.decode()
+    assert "The first figures will be shown tomorrow." in html
+    assert "<caption" not in html and "Figures as at" not in html
+
+
+def test_figures_are_shown_for_one_funding_year_at_a_time(client, login, employer_a, cohort, nightly):
     moved = [registration.pk for registration in cohort[:6]]  # the six white British, female, 25 to 34
     with tenant_context(employer_a.employer.pk):
         Registration.objects.filter(pk__in=moved).update(funding_year=PREVIOUS_YEAR)
+    nightly(TODAY)
     earlier = aggregates_for(employer_a, funding_year=PREVIOUS_YEAR)
-    assert {t.field: shown(t.cells) for t in earlier.tables}["gender"]["female"] == 6
-    assert earlier.answered_display == "6" and earlier.not_answered == 0
+    assert not earlier.tables_shown and earlier.tables == ()  # six answered: fewer than the minimum
+    assert earlier.answered_display == "fewer than 10" and earlier.not_answered_display == "fewer than 5"
     login(employer_a.coordinator)
     html = client.get(SUMMARY_URL).content.decode()  # the latest year by default
     assert f'<option value="{YEAR}" selected>' in html and f'<option value="{PREVIOUS_YEAR}">' in html
     html = client.get(SUMMARY_URL, {"funding_year": PREVIOUS_YEAR}).content.decode()
     assert f'<option value="{PREVIOUS_YEAR}" selected>' in html
     assert f"NQSWs registered in {PREVIOUS_YEAR}" in html
+    assert f"The tables are not shown because fewer than 10 NQSWs registered in {PREVIOUS_YEAR}" in html
     # A year the employer has no registrations in falls back to the latest.
     html = client.get(SUMMARY_URL, {"funding_year": "1999-00"}).content.decode()
     assert f"NQSWs registered in {YEAR}" in html
@@ -200,24 +191,30 @@ def test_the_aggregate_flag_is_on_for_one_counting_statement_only(employer_a, co
     actor = actor_for(employer_a.coordinator, employer_a.employer)
     with as_person(employer_a.coordinator, employer_a.employer):
         with CaptureQueriesContext(connection) as queries:
-            equality_aggregates(actor=actor, funding_year=YEAR)
+            assert equality_snapshot_ensure(actor=actor, funding_year=YEAR)
         assert current_settings()["app.equality_aggregate"] == ""
         assert EqualityMonitoring.objects.count() == 0
+        # Reading the figures reads the snapshot, never the answers.
+        with CaptureQueriesContext(connection) as reading:
+            equality_aggregates(actor=actor, funding_year=YEAR)
+    assert not [q for q in reading.captured_queries if "equality_equalitymonitoring" in q["sql"]]
     statements = [q["sql"] for q in queries.captured_queries]
     touching = [i for i, sql in enumerate(statements) if "equality_equalitymonitoring" in sql]
     assert len(touching) == 1
     counting = statements[touching[0]]
     assert "COUNT(" in counting and "FILTER" in counting
     # It runs between turning the flag on and turning it off again.
-    flag = [i for i, sql in enumerate(statements) if "set_config" in sql]
-    assert flag and flag[0] < touching[0] < flag[-1]
+    flags = [i for i, sql in enumerate(statements) if "set_config" in sql]
+    assert flags and flags[0] < touching[0] < flags[-1]
 
 
 def test_the_selector_refuses_everyone_but_coordinators(employer_a, cohort):
     for user in (employer_a.assessor, employer_a.line_manager, employer_a.nqsw):
         actor = actor_for(user, employer_a.employer)
         with as_person(user, employer_a.employer), pytest.raises(PermissionDenied):
-            equality_aggregates(actor=actor)
+            equality_aggregates(actor=actor, funding_year=YEAR)
+        with as_person(user, employer_a.employer), pytest.raises(PermissionDenied):
+            equality_snapshot_ensure(actor=actor, funding_year=YEAR)
 
 
 # National ----------------------------------------------------------------------------------------------
@@ -228,33 +225,41 @@ def national_actor(user):
         return build_actor(user, employer_id=None)
 
 
-def test_national_staff_get_national_counts_with_the_same_suppression(
-    national_staff, employer_a, employer_b, cohort, unscoped
+def test_national_staff_get_national_figures_and_employers_under_the_same_control(
+    national_staff, employer_a, employer_b, cohort, unscoped, nightly
 ):
+    nightly(TODAY)
     actor = national_actor(national_staff)
     with tenant_settings(user_id=national_staff.pk):
         everyone = equality_aggregates_national(actor=actor, funding_year=YEAR)
-        only_b = equality_aggregates_national(actor=actor, employer_id=employer_b.employer.pk)
+        only_a = equality_aggregates_national(
+            actor=actor, funding_year=YEAR, employer_id=employer_a.employer.pk
+        )
+        only_b = equality_aggregates_national(
+            actor=actor, funding_year=YEAR, employer_id=employer_b.employer.pk
+        )
         assert EqualityMonitoring.objects.count() == 0  # the scope ended with the selector
     tables = {t.field: shown(t.cells) for t in everyone.tables}
-    assert tables["gender"] == {"female": 9, "male": 8, "other": 0, "prefer_not_to_say": 0}
-    assert tables["nationality"] == {"british": 12, "irish": 0, "eu": 5, "other": 0, "prefer_not_to_say": 0}
-    assert tables["disability"] == {"yes": 6, "no": 11, "prefer_not_to_say": 0}
-    assert everyone.answered_display == "about 15" and everyone.not_answered == 2
-    b_tables = {t.field: shown(t.cells) for t in only_b.tables}
-    assert b_tables["gender"] == {"female": 0, "male": 5, "other": 0, "prefer_not_to_say": 0}
-    assert only_b.answered_display == "5" and only_b.not_answered == 0
+    # 9 female and 8 male: both shown as 10. 6 disabled (1 at A, 5 at B): 5.
+    assert tables["gender"] == {"female": 10, "male": 10, "other": 0, "prefer_not_to_say": 0}
+    assert tables["nationality"] == {"british": 10, "irish": 0, "eu": 5, "other": 0, "prefer_not_to_say": 0}
+    assert tables["disability"] == {"yes": 5, "no": 10, "prefer_not_to_say": 0}
+    assert everyone.answered_display == "about 15" and everyone.not_answered_display == "fewer than 5"
+    # One employer's figures are its co-ordinators' figures, under the same control.
+    assert only_a == aggregates_for(employer_a, funding_year=YEAR)
+    assert {t.field: t.withheld for t in only_a.tables}["gender"]
+    # Employer B: five answered, fewer than the minimum: no table at all.
+    assert not only_b.tables_shown and only_b.tables == () and only_b.answered_display == "fewer than 10"
     # Every use is in the national audit trail.
     with unscoped():
         purposes = [
             event.changes["purpose"]
             for event in AuditEvent.objects.filter(action="national.read", actor_user=national_staff)
         ]
-    assert any(purpose.startswith("equality aggregates") for purpose in purposes)
-    assert len(purposes) == 2
+    assert len(purposes) == 3 and all(purpose.startswith("equality aggregates") for purpose in purposes)
 
 
-def test_only_national_staff_get_national_counts(employer_a, cohort):
+def test_only_national_staff_get_national_figures(employer_a, cohort):
     actor = actor_for(employer_a.coordinator, employer_a.employer)
     with as_person(employer_a.coordinator, employer_a.employer), pytest.raises(PermissionDenied):
-        equality_aggregates_national(actor=actor)
+        equality_aggregates_national(actor=actor, funding_year=YEAR)

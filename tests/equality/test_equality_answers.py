@@ -278,10 +278,18 @@ def test_date_errors_mark_the_inputs(client, login, employer_a, register_nqsw):
     assert html.count("govuk-input--error") == 3
 
 
-def test_a_registration_found_by_email_is_the_nqsws_own(client, login, employer_a, register_nqsw, unscoped):
+def test_a_registration_naming_only_the_nqsws_email_is_theirs_once_they_confirm_it(
+    client, login, employer_a, register_nqsw, unscoped
+):
+    # An email address typed by a co-ordinator proves nothing (#12.2): no answers go on the registration
+    # until the NQSW confirms it is theirs on their programme page.
     registration = register_nqsw(employer_a, link=False)
     assert registration.nqsw_id is None and registration.email == employer_a.nqsw.email
     login(employer_a.nqsw)
+    assert "You cannot answer the equality monitoring questions yet" in post_answers(client).content.decode()
+    assert stored(unscoped, registration) == []
+    confirm = reverse("support:confirm_registration", args=[registration.pk])
+    assert client.post(confirm, {"swe_number": registration.swe_number}).status_code == 302
     assert post_answers(client).status_code == 302
     (answers,) = stored(unscoped, registration)
     assert answers.person == employer_a.nqsw

@@ -9,10 +9,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
-from asye.tenancy.db import system_national_context
+from asye.tenancy.db import system_national_context, tenant_context
 from equality.models import EqualityMonitoring
+from equality.snapshots import equality_snapshots_take
 from tests.browser.support import axe_check, sign_in
+from tests.equality.conftest import moment
 from tests.programmes.conftest import STARTED
+from tests.today import TODAY
 
 # 35 on the programme's start date, 36 the day after (8 September 1990 when written, for a start on
 # 7 September 2026): "35 to 44".
@@ -81,12 +84,27 @@ def test_coordinator_summary_is_accessible(
     register_nqsw,
     stored_answers,
 ):
-    for index in range(3):
+    # Fourteen answered: ten White, two Asian and two Black, so the page shows rounded counts, hidden
+    # counts and withheld tables, from a snapshot taken last night.
+    groups = ["white"] * 10 + ["asian"] * 2 + ["black"] * 2
+    details = {"white": "irish", "asian": "chinese", "black": "african"}
+    for index, group in enumerate(groups):
         registration = register_nqsw(
-            employer_a, link=False, email=f"n{index}@example.org", swe_number=f"SW5{index}"
+            employer_a, link=False, email=f"n{index}@example.org", swe_number=f"SW5{index:02d}"
         )
-        stored_answers(registration)
+        stored_answers(
+            registration,
+            ethnic_group=group,
+            ethnicity_detail=details[group],
+            disability="yes" if index == 0 else "no",
+        )
+    with tenant_context(employer_a.employer.pk):
+        equality_snapshots_take(
+            employer_id=employer_a.employer.pk, now=moment(TODAY - datetime.timedelta(days=1), 23, 30)
+        )
     sign_in(page, live_server, employer_a.coordinator)
     page.goto("/equality/summary/")
     expect(page.get_by_role("heading", name="Equality monitoring", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name="Ethnic group")).to_be_visible()
+    expect(page.get_by_text("This table is not shown").first).to_be_visible()
     axe_check(page)
