@@ -91,6 +91,10 @@ def main() -> None:
     national_user = User.objects.get(email="national@demo.example")
     with tenant_settings(user_id=national_user.pk):
         national = build_actor(national_user, employer_id=None)
+    # A second person authorises what the first built (maker-checker).
+    payments_user = User.objects.get(email="payments@demo.example")
+    with tenant_settings(user_id=payments_user.pk):
+        payments = build_actor(payments_user, employer_id=None)
     with system_national_context():
         employer = (
             Employer.objects.exclude(name="Demo County Council")
@@ -105,7 +109,9 @@ def main() -> None:
 
     # A few hundred more approved registrations at one employer, with their claimable instalments.
     start_date = date(2026, 10, 5)
-    version = framework_version_for(service_area="child_and_family", start_date=start_date)
+    version = framework_version_for(
+        employer_type=employer.employer_type, service_area="child_and_family", start_date=start_date
+    )
     with tenant_context(employer.pk):
         registrations = Registration.objects.bulk_create(
             [
@@ -169,7 +175,7 @@ def main() -> None:
     results["build_statement"] = {"lines": lines, "ms": ms, "queries": queries, "total": str(statement.total)}
 
     with transaction.atomic():
-        statement, ms, queries = timed(lambda: statement_authorise(actor=national, statement_id=statement.pk))
+        statement, ms, queries = timed(lambda: statement_authorise(actor=payments, statement_id=statement.pk))
     results["authorise_statement"] = {"ms": ms, "queries": queries}
 
     with transaction.atomic(), system_national_context():
@@ -206,9 +212,13 @@ def main() -> None:
         "claims_counted": budget.total.position.claims,
     }
 
-    Authenticator.objects.get_or_create(
-        user=national_user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
-    )
+    # Authenticators have row-level security keyed on their person: written as that person.
+    with tenant_settings(user_id=national_user.pk):
+        Authenticator.objects.get_or_create(
+            user=national_user,
+            type=Authenticator.Type.TOTP,
+            defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}},
+        )
     client = Client()
     client.force_login(national_user)
     url = "/national/funding/budget/?year=2026-27"

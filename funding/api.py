@@ -193,7 +193,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
     retrieve=extend_schema(
         tags=["funding"],
         summary="Read a payment statement",
-        description="The statement with its lines: claims (positive) and recoveries (negative).",
+        description=(
+            "The statement with its lines: claims (positive) and recoveries (negative), each as it was "
+            "when the statement was authorised (a later change to the NQSW's name or SWE number does not "
+            "change it)."
+        ),
         responses={
             200: StatementDetailSerializer,
             (403, PROBLEM_JSON): PROBLEM_403,

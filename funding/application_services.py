@@ -17,6 +17,7 @@ from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from funding.models import ActionPlanItem, FundingYear, GrantApplication
+from funding.separation import audits_refusals, refuse_own_application
 from funding.services import (
     ACTION_CHANGED,
     APPLICATION_CHANGED,
@@ -298,6 +299,7 @@ def grant_application_submit(
 def _decide_application(
     *, actor: Actor, application_id: int, to: str, version: int | None, comments: str = ""
 ) -> GrantApplication:
+    """Accept or return a submitted application: someone other than the person who submitted it."""
     _require_national(actor)
     with system_national_context():
         application = GrantApplication.objects.select_for_update().get(pk=application_id)
@@ -306,6 +308,8 @@ def _decide_application(
                 f"This application is {application.get_status_display().lower()}: "
                 "only a submitted one is decided."
             )
+        verb = "accept" if to == GrantApplication.Status.ACCEPTED else "return"
+        refuse_own_application(actor=actor, application=application, attempted=f"grant_application.{verb}")
         application = _update_versioned(
             GrantApplication,
             application,
@@ -328,6 +332,7 @@ def _decide_application(
         return application
 
 
+@audits_refusals
 @transaction.atomic
 def grant_application_accept(
     *, actor: Actor, application_id: int, version: int | None = None
@@ -338,6 +343,7 @@ def grant_application_accept(
     )
 
 
+@audits_refusals
 @transaction.atomic
 def grant_application_return(
     *, actor: Actor, application_id: int, comments: str, version: int | None = None

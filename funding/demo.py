@@ -10,7 +10,8 @@
 - At Demo County Council the whole journey goes through the services, as its co-ordinator and national
   staff: last month's statement, paid, this month's, a draft, a rejected claim with its reason, claims
   waiting for approval and claims still to make; and a submitted grant application for the funding year
-  of the seeding day, with its action plan.
+  of the seeding day, with its action plan. A second member of national staff (``payments@demo.example``)
+  authorises the statement that ``national@demo.example`` built (maker-checker, ``funding.separation``).
 
 Every date is the story's (written in its reference calendar) moved to the seeding day
 (``asye.web.demo_calendar``); funding years and labels are derived from the moved dates. ``prepare``, run
@@ -44,6 +45,7 @@ from programmes.models import FundingStatus, Outcome, Registration
 DEMO_COUNTY = "Demo County Council"
 COORDINATOR = "coordinator@demo.example"
 NATIONAL = "national@demo.example"
+PAYMENTS = "payments@demo.example"  # authorises what NATIONAL builds
 APPROVAL_DAYS = 10  # national staff approve a registration about ten days after its start
 # The story's dates, in its reference calendar (reference day 23 November 2026).
 APPROVED_BEFORE = datetime.date(2026, 9, 1)  # elsewhere: claimed and approved
@@ -149,8 +151,11 @@ def _move_elsewhere(
     return counts
 
 
-def _county_journey(*, county_id: int, coordinator, national, demo_calendar: DemoCalendar) -> Counter[str]:
-    """Demo County Council's claims through the services, as its co-ordinator and national staff."""
+def _county_journey(
+    *, county_id: int, coordinator, national, payments, demo_calendar: DemoCalendar
+) -> Counter[str]:
+    """Demo County Council's claims through the services, as its co-ordinator and national staff: one
+    person builds the statement, a second (``payments``) authorises it."""
     counts: Counter[str] = Counter()
     today = demo_calendar.today
     claims = list(
@@ -170,7 +175,7 @@ def _county_journey(*, county_id: int, coordinator, national, demo_calendar: Dem
     if paid:
         month = demo_calendar.month(PAID_MONTH)
         statement = statement_services.statement_build(actor=national, employer_id=county_id, month=month)
-        statement_services.statement_authorise(actor=national, statement_id=statement.pk)
+        statement_services.statement_authorise(actor=payments, statement_id=statement.pk)
         # Paid the day it was authorised (it cannot be paid before): the demo's statements are made now.
         statement_services.statement_mark_paid(
             actor=national,
@@ -282,8 +287,15 @@ def seed(
         with tenant_settings(user_id=coordinator_user.pk):
             coordinator = build_actor(coordinator_user, employer_id=county_id)
         if not PaymentStatement.objects.filter(employer_id=county_id).exists():
+            payments_user = User.objects.get(pk=user_ids[PAYMENTS])
+            with tenant_settings(user_id=payments_user.pk):
+                payments = build_actor(payments_user, employer_id=None)
             created += _county_journey(
-                county_id=county_id, coordinator=coordinator, national=national, demo_calendar=demo_calendar
+                county_id=county_id,
+                coordinator=coordinator,
+                national=national,
+                payments=payments,
+                demo_calendar=demo_calendar,
             )
         created += _grant_application(
             county_id=county_id, coordinator=coordinator, demo_calendar=demo_calendar

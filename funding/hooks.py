@@ -8,14 +8,17 @@ The rules (docs/funding.md):
 - a pass makes the completion instalment claimable, in the funding year of the outcome date (rolled
   forward to the next year if that year's claim deadline has passed);
 - an unsuccessful outcome, a withdrawal or a transfer out means no completion instalment here: an open
-  completion claim is voided with the reason (one already paid is recovered).
+  completion claim is voided with the reason (one already paid is recovered);
+- a registration no longer approved for funding (a correction made it ineligible, or national staff did
+  not approve it when asked again) earns no instalment: its open claims are voided with the reason, and
+  one already paid is never changed: a recovery of it is recorded.
 """
 
 from __future__ import annotations
 
 from asye.accounts.actor import Actor
 from funding.models import Instalment
-from funding.services import claim_completion_stop, claim_make_claimable
+from funding.services import claim_completion_stop, claim_instalment_stop, claim_make_claimable
 from programmes.models import Outcome, Registration, RegistrationStatus
 
 UNSUCCESSFUL_REASON = (
@@ -45,3 +48,10 @@ def registration_ended(*, actor: Actor, registration: Registration) -> None:
         reason = "The NQSW was withdrawn from the programme before completing it"
         reason += f": {registration.end_reason}" if registration.end_reason else "."
     claim_completion_stop(actor=actor, registration=registration, reason=reason)
+
+
+def registration_funding_withdrawn(*, actor: Actor, registration: Registration, reason: str) -> None:
+    """The registration is no longer approved for funding: no instalment is due for it. Nothing to do if
+    it never had a claim."""
+    for instalment in (Instalment.REGISTRATION, Instalment.COMPLETION):
+        claim_instalment_stop(actor=actor, registration=registration, instalment=instalment, reason=reason)

@@ -367,3 +367,48 @@ class Recovery(EmployerOwned):
     @property
     def reference(self) -> str:
         return f"R{self.pk:06d}"
+
+
+class PaymentStatementLine(EmployerOwned):
+    """One line of a payment statement as it was authorised: the claim or recovery it pays, with the
+    NQSW's name, Social Work England number, programme, instalment, funding year and amount copied at that
+    moment. Written once, when the statement is authorised (or, for statements authorised before lines were
+    kept, by migration 0005 from the values of the day it ran); never changed or deleted (database triggers
+    refuse). Pages, exports and the API read an authorised statement's lines from here; a draft's are read
+    live from its claims and recoveries."""
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", "Claim"
+        RECOVERY = "recovery", "Recovery"
+
+    statement = models.ForeignKey(PaymentStatement, on_delete=models.PROTECT, related_name="frozen_lines")
+    position = models.PositiveIntegerField(help_text="The line's place on the statement, from 1.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reference = models.CharField(max_length=20)
+    nqsw_name = models.CharField(max_length=300)
+    swe_number = models.CharField(max_length=20)
+    programme = models.CharField(max_length=200)
+    instalment = models.CharField(max_length=16, choices=Instalment.choices)
+    funding_year = models.CharField(max_length=7, help_text="The funding year's label, like 2026-27.")
+    amount = models.DecimalField(**MONEY, help_text="Negative for a recovery.")
+    note = models.TextField(blank=True)
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["statement", "position"]
+        indexes = [models.Index(fields=["employer", "statement"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "statement", "position"], name="funding_statementline_one_per_position"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="claim", claim__isnull=False, recovery__isnull=True, amount__gt=0))
+                | Q(kind="recovery", claim__isnull=True, recovery__isnull=False, amount__lt=0),
+                name="funding_statementline_kind_matches",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} on statement {self.statement_id}"

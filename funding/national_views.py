@@ -53,7 +53,9 @@ from funding.selectors import (
     statement_get_national,
     statement_lines,
     statement_list_national,
+    statement_preparers,
 )
+from funding.separation import is_maker
 from funding.views import download, history_rows
 from programmes.forms import show_errors
 
@@ -98,6 +100,7 @@ def claims(request):
 def _claim_page(request, claim, *, decision=None, void=None, recovery=None, cancel=None, status=200):
     actor = request.actor
     version = {"version": claim.version}
+    submitted_by_you = claim.status == ClaimStatus.SUBMITTED and is_maker(actor, [claim.submitted_by_id])
     return render(
         request,
         "funding/national/claim.html",
@@ -109,7 +112,8 @@ def _claim_page(request, claim, *, decision=None, void=None, recovery=None, canc
             "recovery_form": recovery or RecoveryForm(),
             "cancel_form": cancel,
             "cancel_failed": _int(cancel.data.get("cancel-recovery")) if cancel is not None else None,
-            "can_decide": claim.status == ClaimStatus.SUBMITTED,
+            "can_decide": claim.status == ClaimStatus.SUBMITTED and not submitted_by_you,
+            "submitted_by_you": submitted_by_you,
             "can_void": claim.status in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.APPROVED)
             or (
                 claim.status == ClaimStatus.ON_STATEMENT
@@ -264,6 +268,8 @@ def _statement_page(request, statement, *, paid_form=None, authorise_form=None, 
         {
             "statement": statement,
             "lines": statement_lines(statement),
+            # Maker-checker: whoever built or changed the draft is not offered the authorisation.
+            "prepared_by_you": draft and is_maker(request.actor, statement_preparers(statement)),
             "authorise_form": authorise_form or ConfirmVersionForm(initial=version),
             "paid_form": paid_form or StatementPaidForm(initial={"version": statement.version}),
             "remove_form": remove_form or (RemoveLineForm(initial=version) if draft else None),
@@ -399,13 +405,17 @@ def application_detail(request, pk: int):
         else:
             messages.success(request, message)
             return redirect("national_funding:applications")
+    submitted_by_you = application.status == GrantApplication.Status.SUBMITTED and is_maker(
+        actor, [application.submitted_by_id]
+    )
     return render(
         request,
         "funding/national/application.html",
         {
             "application": application,
             "form": form,
-            "can_decide": application.status == GrantApplication.Status.SUBMITTED,
+            "can_decide": application.status == GrantApplication.Status.SUBMITTED and not submitted_by_you,
+            "submitted_by_you": submitted_by_you,
             "actions": list(application.actions.all()),
             "declarations": DeclarationsForm.base_fields["declarations"].choices,
             "declared": {

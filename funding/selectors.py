@@ -20,6 +20,7 @@ from funding.models import (
     FundingYear,
     GrantApplication,
     PaymentStatement,
+    PaymentStatementLine,
     Recovery,
 )
 
@@ -131,7 +132,7 @@ def action_item_get(*, actor: Actor, pk: int) -> ActionPlanItem:
     )
 
 
-# --- Statement lines (for pages and exports) ---------------------------------------------------------
+# --- Statement lines (for pages, exports and the API) -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -141,16 +142,44 @@ class StatementLine:
     nqsw: str
     swe_number: str
     programme: str
-    instalment: str
+    instalment: str  # as shown: "Registration" or "Completion"
     funding_year: str
     amount: Decimal  # negative for a recovery
     claim_id: int | None = None
     recovery_id: int | None = None
     note: str = ""
+    instalment_code: str = ""  # as stored: "registration" or "completion"
 
 
 def statement_lines(statement: PaymentStatement) -> list[StatementLine]:
-    """The claims (positive) and recoveries (negative) on a statement, claims first, by reference."""
+    """The lines of a statement. Once it is authorised, as they were at that moment (its frozen lines,
+    whatever has changed since: a name, a SWE number, a programme's name); while it is a draft, today's
+    values (``live_statement_lines``). Every page, export and API answer reads a statement through here."""
+    if statement.status == PaymentStatement.Status.DRAFT:
+        return live_statement_lines(statement)
+    frozen = PaymentStatementLine.objects.filter(employer_id=statement.employer_id, statement=statement)
+    return [
+        StatementLine(
+            kind=line.get_kind_display(),
+            reference=line.reference,
+            nqsw=line.nqsw_name,
+            swe_number=line.swe_number,
+            programme=line.programme,
+            instalment=line.get_instalment_display(),
+            funding_year=line.funding_year,
+            amount=line.amount,
+            claim_id=line.claim_id,
+            recovery_id=line.recovery_id,
+            note=line.note,
+            instalment_code=line.instalment,
+        )
+        for line in frozen.order_by("position")
+    ]
+
+
+def live_statement_lines(statement: PaymentStatement) -> list[StatementLine]:
+    """The claims (positive) and recoveries (negative) on a statement with today's values: claims first by
+    the NQSW's name, then recoveries by reference."""
     lines = []
     claims = (
         Claim.objects.filter(statement=statement)
@@ -170,6 +199,7 @@ def statement_lines(statement: PaymentStatement) -> list[StatementLine]:
                 funding_year=claim.funding_year.label,
                 amount=claim.amount,
                 claim_id=claim.pk,
+                instalment_code=claim.instalment,
             )
         )
     recoveries = (
@@ -192,9 +222,27 @@ def statement_lines(statement: PaymentStatement) -> list[StatementLine]:
                 amount=-recovery.amount,
                 recovery_id=recovery.pk,
                 note=f"Recovers {claim.reference}: {recovery.reason}",
+                instalment_code=claim.instalment,
             )
         )
     return lines
+
+
+# Who prepared a statement, for maker-checker (funding.separation): these events on the statement itself.
+PREPARING_ACTIONS = ("statement.built", "statement.topped_up", "statement.line_removed")
+
+
+def statement_preparers(statement: PaymentStatement) -> set[int]:
+    """The people who built the statement or changed it while it was a draft (user ids), from its audit
+    trail and its ``built_by``. Read inside the national scope."""
+    events = AuditEvent.objects.filter(
+        employer_id=statement.employer_id,
+        object_type=PaymentStatement._meta.label_lower,
+        object_id=str(statement.pk),
+        action__in=PREPARING_ACTIONS,
+        actor_user__isnull=False,
+    )
+    return {statement.built_by_id, *events.values_list("actor_user_id", flat=True)}
 
 
 # --- National staff's ---------------------------------------------------------------------------------

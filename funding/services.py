@@ -45,6 +45,7 @@ from funding.rules import (
     rate_for,
     refuse_move,
 )
+from funding.separation import audits_refusals, refuse_own_claim
 from programmes.models import Registration
 
 CLAIM_CHANGED = "This claim was changed by someone else. Reload it and try again."
@@ -271,11 +272,20 @@ def claims_make_claimable_bulk(
 def claim_completion_stop(*, actor: Actor, registration: Registration, reason: str) -> Claim | None:
     """No completion instalment for this registration: void its completion claim if it is not yet on an
     authorised statement; if it is (or was paid), record a recovery of what was paid instead."""
+    return claim_instalment_stop(
+        actor=actor, registration=registration, instalment=Instalment.COMPLETION, reason=reason
+    )
+
+
+@transaction.atomic
+def claim_instalment_stop(
+    *, actor: Actor, registration: Registration, instalment: str, reason: str
+) -> Claim | None:
+    """No ``instalment`` for this registration (any more): void its claim if it is not yet on an authorised
+    statement; if it is (or was paid), the claim is not changed: a recovery of what was paid is recorded."""
     claim = (
         Claim.objects.select_for_update()
-        .filter(
-            employer_id=registration.employer_id, registration=registration, instalment=Instalment.COMPLETION
-        )
+        .filter(employer_id=registration.employer_id, registration=registration, instalment=instalment)
         .first()
     )
     if claim is None or claim.status in (ClaimStatus.VOIDED, ClaimStatus.REJECTED):
@@ -399,14 +409,17 @@ def claims_submit(
     return [claim_submit(actor=actor, claim=claim, today=today) for claim in claims]
 
 
+@audits_refusals
 @transaction.atomic
 def claim_approve(*, actor: Actor, claim_id: int, version: int | None = None) -> Claim:
-    """National staff approve a submitted claim for payment. Approving it again changes nothing."""
+    """National staff approve a submitted claim for payment: someone other than the person who submitted
+    it. Approving it again changes nothing."""
     _require_national(actor)
     with system_national_context():
         claim = _lock(claim_id)
         if claim.status in (ClaimStatus.APPROVED, ClaimStatus.ON_STATEMENT, ClaimStatus.PAID):
             return claim
+        refuse_own_claim(actor=actor, claim=claim, attempted="claim.approve")
         return _move(
             claim,
             to=ClaimStatus.APPROVED,
@@ -419,14 +432,17 @@ def claim_approve(*, actor: Actor, claim_id: int, version: int | None = None) ->
         )
 
 
+@audits_refusals
 @transaction.atomic
 def claim_reject(*, actor: Actor, claim_id: int, reason: str, version: int | None = None) -> Claim:
-    """National staff refuse a submitted claim, with the reason the employer will see."""
+    """National staff refuse a submitted claim, with the reason the employer will see: someone other than
+    the person who submitted it."""
     _require_national(actor)
     if not reason.strip():
         raise ValidationError({"reason": ["Enter the reason the claim is rejected"]})
     with system_national_context():
         claim = _lock(claim_id)
+        refuse_own_claim(actor=actor, claim=claim, attempted="claim.reject")
         return _move(
             claim,
             to=ClaimStatus.REJECTED,
@@ -558,6 +574,8 @@ def _recompute_totals(statement: PaymentStatement) -> PaymentStatement:
 
 
 def _take_off_statement(*, actor: Actor, claim: Claim) -> Claim:
+    """Take a claim off its draft statement (back to approved). The statement's own trail records the
+    change too: whoever changes a draft is one of the people who prepared it (``funding.separation``)."""
     statement = claim.statement
     claim = _move(
         claim,
@@ -567,7 +585,14 @@ def _take_off_statement(*, actor: Actor, claim: Claim) -> Claim:
         audit={"statement": statement.pk},
         statement=None,
     )
-    _recompute_totals(statement)
+    before = statement.total
+    statement = _recompute_totals(statement)
+    audit_record(
+        actor=actor,
+        obj=statement,
+        action="statement.line_removed",
+        changes={"claim": claim.pk, "total": [before, statement.total]},
+    )
     return claim
 
 

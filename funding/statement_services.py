@@ -1,6 +1,10 @@
 """Writes about payment statements: national staff build an employer's monthly statement from its
 approved claims and recovery lines, take lines off a draft, authorise it (after which it cannot change:
-the services refuse, and database triggers refuse too, see migration 0002) and mark it paid.
+the services refuse, and database triggers refuse too, see migrations 0002 and 0005) and mark it paid.
+
+Authorising freezes the statement: each line is stored as it stands (``PaymentStatementLine``: the NQSW's
+name, SWE number, programme, instalment, funding year and amount), and from then on every page, export and
+API answer reads those. A second person authorises what one person prepared (``funding.separation``).
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from django.utils import timezone
 
 from asye import clock
 from asye.accounts.actor import Actor
+from asye.accounts.models import User
 from asye.audit.services import audit_record
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
-from funding.models import Claim, ClaimStatus, PaymentStatement, Recovery
+from funding.models import Claim, ClaimStatus, PaymentStatement, PaymentStatementLine, Recovery
 from funding.rules import month_start
+from funding.selectors import live_statement_lines, statement_preparers
+from funding.separation import SELF_AUTHORISATION, audits_refusals, refuse_own_work
 from funding.services import (
     RECOVERY_CHANGED,
     STATEMENT_CHANGED,
@@ -196,15 +203,25 @@ def statement_remove_line(
                     "statement": statement.pk,
                 },
             )
+            before = statement.total
             _recompute_totals(statement)
+            audit_record(
+                actor=actor,
+                obj=statement,
+                action="statement.line_removed",
+                changes={"recovery": recovery.pk, "total": [before, statement.total]},
+            )
         statement.refresh_from_db()
         return _update_versioned(PaymentStatement, statement, None, STATEMENT_CHANGED)
 
 
+@audits_refusals
 @transaction.atomic
 def statement_authorise(*, actor: Actor, statement_id: int, version: int | None = None) -> PaymentStatement:
-    """National staff authorise a draft statement for payment. From then on it cannot change (the services
-    refuse, and so does the database); its totals were checked against its lines as it was authorised."""
+    """National staff authorise a draft statement for payment: someone who did not prepare it (neither
+    built it nor changed it while it was a draft). Its lines are stored as they stand, and from then on it
+    cannot change (the services refuse, and so does the database); its totals were checked against its
+    lines as it was authorised. A refusal for want of a second person is audited."""
     _require_national(actor)
     with system_national_context():
         statement = _lock_statement(statement_id)
@@ -212,16 +229,26 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
             raise Conflict(STATEMENT_CHANGED)
         if statement.status != PaymentStatement.Status.DRAFT:
             raise ValidationError(f"This statement is already {statement.get_status_display().lower()}.")
+        preparers = statement_preparers(statement)
+        refuse_own_work(
+            actor=actor,
+            makers=preparers,
+            obj=statement,
+            attempted="statement.authorise",
+            message=SELF_AUTHORISATION,
+        )
         statement = _recompute_totals(statement)
         if not statement.claims.exists() and not statement.recoveries.exists():
             raise ValidationError("This statement has no claims or recoveries on it.")
+        now = clock.now()
+        lines = _freeze_lines(statement, now=now)
         statement = _update_versioned(
             PaymentStatement,
             statement,
             None,
             STATEMENT_CHANGED,
             status=PaymentStatement.Status.AUTHORISED,
-            authorised_at=clock.now(),
+            authorised_at=now,
             authorised_by=actor.user,
         )
         audit_record(
@@ -233,9 +260,37 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
                 "total_claims": statement.total_claims,
                 "total_recoveries": statement.total_recoveries,
                 "total": statement.total,
+                "lines": lines,
+                "prepared_by": sorted(User.objects.filter(pk__in=preparers).values_list("email", flat=True)),
             },
         )
         return statement
+
+
+def _freeze_lines(statement: PaymentStatement, *, now: datetime.datetime) -> int:
+    """Store the draft's lines as they stand, in the order the statement shows them; returns how many."""
+    rows = [
+        PaymentStatementLine(
+            employer_id=statement.employer_id,
+            statement=statement,
+            position=position,
+            kind=PaymentStatementLine.Kind.CLAIM if line.claim_id else PaymentStatementLine.Kind.RECOVERY,
+            claim_id=line.claim_id,
+            recovery_id=line.recovery_id,
+            reference=line.reference,
+            nqsw_name=line.nqsw,
+            swe_number=line.swe_number,
+            programme=line.programme,
+            instalment=line.instalment_code,
+            funding_year=line.funding_year,
+            amount=line.amount,
+            note=line.note,
+            frozen_at=now,
+        )
+        for position, line in enumerate(live_statement_lines(statement), start=1)
+    ]
+    PaymentStatementLine.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 @transaction.atomic

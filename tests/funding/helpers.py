@@ -9,6 +9,7 @@ from importlib import import_module
 from django.apps import apps as django_apps
 
 from asye.accounts.actor import build_actor
+from asye.accounts.models import Role, User
 from asye.tenancy.db import system_national_context, tenant_context, tenant_settings
 from funding import hooks
 from funding.models import Claim, ClaimStatus, Instalment
@@ -16,6 +17,7 @@ from funding.services import claim_approve, claim_submit
 from funding.statement_services import statement_authorise, statement_build, statement_mark_paid
 from programmes.models import Registration, RegistrationStatus
 from programmes.services import registration_create, registration_funding_decide
+from tests.factories import person
 from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
 from tests.reference_calendar import align_reference_data
 
@@ -35,6 +37,20 @@ def load_funding_reference_data() -> None:
 def national_actor(user):
     with tenant_settings(user_id=user.pk):
         return build_actor(user, employer_id=None)
+
+
+CHECKER_EMAIL = "checker@skillsforcare.example"
+
+
+def checker_user() -> User:
+    """A second member of national staff: the one who checks and authorises what another built."""
+    with system_national_context():
+        existing = User.objects.filter(email=CHECKER_EMAIL).first()
+    return existing or person(role=Role.NATIONAL_STAFF, email=CHECKER_EMAIL)
+
+
+def checker_actor():
+    return national_actor(checker_user())
 
 
 def register(tenant, **overrides) -> Registration:
@@ -90,15 +106,16 @@ def approved_claim(tenant, national, registration: Registration) -> Claim:
 THIS_MONTH = TODAY.replace(day=1)
 
 
-def paid_statement(tenant, national, registrations, *, month=THIS_MONTH, paid=True):
-    """A statement for the tenant with the registration instalments of ``registrations``, authorised (and
-    paid, unless ``paid=False``)."""
+def paid_statement(tenant, national, registrations, *, month=THIS_MONTH, paid=True, checker=None):
+    """A statement for the tenant with the registration instalments of ``registrations``, built by
+    ``national`` and authorised by a second member of national staff (``checker``, by default
+    ``checker_actor()``), and paid unless ``paid=False``."""
     for registration in registrations:
         claim = claim_of(registration)
         if claim.status == ClaimStatus.DRAFT:
             approved_claim(tenant, national, registration)
     statement = statement_build(actor=national, employer_id=tenant.employer.pk, month=month)
-    statement = statement_authorise(actor=national, statement_id=statement.pk)
+    statement = statement_authorise(actor=checker or checker_actor(), statement_id=statement.pk)
     if paid:
         statement = statement_mark_paid(
             actor=national, statement_id=statement.pk, paid_on=TODAY, payment_reference="BACS-1", today=TODAY

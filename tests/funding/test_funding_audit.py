@@ -8,7 +8,7 @@ import pytest
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context
 from funding.services import claim_reject, claim_void, recovery_cancel, recovery_create
-from tests.funding.helpers import approve, claim_of, paid_statement, register, submitted
+from tests.funding.helpers import approve, checker_actor, claim_of, paid_statement, register, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,8 @@ def trail(employer, object_type: str, object_id) -> list[tuple[str, int | None]]
 
 
 def test_a_claim_from_claimable_to_paid(employer_a, national, approved):
-    statement = paid_statement(employer_a, national, [approved])
+    checker = checker_actor()
+    statement = paid_statement(employer_a, national, [approved], checker=checker)
     claim = claim_of(approved)
     nat, coord = national.user.pk, employer_a.coordinator.pk
     assert trail(employer_a.employer, "funding.claim", claim.pk) == [
@@ -38,7 +39,7 @@ def test_a_claim_from_claimable_to_paid(employer_a, national, approved):
     ]
     assert trail(employer_a.employer, "funding.paymentstatement", statement.pk) == [
         ("statement.built", nat),
-        ("statement.authorised", nat),
+        ("statement.authorised", checker.user.pk),  # a second person (maker-checker)
         ("statement.paid", nat),
     ]
     with tenant_context(employer_a.employer.pk):
@@ -47,6 +48,7 @@ def test_a_claim_from_claimable_to_paid(employer_a, national, approved):
         "draft",
         "authorised",
     ]
+    assert authorised.changes["lines"] == 1 and authorised.changes["prepared_by"] == [national.user.email]
 
 
 def test_rejections_voids_and_recoveries_record_their_reasons(employer_a, national, approved):

@@ -16,7 +16,7 @@ from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context
 from asye.web.demo_calendar import DemoCalendar
 from funding import demo
-from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement
+from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement, PaymentStatementLine
 from tests.factories import EmployerFactory, person
 from tests.funding.helpers import approve, register
 from tests.today import TODAY, funding_year_label
@@ -66,7 +66,12 @@ def picture(employer_b, national_staff):
     with system_national_context():
         Claim.objects.all().delete()  # the demo makes them, as seed_demo's bulk registrations have none
     employer_ids = {"Demo County Council": county.pk, employer_b.employer.name: employer_b.employer.pk}
-    user_ids = {"coordinator@demo.example": tenant.coordinator.pk, "national@demo.example": national_user.pk}
+    payments_user = person(role=Role.NATIONAL_STAFF, email="payments@demo.example")
+    user_ids = {
+        "coordinator@demo.example": tenant.coordinator.pk,
+        "national@demo.example": national_user.pk,
+        "payments@demo.example": payments_user.pk,
+    }
     return employer_ids, user_ids, county, elsewhere
 
 
@@ -92,6 +97,7 @@ def test_demo_funding_picture_and_a_second_run_creates_nothing(picture, employer
         }
         rejected = Claim.objects.get(employer=county, status=ClaimStatus.REJECTED)
         claims_on_paid = list(Claim.objects.filter(statement=statements["paid"]))
+        frozen_lines = PaymentStatementLine.objects.filter(statement=statements["paid"]).count()
     assert len(county_claims) == 12 and all(c.amount == Decimal("1000.00") for c in county_claims)
     assert statuses.count(ClaimStatus.PAID) == 4 and statuses.count(ClaimStatus.ON_STATEMENT) == 3
     assert statuses.count(ClaimStatus.REJECTED) == 1 and statuses.count(ClaimStatus.SUBMITTED) == 2
@@ -103,6 +109,12 @@ def test_demo_funding_picture_and_a_second_run_creates_nothing(picture, employer
     assert application.funding_year.label == funding_year_label(TODAY)
     assert statements["paid"].total == Decimal("4000.00") == sum(c.amount for c in claims_on_paid)
     assert statements["draft"].total == Decimal("3000.00")
+    # One person built the paid statement, a second authorised it, and its lines were frozen.
+    assert (statements["paid"].built_by_id, statements["paid"].authorised_by_id) == (
+        user_ids["national@demo.example"],
+        user_ids["payments@demo.example"],
+    )
+    assert frozen_lines == 4
     assert rejected.reason.startswith("Claimed in error")
     assert application.status == GrantApplication.Status.SUBMITTED and actions == 3
     assert others == {

@@ -16,7 +16,7 @@ from funding import hooks
 from funding.models import Claim, ClaimStatus, FundingRate, FundingYear, Instalment, Recovery
 from funding.services import claim_make_claimable
 from programmes.models import FundingStatus, Outcome, Registration
-from programmes.services import registration_transfer, registration_withdraw
+from programmes.services import registration_withdraw
 from tests.funding.conftest import COHORT, START, register, year_after
 from tests.funding.helpers import (
     approve,
@@ -26,6 +26,7 @@ from tests.funding.helpers import (
     record_outcome,
 )
 from tests.programmes.conftest import TODAY, actor_for
+from tests.programmes.test_transfers import transfer
 from tests.today import days_ago, funding_year_label
 
 pytestmark = pytest.mark.django_db
@@ -238,15 +239,8 @@ def test_withdrawal_keeps_the_registration_instalment_and_voids_an_open_completi
 
 
 def test_a_transfer_pays_no_second_registration_instalment(employer_a, employer_b, national, approved):
-    with tenant_context(employer_a.employer.pk):
-        registration_transfer(
-            actor=actor_for(employer_a.coordinator, employer_a.employer),
-            registration=approved,
-            to_employer=employer_b.employer,
-            on=TODAY,
-        )
-    with system_national_context():
-        moved = Registration.objects.get(transferred_from=approved)
+    # A transfer is a request the receiving employer accepts (#12.2).
+    moved = transfer(employer_a, employer_b, approved, on=TODAY)
     assert moved.funding_status == FundingStatus.APPROVED
     with system_national_context():
         hooks.registration_funding_approved(actor=national, registration=moved)
@@ -260,15 +254,7 @@ def test_a_transfer_pays_no_second_registration_instalment(employer_a, employer_
 
 def test_a_transfer_before_approval_is_paid_once_along_the_chain(employer_a, employer_b, national):
     registration = register(employer_a)
-    with tenant_context(employer_a.employer.pk):
-        registration_transfer(
-            actor=actor_for(employer_a.coordinator, employer_a.employer),
-            registration=registration,
-            to_employer=employer_b.employer,
-            on=TODAY,
-        )
-    with system_national_context():
-        moved = Registration.objects.get(transferred_from=registration)
+    moved = transfer(employer_a, employer_b, registration, on=TODAY)
     approve(national, moved)
     [claim] = claims_of(moved)
     assert claim.employer_id == employer_b.employer.pk

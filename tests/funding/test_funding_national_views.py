@@ -23,7 +23,7 @@ from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatemen
 from funding.services import claim_approve
 from funding.statement_services import statement_build
 from tests.funding.conftest import COHORT, register
-from tests.funding.helpers import approve, claim_of, paid_statement, submitted
+from tests.funding.helpers import approve, checker_user, claim_of, paid_statement, submitted
 from tests.programmes.conftest import TODAY, actor_for
 from tests.today import days_ahead
 
@@ -169,7 +169,7 @@ def test_void_and_recover_from_the_claim_page(staff, employer_a, national, pair)
         assert Claim.objects.get(pk=claim_b.pk).status == ClaimStatus.VOIDED
 
 
-def test_build_authorise_and_pay_a_statement_through_the_pages(staff, employer_a, national, pair):
+def test_build_authorise_and_pay_a_statement_through_the_pages(staff, login, employer_a, national, pair):
     claim_a, _ = pair
     claim_approve(actor=national, claim_id=claim_a.pk)
     page = text(staff.get(reverse("national_funding:statements")))
@@ -182,12 +182,19 @@ def test_build_authorise_and_pay_a_statement_through_the_pages(staff, employer_a
         statement = PaymentStatement.objects.get()
     assert response.url == reverse("national_funding:statement", args=[statement.pk])
     detail = text(staff.get(response.url))
+    # The person who built it is not offered the authorisation: a second person checks and authorises it.
+    assert "Authorise the statement for" not in detail and "Remove" in detail
+    url = response.url
+    staff.logout()
+    checker = login(checker_user())
+    detail = text(checker.get(url))
     assert "Authorise the statement for £1,000.00" in detail and "Remove" in detail
-    response = staff.post(response.url, {"action": "authorise", "version": statement.version})
+    response = checker.post(url, {"action": "authorise", "version": statement.version})
     assert response.status_code == 302
     with system_national_context():
         statement.refresh_from_db()
     assert statement.status == PaymentStatement.Status.AUTHORISED
+    staff = login(national.user)
     detail = text(staff.get(response.url))
     assert "Mark as paid" in detail and "Remove" not in detail
     today = TODAY

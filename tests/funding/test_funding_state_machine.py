@@ -18,7 +18,7 @@ from funding.statement_services import (
     statement_mark_paid,
     statement_remove_line,
 )
-from tests.funding.helpers import claim_of
+from tests.funding.helpers import checker_actor, claim_of
 from tests.programmes.conftest import TODAY, actor_for
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def bring(state: str, tenant, national, registration) -> Claim:
         return claim
     statement = statement_build(actor=national, employer_id=tenant.employer.pk, month=MONTH)
     if state != "on_statement":
-        statement_authorise(actor=national, statement_id=statement.pk)
+        statement_authorise(actor=checker_actor(), statement_id=statement.pk)  # a second person
     if state == "paid":
         statement_mark_paid(actor=national, statement_id=statement.pk, paid_on=TODAY, today=TODAY)
     return claim_of(registration)
@@ -162,7 +162,7 @@ def test_statement_moves_approved_to_on_statement_and_back_and_to_paid(setup):
     statement_remove_line(actor=national, statement_id=statement.pk, claim_id=claim.pk)
     assert status_of(registration) == ClaimStatus.APPROVED
     statement = statement_build(actor=national, employer_id=tenant.employer.pk, month=MONTH)
-    statement_authorise(actor=national, statement_id=statement.pk)
+    statement_authorise(actor=checker_actor(), statement_id=statement.pk)
     with pytest.raises(ValidationError):
         statement_remove_line(actor=national, statement_id=statement.pk, claim_id=claim.pk)
     statement_mark_paid(actor=national, statement_id=statement.pk, paid_on=TODAY, today=TODAY)

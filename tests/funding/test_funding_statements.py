@@ -26,7 +26,7 @@ from funding.statement_services import (
     statement_remove_line,
     statements_build_all,
 )
-from tests.funding.helpers import approve, approved_claim, claim_of, paid_statement, register
+from tests.funding.helpers import approve, approved_claim, checker_actor, claim_of, paid_statement, register
 from tests.programmes.conftest import STARTED, TODAY
 from tests.today import funding_year_label
 
@@ -92,7 +92,7 @@ def test_an_authorised_statement_cannot_change_through_the_services(employer_a, 
             actor=national, statement_id=statement.pk, claim_id=claim_of(registrations[0]).pk
         )
     with pytest.raises(ValidationError):
-        statement_authorise(actor=national, statement_id=statement.pk)
+        statement_authorise(actor=checker_actor(), statement_id=statement.pk)
     from funding.services import claim_void
 
     with pytest.raises(ValidationError, match="record a recovery"):
@@ -173,7 +173,7 @@ def test_marking_paid_needs_an_authorised_statement_and_a_real_past_date(employe
     statement = statement_build(actor=national, employer_id=employer_a.employer.pk, month=NOV)
     with pytest.raises(ValidationError, match="Authorise"):
         statement_mark_paid(actor=national, statement_id=statement.pk, paid_on=TODAY, today=TODAY)
-    statement_authorise(actor=national, statement_id=statement.pk)
+    statement_authorise(actor=checker_actor(), statement_id=statement.pk)
     with pytest.raises(ValidationError) as raised:
         statement_mark_paid(
             actor=national, statement_id=statement.pk, paid_on=TODAY + datetime.timedelta(days=1), today=TODAY
@@ -196,7 +196,7 @@ def test_recoveries_are_netted_off_the_next_statement(employer_a, national, regi
         Decimal("233.32"),
     )
     assert lines_sum(december) == (Decimal("333.33"), Decimal("100.01"))
-    statement_authorise(actor=national, statement_id=december.pk)
+    statement_authorise(actor=checker_actor(), statement_id=december.pk)
     statement_mark_paid(actor=national, statement_id=december.pk, paid_on=TODAY, today=TODAY)
     with system_national_context():
         assert Recovery.objects.get(pk=recovery.pk).status == Recovery.Status.RECOVERED
@@ -227,7 +227,7 @@ def test_a_statement_of_recoveries_only_is_due_from_the_employer(employer_a, nat
     recovery_create(actor=national, claim_id=claim_of(registrations[0]).pk, amount="50", reason="Overpaid")
     statement = statement_build(actor=national, employer_id=employer_a.employer.pk, month=DEC)
     assert statement.total == Decimal("-50.00")
-    statement_authorise(actor=national, statement_id=statement.pk)
+    statement_authorise(actor=checker_actor(), statement_id=statement.pk)
     rows = list(csv.reader(io.StringIO(statement_csv(statement).decode("utf-8-sig"))))
     assert ["Total due from the employer", "", "", "", "", "", "", "-50.00", ""] in rows
 
@@ -254,7 +254,7 @@ def test_removing_a_line_puts_the_claim_back_and_the_totals_follow(employer_a, n
     empty = statement_remove_line(actor=national, statement_id=statement.pk, claim_id=claims[2].pk)
     assert empty.total == 0
     with pytest.raises(ValidationError, match="no claims"):
-        statement_authorise(actor=national, statement_id=empty.pk)
+        statement_authorise(actor=checker_actor(), statement_id=empty.pk)
 
 
 def test_only_national_staff_build_authorise_and_pay(employer_a, national, registrations):
@@ -283,7 +283,7 @@ def test_a_stale_version_cannot_authorise(employer_a, national, registrations):
     approved_claim(employer_a, national, registrations[1])
     statement_build(actor=national, employer_id=employer_a.employer.pk, month=NOV)  # topped up since
     with pytest.raises(Conflict):
-        statement_authorise(actor=national, statement_id=statement.pk, version=seen)
+        statement_authorise(actor=checker_actor(), statement_id=statement.pk, version=seen)
 
 
 # --- Exports -----------------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def statement(employer_a, national, registrations):
         approved_claim(employer_a, national, registration)
     december = statement_build(actor=national, employer_id=employer_a.employer.pk, month=DEC)
     assert paid.pk != december.pk
-    return statement_authorise(actor=national, statement_id=december.pk)
+    return statement_authorise(actor=checker_actor(), statement_id=december.pk)
 
 
 def test_the_xlsx_opens_with_the_right_figures(statement):
