@@ -13,6 +13,11 @@ accounts_patterns = (
         path("team/", accounts_views.team, name="team"),
         path("team/invite/", accounts_views.invite, name="invite"),
         path("team/invitations/<int:pk>/cancel/", accounts_views.revoke_invitation, name="revoke_invitation"),
+        path(
+            "team/invitations/<int:pk>/send-again/",
+            accounts_views.resend_invitation,
+            name="resend_invitation",
+        ),
         path("team/members/<int:pk>/end/", accounts_views.end_membership, name="end_membership"),
         path("invitations/<str:secret>/", accounts_views.accept_invitation, name="accept_invitation"),
         path("choose-employer/", accounts_views.choose_employer, name="choose_employer"),

@@ -8,15 +8,21 @@ called. A .docx is a zip archive: its central directory is inspected with ``zipf
 declared sizes, compression ratios, required parts, no macros, no encryption) before any entry is
 read, and the only entry ever read is ``[Content_Types].xml``, with a bounded read.
 
+Every file is scanned for viruses with ClamAV's daemon where one is configured (``ASYE_CLAMAV_URL``,
+``asye.files.clamav``) before anything else is done with it: a file with a virus is refused, and so (failing
+closed) is one the scanner could not check.
+
 Accepted files are stored through Django's storage API (``storages["evidence"]`` when configured,
 otherwise the default storage, so S3-compatible storage works in production) under a server-made name,
-``employers/<employer_id>/evidence/<uuid4>``: the person's file name is kept only as metadata. This is
-not a virus scanner: see docs/portfolios.md.
+``employers/<employer_id>/evidence/<uuid4>``: the person's file name is kept only as metadata. How
+uploads are received (the size limit while they arrive, the scan): ``UploadSizeLimitHandler`` below and
+docs/portfolios.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -29,7 +35,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, default_storage, storages
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import (
+    SkipFile,
+    StopFutureHandlers,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
+
+from asye.audit.services import audit_record
+from asye.files.clamav import ScanResult, fail_open, scan_file
+from asye.files.limits import declared_too_large
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 255
@@ -45,6 +62,8 @@ SNIFF_BYTES = 8192
 MESSAGE_TYPE = "The selected file must be a PDF, Word document, image or text file"
 MESSAGE_EMPTY = "The selected file is empty"
 MESSAGE_CHOOSE = "Select a file"
+MESSAGE_VIRUS = "The selected file contains a virus"
+MESSAGE_NOT_SCANNED = "The selected file could not be checked for viruses. Try again in a few minutes"
 
 
 @dataclass(frozen=True)
@@ -300,6 +319,7 @@ def verify_upload(upload: UploadedFile | None, *, max_bytes: int | None = None) 
         raise _refuse(MESSAGE_EMPTY)
     if size > limit:
         raise _refuse(too_large_message(limit))
+    check_virus_scan(upload)
 
     original_name = clean_original_name(upload.name or "")
     extension = os.path.splitext(original_name)[1].lower()
@@ -367,29 +387,87 @@ def store_upload(upload: UploadedFile, *, employer_id: int) -> str:
     return saved
 
 
-# --- Streaming limit -----------------------------------------------------------------------------------
+# --- Receiving: the size limit while the file arrives, and the virus scan --------------------------------
 
 
-class UploadSizeLimitHandler(FileUploadHandler):
-    """First in a view's upload handlers: stops receiving a file once it passes the limit, so an
-    oversized upload is never written to disk in full. The view then reports ``too_large``."""
+class UploadSizeLimitHandler(TemporaryFileUploadHandler):
+    """The upload handler of the pages that take evidence (first among the view's handlers, set before the
+    body is read). It receives each file itself, into a temporary file, and:
+
+    - stops once a file passes the limit: at once, without reading on, when the declared Content-Length
+      shows the body must hold such a file; otherwise by skipping the rest of that file, so the form's
+      later fields still arrive. The view then reports ``too_large`` on the form;
+    - scans each complete file with the virus scanner (``asye.files.clamav``) and hangs the result on it
+      (``virus_scan``) for ``verify_upload``; an infected file is audited here, in the request's own
+      transaction, so the record stays though the service then refuses the file.
+    """
 
     def __init__(self, request=None, *, max_bytes: int | None = None):
         super().__init__(request)
         self.max_bytes = max_bytes or max_upload_bytes()
         self.received = 0
+        self.refuse_at_start = False
+        self.body_unbounded = False
         self.too_large: set[str] = set()
 
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.refuse_at_start = declared_too_large(content_length, self.max_bytes)
+        self.body_unbounded = content_length is None
+
     def new_file(self, field_name, *args, **kwargs):
-        super().new_file(field_name, *args, **kwargs)
         self.received = 0
+        if self.refuse_at_start:
+            self.too_large.add(field_name)
+            raise StopUpload(connection_reset=True)
+        super().new_file(field_name, *args, **kwargs)
+        # This handler keeps the file: Django's own handlers get none of it.
+        raise StopFutureHandlers()
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > self.max_bytes:
             self.too_large.add(self.field_name)
+            if self.body_unbounded:
+                raise StopUpload(connection_reset=True)
+            # The rest of the body is known to be small (see declared_too_large): skip this file and read
+            # on, so the fields after it are kept.
             raise SkipFile()
-        return raw_data
+        return super().receive_data_chunk(raw_data, start)
 
     def file_complete(self, file_size):
-        return None
+        upload = super().file_complete(file_size)
+        upload.virus_scan = scan_file(upload)
+        if upload.virus_scan.infected:
+            _record_virus(upload, actor=getattr(self.request, "actor", None))
+        return upload
+
+
+def _record_virus(upload: UploadedFile, *, actor) -> None:
+    sha256, size = _sha256_and_size(upload)
+    name = clean_original_name(upload.name or "")
+    logger.warning(
+        "Refused an upload with a virus (%s): %s, sha256 %s", upload.virus_scan.signature, name, sha256
+    )
+    audit_record(
+        actor=actor,
+        action="upload.virus_found",
+        employer_id=actor.employer_id if actor is not None else None,
+        changes={"name": name, "size": size, "sha256": sha256, "signature": upload.virus_scan.signature},
+    )
+
+
+def check_virus_scan(upload: UploadedFile) -> ScanResult:
+    """The scan of ``upload``: the one made as it arrived, or one made now. Refuses a file with a virus,
+    and (failing closed unless ``ASYE_CLAMAV_FAIL_OPEN``) one the scanner could not check."""
+    result = getattr(upload, "virus_scan", None)
+    if result is None:
+        result = scan_file(upload)
+        if result.infected:
+            # Not received through the handler (a file handed straight to a service): logged, since the
+            # refusal rolls back the service's transaction and any audit event with it.
+            logger.warning("Refused a file with a virus (%s): %s", result.signature, upload.name)
+    if result.infected:
+        raise _refuse(MESSAGE_VIRUS)
+    if result.status == "unavailable" and not fail_open():
+        raise _refuse(MESSAGE_NOT_SCANNED)
+    return result

@@ -163,6 +163,11 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The invitation email: how many times it has been sent (or tried), when last, and whether that last
+    # try failed, so the team page can say so and offer to send it again (accounts.services).
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_send_at = models.DateTimeField(null=True, blank=True)
+    last_send_failed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -18,6 +19,12 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Invitation, Membership, Role, User
 from asye.audit.services import audit_record
 from asye.tenancy.db import apply_settings, tenant_settings
+
+logger = logging.getLogger(__name__)
+
+# Sending an invitation again: not more often than this, and not more times than this in all.
+RESEND_INTERVAL = timedelta(minutes=1)
+MAX_SENDS = 5
 
 
 def invitation_secret_hash(secret: str) -> str:
@@ -28,6 +35,8 @@ def invitation_secret_hash(secret: str) -> str:
 class IssuedInvitation:
     invitation: Invitation
     secret: str
+    # True: emailed; False: the email could not be sent (the invitation is kept); None: not emailed.
+    emailed: bool | None = None
 
 
 def _can_invite(actor: Actor, role: str) -> bool:
@@ -42,8 +51,10 @@ def invitation_create(
 ) -> IssuedInvitation:
     """Invite a person to a role at the actor's employer (or, for national staff, a national role).
 
-    Earlier pending invitations of the same person to the same role are revoked. The email is sent
-    after the transaction commits; the secret is in the link and never stored.
+    Earlier pending invitations of the same person to the same role are revoked. With
+    ``accept_url_builder`` the email is sent at once (see ``_invitation_email``): if it cannot be, the
+    invitation is kept, the failure recorded, and ``emailed`` is False. The secret is in the link and
+    never stored.
     """
     if role not in Role.values:
         raise ValidationError({"role": "Select a role"})
@@ -84,13 +95,20 @@ def invitation_create(
         employer_id=employer_id,
         changes={"email": email, "role": role},
     )
+    emailed = None
     if accept_url_builder is not None:
-        accept_url = accept_url_builder(secret)
-        transaction.on_commit(lambda: _invitation_send(invitation, accept_url))
-    return IssuedInvitation(invitation=invitation, secret=secret)
+        emailed = _invitation_email(actor=actor, invitation=invitation, accept_url=accept_url_builder(secret))
+    return IssuedInvitation(invitation=invitation, secret=secret, emailed=emailed)
 
 
-def _invitation_send(invitation: Invitation, accept_url: str) -> None:
+def _invitation_email(*, actor: Actor, invitation: Invitation, accept_url: str) -> bool:
+    """Email the invitation now; record the attempt and its outcome on the invitation and in the audit
+    trail. True if the email went; False if it could not be sent (the relay refused it or was down).
+
+    Sent inside the caller's transaction, once the invitation is written, so the outcome is recorded
+    with it and the page can say what happened. (If that transaction then failed to commit, the link
+    would say it is not valid, and the co-ordinator would invite again.)
+    """
     context = {
         "invitation": invitation,
         "accept_url": accept_url,
@@ -99,12 +117,68 @@ def _invitation_send(invitation: Invitation, accept_url: str) -> None:
         "days": settings.ASYE_INVITATION_DAYS,
         "service_name": settings.ASYE_SERVICE_NAME,
     }
-    send_mail(
+    message = EmailMessage(
         subject=f"You have been invited to the {settings.ASYE_SERVICE_NAME} platform",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[invitation.email],
     )
+    try:
+        message.send()
+    except Exception as error:  # any backend's failure to deliver: SMTP refusals, connection errors...
+        logger.warning("Invitation %s: the email could not be sent: %r", invitation.pk, error)
+        failed, reason = True, type(error).__name__
+    else:
+        failed, reason = False, ""
+    invitation.send_attempts += 1
+    invitation.last_send_at = clock.now()
+    invitation.last_send_failed = failed
+    invitation.save(update_fields=["send_attempts", "last_send_at", "last_send_failed"])
+    audit_record(
+        actor=actor,
+        obj=invitation,
+        action="invitation.email_failed" if failed else "invitation.emailed",
+        employer_id=invitation.employer_id,
+        changes={"attempt": invitation.send_attempts, **({"error": reason} if failed else {})},
+    )
+    return not failed
+
+
+@transaction.atomic
+def invitation_resend(*, actor: Actor, invitation: Invitation, accept_url_builder) -> IssuedInvitation:
+    """Send a pending invitation again, with a new link (the earlier link stops working) that is valid
+    for the full number of days from now. At most once a minute and ``MAX_SENDS`` times in all."""
+    if not _can_invite(actor, invitation.role) or invitation.employer_id != actor.employer_id:
+        raise PermissionDenied("Your role does not allow you to send this invitation.")
+    # One send at a time per invitation, so two clicks cannot both pass the limits below.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ValidationError(
+            "This invitation has been accepted, cancelled or has expired, so it cannot be sent again. "
+            "Invite them again instead."
+        )
+    now = clock.now()
+    if invitation.last_send_at and now - invitation.last_send_at < RESEND_INTERVAL:
+        raise ValidationError(
+            "This invitation was sent less than a minute ago. Wait a minute, then try again."
+        )
+    if invitation.send_attempts >= MAX_SENDS:
+        raise ValidationError(
+            f"This invitation has been sent {invitation.send_attempts} times. Check the email address: "
+            "cancel this invitation and invite them again with the right one."
+        )
+    secret = secrets.token_urlsafe(32)
+    invitation.token_hash = invitation_secret_hash(secret)
+    invitation.expires_at = now + timedelta(days=settings.ASYE_INVITATION_DAYS)
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    audit_record(
+        actor=actor,
+        obj=invitation,
+        action="invitation.resent",
+        employer_id=invitation.employer_id,
+        changes={"expires_at": invitation.expires_at},
+    )
+    emailed = _invitation_email(actor=actor, invitation=invitation, accept_url=accept_url_builder(secret))
+    return IssuedInvitation(invitation=invitation, secret=secret, emailed=emailed)
 
 
 def invitation_find(*, secret: str) -> Invitation | None:

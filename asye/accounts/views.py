@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,16 +46,51 @@ def invite(request):
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 full_name=form.cleaned_data["full_name"],
-                accept_url_builder=lambda secret: request.build_absolute_uri(
-                    reverse("accounts:accept_invitation", args=[secret])
-                ),
+                accept_url_builder=_accept_url_builder(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {issued.invitation.email}")
+            _say_how_it_went(request, issued, sent=f"Invitation sent to {issued.invitation.email}")
             return redirect("accounts:team")
     return render(request, "accounts/invite.html", {"form": form})
+
+
+def _accept_url_builder(request):
+    return lambda secret: request.build_absolute_uri(reverse("accounts:accept_invitation", args=[secret]))
+
+
+def _say_how_it_went(request, issued: services.IssuedInvitation, *, sent: str) -> None:
+    if issued.emailed is False:
+        messages.warning(
+            request,
+            f"The invitation was saved but the email could not be sent to {issued.invitation.email}. "
+            "Send it again from the list of invitations below. If it fails again, tell your IT team.",
+        )
+    else:
+        messages.success(request, sent)
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def resend_invitation(request, pk: int):
+    invitation = selectors.invitation_get(actor=request.actor, pk=pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            issued = services.invitation_resend(
+                actor=request.actor, invitation=invitation, accept_url_builder=_accept_url_builder(request)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _say_how_it_went(request, issued, sent=f"Invitation sent again to {invitation.email}")
+            return redirect("accounts:team")
+    return render(
+        request,
+        "accounts/resend_invitation.html",
+        {"invitation": invitation, "form": form, "days": settings.ASYE_INVITATION_DAYS},
+    )
 
 
 @employer_view(Role.COORDINATOR)

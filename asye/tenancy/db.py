@@ -8,6 +8,12 @@ Three transaction-local settings drive every policy:
 The ``*_hash`` settings let one row be found by the hash of a secret its holder presents (an API token,
 an invitation, a feedback link) before any employer is known.
 
+A person's own sign-in records have settings of their own (docs/security.md, "Person-owned tables"):
+- ``app.session_key``: the one session row the session store is loading, saving or deleting;
+- ``app.sessions_expired_before``: set only while ``clearsessions`` deletes the sessions expired before it;
+- ``app.auth_user_id``: the person an anonymous step of signing in is about (the second-factor step, a
+  password-reset token), so that step reads their authenticators and email addresses and no one else's.
+
 They are set with ``set_config(..., true)``, which lasts until the end of the enclosing transaction, so
 they are only ever set inside one. With nothing set a policy sees no rows: the database fails closed.
 """
@@ -27,6 +33,9 @@ SETTINGS = (
     "app.invitation_hash",
     "app.feedback_hash",
     "app.equality_aggregate",
+    "app.session_key",
+    "app.sessions_expired_before",
+    "app.auth_user_id",
 )
 
 
@@ -77,6 +86,9 @@ def set_request_tenant(*, employer_id: int | None, user_id: int | None) -> None:
             "app.invitation_hash": None,
             "app.feedback_hash": None,
             "app.equality_aggregate": None,
+            "app.session_key": None,
+            "app.sessions_expired_before": None,
+            "app.auth_user_id": None,
         }
     )
 

@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from asye.accounts.adapters import ENCRYPTED_PREFIX, MfaAdapter, _fernet_for
+from asye.tenancy.db import tenant_settings
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,21 +27,24 @@ def current_code(secret: str) -> str:
 
 def test_a_new_totp_secret_is_stored_encrypted_and_still_validates_codes():
     user = UserFactory()
-    TOTP.activate(user, SECRET)
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    assert stored.startswith(ENCRYPTED_PREFIX)
-    assert SECRET not in stored
-    totp = TOTP(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP))
-    assert totp.validate_code(current_code(SECRET))
+    # Authenticators are readable by their own person (row-level security): act as them.
+    with tenant_settings(user_id=user.pk):
+        TOTP.activate(user, SECRET)
+        stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+        assert stored.startswith(ENCRYPTED_PREFIX)
+        assert SECRET not in stored
+        totp = TOTP(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP))
+        assert totp.validate_code(current_code(SECRET))
 
 
 def test_recovery_code_seed_is_encrypted_and_codes_are_stable():
     user = UserFactory()
-    codes = RecoveryCodes.activate(user)
-    stored = codes.instance.data["seed"]
-    assert stored.startswith(ENCRYPTED_PREFIX)
-    again = RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk))
-    assert again.get_unused_codes() == codes.get_unused_codes()
+    with tenant_settings(user_id=user.pk):
+        codes = RecoveryCodes.activate(user)
+        stored = codes.instance.data["seed"]
+        assert stored.startswith(ENCRYPTED_PREFIX)
+        again = RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk))
+        assert again.get_unused_codes() == codes.get_unused_codes()
 
 
 def test_a_secret_stored_before_encryption_is_still_read():
@@ -78,9 +82,11 @@ def test_the_migration_encrypts_secrets_stored_in_the_clear():
 
     migration = importlib.import_module("asye.accounts.migrations.0003_encrypt_existing_mfa_secrets")
     user = UserFactory()
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": SECRET})
-    migration.encrypt_existing(apps, None)
-    migration.encrypt_existing(apps, None)  # a second run leaves encrypted values alone
-    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    # The migration ran before authenticators had row-level security; here it runs as their person.
+    with tenant_settings(user_id=user.pk):
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": SECRET})
+        migration.encrypt_existing(apps, None)
+        migration.encrypt_existing(apps, None)  # a second run leaves encrypted values alone
+        stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     assert stored.startswith(ENCRYPTED_PREFIX)
     assert MfaAdapter().decrypt(stored) == SECRET

@@ -89,9 +89,13 @@ def give_authenticator(user: User) -> None:
     """What the ``mfa`` fixture of tests/conftest.py does: a TOTP authenticator, so no set-up redirect."""
     from allauth.mfa.models import Authenticator
 
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
-    )
+    from asye.tenancy.db import tenant_settings
+
+    # Authenticators have row-level security keyed on their person: written as that person.
+    with tenant_settings(user_id=user.pk):
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+        )
 
 
 def sign_in_with_session(page: Page, live_server, user: User) -> None:

@@ -62,15 +62,80 @@ def test_policies_read_the_tenant_setting_and_fail_closed():
             assert expression.count("app.employer_id") == 1
         elif has_employer:
             assert "NULLIF(current_setting('app.employer_id'::text, true)" in expression, table
+        elif table in PERSON_TABLES:
+            # A person's own sign-in records: keyed on the person (or the session key), never national.
+            for setting in PERSON_TABLES[table]:
+                assert f"current_setting('{setting}'::text, true)" in expression, table
+            assert "app.national" not in expression and "app.employer_id" not in expression, table
         else:
             # National-only tables: nothing but the national scope sees them.
             assert expression == "(current_setting('app.national'::text, true) = 'on'::text)", table
+
+
+# A person's own sign-in records (asye/accounts/rls.py) and the settings their policy reads.
+PERSON_TABLES = {
+    "mfa_authenticator": ("app.user_id", "app.auth_user_id"),
+    "account_emailaddress": ("app.user_id", "app.auth_user_id"),
+    "django_session": ("app.session_key",),
+}
+# Tables that hold a person's id without an employer and have no row-level security, and why
+# (docs/security.md, "What row-level security cannot cover").
+PERSON_TABLES_WITHOUT_RLS = {
+    # Read before anyone is known (sign-in, password reset, loading a session's user) and across
+    # employers by design (colleagues' names, an NQSW's history, the audit trail).
+    "accounts_user",
+    # Django's groups and permissions and the admin's change log: never written (roles are memberships,
+    # the admin is read-only).
+    "accounts_user_groups",
+    "accounts_user_user_permissions",
+    "django_admin_log",
+}
+
+
+def test_person_owned_tables_have_forced_row_level_security_keyed_on_the_person():
+    rows = _fetchall(
+        "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c WHERE c.relname = ANY(%s)",
+        [list(PERSON_TABLES)],
+    )
+    assert sorted(rows) == sorted((table, True, True) for table in PERSON_TABLES)
+    # Besides the one policy per table, only the session clean-up's: read and delete, expired rows only.
+    extra = _fetchall(
+        "SELECT c.relname, p.polname, p.polcmd, pg_get_expr(p.polqual, p.polrelid), p.polwithcheck IS NULL "
+        "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
+        "WHERE c.relname = ANY(%s) AND p.polname <> %s ORDER BY p.polname",
+        [list(PERSON_TABLES), POLICY_NAME],
+    )
+    assert [(table, name, command, no_check) for table, name, command, _, no_check in extra] == [
+        ("django_session", "expired_sessions_delete", "d", True),
+        ("django_session", "expired_sessions_read", "r", True),
+    ]
+    assert all("app.sessions_expired_before" in expression for *_, expression, _ in extra)
+
+
+def test_every_table_of_a_persons_rows_is_protected_or_listed_with_its_reason():
+    """A new table keyed on a person (a foreign key to the user, no employer) must get row-level
+    security or be added to PERSON_TABLES_WITHOUT_RLS with its reason (and to docs/security.md)."""
+    unprotected = {
+        name
+        for name, enabled, forced in _fetchall(
+            """
+            SELECT DISTINCT c.relname, c.relrowsecurity, c.relforcerowsecurity
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            WHERE k.contype = 'f' AND k.confrelid = 'accounts_user'::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_attribute e
+                              WHERE e.attrelid = c.oid AND e.attname = 'employer_id' AND NOT e.attisdropped)
+            """
+        )
+        if not (enabled and forced)
+    }
+    assert unprotected | {"accounts_user"} == PERSON_TABLES_WITHOUT_RLS
 
 
 # Reference data every employer reads (frameworks); all other domain tables are protected.
 REFERENCE_TABLES = {
     "programmes_programmeframework",
     "programmes_frameworkversion",
+    "programmes_frameworkavailability",
     "portfolios_capabilityset",
     "portfolios_capabilitystatement",
     "funding_fundingyear",

@@ -74,5 +74,10 @@ class Command(BaseCommand):
                 f"Invited {issued.invitation.email} as {issued.invitation.get_role_display()} ({where})."
             )
         )
+        if issued.emailed is False:
+            self.stderr.write(
+                "The invitation was saved but the email could not be sent: give them the link below "
+                "yourself, or run this command again once email works."
+            )
         link = f"{base}/invitations/{issued.secret}/"
         self.stdout.write(f"Link (valid {settings.ASYE_INVITATION_DAYS} days, works once): {link}")
