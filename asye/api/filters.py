@@ -24,8 +24,8 @@ def parse_datetime_param(request, name: str) -> datetime.datetime | None:
     the calendar can hold once moved to UTC. A time without an offset is London time. The value is moved
     to UTC here, so the database never sees an offset it cannot store (PostgreSQL refuses 16 hours)."""
     raw = request.query_params.get(name)
-    if not raw:
-        return None
+    if raw is None:
+        return None  # absent; present but empty is not a moment, so a 400 like any other
     try:
         value = parse_datetime(raw)
     except ValueError:  # well formed but impossible: month 13, hour 25, +24:00

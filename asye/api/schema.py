@@ -2,6 +2,7 @@
 Idempotency-Key header and choice parameters, shared by every app's ``api.py``."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -64,3 +65,118 @@ def choice_param(name: str, choices, description: str) -> OpenApiParameter:
     return OpenApiParameter(
         name, OpenApiTypes.STR, enum=[value for value, _ in choices], description=description
     )
+
+
+# --- What every operation can answer, and fields as they really come back -------------------------------
+
+PROBLEM_SCHEMA_NAME = "Problem"
+COMMON_RESPONSES = {
+    "400": "A parameter or field is not valid (a bad filter, `page_size` or body): messages in `errors`.",
+    "401": "No API token, or one that is unknown, revoked or malformed.",
+    "403": "Your role does not allow this.",
+    "404": "No such record (or another employer's: the same answer), or a page past the last "
+    "(`Invalid page.`).",
+    "406": "The `Accept` header asks for something other than JSON.",
+    "409": "Someone saved the record since you read it: send the `version` you read.",
+    "415": "The body is not JSON.",
+    "413": "The body is larger than the API accepts (`limit`, in bytes); nothing of it was read.",
+    "422": "This Idempotency-Key was already used with a different request body.",
+    "429": "Too many requests: wait `retry_after_seconds` (also in `Retry-After`).",
+}
+
+
+def _codes_for(path: str, method: str, operation: dict) -> list[str]:
+    codes = ["401", "403", "406", "429"]
+    has_id = "{" in path
+    if method == "get" and not has_id:
+        codes += ["400", "404"]  # filters and page_size; a page past the last
+    if has_id:
+        codes.append("404")
+    if method in ("post", "patch", "put"):
+        codes += ["400", "413", "415"]
+    if method in ("patch", "put"):
+        codes.append("409")
+    if method == "post" and any(p.get("name") == IDEMPOTENCY_HEADER for p in operation.get("parameters", [])):
+        codes.append("422")
+    return codes
+
+
+def document_every_status(result, generator, request, public):
+    """Postprocessing hook: every operation documents the problem-details answers the shared API layer can
+    give it (authentication, roles, throttling, content negotiation, validation, paging, not found,
+    stale versions, reused idempotency keys), unless the operation describes that status itself."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(PROBLEM_SCHEMA_NAME, _problem_component())
+    problem = {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in _codes_for(path, method, operation):
+                operation["responses"].setdefault(
+                    code, {"description": COMMON_RESPONSES[code], "content": problem}
+                )
+    return result
+
+
+def _problem_component() -> dict:
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "description": "An error as RFC 9457 problem details (`application/problem+json`).",
+        "properties": {
+            "type": {"type": "string", "format": "uri"},
+            "title": text,
+            "status": {"type": "integer"},
+            "detail": text,
+            "instance": text,
+            "errors": {"type": "object", "additionalProperties": True},
+            "retry_after_seconds": {"type": "integer"},
+        },
+        "required": ["type", "title", "status", "detail"],
+    }
+
+
+def _model_field(field):
+    """The model field a serializer field reads, following dotted sources; None when there is none."""
+    meta = getattr(getattr(field, "parent", None), "Meta", None)
+    model = getattr(meta, "model", None)
+    source = getattr(field, "source", None)
+    if model is None or not source or source == "*":
+        return None
+    parts = source.split(".")
+    try:
+        for part in parts[:-1]:
+            model = model._meta.get_field(part).related_model
+        return model._meta.get_field(parts[-1])
+    except Exception:  # a property or method, not a field
+        return None
+
+
+class AsyeAutoSchema(AutoSchema):
+    """drf-spectacular's schema, telling the truth about read-only model fields: DRF builds them without
+    ``allow_blank``/``allow_null``, so a ``blank=True`` choice or email field that comes back as ``""``
+    and a ``null=True`` one that comes back as ``null`` were described as if they never could."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        model_field = _model_field(field)
+        if model_field is None or not getattr(field, "read_only", False):
+            return schema
+        if getattr(model_field, "blank", False) and isinstance(
+            field, serializers.CharField | serializers.ChoiceField
+        ):
+            if "enum" in schema and "" not in schema["enum"]:
+                schema = {**schema, "enum": [*schema["enum"], ""]}
+            elif "format" in schema:
+                fmt = {key: schema[key] for key in ("type", "format")}
+                rest = {key: value for key, value in schema.items() if key not in ("type", "format")}
+                schema = {"anyOf": [fmt, {"type": "string", "maxLength": 0}], **rest}
+        return schema
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        model_field = _model_field(field)
+        if getattr(field, "read_only", False) and getattr(model_field, "null", False):
+            meta["nullable"] = True
+        return meta
