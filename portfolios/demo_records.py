@@ -23,6 +23,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from asye import clock
 from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_statements
 from portfolios.models import (
@@ -30,6 +31,7 @@ from portfolios.models import (
     FeedbackRequest,
     LearningAgreement,
     Observation,
+    ObservationAmendment,
     ObservationTag,
     PdpObjective,
     Portfolio,
@@ -123,6 +125,12 @@ OBSERVATIONS = (
         "person_feedback": "Mum: 'She explained things properly and didn't talk down to me.'",
         "status": Observation.Status.COMPLETE,
         "tags": (("pcf", 7), ("cf-pqs", 1), ("cf-pqs", 2)),
+        # Added by the NQSW after it was complete: the assessed record stays as it was.
+        "later_reflection": (
+            D(2026, 11, 16),
+            "At the next review visit I left twenty minutes to agree the plan and asked Mum to tell it "
+            "back to me in her words: it was clearer for both of us.",
+        ),
     },
     {
         "observed_on": D(2026, 11, 30),
@@ -320,6 +328,26 @@ def _observations(
             for pk in _statement_ids(portfolio, item["tags"])
         )
         created["observations"] += 1
+        if "later_reflection" in item and registration.nqsw_id:
+            day, text = item["later_reflection"]
+            _later_reflection(observation, registration, text, _at(demo_calendar.shift(day), 17), created)
+
+
+def _later_reflection(
+    observation: Observation, registration: Registration, text: str, when: datetime.datetime, created: Counter
+) -> None:
+    """The NQSW's later reflection on a complete observation, dated as the demo calendar says."""
+    if when > clock.now():
+        return
+    reflection = ObservationAmendment.objects.create(
+        employer_id=observation.employer_id,
+        observation=observation,
+        field=ObservationAmendment.LATER_REFLECTION,
+        new_value=text,
+        amended_by_id=registration.nqsw_id,
+    )
+    ObservationAmendment.objects.filter(pk=reflection.pk).update(amended_at=when)
+    created["later reflections"] += 1
 
 
 def _feedback(

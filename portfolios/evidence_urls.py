@@ -1,8 +1,10 @@
-"""The portfolio's overview, evidence, coverage, pack and submission (under /portfolio/, namespace
-``portfolios``). Whole-portfolio pages capture the registration's pk; item pages the item's."""
+"""The portfolio's overview, evidence, coverage, pack and submission, and the amendment pages of assessed
+records (accepted evidence, complete observations), under /portfolio/, namespace ``portfolios``.
+Whole-portfolio pages capture the registration's pk; item pages the item's."""
 
 from django.urls import path
 
+from portfolios import amendment_views
 from portfolios import evidence_views as views
 
 urlpatterns = [
@@ -19,4 +21,9 @@ urlpatterns = [
     path("evidence/<int:pk>/files/add/", views.evidence_file_add, name="evidence_file_add"),
     path("files/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("files/<int:pk>/remove/", views.evidence_file_remove, name="evidence_file_remove"),
+    # Assessed records: amendments by the assessor or co-ordinator, later reflections by the NQSW
+    path("evidence/<int:pk>/amend/", amendment_views.evidence_amend, name="evidence_amend"),
+    path("evidence/<int:pk>/reflect/", amendment_views.evidence_reflect, name="evidence_reflect"),
+    path("observations/<int:pk>/amend/", amendment_views.observation_amend, name="observation_amend"),
+    path("observations/<int:pk>/reflect/", amendment_views.observation_reflect, name="observation_reflect"),
 ]

@@ -33,6 +33,8 @@ from portfolios.access import (
     portfolio_registration_get,
     portfolio_statements,
 )
+from portfolios.amendment_history import evidence_history
+from portfolios.evidence_amendments import can_amend_evidence, can_reflect_on_evidence
 from portfolios.evidence_forms import (
     EvidenceFileForm,
     EvidenceForm,
@@ -306,6 +308,9 @@ def _evidence_context(request, evidence: Evidence) -> dict:
             "can_respond": context["is_assessor"]
             and context["writable"]
             and evidence.status == Evidence.Status.SHARED,
+            "can_amend": can_amend_evidence(request.actor, evidence, registration),
+            "can_reflect": can_reflect_on_evidence(request.actor, evidence, registration),
+            "history": evidence_history(evidence),
         }
     )
     return context
@@ -364,8 +369,10 @@ def evidence_change(request, pk: int):
         if not (is_writable(portfolio, registration) and evidence.status in services.EDITABLE_STATUSES):
             messages.info(
                 request,
-                "This evidence can be changed only while it is a draft or your assessor has asked for more, "
-                "and the portfolio has not been submitted",
+                services.ACCEPTED_MESSAGE
+                if evidence.status == Evidence.Status.ACCEPTED and is_writable(portfolio, registration)
+                else "This evidence can be changed only while it is a draft or your assessor has asked for "
+                "more, and the portfolio has not been submitted",
             )
             return redirect("portfolios:evidence", pk=evidence.pk)
         form = _evidence_form(registration, portfolio, initial=EvidenceForm.initial_for(evidence))

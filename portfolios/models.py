@@ -232,6 +232,48 @@ class ObservationTag(EmployerOwned):
         ]
 
 
+# --- Amendments of assessed records ------------------------------------------------------------------
+
+
+class RecordAmendment(EmployerOwned):
+    """A change to what an assessor relied on, once they have assessed it (a complete observation,
+    accepted evidence): the field, its old and new value as people read them, why, by whom and when.
+    The NQSW's later reflection on such a record is kept the same way, with no old value or reason."""
+
+    LATER_REFLECTION = "later_reflection"
+
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Empty only for a later reflection.")
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["amended_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason="") | Q(field="later_reflection"),
+                name="portfolios_%(class)s_reason",
+            )
+        ]
+
+
+class ObservationAmendment(RecordAmendment):
+    observation = models.ForeignKey(Observation, on_delete=models.PROTECT, related_name="amendments")
+
+    class Meta(RecordAmendment.Meta):
+        indexes = [models.Index(fields=["employer", "observation"])]
+
+
+class EvidenceAmendment(RecordAmendment):
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="amendments")
+
+    class Meta(RecordAmendment.Meta):
+        indexes = [models.Index(fields=["employer", "evidence"])]
+
+
 class FeedbackRequest(EmployerOwned):
     """A single-use link the NQSW sends to someone they worked with, who answers without an account.
 

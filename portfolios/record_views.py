@@ -22,20 +22,20 @@ from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
 from asye.web.forms import add_service_errors, rebind_with_version
+from portfolios import amendments
 from portfolios import record_selectors as selectors
 from portfolios import record_services as services
 from portfolios.access import (
-    capability_sets_for,
     is_assessor,
     is_coordinator,
     is_line_manager,
     is_owner,
     is_writable,
     portfolio_registration_get,
-    portfolio_statements,
 )
+from portfolios.amendment_history import observation_history
+from portfolios.capabilities import registration_statements
 from portfolios.models import (
-    CapabilityStatement,
     FeedbackRequest,
     Observation,
     PdpObjective,
@@ -352,15 +352,6 @@ def pdp(request, pk: int):
     )
 
 
-def _statements_for(registration: Registration, portfolio):
-    if portfolio is not None:
-        return portfolio_statements(portfolio)
-    sets = capability_sets_for(registration)
-    order = {s.pk: i for i, s in enumerate(sets)}
-    statements = CapabilityStatement.objects.filter(capability_set__in=sets).select_related("capability_set")
-    return sorted(statements, key=lambda st: (order[st.capability_set_id], st.number))
-
-
 def _pdp_values(form) -> dict:
     data = form.cleaned_data
     return {
@@ -382,7 +373,7 @@ def pdp_add(request, pk: int):
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
     portfolio = selectors.portfolio_of(registration)
-    form = PdpObjectiveForm(_posted(request), statements=_statements_for(registration, portfolio))
+    form = PdpObjectiveForm(_posted(request), statements=registration_statements(registration))
     if request.method == "POST" and form.is_valid():
         try:
             objective = services.pdp_objective_create(
@@ -473,7 +464,7 @@ def pdp_objective_change(request, pk: int):
     registration = objective.portfolio.registration
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
-    statements = _statements_for(registration, objective.portfolio)
+    statements = registration_statements(registration)
     initial = {
         "objective": objective.objective,
         "measure": objective.measure,
@@ -671,7 +662,7 @@ def observation_add(request, pk: int):
         _posted(request),
         fields_allowed=fields,
         observers=_observers_for(actor, registration),
-        statements=_statements_for(registration, portfolio),
+        statements=registration_statements(registration),
         initial={"observer": str(registration.assessor_id or "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -716,6 +707,9 @@ def _observation_context(request, observation, **extra) -> dict:
         needed=selectors.observations_needed(registration),
         can_change=writable and bool(services.observation_fields_for(actor, observation, registration)),
         can_complete=writable and services.can_complete_observation(actor, observation, registration),
+        can_amend=amendments.can_amend_observation(actor, observation, registration),
+        can_reflect=amendments.can_reflect_on_observation(actor, observation, registration),
+        history=observation_history(observation),
         reads_portfolio=reads_portfolio,
         **extra,
     )
@@ -739,7 +733,18 @@ def observation_change(request, pk: int):
         return refused
     registration = observation.portfolio.registration
     fields = services.observation_fields_for(actor, observation, registration)
-    if not fields and observation.status != Observation.Status.COMPLETE:
+    if observation.status == Observation.Status.COMPLETE:
+        # Kept as it is: a change sent anyway is refused on the observation's page, which says how it is
+        # amended instead.
+        if request.method != "POST":
+            return redirect("portfolios:observation", pk=observation.pk)
+        return render(
+            request,
+            "portfolios/records/observation.html",
+            _observation_context(request, observation, problems=[services.COMPLETE_MESSAGE]),
+            status=400,
+        )
+    if not fields:
         raise PermissionDenied("You cannot change this observation.")
     initial = {
         "setting": observation.setting,
@@ -756,11 +761,11 @@ def observation_change(request, pk: int):
     kwargs = {
         "fields_allowed": fields,
         "observers": _observers_for(actor, registration, observation),
-        "statements": _statements_for(registration, observation.portfolio),
+        "statements": registration_statements(registration),
     }
     form = ObservationForm(_posted(request), initial=initial, **kwargs)
     conflict, status = "", 200
-    if request.method == "POST" and fields and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.observation_update(
                 actor=actor,
@@ -782,8 +787,10 @@ def observation_change(request, pk: int):
         "portfolios/records/observation_form.html",
         {
             **_observation_context(request, observation),
-            "form": form if fields else None,
+            "form": form,
             "conflict": conflict,
+            "assessed_for_nqsw": is_owner(actor, registration)
+            and services.observation_is_assessed(observation),
         },
         status=status,
     )

@@ -195,3 +195,50 @@ def test_adding_and_sharing_evidence_works_without_javascript(
     expect(page.get_by_text("Evidence shared with your assessor")).to_be_visible()
     page.goto(f"/portfolio/{registration.pk}/coverage/")
     expect(coverage_row(page, "PCF 7")).to_contain_text("Waiting for assessor")
+
+
+def test_accepted_evidence_is_amended_with_a_reason_and_the_nqsw_adds_a_later_reflection(
+    transactional_db, live_server, page, new_context, sign_in, employer_a
+):
+    from tests.portfolios.conftest import add_evidence as add_accepted
+    from tests.portfolios.conftest import portfolio_of, text_file
+
+    registration = linked_registration(employer_a)
+    evidence = add_accepted(
+        employer_a,
+        portfolio_of(employer_a, registration),
+        title="Home visit after a referral",
+        status="accepted",
+        files=[text_file("visit-notes.txt"), text_file("plan-with-names.txt")],
+    )
+    pages = Pages()
+    assessor = new_context().new_page()
+    sign_in(assessor, live_server, employer_a.assessor)
+    assessor.goto(f"/portfolio/evidence/{evidence.pk}/")
+    pages.check(assessor, heading="Home visit after a referral")
+    assessor.get_by_role("button", name="Amend the evidence").click()
+    pages.check(assessor, heading="Amend the evidence")
+    assessor.get_by_label("plan-with-names.txt").check()
+    submit(assessor, "Save the amendment")
+    pages.check(assessor, heading="Amend the evidence", error=True)
+    assessor.get_by_label("plan-with-names.txt").check()
+    assessor.get_by_label("Why are you amending the evidence?").fill("The plan names the children.")
+    submit(assessor, "Save the amendment")
+    expect(assessor.get_by_text("Amendment saved")).to_be_visible()
+    history = assessor.locator("table", has=assessor.get_by_text("The plan names the children."))
+    expect(history).to_contain_text("plan-with-names.txt")
+    expect(assessor.get_by_role("link", name="plan-with-names.txt")).to_have_count(0)
+    pages.check(assessor, heading="Home visit after a referral")
+
+    sign_in(page, live_server, employer_a.nqsw)
+    page.goto(f"/portfolio/evidence/{evidence.pk}/")
+    expect(page.get_by_role("button", name="Amend the evidence")).to_have_count(0)
+    page.get_by_role("button", name="Add a later reflection").click()
+    pages.check(page, heading="Add a later reflection")
+    submit(page, "Add the reflection")
+    pages.check(page, heading="Add a later reflection", error=True)
+    page.get_by_label("Your later reflection").fill("Looking back, I would see the children at school.")
+    submit(page, "Add the reflection")
+    expect(page.locator("table")).to_contain_text("Looking back, I would see the children at school.")
+    pages.check(page, heading="Home visit after a referral")
+    pages.done()

@@ -214,6 +214,64 @@ def test_a_pdp_objective_prompts_for_each_smart_part(live_server, page, sign_in,
 # --- The self-assessment and observations --------------------------------------------------------------
 
 
+def test_a_complete_observation_is_amended_with_a_reason_and_reflected_on_later(
+    live_server, page, new_context, sign_in, employer_a
+):
+    registration = linked_registration(employer_a)
+    assessor_actor = actor_for(employer_a.assessor, employer_a.employer)
+    nqsw_actor = actor_for(employer_a.nqsw, employer_a.employer)
+    with tenant_context(employer_a.employer.pk):
+        observation = services.observation_create(
+            actor=nqsw_actor,
+            registration=registration,
+            observed_on=days_ago(21),
+            setting="Home visit",
+            observer_id=employer_a.assessor.pk,
+        )
+        for actor, changes in (
+            (assessor_actor, {"observer_assessment": "Warm and clear"}),
+            (nqsw_actor, {"nqsw_reflection": "I rushed the end"}),
+        ):
+            observation = services.observation_update(
+                actor=actor, observation=observation, version=observation.version, **changes
+            )
+    pages = Pages()
+    # Assessed: the NQSW's change page offers only their own words, and says why.
+    sign_in(page, live_server, employer_a.nqsw)
+    page.goto(f"/portfolio/observations/{observation.pk}/change/")
+    pages.check(page, heading="Change observation 1")
+    expect(page.get_by_text("Now the assessment has been written")).to_be_visible()
+    expect(page.get_by_role("group", name="When is or was the observation?")).to_have_count(0)
+    with tenant_context(employer_a.employer.pk):
+        services.observation_complete(
+            actor=assessor_actor, observation=observation, version=observation.version, today=TODAY
+        )
+
+    assessor = new_context().new_page()
+    sign_in(assessor, live_server, employer_a.assessor)
+    assessor.goto(f"/portfolio/observations/{observation.pk}/")
+    assessor.get_by_role("button", name="Amend the observation").click()
+    pages.check(assessor, heading="Amend observation 1")
+    assessor.get_by_label("Feedback from the person the NQSW worked with (optional)").fill("Mum felt heard")
+    submit(assessor, "Save the amendment")
+    pages.check(assessor, heading="Amend observation 1", error=True)
+    assessor.get_by_label("Why are you amending the observation?").fill("Her words were left out.")
+    submit(assessor, "Save the amendment")
+    expect(assessor.get_by_text("Amendment saved")).to_be_visible()
+    expect(assessor.locator("table")).to_contain_text("Her words were left out.")
+    pages.check(assessor, heading="Observation 1")
+
+    page.goto(f"/portfolio/observations/{observation.pk}/")
+    expect(page.get_by_role("button", name="Amend the observation")).to_have_count(0)
+    page.get_by_role("button", name="Add a later reflection").click()
+    pages.check(page, heading="Add a later reflection")
+    page.get_by_label("Your later reflection").fill("Now I leave time to agree the plan.")
+    submit(page, "Add the reflection")
+    expect(page.locator("table")).to_contain_text("Now I leave time to agree the plan.")
+    pages.check(page, heading="Observation 1")
+    pages.done()
+
+
 def test_the_self_assessment_and_observation_pages(live_server, page, new_context, sign_in, employer_a):
     registration = linked_registration(employer_a)
     pages = Pages()

@@ -196,3 +196,56 @@ EXEMPT.update(
         "feedback:answer": "secret-addressed",
     }
 )
+
+
+# --- Amendments of assessed records -------------------------------------------------------------------
+# Addressed by employer B's complete observation and accepted evidence, made through the services as B's
+# own people would: the state in which the amendment pages would let B's assessor and NQSW act.
+
+
+def _b_complete_observation(employer_b, unscoped):
+    from asye.tenancy.db import tenant_context
+    from portfolios.record_services import observation_complete, observation_update
+    from tests.today import TODAY
+
+    observation = _b_observation(employer_b, unscoped)
+    with tenant_context(employer_b.employer.pk):
+        observation = observation_update(
+            actor=_b_actor(employer_b, employer_b.assessor),
+            observation=observation,
+            version=observation.version,
+            observer_assessment="B's assessment",
+        )
+        observation = observation_update(
+            actor=_b_actor(employer_b, employer_b.nqsw),
+            observation=observation,
+            version=observation.version,
+            nqsw_reflection="B's reflection",
+        )
+        return observation_complete(
+            actor=_b_actor(employer_b, employer_b.assessor),
+            observation=observation,
+            version=observation.version,
+            today=TODAY,
+        )
+
+
+def _b_accepted_evidence(employer_b, unscoped):
+    from asye.tenancy.db import tenant_context
+    from portfolios.models import Evidence, Portfolio
+    from tests.portfolios.conftest import add_evidence
+
+    registration = _a_portfolio_registration(employer_b, unscoped)
+    with tenant_context(employer_b.employer.pk):
+        portfolio = Portfolio.objects.get(registration=registration)
+    return add_evidence(employer_b, portfolio, title="B's accepted evidence", status=Evidence.Status.ACCEPTED)
+
+
+OBJECT_ROUTES.update(
+    {
+        "portfolios:observation_amend": ObjectRoute(_b_complete_observation),
+        "portfolios:observation_reflect": ObjectRoute(_b_complete_observation),
+        "portfolios:evidence_amend": ObjectRoute(_b_accepted_evidence),
+        "portfolios:evidence_reflect": ObjectRoute(_b_accepted_evidence),
+    }
+)

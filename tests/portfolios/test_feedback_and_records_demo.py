@@ -14,6 +14,7 @@ from portfolios.models import (
     FeedbackRequest,
     LearningAgreement,
     Observation,
+    ObservationAmendment,
     PdpObjective,
     Portfolio,
     SelfAssessment,
@@ -47,6 +48,7 @@ def test_the_demo_nqsws_portfolio_has_every_kind_of_record(employer_a, demo):
             "self-assessments": 1,
             "self-assessment ratings": 10,
             "observations": 3,
+            "later reflections": 1,
             "feedback requests": 3,
         }
     )
@@ -66,6 +68,9 @@ def test_the_demo_nqsws_portfolio_has_every_kind_of_record(employer_a, demo):
             .values_list("status", flat=True)
         )
         assert statuses == ["complete", "draft"]
+        # The NQSW reflected again on the complete one, without rewriting what was assessed.
+        [later] = ObservationAmendment.objects.filter(observation__portfolio__registration=mine)
+        assert later.field == "later_reflection" and later.observation.number == 1
         feedback = {r.kind: r.status for r in FeedbackRequest.objects.filter(portfolio__registration=mine)}
         assert feedback == {"person": "answered", "child": "answered", "professional": "sent"}
 

@@ -1,0 +1,346 @@
+"""Writes for assessed observations (amending a complete one, the NQSW's later reflections on it), and
+the rules and helpers every amendment of an assessed record shares (``evidence_amendments`` for evidence).
+
+Once the assessor has assessed a record (an observation marked complete, evidence accepted), what they
+relied on is kept as it was assessed:
+- a complete observation's date, setting, observer, capabilities, the observer's assessment and the
+  feedback of the person, and accepted evidence's title, date, description, capabilities, files and the
+  critical reflection, change only as an amendment: with a reason, by the NQSW's assessor or the
+  employer's co-ordinator (never the NQSW, the line manager or an API token), while the portfolio can
+  still change (``access.require_writable``);
+- the NQSW does not rewrite what was assessed: they add a later reflection, kept beside the original;
+- each changed field is kept as an ``ObservationAmendment``/``EvidenceAmendment`` (its old and new value
+  as people read them, the reason, who and when) and the change is audited; as everywhere in the
+  portfolio, the audit trail says which words changed, not what they say (the amendment keeps them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from asye import clock
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role, User
+from asye.audit.services import audit_record
+from asye.errors import Conflict
+from portfolios.access import (
+    is_assessor,
+    is_coordinator,
+    is_owner,
+    is_writable,
+    portfolio_statements,
+    require_writable,
+)
+from portfolios.models import (
+    CapabilitySet,
+    CapabilityStatement,
+    Evidence,
+    Observation,
+    ObservationAmendment,
+    Portfolio,
+    RecordAmendment,
+)
+from portfolios.record_services import (
+    MAX_OBSERVATION_TEXT,
+    MAX_SHORT_TEXT,
+    OBSERVATION_TEXTS,
+    _check_observed_on,
+    _check_observer,
+    _check_statements,
+    _set_observation_tags,
+    _text,
+)
+from programmes.models import Registration
+from programmes.progress_store import progress_refresh
+
+LATER_REFLECTION = RecordAmendment.LATER_REFLECTION
+MAX_REASON = 2_000
+# What the assessor relied on, in the order pages show it.
+OBSERVATION_FIELDS = (
+    "observed_on",
+    "setting",
+    "observer",
+    "statements",
+    "observer_assessment",
+    "person_feedback",
+)
+# The words of a record stay out of the audit trail: it says they changed.
+WORDS = frozenset({"observer_assessment", "person_feedback", "description", "reflection"})
+NOTHING_CHANGED = "You have not changed anything. Change an answer, or cancel."
+
+
+def refuse_unless(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def can_amend(actor: Actor, registration: Registration) -> bool:
+    """The NQSW's assessor or the employer's co-ordinator, as a person (not an API token)."""
+    return actor.api_token_id is None and (
+        is_assessor(actor, registration) or is_coordinator(actor, registration)
+    )
+
+
+def can_amend_observation(actor: Actor, observation: Observation, registration: Registration) -> bool:
+    return (
+        observation.status == Observation.Status.COMPLETE
+        and can_amend(actor, registration)
+        and is_writable(observation.portfolio, registration)
+    )
+
+
+def can_reflect_on_observation(actor: Actor, observation: Observation, registration: Registration) -> bool:
+    return (
+        observation.status == Observation.Status.COMPLETE
+        and is_owner(actor, registration)
+        and is_writable(observation.portfolio, registration)
+    )
+
+
+def portfolio_locked(portfolio_id: int, registration: Registration) -> Portfolio:
+    """The portfolio, locked for this transaction, refused if it can no longer change."""
+    portfolio = Portfolio.objects.select_for_update().get(pk=portfolio_id)
+    require_writable(portfolio, registration)
+    return portfolio
+
+
+def reason_checked(errors: dict[str, list[str]], reason: str | None) -> str:
+    return _text(
+        errors,
+        "reason",
+        reason,
+        required="Enter the reason for the amendment",
+        max_length=MAX_REASON,
+        what="The reason",
+    )
+
+
+def date_shown(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def labels_of(statements: Iterable) -> str:
+    return ", ".join(s.label for s in statements)
+
+
+def in_page_order(statements: Iterable[CapabilityStatement]) -> list[CapabilityStatement]:
+    """Statements in the order pages show them: the PCF first, then by framework, in number order."""
+    return sorted(
+        statements,
+        key=lambda s: (s.capability_set.kind != CapabilitySet.Kind.PCF, s.capability_set.code, s.number),
+    )
+
+
+def tagged(record: Observation | Evidence) -> list[CapabilityStatement]:
+    return in_page_order(tag.statement for tag in record.tags.select_related("statement__capability_set"))
+
+
+def audit_value(name: str, value):
+    """A value as the audit trail keeps it: an observer by their user id only (an outside observer's name
+    stays out of the trail); dates and lists as the trail writes them."""
+    return value[0] if name == "observer" else value
+
+
+def _observer_shown(observer, observer_name: str) -> str:
+    if observer is not None:
+        return observer.full_name or observer.email
+    return f"{observer_name} (not a user of this service)" if observer_name else ""
+
+
+# --- Observations --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def observation_amend(
+    *,
+    actor: Actor,
+    observation: Observation,
+    version: int,
+    reason: str,
+    today: datetime.date | None = None,
+    **changes,
+) -> Observation:
+    """Amend what the assessment of a complete observation relied on, giving the reason. ``changes`` are
+    any of ``OBSERVATION_FIELDS`` (``observer`` a user id, or None with ``observer_name``; ``statements``
+    statement ids). Each changed field is kept with its old and new value; a stale ``version``: Conflict."""
+    registration = observation.portfolio.registration
+    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=observation.employer_id)
+    refuse_unless(
+        can_amend(actor, registration),
+        "Only the NQSW's assessor or the co-ordinator amends a complete observation.",
+    )
+    refuse_unless(
+        set(changes) - {"observer_name"} <= set(OBSERVATION_FIELDS),
+        "Only what the assessment relied on is amended: the NQSW's preparation and reflection are kept.",
+    )
+    portfolio = portfolio_locked(observation.portfolio_id, registration)
+    current = (
+        Observation.objects.select_for_update(of=("self",)).select_related("observer").get(pk=observation.pk)
+    )
+    if current.status != Observation.Status.COMPLETE:
+        raise ValidationError(
+            "This observation is not complete yet: change it on its change page, without an amendment."
+        )
+    if current.version != version:
+        raise Conflict(
+            "Someone else changed this observation since you opened it. Your answers are below: check the "
+            "observation as it is now before you save again."
+        )
+    today = today or clock.today()
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+    if "observed_on" in changes:
+        _check_observed_on(errors, changes["observed_on"], registration)
+        if "observed_on" not in errors and changes["observed_on"] > today:
+            errors["observed_on"] = ["The date of a complete observation must be today or in the past"]
+        values["observed_on"] = changes["observed_on"]
+    if "setting" in changes:
+        values["setting"] = _text(
+            errors,
+            "setting",
+            changes["setting"],
+            required="Enter where the observation took place and what it was",
+            max_length=MAX_SHORT_TEXT,
+            what="The setting",
+        )
+    if "observer" in changes:
+        values["observer_id"], values["observer_name"] = _check_observer(
+            errors,
+            registration,
+            changes["observer"],
+            changes.get("observer_name", ""),
+            current_id=current.observer_id,
+        )
+    for name in ("observer_assessment", "person_feedback"):
+        if name in changes:
+            values[name] = _text(
+                errors, name, changes[name], max_length=MAX_OBSERVATION_TEXT, what=OBSERVATION_TEXTS[name]
+            )
+    if "observer_assessment" in values and not values["observer_assessment"]:
+        errors.setdefault(
+            "observer_assessment", ["Enter the observer's assessment: a complete observation keeps one"]
+        )
+    statements = None
+    if "statements" in changes:
+        ids = _check_statements(errors, portfolio, changes["statements"])
+        statements = [s for s in portfolio_statements(portfolio) if s.pk in set(ids)]
+    reason = reason_checked(errors, reason)
+    if errors:
+        raise ValidationError(errors)
+
+    old_statements = tagged(current)
+    before: dict[str, tuple] = {
+        "observed_on": (current.observed_on, date_shown(current.observed_on)),
+        "setting": (current.setting, current.setting),
+        "observer": (
+            (current.observer_id, current.observer_name),
+            _observer_shown(current.observer, current.observer_name),
+        ),
+        "statements": (sorted(s.pk for s in old_statements), labels_of(old_statements)),
+        "observer_assessment": (current.observer_assessment, current.observer_assessment),
+        "person_feedback": (current.person_feedback, current.person_feedback),
+    }
+    after: dict[str, tuple] = {}
+    if "observed_on" in values:
+        after["observed_on"] = (values["observed_on"], date_shown(values["observed_on"]))
+    if "setting" in values:
+        after["setting"] = (values["setting"], values["setting"])
+    if "observer_id" in values:
+        new_observer = User.objects.get(pk=values["observer_id"]) if values["observer_id"] else None
+        after["observer"] = (
+            (values["observer_id"], values["observer_name"]),
+            _observer_shown(new_observer, values["observer_name"]),
+        )
+    if statements is not None:
+        after["statements"] = (sorted(s.pk for s in statements), labels_of(statements))
+    for name in ("observer_assessment", "person_feedback"):
+        if name in values:
+            after[name] = (values[name], values[name])
+    changed = [name for name in OBSERVATION_FIELDS if name in after and after[name][0] != before[name][0]]
+    if not changed:
+        raise ValidationError(NOTHING_CHANGED)
+
+    fields = {}
+    for name in changed:
+        if name == "observer":
+            fields.update(observer_id=values["observer_id"], observer_name=values["observer_name"])
+        elif name != "statements":
+            fields[name] = values[name]
+    Observation.objects.filter(pk=current.pk, version=version).update(
+        version=F("version") + 1, updated_at=clock.now(), **fields
+    )
+    current.refresh_from_db()
+    if "statements" in changed:
+        _set_observation_tags(current, after["statements"][0])
+    if "observed_on" in changed:
+        progress_refresh(registration=registration)  # the timeline shows the observation done on its date
+    ObservationAmendment.objects.bulk_create(
+        ObservationAmendment(
+            employer_id=current.employer_id,
+            observation=current,
+            field=name,
+            old_value=before[name][1],
+            new_value=after[name][1],
+            reason=reason,
+            amended_by=actor.user,
+        )
+        for name in changed
+    )
+    audit_record(
+        actor=actor,
+        obj=current,
+        action="observation.amended",
+        changes={
+            **{
+                name: "changed"
+                if name in WORDS
+                else [audit_value(name, before[name][0]), audit_value(name, after[name][0])]
+                for name in changed
+            },
+            "reason": reason,
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def observation_reflection_add(*, actor: Actor, observation: Observation, text: str) -> ObservationAmendment:
+    """The NQSW adds a later reflection to their complete observation; the one that was assessed stays."""
+    registration = observation.portfolio.registration
+    actor.require(Role.NQSW, employer=observation.employer_id)
+    refuse_unless(
+        is_owner(actor, registration), "Only the NQSW adds a later reflection to their observation."
+    )
+    portfolio_locked(observation.portfolio_id, registration)
+    current = Observation.objects.select_for_update().get(pk=observation.pk)
+    if current.status != Observation.Status.COMPLETE:
+        raise ValidationError(
+            "This observation is not complete yet: write your reflection on its change page."
+        )
+    errors: dict[str, list[str]] = {}
+    text = _text(
+        errors,
+        "text",
+        text,
+        required="Enter your later reflection",
+        max_length=MAX_OBSERVATION_TEXT,
+        what="Your later reflection",
+    )
+    if errors:
+        raise ValidationError(errors)
+    amendment = ObservationAmendment.objects.create(
+        employer_id=current.employer_id,
+        observation=current,
+        field=LATER_REFLECTION,
+        new_value=text,
+        amended_by=actor.user,
+    )
+    audit_record(
+        actor=actor, obj=current, action="observation.reflection_added", changes={"amendment": amendment.pk}
+    )
+    return amendment

@@ -1,0 +1,241 @@
+"""Writes for accepted evidence: amending it, and the NQSW's later reflections on it.
+
+Once the assessor has accepted evidence, its title, date, description, capabilities, files and the
+critical reflection change only as an amendment with a reason, by the NQSW's assessor or the co-ordinator;
+the NQSW adds a later reflection instead of rewriting theirs. The rules and the record kept are those of
+observations: see ``portfolios.amendments``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from asye import clock
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from asye.audit.services import audit_record
+from asye.errors import Conflict
+from portfolios.access import is_owner, is_writable
+from portfolios.amendments import (
+    LATER_REFLECTION,
+    NOTHING_CHANGED,
+    WORDS,
+    audit_value,
+    can_amend,
+    date_shown,
+    in_page_order,
+    labels_of,
+    portfolio_locked,
+    reason_checked,
+    refuse_unless,
+    tagged,
+)
+from portfolios.models import Evidence, EvidenceAmendment, EvidenceFile
+from portfolios.record_services import _text
+from portfolios.services import MAX_TEXT_LENGTH, check_fields, set_tags, statements_of
+from portfolios.uploads import evidence_storage
+from programmes.models import Registration
+
+# What the assessor relied on, in the order pages show it.
+EVIDENCE_FIELDS = ("title", "occurred_on", "description", "statements", "files", "reflection")
+
+
+def can_amend_evidence(actor: Actor, evidence: Evidence, registration: Registration) -> bool:
+    return (
+        evidence.status == Evidence.Status.ACCEPTED
+        and can_amend(actor, registration)
+        and is_writable(evidence.portfolio, registration)
+    )
+
+
+def can_reflect_on_evidence(actor: Actor, evidence: Evidence, registration: Registration) -> bool:
+    return (
+        evidence.status == Evidence.Status.ACCEPTED
+        and is_owner(actor, registration)
+        and is_writable(evidence.portfolio, registration)
+    )
+
+
+def _names(files: list[EvidenceFile]) -> str:
+    return ", ".join(f.original_name for f in files)
+
+
+@transaction.atomic
+def evidence_amend(
+    *,
+    actor: Actor,
+    evidence: Evidence,
+    version: int,
+    reason: str,
+    title: str,
+    description: str,
+    reflection: str,
+    occurred_on: datetime.date | None,
+    statement_ids: Iterable[int],
+    remove_file_ids: Iterable[int] = (),
+    today: datetime.date | None = None,
+) -> Evidence:
+    """Amend accepted evidence, giving the reason: its words, date and capabilities as given, and the
+    files ``remove_file_ids`` removed (their bytes go once the change commits; the history keeps their
+    names). It keeps what sharing needed. Each changed field is kept with its old and new value; a stale
+    ``version`` raises Conflict."""
+    portfolio = evidence.portfolio
+    registration = Registration.objects.get(pk=portfolio.registration_id)
+    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=portfolio.employer_id)
+    refuse_unless(
+        can_amend(actor, registration),
+        "Only the NQSW's assessor or the co-ordinator amends accepted evidence.",
+    )
+    portfolio = portfolio_locked(portfolio.pk, registration)
+    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if current.status != Evidence.Status.ACCEPTED:
+        raise ValidationError(
+            "This evidence has not been accepted: the NQSW changes it while it is a draft or more is needed, "
+            "without an amendment."
+        )
+    if current.version != version:
+        raise Conflict(
+            "This evidence was changed by someone else since you opened it. Your answers are below: check "
+            "the evidence as it is now before you save again."
+        )
+    title, description, reflection = title.strip(), description.strip(), reflection.strip()
+    errors = check_fields(
+        title=title,
+        description=description,
+        reflection=reflection,
+        occurred_on=occurred_on,
+        today=today or clock.today(),
+    )
+    try:
+        statements = in_page_order(statements_of(portfolio, statement_ids))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        statements = []
+    files = list(EvidenceFile.objects.filter(evidence=current).order_by("uploaded_at", "id"))
+    removed_ids = {int(pk) for pk in remove_file_ids}
+    removed = [f for f in files if f.pk in removed_ids]
+    kept = [f for f in files if f.pk not in removed_ids]
+    if len(removed) != len(removed_ids):
+        errors["remove_files"] = ["Select files of this evidence only"]
+    # Accepted evidence keeps what sharing it needed.
+    if not statements and "statements" not in errors:
+        errors["statements"] = ["Accepted evidence keeps at least one capability"]
+    if not description and not kept and "description" not in errors:
+        errors["description"] = ["Accepted evidence keeps the evidence itself: describe it or keep a file"]
+    if not reflection and "reflection" not in errors:
+        errors["reflection"] = ["Accepted evidence keeps its critical reflection"]
+    reason = reason_checked(errors, reason)
+    if errors:
+        raise ValidationError(errors)
+
+    old_statements = tagged(current)
+    # Each field as (the value compared and stored, the value as people read it).
+    before = {
+        "title": (current.title, current.title),
+        "occurred_on": (current.occurred_on, date_shown(current.occurred_on)),
+        "description": (current.description, current.description),
+        "statements": (sorted(s.pk for s in old_statements), labels_of(old_statements)),
+        "files": ([f.pk for f in files], _names(files)),
+        "reflection": (current.reflection, current.reflection),
+    }
+    after = {
+        "title": (title, title),
+        "occurred_on": (occurred_on, date_shown(occurred_on)),
+        "description": (description, description),
+        "statements": (sorted(s.pk for s in statements), labels_of(statements)),
+        "files": ([f.pk for f in kept], _names(kept)),
+        "reflection": (reflection, reflection),
+    }
+    changed = [name for name in EVIDENCE_FIELDS if after[name][0] != before[name][0]]
+    if not changed:
+        raise ValidationError(NOTHING_CHANGED)
+
+    fields = {name: after[name][0] for name in ("title", "occurred_on", "description", "reflection")}
+    Evidence.objects.filter(pk=current.pk, version=version).update(
+        version=F("version") + 1, updated_at=clock.now(), **fields
+    )
+    current.refresh_from_db()
+    if "statements" in changed:
+        set_tags(current, statements)
+    storage = evidence_storage()
+    for file in removed:
+        audit_record(
+            actor=actor,
+            obj=file,
+            action="evidence_file.removed",
+            changes={
+                "evidence": current.pk,
+                "name": file.original_name,
+                "sha256": file.sha256,
+                "amendment": True,
+            },
+        )
+        name = file.storage_name
+        file.delete()
+        transaction.on_commit(lambda name=name: storage.delete(name))
+    EvidenceAmendment.objects.bulk_create(
+        EvidenceAmendment(
+            employer_id=current.employer_id,
+            evidence=current,
+            field=name,
+            old_value=before[name][1],
+            new_value=after[name][1],
+            reason=reason,
+            amended_by=actor.user,
+        )
+        for name in changed
+    )
+    audit_changes: dict = {"reason": reason}
+    for name in changed:
+        if name in WORDS:
+            audit_changes[name] = "changed"
+        elif name == "files":
+            audit_changes[name] = {
+                "removed": [{"name": f.original_name, "sha256": f.sha256} for f in removed]
+            }
+        else:
+            audit_changes[name] = [audit_value(name, before[name][0]), audit_value(name, after[name][0])]
+    audit_record(actor=actor, obj=current, action="evidence.amended", changes=audit_changes)
+    return current
+
+
+@transaction.atomic
+def evidence_reflection_add(*, actor: Actor, evidence: Evidence, text: str) -> EvidenceAmendment:
+    """The NQSW adds a later reflection to their accepted evidence; the one that was accepted stays."""
+    portfolio = evidence.portfolio
+    registration = Registration.objects.get(pk=portfolio.registration_id)
+    actor.require(Role.NQSW, employer=portfolio.employer_id)
+    refuse_unless(is_owner(actor, registration), "Only the NQSW adds a later reflection to their evidence.")
+    portfolio_locked(portfolio.pk, registration)
+    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if current.status != Evidence.Status.ACCEPTED:
+        raise ValidationError(
+            "This evidence has not been accepted yet: change your reflection on the evidence itself."
+        )
+    errors: dict[str, list[str]] = {}
+    text = _text(
+        errors,
+        "text",
+        text,
+        required="Enter your later reflection",
+        max_length=MAX_TEXT_LENGTH,
+        what="Your later reflection",
+    )
+    if errors:
+        raise ValidationError(errors)
+    amendment = EvidenceAmendment.objects.create(
+        employer_id=current.employer_id,
+        evidence=current,
+        field=LATER_REFLECTION,
+        new_value=text,
+        amended_by=actor.user,
+    )
+    audit_record(
+        actor=actor, obj=current, action="evidence.reflection_added", changes={"amendment": amendment.pk}
+    )
+    return amendment
