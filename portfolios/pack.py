@@ -1,5 +1,7 @@
 """The portfolio pack: the whole portfolio as a PDF for the internal moderation panel and national
-moderation, rendered by WeasyPrint from ``templates/portfolios/pack/``.
+moderation, rendered by WeasyPrint from ``templates/portfolios/pack/``. It includes every review of the
+registration (``reviews.review_record``): month, status, dates, outcome, the texts, the signatures and the
+amendments, so the panel and the NQAP read the reviews with the evidence they quote.
 
 WeasyPrint fetches what a document links to (stylesheets, images, fonts). ``StaticOnlyURLFetcher``
 serves only files under the platform's own static directories and ``data:`` URLs; anything else (the
@@ -42,6 +44,7 @@ SECTIONS = (
     "Professional development plan",
     "Self-assessments",
     "Direct observations",
+    "Reviews",
     "Feedback received",
     "Evidence index",
     "Reflections",
@@ -101,8 +104,17 @@ def pack_filename(registration: Registration) -> str:
 
 def portfolio_pack_html(contents: PortfolioContents) -> str:
     """The pack's HTML, before it becomes a PDF."""
+    # Imported here: the reviews app builds on portfolios, and only the pack reads the other way.
+    from reviews.review_record import review_records
+
     return render_to_string(
-        PACK_TEMPLATE, {"contents": contents, "sections": SECTIONS, "generated_at": clock.now()}
+        PACK_TEMPLATE,
+        {
+            "contents": contents,
+            "reviews": review_records(contents.registration),
+            "sections": SECTIONS,
+            "generated_at": clock.now(),
+        },
     )
 
 

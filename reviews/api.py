@@ -231,8 +231,11 @@ class ReviewViewSet(_ScopedWrites):
             "Records the assessor's report and outcome on a registration's review point (the scheduled "
             "3-, 6- or 12-month review, or the optional 9-month one), as a draft, under the same rules as "
             "the service's pages. Only onto a review nobody has written yet: otherwise 409 (PATCH it with "
-            "its version). The employer's systems (API tokens) and the NQSW's assessor may record; the "
-            "assessor signs in the service, because a signature needs a person."
+            "its version). `held_on` must fall in the review's window: not before the review opens (the "
+            "framework's `review_window_weeks` before it is due on the registration's timeline; the final "
+            "review before the end of the programme) and not in the future, else 400 naming the day it "
+            "opens. The employer's systems (API tokens) and the NQSW's assessor may record; the assessor "
+            "signs in the service, because a signature needs a person."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=ReviewCreateSerializer,
@@ -277,8 +280,9 @@ class ReviewViewSet(_ScopedWrites):
         summary="Change a draft review",
         description=(
             "Changes the report, the date held or the outcome of a review the assessor has not signed. Send "
-            "the `version` you read: if someone saved the review since, 409 and nothing changes. A signed "
-            "review changes only by an amendment, made in the service by the person who signed."
+            "the `version` you read: if someone saved the review since, 409 and nothing changes. `held_on` "
+            "must fall in the review's window (400 naming the day it opens). A signed review changes only "
+            "by an amendment, made in the service by the person who signed."
         ),
         request=ReviewUpdateSerializer,
         responses={
@@ -393,8 +397,11 @@ class FinalOutcomeViewSet(_ScopedWrites):
         summary="Record a final recommendation",
         description=(
             "Records the assessor's final recommendation (pass or unsuccessful, with the evidence summary) "
-            "as a draft, once everyone has signed the final review. The assessor submits it to the panel in "
-            "the service; the panel's decision is recorded there too."
+            "as a draft, once the record holds the framework's minimum: the final review signed by "
+            "everyone and locked, the required direct observations complete and, where the framework asks, "
+            "the learning agreement signed by all three. Otherwise 400, every gap listed in "
+            "`errors.non_field_errors`. The assessor submits it to the panel in the service; the panel's "
+            "decision, dated the day it is recorded, is recorded there too and dates the outcome."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=FinalOutcomeCreateSerializer,

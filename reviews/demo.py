@@ -8,8 +8,10 @@ reference calendar, moved to the seeding day by ``asye.web.demo_calendar``):
 - 6-month reviews in every state: locked, waiting for the line manager, written but not signed (overdue),
   not yet due, and one "not on track" with its support plan (concerns, actions, the extra review);
 - one completed year of an earlier cohort (started about fourteen months before the seeding day): 3-, 6-
-  and 12-month reviews locked, a pass recommended and endorsed by a (closed) panel, so the registration
-  shows the outcome and the certificate is available;
+  and 12-month reviews locked, each in its window and in order, the paper record a recommendation needs
+  copied in (``reviews.demo_cohort``: the signed learning agreement, three completed observations), a pass
+  recommended and endorsed by a (closed) panel that met after it was submitted, so the registration shows
+  the outcome, dated the day of the decision, and the certificate is available;
 - an open panel meeting today, with one submitted recommendation (another NQSW of that cohort) to decide.
 
 Then national moderation's demo (``reviews.demo_moderation``, the NQAP's part of this app), which samples
@@ -33,13 +35,14 @@ from django.utils import timezone
 
 from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Role, User
-from asye.tenancy.models import ServiceArea
+from asye.tenancy.models import Employer, ServiceArea
 from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from programmes.eligibility import framework_version_for, funding_year_of
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registrations_with_deferrals
 from reviews import services
+from reviews.demo_cohort import paper_record
 from reviews.demo_moderation import seed_moderation
 from reviews.models import (
     FinalRecommendation,
@@ -326,12 +329,14 @@ def _moved(plan: dict, demo_calendar: DemoCalendar) -> dict:
     } | {"held": tuple(shift(day) for day in plan["held"])}
 
 
-def _one_year_version(start: datetime.date):
+def _one_year_version(start: datetime.date, employer_type: str):
     """The framework version of an earlier-cohort NQSW: the child and family ASYE, or, for a start the
     two-year early career programme took over (a demo seeded long after September 2027), the adults ASYE,
     so that their year has honestly ended."""
     for service_area in (ServiceArea.CHILD_AND_FAMILY, ServiceArea.ADULTS):
-        version = framework_version_for(service_area=service_area, start_date=start)
+        version = framework_version_for(
+            employer_type=employer_type, service_area=service_area, start_date=start
+        )
         if version is not None and version.length_months == ONE_YEAR:
             return version
     return None
@@ -341,7 +346,8 @@ def _previous_cohort_registration(plan: dict, county: int, user_ids: dict[str, i
     existing = Registration.objects.filter(employer_id=county, swe_number=plan["swe_number"]).first()
     if existing is not None:
         return None
-    version = _one_year_version(plan["start"])
+    employer_type = Employer.objects.filter(pk=county).values_list("employer_type", flat=True).first()
+    version = _one_year_version(plan["start"], employer_type or "")
     assessor, manager = user_ids.get(DEMO_ASSESSOR), user_ids.get(DEMO_MANAGER)
     coordinator = user_ids.get("coordinator@demo.example")
     if version is None or not (assessor and manager and coordinator):
@@ -440,6 +446,7 @@ def _seed_previous_cohort(
     if completed is not None:
         created[f"registrations of {completed.funding_year}"] += 1
         _year(people, completed, plan["held"], created, today)
+        paper_record(completed, created)
         item = _recommend(people, completed, plan["panel"] - datetime.timedelta(days=21))
         panel = _panel(people, plan["panel"], created)
         services.panel_decide(
@@ -461,6 +468,7 @@ def _seed_previous_cohort(
     if waiting is not None:
         created[f"registrations of {waiting.funding_year}"] += 1
         _year(people, waiting, plan["held"], created, today)
+        paper_record(waiting, created)
         _recommend(people, waiting, plan["submitted"])
         _panel(people, today, created)
         created["recommendations with the panel"] += 1

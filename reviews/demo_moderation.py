@@ -50,6 +50,7 @@ from reviews.models import (
     ModerationCase,
     ModerationRound,
 )
+from reviews.moderation_questions import moderation_question
 from reviews.moderation_selectors import employer_ids_of, moderator_is_eligible
 
 DEMO_COUNTY = "Demo County Council"
@@ -293,8 +294,11 @@ def _round(
         ModerationCase.objects.filter(pk=pk).update(assigned_at=_at(demo_calendar.shift(ASSIGNED_DAY)))
         created["moderation cases assigned"] += 1
     county = ModerationCase.objects.get(pk=county_case.pk)
+    # The answer fits the case's question: the endorsed pass is supported; without the reviews demo (no
+    # recommendation), the evidence shows the capabilities at the expected level.
+    findings = {**FINDINGS, "agreement": moderation_question(county).answers[0]}
     services.findings_save(
-        actor=_actor(moderator), case=county, version=county.version, send=True, **FINDINGS
+        actor=_actor(moderator), case=county, version=county.version, send=True, **findings
     )
     ModerationCase.objects.filter(pk=county.pk).update(
         findings_sent_at=_at(demo_calendar.shift(FINDINGS_DAY), 15)

@@ -308,9 +308,15 @@ class ModerationCase(EmployerOwned):
         FINDINGS_SENT = "findings_sent", "Findings sent to the employer"
 
     class Agreement(models.TextChoices):
+        # The answer to the moderator's question, which matches the case (reviews.moderation_selectors):
+        # whether the evidence supports the assessor's recommendation, when there is one…
         AGREE = "agree", "The evidence supports the recommendation"
         PARTLY = "partly", "The evidence partly supports the recommendation"
         DISAGREE = "disagree", "The evidence does not support the recommendation"
+        # …and, when there is none, whether it shows the NQSW meeting the capabilities at the expected level.
+        MEETS = "meets", "The evidence shows the NQSW meeting the capabilities at the expected level"
+        PARTLY_MEETS = "partly_meets", "The evidence shows some of the capabilities at the expected level"
+        NOT_MET = "not_met", "The evidence does not show the capabilities at the expected level"
 
     portfolio = models.ForeignKey("portfolios.Portfolio", on_delete=models.PROTECT, related_name="+")
     round = models.ForeignKey(

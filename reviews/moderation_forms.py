@@ -8,7 +8,7 @@ from django import forms
 
 from asye.tenancy.models import ServiceArea
 from portfolios.models import CapabilityStatement
-from reviews.models import ModerationCase
+from reviews.moderation_questions import ModerationQuestion
 from reviews.moderation_selectors import STRATA
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6})
@@ -173,13 +173,8 @@ class FindingsForm(forms.Form):
     SAVE = "save"
     SEND = "send"
 
-    agreement = forms.ChoiceField(
-        label="Does the evidence support the assessor's recommendation?",
-        choices=ModerationCase.Agreement.choices,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"invalid_choice": "Select whether the evidence supports the recommendation"},
-    )
+    # Its label and answers are the case's question (reviews.moderation_questions), set in __init__.
+    agreement = forms.ChoiceField(widget=forms.RadioSelect, required=False)
     strengths = forms.CharField(
         label="Strengths",
         help_text="What the portfolio does well, with the capabilities it evidences",
@@ -208,6 +203,13 @@ class FindingsForm(forms.Form):
     action = forms.ChoiceField(
         choices=[(SAVE, "Save"), (SEND, "Send")], widget=forms.HiddenInput, required=False
     )
+
+    def __init__(self, *args, question: ModerationQuestion, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agreement"]
+        field.label = question.text
+        field.choices = question.choices
+        field.error_messages["invalid_choice"] = question.required
 
 
 class ExemplarForm(forms.Form):

@@ -47,6 +47,7 @@ from asye.tenancy.db import system_national_context
 from asye.tenancy.models import ServiceArea
 from portfolios.models import CapabilityStatement, Portfolio
 from reviews.models import Exemplar, GoodPracticeApplication, ModerationCase, ModerationRound
+from reviews.moderation_questions import ModerationQuestion, moderation_question
 from reviews.moderation_selectors import (
     STRATA,
     Draw,
@@ -464,16 +465,19 @@ def _require_case_moderator(actor: Actor, case: ModerationCase) -> None:
         raise PermissionDenied("You cannot moderate a portfolio of an employer you work or worked for.")
 
 
-def _check_findings(values: dict[str, str], *, sending: bool) -> dict[str, list[str]]:
+def _check_findings(
+    values: dict[str, str], *, sending: bool, question: ModerationQuestion
+) -> dict[str, list[str]]:
+    """Only an answer to the case's own question (``reviews.moderation_questions``) is accepted."""
     errors: dict[str, list[str]] = {}
-    if values["agreement"] and values["agreement"] not in ModerationCase.Agreement.values:
-        errors["agreement"] = ["Select whether the evidence supports the recommendation"]
+    if values["agreement"] and values["agreement"] not in question.answers:
+        errors["agreement"] = [question.required]
     for name in ("strengths", "areas_for_development", "advice"):
         if len(values[name]) > MAX_TEXT:
             errors[name] = [f"This must be {MAX_TEXT:,} characters or fewer"]
     if sending:
         if not values["agreement"]:
-            errors.setdefault("agreement", ["Select whether the evidence supports the recommendation"])
+            errors.setdefault("agreement", [question.required])
         if not values["strengths"]:
             errors.setdefault("strengths", ["Enter the strengths of the portfolio"])
         if not values["areas_for_development"]:
@@ -495,8 +499,10 @@ def findings_save(
     case_url: str = "",
 ) -> ModerationCase:
     """The moderator saves their findings (a draft the employer does not see) or, with ``send``, saves
-    and sends them: then they are final and the employer's co-ordinators are told. A stale ``version``
-    raises Conflict and writes nothing, so the other save is not overwritten."""
+    and sends them: then they are final and the employer's co-ordinators are told. ``agreement`` answers
+    the case's question (``moderation_question``: about the recommendation when there is one, about the
+    capabilities when there is none); another answer is refused. A stale ``version`` raises Conflict and
+    writes nothing, so the other save is not overwritten."""
     values = {
         "agreement": _text(agreement),
         "strengths": _text(strengths),
@@ -515,7 +521,7 @@ def findings_save(
                 "These findings were changed since you opened them (perhaps in another window). "
                 "Your text is below: check the saved findings and save again."
             )
-        errors = _check_findings(values, sending=send)
+        errors = _check_findings(values, sending=send, question=moderation_question(current))
         if errors:
             raise ValidationError(errors)
         before = {name: getattr(current, name) for name in FINDING_FIELDS}

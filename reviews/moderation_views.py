@@ -41,6 +41,7 @@ from reviews.moderation_forms import (
     GoodPracticeDecisionForm,
     RoundForm,
 )
+from reviews.moderation_questions import moderation_question, question_answered
 from reviews.moderation_selectors import (
     STRATA,
     case_get_national,
@@ -62,6 +63,7 @@ from reviews.moderation_selectors import (
     round_progress,
     voluntary_waiting_national,
 )
+from reviews.review_record import review_records
 
 MODERATOR = (Role.NQAP_MODERATOR,)
 LIBRARY_READERS = (Role.NATIONAL_STAFF, Role.NQAP_MODERATOR)
@@ -307,6 +309,7 @@ def case_detail(request, pk: int):
             "conflict": conflict,
             "moderator_conflicted": moderator_conflicted(case),
             "recommendation": recommendation_for(case),
+            "question": question_answered(case.agreement) or moderation_question(case),
         },
         status=status,
     )
@@ -332,7 +335,8 @@ def my_cases(request):
 @national_view(roles=MODERATOR)
 @require_GET
 def my_case(request, pk: int):
-    """The portfolio of one of the moderator's cases, with the recommendation to check it against."""
+    """The portfolio of one of the moderator's cases, with every review, the recommendation to check it
+    against (if there is one) and the question the moderator answers."""
     case = moderator_case_get(actor=request.actor, pk=pk)
     return render(
         request,
@@ -340,7 +344,9 @@ def my_case(request, pk: int):
         {
             "case": case,
             "contents": portfolio_contents(case.portfolio),
+            "reviews": review_records(case.portfolio.registration),
             "recommendation": recommendation_for(case),
+            "question": question_answered(case.agreement) or moderation_question(case),
         },
     )
 
@@ -365,7 +371,8 @@ def my_case_findings(request, pk: int):
     if case.status == ModerationCase.Status.FINDINGS_SENT:
         messages.info(request, "These findings have been sent: they can no longer be changed")
         return redirect("moderation:my_case", pk=pk)
-    form = FindingsForm(request.POST or None, initial=_findings_initial(case))
+    question = moderation_question(case)
+    form = FindingsForm(request.POST or None, initial=_findings_initial(case), question=question)
     conflict = ""
     saved = None
     status = 200
@@ -388,7 +395,7 @@ def my_case_findings(request, pk: int):
             # Keep what they typed; show what is saved now; the next save is against the new version.
             conflict, status = error.message, 409
             saved = moderator_case_get(actor=actor, pk=pk)
-            form = rebind_with_version(FindingsForm, request.POST, saved.version)
+            form = rebind_with_version(FindingsForm, request.POST, saved.version, question=question)
         except ValidationError as error:
             add_service_errors(form, error)
             status = 400
@@ -403,7 +410,7 @@ def my_case_findings(request, pk: int):
     return render(
         request,
         "reviews/moderation/findings_form.html",
-        {"case": case, "form": form, "conflict": conflict, "saved": saved},
+        {"case": case, "form": form, "conflict": conflict, "saved": saved, "question": question},
         status=status,
     )
 

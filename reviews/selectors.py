@@ -32,6 +32,7 @@ from reviews.models import (
     SupportPlan,
     SupportPlanAction,
 )
+from reviews.rules import final_review_month, submitted_by_end_of  # noqa: F401  (pages read it here)
 
 # A review counts as "to write" for its assessor from this many days before it is due.
 DUE_SOON_DAYS = 28
@@ -63,11 +64,6 @@ def review_points(*, registration: Registration, today: datetime.date | None = N
         if m.kind in ("review", "optional_review") and m.month is not None
     ]
     return sorted(points, key=lambda p: (p.optional, p.month))
-
-
-def final_review_month(registration: Registration) -> int:
-    """The review point the final recommendation follows: the one at the end of the programme."""
-    return registration.framework_version.length_months
 
 
 # --- Reviews -------------------------------------------------------------------------------------------
@@ -361,8 +357,9 @@ def panel_member_get(*, actor: Actor, pk: int) -> PanelMember:
 
 
 def panel_cases(*, actor: Actor, panel: ModerationPanel) -> list[FinalRecommendation]:
-    """Submitted recommendations this panel has not decided yet (a referred-back case that was revised and
-    resubmitted goes to a later panel)."""
+    """Submitted recommendations this panel may decide and has not decided yet: those submitted by the
+    day it meets (a later one goes to a later panel, as does a referred-back case revised and
+    resubmitted)."""
     return list(_undecided_cases(actor, panel))
 
 
@@ -370,9 +367,20 @@ def panel_case_get(*, actor: Actor, panel: ModerationPanel, pk: int) -> FinalRec
     return get_object_or_404(_undecided_cases(actor, panel), pk=pk)
 
 
+def panel_cases_for_later(*, actor: Actor, panel: ModerationPanel) -> list[FinalRecommendation]:
+    """Recommendations waiting for the panel that were submitted after this panel met: a later one decides."""
+    return list(
+        recommendations_with_panel(actor=actor).filter(submitted_at__gte=submitted_by_end_of(panel.held_on))
+    )
+
+
 def _undecided_cases(actor: Actor, panel: ModerationPanel) -> QuerySet[FinalRecommendation]:
     decided_here = PanelDecision.objects.filter(panel=panel).values("recommendation_id")
-    return recommendations_with_panel(actor=actor).exclude(pk__in=decided_here)
+    return (
+        recommendations_with_panel(actor=actor)
+        .filter(submitted_at__lt=submitted_by_end_of(panel.held_on))
+        .exclude(pk__in=decided_here)
+    )
 
 
 def panel_decisions(panel: ModerationPanel) -> list[PanelDecision]:

@@ -9,6 +9,11 @@ The workflow of a review:
 - locked: all three have signed. Each person's part, once they have signed it, changes only as an
   amendment with a reason, kept in ``ReviewAmendment`` (old and new values) and audited.
 
+The programme's rules (``reviews.rules``) hold here: a review point is signed, and held, only once its
+window has opened; the last signature locks a review only after the earlier review points are locked; a
+final recommendation needs the final review locked and the framework's minimum record; the panel decides
+a submitted recommendation on the day the decision is recorded, which is the outcome date.
+
 A "not on track" outcome, when the assessor signs (or amends to it), starts a support plan in the same
 transaction, with an extra review, and the co-ordinators are emailed once it commits.
 
@@ -32,9 +37,12 @@ from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
 from funding import hooks as funding_hooks
-from portfolios.access import is_assessor, is_coordinator, is_line_manager, is_owner, portfolio_statements
+from portfolios.access import is_assessor, is_coordinator, is_line_manager, is_owner
+from portfolios.capabilities import registration_statements
 from portfolios.models import Evidence, Observation, Portfolio
 from programmes.models import Outcome, Registration, RegistrationStatus
+from programmes.progress_store import progress_refresh
+from reviews import rules
 from reviews.models import (
     FinalRecommendation,
     ModerationPanel,
@@ -48,7 +56,9 @@ from reviews.models import (
     SupportPlan,
     SupportPlanAction,
 )
-from reviews.selectors import final_review_month, review_points
+from reviews.review_record import FIELD_LABELS  # noqa: F401  (the forms label amendments with it)
+from reviews.rules import final_review_locked  # noqa: F401  (pages ask the services)
+from reviews.selectors import review_points
 
 MAX_REPORT_LENGTH = 20_000
 MAX_COMMENT_LENGTH = 10_000
@@ -86,14 +96,6 @@ ASSESSOR_FIELDS = ("held_on", "progress_pcf", "progress_standards", "outcome")
 NQSW_FIELDS = ("nqsw_comments",)
 LINE_MANAGER_FIELDS = ("line_manager_comments",)
 TEXT_FIELDS = ("progress_pcf", "progress_standards", "nqsw_comments", "line_manager_comments")
-FIELD_LABELS = {
-    "held_on": "Date the review was held",
-    "progress_pcf": "Progress against the PCF",
-    "progress_standards": "Progress against the standards",
-    "outcome": "Outcome",
-    "nqsw_comments": "NQSW's comments",
-    "line_manager_comments": "Line manager's comments",
-}
 
 
 def _today() -> datetime.date:
@@ -297,6 +299,7 @@ def review_add_optional(
     audit_record(
         actor=actor, obj=review, action="review.added", changes={"month": month, "due_on": point.due}
     )
+    progress_refresh(registration=registration)  # the optional review is now on the timeline
     return review
 
 
@@ -310,10 +313,10 @@ def _clean_text(errors: dict, name: str, value: str, *, limit: int, label: str) 
     return value
 
 
-def _check_report(
-    registration: Registration, changes: dict, today: datetime.date, *, complete: bool = False
-) -> dict:
-    """Validate the assessor's fields in ``changes`` (only those given); with ``complete``, blanks too."""
+def _check_report(review: Review, changes: dict, today: datetime.date, *, complete: bool = False) -> dict:
+    """Validate the assessor's fields in ``changes`` (only those given); with ``complete``, blanks too. The
+    date held is in the review's window (``reviews.rules``): not before it opens, not in the future."""
+    registration = review.registration
     errors: dict[str, list[str]] = {}
     cleaned = {}
     if "held_on" in changes:
@@ -321,13 +324,13 @@ def _check_report(
         if day is None:
             if complete:
                 errors["held_on"] = ["Enter the date the review was held"]
-        elif day > today:
-            errors["held_on"] = ["The date the review was held must be today or in the past"]
         elif day < registration.start_date:
             errors["held_on"] = [
                 "The date the review was held must be on or after the programme's start date, "
                 + _format_date(registration.start_date)
             ]
+        elif problem := rules.held_on_error(review, day, today=today):
+            errors["held_on"] = [problem]
         cleaned["held_on"] = day
     for name, label in (("progress_pcf", "Progress against the PCF"), ("progress_standards", "Progress")):
         if name in changes:
@@ -392,7 +395,7 @@ def review_update(
         raise ValidationError(
             "This review has been signed: change it as an amendment, giving the reason for the change."
         )
-    cleaned = _check_report(registration, changes, today or _today())
+    cleaned = _check_report(review, changes, today or _today())
     before = {name: getattr(review, name) for name in cleaned}
     diff = changed_fields(before, cleaned)
     if not diff:
@@ -415,6 +418,7 @@ def review_record(
     _require_open(registration)
     reviews_schedule(actor=actor, registrations=[registration], today=today)
     review = Review.objects.filter(registration=registration, extra=False, month=month).first()
+    added = review is None
     if review is None:
         points = review_points(registration=registration, today=today)
         if not any(p.optional and p.month == month for p in points):
@@ -433,7 +437,15 @@ def review_record(
         raise Conflict(
             f"The {month}-month review has already been written: read it and change it with its version."
         )
-    return review_update(actor=actor, review=review, version=review.version, today=today, **fields)
+    read = review.version  # review_update refreshes ``review`` in place
+    recorded = review_update(actor=actor, review=review, version=read, today=today, **fields)
+    if not added and recorded.version == read:
+        # Nothing in the request changed the review: refuse, so a 201 always means something was written.
+        raise ValidationError(
+            "Nothing to record: give the date held, the progress against the PCF or the standards, or the "
+            "outcome."
+        )
+    return recorded
 
 
 # --- Practice examples -----------------------------------------------------------------------------
@@ -468,8 +480,8 @@ def linkable_observations(registration: Registration) -> list[Observation]:
 
 
 def linkable_statements(registration: Registration) -> list:
-    portfolio = _portfolio_of(registration)
-    return portfolio_statements(portfolio) if portfolio is not None else []
+    """The registration's capability statements, whether or not its portfolio has been started."""
+    return registration_statements(registration)
 
 
 @transaction.atomic
@@ -568,11 +580,11 @@ def review_sign_as_assessor(
     if review.assessor_signed_at is not None:
         return review  # already signed (a second click): nothing more to do
     today = today or _today()
+    if refusal := rules.sign_refusal(review, today=today):
+        raise ValidationError(refusal)
     errors: dict[str, list[str]] = {}
     try:
-        _check_report(
-            registration, {name: getattr(review, name) for name in ASSESSOR_FIELDS}, today, complete=True
-        )
+        _check_report(review, {name: getattr(review, name) for name in ASSESSOR_FIELDS}, today, complete=True)
     except ValidationError as error:
         errors.update(error.message_dict)
     if not review.practice_examples.exists():
@@ -599,7 +611,8 @@ def review_comment(
     *, actor: Actor, review: Review, version: int, comments: str, sign: bool = False
 ) -> Review:
     """The NQSW or the line manager saves their comments, and with ``sign`` signs. When the third
-    signature is in, the review is locked."""
+    signature is in, the review is locked; a signature that would lock it while an earlier review point
+    is not locked is refused (``reviews.rules.lock_refusal``)."""
     actor.require(Role.NQSW, Role.LINE_MANAGER, employer=review.employer_id)
     _person(actor)
     party = party_of(actor=actor, review=review)
@@ -625,6 +638,9 @@ def review_comment(
         changes[f"{party}_signed_at"] = now
         other = review.line_manager_signed_at if party == "nqsw" else review.nqsw_signed_at
         if other is not None:
+            # The last signature locks the review: only after the earlier review points are locked.
+            if refusal := rules.lock_refusal(review):
+                raise ValidationError(refusal)
             changes["status"] = Review.Status.LOCKED
             changes["locked_at"] = now
     elif getattr(review, field) == comments:
@@ -637,6 +653,7 @@ def review_comment(
         audit_record(actor=actor, obj=review, action=f"review.signed_by_{party}")
     if review.status == Review.Status.LOCKED:
         audit_record(actor=actor, obj=review, action="review.locked")
+        progress_refresh(registration=review.registration)  # the review is done on the timeline
     return review
 
 
@@ -677,7 +694,10 @@ def review_amend(
         errors["reason"] = ["Enter the reason for the amendment"]
     try:
         if allowed == ASSESSOR_FIELDS:
-            cleaned = _check_report(review.registration, changes, today or _today(), complete=True)
+            # A date held that does not change is not checked again: the window may have moved since.
+            if changes.get("held_on", review.held_on) == review.held_on:
+                changes = {name: value for name, value in changes.items() if name != "held_on"}
+            cleaned = _check_report(review, changes, today or _today(), complete=True)
         else:
             cleaned = {
                 name: _clean_text(errors, name, value, limit=MAX_COMMENT_LENGTH, label="Your comments")
@@ -944,15 +964,6 @@ def support_plan_close(*, actor: Actor, plan: SupportPlan, version: int, note: s
 # --- The final recommendation -----------------------------------------------------------------------
 
 
-def final_review_locked(registration: Registration) -> bool:
-    return Review.objects.filter(
-        registration=registration,
-        extra=False,
-        month=final_review_month(registration),
-        status=Review.Status.LOCKED,
-    ).exists()
-
-
 def _check_recommendation(recommendation: str, evidence_summary: str) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     if recommendation not in Recommendation.values:
@@ -971,17 +982,13 @@ def _check_recommendation(recommendation: str, evidence_summary: str) -> tuple[s
 def final_recommendation_create(
     *, actor: Actor, registration: Registration, recommendation: str, evidence_summary: str
 ) -> FinalRecommendation:
-    """The assessor's recommendation at the end of the programme, once the final review is locked."""
+    """The assessor's recommendation at the end of the programme, once the final review is locked and the
+    framework's minimum record is complete (``reviews.rules.recommendation_gaps``: every gap is listed)."""
     actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=registration.employer_id)
     if not can_write_assessment(actor=actor, registration=registration):
         raise PermissionDenied("Only the NQSW's assessor writes the final recommendation.")
     _require_open(registration)
-    month = final_review_month(registration)
-    if not final_review_locked(registration):
-        raise ValidationError(
-            f"The {month}-month review must be signed by the assessor, the NQSW and the line manager before "
-            "the final recommendation."
-        )
+    rules.require_recommendation_record(registration)
     others = FinalRecommendation.objects.filter(registration=registration)
     if others.filter(status=FinalRecommendation.Status.REFERRED_BACK).exists():
         raise ValidationError("Revise the recommendation the panel referred back, then submit it again.")
@@ -1041,7 +1048,8 @@ def final_recommendation_update(
 def final_recommendation_submit(
     *, actor: Actor, item: FinalRecommendation, version: int
 ) -> FinalRecommendation:
-    """The assessor submits the recommendation to the internal moderation panel."""
+    """The assessor submits the recommendation to the internal moderation panel, while the record still
+    holds what a recommendation needs (``reviews.rules.recommendation_gaps``)."""
     actor.require(Role.ASSESSOR, employer=item.employer_id)
     _person(actor)
     registration = item.registration
@@ -1054,6 +1062,7 @@ def final_recommendation_submit(
         raise ValidationError(
             f"This recommendation is {item.get_status_display().lower()}: it cannot be submitted again."
         )
+    rules.require_recommendation_record(registration)
     _check_recommendation(item.recommendation, item.evidence_summary)
     item = _claim(
         item,
@@ -1068,6 +1077,7 @@ def final_recommendation_submit(
         action="final_recommendation.submitted",
         changes={"recommendation": item.recommendation},
     )
+    progress_refresh(registration=registration)
     return item
 
 
@@ -1200,22 +1210,20 @@ def panel_decide(
     recommendation_version: int,
     today: datetime.date | None = None,
 ) -> PanelDecision:
-    """Record the panel's decision on one case. Endorsing makes the employer the owner of the outcome: it
-    is written on the registration (outcome, outcome date = the panel's date, completed), funding is told,
-    and a pass makes the completion certificate available. Referring back returns it to the assessor."""
+    """Record the panel's decision on one submitted case, dated the day it is recorded (``today``): never
+    before the panel meets, never at a panel held before the recommendation was submitted
+    (``reviews.rules.panel_refusal``). Endorsing makes the employer the owner of the outcome: it is written
+    on the registration (outcome, outcome date = the decision's day, completed), funding is told, and a
+    pass makes the completion certificate available. Referring back returns it to the assessor."""
     _coordinator_in_person(actor, panel.employer_id)
     _require_panel_open(panel)
     today = today or _today()
     if item.employer_id != panel.employer_id:
         raise PermissionDenied("Not this employer's case.")
-    if panel.held_on > today:
-        raise ValidationError(
-            f"Decisions can be recorded from the day the panel meets, {_format_date(panel.held_on)}."
-        )
+    if refusal := rules.panel_refusal(panel, item, today=today):
+        raise ValidationError(refusal)
     if not panel.members.exists():
         raise ValidationError("Add the panel's members before you record its decisions.")
-    if item.status != FinalRecommendation.Status.SUBMITTED:
-        raise ValidationError("This recommendation is not waiting for the panel.")
     if PanelDecision.objects.filter(panel=panel, recommendation=item).exists():
         raise ValidationError("This panel has already decided this case.")
     errors: dict[str, list[str]] = {}
@@ -1254,15 +1262,21 @@ def panel_decide(
         changes={"panel": panel.pk, "decision": decision, "reasons": reasons},
     )
     if endorsed:
-        _record_outcome(actor=actor, registration=registration, item=item, panel=panel)
+        _record_outcome(actor=actor, registration=registration, item=item, panel=panel, decided_on=today)
+    progress_refresh(registration=registration)  # the panel is done (or the case is back with the assessor)
     return made
 
 
 def _record_outcome(
-    *, actor: Actor, registration: Registration, item: FinalRecommendation, panel: ModerationPanel
+    *,
+    actor: Actor,
+    registration: Registration,
+    item: FinalRecommendation,
+    panel: ModerationPanel,
+    decided_on: datetime.date,
 ) -> None:
     outcome = OUTCOME_OF[item.recommendation]
-    changes = {"outcome": outcome, "outcome_date": panel.held_on, "status": RegistrationStatus.COMPLETED}
+    changes = {"outcome": outcome, "outcome_date": decided_on, "status": RegistrationStatus.COMPLETED}
     # The programmes pattern: the write names the version it read (the row is locked, so it holds).
     updated = Registration.objects.filter(pk=registration.pk, version=registration.version).update(
         version=registration.version + 1, updated_at=clock.now(), **changes

@@ -37,7 +37,7 @@ from programmes.selectors import (
     registration_list,
     registrations_with_deferrals,
 )
-from reviews import selectors, services
+from reviews import rules, selectors, services
 from reviews.certificate import certificate_filename
 from reviews.forms import (
     ActionDoneForm,
@@ -62,6 +62,7 @@ from reviews.models import (
     ReviewOutcome,
     SupportPlan,
 )
+from reviews.review_record import amendment_line
 
 ANYONE = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 
@@ -148,9 +149,16 @@ def registration_reviews(request, pk: int):
         if p.optional and p.month not in have
     ]
     recommendations = selectors.final_recommendations_of(actor=actor, registration=registration)
+    windows = rules.review_windows(registration, today=today) if registration.is_open else {}
     can_add_optional = registration.is_open and (
         services.can_write_assessment(actor=actor, registration=registration)
         or is_coordinator(actor, registration)
+    )
+    can_start = (
+        registration.is_open
+        and not recommendations
+        and services.can_write_assessment(actor=actor, registration=registration)
+        and services.final_review_locked(registration)
     )
     return render(
         request,
@@ -163,6 +171,7 @@ def registration_reviews(request, pk: int):
                     "status_colour": STATUS_COLOURS[review.status],
                     "outcome_colour": OUTCOME_COLOURS.get(review.outcome, "grey"),
                     "overdue": selectors.review_is_overdue(review, today),
+                    "opens": _opens_later(review, windows, today),
                 }
                 for review in reviews
             ],
@@ -171,17 +180,19 @@ def registration_reviews(request, pk: int):
             "recommendations": [
                 {"item": item, "colour": RECOMMENDATION_COLOURS[item.status]} for item in recommendations
             ],
-            "can_start_recommendation": (
-                registration.is_open
-                and not recommendations
-                and services.can_write_assessment(actor=actor, registration=registration)
-                and services.final_review_locked(registration)
-            ),
+            "can_start_recommendation": can_start,
+            "gaps": rules.recommendation_gaps(registration, today=today) if can_start else [],
             "final_month": selectors.final_review_month(registration),
             "certificate": selectors.certificate_available(registration)
             and services.can_download_certificate(actor=actor, registration=registration),
         },
     )
+
+
+def _opens_later(review: Review, windows: dict, today: datetime.date) -> datetime.date | None:
+    """The day a review not signed yet opens, if that is still to come (extra reviews have no window)."""
+    window = None if review.extra or review.assessor_signed_at else windows.get(review.month)
+    return window.opens if window is not None and not window.is_open(today) else None
 
 
 @employer_view(*ANYONE)
@@ -206,50 +217,37 @@ def review_add_optional(request, pk: int):
 # --- One review --------------------------------------------------------------------------------------
 
 
-def _shown(field: str, value: str) -> str:
-    """An amendment's stored value as people read it: outcomes by their label, dates written out."""
-    if not value:
-        return ""
-    if field == "outcome":
-        return ReviewOutcome(value).label if value in ReviewOutcome.values else value
-    if field == "held_on":
-        day = datetime.date.fromisoformat(value)
-        return f"{day.day} {day:%B %Y}"
-    return value
-
-
-def _amendment_row(amendment) -> dict:
-    return {
-        "label": services.FIELD_LABELS.get(amendment.field, amendment.field),
-        "old": _shown(amendment.field, amendment.old_value),
-        "new": _shown(amendment.field, amendment.new_value),
-        "reason": amendment.reason,
-        "by": amendment.amended_by,
-        "at": amendment.amended_at,
-    }
-
-
 def _review_context(actor, review: Review) -> dict:
     today = clock.today()
     party = services.party_of(actor=actor, review=review)
     registration = review.registration
     open_ = registration.is_open
+    # The programme's rules (reviews.rules): the review's window, and what its last signature waits for.
+    window = rules.window_of(review, today=today) if open_ else None
     return {
         "review": review,
         "registration": registration,
         "party": party,
+        "window": window,
+        "opens_later": window is not None and not window.is_open(today) and review.assessor_signed_at is None,
+        "lock_waits_for": rules.lock_waits_message(review)
+        if review.status == Review.Status.AWAITING_COMMENTS
+        else "",
         "status_colour": STATUS_COLOURS[review.status],
         "outcome_colour": OUTCOME_COLOURS.get(review.outcome, "grey"),
         "overdue": selectors.review_is_overdue(review, today),
         "examples": selectors.practice_examples_of(review),
-        "amendments": [_amendment_row(a) for a in review.amendments.select_related("amended_by")],
+        "amendments": [amendment_line(a) for a in review.amendments.select_related("amended_by")],
         "plan": SupportPlan.objects.filter(review=review).first(),
         "plan_of_extra": SupportPlan.objects.filter(extra_review=review).first(),
         "can_write": open_
         and review.assessor_signed_at is None
         and services.can_write_assessment(actor=actor, registration=registration)
         and actor.api_token_id is None,
-        "can_sign": open_ and party == "assessor" and review.assessor_signed_at is None,
+        "can_sign": open_
+        and party == "assessor"
+        and review.assessor_signed_at is None
+        and (window is None or window.is_open(today)),
         "can_comment": services.can_comment(actor=actor, review=review),
         "can_amend": bool(services.amendable_fields(actor=actor, review=review)),
     }
@@ -307,10 +305,19 @@ def review_edit(request, pk: int):
         else:
             messages.success(request, "Your report has been saved")
             return redirect(_review_url(review))
+    window = rules.window_of(review)
     return render(
         request,
         "reviews/review_edit.html",
-        {"form": form, "review": review, "registration": review.registration, "conflict": conflict},
+        {
+            "form": form,
+            "review": review,
+            "registration": review.registration,
+            "conflict": conflict,
+            # When the review opens: it cannot be recorded as held before then.
+            "window": window,
+            "opens_later": window is not None and not window.is_open(clock.today()),
+        },
         status=status,
     )
 
@@ -393,11 +400,14 @@ def review_sign(request, pk: int):
                 actor=actor, review=review, version=form.cleaned_data["version"]
             )
         except ValidationError as error:
-            # What is missing is shown on this page: each message links to that part of the review.
+            # What is missing is shown on this page: each message links to that part of the review (a
+            # review whose window has not opened: to where the page says when it opens).
+            incomplete = hasattr(error, "error_dict")
+            refused = "window" if _review_context(actor, review)["opens_later"] else ""
             missing = [
                 {"href": f"#{SIGN_ANCHORS.get(field, 'review-summary')}", "message": message}
                 for field, messages_ in (
-                    error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+                    error.message_dict.items() if incomplete else [(refused, error.messages)]
                 )
                 for message in messages_
             ]
@@ -425,7 +435,13 @@ def review_sign(request, pk: int):
     return render(
         request,
         "reviews/review_sign.html",
-        {**_review_context(actor, review), "form": form, "conflict": conflict, "missing": missing},
+        {
+            **_review_context(actor, review),
+            "form": form,
+            "conflict": conflict,
+            "missing": missing,
+            "incomplete": any(item["href"] not in ("#review-window", "#review-summary") for item in missing),
+        },
         status=status,
     )
 
@@ -437,6 +453,7 @@ SIGN_ANCHORS = {
     "progress_pcf": "progress-pcf",
     "progress_standards": "progress-standards",
     "practice_examples": "practice-examples",
+    "window": "review-window",
 }
 
 
@@ -744,7 +761,8 @@ def recommendation_new(request, pk: int):
             "registration": registration,
             "item": None,
             "final_month": selectors.final_review_month(registration),
-            "ready": services.final_review_locked(registration),
+            # What the record still needs (reviews.rules): listed instead of the form.
+            "gaps": rules.recommendation_gaps(registration) if request.method == "GET" else [],
         },
     )
 
@@ -772,6 +790,7 @@ def recommendation_detail(request, pk: int):
             "decisions": selectors.decisions_of(item),
             "can_change": can_change,
             "submit_form": SignForm(initial={"version": item.version}) if can_change else None,
+            "gaps": rules.recommendation_gaps(registration) if can_change else [],
             "certificate": selectors.certificate_available(registration)
             and services.can_download_certificate(actor=actor, registration=registration),
         },
@@ -820,7 +839,6 @@ def recommendation_change(request, pk: int):
             "registration": registration,
             "item": item,
             "final_month": selectors.final_review_month(registration),
-            "ready": True,
             "conflict": conflict,
             "decisions": selectors.decisions_of(item),
         },
@@ -911,6 +929,7 @@ def _panel_context(actor, panel: ModerationPanel) -> dict:
         "panel": panel,
         "members": list(panel.members.all()),
         "cases": selectors.panel_cases(actor=actor, panel=panel),
+        "later": selectors.panel_cases_for_later(actor=actor, panel=panel),
         "decisions": selectors.panel_decisions(panel),
         "is_open": panel.status == ModerationPanel.Status.OPEN,
         "meets_later": panel.held_on > today,
@@ -1070,6 +1089,7 @@ def panel_decide(request, pk: int):
             "portfolio": Portfolio.objects.filter(registration=item.registration).first(),
             "conflict": conflict,
             "meets_later": panel.held_on > clock.today(),
+            "today": clock.today(),
         },
         status=status,
     )

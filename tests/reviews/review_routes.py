@@ -8,7 +8,14 @@ from reviews import services
 from reviews.models import ModerationPanel, SupportPlan
 from tests.isolation_support import ObjectRoute
 from tests.programmes.conftest import TODAY
-from tests.reviews.review_fixtures import as_, lock, make_registration, scheduled, sign_as_assessor, write
+from tests.reviews.review_fixtures import (
+    as_,
+    make_registration,
+    make_year_done,
+    scheduled,
+    sign_as_assessor,
+    write,
+)
 
 
 def registration(employer_b, unscoped):
@@ -17,8 +24,9 @@ def registration(employer_b, unscoped):
 
 
 def review(employer_b, unscoped):
-    """B's 6-month review, written (with a practice example), not signed."""
-    return write(employer_b, scheduled(employer_b, registration(employer_b, unscoped), 6))
+    """B's 3-month review (open: it is due in about two weeks), written (with a practice example), not
+    signed."""
+    return write(employer_b, scheduled(employer_b, registration(employer_b, unscoped), 3))
 
 
 def practice_example(employer_b, unscoped):
@@ -29,7 +37,7 @@ def practice_example(employer_b, unscoped):
 
 def support_plan(employer_b, unscoped):
     made = write(
-        employer_b, scheduled(employer_b, registration(employer_b, unscoped), 6), outcome="not_on_track"
+        employer_b, scheduled(employer_b, registration(employer_b, unscoped), 3), outcome="not_on_track"
     )
     sign_as_assessor(employer_b, made)
     with tenant_context(employer_b.employer.pk):
@@ -50,8 +58,8 @@ def support_action(employer_b, unscoped):
 
 
 def recommendation(employer_b, unscoped):
-    made = registration(employer_b, unscoped)
-    lock(employer_b, scheduled(employer_b, made, 12))
+    """B's submitted recommendation, on a registration whose year is done (the minimum record there)."""
+    made = make_year_done(employer_b, swe_number="SW7100002")
     with tenant_context(employer_b.employer.pk):
         assessor = as_(employer_b, employer_b.assessor)
         item = services.final_recommendation_create(

@@ -1,4 +1,5 @@
-"""The final recommendation after the 12-month review is locked; the internal moderation panel's decisions
+"""The final recommendation after the 12-month review is locked (and the rest of the minimum record, in
+``test_programme_rules``); the internal moderation panel's decisions
 (endorse: the outcome goes on the registration, funding is told, a pass makes the certificate; refer
 back: the assessor revises and resubmits to a later panel); versions on the panel and recommendation."""
 
@@ -19,18 +20,17 @@ from reviews import certificate, services
 from reviews.models import FinalRecommendation, ModerationPanel, PanelDecision
 from reviews.selectors import certificate_available, panel_cases, recommendation_due_list
 from tests.programmes.conftest import TODAY
-from tests.reviews.review_fixtures import as_, lock, make_registration, registration, scheduled  # noqa: F401
+from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
+    as_,
+    make_year_done,
+    registration,
+    year_done,
+)
 
 pytestmark = pytest.mark.django_db
 
+# The panel meets today and records its decisions today: the outcome date.
 PANEL_DAY = TODAY
-
-
-@pytest.fixture
-def year_done(employer_a, registration):
-    """A's registration with its 12-month review locked."""
-    lock(employer_a, scheduled(employer_a, registration, 12))
-    return registration
 
 
 def recommend(tenant, registration, recommendation="pass", submit=True) -> FinalRecommendation:
@@ -252,8 +252,7 @@ def test_two_coordinators_deciding_at_once_leave_one_decision(employer_a, year_d
     panel = make_panel(employer_a)
     stale = {"panel_version": panel.version, "recommendation_version": item.version}
     decide(employer_a, panel, item, "refer_back", "First view.")
-    other = make_registration(employer_a, swe_number="SW8000009")
-    lock(employer_a, scheduled(employer_a, other, 12))
+    other = make_year_done(employer_a, swe_number="SW8000009")
     second = recommend(employer_a, other)
     with pytest.raises(Conflict):
         decide(employer_a, panel, second, **{**stale, "recommendation_version": second.version})

@@ -162,7 +162,7 @@ def test_sent_findings_reach_the_coordinator_and_no_other_employer(
             {
                 "action": "send",
                 "version": fresh(case).version,
-                "agreement": "partly",
+                "agreement": "partly_meets",  # no recommendation: the capabilities question
                 "strengths": "Clear mapping to the PCF.",
                 "areas_for_development": "Quote practice examples in reviews.",
                 "advice": "Use SMART objectives.",
@@ -179,7 +179,7 @@ def test_sent_findings_reach_the_coordinator_and_no_other_employer(
     assert "Findings received" in html
     for text in ("Clear mapping to the PCF.", "Quote practice examples in reviews.", "Use SMART objectives."):
         assert text in html
-    assert "The evidence partly supports the recommendation" in html
+    assert "The evidence shows some of the capabilities at the expected level" in html
     client.logout()
     login(employer_b.coordinator)
     assert client.get(employer_case(case)).status_code == 404

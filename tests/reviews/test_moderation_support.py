@@ -17,6 +17,7 @@ from portfolios.models import Evidence, Portfolio
 from programmes.services import registration_create
 from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
+from reviews.moderation_questions import moderation_question
 from reviews.moderation_selectors import moderators
 from tests.factories import MembershipFactory, person
 from tests.programmes.conftest import QUALIFIED, STARTED, facts, registration_day
@@ -152,9 +153,13 @@ def assigned_case(tenant, staff: User, moderator: User, **portfolio_kwargs) -> M
 
 
 def send_findings(moderator: User, case: ModerationCase, **overrides) -> ModerationCase:
+    """Send findings on the case; the answer, unless given, is the first of the case's question (supports
+    the recommendation, or meets the capabilities when the case has no recommendation)."""
     case = fresh(case)
+    with system_national_context():
+        first_answer = moderation_question(case).answers[0]
     values = {
-        "agreement": ModerationCase.Agreement.AGREE,
+        "agreement": first_answer,
         "strengths": "Evidence is mapped to the PCF throughout.",
         "areas_for_development": "Reflections could quote more practice examples.",
         "advice": "Set SMART objectives.",

@@ -17,7 +17,7 @@ from funding.models import Claim, ClaimStatus, Instalment
 from programmes.models import FundingStatus, Outcome, Registration, RegistrationStatus
 from programmes.services import registration_funding_decide
 from reviews.selectors import outcome_figures_national
-from tests.reviews.review_fixtures import lock, registration, scheduled  # noqa: F401
+from tests.reviews.review_fixtures import year_done  # noqa: F401  (fixtures)
 from tests.reviews.test_final_outcome import decide, make_panel, recommend
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +29,12 @@ def national_actor(user):
 
 
 def test_an_endorsed_pass_shows_on_the_registration_the_claims_and_the_national_figures(
-    employer_a, registration, national_staff, unscoped
+    employer_a, year_done, national_staff, unscoped
 ):
+    registration = year_done  # its reviews locked in their windows, the observations and agreement done
     registration_funding_decide(
         actor=national_actor(national_staff), registration_id=registration.pk, approve=True
     )
-    lock(employer_a, scheduled(employer_a, registration, 12))
     decide(employer_a, make_panel(employer_a), recommend(employer_a, registration))
 
     with tenant_context(employer_a.employer.pk):

@@ -14,10 +14,12 @@ from asye.tenancy.national import national_scope
 from programmes.models import Outcome, Registration, RegistrationStatus
 from reviews.selectors import outcome_figures_national
 from tests.factories import person
-from tests.reviews.review_fixtures import START, lock, make_registration, scheduled, sign_as_assessor, write
-from tests.today import funding_year_label
+from tests.reviews.review_fixtures import lock_through, make_registration, scheduled, sign_as_assessor, write
+from tests.today import funding_year_label, months_ago
 
-# The funding year the registrations started in (2026-27 when the tests were written).
+# The registrations started seven months ago, so their 6-month reviews are open (reviews.rules), in this
+# funding year (2025-26 when the tests were written, on 3 December 2026).
+START = months_ago(7)
 YEAR = funding_year_label(START)
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +30,18 @@ def picture(employer_a, employer_b):
     """A (a local authority in the North West): one 6-month review on track (locked), one not on track
     (signed by the assessor only), one written but not signed; a pass. B (fostering, London): one 6-month
     review with some concerns; a registration still in progress."""
-    first = make_registration(employer_a, swe_number="SW8100001")
-    second = make_registration(employer_a, swe_number="SW8100002")
-    third = make_registration(employer_a, swe_number="SW8100003")
-    lock(employer_a, scheduled(employer_a, first, 6))
+    first = make_registration(employer_a, swe_number="SW8100001", start_date=START)
+    second = make_registration(employer_a, swe_number="SW8100002", start_date=START)
+    third = make_registration(employer_a, swe_number="SW8100003", start_date=START)
+    lock_through(employer_a, first, 6)  # the 3-month review (on track) first: it is not counted
     sign_as_assessor(employer_a, write(employer_a, scheduled(employer_a, second, 6), outcome="not_on_track"))
     write(employer_a, scheduled(employer_a, third, 6), outcome="on_track")
     with tenant_context(employer_a.employer.pk):
         Registration.objects.filter(pk=first.pk).update(
             outcome=Outcome.PASSED, status=RegistrationStatus.COMPLETED
         )
-    theirs = make_registration(employer_b, swe_number="SW8100004")
-    lock(employer_b, scheduled(employer_b, theirs, 6), outcome="some_concerns")
+    theirs = make_registration(employer_b, swe_number="SW8100004", start_date=START)
+    lock_through(employer_b, theirs, 6, outcome="some_concerns")
 
 
 def rows(table):

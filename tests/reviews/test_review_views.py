@@ -37,6 +37,7 @@ from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     scheduled,
     sign_as_assessor,
     write,
+    year_done,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_everyone_named_on_the_registration_and_the_coordinator_read_the_review(
     login(getattr(employer_a, who))
     response = client.get(reverse("reviews:review", args=[review.pk]))
     assert response.status_code == 200
-    assert "6-month review" in text(response)
+    assert "3-month review" in text(response)
 
 
 def test_the_line_manager_of_another_nqsw_gets_404(client, login, employer_a, review, other_line_manager):
@@ -350,9 +351,9 @@ def test_support_plan_pages_change_add_mark_done_and_close(client, login, employ
 
 
 def test_the_year_ends_with_the_panel_endorsing_a_pass_and_the_certificate(
-    client, login, employer_a, registration
+    client, login, employer_a, year_done
 ):
-    lock(employer_a, scheduled(employer_a, registration, 12))
+    registration = year_done
     login(employer_a.assessor)
     response = client.post(
         reverse("reviews:recommendation_new", args=[registration.pk]),
@@ -431,8 +432,8 @@ def test_no_certificate_before_an_endorsed_pass(client, login, employer_a, regis
     assert client.get(reverse("reviews:certificate", args=[registration.pk])).status_code == 404
 
 
-def test_a_stale_panel_decision_is_refused_with_a_message(client, login, employer_a, registration):
-    lock(employer_a, scheduled(employer_a, registration, 12))
+def test_a_stale_panel_decision_is_refused_with_a_message(client, login, employer_a, year_done):
+    registration = year_done
     with tenant_context(employer_a.employer.pk):
         assessor = as_(employer_a, employer_a.assessor)
         item = services.final_recommendation_create(

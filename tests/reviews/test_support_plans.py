@@ -53,7 +53,7 @@ def test_a_not_on_track_review_starts_a_support_plan_with_an_extra_review_when_s
 ):
     extra = plan.extra_review
     assert plan.status == SupportPlan.Status.OPEN and plan.registration_id == review.registration_id
-    assert extra.extra and extra.month == 6 and extra.status == Review.Status.DRAFT
+    assert extra.extra and extra.month == 3 and extra.status == Review.Status.DRAFT
     assert extra.due_on == TODAY + datetime.timedelta(weeks=6)
     with tenant_context(employer_a.employer.pk):
         assert AuditEvent.objects.filter(action="support_plan.started", object_id=str(plan.pk)).exists()
