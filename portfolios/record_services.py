@@ -9,7 +9,9 @@ Who may write what (``portfolios.access`` decides who is who; holding a role is 
 - self-assessment: the NQSW, for child and family registrations (capability sets with a self-assessment);
 - direct observations: recorded by the NQSW or their assessor; the NQSW writes the preparation and the
   reflection, the observer (or the assessor, for an observer outside the service) the assessment, and
-  marks it complete, after which it is kept as it is;
+  marks it complete. Once the assessment is written the NQSW no longer changes what it relied on (date,
+  setting, observer, capabilities, the person's feedback); once complete nobody edits it, and it changes
+  only as an amendment (``portfolios.amendments``);
 - feedback requests: made and cancelled by the NQSW; answered once, through the link, by anyone holding
   it, with no account.
 
@@ -64,6 +66,7 @@ from portfolios.models import (
     SelfAssessmentRating,
 )
 from programmes.models import Registration, RegistrationStatus
+from programmes.progress_store import progress_refresh
 
 OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
 # How long a feedback link works. A setting, so an employer's data protection officer can shorten it.
@@ -215,6 +218,7 @@ def _set_needs_signing(actor: Actor, registration: Registration, needs: bool, *,
             changes={"learning_agreement_needs_signing": [not needs, needs], "agreement": agreement.pk},
         )
         registration.learning_agreement_needs_signing = needs
+        progress_refresh(registration=registration)  # the agreement's timeline item
 
 
 @transaction.atomic
@@ -805,6 +809,17 @@ ASSESSOR_FIELDS = frozenset(
     {"observed_on", "setting", "observer", "statements", "observer_assessment", "person_feedback"}
 )
 OBSERVER_FIELDS = frozenset({"observer_assessment", "person_feedback"})
+# The NQSW's own words, theirs until the observation is complete; the rest of NQSW_FIELDS is what the
+# assessment relies on, closed to the NQSW once the assessment is written.
+NQSW_OWN_FIELDS = frozenset({"preparation", "nqsw_reflection"})
+COMPLETE_MESSAGE = (
+    "This observation is complete: it is kept as it was. What the assessment relied on changes only as "
+    "an amendment, with a reason, by the NQSW's assessor or the co-ordinator"
+)
+ASSESSED_MESSAGE = (
+    "The observer's assessment has been written, so the date, setting, observer, capabilities and the "
+    "person's feedback are no longer yours to change: ask your assessor"
+)
 OBSERVATION_TEXTS = {
     "preparation": "Your preparation",
     "nqsw_reflection": "Your reflection",
@@ -823,13 +838,22 @@ def is_observer(actor: Actor, observation: Observation) -> bool:
     )
 
 
+def observation_is_assessed(observation: Observation | None) -> bool:
+    """The observer's assessment is written (or the observation is complete): what it relied on is no
+    longer the NQSW's to change."""
+    return observation is not None and (
+        observation.status == Observation.Status.COMPLETE or bool(observation.observer_assessment.strip())
+    )
+
+
 def observation_fields_for(actor: Actor, observation: Observation | None, registration: Registration) -> set:
-    """The parts of an observation the actor may write now (nothing once it is complete)."""
+    """The parts of an observation the actor may write now: nothing once it is complete (then it changes
+    only as an amendment, ``portfolios.amendments``); once assessed, the NQSW only their own words."""
     if observation is not None and observation.status == Observation.Status.COMPLETE:
         return set()
     fields: set[str] = set()
     if is_owner(actor, registration):
-        fields |= NQSW_FIELDS
+        fields |= NQSW_OWN_FIELDS if observation_is_assessed(observation) else NQSW_FIELDS
     if is_assessor(actor, registration):
         fields |= ASSESSOR_FIELDS
     if observation is not None and is_observer(actor, observation):
@@ -993,10 +1017,14 @@ def observation_update(*, actor: Actor, observation: Observation, version: int, 
     registration = observation.portfolio.registration
     actor.require(*OBSERVER_ROLES, Role.NQSW, employer=observation.employer_id)
     portfolio = _portfolio_for_write(actor, registration)
+    # Read again under a lock: whether it has been assessed decides what the NQSW may change.
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
     if observation.status == Observation.Status.COMPLETE:
-        raise ValidationError("This observation is complete: it is kept as it was.")
+        raise ValidationError(COMPLETE_MESSAGE)
     allowed = observation_fields_for(actor, observation, registration)
     names = set(changes) - {"observer_name"}
+    if is_owner(actor, registration) and names - allowed and names <= allowed | NQSW_FIELDS:
+        raise ValidationError(ASSESSED_MESSAGE)
     _refuse_unless(bool(allowed) and names <= allowed, "You cannot change these parts of this observation.")
     errors: dict[str, list[str]] = {}
     values: dict = {}
@@ -1095,6 +1123,7 @@ def observation_complete(
             "number": observation.number,
         },
     )
+    progress_refresh(registration=registration)  # the observation is done on the timeline
     return observation
 
 

@@ -3,9 +3,9 @@
 The NQSW owns their evidence: they create it, edit it while it is a draft or their assessor has asked
 for more, tag it to statements of their portfolio's capability frameworks, add files and a critical
 reflection, and share it with their assessor. The assessor responds: accepted, or more needed with a
-comment. The co-ordinator or the NQSW submits the portfolio for moderation, after which nothing in it
-changes. Every change is audited; writes to evidence carry its ``version`` and a stale one is a
-``Conflict`` (409).
+comment. Accepted evidence changes only as an amendment (``portfolios.evidence_amendments``). The
+co-ordinator or the NQSW submits the portfolio for moderation, after which nothing in it changes. Every
+change is audited; writes to evidence carry its ``version`` and a stale one is a ``Conflict`` (409).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _require_nqsw(actor: Actor, portfolio: Portfolio, registration: Registration
     require_writable(portfolio, registration)
 
 
-def _statements_of(portfolio: Portfolio, statement_ids: Iterable[int]) -> list[CapabilityStatement]:
+def statements_of(portfolio: Portfolio, statement_ids: Iterable[int]) -> list[CapabilityStatement]:
     """The chosen statements, each of which must belong to one of the portfolio's capability sets."""
     wanted = {int(pk) for pk in statement_ids}
     statements = list(
@@ -71,7 +71,7 @@ def _statements_of(portfolio: Portfolio, statement_ids: Iterable[int]) -> list[C
     return statements
 
 
-def _check_fields(
+def check_fields(
     *, title: str, description: str, reflection: str, occurred_on: datetime.date | None, today: datetime.date
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -90,7 +90,7 @@ def _check_fields(
     return errors
 
 
-def _set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None:
+def set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None:
     wanted = {s.pk for s in statements}
     existing = set(EvidenceTag.objects.filter(evidence=evidence).values_list("statement_id", flat=True))
     EvidenceTag.objects.filter(evidence=evidence, statement_id__in=existing - wanted).delete()
@@ -179,7 +179,7 @@ def evidence_create(
     """The NQSW adds a draft piece of evidence, optionally with files and its capability tags."""
     registration = _registration_of(portfolio)
     _require_nqsw(actor, portfolio, registration)
-    errors = _check_fields(
+    errors = check_fields(
         title=title,
         description=description,
         reflection=reflection,
@@ -188,7 +188,7 @@ def evidence_create(
     )
     if errors:
         raise ValidationError(errors)
-    statements = _statements_of(portfolio, statement_ids)
+    statements = statements_of(portfolio, statement_ids)
     evidence = Evidence.objects.create(
         employer_id=portfolio.employer_id,
         portfolio=portfolio,
@@ -198,7 +198,7 @@ def evidence_create(
         occurred_on=occurred_on,
         created_by=actor.user,
     )
-    _set_tags(evidence, statements)
+    set_tags(evidence, statements)
     audit_record(
         actor=actor,
         obj=evidence,
@@ -215,7 +215,15 @@ def evidence_create(
     return evidence
 
 
+ACCEPTED_MESSAGE = (
+    "This evidence has been accepted by your assessor: what they accepted changes only as an amendment, "
+    "with a reason, by your assessor or the co-ordinator. You can add a later reflection to it"
+)
+
+
 def _require_editable(evidence: Evidence) -> None:
+    if evidence.status == Evidence.Status.ACCEPTED:
+        raise ValidationError(ACCEPTED_MESSAGE)
     if evidence.status not in EDITABLE_STATUSES:
         raise ValidationError(
             f"This evidence is {evidence.get_status_display().lower()}: it can only be changed while it is a "
@@ -247,7 +255,7 @@ def evidence_update(
             "Check it and try again."
         )
     _require_editable(current)
-    errors = _check_fields(
+    errors = check_fields(
         title=title,
         description=description,
         reflection=reflection,
@@ -256,7 +264,7 @@ def evidence_update(
     )
     if errors:
         raise ValidationError(errors)
-    statements = _statements_of(portfolio, statement_ids)
+    statements = statements_of(portfolio, statement_ids)
     before = {
         "title": current.title,
         "description": current.description,
@@ -276,7 +284,7 @@ def evidence_update(
         return current
     fields = {name: after[name] for name in ("title", "description", "reflection", "occurred_on")}
     evidence = _claim(current, version, **fields)
-    _set_tags(evidence, statements)
+    set_tags(evidence, statements)
     # The words of the evidence and the reflection are personal: the trail says they changed, not what to.
     for name in ("description", "reflection"):
         if name in diff:

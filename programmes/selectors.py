@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from programmes.models import Deferral, FundingStatus, NationalReview, Registration, RegistrationStatus
-from programmes.timeline import Milestone, Pause, TimelineInput, end_date, milestones
+from programmes.progress import registration_progress, timeline_spec
+from programmes.timeline import Milestone, TimelineInput, end_date, milestones
 
 
 def registration_list(*, actor: Actor) -> QuerySet[Registration]:
@@ -38,37 +40,39 @@ def registration_get(*, actor: Actor, pk: int) -> Registration:
 
 @dataclass(frozen=True)
 class Timeline:
+    """The registration's schedule: every due date from the framework, the start, hours, deferrals and any
+    extension. Which items are done, due or overdue is ``programmes.progress``'s (``next_due`` reads it)."""
+
     milestones: list[Milestone]
     end: datetime.date
     today: datetime.date
+    registration: Registration | None = field(default=None, repr=False, compare=False)
 
     @property
     def upcoming(self) -> list[Milestone]:
         return [m for m in self.milestones if m.due >= self.today]
 
-    @property
+    @cached_property
     def next_due(self) -> Milestone | None:
-        return next((m for m in self.milestones if m.due >= self.today and m.kind != "supervision"), None)
+        """The first item not done (not merely the next date): as kept on the registration when it was
+        worked out today, else worked out now. None once the programme has ended."""
+        registration = self.registration
+        if registration is None or not registration.is_open:
+            return None
+        if registration.progress_on == self.today:
+            if registration.next_due_on is None:
+                return None
+            return Milestone(
+                registration.next_due_kind, registration.next_due_label, registration.next_due_on
+            )
+        item = registration_progress([registration], today=self.today)[registration.pk].next_item
+        return Milestone(item.kind, item.label, item.due) if item else None
 
 
 def timeline_input(registration: Registration, deferrals: list[Deferral] | None = None) -> TimelineInput:
-    version = registration.framework_version
     if deferrals is None:
         deferrals = list(registration.deferrals.all())
-    return TimelineInput(
-        start_date=registration.start_date,
-        contracted_hours=registration.contracted_hours,
-        full_time_hours=version.full_time_hours,
-        length_months=version.length_months,
-        review_months=tuple(version.review_months),
-        optional_review_months=tuple(version.optional_review_months or ()),
-        direct_observations=version.direct_observations,
-        supervision_weekly_weeks=version.supervision_weekly_weeks,
-        supervision_fortnightly_until_month=version.supervision_fortnightly_until_month,
-        supervision_monthly_after=version.supervision_monthly_after,
-        pauses=tuple(Pause(d.started_on, d.ended_on) for d in deferrals),
-        extension_days=registration.extension_days,
-    )
+    return timeline_spec(registration, deferrals)
 
 
 def registration_timeline(
@@ -80,6 +84,7 @@ def registration_timeline(
         milestones=milestones(spec, today=today, include_supervision=include_supervision),
         end=end_date(spec, today=today),
         today=today,
+        registration=registration,
     )
 
 
@@ -92,19 +97,36 @@ OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
 
 # --- National staff's reads: evaluate inside the national scope (asye.tenancy.national) ----------
 
-PENDING_FUNDING = (FundingStatus.AWAITING_APPROVAL, FundingStatus.NEEDS_REVIEW)
+PENDING_FUNDING = (FundingStatus.AWAITING_APPROVAL,)
+# National staff's filter for registrations with an open national review (a possible duplicate). It is not
+# a funding status: the employer's registration looks like any other awaiting approval.
+NEEDS_REVIEW = "needs_review"
+
+
+def _open_review() -> Exists:
+    return Exists(
+        NationalReview.objects.filter(registration=OuterRef("pk"), status=NationalReview.Status.OPEN)
+    )
+
+
+def _to_decide() -> QuerySet[Registration]:
+    """Funding still to be decided, or an open national review to decide (a duplicate found after a
+    decision: a transfer in). ``needs_review`` says which have an open review."""
+    return Registration.objects.annotate(needs_review=_open_review()).filter(
+        Q(funding_status__in=PENDING_FUNDING) | Q(needs_review=True)
+    )
 
 
 def registration_review_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[Registration]:
     """Every employer's registrations whose funding is still to be decided, oldest first."""
     actor.require(Role.NATIONAL_STAFF)
     registrations = (
-        Registration.objects.filter(funding_status__in=PENDING_FUNDING)
-        .select_related("employer", "framework_version__framework")
-        .order_by("created_at", "id")
+        _to_decide().select_related("employer", "framework_version__framework").order_by("created_at", "id")
     )
-    if filters.get("funding_status") in PENDING_FUNDING:
-        registrations = registrations.filter(funding_status=filters["funding_status"])
+    if filters.get("funding_status") == NEEDS_REVIEW:
+        registrations = registrations.filter(needs_review=True)
+    elif filters.get("funding_status") in PENDING_FUNDING:
+        registrations = registrations.filter(funding_status=filters["funding_status"], needs_review=False)
     if filters.get("funding_year"):
         registrations = registrations.filter(funding_year=filters["funding_year"])
     if filters.get("employer_type"):
@@ -118,17 +140,17 @@ def registration_review_years_national(*, actor: Actor) -> list[str]:
     """The funding years that have registrations waiting for a decision, newest first."""
     actor.require(Role.NATIONAL_STAFF)
     return list(
-        Registration.objects.filter(funding_status__in=PENDING_FUNDING)
-        .order_by("-funding_year")
-        .values_list("funding_year", flat=True)
-        .distinct()
+        _to_decide().order_by("-funding_year").values_list("funding_year", flat=True).distinct()
     )
 
 
 def registration_get_national(*, actor: Actor, pk: int) -> Registration:
     actor.require(Role.NATIONAL_STAFF)
     return get_object_or_404(
-        Registration.objects.select_related("employer", "framework_version__framework", "assessor"), pk=pk
+        Registration.objects.annotate(needs_review=_open_review()).select_related(
+            "employer", "framework_version__framework", "assessor"
+        ),
+        pk=pk,
     )
 
 

@@ -11,7 +11,8 @@ Holding the role is not enough: an assessor records only for the NQSWs allocated
 
 Breaches are written to the audit trail as well as shown on dashboards: ``caseload.over_cap`` for a
 record above the framework's cap, ``protected_time.below_target`` when, at a new log, protected time
-has fallen below target since the previous log.
+has fallen below target (by ``programmes.progress``'s rule) since the previous log. Each record keeps the
+registration's stored progress up to date in the same transaction (``progress_refresh``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from programmes.eligibility import normalise_swe_number
 from programmes.models import (
     CaseloadRecord,
     ProtectedTimeLog,
@@ -35,6 +37,7 @@ from programmes.models import (
     SupervisionSession,
     SupportNeed,
 )
+from programmes.progress_store import progress_refresh
 from programmes.support_selectors import Flag, caseload_cap, registration_support
 
 MIN_SUPERVISION_MINUTES = 15
@@ -206,6 +209,7 @@ def supervision_record(
             "supervisor": supervisor_id,
         },
     )
+    progress_refresh(registration=registration)
     return session
 
 
@@ -295,6 +299,7 @@ def protected_time_log(
             action="protected_time.below_target",
             changes={"hours": support.protected_hours, "target": support.protected_target, "as_at": today},
         )
+    progress_refresh(registration=registration)
     return log
 
 
@@ -364,6 +369,7 @@ def caseload_record(
     audit_record(actor=actor, obj=record, action="caseload.recorded", changes=changes)
     if caseload > cap:
         audit_record(actor=actor, obj=record, action="caseload.over_cap", changes=changes)
+    progress_refresh(registration=registration)
     return record
 
 
@@ -538,14 +544,30 @@ def support_need_update_detail(
 
 
 @transaction.atomic
-def registration_claim_by_nqsw(*, actor: Actor, registration: Registration) -> Registration:
+def registration_claim_by_nqsw(*, actor: Actor, registration: Registration, swe_number: str) -> Registration:
     """Link the signed-in NQSW to a registration that names their email address and has no NQSW yet
-    (registered before they had an account). Harmless to repeat."""
+    (registered before they had an account, or continued here by a transfer), once they confirm it is
+    theirs by giving its Social Work England number. Never done for them: an email address typed by a
+    co-ordinator (or carried by another employer's transfer) is not proof of who the NQSW is. Harmless to
+    repeat."""
     actor.require(Role.NQSW, employer=registration.employer_id)
     if _is(actor, registration.nqsw_id):
         return registration
-    if registration.nqsw_id is not None or registration.email.lower() != actor.user.email.lower():
+    if (
+        registration.nqsw_id is not None
+        or not registration.email
+        or registration.email.lower() != actor.user.email.lower()
+    ):
         raise PermissionDenied("This registration is not yours to claim.")
+    if normalise_swe_number(swe_number) != registration.swe_number:
+        raise ValidationError(
+            {
+                "swe_number": [
+                    "This is not the Social Work England number on the registration. If yours is right, ask "
+                    "your ASYE co-ordinator to check your registration"
+                ]
+            }
+        )
     claimed = Registration.objects.filter(pk=registration.pk, nqsw__isnull=True).update(
         nqsw=actor.user, version=F("version") + 1, updated_at=clock.now()
     )

@@ -25,7 +25,9 @@ from asye.web.forms import add_service_errors
 from programmes import support_services as services
 from programmes.calendar import CalendarEvent, calendar_document
 from programmes.models import Registration, RegistrationStatus
-from programmes.selectors import registration_get, registration_timeline
+from programmes.nightly import upcoming_changes
+from programmes.progress import Progress
+from programmes.selectors import registration_get
 from programmes.support_forms import (
     CaseloadForm,
     ProtectedTimeForm,
@@ -365,60 +367,66 @@ def _read_calendar_token(token: str) -> tuple[int, int, int]:
 @require_GET
 def my_programme(request):
     actor = request.actor
-    # A registration made before the NQSW had an account names their email address: link it now.
-    for unclaimed in registrations_to_claim(actor=actor):
-        services.registration_claim_by_nqsw(actor=actor, registration=unclaimed)
+    # A registration naming their email address but not them waits for the NQSW to confirm it is theirs
+    # (programmes/confirm_views.py): never linked by the email address alone.
+    to_confirm = registrations_to_claim(actor=actor)
     registration = registration_of_nqsw(actor=actor)
     if registration is None:
-        return render(request, "support/no_registration.html")
+        return render(request, "support/no_registration.html", {"to_confirm": to_confirm})
     today = clock.today()
-    timeline = registration_timeline(registration=registration, today=today)
-    upcoming = [m for m in timeline.upcoming if m.kind != "supervision"]
-    supervisions = [m for m in timeline.upcoming if m.kind == "supervision"][:UPCOMING_SUPERVISIONS]
-    dates = sorted(upcoming + supervisions, key=lambda m: (m.due, m.kind))
-    support = registration_support([registration], today=today)[registration.pk]
+    # Worked out from the records now (programmes.progress): what is done, due, overdue or to come.
+    progress = registration_support([registration], today=today)[registration.pk]
+    supervisions = [m for m in progress.supervision if m.due >= today][:UPCOMING_SUPERVISIONS]
     open_deferral = registration.deferrals.filter(ended_on__isnull=True).first()
     needs = support_need_views(support_need_list(actor=actor).filter(registration=registration), actor=actor)
     feed_path = reverse("support:calendar", args=[calendar_token(registration)])
-    next_due = timeline.next_due if registration.is_open else None
+    next_due = progress.next_item
     return render(
         request,
         "support/my_programme.html",
         {
             "registration": registration,
-            "timeline": timeline,
+            "progress": progress,
             "next_due": next_due,
             # Everything due that same day (an observation often falls on a review's date).
-            "next_due_labels": [m.label for m in upcoming if next_due and m.due == next_due.due],
+            "next_due_labels": [item.label for item in progress.next_items],
             "next_due_days": (next_due.due - today).days if next_due else None,
             "next_supervision": supervisions[0] if supervisions and registration.is_open else None,
-            "dates": dates if registration.is_open else [],
+            "supervisions": supervisions if registration.is_open else [],
             "deferred": registration.status == RegistrationStatus.DEFERRED,
             "open_deferral": open_deferral,
-            "support": support,
-            "below_target": Flag.PROTECTED_TIME_BELOW_TARGET in support.flags,
+            "arranged": upcoming_changes([registration], today=today)[registration.pk],
+            "support": progress,
+            "below_target": Flag.PROTECTED_TIME_BELOW_TARGET in progress.flags,
             "needs": needs,
             "feed_url": request.build_absolute_uri(feed_path),
             "feed_webcal": "webcal://" + request.get_host() + feed_path,
+            "to_confirm": to_confirm,
             "today": today,
         },
     )
 
 
 def _calendar_events(registration: Registration, today) -> list[CalendarEvent]:
+    """What is still to do: the timeline's items neither done nor not needed (an item disappears from the
+    calendar once its record is done) and the supervision schedule."""
     if not registration.is_open:
         # Closed programme: an empty calendar, so subscribed apps remove the old deadlines.
         return []
-    timeline = registration_timeline(registration=registration, today=today)
+    progress: Progress = registration_support([registration], today=today)[registration.pk]
     employer = registration.employer.name
+    dated = sorted(
+        [(item.due, item.label) for item in progress.items if item.is_open]
+        + [(milestone.due, milestone.label) for milestone in progress.supervision]
+    )
     return [
         CalendarEvent(
-            uid=f"registration-{registration.pk}-{slugify(milestone.label)}@asye-platform",
-            day=milestone.due,
-            summary=f"ASYE: {milestone.label}",
-            description=f"{milestone.label}, due in your ASYE programme at {employer}.",
+            uid=f"registration-{registration.pk}-{slugify(label)}@asye-platform",
+            day=day,
+            summary=f"ASYE: {label}",
+            description=f"{label}, due in your ASYE programme at {employer}.",
         )
-        for milestone in timeline.milestones
+        for day, label in dated
     ]
 
 
