@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "asye.audit",
     "asye.api",
     "asye.web",
+    "asye.files",
     # Domain apps.
     "programmes",
     "portfolios",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy, Permissions-Policy, and no-store on signed-in pages and the API.
     "asye.web.security_headers.SecurityHeadersMiddleware",
+    # An API body over its limit is a 413 before anything reads it (asye/files/limits.py).
+    "asye.files.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +95,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Opens the request's transaction, sets the tenant for row-level security, builds request.actor.
     "asye.tenancy.middleware.TenantMiddleware",
+    # The second-factor step of signing in reads the authenticators of the person it is for, alone.
+    "asye.accounts.sign_in.PendingSignInMiddleware",
     "asye.accounts.middleware.RequireMfaMiddleware",
     # A NUL or other control character in a query parameter is a 400, before any view can pass it on.
     "asye.web.middleware.RejectControlCharactersMiddleware",
@@ -156,7 +161,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose rows only the request holding the key can read (row-level security, #12.6).
+SESSION_ENGINE = "asye.accounts.sessions"
 # Messages ride in the session: the service sets no cookies beyond the session and CSRF ones.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Sessions end after 30 minutes without activity (each request renews the cookie).
@@ -222,6 +228,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "asye.accounts.adapters.AccountAdapter"
+# Sign-in steps that read one person's authenticators and email addresses before anyone is signed in
+# (row-level security keyed on the person: asye/accounts/sign_in.py, docs/security.md).
+ACCOUNT_FORMS = {
+    "login": "asye.accounts.sign_in.SignInForm",
+    "user_token": "asye.accounts.sign_in.ResetLinkForm",
+}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "asye.accounts.reset_tokens.PasswordResetTokenGenerator"  # noqa: S105
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -237,6 +250,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASYE platform"
 MFA_ADAPTER = "asye.accounts.adapters.MfaAdapter"
+# allauth refuses a second factor while an address is unverified, against someone signing up with
+# another's address. Nobody signs up here: an account is made only from an invitation emailed to its
+# address, and a password reset (which records the address unverified) must not lock a co-ordinator out.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Fernet keys for MFA secrets at rest, newest first (rotate by prepending); empty: derived from SECRET_KEY.
 ASYE_MFA_ENCRYPTION_KEYS = env_list("ASYE_MFA_ENCRYPTION_KEYS")
 # Roles that must have an authenticator before they reach anything else (docs/service-rules/).
@@ -269,7 +286,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "asye.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "asye.api.schema.AsyeAutoSchema",
     "EXCEPTION_HANDLER": "asye.api.problems.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "asye.api.throttling.ClientRateThrottle",
@@ -303,6 +320,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the problem details the shared API layer can answer (asye/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "asye.api.schema.document_every_status",
+    ],
 }
 
 # --- Security ------------------------------------------------------------------------------------
@@ -322,6 +344,13 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "asye.web.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is counted as it arrives and the request is no longer read once a file passes
+# ASYE_UPLOAD_MAX_BYTES (asye/files/limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "asye.files.limits.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Uploaded evidence is readable by the service's own user alone, never by other accounts on the host.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -332,6 +361,12 @@ ASYE_SERVICE_NAME = "Assessed and Supported Year in Employment"
 ASYE_PHASE = os.environ.get("ASYE_PHASE", "beta")
 ASYE_INVITATION_DAYS = 14
 ASYE_UPLOAD_MAX_BYTES = int(os.environ.get("ASYE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))  # evidence files
+# Virus scanning of uploads by ClamAV's daemon (asye/files/clamav.py): tcp://host:3310 or
+# unix:///run/clamav/clamd.ctl. Empty: files are not scanned, and `manage.py check` says so. When the
+# daemon cannot be reached uploads are refused, unless ASYE_CLAMAV_FAIL_OPEN (not for production).
+ASYE_CLAMAV_URL = os.environ.get("ASYE_CLAMAV_URL", "")
+ASYE_CLAMAV_TIMEOUT = float(os.environ.get("ASYE_CLAMAV_TIMEOUT", 30))
+ASYE_CLAMAV_FAIL_OPEN = env_bool("ASYE_CLAMAV_FAIL_OPEN", False)
 
 LOGGING = {
     "version": 1,

@@ -4,16 +4,26 @@ A new version starts as a draft (copied from an existing one, or added from scra
 framework), is edited, then published; new registrations start under the newest published version.
 A version that any registration started under is read-only (the registration keeps the rules it
 started with). Every change is audited.
+
+Which employers may start NQSWs on a framework, and from when, is kept on the framework's page: one
+availability row per employer type and period (the SWIP for local authorities from September 2027, the
+children's ASYE for every other employer type...). Rows are never deleted: a row is closed by giving it a
+last start date. Periods of one employer type on one framework may not overlap.
 """
 
+from itertools import pairwise
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from asye import clock
 from asye.audit.services import audit_record
+from asye.tenancy.models import EmployerType
 from asye.web.admin_site import AuditedNationalModelAdmin
-from programmes.models import FrameworkVersion, ProgrammeFramework
+from programmes.models import FrameworkAvailability, FrameworkVersion, ProgrammeFramework
 
 
 class FrameworkVersionInline(admin.TabularInline):
@@ -28,15 +38,99 @@ class FrameworkVersionInline(admin.TabularInline):
         return False
 
 
+class AvailabilityFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """No two periods of one employer type may overlap: the framework an employer runs on a day must
+        be one answer."""
+        super().clean()
+        periods: dict[str, list[tuple]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("available_from") or not data.get("employer_type"):
+                continue
+            periods.setdefault(data["employer_type"], []).append(
+                (data["available_from"], data.get("available_until"))
+            )
+        labels = dict(EmployerType.choices)
+        for employer_type, spans in periods.items():
+            for (_start, until), (next_start, _until) in pairwise(sorted(spans, key=lambda span: span[0])):
+                if until is None or until >= next_start:
+                    raise ValidationError(
+                        f"Two periods for {labels[employer_type]} overlap: give the earlier one a last start "
+                        f"date before {next_start:%-d %B %Y}"
+                    )
+
+
+class FrameworkAvailabilityInline(admin.TabularInline):
+    """Who may use the framework, and from when: the data registration reads (``framework_version_for``)."""
+
+    model = FrameworkAvailability
+    formset = AvailabilityFormSet
+    extra = 1
+    fields = ("employer_type", "available_from", "available_until")
+    can_delete = False
+    verbose_name = "employer type that may use it"
+    verbose_name_plural = (
+        "Who may use it: each employer type and the start dates it may use (leave the last date empty "
+        "while it stays open)"
+    )
+
+    # National staff's role, not Django's permission table, decides (as for the framework itself).
+    def _national_staff(self, request) -> bool:
+        actor = getattr(request, "actor", None)
+        return bool(actor is not None and actor.is_national_staff and request.user.is_staff)
+
+    def has_view_permission(self, request, obj=None):
+        return self._national_staff(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._national_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._national_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgrammeFramework)
 class ProgrammeFrameworkAdmin(AuditedNationalModelAdmin):
     list_display = ("name", "code", "service_area", "available_from", "available_until")
     fields = ("code", "name", "service_area", "available_from", "available_until")
-    inlines = [FrameworkVersionInline]
+    inlines = [FrameworkAvailabilityInline, FrameworkVersionInline]
 
     def get_readonly_fields(self, request, obj=None):
         # The code names the framework in data and the API; it does not change once made.
         return ("code",) if obj else ()
+
+    def save_formset(self, request, form, formset, change):
+        """Availability rows are audited like the framework itself: added and changed, with their values."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not FrameworkAvailability:
+            return
+        for row in formset.new_objects:
+            audit_record(
+                actor=request.actor,
+                action="frameworkavailability.added_in_admin",
+                obj=row,
+                changes=_availability(row),
+            )
+        for row, changed in formset.changed_objects:
+            audit_record(
+                actor=request.actor,
+                action="frameworkavailability.changed_in_admin",
+                obj=row,
+                changes={**_availability(row), "changed": list(changed)},
+            )
+
+
+def _availability(row: FrameworkAvailability) -> dict:
+    return {
+        "framework": row.framework.code,
+        "employer_type": row.employer_type,
+        "available_from": row.available_from,
+        "available_until": row.available_until,
+    }
 
 
 @admin.register(FrameworkVersion)

@@ -1,4 +1,4 @@
-"""Registrations over the API: register, list and read, correct, withdraw.
+"""Registrations over the API: register, list and read, change, correct (with a reason), withdraw.
 
 The viewset holds no rules: it checks the request's shape, calls the same services as the question
 pages and the CSV upload, and lets the problem-details handler turn their errors into 400/409.
@@ -25,10 +25,12 @@ from asye.accounts.models import Role
 from asye.api.filters import UPDATED_SINCE, parse_datetime_param
 from asye.api.schema import IDEMPOTENCY_KEY, PROBLEM_JSON, choice_param, problem_response
 from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
+from programmes.corrections import registration_correct
 from programmes.eligibility import RegistrationFacts, normalise_swe_number
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registration_list
 from programmes.serializers import (
+    RegistrationCorrectSerializer,
     RegistrationCreateSerializer,
     RegistrationDetailSerializer,
     RegistrationSerializer,
@@ -248,8 +250,8 @@ class RegistrationViewSet(
         description=(
             "Registers an NQSW with the caller's employer under the same rules as the service's pages and "
             "the CSV upload. Co-ordinators only. If the person is already registered or was funded "
-            "elsewhere, `funding_status` is `needs_review`: national staff check it, and nothing about "
-            "the other employer is shown."
+            "elsewhere, national staff check it before deciding funding; the answer is the same as for "
+            "anyone else (`awaiting_approval`), so nothing about another employer can be told from it."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=RegistrationCreateSerializer,
@@ -296,9 +298,10 @@ class RegistrationViewSet(
         tags=TAGS,
         summary="Correct a registration",
         description=(
-            "Corrects the NQSW's name, email or contracted hours (a change of hours re-plans the timeline). "
-            "Send the `version` you read: if someone changed the registration since, the answer is 409 and "
-            "nothing changes. Co-ordinators only."
+            "Changes the NQSW's email address or contracted hours (a change of hours re-plans the "
+            "timeline). The name, Social Work England number and dates are corrected with a reason: "
+            "`POST /registrations/{id}/correct/`. Send the `version` you read: if someone changed the "
+            "registration since, the answer is 409 and nothing changes. Co-ordinators only."
         ),
         request=RegistrationUpdateSerializer,
         responses={
@@ -325,6 +328,49 @@ class RegistrationViewSet(
         version = changes.pop("version")
         registration = registration_update(
             actor=self.actor, registration=registration, version=version, **changes
+        )
+        return self._detail(registration)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Correct the name, Social Work England number or dates",
+        description=(
+            "Puts the NQSW's `first_name`, `last_name`, `swe_number`, `qualification_date` or `start_date` "
+            "right, with the `reason`, without withdrawing and registering again. Send only what changes, "
+            "and the `version` you read. The registration rules run again (the number and dates only while "
+            "the registration is in progress or deferred), funding is decided again by the funding rules "
+            "(see the registrations guide), and the national duplicate check runs again; the answer never "
+            "depends on another employer's registrations. Each corrected detail is kept in `corrections` "
+            "with its old and new values. The same values again change nothing. Co-ordinators only."
+        ),
+        request=RegistrationCorrectSerializer,
+        responses={
+            200: RegistrationDetailSerializer,
+            (400, PROBLEM_JSON): PROBLEM_400,
+            (403, PROBLEM_JSON): PROBLEM_403,
+            (404, PROBLEM_JSON): PROBLEM_404,
+            (409, PROBLEM_JSON): PROBLEM_409,
+        },
+        examples=[
+            OpenApiExample(
+                "Two digits of the number swapped",
+                value={"version": 3, "reason": "Two digits swapped", "swe_number": "SW123465"},
+                request_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        registration = self.get_object()
+        serializer = RegistrationCorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        registration = registration_correct(
+            actor=self.actor,
+            registration=registration,
+            version=changes.pop("version"),
+            reason=changes.pop("reason"),
+            **changes,
         )
         return self._detail(registration)
 

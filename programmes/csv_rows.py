@@ -288,8 +288,10 @@ def upload_check(*, actor: Actor, text: str, today: datetime.date | None = None)
 
 @dataclass(frozen=True)
 class UploadResult:
+    """What the co-ordinator is told. No count of national reviews: that would tell them how many of the
+    file's NQSWs were registered elsewhere (issue #12, finding 8)."""
+
     registered: int
-    needs_review: int
     unfunded: int
 
 
@@ -311,7 +313,6 @@ def upload_register(*, actor: Actor, text: str, today: datetime.date | None = No
             raise ValidationError([f"Line {row.line}: {message}" for message in exc.messages]) from exc
     result = UploadResult(
         registered=len(created),
-        needs_review=sum(1 for r in created if r.funding_status == FundingStatus.NEEDS_REVIEW),
         unfunded=sum(1 for r in created if r.funding_status == FundingStatus.UNFUNDED),
     )
     audit_record(
@@ -319,7 +320,6 @@ def upload_register(*, actor: Actor, text: str, today: datetime.date | None = No
         action="registration.csv_uploaded",
         changes={
             "registered": result.registered,
-            "needs_review": result.needs_review,
             "file_sha256": check.fingerprint,
         },
     )

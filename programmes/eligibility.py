@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
-from programmes.models import FrameworkVersion, FundingStatus, ProgrammeFramework
+from programmes.models import FrameworkAvailability, FrameworkVersion, FundingStatus
 
 SWE_PATTERN = re.compile(r"^SW[0-9]{1,10}$")
 
@@ -50,15 +50,50 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def framework_version_for(*, service_area: str, start_date: datetime.date) -> FrameworkVersion | None:
-    """The current version of the framework for a service area that accepts this start date."""
-    framework = (
-        ProgrammeFramework.objects.filter(service_area=service_area, available_from__lte=start_date)
+# Dates that make sense (issue #12, finding 10): nobody registers for a programme they qualified for
+# more than this many years ago, or that starts more than this many years ahead (the registration window
+# reaches at most 15 months ahead: the next funding year, from January).
+EARLIEST_QUALIFICATION_YEARS = 50
+LATEST_START_YEARS_AHEAD = 2
+
+
+def date_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The earliest qualification (or start) date and the latest start date the rules accept."""
+    return add_years(today, -EARLIEST_QUALIFICATION_YEARS), add_years(today, LATEST_START_YEARS_AHEAD)
+
+
+def long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def framework_version_for(
+    *, employer_type: str, service_area: str, start_date: datetime.date
+) -> FrameworkVersion | None:
+    """The current version of the framework an employer of this type runs in a service area for a
+    programme starting on this date, or None if none may.
+
+    Which frameworks an employer may use is data (``FrameworkAvailability``, kept by national staff): a
+    row for the employer type must hold the start date, and so must the framework's own overall bounds.
+    Where two frameworks are open to the same employer type on the same day, the one whose availability
+    began latest wins (a newer programme replacing an older one); a framework with no published version
+    is passed over."""
+    rows = (
+        FrameworkAvailability.objects.filter(
+            employer_type=employer_type,
+            framework__service_area=service_area,
+            available_from__lte=start_date,
+            framework__available_from__lte=start_date,
+        )
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=start_date))
-        .order_by("-available_from")
-        .first()
+        .filter(Q(framework__available_until__isnull=True) | Q(framework__available_until__gte=start_date))
+        .select_related("framework")
+        .order_by("-available_from", "framework__code")
     )
-    return framework.current_version() if framework else None
+    for row in rows:
+        version = row.framework.current_version()
+        if version is not None:
+            return version
+    return None
 
 
 @dataclass
@@ -83,10 +118,15 @@ def parse_hours(raw) -> Decimal | None:
 
 
 def check_registration(
-    facts: RegistrationFacts, *, today: datetime.date, allowed_years: list[str] | None = None
+    facts: RegistrationFacts,
+    *,
+    today: datetime.date,
+    employer_type: str,
+    allowed_years: list[str] | None = None,
 ) -> tuple[dict[str, list[str]], FrameworkVersion | None]:
     """Every problem with a registration, by field (empty when valid), and the framework version it
-    would start under. Funding eligibility is not a problem: an unfunded registration is valid."""
+    would start under at an employer of ``employer_type``. Funding eligibility is not a problem: an
+    unfunded registration is valid."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -100,14 +140,21 @@ def check_registration(
         add("swe_number", "Enter the NQSW's Social Work England number")
     elif not valid_swe_number(facts.swe_number):
         add("swe_number", "Enter a Social Work England number in the correct format, like SW123456")
+    earliest, latest_start = date_bounds(today)
     if facts.qualification_date is None:
         add("qualification_date", "Enter the date the NQSW qualified")
     elif facts.qualification_date > today:
         add("qualification_date", "The qualification date must be today or in the past")
+    elif facts.qualification_date < earliest:
+        add("qualification_date", f"The qualification date must be on or after {long_date(earliest)}")
     if facts.start_date is None:
         add("start_date", "Enter the date the NQSW starts the programme")
     elif facts.qualification_date and facts.start_date < facts.qualification_date:
         add("start_date", "The start date must be on or after the qualification date")
+    elif facts.start_date < earliest:
+        add("start_date", f"The start date must be on or after {long_date(earliest)}")
+    elif facts.start_date > latest_start:
+        add("start_date", f"The start date must be on or before {long_date(latest_start)}")
     if facts.start_date is not None and allowed_years is not None:
         year = funding_year_of(facts.start_date)
         if year not in allowed_years:
@@ -126,7 +173,9 @@ def check_registration(
         add("service_area", "Select child and family or adults")
     version = None
     if facts.start_date is not None and "service_area" not in errors:
-        version = framework_version_for(service_area=facts.service_area, start_date=facts.start_date)
+        version = framework_version_for(
+            employer_type=employer_type, service_area=facts.service_area, start_date=facts.start_date
+        )
         if version is None:
             add("start_date", "No programme for this service area accepts this start date")
     return errors, version

@@ -204,8 +204,9 @@ class VersionedForm(forms.Form):
 
 
 class RegistrationDetailsForm(VersionedForm):
-    first_name = NameForm.base_fields["first_name"]
-    last_name = NameForm.base_fields["last_name"]
+    """The details that change without a correction (the name, number and dates are corrected with a
+    reason: ``programmes.correction_forms``)."""
+
     email = NameForm.base_fields["email"]
     contracted_hours = forms.CharField(
         label="Contracted hours a week",
@@ -214,9 +215,9 @@ class RegistrationDetailsForm(VersionedForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
         error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
     )
-    field_order = ("first_name", "last_name", "email", "contracted_hours", "version")
+    field_order = ("email", "contracted_hours", "version")
     # What registration_update may change; the version only guards the change.
-    changed_fields = ("first_name", "last_name", "email", "contracted_hours")
+    changed_fields = ("email", "contracted_hours")
 
     def clean_email(self) -> str:
         return (self.cleaned_data.get("email") or "").strip().lower()
@@ -299,34 +300,6 @@ class WithdrawForm(DateInputsMixin, VersionedForm):
     field_order_after_dates = ("on_day", "on_month", "on_year", "reason", "version")
 
 
-class TransferForm(DateInputsMixin, VersionedForm):
-    """``employers`` are the other employers on the service (their names are public)."""
-
-    to_employer = forms.ModelChoiceField(
-        label="Which employer is the NQSW moving to?",
-        queryset=None,
-        empty_label="Choose an employer",
-        error_messages={
-            "required": "Select the employer the NQSW is moving to",
-            "invalid_choice": "Select the employer the NQSW is moving to",
-        },
-    )
-    date_inputs = (
-        DateInput(
-            name="on",
-            legend="When does the NQSW move?",
-            subject="The date the NQSW moves",
-            required_message="Enter the date the NQSW moves",
-            hint="Their last day with you. For example, 31 3 2027",
-        ),
-    )
-    field_order_after_dates = ("to_employer", "on_day", "on_month", "on_year", "version")
-
-    def __init__(self, *args, employers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_employer"].queryset = employers
-
-
 class PersonChoiceForm(forms.Form):
     """Choose one of the employer's people holding a role: ``people`` is a list of ``(user_id, label)``."""
 
@@ -389,10 +362,13 @@ class RegistrationFilterForm(forms.Form):
 
 # --- National staff ------------------------------------------------------------------------------
 
+# "Needs national review" is national staff's own view (an open national review of a possible duplicate),
+# not a funding status: the employer sees such a registration as awaiting approval like any other.
+NEEDS_REVIEW_LABEL = "Needs national review"
 PENDING_FUNDING_CHOICES = [
     ("", "Awaiting approval or needing review"),
     (FundingStatus.AWAITING_APPROVAL.value, FundingStatus.AWAITING_APPROVAL.label),
-    (FundingStatus.NEEDS_REVIEW.value, FundingStatus.NEEDS_REVIEW.label),
+    ("needs_review", NEEDS_REVIEW_LABEL),
 ]
 
 

@@ -36,6 +36,7 @@ from programmes.eligibility import (
     valid_swe_number,
 )
 from programmes.models import (
+    FrameworkAvailability,
     FrameworkVersion,
     FundingStatus,
     Outcome,
@@ -347,34 +348,48 @@ def _check_employers(
 
 
 class FrameworkVersions:
-    """``framework_version_for``, asked once per service area and stretch of dates over which its answer
-    cannot change.
+    """``framework_version_for``, asked once per employer type, service area and stretch of dates over
+    which its answer cannot change.
 
-    Its answer depends on the date only through each framework's ``available_from`` and
-    ``available_until``, so between two consecutive such boundaries every date gets the same version:
-    thousands of start dates need only a handful of look-ups, and the rule stays in one place."""
+    Its answer depends on the date only through the frameworks' overall bounds and their availability
+    rows (``available_from``, ``available_until``), so between two consecutive such boundaries every date
+    gets the same version: thousands of start dates need only a handful of look-ups, and the rule stays in
+    one place."""
 
     def __init__(self):
         bounds = set()
-        for available_from, available_until in ProgrammeFramework.objects.values_list(
-            "available_from", "available_until"
-        ):
+        periods = [
+            *ProgrammeFramework.objects.values_list("available_from", "available_until"),
+            *FrameworkAvailability.objects.values_list("available_from", "available_until"),
+        ]
+        for available_from, available_until in periods:
             bounds.add(available_from)
             if available_until is not None:
                 bounds.add(available_until + datetime.timedelta(days=1))
         self._bounds = sorted(bounds)
-        self._found: dict[tuple[str, int], FrameworkVersion | None] = {}
+        self._found: dict[tuple[str, str, int], FrameworkVersion | None] = {}
 
-    def __call__(self, service_area: str, start_date: datetime.date) -> FrameworkVersion | None:
-        key = (service_area, bisect.bisect_right(self._bounds, start_date))
+    def __call__(
+        self, employer_type: str, service_area: str, start_date: datetime.date
+    ) -> FrameworkVersion | None:
+        key = (employer_type, service_area, bisect.bisect_right(self._bounds, start_date))
         if key not in self._found:
-            self._found[key] = framework_version_for(service_area=service_area, start_date=start_date)
+            self._found[key] = framework_version_for(
+                employer_type=employer_type, service_area=service_area, start_date=start_date
+            )
         return self._found[key]
 
 
 def _check_registration(
-    row: CsvRow, *, versions: FrameworkVersions, today: datetime.date, result: ImportResult
+    row: CsvRow,
+    *,
+    versions: FrameworkVersions,
+    employer_type: str,
+    today: datetime.date,
+    result: ImportResult,
 ) -> tuple[list[str], dict, dict, FrameworkVersion | None]:
+    """The row's problems, its values, its equality answers and its framework version (chosen for the
+    employer's type: ``""`` when the employer is unknown or unreadable, which is reported elsewhere)."""
     v, reasons = row.values, list(row.errors)
     if reasons:
         return reasons, {}, {}, None
@@ -440,11 +455,11 @@ def _check_registration(
             "use approved, rejected, unfunded or leave it empty"
         )
     version = None
-    if start is not None and service_area in ServiceArea.values:
-        version = versions(service_area, start)
+    if start is not None and service_area in ServiceArea.values and employer_type:
+        version = versions(employer_type, service_area, start)
         if version is None:
             reasons.append("No programme for this service area accepts this start date")
-    if reasons:
+    if reasons or version is None:
         return reasons, {}, {}, None
 
     status, final_outcome = status_for(outcome)
@@ -573,15 +588,23 @@ def _import(
     open_lines: dict[tuple[str, str], int] = {}
     areas_by_employer: dict[str, set[str]] = {}
     for row in registration_rows:
-        reasons, values, equality, version = _check_registration(
-            row, versions=versions, today=today, result=result
-        )
         ref, employer_ref = row.values.get("registration_ref", ""), row.values.get("employer_ref", "")
-        if employer_ref not in employers and employer_ref not in known_refs:
+        known = employers.get(employer_ref) or known_refs.get(employer_ref)
+        reasons, values, equality, version = _check_registration(
+            row,
+            versions=versions,
+            employer_type=known.employer_type if known is not None else "",
+            today=today,
+            result=result,
+        )
+        if known is None:
             reasons.append(
                 f"Unknown employer_ref '{employer_ref}': "
                 f"it is neither in {employers_name} nor on the platform"
             )
+        elif version is None and not reasons:
+            # Its employer's row was refused and is reported: the import stops with it.
+            continue
         key = (employer_ref, ref)
         if ref and key in lines_by_key:
             reasons.append(

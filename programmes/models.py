@@ -17,14 +17,24 @@ SWE_NUMBER_VALIDATOR = RegexValidator(
 
 
 class ProgrammeFramework(models.Model):
-    """A kind of programme (child and family ASYE, adults ASYE, the early career programme)."""
+    """A kind of programme (child and family ASYE, adults ASYE, the social work induction programme).
+
+    ``available_from``/``available_until`` are the programme's overall bounds: no employer starts anyone
+    on it outside them. Which employer types may use it, and from when within those bounds, is its
+    ``FrameworkAvailability`` rows; a start date must be inside both."""
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
     service_area = models.CharField(max_length=32, choices=ServiceArea.choices)
-    available_from = models.DateField(help_text="First start date this programme accepts.")
+    available_from = models.DateField(
+        help_text="First start date this programme accepts for anyone (each employer type's own dates are "
+        "its availability rows)."
+    )
     available_until = models.DateField(
-        null=True, blank=True, help_text="Last start date it accepts; empty while it is open."
+        null=True,
+        blank=True,
+        help_text="Last start date it accepts for anyone; empty while it is open. To close it to some "
+        "employer types only, end their availability rows instead.",
     )
 
     class Meta:
@@ -137,8 +147,11 @@ class FrameworkVersion(models.Model):
 
 
 class FundingStatus(models.TextChoices):
+    """What the employer sees of the funding decision. A duplicate that national staff must check is not
+    a status here (the employer would learn the person was registered elsewhere): it is an open
+    ``NationalReview``, which only national staff see."""
+
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting national approval"
-    NEEDS_REVIEW = "needs_review", "Needs national review"
     APPROVED = "approved", "Approved for funding"
     REJECTED = "rejected", "Not approved for funding"
     UNFUNDED = "unfunded", "Not eligible for funding"
@@ -297,6 +310,83 @@ class RegistrationCorrection(EmployerOwned):
         indexes = [models.Index(fields=["employer", "registration"])]
 
 
+class RegistrationTransfer(EmployerOwned):
+    """A request to move an NQSW's programme to another employer on the platform: made by the sending
+    employer's co-ordinator (``employer``), accepted or declined by a co-ordinator of ``to_employer``.
+
+    It crosses two employers, so its row-level security lets both see it (``employer_id`` or
+    ``to_employer_id``), and only the sender may create it. It carries what the receiving employer needs
+    and nothing else of the sender's records: the NQSW's name, email address and Social Work England
+    number, and the programme so far (framework version, start date, hours, deferred periods without their
+    reasons, extension, funding year), copied when the request is made. Accepting creates the receiving
+    employer's registration (``new_registration``), which the NQSW must confirm before it is linked to
+    their account; the sending registration ends as transferred on ``transfer_on``."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the new employer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    to_employer = models.ForeignKey("tenancy.Employer", on_delete=models.PROTECT, related_name="+")
+    # The sending employer's registration: never read on the receiving side (row-level security hides it).
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="transfers_out")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    transfer_on = models.DateField(help_text="The NQSW's last day with the sending employer.")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    swe_number = models.CharField(max_length=12, validators=[SWE_NUMBER_VALIDATOR])
+    qualification_date = models.DateField()
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    contracted_hours = models.DecimalField(max_digits=5, decimal_places=2)
+    extension_days = models.PositiveIntegerField(default=0)
+    funding_year = models.CharField(max_length=7)
+    # Periods the programme was paused, as [[started_on, ended_on or null], ...] (no reasons: they stay
+    # with the sending employer).
+    paused = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    joins_on = models.DateField(
+        null=True, blank=True, help_text="The NQSW's first day with the new employer."
+    )
+    new_registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["employer", "registration"]),
+            # The receiving employer's list of incoming transfers.
+            models.Index(fields=["to_employer", "status"], name="programmes_transfer_to_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "registration"],
+                condition=Q(status="requested"),
+                name="programmes_transfer_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_employer=models.F("employer")), name="programmes_transfer_other_employer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer of {self.first_name} {self.last_name} ({self.swe_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 class Deferral(EmployerOwned):
     """A pause in a registration's clock. While open, every later due date waits; on resuming they move."""
 
@@ -344,12 +434,15 @@ class AssessorAllocation(EmployerOwned):
 
 class NationalReview(models.Model):
     """A registration national staff must look at before funding: the NQSW is already registered or
-    funded elsewhere. National only: the registering employer learns only that a review is needed."""
+    funded elsewhere. National only: the registering employer learns nothing of it (its registration
+    looks the same as any other awaiting approval; issue #12, finding 8)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         APPROVED = "approved", "Approved for funding"
         REJECTED = "rejected", "Not approved for funding"
+        # A correction changed the Social Work England number: the two are no longer the same person.
+        SUPERSEDED = "superseded", "No longer applies: the registration was corrected"
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")
     other_registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")

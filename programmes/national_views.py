@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
 from asye.web.forms import add_service_errors
-from programmes.forms import FundingDecisionForm, NationalQueueFilterForm, hours_text
+from programmes.forms import NEEDS_REVIEW_LABEL, FundingDecisionForm, NationalQueueFilterForm, hours_text
 from programmes.selectors import (
     PENDING_FUNDING,
     registration_duplicates_national,
@@ -50,7 +50,13 @@ def review_list(request):
             "form": form,
             "page": page,
             "rows": [
-                {"registration": r, "funding_colour": FUNDING_TAG_COLOURS.get(r.funding_status, "grey")}
+                {
+                    "registration": r,
+                    "funding_colour": "yellow"
+                    if r.needs_review
+                    else FUNDING_TAG_COLOURS.get(r.funding_status, "grey"),
+                    "funding_label": NEEDS_REVIEW_LABEL if r.needs_review else r.get_funding_status_display(),
+                }
                 for r in page.object_list
             ],
             "filtered": bool(chosen),
@@ -64,7 +70,8 @@ def review_list(request):
 def review_detail(request, pk: int):
     actor = request.actor
     registration = registration_get_national(actor=actor, pk=pk)
-    pending = registration.funding_status in PENDING_FUNDING
+    # Undecided, or a possible duplicate (an open national review) to decide.
+    pending = registration.funding_status in PENDING_FUNDING or registration.needs_review
     form = FundingDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and pending and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -87,6 +94,7 @@ def review_detail(request, pk: int):
             "pending": pending,
             "form": form,
             "funding_colour": FUNDING_TAG_COLOURS.get(registration.funding_status, "grey"),
+            "needs_review_label": NEEDS_REVIEW_LABEL if registration.needs_review else "",
             "hours": hours_text(registration.contracted_hours),
             "reviews": related["reviews"],
             "others": [

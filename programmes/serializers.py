@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from asye.tenancy.models import ServiceArea
-from programmes.models import Registration
+from programmes.corrections import CORRECTABLE_FIELDS
+from programmes.models import Registration, RegistrationCorrection
 from programmes.selectors import registration_timeline
 
 
@@ -37,14 +38,56 @@ class RegistrationCreateSerializer(serializers.Serializer):
     service_area = serializers.ChoiceField(choices=ServiceArea.choices, required=False, default="")
 
 
+CORRECT_WITH_A_REASON = (
+    "Correct the name, Social Work England number and dates with POST /api/v1/registrations/{id}/correct/ "
+    "and a reason"
+)
+
+
 class RegistrationUpdateSerializer(serializers.Serializer):
-    """A correction. ``version`` is the one you read: if someone changed the record since, 409."""
+    """A change of the email address or contracted hours. ``version`` is the one you read: if someone
+    changed the record since, 409. The name, number and dates are corrected with a reason (``correct``)."""
 
     version = serializers.IntegerField(min_value=1, help_text="The registration's version as you read it.")
-    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     contracted_hours = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+
+    def validate(self, attrs):
+        corrected = [name for name in CORRECTABLE_FIELDS if name in getattr(self, "initial_data", {})]
+        if corrected:
+            raise serializers.ValidationError({name: [CORRECT_WITH_A_REASON] for name in corrected})
+        return attrs
+
+
+class RegistrationCorrectSerializer(serializers.Serializer):
+    """A correction of the name, Social Work England number or dates, with the reason. Send only what
+    changes. Types only: the rules are ``registration_correct``'s, the same as the correction page's."""
+
+    version = serializers.IntegerField(min_value=1, help_text="The registration's version as you read it.")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=2000, help_text="Why the details are corrected (kept in the history)."
+    )
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    swe_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Social Work England number, like SW123456.",
+    )
+    qualification_date = serializers.DateField(required=False)
+    start_date = serializers.DateField(required=False)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    """One corrected detail: its old and new values (dates as ISO dates), the reason, and when."""
+
+    field = serializers.ChoiceField(choices=list(CORRECTABLE_FIELDS), read_only=True)
+
+    class Meta:
+        model = RegistrationCorrection
+        fields = ["field", "old_value", "new_value", "reason", "corrected_at"]
+        read_only_fields = fields
 
 
 class RegistrationWithdrawSerializer(serializers.Serializer):
@@ -57,7 +100,8 @@ class RegistrationWithdrawSerializer(serializers.Serializer):
 
 class MilestoneSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=["review", "optional_review", "observation", "final_panel", "end"], read_only=True
+        choices=["agreement", "review", "optional_review", "observation", "final_panel", "end"],
+        read_only=True,
     )
     label = serializers.CharField(read_only=True)
     due = serializers.DateField(read_only=True)
@@ -110,12 +154,14 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegistrationDetailSerializer(RegistrationSerializer):
-    """A registration with its timeline: reviews, observations, the panel and the end (no supervision)."""
+    """A registration with its timeline (reviews, observations, the panel and the end; no supervision) and
+    its corrections, oldest first."""
 
     timeline = serializers.SerializerMethodField()
+    corrections = CorrectionSerializer(many=True, read_only=True)
 
     class Meta(RegistrationSerializer.Meta):
-        fields = [*RegistrationSerializer.Meta.fields, "timeline"]
+        fields = [*RegistrationSerializer.Meta.fields, "timeline", "corrections"]
         read_only_fields = fields
 
     @extend_schema_field(TimelineSerializer)

@@ -1,4 +1,5 @@
-"""Writes about registrations: create, change, defer, resume, extend, withdraw, transfer, approve."""
+"""Writes about registrations: create, change, defer, resume, extend, withdraw, approve. (Transfers are
+requests between two employers: ``programmes.transfers``.)"""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
-from asye.tenancy.db import system_national_context, tenant_context
-from asye.tenancy.models import Employer, ServiceArea
+from asye.tenancy.db import system_national_context
 from funding import hooks as funding_hooks
+from programmes.duplicates import national_duplicates_flag
 from programmes.eligibility import (
     RegistrationFacts,
     check_registration,
@@ -25,6 +25,7 @@ from programmes.eligibility import (
     normalise_swe_number,
     open_funding_years,
 )
+from programmes.endings import check_effective_date, long_date, registration_end
 from programmes.models import (
     AssessorAllocation,
     Deferral,
@@ -33,12 +34,8 @@ from programmes.models import (
     Registration,
     RegistrationStatus,
 )
-
-# What the registering employer is told, and why national staff are asked to look: never who else.
-NEEDS_REVIEW_NOTE = "National staff need to check this registration before it can be funded."
-ALREADY_REGISTERED = "Already registered with another employer"
-ALREADY_FUNDED_ELSEWHERE = "Already had a funded ASYE with another employer"
-ALREADY_FUNDED_HERE = "Already had a funded ASYE with this employer"
+from programmes.nightly import status_on
+from programmes.progress_store import progress_refresh
 
 
 def _today() -> datetime.date:
@@ -51,7 +48,10 @@ def registration_validate(*, actor: Actor, facts: RegistrationFacts, today: date
     Shared by the question pages, the API and the CSV upload, so all three apply the same rules."""
     today = today or _today()
     facts.swe_number = normalise_swe_number(facts.swe_number)
-    errors, version = check_registration(facts, today=today, allowed_years=open_funding_years(today))
+    employer_type = actor.employer.employer_type if actor.employer else ""
+    errors, version = check_registration(
+        facts, today=today, employer_type=employer_type, allowed_years=open_funding_years(today)
+    )
     if not errors and actor.employer_id:
         if (
             Registration.objects.visible_to(actor)
@@ -63,34 +63,6 @@ def registration_validate(*, actor: Actor, facts: RegistrationFacts, today: date
         ):
             errors["swe_number"] = ["This NQSW is already registered with you"]
     return errors, version
-
-
-def _detect_duplicates(registration: Registration) -> list[Registration]:
-    """Other employers' registrations of the same person that are open or were funded.
-
-    Runs in the system's national context: the registering employer learns only that a national
-    review is needed, never who the other employer is."""
-    with system_national_context():
-        return list(
-            Registration.objects.filter(swe_number=registration.swe_number)
-            .exclude(pk=registration.pk)
-            .exclude(pk=registration.transferred_from_id or 0)
-            .filter(
-                Q(status__in=[RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED])
-                | Q(funding_status=FundingStatus.APPROVED)
-            )
-        )
-
-
-def _flag_for_national_review(registration: Registration, others: list[Registration]) -> None:
-    with system_national_context():
-        for other in others:
-            reason = ALREADY_REGISTERED if other.is_open else ALREADY_FUNDED_ELSEWHERE
-            if other.employer_id == registration.employer_id:
-                reason = ALREADY_FUNDED_HERE
-            NationalReview.objects.get_or_create(
-                registration=registration, other_registration=other, defaults={"reason": reason}
-            )
 
 
 @transaction.atomic
@@ -125,14 +97,8 @@ def registration_create(
         created_by=actor.user,
     )
     if funding_status != FundingStatus.UNFUNDED:
-        others = _detect_duplicates(registration)
-        if others:
-            _flag_for_national_review(registration, others)
-            registration.funding_status = FundingStatus.NEEDS_REVIEW
-            registration.funding_note = (
-                "National staff need to check this registration before it can be funded."
-            )
-            registration.save(update_fields=["funding_status", "funding_note"])
+        # National staff see a duplicate; the registration itself stays as any other awaiting approval.
+        national_duplicates_flag(registration)
     audit_record(
         actor=actor,
         obj=registration,
@@ -144,6 +110,7 @@ def registration_create(
             "framework_version": version.pk,
         },
     )
+    progress_refresh(registration=registration)
     return registration
 
 
@@ -159,30 +126,39 @@ def _claim(registration: Registration, version: int | None, **changes) -> Regist
     return registration
 
 
-EDITABLE_FIELDS = ("first_name", "last_name", "email", "contracted_hours")
+EDITABLE_FIELDS = ("email", "contracted_hours")
+# The NQSW's identity and dates are corrected with a reason and kept as history (``programmes.corrections``).
+CORRECTED_FIELDS = ("first_name", "last_name", "swe_number", "qualification_date", "start_date")
 
 
 @transaction.atomic
 def registration_update(*, actor: Actor, registration: Registration, version: int | None = None, **changes):
-    """Correct the NQSW's name, email or contracted hours (a change of hours re-plans the timeline)."""
+    """Change the NQSW's email address or contracted hours (a change of hours re-plans the timeline)."""
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: ["This cannot be changed after registration"] for name in unknown})
+        raise ValidationError(
+            {
+                name: [
+                    "Correct this with a reason: a correction keeps the old and new values"
+                    if name in CORRECTED_FIELDS
+                    else "This cannot be changed after registration"
+                ]
+                for name in unknown
+            }
+        )
     if "contracted_hours" in changes:
         hours = Decimal(str(changes["contracted_hours"]))
         if not (Decimal("1") <= hours <= Decimal("48")):
             raise ValidationError({"contracted_hours": ["Contracted hours must be between 1 and 48 a week"]})
         changes["contracted_hours"] = hours
-    for name in ("first_name", "last_name"):
-        if name in changes and not str(changes[name]).strip():
-            raise ValidationError({name: ["Enter the NQSW's " + name.replace("_", " ")]})
     before = {name: getattr(registration, name) for name in changes}
     diff = changed_fields(before, changes)
     if not diff:
         return registration
     registration = _claim(registration, version, **{name: changes[name] for name in diff})
     audit_record(actor=actor, obj=registration, action="registration.updated", changes=diff)
+    progress_refresh(registration=registration)
     return registration
 
 
@@ -200,17 +176,31 @@ def registration_defer(
     reason: str,
     version: int | None = None,
 ) -> Registration:
-    """Pause the NQSW's clock from ``started_on``: every later due date waits until they resume."""
+    """Pause the NQSW's clock from ``started_on``: every later due date waits until they resume. A deferral
+    from a later day leaves the programme in progress until then (the nightly job switches it)."""
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     _require_open(registration)
     if registration.status == RegistrationStatus.DEFERRED:
         raise ValidationError("This registration is already deferred.")
+    arranged = registration.deferrals.filter(ended_on__isnull=True).first()
+    if arranged is not None:
+        raise ValidationError(f"A deferral from {long_date(arranged.started_on)} is already arranged.")
     if not reason.strip():
         raise ValidationError({"reason": ["Enter the reason for the deferral"]})
     if started_on < registration.start_date:
         raise ValidationError(
             {"started_on": ["The deferral must start on or after the programme's start date"]}
         )
+    check_effective_date(registration, started_on, field="started_on", what="deferral", today=_today())
+    last = (
+        registration.deferrals.filter(ended_on__isnull=False)
+        .order_by("-ended_on")
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    if last is not None and started_on < last:
+        message = f"The deferral must start on or after the end of the last one, {long_date(last)}"
+        raise ValidationError({"started_on": [message]})
     Deferral.objects.create(
         employer_id=registration.employer_id,
         registration=registration,
@@ -218,13 +208,15 @@ def registration_defer(
         reason=reason.strip(),
         created_by=actor.user,
     )
-    registration = _claim(registration, version, status=RegistrationStatus.DEFERRED)
+    status = status_on(registration.deferrals.all(), _today())
+    registration = _claim(registration, version, status=status)
     audit_record(
         actor=actor,
         obj=registration,
         action="registration.deferred",
         changes={"started_on": started_on, "reason": reason},
     )
+    progress_refresh(registration=registration)
     return registration
 
 
@@ -232,17 +224,21 @@ def registration_defer(
 def registration_resume(
     *, actor: Actor, registration: Registration, ended_on: datetime.date, version: int | None = None
 ) -> Registration:
-    """End the open deferral: every due date after its start moves by its length."""
+    """End the open deferral (or one arranged for a later day) on ``ended_on``, the NQSW's first day back:
+    every due date after its start moves by its length. Resuming on a later day leaves the programme
+    deferred until then (the nightly job switches it)."""
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     deferral = registration.deferrals.filter(ended_on__isnull=True).first()
-    if registration.status != RegistrationStatus.DEFERRED or deferral is None:
+    if not registration.is_open or deferral is None:
         raise ValidationError("This registration is not deferred.")
     if ended_on < deferral.started_on:
         raise ValidationError({"ended_on": ["The NQSW must resume on or after the day the deferral started"]})
+    check_effective_date(registration, ended_on, field="ended_on", what="return", today=_today())
     deferral.ended_on = ended_on
     deferral.save(update_fields=["ended_on"])
-    registration = _claim(registration, version, status=RegistrationStatus.ACTIVE)
+    registration = _claim(registration, version, status=status_on(registration.deferrals.all(), _today()))
     audit_record(actor=actor, obj=registration, action="registration.resumed", changes={"ended_on": ended_on})
+    progress_refresh(registration=registration)
     return registration
 
 
@@ -265,6 +261,7 @@ def registration_extend(
         action="registration.extended",
         changes={"extension_days": [before, before + days], "reason": reason.strip()},
     )
+    progress_refresh(registration=registration)
     return registration
 
 
@@ -272,95 +269,18 @@ def registration_extend(
 def registration_withdraw(
     *, actor: Actor, registration: Registration, on: datetime.date, reason: str, version: int | None = None
 ) -> Registration:
-    """The NQSW leaves the programme. Kept as history; it stops any completion funding."""
+    """The NQSW leaves the programme on ``on``: now if that is today or earlier, else on that day
+    (``programmes.endings``). Kept as history; it stops any completion funding."""
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     _require_open(registration)
-    if not reason.strip():
-        raise ValidationError({"reason": ["Enter the reason for the withdrawal"]})
-    registration.deferrals.filter(ended_on__isnull=True).update(ended_on=max(on, registration.start_date))
-    registration = _claim(
-        registration, version, status=RegistrationStatus.WITHDRAWN, ended_at=on, end_reason=reason.strip()
-    )
-    audit_record(
-        actor=actor, obj=registration, action="registration.withdrawn", changes={"on": on, "reason": reason}
-    )
-    funding_hooks.registration_ended(actor=actor, registration=registration)
-    return registration
-
-
-@transaction.atomic
-def registration_transfer(
-    *,
-    actor: Actor,
-    registration: Registration,
-    to_employer: Employer,
-    on: datetime.date,
-    version: int | None = None,
-) -> Registration:
-    """Move the NQSW to another employer: this registration ends as transferred and a new one, linked to
-    it, continues the same programme there (same framework version, start date and funding decision)."""
-    actor.require(Role.COORDINATOR, employer=registration.employer_id)
-    _require_open(registration)
-    if to_employer.pk == registration.employer_id:
-        raise ValidationError({"to_employer": ["Choose a different employer"]})
-    service_area = registration.framework_version.framework.service_area
-    serves = {
-        ServiceArea.CHILD_AND_FAMILY: to_employer.serves_child_and_family,
-        ServiceArea.ADULTS: to_employer.serves_adults,
-    }[service_area]
-    if not serves:
-        area = ServiceArea(service_area).label.lower()
-        raise ValidationError(
-            {
-                "to_employer": [
-                    f"{to_employer.name} does not run {area} services on the platform, so it cannot continue "
-                    "this programme. Ask them to add the service area to their employer details first"
-                ]
-            }
-        )
-    open_deferral = registration.deferrals.filter(ended_on__isnull=True).first()
-    if open_deferral:
-        open_deferral.ended_on = max(on, open_deferral.started_on)
-        open_deferral.save(update_fields=["ended_on"])
-    old = _claim(
-        registration, version, status=RegistrationStatus.TRANSFERRED, ended_at=on, end_reason="Transferred"
-    )
-    with tenant_context(to_employer.pk):
-        new = Registration.objects.create(
-            employer=to_employer,
-            framework_version=old.framework_version,
-            first_name=old.first_name,
-            last_name=old.last_name,
-            email=old.email,
-            swe_number=old.swe_number,
-            qualification_date=old.qualification_date,
-            start_date=old.start_date,
-            contracted_hours=old.contracted_hours,
-            funding_year=old.funding_year,
-            funding_status=old.funding_status,
-            funding_note=old.funding_note,
-            extension_days=old.extension_days,
-            transferred_from=old,
-            created_by=actor.user,
-        )
-        for deferral in old.deferrals.all():
-            Deferral.objects.create(
-                employer=to_employer,
-                registration=new,
-                started_on=deferral.started_on,
-                ended_on=deferral.ended_on,
-                reason=deferral.reason,
-                created_by=deferral.created_by,
-            )
-        audit_record(actor=actor, obj=new, action="registration.transferred_in", changes={"on": on})
-    audit_record(
+    return registration_end(
         actor=actor,
-        obj=old,
-        action="registration.transferred_out",
-        changes={"on": on, "to_employer": to_employer.pk},
+        registration=registration,
+        status=RegistrationStatus.WITHDRAWN,
+        on=on,
+        reason=reason,
+        version=version,
     )
-    funding_hooks.registration_ended(actor=actor, registration=old)
-    return old
 
 
 @transaction.atomic
@@ -395,6 +315,7 @@ def registration_allocate_assessor(
         action="registration.assessor_changed",
         changes={"assessor": [before, assessor_id]},
     )
+    progress_refresh(registration=registration)  # the learning agreement is to be signed again
     return registration
 
 
@@ -430,7 +351,12 @@ def registration_funding_decide(
         raise ValidationError({"note": ["Give the reason the registration is not approved"]})
     with system_national_context():
         registration = Registration.objects.select_for_update().get(pk=registration_id)
-        if registration.funding_status not in (FundingStatus.AWAITING_APPROVAL, FundingStatus.NEEDS_REVIEW):
+        # Awaiting approval, or decided but with a duplicate found since (a transfer in): an open national
+        # review is national staff's to decide.
+        open_review = NationalReview.objects.filter(
+            registration=registration, status=NationalReview.Status.OPEN
+        ).exists()
+        if registration.funding_status != FundingStatus.AWAITING_APPROVAL and not open_review:
             raise ValidationError("This registration's funding has already been decided.")
         status = FundingStatus.APPROVED if approve else FundingStatus.REJECTED
         before = registration.funding_status
@@ -449,4 +375,11 @@ def registration_funding_decide(
         )
         if approve:
             funding_hooks.registration_funding_approved(actor=actor, registration=registration)
+        else:
+            # Claims exist only if it was approved before (a correction or a duplicate sent it back).
+            funding_hooks.registration_funding_withdrawn(
+                actor=actor,
+                registration=registration,
+                reason=f"National staff did not approve the registration for funding: {note.strip()}",
+            )
     return registration

@@ -140,7 +140,6 @@ def check(request):
         request.session.pop(PENDING_KEY, None)
         request.session[RESULT_KEY] = {
             "registered": result.registered,
-            "needs_review": result.needs_review,
             "unfunded": result.unfunded,
         }
         return redirect("registration_upload:done")

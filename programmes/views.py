@@ -27,9 +27,11 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
 from asye.errors import Conflict
-from asye.tenancy.models import Employer, ServiceArea
+from asye.tenancy.models import ServiceArea
 from asye.web.decorators import employer_view
 from programmes import services
+from programmes.corrections import correction_history
+from programmes.duplicates import registrations_of_same_person
 from programmes.eligibility import (
     RegistrationFacts,
     check_registration,
@@ -51,15 +53,17 @@ from programmes.forms import (
     ServiceAreaForm,
     StartDateForm,
     SweNumberForm,
-    TransferForm,
     WithdrawForm,
     hours_or_none,
     hours_text,
     show_errors,
 )
 from programmes.models import FundingStatus, Registration, RegistrationStatus
-from programmes.selectors import OPEN_STATUSES, registration_get, registration_list, registration_timeline
+from programmes.nightly import upcoming_changes
+from programmes.progress_store import flag_filter, progress_catch_up, stored_progress
+from programmes.selectors import OPEN_STATUSES, registration_get, registration_list
 from programmes.support_selectors import FLAG_LABELS, registration_support
+from programmes.transfers import transfer_of_registration, transfer_waiting_count
 from reviews.selectors import support_plan_registration_ids
 
 VIEWER_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
@@ -67,7 +71,6 @@ PAGE_SIZE = 50
 
 FUNDING_TAG_COLOURS = {
     FundingStatus.AWAITING_APPROVAL: "blue",
-    FundingStatus.NEEDS_REVIEW: "yellow",
     FundingStatus.APPROVED: "green",
     FundingStatus.REJECTED: "red",
     FundingStatus.UNFUNDED: "grey",
@@ -231,7 +234,10 @@ def register_step(request, step: str):
             merged = {**answers, **form.answers()}
             today = clock.today()
             errors, _version = check_registration(
-                _facts(merged), today=today, allowed_years=open_funding_years(today)
+                _facts(merged),
+                today=today,
+                employer_type=request.actor.employer.employer_type,
+                allowed_years=open_funding_years(today),
             )
             own = {name: errors[name] for name in form_class.answer_fields if name in errors}
             if own:
@@ -342,6 +348,14 @@ def register_check(request):
             "eligible": funding_status != FundingStatus.UNFUNDED,
             "funding_note": funding_note,
             "qualification_years": version.funding_qualification_years,
+            # The employer's own registrations only: another employer's are never looked at here.
+            "same_person": registrations_of_same_person(
+                actor=actor,
+                first_name=facts.first_name,
+                last_name=facts.last_name,
+                qualification_date=facts.qualification_date,
+                email=facts.email,
+            ),
         },
     )
 
@@ -353,14 +367,7 @@ def register_confirmation(request):
     if not pk:
         return redirect("programmes:list")
     registration = registration_get(actor=request.actor, pk=pk)
-    return render(
-        request,
-        "programmes/register_confirmation.html",
-        {
-            "registration": registration,
-            "needs_review": registration.funding_status == FundingStatus.NEEDS_REVIEW,
-        },
-    )
+    return render(request, "programmes/register_confirmation.html", {"registration": registration})
 
 
 # --- The dashboard -------------------------------------------------------------------------------
@@ -381,6 +388,10 @@ def _assessor_choices(registrations) -> list[tuple[int, str]]:
 def registration_list_view(request):
     """Co-ordinators see every NQSW of the employer; assessors and line managers their own."""
     actor = request.actor
+    today = clock.today()
+    # Flags and "next due" are read from what is kept on each registration, so the list filters, counts
+    # and pages in SQL; anything not yet worked out today is worked out first.
+    progress_catch_up(registration_list(actor=actor), today=today)
     registrations = registration_list(actor=actor).select_related("assessor", "line_manager")
     funding_years = list(
         registrations.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
@@ -400,22 +411,15 @@ def registration_list_view(request):
         registrations = registrations.filter(status__in=OPEN_STATUSES)
     elif status in RegistrationStatus.values:
         registrations = registrations.filter(status=status)
-
-    today = clock.today()
     if status in FLAG_LABELS:
-        # Flags are worked out, not stored: work them out for every open registration, then page.
-        candidates = list(registrations.filter(status__in=OPEN_STATUSES))
-        support = registration_support(candidates, today=today)
-        page = Paginator([r for r in candidates if status in support[r.pk].flags], PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    else:
-        page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
-        support = registration_support(list(page.object_list), today=today)
+        registrations = registrations.filter(flag_filter(status))
+    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    arranged = upcoming_changes(page.object_list, today=today)
     rows = [
         {
             "registration": registration,
-            "support": support[registration.pk],
+            "support": stored_progress(registration),
+            "arranged": arranged[registration.pk],
             "funding_colour": FUNDING_TAG_COLOURS.get(registration.funding_status, "grey"),
             "status_colour": STATUS_TAG_COLOURS.get(registration.status, "grey"),
         }
@@ -433,6 +437,8 @@ def registration_list_view(request):
             "query": urlencode(chosen) + "&" if chosen else "",
             "is_coordinator": actor.has_role(Role.COORDINATOR),
             "support_plan_ids": support_plan_registration_ids(actor=actor),
+            "transfers_waiting": transfer_waiting_count(actor=actor),
+            "today": today,
         },
     )
 
@@ -448,25 +454,27 @@ def registration_detail(request, pk: int):
         # Checked after the read, so that another employer's registration is a 404 whatever the method.
         return HttpResponseNotAllowed(["GET", "HEAD"])
     today = clock.today()
-    timeline = registration_timeline(registration=registration, today=today)
-    support = registration_support([registration], today=today)[registration.pk]
-    next_due = timeline.next_due if registration.is_open else None
+    # The timeline's states and the flags worked out from the records now (programmes.progress).
+    progress = registration_support([registration], today=today)[registration.pk]
     return render(
         request,
         "programmes/detail.html",
         {
             "registration": registration,
-            "support": support,
-            "timeline": timeline,
-            "milestones": [m for m in timeline.milestones if m.kind != "supervision"],
-            "supervision": [m for m in timeline.milestones if m.kind == "supervision"],
-            "next_due": next_due,
+            "support": progress,
+            "progress": progress,
+            "items": progress.items,
+            "supervision": progress.supervision,
+            "next_due": progress.next_item,
+            "arranged": upcoming_changes([registration], today=today)[registration.pk],
             "deferrals": list(registration.deferrals.all()),
             "allocations": list(registration.assessor_allocations.select_related("assessor")),
             "funding_colour": FUNDING_TAG_COLOURS.get(registration.funding_status, "grey"),
             "status_colour": STATUS_TAG_COLOURS.get(registration.status, "grey"),
             "hours": hours_text(registration.contracted_hours),
             "can_act": actor.has_role(Role.COORDINATOR),
+            "transfer": transfer_of_registration(actor=actor, registration=registration),
+            "corrections": correction_history(registration=registration),
             "today": today,
         },
     )
@@ -534,12 +542,11 @@ def _registration_action(
 @employer_view(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def registration_change(request, pk: int):
-    """Correct the name, email address or contracted hours."""
+    """Change the email address or contracted hours (the name, number and dates are corrected with a
+    reason: ``programmes.correction_views``)."""
 
     def make_form(data, registration):
         initial = {
-            "first_name": registration.first_name,
-            "last_name": registration.last_name,
             "email": registration.email,
             "contracted_hours": hours_text(registration.contracted_hours),
             "version": registration.version,
@@ -641,31 +648,6 @@ def registration_withdraw(request, pk: int):
         success=lambda registration, data: f"{registration.full_name} has been withdrawn from the programme",
         template="programmes/withdraw.html",
         confirm_template="programmes/withdraw_confirm.html",
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_transfer(request, pk: int):
-    """Transfer to another employer: the form, then a confirmation page, then the change."""
-    # Employers' names are public; the choice is every employer but the one acting.
-    employers = Employer.objects.exclude(pk=request.actor.employer_id).order_by("name")
-    return _registration_action(
-        request,
-        pk,
-        make_form=_versioned(TransferForm, employers=employers),
-        perform=lambda registration, data: services.registration_transfer(
-            actor=request.actor,
-            registration=registration,
-            to_employer=data["to_employer"],
-            on=data["on"],
-            version=data["version"],
-        ),
-        success=lambda registration, data: (
-            f"{registration.full_name} has been transferred to {data['to_employer'].name}"
-        ),
-        template="programmes/transfer.html",
-        confirm_template="programmes/transfer_confirm.html",
     )
 
 

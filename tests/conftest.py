@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from asye.accounts.models import Role, User
-from asye.tenancy.db import system_national_context
+from asye.tenancy.db import system_national_context, tenant_settings
 from asye.tenancy.models import Employer, EmployerType, Region
 from tests.browser.fixtures import (  # noqa: F401  (fixtures and a report hook for browser tests anywhere)
     axe_check_fixture,
@@ -133,9 +133,11 @@ def mfa(db):
     from allauth.mfa.models import Authenticator
 
     def enrol(user: User) -> User:
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
-        )
+        # Authenticators have row-level security keyed on their person: written as that person.
+        with tenant_settings(user_id=user.pk):
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+            )
         return user
 
     return enrol
@@ -193,4 +195,5 @@ def reference_data(transactional_db):
         django_apps, None
     )
     import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)
+    import_module("programmes.migrations.0005_programme_rules").load_availability(django_apps, None)
     align_reference_data()

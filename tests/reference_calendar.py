@@ -1,12 +1,15 @@
 """Reference data as the day the tests were written saw it, moved to the day the run takes as today.
 
-The frameworks' and funding years' own dates are policy, not test data: the children's ASYE gives way to
-the early career programme for starts from 1 September 2027, and funding years are set up to 2027-28.
-A suite run as if it were 2028 would otherwise find every child and family start on the two-year
-programme and no funding year to claim in. So, for the tests only:
+The frameworks' and funding years' own dates are policy, not test data: local authorities' children's ASYE
+gives way to the social work induction programme (SWIP) for starts from 1 September 2027, and funding years
+are set up to 2027-28. A suite run as if it were 2028 would otherwise find every local authority's child and
+family start on the two-year programme and no funding year to claim in. So, for the tests only:
 
 - the switch keeps at least six months ahead of the run's day, moved by whole years (it stays on
-  1 September), so tests written for the ASYE stay on it; tests of the switch read its date from the data;
+  1 September), so tests written for the ASYE stay on it; tests of the switch read its date from the data.
+  The switch is data in two places: the SWIP's own first start date (``ProgrammeFramework.available_from``)
+  and the availability rows that move local authorities from the children's ASYE to the SWIP
+  (``FrameworkAvailability``); both move together. Other employer types keep the children's ASYE;
 - funding years exist from three years before the run's day to one after, carried forward as national
   staff would add them (``funding.years``).
 """
@@ -33,13 +36,18 @@ def switch_day(today: datetime.date = TODAY) -> datetime.date:
 
 
 def align_frameworks(today: datetime.date = TODAY) -> None:
-    from programmes.models import ProgrammeFramework
+    """Move the switch: the SWIP's own first start date and local authorities' availability rows (the
+    children's ASYE closes to them the day before; every other employer type keeps it)."""
+    from asye.tenancy.models import EmployerType
+    from programmes.models import FrameworkAvailability, ProgrammeFramework
 
     day = switch_day(today)
-    ProgrammeFramework.objects.filter(code=CHILDRENS_ASYE).update(
+    ProgrammeFramework.objects.filter(code=EARLY_CAREER).update(available_from=day)
+    local_authority = FrameworkAvailability.objects.filter(employer_type=EmployerType.LOCAL_AUTHORITY)
+    local_authority.filter(framework__code=CHILDRENS_ASYE, available_until__isnull=False).update(
         available_until=day - datetime.timedelta(days=1)
     )
-    ProgrammeFramework.objects.filter(code=EARLY_CAREER).update(available_from=day)
+    local_authority.filter(framework__code=EARLY_CAREER).update(available_from=day)
 
 
 def align_funding_years(today: datetime.date = TODAY) -> None:

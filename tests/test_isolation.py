@@ -3,6 +3,10 @@
 Every URL pattern that captures an object is listed in OBJECT_ROUTES (or EXEMPT with the reason);
 a new route that is in neither fails ``test_every_object_route_is_covered``, so isolation is decided
 when the route is added, not remembered later.
+
+The ids in the address are varied here; the ids in a form's or an API call's body (an assessor, a piece of
+evidence, a registration, an employer...) are varied by ``tests/security/test_isolation_fields.py``, with
+the same rule: every such field is found in the code and must be in its table.
 """
 
 from __future__ import annotations
@@ -80,19 +84,32 @@ def make_registration(employer_b, unscoped):
         return registration_create(actor=actor, facts=given, today=registration_day(given))
 
 
+def make_transfer(employer_b, unscoped):
+    """A transfer employer B asked a third employer to accept."""
+    from tests.conftest import _tenant
+    from tests.programmes.test_transfers import request_transfer
+
+    third = _tenant("Thirdshire County Council")
+    return request_transfer(employer_b, third, make_registration(employer_b, unscoped))
+
+
 OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "accounts:revoke_invitation": ObjectRoute(make_invitation),
+    "accounts:resend_invitation": ObjectRoute(make_invitation),
     "accounts:end_membership": ObjectRoute(make_membership),
     "api_tokens:revoke": ObjectRoute(make_token),
     "api:membership-detail": ObjectRoute(make_membership),
     "api:audit-event-detail": ObjectRoute(make_audit_event),
     "api:registration-detail": ObjectRoute(make_registration),
     "api:registration-withdraw": ObjectRoute(make_registration),
+    "api:registration-correct": ObjectRoute(make_registration),
     **{
         f"programmes:{name}": ObjectRoute(make_programmes_registration)
         for name in (
             "detail",
             "change",
+            "correct",
+            "correct_check",
             "defer",
             "resume",
             "extend",
@@ -101,6 +118,11 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
             "assessor",
             "line_manager",
         )
+    },
+    # A transfer B asked a third employer to accept: A is neither side, so every page of it is a 404.
+    **{
+        f"programmes:{name}": ObjectRoute(make_transfer)
+        for name in ("transfer_incoming", "transfer_accept", "transfer_decline", "transfer_cancel")
     },
     "support:registration": ObjectRoute(make_support_registration),
     "support:supervision_record": ObjectRoute(make_support_registration),
@@ -116,6 +138,10 @@ EXEMPT = {
     # National staff only; anyone else gets 403 before any object is read (test_national_pages_refuse_...).
     "national:employer": "national",
     "national_registrations:detail": "national",
+    # NQSWs only (anyone else gets 403 before any object is read); another employer's registration, one
+    # naming someone else and a missing one are all 404 (tests/programmes/test_transfers.py::
+    # test_an_nqsw_can_confirm_only_a_registration_here_naming_their_email).
+    "support:confirm_registration": "nqsw-only",
     # A signed token, not an id: bad, forged or other-employer tokens are 404 (test_support_calendar.py).
     "support:calendar": "secret-addressed",
     # The schema and its renderers take a format suffix, not an object.

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from asye.accounts.models import Role
-from asye.tenancy.models import EmployerType, Region, ServiceArea
+from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
 from asye.web.demo_calendar import REFERENCE_DAY, DemoCalendar
+from programmes.duplicates import ALREADY_REGISTERED
 from programmes.eligibility import framework_version_for, funding_decision, funding_year_of
 from programmes.models import (
     AssessorAllocation,
@@ -44,7 +45,6 @@ from programmes.models import (
     SupportNeed,
 )
 from programmes.selectors import timeline_input
-from programmes.services import ALREADY_REGISTERED, NEEDS_REVIEW_NOTE
 from programmes.timeline import supervision_schedule
 
 if TYPE_CHECKING:
@@ -106,12 +106,13 @@ class DemoCase:
 CF, ADULTS = ServiceArea.CHILD_AND_FAMILY, ServiceArea.ADULTS
 D = datetime.date
 # The demo NQSW's 3-month review (and one other's) falls due eleven days after the reference day: inside
-# the dashboard's 14-day "review due" window whatever the lengths of the months the story is moved to
-# (three calendar months are 89 to 92 days).
+# the four-week "review due" window (the framework's review_window_weeks) whatever the lengths of the months
+# the story is moved to (three calendar months are 89 to 92 days). No review point falls within a few days
+# of the window's edge (28 days ahead), so the dashboard counts the same on any seeding day.
 DEMO_COUNTY_CASES = (
     DemoCase(D(2026, 9, 4), support=SupportPlan(support_need=True)),  # the demo NQSW
     DemoCase(D(2026, 9, 14), support=SupportPlan(supervision_missed=3)),
-    DemoCase(D(2026, 9, 21), area=ADULTS),
+    DemoCase(D(2026, 9, 28), area=ADULTS),
     DemoCase(D(2026, 10, 5), hours=Decimal("22.5")),
     DemoCase(D(2026, 4, 13), deferred=(D(2026, 10, 5), "Parental leave")),
     DemoCase(D(2026, 1, 12), extension_days=42),
@@ -125,7 +126,7 @@ DEMO_COUNTY_CASES = (
     DemoCase(D(2026, 9, 4), qualified=D(2021, 7, 16)),  # too long ago: unfunded
     DemoCase(D(2026, 10, 12)),
     DemoCase(D(2026, 8, 17), area=ADULTS),
-    DemoCase(D(2026, 9, 21)),
+    DemoCase(D(2026, 9, 28)),
     DemoCase(D(2026, 3, 2)),
 )
 # The person registered twice: at a London employer first, then at Demo Fostering Partnership.
@@ -287,7 +288,8 @@ def plan_registrations(
         qualification_date=first.qualification_date,
         start_date=DUPLICATE_SECOND_START,
         contracted_hours=FULL_TIME_HOURS,
-        funding=FundingStatus.NEEDS_REVIEW,
+        # Awaiting approval like any other (the employer is never told); national staff see the review.
+        funding=FundingStatus.AWAITING_APPROVAL,
         created_by=staff[Role.COORDINATOR][0],
         assessor=staff[Role.ASSESSOR][count % len(staff[Role.ASSESSOR])],
         line_manager=staff[Role.LINE_MANAGER][count % len(staff[Role.LINE_MANAGER])],
@@ -337,15 +339,17 @@ def apply_case(registration: RegistrationPlan, case: DemoCase) -> None:
 
 
 class VersionCache:
-    """``framework_version_for``, asked once per service area and start date."""
+    """``framework_version_for``, asked once per employer type, service area and start date."""
 
     def __init__(self):
-        self._versions: dict[tuple[str, datetime.date], FrameworkVersion] = {}
+        self._versions: dict[tuple[str, str, datetime.date], FrameworkVersion] = {}
 
-    def get(self, service_area: str, start_date: datetime.date) -> FrameworkVersion:
-        key = (service_area, start_date)
+    def get(self, employer_type: str, service_area: str, start_date: datetime.date) -> FrameworkVersion:
+        key = (employer_type, service_area, start_date)
         if key not in self._versions:
-            version = framework_version_for(service_area=service_area, start_date=start_date)
+            version = framework_version_for(
+                employer_type=employer_type, service_area=service_area, start_date=start_date
+            )
             assert version is not None, key
             self._versions[key] = version
         return self._versions[key]
@@ -358,8 +362,6 @@ def funding_of(plan: RegistrationPlan, version: FrameworkVersion) -> tuple[str, 
     )
     if status == FundingStatus.UNFUNDED:
         return status, note
-    if plan.funding == FundingStatus.NEEDS_REVIEW:
-        return plan.funding, NEEDS_REVIEW_NOTE
     return plan.funding, ""
 
 
@@ -386,13 +388,17 @@ def apply_registrations(
             by_nqsw.add((employer_id, nqsw_id))
 
     versions = VersionCache()
+    # Which programme a start is on depends on the employer's type (the SWIP is for local authorities).
+    employer_types = dict(
+        Employer.objects.filter(pk__in=set(employer_ids.values())).values_list("pk", "employer_type")
+    )
     new: list[tuple[RegistrationPlan, Registration]] = []
     for plan in plans:
         employer_id = employer_ids[plan.employer]
         nqsw_id = user_ids[plan.email] if plan.link_nqsw else None
         if (employer_id, plan.swe_number) in by_swe or (employer_id, nqsw_id) in by_nqsw:
             continue
-        version = versions.get(plan.service_area, plan.start_date)
+        version = versions.get(employer_types[employer_id], plan.service_area, plan.start_date)
         funding_status, funding_note = funding_of(plan, version)
         withdrawn_on, end_reason = plan.withdrawn or (None, "")
         new.append(

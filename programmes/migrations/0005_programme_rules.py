@@ -8,7 +8,9 @@ import datetime
 
 from django.db import migrations, models
 
-from asye.tenancy.rls import EnableRowLevelSecurity
+from asye.tenancy.rls import TENANT_CONDITION, EnableRowLevelSecurity
+
+TRANSFER_RECEIVER = "to_employer_id = NULLIF(current_setting('app.employer_id', true), '')::bigint"
 
 EMPLOYER_TYPES = ["local_authority", "pvi", "fostering", "nhs", "school", "other"]
 SWITCH = datetime.date(2027, 9, 1)
@@ -17,8 +19,9 @@ SWITCH = datetime.date(2027, 9, 1)
 def load_availability(apps, schema_editor):
     """The SWIP is for statutory local-authority children's social work only (DfE, seed 000 lines 50-52):
     local authorities move to it from September 2027; every other employer type keeps the children's ASYE.
-    The adults ASYE stays open to all."""
-    alias = schema_editor.connection.alias
+    The adults ASYE stays open to all. (Also called by the tests' reference data fixture, with no schema
+    editor, after a transactional test has emptied the tables.)"""
+    alias = schema_editor.connection.alias if schema_editor is not None else "default"
     Framework = apps.get_model("programmes", "ProgrammeFramework")
     Availability = apps.get_model("programmes", "FrameworkAvailability")
     frameworks = {f.code: f for f in Framework.objects.using(alias).all()}
@@ -58,10 +61,61 @@ def unload_availability(apps, schema_editor):
     ).delete()
 
 
+def transfer_insert_policy(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        'CREATE POLICY transfer_created_by_sender ON "programmes_registrationtransfer" AS RESTRICTIVE '
+        f"FOR INSERT WITH CHECK ({TENANT_CONDITION})"
+    )
+
+
+def drop_transfer_insert_policy(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute('DROP POLICY IF EXISTS transfer_created_by_sender ON "programmes_registrationtransfer"')
+
+
+NIGHTLY_TASK = "programmes.tasks.programme_dates_nightly"
+
+
+def schedule_nightly(apps, schema_editor):
+    """Each night: deferrals and scheduled ends that take effect that day, and every open registration's
+    progress worked out for the new day (``programmes.tasks``)."""
+    alias = schema_editor.connection.alias
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab, _ = CrontabSchedule.objects.using(alias).get_or_create(
+        minute="5", hour="0", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London"
+    )
+    PeriodicTask.objects.using(alias).update_or_create(
+        name="Apply the day's programme dates and work out every NQSW's progress",
+        defaults={"task": NIGHTLY_TASK, "crontab": crontab, "enabled": True},
+    )
+
+
+def unschedule_nightly(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.using(schema_editor.connection.alias).filter(
+        task=NIGHTLY_TASK
+    ).delete()
+
+
+def duplicates_look_like_any_other(apps, schema_editor):
+    """Issue #12, finding 8: a registration national staff must check for a duplicate no longer shows the
+    employer "Needs national review" (its open ``NationalReview`` says so, to national staff only)."""
+    if schema_editor.connection.vendor == "postgresql":
+        # Every employer's rows (row-level security is forced, even for the owner).
+        schema_editor.execute("SELECT set_config('app.national', 'on', true)")
+    apps.get_model("programmes", "Registration").objects.using(schema_editor.connection.alias).filter(
+        funding_status="needs_review"
+    ).update(funding_status="awaiting_approval", funding_note="")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("programmes", "0004_frameworkversion_published_at"),
         ("tenancy", "0001_initial"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -291,4 +345,184 @@ class Migration(migrations.Migration):
         ),
         EnableRowLevelSecurity("programmes_registrationcorrection"),
         migrations.RunPython(load_availability, unload_availability),
+        migrations.AlterField(
+            model_name="programmeframework",
+            name="available_from",
+            field=models.DateField(
+                help_text="First start date this programme accepts for anyone (each employer type's own "
+                "dates are its availability rows)."
+            ),
+        ),
+        migrations.AlterField(
+            model_name="programmeframework",
+            name="available_until",
+            field=models.DateField(
+                blank=True,
+                help_text="Last start date it accepts for anyone; empty while it is open. To close it to some "
+                "employer types only, end their availability rows instead.",
+                null=True,
+            ),
+        ),
+        migrations.CreateModel(
+            name="RegistrationTransfer",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Waiting for the new employer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                    ),
+                ),
+                ("transfer_on", models.DateField(help_text="The NQSW's last day with the sending employer.")),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "swe_number",
+                    models.CharField(
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^SW[0-9]{1,10}$",
+                                "Enter a Social Work England number in the correct format, like SW123456",
+                            )
+                        ],
+                    ),
+                ),
+                ("qualification_date", models.DateField()),
+                ("start_date", models.DateField()),
+                ("contracted_hours", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("extension_days", models.PositiveIntegerField(default=0)),
+                ("funding_year", models.CharField(max_length=7)),
+                ("paused", models.JSONField(blank=True, default=list)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                (
+                    "joins_on",
+                    models.DateField(
+                        blank=True, help_text="The NQSW's first day with the new employer.", null=True
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenancy.employer"
+                    ),
+                ),
+                (
+                    "framework_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programmes.frameworkversion",
+                    ),
+                ),
+                (
+                    "new_registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programmes.registration",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="programmes.registration",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "to_employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenancy.employer"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-requested_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["employer", "registration"], name="programmes__employe_c52700_idx"),
+                    models.Index(fields=["to_employer", "status"], name="programmes_transfer_to_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "requested")),
+                        fields=("employer", "registration"),
+                        name="programmes_transfer_one_open",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("to_employer", models.F("employer")), _negated=True),
+                        name="programmes_transfer_other_employer",
+                    ),
+                ],
+            },
+        ),
+        # Both employers see a transfer (the sender's and the receiver's side); the receiver may update it
+        # (accept or decline). Only the sender creates one: a restrictive policy for INSERT, ANDed with the
+        # tenant policy, keeps a receiving employer from forging a request "from" someone else.
+        EnableRowLevelSecurity("programmes_registrationtransfer", using_extra=TRANSFER_RECEIVER),
+        migrations.RunPython(transfer_insert_policy, drop_transfer_insert_policy),
+        migrations.RunPython(schedule_nightly, unschedule_nightly),
+        migrations.RunPython(duplicates_look_like_any_other, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="registration",
+            name="funding_status",
+            field=models.CharField(
+                choices=[
+                    ("awaiting_approval", "Awaiting national approval"),
+                    ("approved", "Approved for funding"),
+                    ("rejected", "Not approved for funding"),
+                    ("unfunded", "Not eligible for funding"),
+                ],
+                max_length=32,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="nationalreview",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open"),
+                    ("approved", "Approved for funding"),
+                    ("rejected", "Not approved for funding"),
+                    ("superseded", "No longer applies: the registration was corrected"),
+                ],
+                default="open",
+                max_length=16,
+            ),
+        ),
     ]

@@ -1,7 +1,7 @@
 """Every funding page in a real browser, with axe-core (WCAG 2.2 AA) on each: the co-ordinator's journey
 (see claims, submit one, submit several, the grant application with its action plan, statements), national
-staff's (approve a claim, build and authorise a statement, mark it paid, review an application, the budget),
-and the co-ordinator's claims journey again with JavaScript off.
+staff's (approve a claim, build a statement and have a second person authorise it, mark it paid, review an
+application, the budget), and the co-ordinator's claims journey again with JavaScript off.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from tests.browser.test_programme_pages import Pages, fill_date, submit
 from tests.funding.conftest import COHORT, register
 from tests.funding.helpers import (
     approve,
+    checker_user,
     claim_of,
     load_funding_reference_data,
     national_actor,
@@ -233,6 +234,13 @@ def test_national_funding_pages(
     submit(page, "Build the statement")
     pages.check(page, heading=re.compile("^Payment statement: "))
     expect(page.get_by_role("table", name="Totals")).to_contain_text("£1,000.00")
+    # Whoever built it is not offered the authorisation: a second member of national staff checks it.
+    expect(page.get_by_role("button", name=re.compile("^Authorise the statement"))).to_have_count(0)
+    expect(page.locator(".govuk-inset-text")).to_contain_text("another member of national staff")
+    statement_url = page.url
+    sign_in(page, live_server, checker_user())
+    page.goto(statement_url)
+    pages.check(page, heading=re.compile("^Payment statement: "))
     page.get_by_role("button", name="Authorise the statement for £1,000.00").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("can no longer change")
     pages.check(page, heading=re.compile("^Payment statement: "))

@@ -146,7 +146,9 @@ def test_the_moderator_records_findings_and_the_coordinator_reads_them(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Findings saved")
     pages.check(page, heading="Your findings")
 
-    page.get_by_label("The evidence supports the recommendation").check()
+    # No final recommendation on this portfolio: the question is about the capabilities.
+    expect(page.locator("main")).not_to_contain_text("support the assessor's recommendation")
+    page.get_by_label("The evidence shows the NQSW meeting the capabilities at the expected level").check()
     page.get_by_label("Areas for development").fill("Name the PQS statement each piece supports.")
     page.get_by_label("Advice to the employer (optional)").fill("Write SMART objectives.")
     click(page, "Send findings to the employer")
@@ -184,14 +186,14 @@ def test_the_moderator_records_findings_without_javascript(
     page.get_by_role("link", name="Record your findings").click()
     click(page, "Send findings to the employer")
     assert page.title().startswith("Error: ")
-    page.get_by_label("The evidence partly supports the recommendation").check()
+    page.get_by_label("The evidence shows some of the capabilities at the expected level").check()
     page.get_by_label("Strengths", exact=True).fill("Clear reflections.")
     page.get_by_label("Areas for development").fill("Map evidence to the PQS.")
     click(page, "Send findings to the employer")
     expect(page.get_by_role("heading", name="Portfolio of Ada Okafor", level=1)).to_be_visible()
     with system_national_context():
         sent = ModerationCase.objects.get(pk=case.pk)
-    assert sent.status == ModerationCase.Status.FINDINGS_SENT and sent.agreement == "partly"
+    assert sent.status == ModerationCase.Status.FINDINGS_SENT and sent.agreement == "partly_meets"
 
 
 # --- The co-ordinator's other pages; national staff's register and library ------------------------------------

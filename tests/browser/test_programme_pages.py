@@ -127,7 +127,8 @@ def test_coordinator_registration_pages(transactional_db, live_server, page, sig
 
     # Every action page, as the detail page's links lead to them.
     for link, heading in (
-        ("Change details", "Change the NQSW's details"),
+        ("Change the email address or hours", "Change the email address or contracted hours"),
+        ("Correct the name, number or dates", "Correct the registration"),
         ("Extend the programme", "Extend the programme"),
         ("Allocate an assessor", None),
         ("Set the line manager", None),
@@ -168,10 +169,10 @@ def test_coordinator_registration_pages(transactional_db, live_server, page, sig
     page.locator("main form button[type=submit]").click()
     pages.check(page, heading="Transfer the NQSW to another employer", error=True)
     page.get_by_label("Which employer is the NQSW moving to?").select_option(label=employer_b.employer.name)
-    fill_date(page, "When does the NQSW move?", today)
+    fill_date(page, "What is the NQSW's last day with you?", today)
     page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("button", name="Yes, transfer the NQSW")).to_be_visible()
-    pages.check(page, heading=re.compile(r"^Are you sure you want to transfer Ada Okafor"))
+    expect(page.get_by_role("button", name="Yes, ask them to take on the NQSW")).to_be_visible()
+    pages.check(page, heading=re.compile(r"^Are you sure you want to ask .* to take on Ada Okafor"))
 
     # Defer for real: the registration's page with its banner, then resume after deferring.
     page.goto(f"{detail}defer/")
@@ -261,7 +262,8 @@ def test_csv_upload_pages(transactional_db, live_server, page, new_context, sign
 
 
 def test_support_pages(transactional_db, live_server, new_context, sign_in, employer_a):
-    # Registered with the NQSW's email address: their programme page links it to them.
+    # Registered with the NQSW's email address: their programme page offers it, and links it to them once
+    # they confirm it with its Social Work England number (never by the email address alone).
     registration = register(employer_a, email=employer_a.nqsw.email, assessor=True, line_manager=True)
     register(employer_a, swe_number="SW400002", first_name="Ben", email="ben@example.org")
     today = timezone.localdate()
@@ -270,6 +272,15 @@ def test_support_pages(transactional_db, live_server, new_context, sign_in, empl
     nqsw = new_context().new_page()
     sign_in(nqsw, live_server, employer_a.nqsw)
     nqsw.goto("/my-programme/")
+    pages.check(nqsw, heading="Your ASYE programme")
+    nqsw.get_by_role("link", name=re.compile(r"^Confirm ")).click()
+    pages.check(nqsw, heading="Confirm this programme is yours")
+    nqsw.get_by_label("What is your Social Work England number?").fill("SW999999")
+    submit(nqsw, "Confirm it is mine")
+    pages.check(nqsw, heading="Confirm this programme is yours", error=True)
+    nqsw.get_by_label("What is your Social Work England number?").fill(registration.swe_number)
+    submit(nqsw, "Confirm it is mine")
+    expect(nqsw.locator(".govuk-notification-banner--success")).to_contain_text("added to your account")
     pages.check(nqsw, heading="Your ASYE programme")
     nqsw.get_by_role("button", name="Record a support need").click()
     pages.check(nqsw, heading="Record a support need")
@@ -316,6 +327,62 @@ def test_support_pages(transactional_db, live_server, new_context, sign_in, empl
     pages.done()
 
 
+# --- 3b. Transfers between employers: the sender's request, the receiver's answer -------------------------
+
+
+def test_transfer_pages(transactional_db, live_server, new_context, sign_in, employer_a, employer_b):
+    from programmes.transfers import transfer_request
+
+    today = timezone.localdate()
+    moving = register(employer_a, swe_number="SW410001")
+    staying = register(employer_a, swe_number="SW410002", first_name="Bea")
+    with tenant_context(employer_a.employer.pk):
+        actor = actor_for(employer_a.coordinator, employer_a.employer)
+        for registration in (moving, staying):
+            transfer_request(
+                actor=actor, registration=registration, to_employer_id=employer_b.employer.pk, transfer_on=today
+            )
+    pages = Pages()
+
+    receiver = new_context().new_page()
+    sign_in(receiver, live_server, employer_b.coordinator)
+    receiver.goto("/registrations/")
+    receiver.get_by_role("link", name="See incoming transfers").click()
+    pages.check(receiver, heading="Incoming transfers")
+    receiver.get_by_role("link", name="Ada Okafor").click()
+    pages.check(receiver, heading="Ada Okafor")
+    incoming = receiver.url
+    receiver.get_by_role("button", name="Decline it").click()
+    pages.check(receiver, heading="Decline the transfer of Ada Okafor")
+    submit(receiver, "Decline the transfer")
+    pages.check(receiver, heading="Decline the transfer of Ada Okafor", error=True)
+    receiver.goto(incoming)
+    receiver.get_by_role("button", name="Accept the transfer").click()
+    pages.check(receiver, heading="Accept the transfer of Ada Okafor")
+    fill_date(receiver, "What is the NQSW's first day with you?", today)  # not after their last day there
+    submit(receiver, "Accept the transfer")
+    pages.check(receiver, heading="Accept the transfer of Ada Okafor", error=True)
+    fill_date(receiver, "What is the NQSW's first day with you?", today + datetime.timedelta(days=1))
+    receiver.get_by_role("radio", name=re.compile(employer_b.assessor.email)).check()
+    submit(receiver, "Accept the transfer")
+    expect(receiver.locator(".govuk-notification-banner--success")).to_contain_text("continues with you")
+    pages.check(receiver, heading="Ada Okafor")
+
+    sender = new_context().new_page()
+    sign_in(sender, live_server, employer_a.coordinator)
+    sender.goto(f"/registrations/{moving.pk}/")
+    expect(sender.locator("#transfer-state")).to_contain_text("Transfer accepted")
+    pages.check(sender, heading="Ada Okafor")
+    sender.goto(f"/registrations/{staying.pk}/")
+    expect(sender.locator("#transfer-state")).to_contain_text("Waiting for")
+    sender.get_by_role("link", name="Cancel the transfer request").click()
+    pages.check(sender, heading=re.compile(r"^Cancel the request to "))
+    submit(sender, "Yes, cancel the request")
+    expect(sender.locator("#transfer-state")).to_contain_text("cancelled")
+    pages.check(sender, heading="Bea Okafor")
+    pages.done()
+
+
 # --- 4 and 5. National staff's review of a duplicate; the assessor's read-only view ----------------------
 
 
@@ -327,7 +394,8 @@ def test_national_review_and_assessor_view(
     duplicate = register(employer_b, swe_number="SW500001", first_name="Grace")
     with system_national_context():
         duplicate.refresh_from_db()
-    assert duplicate.funding_status == "needs_review"
+    # B sees it as awaiting approval like any other (issue #12, finding 8); national staff see the review.
+    assert duplicate.funding_status == "awaiting_approval"
     pages = Pages()
 
     national = new_context().new_page()

@@ -1,8 +1,9 @@
 """The review pages in a real browser, with axe-core (WCAG 2.2 AA) on every page: the assessor completes
-and signs a six-month review; the NQSW and the line manager comment and sign; an amendment; two people
-saving at once; a not-on-track review's support plan, seen by the co-ordinator; the final recommendation;
-the internal panel endorses a pass and the registration shows it, with the certificate; national staff's
-outcome figures. One journey runs with JavaScript off.
+and signs a six-month review (of an NQSW who started six months ago, their 3-month review locked); the
+NQSW and the line manager comment and sign; an amendment; a review that has not opened yet; two people
+saving at once; a not-on-track review's support plan, seen by the co-ordinator; the final recommendation
+of a year that is done; the internal panel endorses a pass and the registration shows it, with the
+certificate; national staff's outcome figures. One journey runs with JavaScript off.
 
 Error states are checked too (the GOV.UK error summary, each link reaching an element, the title
 prefixed "Error: "). Pages are grouped by journey, since each live-server test pays for a database flush.
@@ -26,10 +27,13 @@ from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (
     HELD,
     as_,
-    lock,
+    due,
+    lock_through,
     make_registration,
+    make_year_done,
     scheduled,
 )
+from tests.today import months_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
@@ -52,6 +56,13 @@ def write_report(
     submit(page, "Save the report")
 
 
+def six_months_in(tenant) -> Registration:
+    """A registration started six months ago: its 3-month review locked, its 6-month review open."""
+    registration = make_registration(tenant, start_date=months_ago(6))
+    lock_through(tenant, registration, 3)
+    return registration
+
+
 def add_example(page: Page, text: str = "At a home visit she listened to the mother first.") -> None:
     page.locator("main").get_by_role("button", name="Add a practice example").click()
     page.get_by_label("Practice example").fill(text)
@@ -64,7 +75,7 @@ def add_example(page: Page, text: str = "At a home visit she listened to the mot
 def test_six_month_review_is_written_signed_commented_and_amended(
     transactional_db, live_server, new_context, sign_in, employer_a
 ):
-    registration = make_registration(employer_a)
+    registration = six_months_in(employer_a)
     pages = Pages()
 
     assessor = new_context().new_page()
@@ -145,9 +156,17 @@ def test_six_month_review_is_written_signed_commented_and_amended(
         review = Review.objects.get(registration=registration, month=6)
         assert review.status == Review.Status.LOCKED and review.amendments.count() == 1
 
-    # Two people saving the same review at once: the second keeps their words and is told.
+    # The 12-month review has not opened: the page says when it does, and offers no signature.
     other = scheduled(employer_a, registration, 12)
     open_review(assessor, registration, "12-month review")
+    opens = due(12, registration.start_date) - datetime.timedelta(weeks=4)
+    expect(assessor.locator("#review-window")).to_contain_text(
+        f"This review opens on {opens.day} {opens:%B %Y}"
+    )
+    expect(assessor.locator("main").get_by_role("button", name="Check and sign")).to_have_count(0)
+    pages.check(assessor, heading="12-month review")
+
+    # Two people saving the same review at once: the second keeps their words and is told.
     assessor.locator("main").get_by_role("button", name="Write the report").click()
     with tenant_context(employer_a.employer.pk):
         services.review_update(
@@ -172,8 +191,8 @@ def test_six_month_review_is_written_signed_commented_and_amended(
 
 
 def test_six_month_review_without_javascript(transactional_db, live_server, new_context, sign_in, employer_a):
-    registration = make_registration(employer_a)
-    scheduled(employer_a, registration)
+    registration = six_months_in(employer_a)
+    scheduled(employer_a, registration, 6)
     people = {}
     for name in ("assessor", "nqsw", "line_manager"):
         people[name] = new_context(java_script_enabled=False).new_page()
@@ -212,13 +231,13 @@ def test_six_month_review_without_javascript(transactional_db, live_server, new_
 
 
 def test_support_plan_pages(transactional_db, live_server, new_context, sign_in, employer_a):
-    registration = make_registration(employer_a)
+    registration = make_registration(employer_a)  # started eleven weeks ago: the 3-month review is open
     scheduled(employer_a, registration)
     pages = Pages()
 
     assessor = new_context().new_page()
     sign_in(assessor, live_server, employer_a.assessor)
-    open_review(assessor, registration)
+    open_review(assessor, registration, "3-month review")
     write_report(assessor, outcome="Not on track")
     add_example(assessor)
     assessor.locator("main").get_by_role("button", name="Check and sign").click()
@@ -279,8 +298,8 @@ def test_support_plan_pages(transactional_db, live_server, new_context, sign_in,
 def test_the_panel_endorses_a_pass_and_the_registration_shows_it(
     transactional_db, live_server, new_context, sign_in, employer_a, national_staff
 ):
-    registration = make_registration(employer_a)
-    lock(employer_a, scheduled(employer_a, registration, 12))
+    # The year is done: reviews locked in order, observations complete, the agreement signed.
+    registration = make_year_done(employer_a)
     pages = Pages()
 
     assessor = new_context().new_page()

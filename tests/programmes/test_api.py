@@ -146,14 +146,15 @@ def test_already_registered_with_this_employer_is_refused(api, register, employe
     assert response.json()["errors"]["swe_number"] == ["This NQSW is already registered with you"]
 
 
-def test_registered_elsewhere_needs_review_and_says_nothing_of_the_other_employer(
+def test_registered_elsewhere_goes_to_national_review_and_says_nothing_of_it(
     api, register, employer_a, employer_b, unscoped
 ):
     other = register(employer_b, swe_number="SW900001")
     response = api("post", URL, body())
     assert response.status_code == 201
     data = response.json()
-    assert data["funding_status"] == FundingStatus.NEEDS_REVIEW
+    # The same as for anyone else (issue #12, finding 8): only national staff see the review.
+    assert data["funding_status"] == FundingStatus.AWAITING_APPROVAL and data["funding_note"] == ""
     text = response.content.decode()
     assert employer_b.employer.name not in text
     assert f'"employer": {employer_b.employer.pk}' not in text and "other_registration" not in text
@@ -290,11 +291,11 @@ def test_patch_with_a_stale_version_is_409_and_changes_nothing(api, register, em
     registration = register(employer_a)
     read_at = registration.version
     assert (
-        api("patch", f"{URL}{registration.pk}/", {"version": read_at, "first_name": "Adaeze"}).status_code
+        api("patch", f"{URL}{registration.pk}/", {"version": read_at, "email": "a@example.org"}).status_code
         == 200
     )
     before = snapshot(registration.pk, unscoped)
-    response = api("patch", f"{URL}{registration.pk}/", {"version": read_at, "first_name": "Ada"})
+    response = api("patch", f"{URL}{registration.pk}/", {"version": read_at, "email": "b@example.org"})
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"].startswith("This registration was changed by someone else")
@@ -303,7 +304,7 @@ def test_patch_with_a_stale_version_is_409_and_changes_nothing(api, register, em
 
 def test_patch_needs_a_version(api, register, employer_a):
     registration = register(employer_a)
-    response = api("patch", f"{URL}{registration.pk}/", {"first_name": "Adaeze"})
+    response = api("patch", f"{URL}{registration.pk}/", {"contracted_hours": "30"})
     assert response.status_code == 400
     assert "version" in response.json()["errors"]
 

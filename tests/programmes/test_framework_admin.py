@@ -32,7 +32,9 @@ def test_a_draft_is_edited_then_published_and_only_then_used(
     assert draft.published_at is None and draft.review_months == used.review_months
     # New registrations still start under the published version while the copy is a draft.
     start = STARTED
-    assert framework_version_for(service_area="child_and_family", start_date=start) == used
+    assert framework_version_for(
+        employer_type=employer_a.employer.employer_type, service_area="child_and_family", start_date=start
+    ) == used
     # The draft is editable.
     response = client.get(f"/admin/programmes/frameworkversion/{draft.pk}/change/")
     assert response.status_code == 200 and b'name="length_months"' in response.content
@@ -41,7 +43,9 @@ def test_a_draft_is_edited_then_published_and_only_then_used(
         "/admin/programmes/frameworkversion/", {"action": "publish", "_selected_action": [draft.pk]}
     )
     assert response.status_code == 302
-    assert framework_version_for(service_area="child_and_family", start_date=start) == draft
+    assert framework_version_for(
+        employer_type=employer_a.employer.employer_type, service_area="child_and_family", start_date=start
+    ) == draft
     with unscoped():
         actions = set(AuditEvent.objects.filter(object_id=str(draft.pk)).values_list("action", flat=True))
     assert {"frameworkversion.drafted", "frameworkversion.published"} <= actions
@@ -65,6 +69,10 @@ def test_a_new_frameworks_first_version_is_added_as_a_draft(client, login, natio
             "protected_time_percent": "10",
             "caseload_cap_percent": "90",
             "direct_observations": 3,
+            "requires_signed_agreement": "on",
+            "review_window_weeks": 4,
+            "protected_time_tolerance_percent": "10",
+            "protected_time_settling_in_weeks": 4,
             "full_time_hours": "37",
             "funding_qualification_years": 4,
             "notes": "",

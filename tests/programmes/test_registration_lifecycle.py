@@ -14,6 +14,7 @@ from programmes import services
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from tests.factories import person
 from tests.programmes.conftest import STARTED, actor_for
+from tests.programmes.test_transfers import request_transfer, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_defer_and_resume_moves_the_end(employer_a, registration):
         employer_a,
         services.registration_defer,
         registration=registration,
-        started_on=day(119),
+        started_on=day(14),  # dated in the past: deferred at once (a later day waits: test_effective_dates)
         reason="Illness",
     )
     assert registration.status == RegistrationStatus.DEFERRED
@@ -55,13 +56,13 @@ def test_defer_and_resume_moves_the_end(employer_a, registration):
         employer_a,
         services.registration_resume,
         registration=registration,
-        ended_on=day(175),  # a 56-day deferral
+        ended_on=day(70),  # a 56-day deferral, ended before today
     )
     assert registration.status == RegistrationStatus.ACTIVE
     from programmes.selectors import registration_timeline
 
     with tenant_context(employer_a.employer.pk):
-        timeline = registration_timeline(registration=registration, today=day(176))
+        timeline = registration_timeline(registration=registration, today=day(71))
     assert timeline.end == registration.start_date + relativedelta(years=1) + datetime.timedelta(days=56)
 
 
@@ -72,7 +73,7 @@ def test_stale_version_is_a_conflict(employer_a, registration):
         services.registration_update,
         registration=registration,
         version=read_at,
-        first_name="Ada Grace",
+        email="ada.grace@example.org",
     )
     # A second person saving what they read before that change is refused, and the first change stays.
     with pytest.raises(Conflict):
@@ -81,11 +82,11 @@ def test_stale_version_is_a_conflict(employer_a, registration):
             services.registration_update,
             registration=registration,
             version=read_at,
-            first_name="Ada",
+            email="ada@example.org",
         )
     with tenant_context(employer_a.employer.pk):
         registration.refresh_from_db()
-    assert (registration.first_name, registration.version) == ("Ada Grace", read_at + 1)
+    assert (registration.email, registration.version) == ("ada.grace@example.org", read_at + 1)
 
 
 def test_extension_and_withdrawal(employer_a, registration):
@@ -97,7 +98,7 @@ def test_extension_and_withdrawal(employer_a, registration):
         employer_a,
         services.registration_withdraw,
         registration=registration,
-        on=day(147),
+        on=day(70),  # before today: withdrawn at once (a later day is scheduled: test_effective_dates)
         reason="Left social work",
     )
     assert registration.status == RegistrationStatus.WITHDRAWN
@@ -106,16 +107,13 @@ def test_extension_and_withdrawal(employer_a, registration):
 
 
 def test_transfer_links_a_new_registration_and_keeps_history(employer_a, employer_b, registration, unscoped):
-    old = act(
-        employer_a,
-        services.registration_transfer,
-        registration=registration,
-        to_employer=employer_b.employer,
-        on=day(125),
-    )
-    assert old.status == RegistrationStatus.TRANSFERRED
-    with tenant_context(employer_b.employer.pk):
-        new = Registration.objects.get(employer=employer_b.employer)
+    # A transfer is a request the receiving employer accepts (#12.2): tests/programmes/test_transfers.py.
+    new = transfer(employer_a, employer_b, registration, on=day(125))
+    with unscoped():
+        old = Registration.objects.get(pk=registration.pk)
+    # Day 125 is still to come (the programme started eleven weeks ago): the end waits for its day.
+    assert old.status == RegistrationStatus.ACTIVE
+    assert (old.ending_status, old.ending_on) == (RegistrationStatus.TRANSFERRED, day(125))
     assert new.transferred_from_id == old.pk and new.start_date == old.start_date
     assert new.funding_status == old.funding_status
 
@@ -127,13 +125,7 @@ def test_transfer_needs_an_employer_running_the_programmes_service_area(
         Employer.objects.filter(pk=employer_b.employer.pk).update(serves_child_and_family=False)
         employer_b.employer.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        act(
-            employer_a,
-            services.registration_transfer,
-            registration=registration,
-            to_employer=employer_b.employer,
-            on=day(125),
-        )
+        request_transfer(employer_a, employer_b, registration, on=day(125))
     assert "does not run child and family services" in str(refused.value.message_dict["to_employer"])
     with tenant_context(employer_a.employer.pk):
         assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.ACTIVE

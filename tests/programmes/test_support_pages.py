@@ -111,7 +111,9 @@ def test_support_page_shows_figures_and_links(login, client, employer_a, registr
     login(employer_a.coordinator)
     body = client.get(reverse("support:registration", args=[registration.pk])).content.decode()
     assert "Support and workload" in body and "Ada Okafor" in body
-    assert "due so far" in body and "target so far" in body
+    assert "due so far" in body
+    # Against the pro-rata target for the weeks worked, with the percentage and the hours short.
+    assert "0% of the 40.7 hours due for 11 weeks worked (40.7 hours short)" in body
     assert "Below target" in body  # nothing logged eleven weeks in
     for name in GOOD_POSTS:
         assert reverse(name, args=[registration.pk]) in body
@@ -283,11 +285,21 @@ def test_another_employers_support_need_is_404_and_unchanged(
 # The NQSW's own page ----------------------------------------------------------------------------------
 
 
-def test_my_programme_claims_the_registration_by_email_and_shows_the_timeline(
+def test_my_programme_offers_the_registration_by_email_and_links_it_once_confirmed(
     login, client, register, employer_a
 ):
+    # Never linked by the email address alone (#12.2): the NQSW confirms it with its SWE number.
     registration = register(employer_a, email=employer_a.nqsw.email)
     login(employer_a.nqsw)
+    offered = client.get(reverse("support:my_programme")).content.decode()
+    confirm = reverse("support:confirm_registration", args=[registration.pk])
+    assert "Confirm it is yours" in offered and confirm in offered
+    with tenant_context(employer_a.employer.pk):
+        registration.refresh_from_db()
+    assert registration.nqsw_id is None
+    wrong = client.post(confirm, {"swe_number": "SW999999"})
+    assert wrong.status_code == 200 and "This is not the Social Work England number" in wrong.content.decode()
+    assert client.post(confirm, {"swe_number": registration.swe_number}).status_code == 302
     response = client.get(reverse("support:my_programme"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -295,7 +307,8 @@ def test_my_programme_claims_the_registration_by_email_and_shows_the_timeline(
         registration.refresh_from_db()
         assert AuditEvent.objects.filter(action="registration.claimed_by_nqsw").count() == 1
     assert registration.nqsw_id == employer_a.nqsw.pk
-    assert "Due next" in body and "Your upcoming dates" in body
+    assert client.get(confirm).status_code == 404  # linked: nothing left to confirm
+    assert "Due next" in body and "Your timeline" in body
     assert "Internal moderation panel" in body and "Supervision" in body
     assert "Protected development time" in body and "Below target" in body
     assert "/calendar/" in body and ".ics" in body

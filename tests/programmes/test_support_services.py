@@ -318,25 +318,38 @@ def test_caseload_rules(employer_a, registration, overrides, field):
 # Claiming a registration ------------------------------------------------------------------------------
 
 
-def test_nqsw_claims_the_registration_that_names_their_email(register, employer_a):
+def test_nqsw_claims_the_registration_that_names_their_email_by_confirming_its_swe_number(
+    register, employer_a
+):
     registration = register(employer_a, email=employer_a.nqsw.email)
     with tenant_context(employer_a.employer.pk):
+        # The email address alone is not enough (#12.2): the NQSW confirms with the SWE number.
+        with pytest.raises(ValidationError):
+            registration_claim_by_nqsw(
+                actor=as_(employer_a, employer_a.nqsw), registration=registration, swe_number="SW999999"
+            )
+        assert Registration.objects.get(pk=registration.pk).nqsw_id is None
         registration = registration_claim_by_nqsw(
-            actor=as_(employer_a, employer_a.nqsw), registration=registration
+            actor=as_(employer_a, employer_a.nqsw), registration=registration, swe_number=" sw123456 "
         )
         assert registration.nqsw_id == employer_a.nqsw.pk
         # Harmless to repeat.
-        registration_claim_by_nqsw(actor=as_(employer_a, employer_a.nqsw), registration=registration)
+        registration_claim_by_nqsw(
+            actor=as_(employer_a, employer_a.nqsw), registration=registration, swe_number="SW123456"
+        )
     assert len(events(employer_a, "registration.claimed_by_nqsw")) == 1
 
 
 def test_nqsw_cannot_claim_someone_elses_registration(register, employer_a):
     registration = register(employer_a)  # ada.okafor@example.org
+    swe = registration.swe_number
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        registration_claim_by_nqsw(actor=as_(employer_a, employer_a.nqsw), registration=registration)
+        registration_claim_by_nqsw(actor=as_(employer_a, employer_a.nqsw), registration=registration, swe_number=swe)
     other_nqsw = person(role="nqsw", employer=employer_a.employer, email="ada.okafor@example.org")
     with tenant_context(employer_a.employer.pk):
-        registration_claim_by_nqsw(actor=as_(employer_a, other_nqsw), registration=registration)
+        registration_claim_by_nqsw(actor=as_(employer_a, other_nqsw), registration=registration, swe_number=swe)
         with pytest.raises(PermissionDenied):
             # Already linked to someone else.
-            registration_claim_by_nqsw(actor=as_(employer_a, employer_a.nqsw), registration=registration)
+            registration_claim_by_nqsw(
+                actor=as_(employer_a, employer_a.nqsw), registration=registration, swe_number=swe
+            )

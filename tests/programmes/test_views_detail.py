@@ -18,6 +18,7 @@ from programmes import services
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from tests.factories import person
 from tests.programmes.conftest import QUALIFIED, STARTED, actor_for
+from tests.programmes.test_transfers import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -189,37 +190,32 @@ def test_only_co_ordinators_act(client, login, employer_a, registration, role, u
 
 def test_change_details(alice, registration, unscoped):
     page = text(alice.get(url("change", registration)))
-    assert 'value="Ada"' in page and 'value="37"' in page and f'value="{registration.version}"' in page
+    assert 'value="ada.okafor@example.org"' in page and 'value="37"' in page
+    assert f'value="{registration.version}"' in page
+    # The name is corrected with a reason (programmes.corrections), not changed here.
+    assert 'name="first_name"' not in page and url("correct", registration) in page
     response = alice.post(
         url("change", registration),
-        {
-            "first_name": "Adaeze",
-            "last_name": "Okafor",
-            "email": "Adaeze@Example.org",
-            "contracted_hours": "22.5",
-            "version": registration.version,
-        },
+        {"email": "Adaeze@Example.org", "contracted_hours": "22.5", "version": registration.version},
         follow=True,
     )
     assert "details have been updated" in followed_banner(response)
     after = fresh(registration, unscoped)
-    assert after.first_name == "Adaeze" and after.email == "adaeze@example.org"
+    assert after.first_name == "Ada" and after.email == "adaeze@example.org"
     assert after.contracted_hours == Decimal("22.5") and after.version == registration.version + 1
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"first_name": "", "contracted_hours": "37"}, "Enter the NQSW&#x27;s first name"),
-        ({"first_name": "Ada", "contracted_hours": "abc"}, "Enter contracted hours a week as a number"),
-        ({"first_name": "Ada", "contracted_hours": "60"}, "Contracted hours must be between 1 and 48 a week"),
-        ({"first_name": "Ada", "contracted_hours": ""}, "Enter contracted hours a week"),
+        ({"email": "not-an-email", "contracted_hours": "37"}, "Enter an email address in the correct format"),
+        ({"contracted_hours": "abc"}, "Enter contracted hours a week as a number"),
+        ({"contracted_hours": "60"}, "Contracted hours must be between 1 and 48 a week"),
+        ({"contracted_hours": ""}, "Enter contracted hours a week"),
     ],
 )
 def test_change_details_errors(alice, registration, unscoped, data, message):
-    response = alice.post(
-        url("change", registration), {"last_name": "Okafor", "version": registration.version, **data}
-    )
+    response = alice.post(url("change", registration), {"version": registration.version, **data})
     assert response.status_code == 200
     html = text(response)
     assert "<title>Error: " in html and "govuk-error-summary" in html and message in html
@@ -234,24 +230,18 @@ def test_a_stale_change_is_refused_with_a_message(alice, employer_a, registratio
         services.registration_update,
         registration=registration,
         version=read_at,
-        first_name="Adaeze",
+        email="adaeze@example.org",
     )
     response = alice.post(
         url("change", registration),
-        {
-            "first_name": "Ada",
-            "last_name": "Smith",
-            "email": "",
-            "contracted_hours": "37",
-            "version": read_at,
-        },
+        {"email": "ada@example.org", "contracted_hours": "30", "version": read_at},
     )
     assert response.status_code == 409
     html = text(response)
     assert "This registration was changed by someone else. Reload it and try again." in html
     assert "Reload the page" in html and "<title>Error: " in html
     after = fresh(registration, unscoped)
-    assert (after.first_name, after.last_name, after.version) == ("Adaeze", "Okafor", read_at + 1)
+    assert (after.email, after.contracted_hours, after.version) == ("adaeze@example.org", 37, read_at + 1)
 
 
 def test_a_stale_deferral_is_refused_and_nothing_is_kept(alice, employer_a, registration, unscoped):
@@ -396,7 +386,7 @@ def test_withdraw_errors_come_before_the_confirmation(alice, registration, unsco
     assert "Are you sure" not in html
 
 
-def test_transfer_to_another_employer(alice, employer_a, employer_b, registration, unscoped):
+def test_transfer_asks_another_employer(alice, employer_a, employer_b, registration, unscoped):
     page = text(alice.get(url("transfer", registration)))
     assert f'<option value="{employer_b.employer.pk}">{employer_b.employer.name}</option>' in page
     assert f'<option value="{employer_a.employer.pk}"' not in page
@@ -406,14 +396,15 @@ def test_transfer_to_another_employer(alice, employer_a, employer_b, registratio
         "version": registration.version,
     }
     confirm = text(alice.post(url("transfer", registration), data))
-    assert f"transfer Ada Okafor to {employer_b.employer.name}" in confirm
+    assert f"ask {employer_b.employer.name} to take on Ada Okafor" in confirm
     assert fresh(registration, unscoped).status == RegistrationStatus.ACTIVE
     response = alice.post(url("transfer", registration), {**data, "confirm": "yes"}, follow=True)
-    assert "transferred" in followed_banner(response)
-    assert fresh(registration, unscoped).status == RegistrationStatus.TRANSFERRED
+    assert "has been asked to take on" in followed_banner(response)
+    # A request, not a move (#12.2): nothing changes until the other employer accepts.
+    assert fresh(registration, unscoped).status == RegistrationStatus.ACTIVE
     with unscoped():
-        moved = Registration.objects.get(transferred_from=registration.pk)
-    assert moved.employer_id == employer_b.employer.pk and moved.status == RegistrationStatus.ACTIVE
+        assert not Registration.objects.filter(transferred_from=registration.pk).exists()
+    assert f"Waiting for {employer_b.employer.name}" in text(alice.get(url("detail", registration)))
 
 
 def test_transfer_needs_an_employer_and_a_date(alice, registration):
@@ -421,21 +412,13 @@ def test_transfer_needs_an_employer_and_a_date(alice, registration):
         url("transfer", registration), {"to_employer": "999999", "version": registration.version}
     )
     html = text(response)
-    assert "Select the employer the NQSW is moving to" in html and "Enter the date the NQSW moves" in html
+    assert "Select the employer the NQSW is moving to" in html and "Enter the NQSW&#x27;s last day with you" in html
 
 
 def test_transferred_in_registration_is_marked_for_the_new_employer(
     client, login, employer_a, employer_b, registration, unscoped
 ):
-    act(
-        employer_a,
-        services.registration_transfer,
-        registration=registration,
-        to_employer=employer_b.employer,
-        on=day(115),
-    )
-    with unscoped():
-        moved = Registration.objects.get(transferred_from=registration.pk)
+    moved = transfer(employer_a, employer_b, registration, on=day(115))
     login(employer_b.coordinator)
     html = text(client.get(url("detail", moved)))
     assert "Transferred in" in html

@@ -29,13 +29,26 @@ def make_registration(employer_b, unscoped):
         return registration_create(actor=actor, facts=given, today=registration_day(given))
 
 
+def dates_of(day: datetime.date) -> dict[str, str]:
+    return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
+
+
 def valid_post(name: str, registration, tenant) -> dict:
     # After the start and before today (1 October 2026 when written).
     on = STARTED + datetime.timedelta(days=24)
     day = {"day": str(on.day), "month": str(on.month), "year": str(on.year)}
     dates = lambda prefix: {f"{prefix}_{part}": value for part, value in day.items()}  # noqa: E731
     return {
-        "change": {"first_name": "Changed", "last_name": "Name", "email": "", "contracted_hours": "20"},
+        "change": {"email": "changed@example.org", "contracted_hours": "20"},
+        "correct": {
+            "first_name": "Changed",
+            "last_name": "Name",
+            "swe_number": registration.swe_number,
+            **{f"qualification_date_{k}": v for k, v in dates_of(registration.qualification_date).items()},
+            **{f"start_date_{k}": v for k, v in dates_of(registration.start_date).items()},
+            "reason": "Spelling",
+        },
+        "correct_check": {},
         "defer": {**dates("started_on"), "reason": "Illness"},
         "resume": dates("ended_on"),
         "extend": {"days": "30", "reason": "Sick leave"},
@@ -47,7 +60,19 @@ def valid_post(name: str, registration, tenant) -> dict:
     }[name] | {"version": registration.version}
 
 
-ROUTES = ["detail", "change", "defer", "resume", "extend", "withdraw", "transfer", "assessor", "line_manager"]
+ROUTES = [
+    "detail",
+    "change",
+    "correct",
+    "correct_check",
+    "defer",
+    "resume",
+    "extend",
+    "withdraw",
+    "transfer",
+    "assessor",
+    "line_manager",
+]
 
 
 def snapshot(registration, unscoped):
@@ -79,7 +104,7 @@ def test_the_same_posts_do_change_the_employers_own_registration(client, login, 
     """The control for the test above: the data it posts is enough to make each change."""
     registration = make_registration(employer_b, unscoped)
     login(employer_b.coordinator)
-    for name in ("change", "extend", "assessor", "line_manager", "defer"):
+    for name in ("change", "correct", "correct_check", "extend", "assessor", "line_manager", "defer"):
         current = Registration.objects
         with unscoped():
             registration = current.get(pk=registration.pk)
@@ -89,7 +114,8 @@ def test_the_same_posts_do_change_the_employers_own_registration(client, login, 
         assert response.status_code == 302, (name, response.content.decode()[:2000])
     with unscoped():
         after = Registration.objects.get(pk=registration.pk)
-    assert after.first_name == "Changed" and after.extension_days == 30 and after.status == "deferred"
+    assert after.first_name == "Changed" and after.email == "changed@example.org"
+    assert after.extension_days == 30 and after.status == "deferred"
     assert after.assessor_id == employer_b.assessor.pk and after.line_manager_id == employer_b.line_manager.pk
 
 

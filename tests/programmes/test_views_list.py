@@ -14,11 +14,10 @@ from django.urls import reverse
 
 from asye.accounts.models import Role
 from asye.tenancy.db import tenant_context
-from programmes import services, views
-from programmes.models import SupervisionSession
+from programmes import services, support_services, views
 from tests.factories import person
 from tests.programmes.conftest import STARTED, actor_for
-from tests.today import funding_year_label
+from tests.today import TODAY, funding_year_label
 
 pytestmark = pytest.mark.django_db
 
@@ -159,16 +158,18 @@ def test_supervision_held_clears_the_overdue_tag(client, login, employer_a, regi
     login(employer_a.coordinator)
     overdue = 'govuk-tag--red">Supervision overdue'
     assert overdue in html_of(client)
-    with tenant_context(employer_a.employer.pk):
-        start = registration.start_date
-        for week in range(60):
-            SupervisionSession.objects.create(
-                employer=employer_a.employer,
+    # Recorded through the service, which keeps the registration's stored flags (the list reads them).
+    start = registration.start_date
+    for week in range(12):
+        held_on = start + datetime.timedelta(days=7 * week)
+        if held_on <= TODAY:
+            act(
+                employer_a,
+                support_services.supervision_record,
                 registration=registration,
-                held_on=start + datetime.timedelta(days=7 * week),
+                held_on=held_on,
                 duration_minutes=60,
                 reflective=True,
-                recorded_by=employer_a.coordinator,
             )
     assert overdue not in html_of(client)
 

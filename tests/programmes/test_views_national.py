@@ -33,7 +33,8 @@ def fresh(registration, unscoped) -> Registration:
 def pair(register, employer_a, employer_b):
     first = register(employer_a, swe_number="SW123456", first_name="Ada")
     second = register(employer_b, swe_number="SW123456", first_name="Ada")
-    assert second.funding_status == FundingStatus.NEEDS_REVIEW
+    # B sees it as awaiting approval like any other; national staff see the open review.
+    assert second.funding_status == FundingStatus.AWAITING_APPROVAL
     return first, second
 
 
@@ -124,7 +125,7 @@ def test_rejecting_needs_a_reason(reviewer, pair, unscoped):
     response = reviewer.post(detail(second), {"decision": "reject", "note": "  "})
     html = text(response)
     assert "<title>Error: " in html and "Give the reason the registration is not approved" in html
-    assert fresh(second, unscoped).funding_status == FundingStatus.NEEDS_REVIEW
+    assert fresh(second, unscoped).funding_status == FundingStatus.AWAITING_APPROVAL
     response = reviewer.post(detail(second), {})
     assert "Select whether you approve this registration for funding" in text(response)
     reviewer.post(
@@ -163,7 +164,7 @@ def test_employer_staff_cannot_open_the_national_pages(client, login, employer_a
     assert client.get(LIST).status_code == 403
     assert client.get(detail(second)).status_code == 403
     assert client.post(detail(second), {"decision": "approve"}).status_code == 403
-    assert fresh(second, unscoped).funding_status == FundingStatus.NEEDS_REVIEW
+    assert fresh(second, unscoped).funding_status == FundingStatus.AWAITING_APPROVAL
 
 
 def test_missing_registration_is_404_for_national_staff(reviewer):

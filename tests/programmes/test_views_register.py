@@ -440,9 +440,11 @@ def test_needing_national_review_never_names_the_other_employer(
     check = page_text(client.get(CHECK))
     assert client.post(CHECK).url == CONFIRMATION
     [registration] = registrations(unscoped, employer=employer_b.employer)
-    assert registration.funding_status == FundingStatus.NEEDS_REVIEW
+    # B is told what anyone is told (issue #12, finding 8): national staff alone see the review.
+    assert registration.funding_status == FundingStatus.AWAITING_APPROVAL
     confirmation = page_text(client.get(CONFIRMATION))
-    assert "Needs national review" in confirmation
+    assert "Awaiting national approval" in confirmation
+    assert "national review" not in confirmation.lower()
     pages = [check, confirmation]
     for url in (
         reverse("programmes:list"),

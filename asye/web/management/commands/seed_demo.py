@@ -41,7 +41,8 @@ from asye.web.demo_programmes import PROGRAMME_RECORDS, apply_registrations, pla
 from programmes.models import FundingStatus, Registration
 
 SEED = 2024
-DEMO_APPS = ("portfolios", "reviews", "funding")
+# "programmes" last: it works out each registration's progress from what the others recorded.
+DEMO_APPS = ("portfolios", "reviews", "funding", "programmes")
 DEMO_PASSWORD = "demo-asye-2026!"  # noqa: S105 - a published demo password, for seeded demo data only.
 DEMO_COUNTY = "Demo County Council"
 DEMO_FOSTERING = "Demo Fostering Partnership"
@@ -172,6 +173,8 @@ DEMO_LOGINS = (
         ((Role.COORDINATOR, DEMO_COUNTY), (Role.ASSESSOR, DEMO_FOSTERING)),
     ),
     DemoLogin("national@demo.example", "Helen Carter", ((Role.NATIONAL_STAFF, None),), is_staff=True),
+    # A second member of national staff: authorises the payment statements Helen builds (maker-checker).
+    DemoLogin("payments@demo.example", "Ruth Adeyemi", ((Role.NATIONAL_STAFF, None),)),
     DemoLogin("moderator@demo.example", "Adebayo Bello", ((Role.NQAP_MODERATOR, None),)),
 )
 

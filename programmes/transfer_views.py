@@ -1,0 +1,199 @@
+"""The transfer pages. The sending co-ordinator asks from the registration's page (and may cancel while the
+request waits); the receiving co-ordinator finds requests under "Incoming transfers", reads what the
+request carries, and accepts (their registration continues the programme) or declines with a reason.
+
+Each side reads through its own selector in ``programmes.transfers``: a transfer the actor's employer
+neither sent nor received is a 404, and so is the other side's page (a sender cannot open the accept page).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asye.accounts.models import Role
+from asye.errors import Conflict
+from asye.web.dates import date_data
+from asye.web.decorators import employer_view
+from programmes import transfers
+from programmes.forms import hours_text, show_errors
+from programmes.models import RegistrationTransfer
+from programmes.transfer_forms import (
+    TransferAcceptForm,
+    TransferAnswerForm,
+    TransferDeclineForm,
+    TransferRequestForm,
+)
+from programmes.views import _people_holding, _registration_action, _versioned
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def transfer_request(request, pk: int):
+    """Ask another employer to take the NQSW on: the form, a confirmation page, then the request."""
+    employers = transfers.transfer_destinations(actor=request.actor)
+    return _registration_action(
+        request,
+        pk,
+        make_form=_versioned(TransferRequestForm, employers=employers),
+        perform=lambda registration, data: transfers.transfer_request(
+            actor=request.actor,
+            registration=registration,
+            to_employer_id=data["to_employer"].pk,
+            transfer_on=data["on"],
+            version=data["version"],
+        ),
+        success=lambda registration, data: (
+            f"{data['to_employer'].name} has been asked to take on {registration.full_name}'s programme. "
+            "Nothing changes here until they accept."
+        ),
+        template="programmes/transfer.html",
+        confirm_template="programmes/transfer_confirm.html",
+    )
+
+
+def _answer(request, transfer: RegistrationTransfer, *, form, perform, template: str, context: dict):
+    """Bind, call the service, and show a stale version or the service's refusal on the page."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except Conflict as conflict:
+            form.add_error(None, conflict.message)
+            status = 409
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return result
+    return render(
+        request,
+        template,
+        {"transfer": transfer, "form": form, "conflict": status == 409, **context},
+        status=status,
+    )
+
+
+def _bound(request):
+    return request.POST if request.method == "POST" else None
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def transfer_cancel(request, pk: int):
+    """The sender withdraws a request that is still waiting."""
+    transfer = transfers.transfer_get_outgoing(actor=request.actor, pk=pk)
+    form = TransferAnswerForm(_bound(request), initial={"version": transfer.version})
+
+    def perform(data):
+        transfers.transfer_cancel(actor=request.actor, transfer=transfer, version=data["version"])
+        messages.success(request, f"The transfer request to {transfer.to_employer.name} has been cancelled")
+        return redirect("programmes:detail", pk=transfer.registration_id)
+
+    return _answer(
+        request, transfer, form=form, perform=perform, template="programmes/transfer_cancel.html", context={}
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def transfers_incoming(request):
+    """Transfers into this employer: waiting ones first, then those already answered."""
+    incoming = list(transfers.transfers_incoming(actor=request.actor)[:200])
+    waiting = [t for t in incoming if t.status == RegistrationTransfer.Status.REQUESTED]
+    answered = [t for t in incoming if t.status != RegistrationTransfer.Status.REQUESTED]
+    return render(request, "programmes/transfers_incoming.html", {"waiting": waiting, "answered": answered})
+
+
+def _paused_periods(transfer: RegistrationTransfer) -> list[tuple[datetime.date, datetime.date | None]]:
+    return [
+        (datetime.date.fromisoformat(started), datetime.date.fromisoformat(ended) if ended else None)
+        for started, ended in transfer.paused
+    ]
+
+
+def _incoming_context(transfer: RegistrationTransfer) -> dict:
+    return {
+        "paused": _paused_periods(transfer),
+        "hours": hours_text(transfer.contracted_hours),
+        "waiting": transfer.status == RegistrationTransfer.Status.REQUESTED,
+    }
+
+
+@employer_view(Role.COORDINATOR)
+def transfer_incoming_detail(request, pk: int):
+    """What the request carries: the NQSW, the programme so far and the dates; then accept or decline."""
+    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
+    if request.method not in ("GET", "HEAD"):
+        # Checked after the read, so that another employer's transfer is a 404 whatever the method.
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return render(
+        request,
+        "programmes/transfer_incoming_detail.html",
+        {"transfer": transfer, **_incoming_context(transfer)},
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def transfer_accept(request, pk: int):
+    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
+    initial = {
+        "version": transfer.version,
+        "contracted_hours": hours_text(transfer.contracted_hours),
+        **date_data("joins_on", transfer.transfer_on + datetime.timedelta(days=1)),
+    }
+    form = TransferAcceptForm(
+        _bound(request),
+        initial=initial,
+        assessors=_people_holding(request, Role.ASSESSOR),
+        line_managers=_people_holding(request, Role.LINE_MANAGER),
+    )
+
+    def perform(data):
+        registration = transfers.transfer_accept(
+            actor=request.actor,
+            transfer=transfer,
+            joins_on=data["joins_on"],
+            contracted_hours=data["contracted_hours"],
+            assessor_id=data["assessor"],
+            line_manager_id=data["line_manager"],
+            version=data["version"],
+        )
+        messages.success(
+            request,
+            f"{registration.full_name}'s programme continues with you. Invite them to the service if they "
+            "have no account here: they confirm the programme is theirs on their programme page.",
+        )
+        return redirect("programmes:detail", pk=registration.pk)
+
+    return _answer(
+        request,
+        transfer,
+        form=form,
+        perform=perform,
+        template="programmes/transfer_accept.html",
+        context=_incoming_context(transfer),
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def transfer_decline(request, pk: int):
+    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
+    form = TransferDeclineForm(_bound(request), initial={"version": transfer.version})
+
+    def perform(data):
+        transfers.transfer_decline(
+            actor=request.actor, transfer=transfer, reason=data["reason"], version=data["version"]
+        )
+        messages.success(request, f"You have declined the transfer of {transfer.full_name}")
+        return redirect("programmes:transfers_incoming")
+
+    return _answer(
+        request, transfer, form=form, perform=perform, template="programmes/transfer_decline.html", context={}
+    )
