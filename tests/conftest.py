@@ -195,5 +195,14 @@ def reference_data(transactional_db):
         django_apps, None
     )
     import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)
-    import_module("programmes.migrations.0005_programme_rules").load_availability(django_apps, None)
+    from programmes.models import FrameworkAvailability
+
+    # Only when a transactional test emptied them: rows still in place were already moved to the run's
+    # day, and loading the migration's rows beside them would give two copies once aligned.
+    if not FrameworkAvailability.objects.exists():
+        import_module("programmes.migrations.0005_programme_rules").load_availability(django_apps, None)
+    else:  # 0002 put back the children's ASYE's old closing date; availability rows now decide who may use it
+        from programmes.models import ProgrammeFramework
+
+        ProgrammeFramework.objects.filter(code="asye-child-family").update(available_until=None)
     align_reference_data()
