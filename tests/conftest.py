@@ -24,7 +24,7 @@ from tests.browser.fixtures import (  # noqa: F401  (fixtures and a report hook 
     sign_in_fixture,
 )
 from tests.factories import EmployerFactory, person
-from tests.reference_calendar import align_reference_data
+from tests.reference_calendar import align_reference_data, load_reference_data
 from tests.today import NOW, TODAY
 
 _frozen: time_machine.travel | None = None
@@ -186,23 +186,4 @@ def reference_data(transactional_db):
     Browser tests use a live server and so a transactional database, which pytest-django empties
     after each test (reference data loaded by migrations included); this puts the frameworks back.
     """
-    from importlib import import_module
-
-    from django.apps import apps as django_apps
-
-    import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)
-    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
-        django_apps, None
-    )
-    import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)
-    from programmes.models import FrameworkAvailability
-
-    # Only when a transactional test emptied them: rows still in place were already moved to the run's
-    # day, and loading the migration's rows beside them would give two copies once aligned.
-    if not FrameworkAvailability.objects.exists():
-        import_module("programmes.migrations.0005_programme_rules").load_availability(django_apps, None)
-    else:  # 0002 put back the children's ASYE's old closing date; availability rows now decide who may use it
-        from programmes.models import ProgrammeFramework
-
-        ProgrammeFramework.objects.filter(code="asye-child-family").update(available_until=None)
-    align_reference_data()
+    load_reference_data()

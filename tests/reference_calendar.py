@@ -61,3 +61,32 @@ def align_funding_years(today: datetime.date = TODAY) -> None:
 def align_reference_data(today: datetime.date = TODAY) -> None:
     align_frameworks(today)
     align_funding_years(today)
+
+
+def load_reference_data(*, funding: bool = False) -> None:
+    """Put the reference data back as the data migrations load it, then move it to the run's day.
+
+    A transactional test (live server, threads) leaves its database empty, reference data included, for
+    the next one. Every fixture that puts it back calls this, so none can undo another's work (loading
+    the frameworks again once restored the children's ASYE's old closing date after the availability rows
+    had replaced it)."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from programmes.models import FrameworkAvailability, ProgrammeFramework
+
+    import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)
+    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
+        django_apps, None
+    )
+    import_module("portfolios.migrations.0002_load_capability_frameworks").load(django_apps, None)
+    if funding:
+        import_module("funding.migrations.0003_load_years_and_rates").load(django_apps, None)
+    # Only when emptied: rows still in place were already moved to the run's day, and loading the
+    # migration's rows beside them would give two copies once aligned.
+    if not FrameworkAvailability.objects.exists():
+        import_module("programmes.migrations.0005_programme_rules").load_availability(django_apps, None)
+    else:  # 0002 put back the children's ASYE's old closing date; availability rows now decide who may use it
+        ProgrammeFramework.objects.filter(code=CHILDRENS_ASYE).update(available_until=None)
+    align_reference_data()

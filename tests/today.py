@@ -47,12 +47,3 @@ def funding_year_label(day: datetime.date = TODAY) -> str:
     from programmes.eligibility import funding_year_of  # after Django is set up
 
     return funding_year_of(day)
-
-
-# Known defect (issue #11 follow-up): on a day other than the real one, a transactional test that registers
-# after the reference data is reloaded finds no framework for its start date. Marked, not hidden.
-MOVED_DAY_TRANSACTIONAL_DEFECT = {
-    "condition": bool(__import__("os").environ.get("ASYE_TEST_TODAY")),
-    "reason": "#11 follow-up: reference data reloaded for a transactional test on a moved day offers no framework",
-    "strict": False,
-}

@@ -52,6 +52,9 @@ def _scripts_run(page: Page) -> bool:
 
 def run_axe(page: Page) -> list[dict]:
     """Inject axe-core (once per document) and return its WCAG 2.x A/AA violations."""
+    # A click that submits a form returns once the next document is committed, perhaps before its first
+    # script has run (seen on a loaded CI machine): wait for the document to load before probing it.
+    page.wait_for_load_state("load")
     if not _axe_loaded(page):
         # With JavaScript off, add_script_tag would wait for ever for a script that never runs, and
         # axe's own timers would never fire: say so at once instead.

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from importlib import import_module
-
-from django.apps import apps as django_apps
 
 from asye.accounts.actor import build_actor
 from asye.accounts.models import Role, User
@@ -19,19 +16,14 @@ from programmes.models import Registration, RegistrationStatus
 from programmes.services import registration_create, registration_funding_decide
 from tests.factories import person
 from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
-from tests.reference_calendar import align_reference_data
+from tests.reference_calendar import load_reference_data
 
 _swe = itertools.count(610_001)
 
 
 def load_funding_reference_data() -> None:
     """Frameworks, their versions, and the funding years and rates, as their data migrations load them."""
-    import_module("programmes.migrations.0002_load_frameworks").load(django_apps, None)
-    import_module("programmes.migrations.0004_frameworkversion_published_at").publish_existing(
-        django_apps, None
-    )
-    import_module("funding.migrations.0003_load_years_and_rates").load(django_apps, None)
-    align_reference_data()
+    load_reference_data(funding=True)
 
 
 def national_actor(user):

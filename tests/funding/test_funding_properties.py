@@ -21,7 +21,6 @@ from funding.services import claim_approve, claim_submit, claims_submit
 from programmes.services import registration_funding_decide
 from tests.funding.helpers import claim_of, register
 from tests.programmes.conftest import TODAY, actor_for
-from tests.today import MOVED_DAY_TRANSACTIONAL_DEFECT
 
 THOUSAND = Decimal("1000.00")
 OPERATIONS = (
@@ -144,7 +143,6 @@ def _race(count: int, work) -> list[BaseException]:
     return errors
 
 
-@pytest.mark.xfail(**MOVED_DAY_TRANSACTIONAL_DEFECT)
 @pytest.mark.usefixtures("funding_reference_data")
 def test_concurrent_approval_hooks_and_submissions_make_one_claim(transactional_db, employer_a, national):
     registration = register(employer_a)

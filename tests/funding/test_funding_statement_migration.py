@@ -16,7 +16,6 @@ from funding.statement_services import statement_build
 from programmes.models import Registration
 from tests.funding.conftest import register
 from tests.funding.helpers import THIS_MONTH, approve, approved_claim, checker_actor, national_actor
-from tests.today import MOVED_DAY_TRANSACTIONAL_DEFECT
 
 BEFORE = [("funding", "0004_schedule_roll_forward")]
 AFTER = [("funding", "0005_statement_lines_frozen")]
@@ -33,7 +32,6 @@ def migrate(targets) -> None:
     executor.migrate(targets)
 
 
-@pytest.mark.xfail(**MOVED_DAY_TRANSACTIONAL_DEFECT)
 @pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 def test_statements_authorised_before_the_migration_get_todays_values(
     funding_reference_data, employer_a, national_staff
