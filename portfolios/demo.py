@@ -4,8 +4,9 @@ At Demo County Council the demo NQSW (nqsw@demo.example) gets a portfolio with e
 state: accepted, shared and waiting, more needed (with the assessor's comment) and a draft, each
 mapped to PCF domains and PQS statements, one with a small text file stored through the storage API.
 A few of the employer's other NQSWs get a portfolio with some evidence, so the co-ordinator and the
-assessor have more than one to read. The agreement, PDP, observations, self-assessments and feedback
-are seeded by ``portfolios.demo_records.seed_records``, called at the end.
+assessor have more than one to read; the rest have kept up with their year (a signed agreement, the
+observations due), so the dashboard's flags pick out the few who have not. The agreement, PDP,
+observations, self-assessments and feedback are seeded by ``portfolios.demo_records``, called at the end.
 
 Dated in the story's calendar and moved to the seeding day (``asye.web.demo_calendar``); a second run
 creates nothing (evidence is matched by its title within the portfolio).
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from asye.web.demo_calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
-from portfolios.demo_records import seed_records
+from portfolios.demo_records import seed_kept_up, seed_records
 from portfolios.models import CapabilityStatement, Evidence, EvidenceFile, EvidenceTag, Portfolio
 from portfolios.uploads import store_upload, verify_upload
 from programmes.models import Registration, RegistrationStatus
@@ -250,4 +251,11 @@ def seed(
         portfolios.append(portfolio)
     # The agreement, PDP, observations, self-assessments and feedback.
     created += seed_records(portfolios, demo_calendar=demo_calendar)
+    # Everyone else has kept up: the flags pick out the few above who have not.
+    kept_up = [
+        _portfolio(r, created)
+        for r in registrations
+        if r.nqsw_id != nqsw and r.start_date <= today and r not in others
+    ]
+    created += seed_kept_up(kept_up, demo_calendar=demo_calendar)
     return created

@@ -5,7 +5,9 @@ The demo NQSW (nqsw@demo.example) gets a learning agreement signed by all three,
 (one achieved), the start-of-programme self-assessment, two observations (one complete, one planned) and
 three feedback requests: answered by a person who draws on care and support, answered by a child, and one
 still waiting. Other portfolios get a draft agreement signed by the NQSW so far, one objective and one
-observation in progress, so the assessor and line manager have something to sign and read.
+observation in progress, so the assessor and line manager have something to sign and read. Everyone else
+at the county has kept up (``seed_kept_up``): an agreement signed by all three in the first weeks and each
+direct observation completed before it fell due, so the dashboard's flags pick out the few who have not.
 
 Runs inside the system national scope; rows are created directly (as ``asye.web.demo_programmes`` does),
 shaped as the services would leave them, dated in the story's calendar and moved to the seeding day
@@ -375,6 +377,49 @@ def _feedback(
         )
         FeedbackRequest.objects.filter(pk=request.pk).update(created_at=sent)
         created["feedback requests"] += 1
+
+
+KEPT_UP_OBSERVATION = OBSERVATIONS[0] | {
+    "setting": "Home visit: an assessment visit with a family",
+    "preparation": "Read the referral and the history; planned to see the children on their own.",
+    "nqsw_reflection": "I kept the children at the centre and agreed clear next steps with the parents.",
+    "observer_assessment": "Clear, respectful and well prepared. Next: record the child's own words.",
+    "person_feedback": "",
+    "tags": (("pcf", 7),),
+}
+
+
+def _kept_up_observations(
+    portfolio: Portfolio, registration: Registration, created: Counter, demo_calendar: DemoCalendar
+) -> None:
+    """A complete observation a week before each one that has fallen due (never before the start)."""
+    if Observation.objects.filter(portfolio=portfolio).exists():
+        return
+    today = demo_calendar.today
+    spec = timeline_input(registration, deferrals=list(registration.deferrals.all()))
+    due = [m.due for m in milestones(spec, today=today) if m.kind == "observation" and m.due <= today]
+    items = []
+    for day in due:
+        observed_on = max(registration.start_date, day - datetime.timedelta(days=7))
+        # In the story's calendar, as ``_observations`` moves each date to the seeding day.
+        items.append(KEPT_UP_OBSERVATION | {"observed_on": demo_calendar.unshift(observed_on)})
+    items = [{k: v for k, v in item.items() if k != "later_reflection"} for item in items]
+    _observations(portfolio, registration, items, created, demo_calendar)
+
+
+def seed_kept_up(portfolios: list[Portfolio], *, demo_calendar: DemoCalendar | None = None) -> Counter[str]:
+    """The records of NQSWs who have kept up with their year: a signed agreement and the observations due."""
+    demo_calendar = demo_calendar or DemoCalendar.seeding()
+    created: Counter[str] = Counter()
+    for portfolio in portfolios:
+        registration = Registration.objects.select_related("nqsw", "framework_version").get(
+            pk=portfolio.registration_id
+        )
+        if registration.nqsw_id is None or registration.start_date > demo_calendar.today:
+            continue
+        _agreement(portfolio, registration, signers=list(SIGNED_AS.values), created=created)
+        _kept_up_observations(portfolio, registration, created, demo_calendar)
+    return created
 
 
 def seed_records(portfolios: list[Portfolio], *, demo_calendar: DemoCalendar | None = None) -> Counter[str]:

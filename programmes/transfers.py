@@ -42,6 +42,7 @@ from programmes.models import (
     RegistrationStatus,
     RegistrationTransfer,
 )
+from programmes.progress_store import progress_refresh
 
 Status = RegistrationTransfer.Status
 # The first day with the new employer may come at most this long after the last day with the old one.
@@ -413,6 +414,7 @@ def transfer_accept(
             started_on=joins_on,
             created_by=actor.user,
         )
+    progress_refresh(registration=new)  # its timeline and flags, for the receiver's lists
     # The same national duplicate check as registering (the programme's own earlier registration aside):
     # national staff see an open review; the receiving employer sees nothing of it.
     if funding_status not in (FundingStatus.UNFUNDED, FundingStatus.REJECTED):

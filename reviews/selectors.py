@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.tenancy.models import EmployerType, Region
-from programmes.models import Outcome, Registration, RegistrationStatus
+from programmes.models import FrameworkVersion, Outcome, Registration, RegistrationStatus
 from programmes.selectors import OPEN_STATUSES, registration_list, registration_timeline
 from reviews.models import (
     FinalRecommendation,
@@ -33,10 +33,6 @@ from reviews.models import (
     SupportPlanAction,
 )
 from reviews.rules import final_review_month, submitted_by_end_of  # noqa: F401  (pages read it here)
-
-# A review counts as "to write" for its assessor from this many days before it is due.
-DUE_SOON_DAYS = 28
-
 
 # --- Review points from the framework ------------------------------------------------------------------
 
@@ -157,8 +153,9 @@ def _overdue(reviews: QuerySet[Review], today: datetime.date) -> QuerySet[Review
 
 
 def todo_for(*, actor: Actor, today: datetime.date | None = None) -> ToDo:
-    """The reviews to write (assessors: due within four weeks or overdue), to comment on and sign (the NQSW
-    and the line manager, once the assessor has signed), and final recommendations to write or finish."""
+    """The reviews to write (assessors: open in their framework's review window, or overdue), to comment
+    on and sign (the NQSW and the line manager, once the assessor has signed), and final recommendations
+    to write or finish."""
     today = today or clock.today()
     todo = ToDo()
     user = actor.user
@@ -166,14 +163,21 @@ def todo_for(*, actor: Actor, today: datetime.date | None = None) -> ToDo:
         return todo
     reviews = _open_reviews(actor).select_related("registration").order_by("due_on", "id")
     if actor.has_role(Role.ASSESSOR):
-        todo.to_write = list(
-            reviews.filter(
+        # Open in its window (the framework's number of weeks before it is due) or overdue: bounded in SQL
+        # by the longest window of any framework version, then each against its own.
+        longest = FrameworkVersion.objects.aggregate(weeks=Max("review_window_weeks"))["weeks"] or 0
+        todo.to_write = [
+            review
+            for review in reviews.filter(
                 registration__status=RegistrationStatus.ACTIVE,
                 registration__assessor=user,
                 status=Review.Status.DRAFT,
-                due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-            )
-        )
+                due_on__lte=today + datetime.timedelta(weeks=longest),
+            ).select_related("registration__framework_version")
+            if review.due_on
+            - datetime.timedelta(weeks=review.registration.framework_version.review_window_weeks)
+            <= today
+        ]
         todo.recommendations_to_write = recommendation_due_list(actor=actor)
         todo.recommendations_to_finish = list(
             final_recommendation_list(actor=actor)

@@ -387,3 +387,12 @@ def test_an_nqsw_can_confirm_only_a_registration_here_naming_their_email(
     assert client.get(reverse("support:confirm_registration", args=[10**9])).status_code == 404
     login(employer_a.coordinator)
     assert client.get(reverse("support:confirm_registration", args=[someone_else.pk])).status_code == 403
+
+
+def test_the_new_registration_starts_with_its_progress_worked_out(employer_a, employer_b, registration):
+    """The receiving employer's lists filter on the progress kept on each registration: it is worked out in
+    the same transaction as the acceptance, not left empty until the nightly job."""
+    moved = transfer(employer_a, employer_b, registration)
+    with tenant_context(employer_b.employer.pk):
+        stored = Registration.objects.get(pk=moved.pk)
+    assert stored.next_due_kind and stored.next_due_on is not None

@@ -423,3 +423,24 @@ def test_the_api_lists_every_gap_of_a_final_recommendation(token_api, registrati
         "3 direct observations must be complete: 0 are",
         "The learning agreement must be signed by the NQSW, the assessor and the line manager",
     ]
+
+
+def test_the_assessors_list_to_write_follows_the_frameworks_window(employer_a):
+    """Before: "to write" meant due within a fixed 28 days, whatever the framework's window said."""
+    from reviews.selectors import todo_for
+
+    start = days_ago(70)  # the 3-month review is due in about three weeks
+    registration = make_registration(employer_a, swe_number="SW8200301", start_date=start)
+    three = scheduled(employer_a, registration, 3)
+    version = registration.framework_version
+    assessor = as_(employer_a, employer_a.assessor)
+
+    def to_write() -> list[int]:
+        with tenant_context(employer_a.employer.pk):
+            return [review.pk for review in todo_for(actor=assessor, today=TODAY).to_write]
+
+    FrameworkVersion.objects.filter(pk=version.pk).update(review_window_weeks=2)
+    assert three.due_on - TODAY > datetime.timedelta(weeks=2)
+    assert to_write() == []  # its window has not opened
+    FrameworkVersion.objects.filter(pk=version.pk).update(review_window_weeks=6)
+    assert to_write() == [three.pk]  # open for six weeks before it is due, as the framework says

@@ -46,13 +46,14 @@ SEEDING_DAYS = (datetime.date(2025, 3, 20), datetime.date(2027, 7, 14))
 
 # What the co-ordinator of Demo County Council finds, and where its people and money stand, on either day.
 EXPECTED = {
-    # From the work recorded (docs/timelines.md): a review in its window, work past its date (the demo's
-    # portfolios record agreements and observations for few of Demo County's NQSWs), supervision behind,
-    # protected time more than 10% short after the first four weeks, a caseload over the cap, a deferral.
+    # From the work recorded (docs/timelines.md): a review in its window, work past its date (four NQSWs
+    # whose agreements wait for signatures, two reviews late; everyone else has kept up), supervision
+    # behind, protected time more than 10% short after the first four weeks, a caseload over the cap, a
+    # deferral.
     "dashboard flags": {
-        "on_track": 1,
+        "on_track": 6,
         "review_due": 4,
-        "work_overdue": 15,
+        "work_overdue": 6,
         "overdue": 3,
         "protected_time_below_target": 3,
         "caseload_over_cap": 1,
