@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -81,6 +81,8 @@ def review_detail(request, pk: int):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as refusal:  # their own employer's registration: said on the page
+            form.add_error(None, str(refusal))
         else:
             verdict = "approved for funding" if approve else "not approved for funding"
             messages.success(request, f"The registration of {registration.full_name} is {verdict}")

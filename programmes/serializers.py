@@ -10,6 +10,39 @@ from programmes.corrections import CORRECTABLE_FIELDS
 from programmes.models import Registration, RegistrationCorrection
 from programmes.selectors import registration_timeline
 
+# What the services accept, stated in the schema (#12: the schema tells the truth) while the services keep
+# their own messages: spaces anywhere and either case (``sw 123456`` is stored as ``SW123456``).
+SWE_NUMBER_SCHEMA_PATTERN = r"^\s*[Ss]\s*[Ww](?:\s*[0-9]){1,10}\s*$"
+# 1 to 48 hours a week, to two decimal places.
+CONTRACTED_HOURS_SCHEMA_PATTERN = r"^(?:(?:[1-9]|[1-3][0-9]|4[0-7])(?:\.[0-9]{1,2})?|48(?:\.0{1,2})?)$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 20,
+        "pattern": SWE_NUMBER_SCHEMA_PATTERN,
+        "description": "Social Work England number, like SW123456 (spaces and case do not matter).",
+    }
+)
+class SweNumberField(serializers.CharField):
+    """A Social Work England number as typed: checked and normalised by the services."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": CONTRACTED_HOURS_SCHEMA_PATTERN,
+        "description": "Contracted hours a week, between 1 and 48, like 37 or 22.5.",
+    }
+)
+class ContractedHoursField(serializers.DecimalField):
+    """Contracted hours a week: the range (1 to 48) is the services' rule, with their message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, **kwargs)
+
 
 class RegistrationCreateSerializer(serializers.Serializer):
     """What a new registration needs. Types only: a missing value is left to `registration_validate`,
@@ -18,23 +51,10 @@ class RegistrationCreateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     last_name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    swe_number = serializers.CharField(
-        max_length=20,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text="Social Work England number, like SW123456.",
-    )
+    swe_number = SweNumberField(max_length=20, allow_blank=True, required=False, default="")
     qualification_date = serializers.DateField(required=False, allow_null=True, default=None)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
-    contracted_hours = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Contracted hours a week, like 37 or 22.5.",
-    )
+    contracted_hours = ContractedHoursField(required=False, allow_null=True, default=None)
     service_area = serializers.ChoiceField(choices=ServiceArea.choices, required=False, default="")
 
 
@@ -50,7 +70,7 @@ class RegistrationUpdateSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1, help_text="The registration's version as you read it.")
     email = serializers.EmailField(required=False, allow_blank=True)
-    contracted_hours = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    contracted_hours = ContractedHoursField(required=False)
 
     def validate(self, attrs):
         corrected = [name for name in CORRECTABLE_FIELDS if name in getattr(self, "initial_data", {})]
@@ -69,12 +89,7 @@ class RegistrationCorrectSerializer(serializers.Serializer):
     )
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    swe_number = serializers.CharField(
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        help_text="Social Work England number, like SW123456.",
-    )
+    swe_number = SweNumberField(max_length=20, required=False, allow_blank=True)
     qualification_date = serializers.DateField(required=False)
     start_date = serializers.DateField(required=False)
 

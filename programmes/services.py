@@ -358,6 +358,14 @@ def registration_funding_decide(
         ).exists()
         if registration.funding_status != FundingStatus.AWAITING_APPROVAL and not open_review:
             raise ValidationError("This registration's funding has already been decided.")
+        # Nobody decides their own employer's money: not the person who registered the NQSW, nor anyone
+        # who holds a role at that employer as well as a national one.
+        if registration.created_by_id == actor.user.pk or (
+            Membership.objects.active().filter(user=actor.user, employer_id=registration.employer_id).exists()
+        ):
+            raise PermissionDenied(
+                "You work for this employer, so another member of national staff must decide its funding."
+            )
         status = FundingStatus.APPROVED if approve else FundingStatus.REJECTED
         before = registration.funding_status
         registration = _claim(registration, None, funding_status=status, funding_note=note.strip())

@@ -96,3 +96,33 @@ def test_page_size_bounds_are_in_the_schema(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/memberships/"]["get"]["parameters"]}
     assert parameters["page_size"]["schema"]["minimum"] == 1
     assert parameters["page_size"]["schema"]["maximum"] == 200
+
+
+SWE_EXAMPLES = ["SW123456", "sw 123456", " SW1 2 ", "X123456", "SW", "SW12345678901", "123456"]
+HOURS_EXAMPLES = ["1", "37", "22.5", "48", "48.00", "0.5", "48.5", "49", "0"]
+
+
+def _create_schema(schema) -> dict:
+    return schema["components"]["schemas"]["RegistrationCreateRequest"]["properties"]
+
+
+def test_the_swe_number_and_hours_rules_are_in_the_schema_and_match_the_server(api, schema):
+    """The schema's patterns say exactly what the services accept: every example the pattern allows has no
+    error on that field, every one it refuses is a 400 naming it (and nothing is written either way)."""
+    fields = _create_schema(schema)
+    swe = next(option for option in fields["swe_number"]["oneOf"] if "pattern" in option)
+    swe_pattern = re.compile(swe["pattern"])
+    hours_pattern = re.compile(fields["contracted_hours"]["pattern"])
+    assert "between 1 and 48" in fields["contracted_hours"]["description"]
+
+    def errors_for(body) -> dict:
+        # Otherwise incomplete (no dates), so nothing is ever created: only which fields are wrong matters.
+        response = api("post", "/api/v1/registrations/", body)
+        assert response.status_code == 400, response.content
+        return response.json()["errors"]
+
+    for value in SWE_EXAMPLES:
+        assert ("swe_number" not in errors_for({"swe_number": value})) == bool(swe_pattern.match(value)), value
+    for value in HOURS_EXAMPLES:
+        refused = "contracted_hours" in errors_for({"contracted_hours": value})
+        assert refused != bool(hours_pattern.match(value)), value

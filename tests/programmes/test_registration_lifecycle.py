@@ -166,6 +166,25 @@ def test_only_the_employers_assessors_can_be_allocated(employer_a, employer_b, r
         )
 
 
+def test_national_staff_cannot_decide_funding_for_an_employer_they_work_for(employer_a, registration):
+    """A person who is national staff and also holds a role at the employer (here its co-ordinator, who
+    registered the NQSW) would be approving their own employer's money: refused, and nothing changes."""
+    from asye.accounts.actor import build_actor
+    from asye.accounts.models import Membership
+    from asye.tenancy.db import system_national_context, tenant_settings
+
+    both = employer_a.coordinator
+    with system_national_context():
+        Membership.objects.create(user=both, employer=None, role=Role.NATIONAL_STAFF)
+    with tenant_settings(user_id=both.pk):
+        national = build_actor(both, employer_id=None)
+    assert national.is_national_staff
+    with pytest.raises(PermissionDenied):
+        services.registration_funding_decide(actor=national, registration_id=registration.pk, approve=True)
+    with system_national_context():
+        assert Registration.objects.get(pk=registration.pk).funding_status == FundingStatus.AWAITING_APPROVAL
+
+
 def test_national_staff_approve_or_reject_with_reasons(employer_a, registration, national_staff):
     from asye.accounts.actor import build_actor
     from asye.tenancy.db import tenant_settings
