@@ -28,6 +28,7 @@ from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.flow import form_flow
 from asye.web.forms import add_service_errors, rebind_with_version, with_version
 from portfolios.access import is_coordinator
 from portfolios.models import Portfolio
@@ -812,37 +813,36 @@ def recommendation_change(request, pk: int):
         "evidence_summary": item.evidence_summary,
         "version": item.version,
     }
-    form = RecommendationForm(request.POST or None, initial=initial)
-    conflict, status = "", 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.final_recommendation_update(
-                actor=actor,
-                item=item,
-                version=form.cleaned_data["version"] or 0,
-                recommendation=form.cleaned_data["recommendation"],
-                evidence_summary=form.cleaned_data["evidence_summary"],
-            )
-        except Conflict as error:
-            item = selectors.final_recommendation_get(actor=actor, pk=pk)
-            form, conflict, status = _after_conflict(error, RecommendationForm, request.POST, item.version)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your recommendation has been saved")
-            return redirect("reviews:recommendation", pk=item.pk)
+    flow = form_flow(
+        request,
+        RecommendationForm(request.POST or None, initial=initial),
+        save=lambda data: services.final_recommendation_update(
+            actor=actor,
+            item=item,
+            version=data["version"] or 0,
+            recommendation=data["recommendation"],
+            evidence_summary=data["evidence_summary"],
+        ),
+        done=lambda _saved: redirect("reviews:recommendation", pk=item.pk),
+        message="Your recommendation has been saved",
+        current_version=lambda: selectors.final_recommendation_get(actor=actor, pk=pk).version,
+    )
+    if flow.response:
+        return flow.response
+    if flow.conflict:  # as it is now, not as the person read it
+        item = selectors.final_recommendation_get(actor=actor, pk=pk)
     return render(
         request,
         "reviews/recommendation_form.html",
         {
-            "form": form,
+            "form": flow.form,
             "registration": registration,
             "item": item,
             "final_month": selectors.final_review_month(registration),
-            "conflict": conflict,
+            "conflict": flow.conflict,
             "decisions": selectors.decisions_of(item),
         },
-        status=status,
+        status=flow.status,
     )
 
 

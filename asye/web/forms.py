@@ -21,11 +21,13 @@ def with_version(data: QueryDict, version: int, name: str = "version") -> QueryD
     return data
 
 
-def rebind_with_version(form_class, data: QueryDict, version: int, **kwargs) -> forms.Form:
+def rebind_with_version(
+    form_class, data: QueryDict, version: int, *, name: str = "version", **kwargs
+) -> forms.Form:
     """After a Conflict (a stale save): the person's own answers re-bound with the record's current
     version and checked, so they see the message, their words and their mistakes, and a deliberate
     second save goes through. ``form_class`` is a form class or any callable that takes the data first."""
-    form = form_class(with_version(data, version), **kwargs)
+    form = form_class(with_version(data, version, name), **kwargs)
     form.is_valid()
     return form
 

@@ -1,0 +1,94 @@
+"""The one way a page runs a service with a form's answers (#13).
+
+Every form page does the same thing on POST: check the form; run one service with the cleaned data; on a
+stale save (``Conflict``) show the person their own answers again, carrying the record's current version,
+with the conflict's message and status 409; on the service's ``ValidationError`` put its messages on the
+form (the GOV.UK error summary); on success, a banner and a redirect. ``form_flow`` is that, once::
+
+    form = RecommendationForm(request.POST or None, initial=initial)
+    flow = form_flow(
+        request,
+        form,
+        save=lambda data: services.final_recommendation_update(actor=actor, item=item, **data),
+        done=lambda saved: redirect("reviews:recommendation", pk=item.pk),
+        message="Your recommendation has been saved",
+        current_version=lambda: selectors.final_recommendation_get(actor=actor, pk=pk).version,
+    )
+    if flow.response:
+        return flow.response
+    return render(request, template, {"form": flow.form, "conflict": flow.conflict}, status=flow.status)
+
+A GET (or any request that is not a POST) runs nothing: the form comes back as it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from asye.errors import Conflict
+from asye.web.forms import add_service_errors, rebind_with_version
+
+
+@dataclass
+class FormFlow:
+    """What a form page renders after ``form_flow``: ``response`` (the redirect) when the save went
+    through; otherwise the form to show, the conflict's message ("" if none) and the status."""
+
+    form: forms.Form
+    response: HttpResponse | None = None
+    conflict: str = ""
+    status: int = 200
+    saved: Any = None
+
+
+def form_flow(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict], Any],
+    done: Callable[[Any], HttpResponse],
+    message: str | Callable[[Any], str] = "",
+    current_version: Callable[[], int] | None = None,
+    rebind: Callable[..., forms.Form] | None = None,
+    version_field: str = "version",
+) -> FormFlow:
+    """Run ``save(cleaned_data)`` for a valid POST and say what to render (see the module's docstring).
+
+    ``current_version`` reads the record's version after a ``Conflict`` (without it a conflict is shown
+    as a form error, for services that raise it for a state rather than a stale version); ``rebind``
+    makes the form again from data (default: the form's own class, with its ``initial`` and prefix)."""
+    if request.method != "POST" or not form.is_valid():
+        return FormFlow(form=form, status=200)
+    try:
+        saved = save(form.cleaned_data)
+    except Conflict as error:
+        if current_version is None:
+            form.add_error(None, error.message)
+            return FormFlow(form=form, conflict=error.message, status=409)
+        make = rebind or _same_form(form)
+        again = rebind_with_version(make, request.POST, current_version(), name=version_field)
+        return FormFlow(form=again, conflict=error.message, status=409)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return FormFlow(form=form, status=200)
+    text = message(saved) if callable(message) else message
+    if text:
+        messages.success(request, text)
+    return FormFlow(form=form, response=done(saved), saved=saved)
+
+
+def _same_form(form: forms.Form) -> Callable[..., forms.Form]:
+    """A maker of the same form from new data: its class, initial values and prefix."""
+    form_class = type(form)
+
+    def make(data):
+        return form_class(data, initial=form.initial, prefix=form.prefix)
+
+    return make
