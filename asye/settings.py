@@ -72,7 +72,17 @@ INSTALLED_APPS = [
     "funding",
     "forums",
     "equality",
+    # The demo data's command (manage.py seed_demo), which gathers every app's demo.
+    "demo",
 ]
+
+# What each domain app adds to the cross-cutting apps' pages and lists, which never import a domain app
+# themselves (asye.contributions): navigation entries, home-page sections and API routes, in this order.
+ASYE_CONTRIBUTIONS = {
+    "navigation": ["portfolios.navigation", "reviews.navigation", "funding.navigation"],
+    "home_sections": ["reviews.home"],
+    "api_routes": ["programmes.api_routes", "funding.api_routes", "reviews.api_routes"],
+}
 
 # How many proxies of our own stand in front of the service and append to X-Forwarded-For (0: none). The
 # client's address is read once, by asye.web.proxy.TrustedProxyMiddleware (docs/operations.md).

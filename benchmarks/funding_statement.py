@@ -82,8 +82,9 @@ def main() -> None:
     from asye.tenancy.models import Employer
     from funding import exports
     from funding.budget import budget_position_national
+    from funding.claimable_services import claims_make_claimable_bulk
     from funding.models import Claim, ClaimStatus
-    from funding.services import claim_approve, claims_make_claimable_bulk, claims_submit
+    from funding.services import claim_approve, claims_submit
     from funding.statement_services import statement_authorise, statement_build, statement_mark_paid
     from programmes.eligibility import framework_version_for, funding_year_of
     from programmes.models import FundingStatus, Registration

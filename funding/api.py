@@ -5,29 +5,41 @@ statements once national staff have authorised them. Writes happen in the servic
 
 from __future__ import annotations
 
-import re
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 
 from asye.accounts.models import Role
-from asye.api.filters import UPDATED_SINCE, parse_datetime_param
-from asye.api.schema import PROBLEM_JSON, choice_param, problem_response
+from asye.api.filters import (
+    FUNDING_YEAR_PARAM,
+    UPDATED_SINCE,
+    funding_year_param,
+    one_of_param,
+    parse_datetime_param,
+    whole_number_param,
+)
+from asye.api.schema import Problems, choice_param, page_example, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import EMPLOYER_STATEMENT_STATUSES
 from funding.serializers import ClaimSerializer, StatementDetailSerializer, StatementSerializer
 
-FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 READ_ROLES = (Role.COORDINATOR,)
 
-PROBLEM_400 = problem_response("A filter is not valid: messages by parameter in `errors`.")
-PROBLEM_403 = problem_response("Claims and statements need the co-ordinator role.")
-PROBLEM_404_CLAIM = problem_response("No such claim, or another employer's: the answer is the same.")
-PROBLEM_404_STATEMENT = problem_response(
-    "No such statement, another employer's, or one not yet authorised: the answer is the same."
+CLAIM_PROBLEMS = Problems(
+    {
+        400: problem_response("A filter is not valid: messages by parameter in `errors`."),
+        403: problem_response("Claims and statements need the co-ordinator role."),
+        404: problem_response("No such claim, or another employer's: the answer is the same."),
+    }
+)
+STATEMENT_PROBLEMS = CLAIM_PROBLEMS.but(
+    {
+        404: problem_response(
+            "No such statement, another employer's, or one not yet authorised: the answer is the same."
+        )
+    }
 )
 
 CLAIM_EXAMPLE = {
@@ -70,14 +82,6 @@ STATEMENT_EXAMPLE = {
 }
 
 
-def _year(params, errors: dict) -> str:
-    year = params.get("funding_year", "")
-    if year and not FUNDING_YEAR.match(year):
-        errors["funding_year"] = ["Give a funding year like 2026-27."]
-        return ""
-    return year
-
-
 @extend_schema_view(
     list=extend_schema(
         tags=["funding"],
@@ -90,35 +94,19 @@ def _year(params, errors: dict) -> str:
         parameters=[
             choice_param("status", ClaimStatus.choices, "Only claims with this status."),
             choice_param("instalment", Instalment.choices, "Only this instalment."),
-            OpenApiParameter(
-                "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
-            ),
+            FUNDING_YEAR_PARAM,
             OpenApiParameter(
                 "registration", OpenApiTypes.INT, description="Only the claims of this registration."
             ),
             UPDATED_SINCE,
         ],
-        examples=[
-            OpenApiExample(
-                "A page of claims",
-                value={"count": 1, "next": None, "previous": None, "results": [CLAIM_EXAMPLE]},
-                response_only=True,
-            )
-        ],
-        responses={
-            200: ClaimSerializer(many=True),
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-        },
+        examples=[page_example("A page of claims", CLAIM_EXAMPLE)],
+        responses=CLAIM_PROBLEMS.responses({200: ClaimSerializer(many=True)}, 400, 403),
     ),
     retrieve=extend_schema(
         tags=["funding"],
         summary="Read a claim",
-        responses={
-            200: ClaimSerializer,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404_CLAIM,
-        },
+        responses=CLAIM_PROBLEMS.responses({200: ClaimSerializer}, 403, 404),
         examples=[OpenApiExample("A claim", value=CLAIM_EXAMPLE, response_only=True)],
     ),
 )
@@ -135,24 +123,17 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
         ).order_by("pk")
         if self.action != "list":
             return queryset
-        params = self.request.query_params
         errors: dict[str, list[str]] = {}
         for name, choices in (("status", ClaimStatus), ("instalment", Instalment)):
-            value = params.get(name)
+            value = one_of_param(self.request, name, choices, errors)
             if value:
-                if value not in choices.values:
-                    errors[name] = [f"Use one of: {', '.join(choices.values)}."]
-                else:
-                    queryset = queryset.filter(**{name: value})
-        year = _year(params, errors)
+                queryset = queryset.filter(**{name: value})
+        year = funding_year_param(self.request, errors)
         if year:
             queryset = queryset.filter(funding_year__label=year)
-        registration = params.get("registration")
-        if registration:
-            if not registration.isdigit():
-                errors["registration"] = ["Give a registration id."]
-            else:
-                queryset = queryset.filter(registration_id=int(registration))
+        registration = whole_number_param(self.request, "registration", errors, "Give a registration id.")
+        if registration is not None:
+            queryset = queryset.filter(registration_id=registration)
         if errors:
             raise ValidationError(errors)
         since = parse_datetime_param(self.request, "updated_since")
@@ -177,18 +158,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
             ),
             UPDATED_SINCE,
         ],
-        examples=[
-            OpenApiExample(
-                "A page of statements",
-                value={"count": 1, "next": None, "previous": None, "results": [STATEMENT_EXAMPLE]},
-                response_only=True,
-            )
-        ],
-        responses={
-            200: StatementSerializer(many=True),
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-        },
+        examples=[page_example("A page of statements", STATEMENT_EXAMPLE)],
+        responses=STATEMENT_PROBLEMS.responses({200: StatementSerializer(many=True)}, 400, 403),
     ),
     retrieve=extend_schema(
         tags=["funding"],
@@ -198,11 +169,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
             "when the statement was authorised (a later change to the NQSW's name or SWE number does not "
             "change it)."
         ),
-        responses={
-            200: StatementDetailSerializer,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404_STATEMENT,
-        },
+        responses=STATEMENT_PROBLEMS.responses({200: StatementDetailSerializer}, 403, 404),
     ),
 )
 class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):

@@ -18,13 +18,7 @@ from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from funding.models import ActionPlanItem, FundingYear, GrantApplication
 from funding.separation import audits_refusals, refuse_own_application
-from funding.services import (
-    ACTION_CHANGED,
-    APPLICATION_CHANGED,
-    _require_national,
-    _today,
-    _update_versioned,
-)
+from funding.services import ACTION_CHANGED, APPLICATION_CHANGED, _require_national, _today, _update_versioned
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 DIRECTOR_FIELDS = ("director_name", "director_job_title", "director_email")

@@ -14,7 +14,7 @@
   authorises the statement that ``national@demo.example`` built (maker-checker, ``funding.separation``).
 
 Every date is the story's (written in its reference calendar) moved to the seeding day
-(``asye.web.demo_calendar``); funding years and labels are derived from the moved dates. ``prepare``, run
+(``demo.calendar``); funding years and labels are derived from the moved dates. ``prepare``, run
 by the command before any app's demo, sets up the years the demo touches with their rates carried forward
 (``funding.years.funding_years_ensure``), as national staff would.
 
@@ -35,8 +35,8 @@ from asye.accounts.actor import build_actor
 from asye.accounts.models import User
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_settings
-from asye.web.demo_calendar import DemoCalendar
-from funding import application_services, services, statement_services
+from demo.calendar import DemoCalendar
+from funding import application_services, claimable_services, services, statement_services
 from funding.models import Claim, ClaimStatus, FundingYear, GrantApplication, Instalment, PaymentStatement
 from funding.years import funding_years_ensure
 from programmes.eligibility import funding_year_of
@@ -257,7 +257,7 @@ def seed(
             employer_id__in=set(employer_ids.values()), funding_status=FundingStatus.APPROVED
         ).select_related("framework_version")
     )
-    claims = services.claims_make_claimable_bulk(
+    claims = claimable_services.claims_make_claimable_bulk(
         actor=national,
         registrations=approved,
         instalment=Instalment.REGISTRATION,
@@ -265,7 +265,7 @@ def seed(
         today=today,
     )
     passed = [r for r in approved if r.outcome == Outcome.PASSED and r.outcome_date]
-    completions = services.claims_make_claimable_bulk(
+    completions = claimable_services.claims_make_claimable_bulk(
         actor=national,
         registrations=passed,
         instalment=Instalment.COMPLETION,

@@ -17,8 +17,8 @@ The rules (docs/funding.md):
 from __future__ import annotations
 
 from asye.accounts.actor import Actor
+from funding.claimable_services import claim_completion_stop, claim_instalment_stop, claim_make_claimable
 from funding.models import Instalment
-from funding.services import claim_completion_stop, claim_instalment_stop, claim_make_claimable
 from programmes.models import Outcome, Registration, RegistrationStatus
 
 UNSUCCESSFUL_REASON = (

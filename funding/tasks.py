@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from funding.services import claims_roll_forward
+from funding.claimable_services import claims_roll_forward
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)

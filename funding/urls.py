@@ -2,28 +2,42 @@
 
 from django.urls import path
 
-from funding import views
+from funding import application_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("claims/", views.claims, name="claims"),
     path("claims/submit/", views.claims_submit, name="claims_submit"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
-    path("grant-applications/", views.applications, name="applications"),
-    path("grant-applications/start/", views.application_start, name="application_start"),
-    path("grant-applications/<int:pk>/", views.application_detail, name="application"),
-    path("grant-applications/<int:pk>/contact/", views.application_contact, name="application_contact"),
-    path("grant-applications/<int:pk>/director/", views.application_director, name="application_director"),
+    path("grant-applications/", application_views.applications, name="applications"),
+    path("grant-applications/start/", application_views.application_start, name="application_start"),
+    path("grant-applications/<int:pk>/", application_views.application_detail, name="application"),
+    path(
+        "grant-applications/<int:pk>/contact/",
+        application_views.application_contact,
+        name="application_contact",
+    ),
+    path(
+        "grant-applications/<int:pk>/director/",
+        application_views.application_director,
+        name="application_director",
+    ),
     path(
         "grant-applications/<int:pk>/declarations/",
-        views.application_declarations,
+        application_views.application_declarations,
         name="application_declarations",
     ),
-    path("grant-applications/<int:pk>/actions/", views.application_actions, name="application_actions"),
-    path("grant-applications/<int:pk>/actions/add/", views.action_add, name="action_add"),
-    path("grant-applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
-    path("actions/<int:pk>/change/", views.action_change, name="action_change"),
-    path("actions/<int:pk>/remove/", views.action_remove, name="action_remove"),
+    path(
+        "grant-applications/<int:pk>/actions/",
+        application_views.application_actions,
+        name="application_actions",
+    ),
+    path("grant-applications/<int:pk>/actions/add/", application_views.action_add, name="action_add"),
+    path(
+        "grant-applications/<int:pk>/submit/", application_views.application_submit, name="application_submit"
+    ),
+    path("actions/<int:pk>/change/", application_views.action_change, name="action_change"),
+    path("actions/<int:pk>/remove/", application_views.action_remove, name="action_remove"),
     path("statements/", views.statements, name="statements"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path(

@@ -1,17 +1,15 @@
-"""The co-ordinator's funding pages: claims by state (and submitting them, one or many), the annual grant
-application with its action plan (a task list), and the employer's payment statements with their
-downloads.
+"""The co-ordinator's funding pages: the overview, claims by state (and submitting them, one or many),
+and the employer's payment statements with their downloads. Grant applications are
+``funding.application_views``.
 
-Every page reads through ``funding.selectors`` (scoped to the actor: another employer's claim,
-application, action or statement is a 404, whatever the method) and writes through the services.
+Every page reads through ``funding.selectors`` (scoped to the actor: another employer's claim or
+statement is a 404, whatever the method) and writes through the services.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -20,37 +18,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
-from asye.errors import Conflict
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
-from funding import application_services, exports, services
-from funding.forms import (
-    ActionForm,
-    ClaimFilterForm,
-    ClaimsConfirmForm,
-    ClaimsSelectForm,
-    ClaimSubmitForm,
-    ConfirmVersionForm,
-    ContactForm,
-    DeclarationsForm,
-    DirectorForm,
-    ProgressForm,
-    StartApplicationForm,
-)
-from funding.models import ClaimStatus, GrantApplication, Recovery
+from asye.web.flow import form_flow
+from funding import exports, services
+from funding.application_views import years_to_start
+from funding.forms import ClaimFilterForm, ClaimsConfirmForm, ClaimsSelectForm, ClaimSubmitForm
+from funding.models import ClaimStatus, Recovery
 from funding.selectors import (
-    action_item_get,
     claim_get,
     claim_history,
     claim_list,
     claim_summary,
-    grant_application_get,
     grant_application_list,
     recovery_list,
     statement_get,
     statement_lines,
     statement_list,
 )
-from programmes.forms import show_errors
 
 PAGE_SIZE = 50
 CLAIM_STATE_HINTS = {
@@ -108,7 +92,7 @@ def overview(request):
             "summary": claim_summary(claim_list(actor=actor)),
             "hints": CLAIM_STATE_HINTS,
             "applications": applications,
-            "can_start_application": _years_to_start(actor, applications),
+            "can_start_application": years_to_start(actor, applications),
             "statements": list(statement_list(actor=actor)[:6]),
             "recoveries": list(
                 recovery_list(actor=actor).filter(
@@ -117,11 +101,6 @@ def overview(request):
             ),
         },
     )
-
-
-def _years_to_start(actor, applications) -> list:
-    started = {application.funding_year_id for application in applications}
-    return [year for year in application_services.application_years() if year.pk not in started]
 
 
 # --- Claims --------------------------------------------------------------------------------------------
@@ -175,6 +154,11 @@ def _claimable_ids(actor) -> list[int]:
     return list(claim_list(actor=actor).filter(status=ClaimStatus.DRAFT).values_list("pk", flat=True))
 
 
+def _submitted_message(submitted) -> str:
+    total = sum(claim.amount for claim in submitted)
+    return f"{len(submitted)} claim{'s' if len(submitted) != 1 else ''} submitted for £{total:,.2f}"
+
+
 @employer_view(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def claims_submit(request):
@@ -183,6 +167,7 @@ def claims_submit(request):
     if request.method == "GET":
         return redirect(reverse("funding:claims") + "?status=draft")
     ids = _claimable_ids(actor)
+    status = 200
     if request.POST.get("step") != "confirm":
         select_form = ClaimsSelectForm(request.POST, claim_ids=ids)
         if not select_form.is_valid():
@@ -190,20 +175,17 @@ def claims_submit(request):
         form = ClaimsConfirmForm(initial={"claims": select_form.cleaned_data["claims"]}, claim_ids=ids)
         chosen = select_form.cleaned_data["claims"]
     else:
-        form = ClaimsConfirmForm(request.POST, claim_ids=ids)
         chosen = request.POST.getlist("claims")
-        if form.is_valid():
-            try:
-                submitted = services.claims_submit(actor=actor, claim_ids=form.cleaned_data["claims"])
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
-                total = sum(claim.amount for claim in submitted)
-                messages.success(
-                    request,
-                    f"{len(submitted)} claim{'s' if len(submitted) != 1 else ''} submitted for £{total:,.2f}",
-                )
-                return redirect(reverse("funding:claims") + "?status=submitted")
+        flow = form_flow(
+            request,
+            ClaimsConfirmForm(request.POST, claim_ids=ids),
+            save=lambda data: services.claims_submit(actor=actor, claim_ids=data["claims"]),
+            done=lambda _submitted: redirect(reverse("funding:claims") + "?status=submitted"),
+            message=_submitted_message,
+        )
+        if flow.response:
+            return flow.response
+        form, status = flow.form, flow.status
     chosen_claims = list(
         claim_list(actor=actor).filter(pk__in=[int(pk) for pk in chosen if str(pk).isdigit()])
     )
@@ -211,6 +193,7 @@ def claims_submit(request):
         request,
         "funding/claims_confirm.html",
         {"form": form, "claims": chosen_claims, "total": sum(c.amount for c in chosen_claims)},
+        status=status,
     )
 
 
@@ -219,26 +202,21 @@ def claims_submit(request):
 def claim_detail(request, pk: int):
     actor = request.actor
     claim = claim_get(actor=actor, pk=pk)
-    form = None
-    status = 200
+    if claim.status != ClaimStatus.DRAFT and request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    form, status = None, 200
+    posted = request.POST if request.method == "POST" else None
     if claim.status == ClaimStatus.DRAFT:
-        form = ClaimSubmitForm(
-            request.POST if request.method == "POST" else None, initial={"version": claim.version}
+        flow = form_flow(
+            request,
+            ClaimSubmitForm(posted, initial={"version": claim.version}),
+            save=lambda data: services.claim_submit(actor=actor, claim=claim, version=data["version"]),
+            done=lambda _saved: redirect("funding:claim", pk=claim.pk),
+            message=lambda _saved: f"Claim {claim.reference} submitted for £{claim.amount:,.2f}",
         )
-    if request.method == "POST":
-        if form is None:
-            return HttpResponseNotAllowed(["GET"])
-        if form.is_valid():
-            try:
-                services.claim_submit(actor=actor, claim=claim, version=form.cleaned_data["version"])
-            except Conflict as conflict:
-                form.add_error(None, conflict.message)
-                status = 409
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
-                messages.success(request, f"Claim {claim.reference} submitted for £{claim.amount:,.2f}")
-                return redirect("funding:claim", pk=claim.pk)
+        if flow.response:
+            return flow.response
+        form, status = flow.form, flow.status
     return render(
         request,
         "funding/claim.html",
@@ -252,390 +230,6 @@ def claim_detail(request, pk: int):
         },
         status=status,
     )
-
-
-# --- Grant applications ----------------------------------------------------------------------------------
-
-
-@employer_view(Role.COORDINATOR)
-@require_GET
-def applications(request):
-    actor = request.actor
-    rows = list(grant_application_list(actor=actor))
-    return render(
-        request,
-        "funding/applications.html",
-        {"applications": rows, "years_to_start": _years_to_start(actor, rows)},
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_start(request):
-    actor = request.actor
-    years = _years_to_start(actor, list(grant_application_list(actor=actor)))
-    form = StartApplicationForm(request.POST if request.method == "POST" else None, years=years)
-    if len(years) == 1:
-        form.initial["funding_year"] = str(years[0].pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = application_services.grant_application_start(
-                actor=actor, funding_year_id=int(form.cleaned_data["funding_year"])
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(
-                request, f"Your grant application for {application.funding_year} has been started"
-            )
-            return redirect("funding:application", pk=application.pk)
-    return render(request, "funding/application_start.html", {"form": form, "years": years})
-
-
-def _task(label: str, url: str, done: bool, *, editable: bool, hint: str = "") -> dict:
-    if done:
-        status, colour = "Completed", ""
-    else:
-        status, colour = "Incomplete", "blue"
-    return {"label": label, "url": url if editable else "", "status": status, "colour": colour, "hint": hint}
-
-
-def _tasks(application: GrantApplication, problems: dict) -> list[dict]:
-    editable = application.is_editable
-    actions = application.actions.count()
-    return [
-        _task(
-            "Primary contact",
-            reverse("funding:application_contact", args=[application.pk]),
-            not ({"contact_name", "contact_email"} & set(problems)),
-            editable=editable,
-        ),
-        _task(
-            "Director",
-            reverse("funding:application_director", args=[application.pk]),
-            not ({"director_name", "director_job_title", "director_email"} & set(problems)),
-            editable=editable,
-        ),
-        _task(
-            "Action plan for continuous improvement",
-            reverse("funding:application_actions", args=[application.pk]),
-            actions > 0,
-            editable=True,
-            hint=f"{actions} action{'s' if actions != 1 else ''}",
-        ),
-        _task(
-            "Declarations",
-            reverse("funding:application_declarations", args=[application.pk]),
-            not any(name.startswith("declares_") for name in problems),
-            editable=editable,
-        ),
-    ]
-
-
-@employer_view(Role.COORDINATOR)
-def application_detail(request, pk: int):
-    application = grant_application_get(actor=request.actor, pk=pk)
-    # Checked after the read, so that another employer's application is a 404 whatever the method.
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
-    problems = application_services.application_problems(application)
-    tasks = _tasks(application, problems)
-    return render(
-        request,
-        "funding/application.html",
-        {
-            "application": application,
-            "tasks": tasks,
-            "ready": not problems,
-            "done_count": sum(1 for task in tasks if task["status"] == "Completed"),
-            "actions": list(application.actions.all()),
-        },
-    )
-
-
-def _application_form_page(request, pk: int, *, form_class, template: str, initial, answers, success: str):
-    """A page of the application (contact, director, declarations): GET shows it, POST saves it."""
-    actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
-    form = form_class(
-        request.POST if request.method == "POST" else None,
-        initial={**initial(application), "version": application.version},
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_services.grant_application_update(
-                actor=actor, application=application, version=form.cleaned_data["version"], **answers(form)
-            )
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("funding:application", pk=application.pk)
-    return render(
-        request,
-        template,
-        {"application": application, "form": form, "editable": application.is_editable},
-        status=status,
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_contact(request, pk: int):
-    return _application_form_page(
-        request,
-        pk,
-        form_class=ContactForm,
-        template="funding/application_contact.html",
-        initial=lambda a: {name: getattr(a, name) for name in application_services.CONTACT_FIELDS},
-        answers=lambda form: {name: form.cleaned_data[name] for name in application_services.CONTACT_FIELDS},
-        success="Primary contact saved",
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_director(request, pk: int):
-    return _application_form_page(
-        request,
-        pk,
-        form_class=DirectorForm,
-        template="funding/application_director.html",
-        initial=lambda a: {name: getattr(a, name) for name in application_services.DIRECTOR_FIELDS},
-        answers=lambda form: {name: form.cleaned_data[name] for name in application_services.DIRECTOR_FIELDS},
-        success="Director saved",
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_declarations(request, pk: int):
-    return _application_form_page(
-        request,
-        pk,
-        form_class=DeclarationsForm,
-        template="funding/application_declarations.html",
-        initial=lambda a: {
-            "declarations": [name for name in application_services.DECLARATION_FIELDS if getattr(a, name)]
-        },
-        answers=lambda form: form.answers(),
-        success="Declarations saved",
-    )
-
-
-@employer_view(Role.COORDINATOR)
-def application_actions(request, pk: int):
-    application = grant_application_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
-    return render(
-        request,
-        "funding/application_actions.html",
-        {
-            "application": application,
-            "actions": list(application.actions.all()),
-            "editable": application.is_editable,
-            "progress_only": application.status == GrantApplication.Status.ACCEPTED,
-        },
-    )
-
-
-def _action_values(form) -> dict:
-    data = form.cleaned_data
-    return {
-        "action": data["action"],
-        "owner": data["owner"],
-        "due_on": data["due_on"],
-        "progress": data["progress"],
-        "progress_note": data.get("progress_note") or "",
-    }
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_add(request, pk: int):
-    actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
-    form = ActionForm(
-        request.POST if request.method == "POST" else None, initial={"version": application.version}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_services.action_add(
-                actor=actor,
-                application=application,
-                version=form.cleaned_data["version"],
-                **_action_values(form),
-            )
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Action added to the action plan")
-            return redirect("funding:application_actions", pk=application.pk)
-    return render(
-        request,
-        "funding/action_form.html",
-        {"application": application, "form": form, "item": None, "editable": application.is_editable},
-        status=status,
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_change(request, pk: int):
-    """Change an action (draft or returned application) or record its progress (accepted application)."""
-    actor = request.actor
-    item = action_item_get(actor=actor, pk=pk)
-    application = item.application
-    progress_only = application.status == GrantApplication.Status.ACCEPTED
-    data = request.POST if request.method == "POST" else None
-    if progress_only:
-        form = ProgressForm(
-            data,
-            initial={"progress": item.progress, "progress_note": item.progress_note, "version": item.version},
-        )
-    else:
-        initial = {
-            "action": item.action,
-            "owner": item.owner,
-            "progress": item.progress,
-            "progress_note": item.progress_note,
-            "version": item.version,
-            "due_on_day": item.due_on.day,
-            "due_on_month": item.due_on.month,
-            "due_on_year": item.due_on.year,
-        }
-        form = ActionForm(data, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        values = (
-            {
-                "progress": form.cleaned_data["progress"],
-                "progress_note": form.cleaned_data["progress_note"] or "",
-            }
-            if progress_only
-            else _action_values(form)
-        )
-        try:
-            application_services.action_update(
-                actor=actor, item=item, version=form.cleaned_data["version"], **values
-            )
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Progress saved" if progress_only else "Action changed")
-            return redirect("funding:application_actions", pk=application.pk)
-    return render(
-        request,
-        "funding/action_form.html",
-        {
-            "application": application,
-            "form": form,
-            "item": item,
-            "progress_only": progress_only,
-            "editable": application.is_editable or progress_only,
-        },
-        status=status,
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_remove(request, pk: int):
-    actor = request.actor
-    item = action_item_get(actor=actor, pk=pk)
-    application = item.application
-    form = ConfirmVersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": item.version}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_services.action_remove(actor=actor, item=item, version=form.cleaned_data["version"])
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "Action removed from the action plan")
-            return redirect("funding:application_actions", pk=application.pk)
-    return render(
-        request,
-        "funding/action_remove.html",
-        {"application": application, "item": item, "form": form, "editable": application.is_editable},
-        status=status,
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_submit(request, pk: int):
-    """Check your answers, then submit the application to national staff."""
-    actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
-    form = ConfirmVersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": application.version}
-    )
-    status = 200
-    problems = application_services.application_problems(application)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_services.grant_application_submit(
-                actor=actor, application=application, version=form.cleaned_data["version"]
-            )
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(
-                request, f"Your grant application for {application.funding_year} has been submitted"
-            )
-            return redirect("funding:application", pk=application.pk)
-    return render(
-        request,
-        "funding/application_submit.html",
-        {
-            "application": application,
-            "form": form,
-            "problems": problems,
-            "problem_links": _problem_links(application, problems),
-            "actions": list(application.actions.all()),
-            "declarations": DeclarationsForm.base_fields["declarations"].choices,
-            "declared": {
-                name: getattr(application, name) for name in application_services.DECLARATION_FIELDS
-            },
-        },
-        status=status,
-    )
-
-
-def _problem_links(application: GrantApplication, problems: dict) -> list[dict]:
-    """Each reason the application cannot be submitted, linked to the page that fixes it."""
-    pages = {
-        "contact": reverse("funding:application_contact", args=[application.pk]),
-        "director": reverse("funding:application_director", args=[application.pk]),
-        "declares": reverse("funding:application_declarations", args=[application.pk]),
-        "actions": reverse("funding:application_actions", args=[application.pk]),
-    }
-    links = []
-    for name, messages_ in problems.items():
-        url = next(url for prefix, url in pages.items() if name.startswith(prefix))
-        links += [{"url": url, "message": message} for message in messages_]
-    return links
 
 
 # --- Statements ----------------------------------------------------------------------------------------

@@ -7,21 +7,20 @@ from django import forms
 
 from portfolios.amendments import MAX_REASON
 from portfolios.evidence_forms import EvidenceForm
+from portfolios.form_fields import text_field
 from portfolios.models import EvidenceFile
 from portfolios.record_forms import ObservationForm
-from portfolios.record_services import MAX_OBSERVATION_TEXT
+from portfolios.record_writes import MAX_OBSERVATION_TEXT
 
 
 def _reason_field(what: str) -> forms.CharField:
-    return forms.CharField(
-        label=f"Why are you amending the {what}?",
+    return text_field(
+        f"Why are you amending the {what}?",
         help_text=f"The reason is kept with the change and shown to everyone who can read the {what}.",
-        max_length=MAX_REASON,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter the reason for the amendment",
-            "max_length": f"The reason must be {MAX_REASON:,} characters or fewer",
-        },
+        what="The reason",
+        limit=MAX_REASON,
+        required="Enter the reason for the amendment",
+        rows=3,
     )
 
 
@@ -58,14 +57,12 @@ class EvidenceAmendForm(EvidenceForm):
 
 
 class LaterReflectionForm(forms.Form):
-    text = forms.CharField(
-        label="Your later reflection",
+    text = text_field(
+        "Your later reflection",
         help_text="What you see differently now, and what you have learned since. It is added below the "
         "record, which stays as it was assessed.",
-        max_length=MAX_OBSERVATION_TEXT,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={
-            "required": "Enter your later reflection",
-            "max_length": f"Your later reflection must be {MAX_OBSERVATION_TEXT:,} characters or fewer",
-        },
+        what="Your later reflection",
+        limit=MAX_OBSERVATION_TEXT,
+        required="Enter your later reflection",
+        rows=8,
     )

@@ -45,16 +45,14 @@ from portfolios.models import (
     Portfolio,
     RecordAmendment,
 )
-from portfolios.record_services import (
-    MAX_OBSERVATION_TEXT,
-    MAX_SHORT_TEXT,
+from portfolios.observations import (
     OBSERVATION_TEXTS,
-    _check_observed_on,
-    _check_observer,
-    _check_statements,
-    _set_observation_tags,
-    _text,
+    check_observed_on,
+    check_observer,
+    check_statements,
+    set_observation_tags,
 )
+from portfolios.record_writes import MAX_OBSERVATION_TEXT, MAX_SHORT_TEXT, checked_text
 from programmes.models import Registration
 from programmes.progress_store import progress_refresh
 
@@ -110,7 +108,7 @@ def portfolio_locked(portfolio_id: int, registration: Registration) -> Portfolio
 
 
 def reason_checked(errors: dict[str, list[str]], reason: str | None) -> str:
-    return _text(
+    return checked_text(
         errors,
         "reason",
         reason,
@@ -195,12 +193,12 @@ def observation_amend(
     errors: dict[str, list[str]] = {}
     values: dict = {}
     if "observed_on" in changes:
-        _check_observed_on(errors, changes["observed_on"], registration)
+        check_observed_on(errors, changes["observed_on"], registration)
         if "observed_on" not in errors and changes["observed_on"] > today:
             errors["observed_on"] = ["The date of a complete observation must be today or in the past"]
         values["observed_on"] = changes["observed_on"]
     if "setting" in changes:
-        values["setting"] = _text(
+        values["setting"] = checked_text(
             errors,
             "setting",
             changes["setting"],
@@ -209,7 +207,7 @@ def observation_amend(
             what="The setting",
         )
     if "observer" in changes:
-        values["observer_id"], values["observer_name"] = _check_observer(
+        values["observer_id"], values["observer_name"] = check_observer(
             errors,
             registration,
             changes["observer"],
@@ -218,7 +216,7 @@ def observation_amend(
         )
     for name in ("observer_assessment", "person_feedback"):
         if name in changes:
-            values[name] = _text(
+            values[name] = checked_text(
                 errors, name, changes[name], max_length=MAX_OBSERVATION_TEXT, what=OBSERVATION_TEXTS[name]
             )
     if "observer_assessment" in values and not values["observer_assessment"]:
@@ -227,7 +225,7 @@ def observation_amend(
         )
     statements = None
     if "statements" in changes:
-        ids = _check_statements(errors, portfolio, changes["statements"])
+        ids = check_statements(errors, portfolio, changes["statements"])
         statements = [s for s in portfolio_statements(portfolio) if s.pk in set(ids)]
     reason = reason_checked(errors, reason)
     if errors:
@@ -276,7 +274,7 @@ def observation_amend(
     )
     current.refresh_from_db()
     if "statements" in changed:
-        _set_observation_tags(current, after["statements"][0])
+        set_observation_tags(current, after["statements"][0])
     if "observed_on" in changed:
         progress_refresh(registration=registration)  # the timeline shows the observation done on its date
     ObservationAmendment.objects.bulk_create(
@@ -323,7 +321,7 @@ def observation_reflection_add(*, actor: Actor, observation: Observation, text: 
             "This observation is not complete yet: write your reflection on its change page."
         )
     errors: dict[str, list[str]] = {}
-    text = _text(
+    text = checked_text(
         errors,
         "text",
         text,

@@ -8,7 +8,7 @@ assessor have more than one to read; the rest have kept up with their year (a si
 observations due), so the dashboard's flags pick out the few who have not. The agreement, PDP,
 observations, self-assessments and feedback are seeded by ``portfolios.demo_records``, called at the end.
 
-Dated in the story's calendar and moved to the seeding day (``asye.web.demo_calendar``); a second run
+Dated in the story's calendar and moved to the seeding day (``demo.calendar``); a second run
 creates nothing (evidence is matched by its title within the portfolio).
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from asye.web.demo_calendar import DemoCalendar
+from demo.calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from portfolios.demo_records import seed_kept_up, seed_records
 from portfolios.models import CapabilityStatement, Evidence, EvidenceFile, EvidenceTag, Portfolio

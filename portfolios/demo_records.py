@@ -9,9 +9,9 @@ observation in progress, so the assessor and line manager have something to sign
 at the county has kept up (``seed_kept_up``): an agreement signed by all three in the first weeks and each
 direct observation completed before it fell due, so the dashboard's flags pick out the few who have not.
 
-Runs inside the system national scope; rows are created directly (as ``asye.web.demo_programmes`` does),
+Runs inside the system national scope; rows are created directly (as ``programmes.demo_records`` does),
 shaped as the services would leave them, dated in the story's calendar and moved to the seeding day
-(``asye.web.demo_calendar``); the agreement's review dates are the registration's own. Each kind of
+(``demo.calendar``); the agreement's review dates are the registration's own. Each kind of
 record is made only for a portfolio that has none yet, so a second run creates nothing. Demo feedback
 links have random secrets that are not kept: the waiting request's link cannot be opened (create a new
 one to try the form).
@@ -26,8 +26,9 @@ from collections import Counter
 from django.utils import timezone
 
 from asye import clock
-from asye.web.demo_calendar import DemoCalendar
+from demo.calendar import DemoCalendar
 from portfolios.access import portfolio_statements
+from portfolios.feedback_links import FEEDBACK_LINK_DAYS, feedback_secret_hash
 from portfolios.models import (
     AgreementSignature,
     FeedbackRequest,
@@ -40,7 +41,6 @@ from portfolios.models import (
     SelfAssessment,
     SelfAssessmentRating,
 )
-from portfolios.record_services import FEEDBACK_LINK_DAYS, feedback_secret_hash
 from programmes.models import Registration
 from programmes.selectors import timeline_input
 from programmes.timeline import milestones

@@ -36,7 +36,7 @@ from portfolios.amendments import (
     tagged,
 )
 from portfolios.models import Evidence, EvidenceAmendment, EvidenceFile
-from portfolios.record_services import _text
+from portfolios.record_writes import checked_text
 from portfolios.services import MAX_TEXT_LENGTH, check_fields, set_tags, statements_of
 from portfolios.uploads import evidence_storage
 from programmes.models import Registration
@@ -218,7 +218,7 @@ def evidence_reflection_add(*, actor: Actor, evidence: Evidence, text: str) -> E
             "This evidence has not been accepted yet: change your reflection on the evidence itself."
         )
     errors: dict[str, list[str]] = {}
-    text = _text(
+    text = checked_text(
         errors,
         "text",
         text,

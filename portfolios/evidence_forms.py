@@ -5,8 +5,10 @@ same fields with ``add_service_errors``."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from portfolios.form_fields import text_field
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence
 from portfolios.services import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
 from portfolios.uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, size_label
@@ -54,22 +56,20 @@ class EvidenceForm(DateInputsMixin, forms.Form):
             "max_length": f"The title must be {MAX_TITLE_LENGTH} characters or fewer",
         },
     )
-    description = forms.CharField(
-        label="The evidence",
-        required=False,
-        max_length=MAX_TEXT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
+    description = text_field(
+        "The evidence",
         help_text="Describe the practice, or add it as a file. Do not include the names of the people you "
         "worked with.",
-        error_messages={"max_length": f"The evidence must be {MAX_TEXT_LENGTH:,} characters or fewer"},
+        what="The evidence",
+        limit=MAX_TEXT_LENGTH,
+        rows=8,
     )
-    reflection = forms.CharField(
-        label="Your critical reflection",
-        required=False,
-        max_length=MAX_TEXT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
+    reflection = text_field(
+        "Your critical reflection",
         help_text="What you did and why, what you learned, and what you would do differently.",
-        error_messages={"max_length": f"Your reflection must be {MAX_TEXT_LENGTH:,} characters or fewer"},
+        what="Your reflection",
+        limit=MAX_TEXT_LENGTH,
+        rows=8,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -126,6 +126,29 @@ class EvidenceForm(DateInputsMixin, forms.Form):
     def statement_bound_fields(self):
         return [self[name] for name in self.statement_fields]
 
+    def placing_errors(self, save):
+        """``save`` for the one form flow, its errors about "statements" put on the first checkbox group
+        (the form asks for capabilities one framework at a time)."""
+
+        def run(data):
+            try:
+                return save(data)
+            except ValidationError as error:
+                if (
+                    hasattr(error, "error_dict")
+                    and "statements" in error.error_dict
+                    and self.statement_fields
+                ):
+                    raise ValidationError(
+                        {
+                            (self.statement_fields[0] if name == "statements" else name): errors
+                            for name, errors in error.error_dict.items()
+                        }
+                    ) from error
+                raise
+
+        return run
+
     @staticmethod
     def initial_for(evidence: Evidence) -> dict:
         initial = {
@@ -170,13 +193,11 @@ class EvidenceResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you accept the evidence or need more"},
     )
-    comment = forms.CharField(
-        label="Your comment",
-        required=False,
-        max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    comment = text_field(
+        "Your comment",
         help_text="If more is needed, say what the NQSW should add. Quote their practice where you can.",
-        error_messages={"max_length": f"Your comment must be {MAX_COMMENT_LENGTH:,} characters or fewer"},
+        what="Your comment",
+        limit=MAX_COMMENT_LENGTH,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

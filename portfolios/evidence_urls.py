@@ -4,16 +4,16 @@ Whole-portfolio pages capture the registration's pk; item pages the item's."""
 
 from django.urls import path
 
-from portfolios import amendment_views
+from portfolios import amendment_views, portfolio_views
 from portfolios import evidence_views as views
 
 urlpatterns = [
-    path("<int:pk>/", views.overview, name="overview"),
+    path("<int:pk>/", portfolio_views.overview, name="overview"),
     path("<int:pk>/evidence/", views.evidence_list_page, name="evidence_list"),
     path("<int:pk>/evidence/add/", views.evidence_add, name="evidence_add"),
-    path("<int:pk>/coverage/", views.coverage, name="coverage"),
-    path("<int:pk>/pack/", views.pack, name="pack"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/coverage/", portfolio_views.coverage, name="coverage"),
+    path("<int:pk>/pack/", portfolio_views.pack, name="pack"),
+    path("<int:pk>/submit/", portfolio_views.submit, name="submit"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("evidence/<int:pk>/change/", views.evidence_change, name="evidence_change"),
     path("evidence/<int:pk>/share/", views.evidence_share, name="evidence_share"),

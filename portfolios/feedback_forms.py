@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from django import forms
 
-from portfolios.record_services import LISTENED_CHOICES, MAX_FEEDBACK_ANSWER
+from portfolios.feedback_links import LISTENED_CHOICES, MAX_FEEDBACK_ANSWER
+from portfolios.form_fields import text_field
 
 
-def _answer(label: str, help_text: str = "", rows: int = 5) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=MAX_FEEDBACK_ANSWER,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"max_length": f"Your answer must be {MAX_FEEDBACK_ANSWER:,} characters or fewer"},
-    )
+def _answer(label: str, rows: int = 5) -> forms.CharField:
+    return text_field(label, what="Your answer", limit=MAX_FEEDBACK_ANSWER, rows=rows)
 
 
 class FeedbackForm(forms.Form):

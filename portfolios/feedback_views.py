@@ -3,7 +3,7 @@ page. No account and no session are needed; the secret in the address is the onl
 works the same for someone signed in as anyone.
 
 The request's middleware has opened the transaction (with no employer, or the signed-in person's): the
-link's row is found by the hash of its secret (``record_services.feedback_request_find``), the NQSW's
+link's row is found by the hash of its secret (``feedback_links.feedback_request_find``), the NQSW's
 name is read in the request's employer's tenant context, and the answer is written there too by the
 service. Pages that refuse carry 404 (an unknown secret) or 410 (a link used, cancelled or expired), and
 change nothing.
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import functools
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from asye.tenancy.db import tenant_context
-from asye.web.forms import add_service_errors
-from portfolios import record_services as services
+from asye.web.flow import form_flow
+from portfolios import feedback_links
 from portfolios.feedback_forms import ChildFeedbackForm, FeedbackForm
 from portfolios.models import FeedbackRequest
+from portfolios.record_pages import posted
 from programmes.models import Registration
 
 GONE_STATUS = {"answered": 410, "cancelled": 410, "expired": 410, "closed": 410, "unknown": 404}
@@ -43,11 +43,6 @@ def private_page(view):
         return response
 
     return wrapper
-
-
-def _posted(request):
-    """The form data of a POST (even an empty one, so that its errors show), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _about(feedback_request: FeedbackRequest) -> dict:
@@ -78,36 +73,38 @@ def _not_usable(request, reason: str, feedback_request: FeedbackRequest | None):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request, secret: str):
-    found = services.feedback_request_find(secret=secret)
+    found = feedback_links.feedback_request_find(secret=secret)
     if found is None:
         return _not_usable(request, "unknown", None)
-    state = services.feedback_link_state(found)
+    state = feedback_links.feedback_link_state(found)
     if state != "waiting":
         return _not_usable(request, state, found)
     about = _about(found)
     for_child = found.kind == FeedbackRequest.Kind.CHILD
     if for_child:
-        form = ChildFeedbackForm(_posted(request), first_name=about["first_name"])
+        form = ChildFeedbackForm(posted(request), first_name=about["first_name"])
     else:
         form = FeedbackForm(
-            _posted(request),
+            posted(request),
             first_name=about["first_name"],
             professional=found.kind == FeedbackRequest.Kind.PROFESSIONAL,
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_request_answer(secret=secret, answers=form.cleaned_data)
-        except services.FeedbackLinkNotUsable as refused:
-            return _not_usable(request, refused.reason, refused.feedback_request)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect(reverse("feedback:thanks") + ("?simple=1" if for_child else ""))
+    try:
+        flow = form_flow(
+            request,
+            form,
+            save=lambda answers: feedback_links.feedback_request_answer(secret=secret, answers=answers),
+            done=lambda _answered: redirect(reverse("feedback:thanks") + ("?simple=1" if for_child else "")),
+        )
+    except feedback_links.FeedbackLinkNotUsable as refused:
+        return _not_usable(request, refused.reason, refused.feedback_request)
+    if flow.response:
+        return flow.response
     return render(
         request,
         "portfolios/feedback/answer_child.html" if for_child else "portfolios/feedback/answer.html",
         {
-            "form": form,
+            "form": flow.form,
             "feedback_request": found,
             "expires_on": timezone.localtime(found.expires_at).date(),
             **about,

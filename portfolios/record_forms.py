@@ -14,92 +14,83 @@ from django import forms
 
 from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from portfolios.agreements import AGREEMENT_REQUIRED, AGREEMENT_WHAT
+from portfolios.form_fields import VersionMixin, text_field, too_long
 from portfolios.models import AgreementSignature, CapabilityStatement, FeedbackRequest, PdpObjective
-from portfolios.record_services import (
-    AGREEMENT_REQUIRED,
+from portfolios.observations import OBSERVATION_TEXTS
+from portfolios.pdp import PDP_REQUIRED, PDP_WHAT
+from portfolios.record_writes import (
     MAX_AGREEMENT_TEXT,
     MAX_NAME,
     MAX_OBSERVATION_TEXT,
     MAX_PDP_TEXT,
     MAX_SHORT_TEXT,
-    PDP_REQUIRED,
 )
 
 
-def _textarea(rows: int = 5) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-def _too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
-
-
-def _text_field(
-    label: str, *, what: str, limit: int, required: str = "", help_text: str = "", rows: int = 5
-) -> forms.CharField:
-    messages = {"max_length": _too_long(what, limit)}
-    if required:
-        messages["required"] = required
-    return forms.CharField(
-        label=label,
+def _agreement_field(name: str, label: str, *, help_text: str, rows: int = 5) -> forms.CharField:
+    return text_field(
+        label,
         help_text=help_text,
-        required=bool(required),
-        max_length=limit,
-        widget=_textarea(rows) if limit > MAX_SHORT_TEXT else forms.TextInput(),
-        error_messages=messages,
+        what=AGREEMENT_WHAT[name],
+        limit=MAX_AGREEMENT_TEXT,
+        required=AGREEMENT_REQUIRED.get(name, ""),
+        rows=rows,
     )
 
 
-class VersionMixin(forms.Form):
-    """The version of the record the person read, sent back so a stale save is noticed."""
+def _pdp_field(name: str, label: str, *, help_text: str) -> forms.CharField:
+    """One of the SMART parts of an objective."""
+    return text_field(
+        label,
+        help_text=help_text,
+        what=PDP_WHAT[name],
+        limit=MAX_PDP_TEXT,
+        required=PDP_REQUIRED[name],
+        rows=3,
+    )
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+def _observation_field(name: str, label: str, *, help_text: str) -> forms.CharField:
+    """One of the observation's written parts, optional until it is completed."""
+    return text_field(label, help_text=help_text, what=OBSERVATION_TEXTS[name], limit=MAX_OBSERVATION_TEXT)
 
 
 # --- Learning agreement --------------------------------------------------------------------------------
 
 
 class AgreementForm(VersionMixin, forms.Form):
-    review_dates = _text_field(
+    review_dates = _agreement_field(
+        "review_dates",
         "When will the reviews be held?",
         help_text="The 3, 6 and 12 month reviews (and a 9 month review if you hold one): dates and who "
         "attends.",
-        what="The review dates",
-        limit=MAX_AGREEMENT_TEXT,
-        required=AGREEMENT_REQUIRED["review_dates"],
         rows=4,
     )
-    supervision_plan = _text_field(
+    supervision_plan = _agreement_field(
+        "supervision_plan",
         "Supervision plan",
         help_text=(
             "How often supervision will happen (weekly for the first 6 weeks, fortnightly to 6 months, "
             "then at least monthly), who gives it, and how reflective supervision is included."
         ),
-        what="The supervision plan",
-        limit=MAX_AGREEMENT_TEXT,
-        required=AGREEMENT_REQUIRED["supervision_plan"],
     )
-    workload_arrangements = _text_field(
+    workload_arrangements = _agreement_field(
+        "workload_arrangements",
         "Workload arrangements",
         help_text="The protected caseload (no more than 90% of the team's average) and the kinds of work.",
-        what="The workload arrangements",
-        limit=MAX_AGREEMENT_TEXT,
-        required=AGREEMENT_REQUIRED["workload_arrangements"],
     )
-    protected_time = _text_field(
+    protected_time = _agreement_field(
+        "protected_time",
         "Protected development time",
         help_text="How the 10% protected development time (about half a day a week) will be taken and used.",
-        what="The protected time arrangements",
-        limit=MAX_AGREEMENT_TEXT,
-        required=AGREEMENT_REQUIRED["protected_time"],
     )
-    other_support = _text_field(
+    other_support = _agreement_field(
+        "other_support",
         "Other support (optional)",
         help_text="For example, a peer group, training, shadowing, or reasonable adjustments agreed.",
-        what="The other support",
-        limit=MAX_AGREEMENT_TEXT,
     )
-    reason = _text_field(
+    reason = text_field(
         "Why is the agreement being revised?",
         help_text="For example, a new assessor, or a change of team or workload.",
         what="The reason",
@@ -140,38 +131,26 @@ def statement_choices(statements: list[CapabilityStatement], *, blank: str) -> l
 
 
 class PdpObjectiveForm(VersionMixin, DateInputsMixin, forms.Form):
-    objective = _text_field(
+    objective = _pdp_field(
+        "objective",
         "What is your objective?",
         help_text="Specific: what you will be able to do, or do differently. For example, “Write "
         "chronologies that show the impact of events on the child”.",
-        what="The objective",
-        limit=MAX_PDP_TEXT,
-        required=PDP_REQUIRED["objective"],
-        rows=3,
     )
-    measure = _text_field(
+    measure = _pdp_field(
+        "measure",
         "How will you measure it?",
         help_text="Measurable: how you and your assessor will know it has been achieved.",
-        what="How you will measure it",
-        limit=MAX_PDP_TEXT,
-        required=PDP_REQUIRED["measure"],
-        rows=3,
     )
-    actions = _text_field(
+    actions = _pdp_field(
+        "actions",
         "What actions will you take, and what support do you need?",
         help_text="Achievable: the steps, and the training, shadowing or supervision that will help.",
-        what="The actions and support",
-        limit=MAX_PDP_TEXT,
-        required=PDP_REQUIRED["actions"],
-        rows=3,
     )
-    relevance = _text_field(
+    relevance = _pdp_field(
+        "relevance",
         "Why does it matter to your practice?",
         help_text="Relevant: how it links to your role, your learning needs or feedback you have had.",
-        what="Why it matters",
-        limit=MAX_PDP_TEXT,
-        required=PDP_REQUIRED["relevance"],
-        rows=3,
     )
     date_inputs = (
         DateInput(
@@ -220,7 +199,7 @@ class PdpProgressForm(VersionMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select where the objective has got to"},
     )
-    progress = _text_field(
+    progress = text_field(
         "Progress notes",
         help_text="What has been done so far and what is next. When it is achieved, say how you know.",
         what="The progress notes",
@@ -253,8 +232,8 @@ class SelfAssessmentForm(VersionMixin, forms.Form):
                 label=f"Comment on {statement.label} (optional)",
                 required=False,
                 max_length=MAX_PDP_TEXT,
-                widget=_textarea(2),
-                error_messages={"max_length": _too_long(f"Your comment on {statement.label}", MAX_PDP_TEXT)},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": too_long(f"Your comment on {statement.label}", MAX_PDP_TEXT)},
             )
 
     @property
@@ -291,7 +270,7 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
         max_length=MAX_SHORT_TEXT,
         error_messages={
             "required": "Enter where the observation took place and what it was",
-            "max_length": _too_long("The setting", MAX_SHORT_TEXT),
+            "max_length": too_long("The setting", MAX_SHORT_TEXT),
         },
     )
     observer = forms.ChoiceField(
@@ -306,7 +285,7 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
         help_text="For example, “Jo Smith, practice educator at Northfield Hospital”.",
         required=False,
         max_length=MAX_NAME,
-        error_messages={"max_length": _too_long("The observer's name and role", MAX_NAME)},
+        error_messages={"max_length": too_long("The observer's name and role", MAX_NAME)},
     )
     statements = forms.TypedMultipleChoiceField(
         label="Which capabilities will it show? (optional)",
@@ -318,29 +297,25 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
             "invalid_choice": "Select capabilities from the frameworks your portfolio is mapped to"
         },
     )
-    preparation = _text_field(
+    preparation = _observation_field(
+        "preparation",
         "Your preparation (optional)",
         help_text="What you planned, what you wanted to achieve, and what you read or discussed beforehand.",
-        what="Your preparation",
-        limit=MAX_OBSERVATION_TEXT,
     )
-    nqsw_reflection = _text_field(
+    nqsw_reflection = _observation_field(
+        "nqsw_reflection",
         "Your reflection (optional until the observation is completed)",
         help_text="What went well, what you would do differently, and what you learned.",
-        what="Your reflection",
-        limit=MAX_OBSERVATION_TEXT,
     )
-    observer_assessment = _text_field(
+    observer_assessment = _observation_field(
+        "observer_assessment",
         "The observer's assessment (optional until the observation is completed)",
         help_text="What the observer saw, against the capabilities, and what the NQSW should develop.",
-        what="The observer's assessment",
-        limit=MAX_OBSERVATION_TEXT,
     )
-    person_feedback = _text_field(
+    person_feedback = _observation_field(
+        "person_feedback",
         "Feedback from the person the NQSW worked with (optional)",
         help_text="In their words where possible, with their permission.",
-        what="The feedback of the person",
-        limit=MAX_OBSERVATION_TEXT,
     )
     field_order_after_dates = (
         *date_part_names("observed_on"),
@@ -424,7 +399,7 @@ class FeedbackRequestForm(forms.Form):
         max_length=MAX_NAME,
         error_messages={
             "required": "Enter their first name, so you can recognise their answer",
-            "max_length": _too_long("Their name", MAX_NAME),
+            "max_length": too_long("Their name", MAX_NAME),
         },
     )
     context = forms.CharField(
@@ -433,7 +408,7 @@ class FeedbackRequestForm(forms.Form):
         max_length=MAX_SHORT_TEXT,
         error_messages={
             "required": "Enter what you would like feedback about",
-            "max_length": _too_long("What the feedback is about", MAX_SHORT_TEXT),
+            "max_length": too_long("What the feedback is about", MAX_SHORT_TEXT),
         },
     )
     recipient_email = forms.EmailField(

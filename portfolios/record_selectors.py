@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
+from portfolios.agreements import SIGNED_AS, agreement_needs_new_revision
 from portfolios.models import (
     AgreementSignature,
     CapabilitySet,
@@ -29,13 +30,8 @@ from portfolios.models import (
     Portfolio,
     SelfAssessment,
 )
-from portfolios.record_services import (
-    SIGNED_AS,
-    STAGES,
-    agreement_needs_new_revision,
-    observer_candidates,
-    stage_blocker,
-)
+from portfolios.observations import observer_candidates
+from portfolios.self_assessments import STAGES, stage_blocker
 from programmes.models import Registration
 from programmes.selectors import registration_list
 
@@ -133,9 +129,7 @@ PDP_STATUS_COLOURS = {
 
 
 def pdp_is_overdue(objective: PdpObjective, today: datetime.date | None = None) -> bool:
-    return objective.status == PdpObjective.Status.OPEN and objective.achieve_by < (
-        today or clock.today()
-    )
+    return objective.status == PdpObjective.Status.OPEN and objective.achieve_by < (today or clock.today())
 
 
 # --- Self-assessment -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from asye.tenancy.db import tenant_context
-from portfolios.record_services import feedback_request_send_email
+from portfolios.feedback_links import feedback_request_send_email
 
 
 @shared_task(

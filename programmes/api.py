@@ -6,8 +6,6 @@ pages and the CSV upload, and lets the problem-details handler turn their errors
 
 from __future__ import annotations
 
-import re
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,16 +13,26 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.api.filters import UPDATED_SINCE, parse_datetime_param
-from asye.api.schema import IDEMPOTENCY_KEY, PROBLEM_JSON, choice_param, problem_response
-from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
+from asye.api.filters import (
+    FUNDING_YEAR_PARAM,
+    UPDATED_SINCE,
+    funding_year_param,
+    one_of_param,
+    parse_datetime_param,
+)
+from asye.api.schema import (
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_KEY_REUSED,
+    Problems,
+    choice_param,
+    page_example,
+    problem_response,
+)
+from asye.api.writes import ServiceWriteViewSet
 from programmes.corrections import registration_correct
 from programmes.eligibility import RegistrationFacts, normalise_swe_number
 from programmes.models import FundingStatus, Registration, RegistrationStatus
@@ -39,50 +47,50 @@ from programmes.serializers import (
 )
 from programmes.services import registration_create, registration_update, registration_withdraw
 
-READ_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
-WRITE_ROLES = (Role.COORDINATOR,)
-READ_ACTIONS = ("list", "retrieve")
-FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-
 TAGS = ["registrations"]
 
-
-PROBLEM_400 = problem_response(
-    "A field is not valid: messages by field in `errors`.",
-    OpenApiExample(
-        "Invalid Social Work England number",
-        value={
-            "type": "https://asye.invalid/problems/validation-error",
-            "title": "Your request is not valid",
-            "status": 400,
-            "detail": "Some fields are not valid. See 'errors'.",
-            "instance": "/api/v1/registrations/",
-            "errors": {
-                "swe_number": ["Enter a Social Work England number in the correct format, like SW123456"]
-            },
-        },
-        response_only=True,
-        status_codes=["400"],
-    ),
+PROBLEMS = Problems(
+    {
+        400: problem_response(
+            "A field is not valid: messages by field in `errors`.",
+            OpenApiExample(
+                "Invalid Social Work England number",
+                value={
+                    "type": "https://asye.invalid/problems/validation-error",
+                    "title": "Your request is not valid",
+                    "status": 400,
+                    "detail": "Some fields are not valid. See 'errors'.",
+                    "instance": "/api/v1/registrations/",
+                    "errors": {
+                        "swe_number": [
+                            "Enter a Social Work England number in the correct format, like SW123456"
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ),
+        403: problem_response("Your role does not allow this (writes need the co-ordinator role)."),
+        404: problem_response("No such registration, or another employer's: the answer is the same."),
+        409: problem_response(
+            "Someone changed the registration since you read it: read it again and retry with its version.",
+            OpenApiExample(
+                "Stale version",
+                value={
+                    "type": "https://asye.invalid/problems/conflict",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "This registration was changed by someone else. Reload it and try again.",
+                    "instance": "/api/v1/registrations/42/",
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ),
+        422: problem_response(IDEMPOTENCY_KEY_REUSED),
+    }
 )
-PROBLEM_403 = problem_response("Your role does not allow this (writes need the co-ordinator role).")
-PROBLEM_404 = problem_response("No such registration, or another employer's: the answer is the same.")
-PROBLEM_409 = problem_response(
-    "Someone changed the registration since you read it: read it again and retry with its version.",
-    OpenApiExample(
-        "Stale version",
-        value={
-            "type": "https://asye.invalid/problems/conflict",
-            "title": "Conflict",
-            "status": 409,
-            "detail": "This registration was changed by someone else. Reload it and try again.",
-            "instance": "/api/v1/registrations/42/",
-        },
-        response_only=True,
-        status_codes=["409"],
-    ),
-)
-PROBLEM_422 = problem_response("This Idempotency-Key was already used with a different request body.")
 
 REGISTRATION_EXAMPLE = {
     "id": 42,
@@ -143,83 +151,52 @@ DETAIL_EXAMPLE = {
             choice_param(
                 "funding_status", FundingStatus.choices, "Only registrations with this funding status."
             ),
-            OpenApiParameter(
-                "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
-            ),
+            FUNDING_YEAR_PARAM,
             OpenApiParameter(
                 "swe_number", OpenApiTypes.STR, description="Only this Social Work England number."
             ),
             UPDATED_SINCE,
         ],
-        examples=[
-            OpenApiExample(
-                "A page of registrations",
-                value={"count": 1, "next": None, "previous": None, "results": [REGISTRATION_EXAMPLE]},
-                response_only=True,
-            )
-        ],
-        responses={
-            200: RegistrationSerializer(many=True),
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-        },
+        examples=[page_example("A page of registrations", REGISTRATION_EXAMPLE)],
+        responses=PROBLEMS.responses({200: RegistrationSerializer(many=True)}, 400, 403),
     ),
     retrieve=extend_schema(
         tags=TAGS,
         summary="Read a registration",
         description="The registration with its timeline: reviews, observations, the panel and the end.",
-        responses={
-            200: RegistrationDetailSerializer,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-        },
+        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 403, 404),
         examples=[OpenApiExample("A registration", value=DETAIL_EXAMPLE, response_only=True)],
     ),
 )
-class RegistrationViewSet(
-    IdempotentCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    EmployerScopedViewSet,
-):
+class RegistrationViewSet(ServiceWriteViewSet):
     """Registrations of NQSWs with the caller's employer. Co-ordinators write; assessors and line
     managers read their own NQSWs'."""
 
     model = Registration
     serializer_class = RegistrationSerializer
-    # PUT would replace the whole record; corrections are partial (PATCH) and carry a version.
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    @property
-    def required_roles(self) -> tuple[str, ...]:
-        return READ_ROLES if self.action in READ_ACTIONS else WRITE_ROLES
+    answer_serializer_class = RegistrationDetailSerializer
+    read_roles = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
+    write_roles = (Role.COORDINATOR,)
 
     def scope_queryset(self, queryset):
         # The same people-scoping as the HTML pages (registration_list), intersected with the base's.
-        actor = getattr(self, "actor", None) or Actor.anonymous()
-        queryset = (queryset & registration_list(actor=actor)).select_related("framework_version__framework")
+        queryset = (queryset & registration_list(actor=self.actor_or_anonymous())).select_related(
+            "framework_version__framework"
+        )
         if self.action == "list":
             queryset = self._filter(queryset)
         return queryset
 
     def _filter(self, queryset):
-        params = self.request.query_params
-        errors = {}
+        errors: dict = {}
         for name, choices in (("status", RegistrationStatus), ("funding_status", FundingStatus)):
-            value = params.get(name)
+            value = one_of_param(self.request, name, choices, errors)
             if value:
-                if value not in choices.values:
-                    errors[name] = [f"Use one of: {', '.join(choices.values)}."]
-                else:
-                    queryset = queryset.filter(**{name: value})
-        year = params.get("funding_year")
+                queryset = queryset.filter(**{name: value})
+        year = funding_year_param(self.request, errors)
         if year:
-            if not FUNDING_YEAR.match(year):
-                errors["funding_year"] = ["Give a funding year like 2026-27."]
-            else:
-                queryset = queryset.filter(funding_year=year)
-        swe = params.get("swe_number")
+            queryset = queryset.filter(funding_year=year)
+        swe = self.request.query_params.get("swe_number")
         if swe:
             queryset = queryset.filter(swe_number=normalise_swe_number(swe))
         if errors:
@@ -228,21 +205,6 @@ class RegistrationViewSet(
         if since is not None:
             queryset = queryset.filter(updated_at__gte=since)
         return queryset
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return RegistrationSerializer
-        return RegistrationDetailSerializer
-
-    def _detail(
-        self, registration: Registration, status_code: int = status.HTTP_200_OK, **kwargs
-    ) -> Response:
-        registration = self.get_queryset().get(pk=registration.pk)
-        return Response(
-            RegistrationDetailSerializer(registration, context=self.get_serializer_context()).data,
-            status=status_code,
-            **kwargs,
-        )
 
     @extend_schema(
         tags=TAGS,
@@ -255,12 +217,7 @@ class RegistrationViewSet(
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=RegistrationCreateSerializer,
-        responses={
-            201: RegistrationDetailSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (422, PROBLEM_JSON): PROBLEM_422,
-        },
+        responses=PROBLEMS.responses({201: RegistrationDetailSerializer}, 400, 403, 422),
         examples=[
             OpenApiExample(
                 "A full-time NQSW in child and family services",
@@ -283,16 +240,8 @@ class RegistrationViewSet(
         return super().create(request, *args, **kwargs)
 
     def perform_idempotent_create(self, request, *args, **kwargs):
-        serializer = RegistrationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        registration = registration_create(
-            actor=self.actor, facts=RegistrationFacts(**serializer.validated_data)
-        )
-        return self._detail(
-            registration,
-            status.HTTP_201_CREATED,
-            headers={"Location": f"{request.path.rstrip('/')}/{registration.pk}/"},
-        )
+        facts = RegistrationFacts(**self.body(RegistrationCreateSerializer))
+        return self.written(registration_create(actor=self.actor, facts=facts), created=True)
 
     @extend_schema(
         tags=TAGS,
@@ -304,13 +253,7 @@ class RegistrationViewSet(
             "registration since, the answer is 409 and nothing changes. Co-ordinators only."
         ),
         request=RegistrationUpdateSerializer,
-        responses={
-            200: RegistrationDetailSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-            (409, PROBLEM_JSON): PROBLEM_409,
-        },
+        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Part-time from now on",
@@ -321,15 +264,7 @@ class RegistrationViewSet(
         ],
     )
     def partial_update(self, request, *args, **kwargs):
-        registration = self.get_object()
-        serializer = RegistrationUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        version = changes.pop("version")
-        registration = registration_update(
-            actor=self.actor, registration=registration, version=version, **changes
-        )
-        return self._detail(registration)
+        return self.write(RegistrationUpdateSerializer, registration_update, registration=self.get_object())
 
     @extend_schema(
         tags=TAGS,
@@ -344,13 +279,7 @@ class RegistrationViewSet(
             "with its old and new values. The same values again change nothing. Co-ordinators only."
         ),
         request=RegistrationCorrectSerializer,
-        responses={
-            200: RegistrationDetailSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-            (409, PROBLEM_JSON): PROBLEM_409,
-        },
+        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Two digits of the number swapped",
@@ -361,18 +290,7 @@ class RegistrationViewSet(
     )
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
-        registration = self.get_object()
-        serializer = RegistrationCorrectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        registration = registration_correct(
-            actor=self.actor,
-            registration=registration,
-            version=changes.pop("version"),
-            reason=changes.pop("reason"),
-            **changes,
-        )
-        return self._detail(registration)
+        return self.write(RegistrationCorrectSerializer, registration_correct, registration=self.get_object())
 
     @extend_schema(
         tags=TAGS,
@@ -382,13 +300,7 @@ class RegistrationViewSet(
             "completion funding. Co-ordinators only."
         ),
         request=RegistrationWithdrawSerializer,
-        responses={
-            200: RegistrationDetailSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-            (409, PROBLEM_JSON): PROBLEM_409,
-        },
+        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Left for another job",
@@ -412,9 +324,7 @@ class RegistrationViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         registration = self.get_object()
-        serializer = RegistrationWithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.body(RegistrationWithdrawSerializer)
         registration = registration_withdraw(
             actor=self.actor,
             registration=registration,
@@ -422,4 +332,4 @@ class RegistrationViewSet(
             reason=data["reason"],
             version=data.get("version"),
         )
-        return self._detail(registration)
+        return self.written(registration)

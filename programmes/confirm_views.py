@@ -9,16 +9,13 @@ by giving its Social Work England number (``support_services.registration_claim_
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from asye.accounts.models import Role
-from asye.errors import Conflict
 from asye.web.decorators import employer_view
-from programmes.forms import show_errors
+from asye.web.flow import form_flow
 from programmes.support_selectors import registrations_to_claim
 from programmes.support_services import registration_claim_by_nqsw
 
@@ -41,24 +38,20 @@ def confirm_registration(request, pk: int):
     if registration is None:
         # Another employer's, someone else's, already linked or missing: all the same answer.
         raise Http404("No registration to confirm.")
-    form = ConfirmRegistrationForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration_claim_by_nqsw(
-                actor=actor, registration=registration, swe_number=form.cleaned_data["swe_number"]
-            )
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, "The programme has been added to your account")
-            return redirect("support:my_programme")
+    flow = form_flow(
+        request,
+        ConfirmRegistrationForm(request.POST if request.method == "POST" else None),
+        save=lambda data: registration_claim_by_nqsw(
+            actor=actor, registration=registration, swe_number=data["swe_number"]
+        ),
+        done=lambda _saved: redirect("support:my_programme"),
+        message="The programme has been added to your account",
+    )
+    if flow.response:
+        return flow.response
     return render(
         request,
         "support/confirm_registration.html",
-        {"registration": registration, "form": form},
-        status=status,
+        {"registration": registration, "form": flow.form},
+        status=flow.status,
     )

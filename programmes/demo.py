@@ -2,7 +2,7 @@
 registration's progress worked out from the records the demos made (reviews, observations, agreements,
 supervision, protected time, caseloads) and kept on it, as the services and the nightly job keep it.
 
-The registrations themselves and their support records are ``asye.web.demo_programmes``'s; the demos write
+The registrations themselves and their support records are ``programmes.demo_records``'s; the demos write
 their rows directly rather than through the services, so nothing has worked their progress out yet."""
 
 from __future__ import annotations

@@ -7,16 +7,17 @@ Guarantees (docs/legacy-portal-import.md):
   running it again with the same files changes nothing, and a changed file updates only what changed;
 - it reads the database a fixed number of times whatever the size of the files, and writes in bulk;
 - it runs in the system's national scope and writes one audit event with the counts, not one per row.
+
+This module holds the spellings of the export's values, the registration row's check and the import
+itself, and is the only one to touch equality data; ``programmes.legacy_rows`` reads the files and checks
+the employer rows, ``programmes.legacy_writes`` writes employers and registrations.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import hashlib
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -25,104 +26,58 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
-from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
+from asye.tenancy.models import Employer, ServiceArea
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
 from equality.services import ETHNICITY_DETAILS, age_band_at, age_on
-from programmes.csv_rows import CsvFileError, CsvRow, decode_csv, parse_date, read_rows
-from programmes.eligibility import (
-    framework_version_for,
-    funding_year_bounds,
-    normalise_swe_number,
-    valid_swe_number,
+from programmes.csv_rows import CsvFileError, CsvRow, decode_csv, parse_date
+from programmes.eligibility import funding_year_bounds, normalise_swe_number, valid_swe_number
+from programmes.legacy_rows import (
+    COHORT,
+    EMPLOYER_COLUMNS,
+    FUNDING_NOTES,
+    LEGACY_FUNDING,
+    MAX_LEGACY_DEFERRALS,
+    OPTIONAL_REGISTRATION_COLUMNS,
+    OUTCOMES,
+    REGISTRATION_COLUMNS,
+    WITHDRAWN_REASON,
+    BadRow,
+    FrameworkVersions,
+    ImportRefused,
+    RegistrationRow,
+    Tally,
+    check_employers,
+    read_export_rows,
+    spelling_key,
 )
-from programmes.models import (
-    FrameworkAvailability,
-    FrameworkVersion,
-    FundingStatus,
-    Outcome,
-    ProgrammeFramework,
-    Registration,
-    RegistrationStatus,
-)
+from programmes.legacy_writes import write_employers, write_registrations
+from programmes.models import FrameworkVersion, Outcome, Registration, RegistrationStatus
 
-EMPLOYER_COLUMNS = ("employer_ref", "name", "employer_type", "region")
-REGISTRATION_COLUMNS = (
-    "registration_ref",
-    "employer_ref",
-    "service_area",
-    "cohort",
-    "first_name",
-    "last_name",
-    "swe_number",
-    "date_of_birth",
-    "qualification_date",
-    "start_date",
-    "gender",
-    "ethnicity",
-    "deferrals",
-    "outcome",
-)
-# Optional: the legacy portal records funding only for rows that were not funded.
-OPTIONAL_REGISTRATION_COLUMNS = ("funding_status",)
 
-COHORT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
-MAX_LEGACY_DEFERRALS = 2
-OUTCOMES = ("in_progress", "passed", "unsuccessful", "withdrawn")
-LEGACY_FUNDING = {
-    "": FundingStatus.APPROVED,
-    "approved": FundingStatus.APPROVED,
-    "rejected": FundingStatus.REJECTED,
-    "unfunded": FundingStatus.UNFUNDED,
-}
-FUNDING_NOTES = {
-    FundingStatus.APPROVED: "",
-    FundingStatus.REJECTED: "Not approved for funding (recorded in the legacy portal).",
-    FundingStatus.UNFUNDED: "Not eligible for funding (recorded in the legacy portal).",
-}
-WITHDRAWN_REASON = "Withdrawn (recorded in the legacy portal)."
+@dataclass
+class ImportResult:
+    employers: Tally = field(default_factory=Tally)
+    registrations: Tally = field(default_factory=Tally)
+    equality: Tally = field(default_factory=Tally)
+    # Equality answers the NQSW gave themselves are never overwritten by the import.
+    equality_kept_self: int = 0
+    # Free-text values the mapping did not recognise (recorded as 'prefer not to say'), by value.
+    unrecognised: dict[str, dict[str, int]] = field(default_factory=dict)
 
-# The fields the import owns on a registration: compared on every run, updated when the file changes.
-# Contracted hours and email are not in the export: set once when the row is created, never compared.
-MANAGED_FIELDS = (
-    "framework_version_id",
-    "first_name",
-    "last_name",
-    "swe_number",
-    "qualification_date",
-    "start_date",
-    "funding_year",
-    "funding_status",
-    "funding_note",
-    "status",
-    "outcome",
-    "end_reason",
-    "legacy_deferrals",
-)
+    def as_dict(self) -> dict:
+        return {
+            "employers": self.employers.as_dict(),
+            "registrations": self.registrations.as_dict(),
+            "equality": {**self.equality.as_dict(), "kept_self_reported": self.equality_kept_self},
+            "unrecognised": self.unrecognised,
+        }
+
+
 EQUALITY_FIELDS = ("gender", "age_band", "ethnic_group", "ethnicity_detail", "nationality", "disability")
 
 
 # --- Spelling: values as the national report and the legacy portal write them ---------------------------
 
-
-def _key(value: str) -> str:
-    """Lower case, punctuation as spaces, spaces collapsed: 'White - British' → 'white british'."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", value.lower()).split())
-
-
-def _choice_spellings(choices, extra: dict[str, str]) -> dict[str, str]:
-    spellings = {}
-    for value, label in choices:
-        spellings[_key(label)] = value
-        spellings[_key(value)] = value
-    spellings.update({_key(k): v for k, v in extra.items()})
-    return spellings
-
-
-EMPLOYER_TYPES = _choice_spellings(
-    EmployerType.choices,
-    {"PVI": EmployerType.PVI, "Private, voluntary and independent": EmployerType.PVI},
-)
-REGIONS = _choice_spellings(Region.choices, {"Yorkshire and the Humber": Region.YORKSHIRE_AND_HUMBER})
 
 GENDERS = {
     **dict.fromkeys(["female", "f", "woman"], Gender.FEMALE),
@@ -163,13 +118,13 @@ def _ethnicity_spellings() -> dict[str, tuple[str, str]]:
     spellings: dict[str, tuple[str, str]] = {}
     for group, names in ETHNIC_GROUP_NAMES.items():
         for name in [*names, EthnicGroup(group).label]:
-            spellings[_key(name)] = (group, "")
+            spellings[spelling_key(name)] = (group, "")
         # The detailed categories are equality's own list, stored by their codes.
         for code, detail in ETHNICITY_DETAILS[group]:
-            spellings[_key(detail)] = (group, code)
+            spellings[spelling_key(detail)] = (group, code)
             for name in [*names, EthnicGroup(group).label]:
-                spellings[_key(f"{name} {detail}")] = (group, code)
-    spellings.update({_key(k): v for k, v in ETHNIC_ALIASES.items()})
+                spellings[spelling_key(f"{name} {detail}")] = (group, code)
+    spellings.update({spelling_key(k): v for k, v in ETHNIC_ALIASES.items()})
     return spellings
 
 
@@ -178,7 +133,7 @@ ETHNICITIES = _ethnicity_spellings()
 
 def map_gender(raw: str) -> tuple[str, bool]:
     """The gender choice for a free-text value, and whether the value was recognised."""
-    key = _key(raw)
+    key = spelling_key(raw)
     if key in GENDERS:
         return GENDERS[key], True
     return Gender.PREFER_NOT_TO_SAY, key in NOT_ANSWERED
@@ -187,7 +142,7 @@ def map_gender(raw: str) -> tuple[str, bool]:
 def map_ethnicity(raw: str) -> tuple[str, str, bool]:
     """``(ethnic_group, ethnicity_detail, recognised)`` for a free-text value. Unknown values are not
     guessed at: they become 'prefer not to say'."""
-    key = _key(raw)
+    key = spelling_key(raw)
     if key in ETHNICITIES:
         group, detail = ETHNICITIES[key]
         return group, detail, True
@@ -208,176 +163,6 @@ def status_for(outcome: str) -> tuple[str, str]:
     if outcome == "withdrawn":
         return RegistrationStatus.WITHDRAWN, ""
     return RegistrationStatus.ACTIVE, ""
-
-
-# --- Results and refusals --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BadRow:
-    file: str
-    line: int  # 0 for the file as a whole
-    reasons: tuple[str, ...]
-
-    def __str__(self) -> str:
-        where = f"{self.file} line {self.line}" if self.line else self.file
-        return f"{where}: {'; '.join(self.reasons)}"
-
-
-class ImportRefused(Exception):
-    """At least one row is bad: nothing was saved. ``bad_rows`` lists every one."""
-
-    def __init__(self, bad_rows: list[BadRow]):
-        super().__init__(f"{len(bad_rows)} bad row(s): nothing was imported")
-        self.bad_rows = bad_rows
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-
-
-@dataclass
-class ImportResult:
-    employers: Tally = field(default_factory=Tally)
-    registrations: Tally = field(default_factory=Tally)
-    equality: Tally = field(default_factory=Tally)
-    # Equality answers the NQSW gave themselves are never overwritten by the import.
-    equality_kept_self: int = 0
-    # Free-text values the mapping did not recognise (recorded as 'prefer not to say'), by value.
-    unrecognised: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {
-            "employers": self.employers.as_dict(),
-            "registrations": self.registrations.as_dict(),
-            "equality": {**self.equality.as_dict(), "kept_self_reported": self.equality_kept_self},
-            "unrecognised": self.unrecognised,
-        }
-
-
-# --- Checking rows ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class EmployerRow:
-    line: int
-    ref: str
-    name: str
-    employer_type: str
-    region: str
-    existing: Employer | None = None
-
-
-@dataclass
-class RegistrationRow:
-    line: int
-    ref: str
-    employer_ref: str
-    values: dict
-    equality: dict
-    version: FrameworkVersion
-
-
-def _rows(text: str, name: str, columns, optional=()) -> list[CsvRow]:
-    try:
-        return read_rows(text, columns=columns, optional_columns=optional, what=name)
-    except CsvFileError as exc:
-        raise ImportRefused([BadRow(name, 0, (exc.message,))]) from exc
-
-
-def _check_employers(
-    rows: list[CsvRow], name: str, existing: list[Employer], bad: list[BadRow]
-) -> dict[str, EmployerRow]:
-    by_ref = {e.legacy_ref: e for e in existing if e.legacy_ref}
-    by_name = {e.name: e for e in existing}
-    checked: dict[str, EmployerRow] = {}
-    lines_by_name: dict[str, int] = {}
-    for row in rows:
-        v, reasons = row.values, list(row.errors)
-        ref, employer_name = v.get("employer_ref", ""), v.get("name", "")
-        if not ref:
-            reasons.append("Enter the employer_ref")
-        elif len(ref) > 64:
-            reasons.append("employer_ref must be at most 64 characters")
-        elif ref in checked:
-            reasons.append(f"employer_ref {ref} is also on line {checked[ref].line}")
-        if not employer_name:
-            reasons.append("Enter the employer's name")
-        elif len(employer_name) > 200:
-            reasons.append("The name must be at most 200 characters")
-        elif employer_name in lines_by_name:
-            reasons.append(f"The name {employer_name} is also on line {lines_by_name[employer_name]}")
-        employer_type = EMPLOYER_TYPES.get(_key(v.get("employer_type", "")))
-        if employer_type is None:
-            reasons.append(
-                f"Unknown employer_type '{v.get('employer_type', '')}': use one of "
-                + "; ".join(label for _, label in EmployerType.choices)
-            )
-        region = REGIONS.get(_key(v.get("region", "")))
-        if region is None:
-            reasons.append(
-                f"Unknown region '{v.get('region', '')}': use one of "
-                + "; ".join(label for _, label in Region.choices)
-            )
-        current = by_ref.get(ref)
-        if current is None and employer_name in by_name:
-            # An employer already on the platform, not yet linked to the portal: link it by its name.
-            same_name = by_name[employer_name]
-            if same_name.legacy_ref and same_name.legacy_ref != ref:
-                reasons.append(
-                    f"An employer called {employer_name} is already on the platform with the legacy "
-                    f"reference {same_name.legacy_ref}"
-                )
-            current = same_name
-        elif current is not None and employer_name != current.name and employer_name in by_name:
-            reasons.append(f"Another employer on the platform is already called {employer_name}")
-        if reasons:
-            bad.append(BadRow(name, row.line, tuple(reasons)))
-            if ref and ref not in checked:
-                checked[ref] = EmployerRow(row.line, ref, employer_name, "", "")
-            continue
-        lines_by_name[employer_name] = row.line
-        checked[ref] = EmployerRow(row.line, ref, employer_name, employer_type, region, existing=current)
-    return checked
-
-
-class FrameworkVersions:
-    """``framework_version_for``, asked once per employer type, service area and stretch of dates over
-    which its answer cannot change.
-
-    Its answer depends on the date only through the frameworks' overall bounds and their availability
-    rows (``available_from``, ``available_until``), so between two consecutive such boundaries every date
-    gets the same version: thousands of start dates need only a handful of look-ups, and the rule stays in
-    one place."""
-
-    def __init__(self):
-        bounds = set()
-        periods = [
-            *ProgrammeFramework.objects.values_list("available_from", "available_until"),
-            *FrameworkAvailability.objects.values_list("available_from", "available_until"),
-        ]
-        for available_from, available_until in periods:
-            bounds.add(available_from)
-            if available_until is not None:
-                bounds.add(available_until + datetime.timedelta(days=1))
-        self._bounds = sorted(bounds)
-        self._found: dict[tuple[str, str, int], FrameworkVersion | None] = {}
-
-    def __call__(
-        self, employer_type: str, service_area: str, start_date: datetime.date
-    ) -> FrameworkVersion | None:
-        key = (employer_type, service_area, bisect.bisect_right(self._bounds, start_date))
-        if key not in self._found:
-            self._found[key] = framework_version_for(
-                employer_type=employer_type, service_area=service_area, start_date=start_date
-            )
-        return self._found[key]
 
 
 def _check_registration(
@@ -519,8 +304,8 @@ def import_portal_export(
             bad.append(BadRow(name, 0, (exc.message,)))
     if bad:
         raise ImportRefused(bad)
-    employer_rows = _rows(texts[employers_name], employers_name, EMPLOYER_COLUMNS)
-    registration_rows = _rows(
+    employer_rows = read_export_rows(texts[employers_name], employers_name, EMPLOYER_COLUMNS)
+    registration_rows = read_export_rows(
         texts[registrations_name], registrations_name, REGISTRATION_COLUMNS, OPTIONAL_REGISTRATION_COLUMNS
     )
     with transaction.atomic(), system_national_context():
@@ -557,7 +342,7 @@ def _import(
     result = ImportResult()
     bad: list[BadRow] = []
     all_employers = list(Employer.objects.all())
-    employers = _check_employers(employer_rows, employers_name, all_employers, bad)
+    employers = check_employers(employer_rows, employers_name, all_employers, bad)
     known_refs = {e.legacy_ref: e for e in all_employers if e.legacy_ref}
     involved_ids = {e.pk for e in known_refs.values()} | {
         row.existing.pk for row in employers.values() if row.existing
@@ -637,105 +422,10 @@ def _import(
         raise ImportRefused(sorted(bad, key=lambda b: (b.file != employers_name, b.line)))
 
     now = clock.now()
-    employer_ids = _write_employers(employers, areas_by_employer, known_refs, result, now)
-    _write_registrations(checked, employer_ids, by_legacy, result, now)
-    return result
-
-
-def _write_employers(
-    employers: dict[str, EmployerRow],
-    areas_by_employer: dict[str, set[str]],
-    known_refs: dict[str, Employer],
-    result: ImportResult,
-    now: datetime.datetime,
-) -> dict[str, int]:
-    to_create, to_update, changed_fields = [], [], set()
-    for row in employers.values():
-        areas = areas_by_employer.get(row.ref, set())
-        wanted = {
-            "legacy_ref": row.ref,
-            "name": row.name,
-            "employer_type": row.employer_type,
-            "region": row.region,
-        }
-        if row.existing is None:
-            to_create.append(
-                Employer(
-                    **wanted,
-                    serves_child_and_family=ServiceArea.CHILD_AND_FAMILY in areas,
-                    serves_adults=ServiceArea.ADULTS in areas,
-                )
-            )
-            continue
-        employer = row.existing
-        # Service areas are only ever added: the employer may serve an area the portal never saw.
-        if ServiceArea.CHILD_AND_FAMILY in areas:
-            wanted["serves_child_and_family"] = True
-        if ServiceArea.ADULTS in areas:
-            wanted["serves_adults"] = True
-        changes = [name for name, value in wanted.items() if getattr(employer, name) != value]
-        if not changes:
-            result.employers.unchanged += 1
-            continue
-        for name in changes:
-            setattr(employer, name, wanted[name])
-        employer.updated_at = now
-        changed_fields.update(changes)
-        to_update.append(employer)
-    Employer.objects.bulk_create(to_create)
-    if to_update:
-        Employer.objects.bulk_update(to_update, [*sorted(changed_fields), "updated_at"])
-    result.employers.created = len(to_create)
-    result.employers.updated = len(to_update)
-    ids = {ref: employer.pk for ref, employer in known_refs.items()}
-    ids.update({e.legacy_ref: e.pk for e in to_create})
-    ids.update({row.ref: row.existing.pk for row in employers.values() if row.existing})
-    return ids
-
-
-def _write_registrations(
-    rows: list[RegistrationRow],
-    employer_ids: dict[str, int],
-    by_legacy: dict[tuple[int, str], Registration],
-    result: ImportResult,
-    now: datetime.datetime,
-) -> None:
-    to_create: list[Registration] = []
-    to_update: list[Registration] = []
-    changed_fields: set[str] = set()
-    equality_for: list[tuple[Registration, dict]] = []
-    for row in rows:
-        employer_id = employer_ids[row.employer_ref]
-        registration = by_legacy.get((employer_id, row.ref))
-        if registration is None:
-            registration = Registration(
-                employer_id=employer_id,
-                legacy_ref=row.ref,
-                contracted_hours=Decimal(row.version.full_time_hours),
-                **row.values,
-            )
-            to_create.append(registration)
-        else:
-            changes = [name for name in MANAGED_FIELDS if getattr(registration, name) != row.values[name]]
-            if changes:
-                for name in changes:
-                    setattr(registration, name, row.values[name])
-                # Anyone holding the old version gets a conflict rather than overwriting the import.
-                registration.version += 1
-                registration.updated_at = now
-                changed_fields.update(changes)
-                to_update.append(registration)
-            else:
-                result.registrations.unchanged += 1
-        equality_for.append((registration, row.equality))
-    Registration.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        Registration.objects.bulk_update(
-            to_update, [*sorted(changed_fields), "version", "updated_at"], batch_size=1000
-        )
-    result.registrations.created = len(to_create)
-    result.registrations.updated = len(to_update)
+    employer_ids = write_employers(employers, areas_by_employer, known_refs, result, now)
+    equality_for = write_registrations(checked, employer_ids, by_legacy, result, now)
     _write_equality(equality_for, result, now)
+    return result
 
 
 def _write_equality(

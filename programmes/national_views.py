@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
-from asye.web.forms import add_service_errors
+from asye.web.flow import form_flow
 from programmes.forms import NEEDS_REVIEW_LABEL, FundingDecisionForm, NationalQueueFilterForm, hours_text
 from programmes.selectors import (
     PENDING_FUNDING,
@@ -65,6 +64,11 @@ def review_list(request):
     )
 
 
+def _verdict(form) -> str:
+    approved = form.cleaned_data["decision"] == "approve"
+    return "approved for funding" if approved else "not approved for funding"
+
+
 @national_view
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk: int):
@@ -73,20 +77,28 @@ def review_detail(request, pk: int):
     # Undecided, or a possible duplicate (an open national review) to decide.
     pending = registration.funding_status in PENDING_FUNDING or registration.needs_review
     form = FundingDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and pending and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            registration_funding_decide(
-                actor=actor, registration_id=registration.pk, approve=approve, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PermissionDenied as refusal:  # their own employer's registration: said on the page
-            form.add_error(None, str(refusal))
-        else:
-            verdict = "approved for funding" if approve else "not approved for funding"
-            messages.success(request, f"The registration of {registration.full_name} is {verdict}")
-            return redirect("national_registrations:list")
+    status = 200
+    if pending:
+
+        def decide(data):
+            try:
+                approve = data["decision"] == "approve"
+                return registration_funding_decide(
+                    actor=actor, registration_id=registration.pk, approve=approve, note=data["note"]
+                )
+            except PermissionDenied as refusal:  # their own employer's registration: said on the page
+                raise ValidationError(str(refusal)) from refusal
+
+        flow = form_flow(
+            request,
+            form,
+            save=decide,
+            done=lambda _saved: redirect("national_registrations:list"),
+            message=lambda _saved: f"The registration of {registration.full_name} is {_verdict(form)}",
+        )
+        if flow.response:
+            return flow.response
+        form, status = flow.form, flow.status
     related = registration_duplicates_national(actor=actor, registration=registration)
     return render(
         request,
@@ -108,4 +120,5 @@ def review_detail(request, pk: int):
                 for other in related["others"]
             ],
         },
+        status=status,
     )

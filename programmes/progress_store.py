@@ -19,7 +19,8 @@ from django.db.models import Q, QuerySet
 
 from asye import clock
 from programmes.models import Registration, RegistrationStatus
-from programmes.progress import FLAG_LABELS, Flag, Progress, registration_progress
+from programmes.progress import registration_progress
+from programmes.progress_items import FLAG_LABELS, Flag, Progress
 
 OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
 

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from programmes.models import SupportNeed
+from programmes.support_need_services import MAX_DETAIL_LENGTH
 from programmes.support_services import (
     MAX_ACTIVITY_LENGTH,
     MAX_CASELOAD,
-    MAX_DETAIL_LENGTH,
     MAX_PROTECTED_HOURS,
     MAX_SUPERVISION_MINUTES,
     MAX_TEAM_AVERAGE,

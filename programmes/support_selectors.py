@@ -20,12 +20,14 @@ from programmes.models import (
     SupervisionSession,
     SupportNeed,
 )
-from programmes.progress import (  # the flags and the cap, read by the support pages from here too
+from programmes.progress import (  # the cap, read by the support pages from here too
+    caseload_cap,  # noqa: F401
+    registration_progress,
+)
+from programmes.progress_items import (  # the flags, read by the support pages from here too
     FLAG_LABELS,  # noqa: F401
     Flag,  # noqa: F401
     Progress,
-    caseload_cap,  # noqa: F401
-    registration_progress,
 )
 from programmes.selectors import registration_list
 

@@ -1,12 +1,11 @@
 """Writes that keep an NQSW's year on track: supervision sessions, protected development time, caseload,
-support needs (reasonable adjustments, Access to Work), and an NQSW linking themselves to the
-registration their co-ordinator made.
+and an NQSW linking themselves to the registration their co-ordinator made. Support needs are
+``programmes.support_need_services``.
 
 Who may record what, for whom:
 - supervision: the co-ordinator, or the NQSW's own assessor or line manager;
 - protected time: the NQSW themselves, their line manager or the co-ordinator;
-- caseload: the NQSW's line manager or the co-ordinator;
-- support needs: recorded by the NQSW; the status is updated by the NQSW or the co-ordinator.
+- caseload: the NQSW's line manager or the co-ordinator.
 Holding the role is not enough: an assessor records only for the NQSWs allocated to them.
 
 Breaches are written to the audit trail as well as shown on dashboards: ``caseload.over_cap`` for a
@@ -27,16 +26,10 @@ from django.db.models import F
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record
 from asye.errors import Conflict
 from programmes.eligibility import normalise_swe_number
-from programmes.models import (
-    CaseloadRecord,
-    ProtectedTimeLog,
-    Registration,
-    SupervisionSession,
-    SupportNeed,
-)
+from programmes.models import CaseloadRecord, ProtectedTimeLog, Registration, SupervisionSession
 from programmes.progress_store import progress_refresh
 from programmes.support_selectors import Flag, caseload_cap, registration_support
 
@@ -48,7 +41,6 @@ MAX_CASELOAD = 200
 MIN_TEAM_AVERAGE = Decimal("0.1")
 MAX_TEAM_AVERAGE = Decimal("200")
 MAX_ACTIVITY_LENGTH = 200
-MAX_DETAIL_LENGTH = 5000
 
 
 def _today() -> datetime.date:
@@ -58,39 +50,37 @@ def _today() -> datetime.date:
 # Who may record for whom ----------------------------------------------------------------------------
 
 
-def _is(actor: Actor, user_id: int | None) -> bool:
+def is_person(actor: Actor, user_id: int | None) -> bool:
+    """Whether the actor is the person with this user id (never true for nobody)."""
     return actor.user is not None and user_id is not None and actor.user.pk == user_id
 
 
-def can_record_supervision(*, actor: Actor, registration: Registration) -> bool:
+def _records_for(actor: Actor, registration: Registration, *people: tuple[str, str]) -> bool:
+    """The co-ordinator, or one of ``people`` (a role, and the registration's field naming the person who
+    must hold it), at the registration's employer."""
     if registration.employer_id != actor.employer_id:
         return False
-    return (
-        actor.has_role(Role.COORDINATOR)
-        or (actor.has_role(Role.ASSESSOR) and _is(actor, registration.assessor_id))
-        or (actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id))
+    return actor.has_role(Role.COORDINATOR) or any(
+        actor.has_role(role) and is_person(actor, getattr(registration, field)) for role, field in people
+    )
+
+
+def can_record_supervision(*, actor: Actor, registration: Registration) -> bool:
+    return _records_for(
+        actor, registration, (Role.ASSESSOR, "assessor_id"), (Role.LINE_MANAGER, "line_manager_id")
     )
 
 
 def can_log_protected_time(*, actor: Actor, registration: Registration) -> bool:
-    if registration.employer_id != actor.employer_id:
-        return False
-    return (
-        actor.has_role(Role.COORDINATOR)
-        or (actor.has_role(Role.NQSW) and _is(actor, registration.nqsw_id))
-        or (actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id))
-    )
+    return _records_for(actor, registration, (Role.NQSW, "nqsw_id"), (Role.LINE_MANAGER, "line_manager_id"))
 
 
 def can_record_caseload(*, actor: Actor, registration: Registration) -> bool:
-    if registration.employer_id != actor.employer_id:
-        return False
-    return actor.has_role(Role.COORDINATOR) or (
-        actor.has_role(Role.LINE_MANAGER) and _is(actor, registration.line_manager_id)
-    )
+    return _records_for(actor, registration, (Role.LINE_MANAGER, "line_manager_id"))
 
 
-def _refuse_unless(allowed: bool, message: str) -> None:
+def refuse_unless(allowed: bool, message: str) -> None:
+    """PermissionDenied with ``message`` unless ``allowed``."""
     if not allowed:
         raise PermissionDenied(message)
 
@@ -98,7 +88,7 @@ def _refuse_unless(allowed: bool, message: str) -> None:
 # Shared checks ----------------------------------------------------------------------------------------
 
 
-def _require_recordable(registration: Registration) -> None:
+def require_recordable(registration: Registration) -> None:
     """Records are kept only for a programme that is under way (in progress or deferred)."""
     if not registration.is_open:
         raise ValidationError(
@@ -140,7 +130,7 @@ def _decimal(value, name: str, errors: dict[str, list[str]], message: str) -> De
 
 
 def _check_supervisor(actor: Actor, registration: Registration, supervisor_id: int) -> None:
-    if _is(actor, supervisor_id):
+    if is_person(actor, supervisor_id):
         return
     supervises = (
         Membership.objects.active()
@@ -169,11 +159,11 @@ def supervision_record(
     """Record a supervision session held with the NQSW. The supervisor is the person recording unless
     another of the employer's assessors or line managers is named."""
     actor.require(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, employer=registration.employer_id)
-    _refuse_unless(
+    refuse_unless(
         can_record_supervision(actor=actor, registration=registration),
         "Only the NQSW's assessor or line manager, or the co-ordinator, records their supervision.",
     )
-    _require_recordable(registration)
+    require_recordable(registration)
     today = today or _today()
     errors: dict[str, list[str]] = {}
     _check_day(errors, "held_on", held_on, registration=registration, today=today, what="of the session")
@@ -237,11 +227,11 @@ def protected_time_log(
     at the previous log (or at the start, for the first) and is below target now, even with this log:
     the breach is recorded once, when it is first seen, not at every log while it lasts."""
     actor.require(Role.COORDINATOR, Role.LINE_MANAGER, Role.NQSW, employer=registration.employer_id)
-    _refuse_unless(
+    refuse_unless(
         can_log_protected_time(actor=actor, registration=registration),
         "Only the NQSW, their line manager or the co-ordinator logs their protected time.",
     )
-    _require_recordable(registration)
+    require_recordable(registration)
     today = today or _today()
     errors: dict[str, list[str]] = {}
     _check_day(
@@ -319,11 +309,11 @@ def caseload_record(
     """Record the NQSW's caseload and the team's average. A caseload above the framework's cap (90% of
     the team's average) is also audited as ``caseload.over_cap``."""
     actor.require(Role.COORDINATOR, Role.LINE_MANAGER, employer=registration.employer_id)
-    _refuse_unless(
+    refuse_unless(
         can_record_caseload(actor=actor, registration=registration),
         "Only the NQSW's line manager or the co-ordinator records their caseload.",
     )
-    _require_recordable(registration)
+    require_recordable(registration)
     today = today or _today()
     errors: dict[str, list[str]] = {}
     _check_day(
@@ -373,173 +363,6 @@ def caseload_record(
     return record
 
 
-# Support needs ----------------------------------------------------------------------------------------
-
-# Which statuses may follow which. In place, declined and withdrawn are final: a new need is recorded
-# if things change.
-NEXT_STATUSES = {
-    SupportNeed.Status.REQUESTED: {
-        SupportNeed.Status.IN_PROGRESS,
-        SupportNeed.Status.IN_PLACE,
-        SupportNeed.Status.DECLINED,
-        SupportNeed.Status.WITHDRAWN,
-    },
-    SupportNeed.Status.IN_PROGRESS: {
-        SupportNeed.Status.IN_PLACE,
-        SupportNeed.Status.DECLINED,
-        SupportNeed.Status.WITHDRAWN,
-    },
-}
-RESOLVED_STATUSES = {SupportNeed.Status.IN_PLACE, SupportNeed.Status.DECLINED, SupportNeed.Status.WITHDRAWN}
-
-
-def is_nqsw_of(actor: Actor, registration: Registration) -> bool:
-    return actor.has_role(Role.NQSW) and _is(actor, registration.nqsw_id)
-
-
-def status_choices_for(*, actor: Actor, need: SupportNeed) -> list[tuple[str, str]]:
-    """The statuses this actor may move the need to now (only the NQSW withdraws their own request)."""
-    allowed = NEXT_STATUSES.get(need.status, set())
-    if not is_nqsw_of(actor, need.registration):
-        allowed = allowed - {SupportNeed.Status.WITHDRAWN}
-    return [(value, label) for value, label in SupportNeed.Status.choices if value in allowed]
-
-
-def _clean_detail(detail: str, errors: dict[str, list[str]]) -> str:
-    detail = (detail or "").strip()
-    if len(detail) > MAX_DETAIL_LENGTH:
-        errors["detail"] = [f"The detail must be {MAX_DETAIL_LENGTH} characters or fewer"]
-    return detail
-
-
-@transaction.atomic
-def support_need_create(
-    *,
-    actor: Actor,
-    registration: Registration,
-    kind: str,
-    requested_on: datetime.date | None,
-    detail: str = "",
-    detail_shared: bool = False,
-    today: datetime.date | None = None,
-) -> SupportNeed:
-    """The NQSW records, for themselves, a request for reasonable adjustments or Access to Work.
-
-    The audit trail records the kind, date and whether the detail is shared, never the detail: the
-    co-ordinator can read the trail."""
-    actor.require(Role.NQSW, employer=registration.employer_id)
-    _refuse_unless(is_nqsw_of(actor, registration), "Only the NQSW records their own support needs.")
-    _require_recordable(registration)
-    today = today or _today()
-    errors: dict[str, list[str]] = {}
-    if kind not in SupportNeed.Kind.values:
-        errors["kind"] = ["Select the kind of support you asked for"]
-    if requested_on is None:
-        errors["requested_on"] = ["Enter the date you asked for it"]
-    elif requested_on > today:
-        errors["requested_on"] = ["The date you asked for it must be today or in the past"]
-    elif requested_on < registration.qualification_date:
-        errors["requested_on"] = ["The date you asked for it must be on or after the date you qualified"]
-    detail = _clean_detail(detail, errors)
-    if errors:
-        raise ValidationError(errors)
-    need = SupportNeed.objects.create(
-        employer_id=registration.employer_id,
-        registration=registration,
-        kind=kind,
-        requested_on=requested_on,
-        detail=detail,
-        detail_shared=bool(detail_shared) and bool(detail),
-        created_by=actor.user,
-    )
-    audit_record(
-        actor=actor,
-        obj=need,
-        action="support_need.created",
-        changes={
-            "registration": registration.pk,
-            "kind": kind,
-            "requested_on": requested_on,
-            "detail_shared": need.detail_shared,
-        },
-    )
-    return need
-
-
-def _write_need(need: SupportNeed, version: int, **changes) -> SupportNeed:
-    """Write ``changes`` if the need is still at ``version``; otherwise Conflict (409)."""
-    updated = SupportNeed.objects.filter(pk=need.pk, version=version).update(
-        version=F("version") + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict("This support need was changed by someone else. Check its status and try again.")
-    need.refresh_from_db()
-    return need
-
-
-@transaction.atomic
-def support_need_set_status(
-    *,
-    actor: Actor,
-    need: SupportNeed,
-    status: str,
-    version: int,
-    today: datetime.date | None = None,
-) -> SupportNeed:
-    """Move a support need on (requested → being arranged → in place, declined or withdrawn). The NQSW
-    or the co-ordinator; only the NQSW withdraws. A stale ``version`` raises Conflict."""
-    actor.require(Role.COORDINATOR, Role.NQSW, employer=need.employer_id)
-    registration = need.registration
-    _refuse_unless(
-        actor.has_role(Role.COORDINATOR) or is_nqsw_of(actor, registration),
-        "Only the NQSW or the co-ordinator updates a support need.",
-    )
-    if need.version != version:
-        raise Conflict("This support need was changed by someone else. Check its status and try again.")
-    if status not in dict(status_choices_for(actor=actor, need=need)):
-        if need.status in RESOLVED_STATUSES:
-            raise ValidationError(
-                {"status": [f"This support need is already {need.get_status_display().lower()}"]}
-            )
-        raise ValidationError({"status": ["Select a new status"]})
-    today = today or _today()
-    resolved_on = today if status in RESOLVED_STATUSES else None
-    before = {"status": need.status, "resolved_on": need.resolved_on}
-    need = _write_need(need, version, status=status, resolved_on=resolved_on)
-    audit_record(
-        actor=actor,
-        obj=need,
-        action="support_need.status_changed",
-        changes=changed_fields(before, {"status": status, "resolved_on": resolved_on}),
-    )
-    return need
-
-
-@transaction.atomic
-def support_need_update_detail(
-    *, actor: Actor, need: SupportNeed, detail: str, detail_shared: bool, version: int
-) -> SupportNeed:
-    """The NQSW changes their own words or whether the co-ordinator may read them (sharing can be
-    withdrawn at any time). The audit trail records only that the detail changed, never the text."""
-    actor.require(Role.NQSW, employer=need.employer_id)
-    _refuse_unless(is_nqsw_of(actor, need.registration), "Only the NQSW changes the detail of their request.")
-    errors: dict[str, list[str]] = {}
-    detail = _clean_detail(detail, errors)
-    if errors:
-        raise ValidationError(errors)
-    shared = bool(detail_shared) and bool(detail)
-    changes = {}
-    if detail != need.detail:
-        changes["detail_changed"] = True
-    if shared != need.detail_shared:
-        changes["detail_shared"] = [need.detail_shared, shared]
-    if not changes:
-        return need
-    need = _write_need(need, version, detail=detail, detail_shared=shared)
-    audit_record(actor=actor, obj=need, action="support_need.detail_changed", changes=changes)
-    return need
-
-
 # The NQSW's own registration ------------------------------------------------------------------------
 
 
@@ -551,7 +374,7 @@ def registration_claim_by_nqsw(*, actor: Actor, registration: Registration, swe_
     co-ordinator (or carried by another employer's transfer) is not proof of who the NQSW is. Harmless to
     repeat."""
     actor.require(Role.NQSW, employer=registration.employer_id)
-    if _is(actor, registration.nqsw_id):
+    if is_person(actor, registration.nqsw_id):
         return registration
     if (
         registration.nqsw_id is not None

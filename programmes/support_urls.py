@@ -3,7 +3,7 @@ caseload for a registration; support needs; the NQSW's own programme page and ca
 
 from django.urls import path
 
-from programmes import confirm_views, support_views
+from programmes import confirm_views, my_programme_views, support_views
 
 urlpatterns = [
     path("registrations/<int:pk>/support/", support_views.registration_support_page, name="registration"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("support-needs/new/", support_views.support_need_create, name="need_create"),
     path("support-needs/<int:pk>/", support_views.support_need_detail, name="need"),
     path("support-needs/<int:pk>/change/", support_views.support_need_change, name="need_change"),
-    path("my-programme/", support_views.my_programme, name="my_programme"),
+    path("my-programme/", my_programme_views.my_programme, name="my_programme"),
     path("my-programme/confirm/<int:pk>/", confirm_views.confirm_registration, name="confirm_registration"),
-    path("calendar/<str:token>.ics", support_views.calendar_feed, name="calendar"),
+    path("calendar/<str:token>.ics", my_programme_views.calendar_feed, name="calendar"),
 ]

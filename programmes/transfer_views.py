@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
-from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import employer_view
-from programmes import transfers
-from programmes.forms import hours_text, show_errors
+from asye.web.flow import form_flow
+from programmes import transfer_acceptance, transfers
+from programmes.forms import hours_text
 from programmes.models import RegistrationTransfer
 from programmes.transfer_forms import (
     TransferAcceptForm,
@@ -29,7 +27,7 @@ from programmes.transfer_forms import (
     TransferDeclineForm,
     TransferRequestForm,
 )
-from programmes.views import _people_holding, _registration_action, _versioned
+from programmes.views import people_holding, posted_data, registration_action, versioned_form
 
 
 @employer_view(Role.COORDINATOR)
@@ -37,10 +35,10 @@ from programmes.views import _people_holding, _registration_action, _versioned
 def transfer_request(request, pk: int):
     """Ask another employer to take the NQSW on: the form, a confirmation page, then the request."""
     employers = transfers.transfer_destinations(actor=request.actor)
-    return _registration_action(
+    return registration_action(
         request,
         pk,
-        make_form=_versioned(TransferRequestForm, employers=employers),
+        make_form=versioned_form(TransferRequestForm, employers=employers),
         perform=lambda registration, data: transfers.transfer_request(
             actor=request.actor,
             registration=registration,
@@ -57,29 +55,19 @@ def transfer_request(request, pk: int):
     )
 
 
-def _answer(request, transfer: RegistrationTransfer, *, form, perform, template: str, context: dict):
+def _answer(
+    request, transfer: RegistrationTransfer, *, form, save, done, message, template: str, context: dict
+):
     """Bind, call the service, and show a stale version or the service's refusal on the page."""
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = perform(form.cleaned_data)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            return result
+    flow = form_flow(request, form, save=save, done=done, message=message)
+    if flow.response:
+        return flow.response
     return render(
         request,
         template,
-        {"transfer": transfer, "form": form, "conflict": status == 409, **context},
-        status=status,
+        {"transfer": transfer, "form": flow.form, "conflict": flow.status == 409, **context},
+        status=flow.status,
     )
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
 
 
 @employer_view(Role.COORDINATOR)
@@ -87,15 +75,17 @@ def _bound(request):
 def transfer_cancel(request, pk: int):
     """The sender withdraws a request that is still waiting."""
     transfer = transfers.transfer_get_outgoing(actor=request.actor, pk=pk)
-    form = TransferAnswerForm(_bound(request), initial={"version": transfer.version})
-
-    def perform(data):
-        transfers.transfer_cancel(actor=request.actor, transfer=transfer, version=data["version"])
-        messages.success(request, f"The transfer request to {transfer.to_employer.name} has been cancelled")
-        return redirect("programmes:detail", pk=transfer.registration_id)
-
     return _answer(
-        request, transfer, form=form, perform=perform, template="programmes/transfer_cancel.html", context={}
+        request,
+        transfer,
+        form=TransferAnswerForm(posted_data(request), initial={"version": transfer.version}),
+        save=lambda data: transfers.transfer_cancel(
+            actor=request.actor, transfer=transfer, version=data["version"]
+        ),
+        done=lambda _saved: redirect("programmes:detail", pk=transfer.registration_id),
+        message=f"The transfer request to {transfer.to_employer.name} has been cancelled",
+        template="programmes/transfer_cancel.html",
+        context={},
     )
 
 
@@ -148,14 +138,17 @@ def transfer_accept(request, pk: int):
         **date_data("joins_on", transfer.transfer_on + datetime.timedelta(days=1)),
     }
     form = TransferAcceptForm(
-        _bound(request),
+        posted_data(request),
         initial=initial,
-        assessors=_people_holding(request, Role.ASSESSOR),
-        line_managers=_people_holding(request, Role.LINE_MANAGER),
+        assessors=people_holding(request, Role.ASSESSOR),
+        line_managers=people_holding(request, Role.LINE_MANAGER),
     )
 
-    def perform(data):
-        registration = transfers.transfer_accept(
+    return _answer(
+        request,
+        transfer,
+        form=form,
+        save=lambda data: transfer_acceptance.transfer_accept(
             actor=request.actor,
             transfer=transfer,
             joins_on=data["joins_on"],
@@ -163,19 +156,12 @@ def transfer_accept(request, pk: int):
             assessor_id=data["assessor"],
             line_manager_id=data["line_manager"],
             version=data["version"],
-        )
-        messages.success(
-            request,
+        ),
+        done=lambda registration: redirect("programmes:detail", pk=registration.pk),
+        message=lambda registration: (
             f"{registration.full_name}'s programme continues with you. Invite them to the service if they "
-            "have no account here: they confirm the programme is theirs on their programme page.",
-        )
-        return redirect("programmes:detail", pk=registration.pk)
-
-    return _answer(
-        request,
-        transfer,
-        form=form,
-        perform=perform,
+            "have no account here: they confirm the programme is theirs on their programme page."
+        ),
         template="programmes/transfer_accept.html",
         context=_incoming_context(transfer),
     )
@@ -185,15 +171,15 @@ def transfer_accept(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def transfer_decline(request, pk: int):
     transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
-    form = TransferDeclineForm(_bound(request), initial={"version": transfer.version})
-
-    def perform(data):
-        transfers.transfer_decline(
-            actor=request.actor, transfer=transfer, reason=data["reason"], version=data["version"]
-        )
-        messages.success(request, f"You have declined the transfer of {transfer.full_name}")
-        return redirect("programmes:transfers_incoming")
-
     return _answer(
-        request, transfer, form=form, perform=perform, template="programmes/transfer_decline.html", context={}
+        request,
+        transfer,
+        form=TransferDeclineForm(posted_data(request), initial={"version": transfer.version}),
+        save=lambda data: transfers.transfer_decline(
+            actor=request.actor, transfer=transfer, reason=data["reason"], version=data["version"]
+        ),
+        done=lambda _saved: redirect("programmes:transfers_incoming"),
+        message=f"You have declined the transfer of {transfer.full_name}",
+        template="programmes/transfer_decline.html",
+        context={},
     )

@@ -1,5 +1,5 @@
-"""Transfers between employers, as requests: the sending co-ordinator asks, a co-ordinator of the receiving
-employer accepts (choosing the first day, hours, assessor and line manager) or declines.
+"""Transfers between employers, as requests: the sending co-ordinator asks (or cancels), a co-ordinator of
+the receiving employer accepts (``programmes.transfer_acceptance``) or declines.
 
 A transfer crosses two employers, so each side reads it through its own selector: the sender's
 (``employer_id``, like any of its rows) and the receiver's (``to_employer_id``); row-level security lets
@@ -7,18 +7,15 @@ both see the request and nothing else of the other's. The request carries the NQ
 programme so far as they were copied from the sending registration (never typed in), so the receiving
 employer learns only what it needs to continue the programme.
 
-Accepting creates the receiving employer's registration (a continuation: same framework version, start
-date, pauses and funding decision, ``transferred_from`` the sending one), runs the same duplicate checks
-as registering (the receiving employer's own registrations, and the national check), and ends the sending
-registration as transferred on the transfer date (``programmes.endings.registration_end``: at once if the
-date has come, else on that day). The new registration names no NQSW: the NQSW confirms it is theirs on
-their programme page (``support_services.registration_claim_by_nqsw``).
+Accepting creates the receiving employer's registration, and ends the sending registration as transferred
+(``programmes.endings.registration_end``: at once if the date has come, else on that day). The new
+registration names no NQSW: the NQSW confirms it is theirs on their programme page
+(``support_services.registration_claim_by_nqsw``).
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,24 +24,19 @@ from django.shortcuts import get_object_or_404
 
 from asye import clock
 from asye.accounts.actor import Actor
-from asye.accounts.models import Membership, Role
+from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from asye.tenancy.models import Employer, ServiceArea
-from programmes.duplicates import national_duplicates_flag
-from programmes.endings import check_effective_date, long_date, registration_end
+from programmes.endings import check_effective_date, long_date
 from programmes.models import (
-    AssessorAllocation,
-    Deferral,
-    FundingStatus,
     Registration,
-    RegistrationStatus,
     RegistrationTransfer,
 )
-from programmes.progress_store import progress_refresh
 
 Status = RegistrationTransfer.Status
+
 # The first day with the new employer may come at most this long after the last day with the old one.
 MAX_GAP_DAYS = 366
 PAUSED_REASON = "Programme paused before the transfer (recorded by the previous employer)"
@@ -100,7 +92,8 @@ def transfer_destinations(*, actor: Actor) -> QuerySet[Employer]:
 # --- Writes --------------------------------------------------------------------------------------------
 
 
-def _write(transfer: RegistrationTransfer, version: int | None, **changes) -> RegistrationTransfer:
+def transfer_write(transfer: RegistrationTransfer, version: int | None, **changes) -> RegistrationTransfer:
+    """Write ``changes`` if the transfer is still at ``version`` (default: the version read); else 409."""
     expected = transfer.version if version is None else version
     updated = RegistrationTransfer.objects.filter(
         pk=transfer.pk, version=expected, status=Status.REQUESTED
@@ -111,7 +104,7 @@ def _write(transfer: RegistrationTransfer, version: int | None, **changes) -> Re
     return transfer
 
 
-def _audit_both(*, actor: Actor, transfer: RegistrationTransfer, action: str, changes: dict) -> None:
+def audit_both_employers(*, actor: Actor, transfer: RegistrationTransfer, action: str, changes: dict) -> None:
     """One audit event in each employer's trail (each can read only its own)."""
     with tenant_context(transfer.employer_id):
         audit_record(
@@ -203,7 +196,7 @@ def transfer_request(
         paused=_paused_periods(registration),
         requested_by=actor.user,
     )
-    _audit_both(
+    audit_both_employers(
         actor=actor,
         transfer=transfer,
         action="transfer.requested",
@@ -220,14 +213,14 @@ def transfer_cancel(
     actor.require(Role.COORDINATOR, employer=transfer.employer_id)
     if transfer.status != Status.REQUESTED:
         raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
-    transfer = _write(
+    transfer = transfer_write(
         transfer, version, status=Status.CANCELLED, decided_by=actor.user, decided_at=clock.now()
     )
-    _audit_both(actor=actor, transfer=transfer, action="transfer.cancelled", changes={})
+    audit_both_employers(actor=actor, transfer=transfer, action="transfer.cancelled", changes={})
     return transfer
 
 
-def _require_receiver(actor: Actor, transfer: RegistrationTransfer) -> None:
+def require_receiver(actor: Actor, transfer: RegistrationTransfer) -> None:
     actor.require(Role.COORDINATOR)
     if transfer.to_employer_id != actor.employer_id:
         # Callers read through transfers_incoming, so this is a programming error, not a user's mistake.
@@ -239,13 +232,13 @@ def transfer_decline(
     *, actor: Actor, transfer: RegistrationTransfer, reason: str, version: int | None = None
 ) -> RegistrationTransfer:
     """The receiving co-ordinator says no, with the reason the sender will see."""
-    _require_receiver(actor, transfer)
+    require_receiver(actor, transfer)
     if transfer.status != Status.REQUESTED:
         raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Enter the reason you are declining the transfer"]})
-    transfer = _write(
+    transfer = transfer_write(
         transfer,
         version,
         status=Status.DECLINED,
@@ -253,207 +246,10 @@ def transfer_decline(
         decided_by=actor.user,
         decided_at=clock.now(),
     )
-    _audit_both(actor=actor, transfer=transfer, action="transfer.declined", changes={"reason": reason})
+    audit_both_employers(
+        actor=actor, transfer=transfer, action="transfer.declined", changes={"reason": reason}
+    )
     return transfer
-
-
-def _holds_role(employer_id: int, user_id: int | None, role: str) -> bool:
-    return bool(user_id) and (
-        Membership.objects.active().filter(employer_id=employer_id, user_id=user_id, role=role).exists()
-    )
-
-
-def _check_acceptance(
-    *,
-    transfer: RegistrationTransfer,
-    joins_on: datetime.date | None,
-    contracted_hours,
-    assessor_id: int | None,
-    line_manager_id: int | None,
-) -> tuple[dict[str, list[str]], Decimal | None]:
-    errors: dict[str, list[str]] = {}
-    if joins_on is None:
-        errors["joins_on"] = ["Enter the NQSW's first day with you"]
-    elif joins_on <= transfer.transfer_on:
-        errors["joins_on"] = [
-            f"The first day with you must be after their last day at {transfer.employer.name}, "
-            f"{long_date(transfer.transfer_on)}"
-        ]
-    elif joins_on > transfer.transfer_on + datetime.timedelta(days=MAX_GAP_DAYS):
-        errors["joins_on"] = [
-            "The first day with you must be within a year of their last day at the other employer"
-        ]
-    try:
-        hours = Decimal(str(contracted_hours)) if contracted_hours not in (None, "") else None
-    except (InvalidOperation, ValueError):
-        hours = None
-    if hours is None or not hours.is_finite() or not (Decimal("1") <= hours <= Decimal("48")):
-        errors["contracted_hours"] = ["Contracted hours must be between 1 and 48 a week"]
-    if assessor_id and not _holds_role(transfer.to_employer_id, assessor_id, Role.ASSESSOR):
-        errors["assessor"] = ["Select one of your assessors"]
-    if line_manager_id and not _holds_role(transfer.to_employer_id, line_manager_id, Role.LINE_MANAGER):
-        errors["line_manager"] = ["Select one of your line managers"]
-    already = Registration.objects.filter(
-        employer_id=transfer.to_employer_id,
-        swe_number=transfer.swe_number,
-        status__in=[RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED],
-    )
-    if already.exists():
-        errors.setdefault("__all__", []).append(
-            f"{ALREADY_REGISTERED_HERE} ({transfer.swe_number}): decline this transfer, or withdraw your own "
-            "registration first"
-        )
-    return errors, hours
-
-
-def _sending_registration_state(transfer: RegistrationTransfer) -> tuple[bool, str, str]:
-    """Whether the sending registration can still end as transferred, and its funding status and note now
-    (a system read in the sender's context: the receiving co-ordinator is told only yes or no)."""
-    with tenant_context(transfer.employer_id):
-        sending = Registration.objects.filter(pk=transfer.registration_id).first()
-        if sending is None or not sending.is_open or sending.ending_on is not None:
-            return False, "", ""
-        return True, sending.funding_status, sending.funding_note
-
-
-def _carried_funding(status: str, note: str) -> tuple[str, str]:
-    """The funding decision continues with the programme; the sender's national note is theirs, except the
-    rule's own reason for being unfunded."""
-    if status == FundingStatus.UNFUNDED:
-        return status, note
-    if status == FundingStatus.REJECTED:
-        return status, "Not approved for funding while registered with the previous employer."
-    return status, ""
-
-
-def _pauses(
-    transfer: RegistrationTransfer, joins_on: datetime.date
-) -> list[tuple[datetime.date, datetime.date]]:
-    """The programme's pauses at the new employer: each earlier one (a pause still open on the transfer date
-    runs on until the first day here), and the days between the two employers."""
-    pauses, open_from = [], None
-    for started, ended in transfer.paused:
-        started = datetime.date.fromisoformat(started)
-        if ended is None:
-            open_from = started
-        else:
-            pauses.append((started, datetime.date.fromisoformat(ended)))
-    gap_from = transfer.transfer_on + datetime.timedelta(days=1)
-    if open_from is not None:
-        pauses.append((min(open_from, gap_from), joins_on))
-    elif joins_on > gap_from:
-        pauses.append((gap_from, joins_on))
-    return pauses
-
-
-@transaction.atomic
-def transfer_accept(
-    *,
-    actor: Actor,
-    transfer: RegistrationTransfer,
-    joins_on: datetime.date | None,
-    contracted_hours,
-    assessor_id: int | None = None,
-    line_manager_id: int | None = None,
-    version: int | None = None,
-) -> Registration:
-    """The receiving co-ordinator takes the programme on: their registration continues it from ``joins_on``,
-    and the sending one ends as transferred on the transfer date. Raises ValidationError by field."""
-    _require_receiver(actor, transfer)
-    transfer = RegistrationTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if version is not None and transfer.version != version:
-        raise Conflict("This transfer was changed by someone else. Reload it and try again.")
-    if transfer.status != Status.REQUESTED:
-        raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
-    errors, hours = _check_acceptance(
-        transfer=transfer,
-        joins_on=joins_on,
-        contracted_hours=contracted_hours,
-        assessor_id=assessor_id,
-        line_manager_id=line_manager_id,
-    )
-    if errors:
-        raise ValidationError(errors)
-    transferable, funding_status, funding_note = _sending_registration_state(transfer)
-    if not transferable:
-        raise ValidationError(NO_LONGER_TRANSFERABLE)
-    funding_status, funding_note = _carried_funding(funding_status, funding_note)
-    new = Registration.objects.create(
-        employer_id=transfer.to_employer_id,
-        framework_version=transfer.framework_version,
-        first_name=transfer.first_name,
-        last_name=transfer.last_name,
-        email=transfer.email,
-        swe_number=transfer.swe_number,
-        qualification_date=transfer.qualification_date,
-        start_date=transfer.start_date,
-        contracted_hours=hours,
-        funding_year=transfer.funding_year,
-        funding_status=funding_status,
-        funding_note=funding_note,
-        extension_days=transfer.extension_days,
-        transferred_from_id=transfer.registration_id,
-        assessor_id=assessor_id or None,
-        line_manager_id=line_manager_id or None,
-        created_by=actor.user,
-    )
-    for started, ended in _pauses(transfer, joins_on):
-        Deferral.objects.create(
-            employer_id=new.employer_id,
-            registration=new,
-            started_on=started,
-            ended_on=ended,
-            reason=GAP_REASON if started > transfer.transfer_on else PAUSED_REASON,
-            created_by=actor.user,
-        )
-    if assessor_id:
-        AssessorAllocation.objects.create(
-            employer_id=new.employer_id,
-            registration=new,
-            assessor_id=assessor_id,
-            started_on=joins_on,
-            created_by=actor.user,
-        )
-    progress_refresh(registration=new)  # its timeline and flags, for the receiver's lists
-    # The same national duplicate check as registering (the programme's own earlier registration aside):
-    # national staff see an open review; the receiving employer sees nothing of it.
-    if funding_status not in (FundingStatus.UNFUNDED, FundingStatus.REJECTED):
-        national_duplicates_flag(new)
-    transfer = _write(
-        transfer,
-        None,
-        status=Status.ACCEPTED,
-        joins_on=joins_on,
-        new_registration=new,
-        decided_by=actor.user,
-        decided_at=clock.now(),
-    )
-    audit_record(
-        actor=actor,
-        obj=new,
-        action="registration.transferred_in",
-        changes={"transfer": transfer.pk, "joins_on": joins_on, "funding_status": new.funding_status},
-    )
-    _audit_both(actor=actor, transfer=transfer, action="transfer.accepted", changes={"joins_on": joins_on})
-    _end_sending_registration(transfer)
-    return new
-
-
-def _end_sending_registration(transfer: RegistrationTransfer) -> None:
-    """End the sending registration as transferred on the transfer date, as the co-ordinator who asked for
-    it (the end is the sending employer's decision; the acceptance only let it happen)."""
-    with tenant_context(transfer.employer_id):
-        sending = Registration.objects.select_related("employer").get(pk=transfer.registration_id)
-        requester = Actor(
-            user=transfer.requested_by, employer=sending.employer, roles=frozenset({Role.COORDINATOR})
-        )
-        registration_end(
-            actor=requester,
-            registration=sending,
-            status=RegistrationStatus.TRANSFERRED,
-            on=transfer.transfer_on,
-            reason=f"Transferred to {transfer.to_employer.name}",
-        )
 
 
 def transfer_waiting_count(*, actor: Actor) -> int:

@@ -2,26 +2,31 @@
 
 from django.urls import path
 
-from programmes import correction_views, transfer_views, views
+from programmes import correction_views, register_views, transfer_views, views
 
 urlpatterns = [
     path("", views.registration_list_view, name="list"),
     # Registering an NQSW: one question a page, then check your answers. Each page has its own address
     # (no captured step), so no route here addresses an object by id.
-    path("new/", views.register_start, name="register"),
-    path("new/service-area/", views.register_step, {"step": "service-area"}, name="register_service_area"),
-    path("new/name/", views.register_step, {"step": "name"}, name="register_name"),
-    path("new/swe-number/", views.register_step, {"step": "swe-number"}, name="register_swe_number"),
+    path("new/", register_views.register_start, name="register"),
+    path(
+        "new/service-area/",
+        register_views.register_step,
+        {"step": "service-area"},
+        name="register_service_area",
+    ),
+    path("new/name/", register_views.register_step, {"step": "name"}, name="register_name"),
+    path("new/swe-number/", register_views.register_step, {"step": "swe-number"}, name="register_swe_number"),
     path(
         "new/qualification-date/",
-        views.register_step,
+        register_views.register_step,
         {"step": "qualification-date"},
         name="register_qualification_date",
     ),
-    path("new/start-date/", views.register_step, {"step": "start-date"}, name="register_start_date"),
-    path("new/hours/", views.register_step, {"step": "hours"}, name="register_hours"),
-    path("new/check/", views.register_check, name="register_check"),
-    path("new/confirmation/", views.register_confirmation, name="register_confirmation"),
+    path("new/start-date/", register_views.register_step, {"step": "start-date"}, name="register_start_date"),
+    path("new/hours/", register_views.register_step, {"step": "hours"}, name="register_hours"),
+    path("new/check/", register_views.register_check, name="register_check"),
+    path("new/confirmation/", register_views.register_confirmation, name="register_confirmation"),
     path("<int:pk>/", views.registration_detail, name="detail"),
     path("<int:pk>/change/", views.registration_change, name="change"),
     # Correcting the name, number or dates with a reason: the question, then check your answers.

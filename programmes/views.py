@@ -1,62 +1,38 @@
-"""The registration pages: registering an NQSW (question pages ending in check your answers), the
-dashboard of registrations, one registration's record and timeline, and the co-ordinator's actions.
+"""The registration pages: the dashboard of registrations, one registration's record and timeline, and
+the co-ordinator's actions on it (change, defer, resume, extend, withdraw, assessor, line manager).
 
 Views read through ``programmes.selectors`` (scoped to the actor: another employer's registration is
-a 404) and write through ``programmes.services``. The answers of a registration in progress wait in
-the session, under a key of the employer's, so nothing is saved until the co-ordinator confirms.
+a 404) and write through ``programmes.services``. Registering an NQSW is ``programmes.register_views``.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye import clock
 from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
-from asye.errors import Conflict
-from asye.tenancy.models import ServiceArea
 from asye.web.decorators import employer_view
+from asye.web.flow import form_flow
 from programmes import services
 from programmes.corrections import correction_history
-from programmes.duplicates import registrations_of_same_person
-from programmes.eligibility import (
-    RegistrationFacts,
-    check_registration,
-    funding_decision,
-    open_funding_years,
-)
 from programmes.forms import (
     NO_ASSESSOR,
     DeferForm,
     ExtendForm,
-    HoursForm,
-    NameForm,
     PersonChoiceForm,
-    QualificationDateForm,
-    QuestionForm,
     RegistrationDetailsForm,
     RegistrationFilterForm,
     ResumeForm,
-    ServiceAreaForm,
-    StartDateForm,
-    SweNumberForm,
     WithdrawForm,
-    hours_or_none,
     hours_text,
-    show_errors,
 )
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.nightly import upcoming_changes
@@ -82,292 +58,6 @@ STATUS_TAG_COLOURS = {
     RegistrationStatus.TRANSFERRED: "purple",
     RegistrationStatus.COMPLETED: "green",
 }
-
-
-# --- Register an NQSW ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    url_name: str
-    form_class: type[QuestionForm]
-    template: str
-    title: str
-    summary_label: str
-
-
-STEPS: tuple[Step, ...] = (
-    Step(
-        "service-area",
-        "register_service_area",
-        ServiceAreaForm,
-        "programmes/register_service_area.html",
-        "Which service area will the NQSW work in?",
-        "Service area",
-    ),
-    Step(
-        "name",
-        "register_name",
-        NameForm,
-        "programmes/register_name.html",
-        "What is the NQSW's name?",
-        "Name",
-    ),
-    Step(
-        "swe-number",
-        "register_swe_number",
-        SweNumberForm,
-        "programmes/register_swe_number.html",
-        "What is the NQSW's Social Work England number?",
-        "Social Work England number",
-    ),
-    Step(
-        "qualification-date",
-        "register_qualification_date",
-        QualificationDateForm,
-        "programmes/register_date.html",
-        "When did the NQSW qualify?",
-        "Qualification date",
-    ),
-    Step(
-        "start-date",
-        "register_start_date",
-        StartDateForm,
-        "programmes/register_date.html",
-        "When does the NQSW start the programme?",
-        "Start date",
-    ),
-    Step(
-        "hours",
-        "register_hours",
-        HoursForm,
-        "programmes/register_hours.html",
-        "How many hours a week is the NQSW contracted to work?",
-        "Contracted hours a week",
-    ),
-)
-STEP_BY_SLUG = {step.slug: step for step in STEPS}
-
-
-def _journey_key(request) -> str:
-    # One journey per employer: answers never follow a co-ordinator who switches employer.
-    return f"programmes.register_nqsw.{request.actor.employer_id}"
-
-
-def _created_key(request) -> str:
-    return f"programmes.register_nqsw.created.{request.actor.employer_id}"
-
-
-def _journey(request) -> dict:
-    journey = request.session.get(_journey_key(request)) or {}
-    return {"answers": dict(journey.get("answers", {})), "errors": dict(journey.get("errors", {}))}
-
-
-def _save_journey(request, journey: dict) -> None:
-    request.session[_journey_key(request)] = journey
-
-
-def _date_or_none(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _facts(answers: dict[str, str]) -> RegistrationFacts:
-    return RegistrationFacts(
-        first_name=answers.get("first_name", ""),
-        last_name=answers.get("last_name", ""),
-        email=answers.get("email", ""),
-        swe_number=answers.get("swe_number", ""),
-        qualification_date=_date_or_none(answers.get("qualification_date")),
-        start_date=_date_or_none(answers.get("start_date")),
-        contracted_hours=hours_or_none(answers.get("contracted_hours", "")),
-        service_area=answers.get("service_area", ""),
-    )
-
-
-def _first_unanswered(answers: dict[str, str]) -> Step | None:
-    for step in STEPS:
-        if any(name not in answers for name in step.form_class.answer_fields):
-            return step
-    return None
-
-
-def _step_url(step: Step, *, change: bool = False) -> str:
-    url = reverse(f"programmes:{step.url_name}")
-    return f"{url}?change=1" if change else url
-
-
-def _back_to_first_error(request, journey: dict, errors: dict[str, list[str]]):
-    """Send the co-ordinator to the first page with a problem, which shows it, then back to check."""
-    journey["errors"] = errors
-    _save_journey(request, journey)
-    for step in STEPS:
-        if any(name in errors for name in step.form_class.answer_fields):
-            return redirect(_step_url(step, change=True))
-    return redirect(_step_url(STEPS[0], change=True))
-
-
-@employer_view(Role.COORDINATOR)
-@require_GET
-def register_start(request):
-    """Start registering an NQSW: any answers left from an abandoned attempt are forgotten."""
-    request.session.pop(_journey_key(request), None)
-    return redirect(_step_url(STEPS[0]))
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def register_step(request, step: str):
-    """One question page. Its answers are checked by the registration rules before moving on."""
-    step_ = STEP_BY_SLUG[step]
-    form_class = step_.form_class
-    journey = _journey(request)
-    answers = journey["answers"]
-    changing = request.GET.get("change") == "1"
-    index = STEPS.index(step_)
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            merged = {**answers, **form.answers()}
-            today = clock.today()
-            errors, _version = check_registration(
-                _facts(merged),
-                today=today,
-                employer_type=request.actor.employer.employer_type,
-                allowed_years=open_funding_years(today),
-            )
-            own = {name: errors[name] for name in form_class.answer_fields if name in errors}
-            if own:
-                show_errors(form, own)
-            else:
-                journey["answers"] = merged
-                journey["errors"] = {
-                    k: v for k, v in journey["errors"].items() if k not in form_class.answer_fields
-                }
-                _save_journey(request, journey)
-                if changing or index == len(STEPS) - 1:
-                    return redirect("programmes:register_check")
-                return redirect(_step_url(STEPS[index + 1]))
-    else:
-        stashed = {
-            name: journey["errors"][name] for name in form_class.answer_fields if name in journey["errors"]
-        }
-        if stashed:
-            form = form_class(form_class.data_from(answers))
-            form.is_valid()
-            show_errors(form, stashed)
-        else:
-            form = form_class(initial=form_class.data_from(answers))
-    if changing:
-        back_url = reverse("programmes:register_check")
-    elif index > 0:
-        back_url = _step_url(STEPS[index - 1])
-    else:
-        back_url = reverse("programmes:list")
-    return render(
-        request,
-        step_.template,
-        {"form": form, "step": step_, "back_url": back_url, "changing": changing},
-    )
-
-
-def _summary_rows(facts: RegistrationFacts) -> list[dict]:
-    by_slug = {
-        "service-area": ServiceArea(facts.service_area).label
-        if facts.service_area in ServiceArea.values
-        else "",
-        "name": f"{facts.first_name} {facts.last_name}",
-        "swe-number": facts.swe_number,
-        "qualification-date": facts.qualification_date,
-        "start-date": facts.start_date,
-        "hours": hours_text(facts.contracted_hours),
-    }
-    rows = []
-    for step in STEPS:
-        rows.append(
-            {
-                "key": step.summary_label,
-                "value": by_slug[step.slug],
-                "href": _step_url(step, change=True),
-                "slug": step.slug,
-            }
-        )
-        if step.slug == "name":
-            rows.append(
-                {
-                    "key": "Email address",
-                    "value": facts.email or "Not given",
-                    "href": _step_url(step, change=True),
-                    "slug": "email",
-                }
-            )
-    return rows
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def register_check(request):
-    """Check your answers: the framework the NQSW would start under and the funding outlook, then
-    register. Every rule is checked again here, so a stale or tampered answer cannot get through."""
-    actor = request.actor
-    journey = _journey(request)
-    answers = journey["answers"]
-    unanswered = _first_unanswered(answers)
-    if unanswered is not None:
-        return redirect(_step_url(unanswered))
-    if request.method == "POST":
-        try:
-            registration = services.registration_create(actor=actor, facts=_facts(answers))
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"swe_number": error.messages}
-            return _back_to_first_error(request, journey, errors)
-        except IntegrityError:
-            # Registered in another tab meanwhile: the rules now say why.
-            errors, _version = services.registration_validate(actor=actor, facts=_facts(answers))
-            fallback = {"swe_number": ["This NQSW was registered while you were checking your answers"]}
-            return _back_to_first_error(request, journey, errors or fallback)
-        request.session.pop(_journey_key(request), None)
-        request.session[_created_key(request)] = registration.pk
-        return redirect("programmes:register_confirmation")
-    facts = _facts(answers)
-    errors, version = services.registration_validate(actor=actor, facts=facts)
-    if errors:
-        return _back_to_first_error(request, journey, errors)
-    funding_status, funding_note = funding_decision(
-        qualification_date=facts.qualification_date, start_date=facts.start_date, version=version
-    )
-    return render(
-        request,
-        "programmes/register_check.html",
-        {
-            "rows": _summary_rows(facts),
-            "version": version,
-            "eligible": funding_status != FundingStatus.UNFUNDED,
-            "funding_note": funding_note,
-            "qualification_years": version.funding_qualification_years,
-            # The employer's own registrations only: another employer's are never looked at here.
-            "same_person": registrations_of_same_person(
-                actor=actor,
-                first_name=facts.first_name,
-                last_name=facts.last_name,
-                qualification_date=facts.qualification_date,
-                email=facts.email,
-            ),
-        },
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_GET
-def register_confirmation(request):
-    pk = request.session.get(_created_key(request))
-    if not pk:
-        return redirect("programmes:list")
-    registration = registration_get(actor=request.actor, pk=pk)
-    return render(request, "programmes/register_confirmation.html", {"registration": registration})
 
 
 # --- The dashboard -------------------------------------------------------------------------------
@@ -480,7 +170,7 @@ def registration_detail(request, pk: int):
     )
 
 
-def _bound(request):
+def posted_data(request):
     return request.POST if request.method == "POST" else None
 
 
@@ -493,7 +183,7 @@ def _carried(request) -> list[tuple[str, str]]:
     ]
 
 
-def _registration_action(
+def registration_action(
     request,
     pk: int,
     *,
@@ -512,30 +202,28 @@ def _registration_action(
     registration changed since the page was shown) is refused with a message and a 409.
     """
     registration = registration_get(actor=request.actor, pk=pk)
-    form = make_form(_bound(request), registration)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if confirm_template and request.POST.get("confirm") != "yes":
-            return render(
-                request,
-                confirm_template,
-                {"registration": registration, "form": form, "carried": _carried(request)},
-            )
-        try:
-            perform(registration, form.cleaned_data)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = 409
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, success(registration, form.cleaned_data))
-            return redirect("programmes:detail", pk=registration.pk)
+    form = make_form(posted_data(request), registration)
+    unconfirmed = request.method == "POST" and request.POST.get("confirm") != "yes"
+    if confirm_template and unconfirmed and form.is_valid():
+        return render(
+            request,
+            confirm_template,
+            {"registration": registration, "form": form, "carried": _carried(request)},
+        )
+    flow = form_flow(
+        request,
+        form,
+        save=lambda data: perform(registration, data),
+        done=lambda _saved: redirect("programmes:detail", pk=registration.pk),
+        message=lambda _saved: success(registration, form.cleaned_data),
+    )
+    if flow.response:
+        return flow.response
     return render(
         request,
         template,
-        {"registration": registration, "form": form, "conflict": status == 409, **context},
-        status=status,
+        {"registration": registration, "form": flow.form, "conflict": flow.status == 409, **context},
+        status=flow.status,
     )
 
 
@@ -553,7 +241,7 @@ def registration_change(request, pk: int):
         }
         return RegistrationDetailsForm(data, initial=initial)
 
-    return _registration_action(
+    return registration_action(
         request,
         pk,
         make_form=make_form,
@@ -568,90 +256,69 @@ def registration_change(request, pk: int):
     )
 
 
-def _versioned(form_class, **kwargs):
+def versioned_form(form_class, **kwargs):
     """Make a form of ``form_class`` that carries the registration's version."""
     return lambda data, registration: form_class(data, initial={"version": registration.version}, **kwargs)
 
 
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_defer(request, pk: int):
-    return _registration_action(
-        request,
-        pk,
-        make_form=_versioned(DeferForm),
-        perform=lambda registration, data: services.registration_defer(
-            actor=request.actor,
-            registration=registration,
-            started_on=data["started_on"],
-            reason=data["reason"],
-            version=data["version"],
-        ),
-        success=lambda registration, data: (
-            f"{registration.full_name}'s programme is deferred. Their due dates wait until they resume."
-        ),
-        template="programmes/defer.html",
-    )
+def _versioned_view(*, form_class, service: str, fields: tuple[str, ...], success: str, **options):
+    """A co-ordinator's versioned action as a view: ``form_class`` carries the registration's version,
+    ``programmes.services.<service>`` gets it with the named answers, ``success`` names the NQSW."""
+
+    @employer_view(Role.COORDINATOR)
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        return registration_action(
+            request,
+            pk,
+            make_form=versioned_form(form_class),
+            perform=lambda registration, data: getattr(services, service)(
+                actor=request.actor,
+                registration=registration,
+                version=data["version"],
+                **{name: data[name] for name in fields},
+            ),
+            success=lambda registration, data: success.format(name=registration.full_name),
+            **options,
+        )
+
+    view.__name__ = view.__qualname__ = service  # the view is named as its service
+    return view
 
 
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_resume(request, pk: int):
-    return _registration_action(
-        request,
-        pk,
-        make_form=_versioned(ResumeForm),
-        perform=lambda registration, data: services.registration_resume(
-            actor=request.actor, registration=registration, ended_on=data["ended_on"], version=data["version"]
-        ),
-        success=lambda registration, data: (
-            f"{registration.full_name} has resumed the programme. Their due dates have moved."
-        ),
-        template="programmes/resume.html",
-    )
+registration_defer = _versioned_view(
+    form_class=DeferForm,
+    service="registration_defer",
+    fields=("started_on", "reason"),
+    success="{name}'s programme is deferred. Their due dates wait until they resume.",
+    template="programmes/defer.html",
+)
+registration_resume = _versioned_view(
+    form_class=ResumeForm,
+    service="registration_resume",
+    fields=("ended_on",),
+    success="{name} has resumed the programme. Their due dates have moved.",
+    template="programmes/resume.html",
+)
+registration_extend = _versioned_view(
+    form_class=ExtendForm,
+    service="registration_extend",
+    fields=("days", "reason"),
+    success="{name}'s programme is extended",
+    template="programmes/extend.html",
+)
+# Withdraw: the form, then a confirmation page, then the change.
+registration_withdraw = _versioned_view(
+    form_class=WithdrawForm,
+    service="registration_withdraw",
+    fields=("on", "reason"),
+    success="{name} has been withdrawn from the programme",
+    template="programmes/withdraw.html",
+    confirm_template="programmes/withdraw_confirm.html",
+)
 
 
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_extend(request, pk: int):
-    return _registration_action(
-        request,
-        pk,
-        make_form=_versioned(ExtendForm),
-        perform=lambda registration, data: services.registration_extend(
-            actor=request.actor,
-            registration=registration,
-            days=data["days"],
-            reason=data["reason"],
-            version=data["version"],
-        ),
-        success=lambda registration, data: f"{registration.full_name}'s programme is extended",
-        template="programmes/extend.html",
-    )
-
-
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_withdraw(request, pk: int):
-    """Withdraw: the form, then a confirmation page, then the change."""
-    return _registration_action(
-        request,
-        pk,
-        make_form=_versioned(WithdrawForm),
-        perform=lambda registration, data: services.registration_withdraw(
-            actor=request.actor,
-            registration=registration,
-            on=data["on"],
-            reason=data["reason"],
-            version=data["version"],
-        ),
-        success=lambda registration, data: f"{registration.full_name} has been withdrawn from the programme",
-        template="programmes/withdraw.html",
-        confirm_template="programmes/withdraw_confirm.html",
-    )
-
-
-def _people_holding(request, role: str) -> list[tuple[int, str]]:
+def people_holding(request, role: str) -> list[tuple[int, str]]:
     people: dict[int, str] = {}
     for membership in membership_list(actor=request.actor).filter(role=role):
         user = membership.user
@@ -659,59 +326,64 @@ def _people_holding(request, role: str) -> list[tuple[int, str]]:
     return list(people.items())
 
 
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_assessor(request, pk: int):
-    """Allocate an assessor (kept as history; the learning agreement must be signed again)."""
-    people = _people_holding(request, Role.ASSESSOR)
-    return _registration_action(
-        request,
-        pk,
-        make_form=lambda data, registration: PersonChoiceForm(
-            data,
-            people=people,
-            label="Who will assess the NQSW?",
-            hint="The NQSW and their new assessor will need to sign the learning agreement again.",
-            required_message="Select an assessor",
-            initial={"person": registration.assessor_id},
-        ),
-        perform=lambda registration, data: services.registration_allocate_assessor(
-            actor=request.actor, registration=registration, assessor_id=data["person"]
-        ),
-        success=lambda registration, data: (
-            f"{registration.full_name}'s assessor has been changed. "
-            "The learning agreement needs to be signed again."
-        ),
-        template="programmes/choose_person.html",
-        title="Allocate an assessor",
-        role_label="assessor",
-        invite_role=Role.ASSESSOR,
-        has_people=bool(people),
-    )
+def _person_view(name: str, *, role: str, current: str, service: str, argument: str, **options):
+    """A view choosing the person holding ``role`` for the NQSW: ``current`` names the registration's
+    field, ``programmes.services.<service>`` records the choice as ``argument``; ``options`` hold the
+    form's ``question``, the ``success`` message (naming the NQSW) and the page's context."""
+    question, success = options.pop("question"), options.pop("success")
+
+    @employer_view(Role.COORDINATOR)
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        people = people_holding(request, role)
+        return registration_action(
+            request,
+            pk,
+            make_form=lambda data, registration: PersonChoiceForm(
+                data, people=people, initial={"person": getattr(registration, current)}, **question
+            ),
+            perform=lambda registration, data: getattr(services, service)(
+                actor=request.actor, registration=registration, **{argument: data["person"]}
+            ),
+            success=lambda registration, data: success.format(name=registration.full_name),
+            template="programmes/choose_person.html",
+            invite_role=role,
+            has_people=bool(people),
+            **options,
+        )
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-@employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def registration_line_manager(request, pk: int):
-    people = _people_holding(request, Role.LINE_MANAGER)
-    return _registration_action(
-        request,
-        pk,
-        make_form=lambda data, registration: PersonChoiceForm(
-            data,
-            people=people,
-            label="Who is the NQSW's line manager?",
-            hint="They sign reviews and keep the NQSW's caseload and protected time within the rules.",
-            required_message="Select a line manager",
-            initial={"person": registration.line_manager_id},
-        ),
-        perform=lambda registration, data: services.registration_set_line_manager(
-            actor=request.actor, registration=registration, line_manager_id=data["person"]
-        ),
-        success=lambda registration, data: f"{registration.full_name}'s line manager has been changed",
-        template="programmes/choose_person.html",
-        title="Set the line manager",
-        role_label="line manager",
-        invite_role=Role.LINE_MANAGER,
-        has_people=bool(people),
-    )
+# Allocate an assessor (kept as history; the learning agreement must be signed again).
+registration_assessor = _person_view(
+    "registration_assessor",
+    role=Role.ASSESSOR,
+    current="assessor_id",
+    service="registration_allocate_assessor",
+    argument="assessor_id",
+    question={
+        "label": "Who will assess the NQSW?",
+        "hint": "The NQSW and their new assessor will need to sign the learning agreement again.",
+        "required_message": "Select an assessor",
+    },
+    success="{name}'s assessor has been changed. The learning agreement needs to be signed again.",
+    title="Allocate an assessor",
+    role_label="assessor",
+)
+registration_line_manager = _person_view(
+    "registration_line_manager",
+    role=Role.LINE_MANAGER,
+    current="line_manager_id",
+    service="registration_set_line_manager",
+    argument="line_manager_id",
+    question={
+        "label": "Who is the NQSW's line manager?",
+        "hint": "They sign reviews and keep the NQSW's caseload and protected time within the rules.",
+        "required_message": "Select a line manager",
+    },
+    success="{name}'s line manager has been changed",
+    title="Set the line manager",
+    role_label="line manager",
+)

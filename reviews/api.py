@@ -17,15 +17,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.api.filters import UPDATED_SINCE, parse_datetime_param
-from asye.api.schema import IDEMPOTENCY_KEY, PROBLEM_JSON, problem_response
-from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
+from asye.api.filters import UPDATED_SINCE, one_of_param, parse_datetime_param, whole_number_param
+from asye.api.schema import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_REUSED, Problems, problem_response
+from asye.api.writes import ServiceWriteViewSet
 from programmes.selectors import registration_list
 from reviews.models import FinalRecommendation, Review, ReviewOutcome
 from reviews.selectors import final_recommendation_list, review_list
@@ -37,63 +35,40 @@ from reviews.serializers import (
     ReviewSerializer,
     ReviewUpdateSerializer,
 )
-from reviews.services import (
-    final_recommendation_create,
-    final_recommendation_update,
-    review_record,
-    review_update,
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_update
+from reviews.services.reviews import review_record, review_update
+
+PROBLEMS = Problems(
+    {
+        400: problem_response("A field is not valid: messages by field in `errors`."),
+        403: problem_response(
+            "Your role does not allow this, or it needs a person (signing, amending, submitting, panel "
+            "decisions)."
+        ),
+        404: problem_response(
+            "No such record, or another employer's, or an NQSW you do not work with: the same answer."
+        ),
+        409: problem_response(
+            "Someone saved the record since you read it (send the version you read), or the review point "
+            "has already been written (read it and PATCH it with its version).",
+            OpenApiExample(
+                "Stale version",
+                value={
+                    "type": "https://asye.invalid/problems/conflict",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "Someone else saved this review while you were editing it. Your changes have "
+                    "not been saved: they are still in the form. Check the review as it is now, then save "
+                    "again.",
+                    "instance": "/api/v1/reviews/42/",
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ),
+        422: problem_response(IDEMPOTENCY_KEY_REUSED),
+    }
 )
-
-READ_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
-WRITE_ROLES = (Role.COORDINATOR, Role.ASSESSOR)
-READ_ACTIONS = ("list", "retrieve")
-
-
-PROBLEM_400 = problem_response("A field is not valid: messages by field in `errors`.")
-PROBLEM_403 = problem_response(
-    "Your role does not allow this, or it needs a person (signing, amending, submitting, panel decisions)."
-)
-PROBLEM_404 = problem_response(
-    "No such record, or another employer's, or an NQSW you do not work with: the same answer."
-)
-PROBLEM_409 = problem_response(
-    "Someone saved the record since you read it (send the version you read), or the review point has already "
-    "been written (read it and PATCH it with its version).",
-    OpenApiExample(
-        "Stale version",
-        value={
-            "type": "https://asye.invalid/problems/conflict",
-            "title": "Conflict",
-            "status": 409,
-            "detail": "Someone else saved this review while you were editing it. Your changes have not been "
-            "saved: they are still in the form. Check the review as it is now, then save again.",
-            "instance": "/api/v1/reviews/42/",
-        },
-        response_only=True,
-        status_codes=["409"],
-    ),
-)
-PROBLEM_422 = problem_response("This Idempotency-Key was already used with a different request body.")
-
-
-def _int_param(request, name: str, errors: dict) -> int | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    if not raw.isdigit():
-        errors[name] = ["Give a whole number."]
-        return None
-    return int(raw)
-
-
-def _choice(request, name: str, choices, errors: dict) -> str | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    if raw not in choices.values:
-        errors[name] = [f"Use one of: {', '.join(choices.values)}."]
-        return None
-    return raw
 
 
 def _registration_for(actor: Actor, pk: int):
@@ -104,29 +79,26 @@ def _registration_for(actor: Actor, pk: int):
     return registration
 
 
-class _ScopedWrites(
-    IdempotentCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    EmployerScopedViewSet,
-):
-    # PUT would replace the whole record; changes are partial (PATCH) and carry a version.
-    http_method_names = ["get", "post", "patch", "head", "options"]
+class _AssessmentWrites(ServiceWriteViewSet):
+    """What reviews and final recommendations share: who reads and writes, the list's filters, and a
+    create for a registration named in the body."""
 
-    @property
-    def required_roles(self) -> tuple[str, ...]:
-        return READ_ROLES if self.action in READ_ACTIONS else WRITE_ROLES
+    read_roles = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
+    write_roles = (Role.COORDINATOR, Role.ASSESSOR)
 
-    def _actor(self) -> Actor:
-        return getattr(self, "actor", None) or Actor.anonymous()
+    def _create_for_registration(self, serializer_class, service):
+        data = self.body(serializer_class)
+        data["registration"] = _registration_for(self.actor, data["registration"])
+        return self.written(service(actor=self.actor, **data), created=True)
 
     def _filter(self, queryset, *, numbers: tuple[str, ...], choices: dict):
         """The list's query parameters: whole ``numbers`` and ``choices`` (name: choices) filter the field
         of that name, ``updated_since`` the time of the last change. Malformed ones are a 400 naming each."""
         errors: dict = {}
-        values = {name: _int_param(self.request, name, errors) for name in numbers}
-        values |= {name: _choice(self.request, name, options, errors) for name, options in choices.items()}
+        values = {name: whole_number_param(self.request, name, errors) for name in numbers}
+        values |= {
+            name: one_of_param(self.request, name, options, errors) for name, options in choices.items()
+        }
         since = parse_datetime_param(self.request, "updated_since")
         if errors:
             raise ValidationError(errors)
@@ -186,29 +158,25 @@ REVIEW_EXAMPLE = {
             ),
             UPDATED_SINCE,
         ],
-        responses={
-            200: ReviewSerializer(many=True),
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-        },
+        responses=PROBLEMS.responses({200: ReviewSerializer(many=True)}, 400, 403),
     ),
     retrieve=extend_schema(
         tags=["reviews"],
         summary="Read a review",
-        responses={200: ReviewSerializer, (403, PROBLEM_JSON): PROBLEM_403, (404, PROBLEM_JSON): PROBLEM_404},
+        responses=PROBLEMS.responses({200: ReviewSerializer}, 403, 404),
         examples=[OpenApiExample("A draft 6-month review", value=REVIEW_EXAMPLE, response_only=True)],
     ),
 )
-class ReviewViewSet(_ScopedWrites):
+class ReviewViewSet(_AssessmentWrites):
     """Reviews at the framework's review points (3, 6 and 12 months for the ASYE, an optional 9, and the
     extra reviews of support plans)."""
 
     model = Review
-    serializer_class = ReviewSerializer
+    serializer_class = answer_serializer_class = ReviewSerializer
 
     def scope_queryset(self, queryset):
         queryset = (
-            (queryset & review_list(actor=self._actor()))
+            (queryset & review_list(actor=self.actor_or_anonymous()))
             .prefetch_related("practice_examples", "amendments")
             .order_by("registration_id", "month", "extra", "id")
         )
@@ -219,10 +187,6 @@ class ReviewViewSet(_ScopedWrites):
                 choices={"outcome": ReviewOutcome, "status": Review.Status},
             )
         return queryset
-
-    def _detail(self, review: Review, status_code: int = status.HTTP_200_OK, **kwargs) -> Response:
-        review = self.get_queryset().get(pk=review.pk)
-        return Response(ReviewSerializer(review).data, status=status_code, **kwargs)
 
     @extend_schema(
         tags=["reviews"],
@@ -239,13 +203,7 @@ class ReviewViewSet(_ScopedWrites):
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=ReviewCreateSerializer,
-        responses={
-            201: ReviewSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (409, PROBLEM_JSON): PROBLEM_409,
-            (422, PROBLEM_JSON): PROBLEM_422,
-        },
+        responses=PROBLEMS.responses({201: ReviewSerializer}, 400, 403, 409, 422),
         examples=[
             OpenApiExample(
                 "The 6-month review, on track",
@@ -265,15 +223,7 @@ class ReviewViewSet(_ScopedWrites):
         return super().create(request, *args, **kwargs)
 
     def perform_idempotent_create(self, request, *args, **kwargs):
-        serializer = ReviewCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        registration = _registration_for(self.actor, data.pop("registration"))
-        month = data.pop("month")
-        review = review_record(actor=self.actor, registration=registration, month=month, **data)
-        return self._detail(
-            review, status.HTTP_201_CREATED, headers={"Location": f"{request.path.rstrip('/')}/{review.pk}/"}
-        )
+        return self._create_for_registration(ReviewCreateSerializer, review_record)
 
     @extend_schema(
         tags=["reviews"],
@@ -285,13 +235,7 @@ class ReviewViewSet(_ScopedWrites):
             "by an amendment, made in the service by the person who signed."
         ),
         request=ReviewUpdateSerializer,
-        responses={
-            200: ReviewSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-            (409, PROBLEM_JSON): PROBLEM_409,
-        },
+        responses=PROBLEMS.responses({200: ReviewSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Some concerns", value={"version": 3, "outcome": "some_concerns"}, request_only=True
@@ -299,13 +243,7 @@ class ReviewViewSet(_ScopedWrites):
         ],
     )
     def partial_update(self, request, *args, **kwargs):
-        review = self.get_object()
-        serializer = ReviewUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
-        version = changes.pop("version")
-        review = review_update(actor=self.actor, review=review, version=version, **changes)
-        return self._detail(review)
+        return self.write(ReviewUpdateSerializer, review_update, review=self.get_object())
 
 
 FINAL_EXAMPLE = {
@@ -353,32 +291,24 @@ FINAL_EXAMPLE = {
             ),
             UPDATED_SINCE,
         ],
-        responses={
-            200: FinalOutcomeSerializer(many=True),
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-        },
+        responses=PROBLEMS.responses({200: FinalOutcomeSerializer(many=True)}, 400, 403),
     ),
     retrieve=extend_schema(
         tags=["final outcomes"],
         summary="Read a final recommendation and its outcome",
-        responses={
-            200: FinalOutcomeSerializer,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-        },
+        responses=PROBLEMS.responses({200: FinalOutcomeSerializer}, 403, 404),
         examples=[OpenApiExample("An endorsed pass", value=FINAL_EXAMPLE, response_only=True)],
     ),
 )
-class FinalOutcomeViewSet(_ScopedWrites):
+class FinalOutcomeViewSet(_AssessmentWrites):
     """Final recommendations at the end of the programme, and the outcomes the panel endorsed."""
 
     model = FinalRecommendation
-    serializer_class = FinalOutcomeSerializer
+    serializer_class = answer_serializer_class = FinalOutcomeSerializer
 
     def scope_queryset(self, queryset):
         queryset = (
-            (queryset & final_recommendation_list(actor=self._actor()))
+            (queryset & final_recommendation_list(actor=self.actor_or_anonymous()))
             .prefetch_related("decisions__panel")
             .order_by("registration_id", "created_at", "id")
         )
@@ -387,10 +317,6 @@ class FinalOutcomeViewSet(_ScopedWrites):
                 queryset, numbers=("registration",), choices={"status": FinalRecommendation.Status}
             )
         return queryset
-
-    def _detail(self, item: FinalRecommendation, status_code: int = status.HTTP_200_OK, **kwargs) -> Response:
-        item = self.get_queryset().get(pk=item.pk)
-        return Response(FinalOutcomeSerializer(item).data, status=status_code, **kwargs)
 
     @extend_schema(
         tags=["final outcomes"],
@@ -405,31 +331,13 @@ class FinalOutcomeViewSet(_ScopedWrites):
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=FinalOutcomeCreateSerializer,
-        responses={
-            201: FinalOutcomeSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (409, PROBLEM_JSON): PROBLEM_409,
-            (422, PROBLEM_JSON): PROBLEM_422,
-        },
+        responses=PROBLEMS.responses({201: FinalOutcomeSerializer}, 400, 403, 409, 422),
     )
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
     def perform_idempotent_create(self, request, *args, **kwargs):
-        serializer = FinalOutcomeCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        registration = _registration_for(self.actor, data["registration"])
-        item = final_recommendation_create(
-            actor=self.actor,
-            registration=registration,
-            recommendation=data["recommendation"],
-            evidence_summary=data["evidence_summary"],
-        )
-        return self._detail(
-            item, status.HTTP_201_CREATED, headers={"Location": f"{request.path.rstrip('/')}/{item.pk}/"}
-        )
+        return self._create_for_registration(FinalOutcomeCreateSerializer, final_recommendation_create)
 
     @extend_schema(
         tags=["final outcomes"],
@@ -439,24 +347,11 @@ class FinalOutcomeViewSet(_ScopedWrites):
             "read: if someone saved it since, 409 and nothing changes."
         ),
         request=FinalOutcomeUpdateSerializer,
-        responses={
-            200: FinalOutcomeSerializer,
-            (400, PROBLEM_JSON): PROBLEM_400,
-            (403, PROBLEM_JSON): PROBLEM_403,
-            (404, PROBLEM_JSON): PROBLEM_404,
-            (409, PROBLEM_JSON): PROBLEM_409,
-        },
+        responses=PROBLEMS.responses({200: FinalOutcomeSerializer}, 400, 403, 404, 409),
     )
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
-        serializer = FinalOutcomeUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        item = final_recommendation_update(
-            actor=self.actor,
-            item=item,
-            version=data["version"],
-            recommendation=data.get("recommendation", item.recommendation),
-            evidence_summary=data.get("evidence_summary", item.evidence_summary),
+        unchanged = {"recommendation": item.recommendation, "evidence_summary": item.evidence_summary}
+        return self.write(
+            FinalOutcomeUpdateSerializer, final_recommendation_update, item=item, defaults=unchanged
         )
-        return self._detail(item)

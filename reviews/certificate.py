@@ -1,6 +1,7 @@
 """The completion certificate: a PDF made with WeasyPrint once the internal moderation panel has endorsed a
 pass. It names the NQSW, their Social Work England number, the employer, the programme and the outcome
-date. Callers authorise the reader first (``reviews.views.certificate``); nothing here checks who asks.
+date. Callers authorise the reader first (``reviews.views.recommendations.certificate``); nothing here
+checks who asks.
 
 WeasyPrint gets the portfolio pack's url fetcher (``portfolios.pack.StaticOnlyURLFetcher``), which reads
 only the platform's own static files and ``data:`` URLs: the certificate holds text people typed (names),

@@ -2,7 +2,7 @@
 
 Every review point of the county's programmes in progress is scheduled from its timeline. Then, through
 the same services as the pages (so the same rules hold), on the days the story gives (written in its
-reference calendar, moved to the seeding day by ``asye.web.demo_calendar``):
+reference calendar, moved to the seeding day by ``demo.calendar``):
 - 3-month reviews signed by all three and locked for the NQSWs well past three months, one still waiting
   for the NQSW's signature, and the demo NQSW's own 3-month review being written, quoting their evidence;
 - 6-month reviews in every state: locked, waiting for the line manager, written but not signed (overdue),
@@ -36,12 +36,11 @@ from django.utils import timezone
 from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Role, User
 from asye.tenancy.models import Employer, ServiceArea
-from asye.web.demo_calendar import DemoCalendar
+from demo.calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from programmes.eligibility import framework_version_for, funding_year_of
 from programmes.models import AssessorAllocation, FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registrations_with_deferrals
-from reviews import services
 from reviews.demo_cohort import paper_record
 from reviews.demo_moderation import seed_moderation
 from reviews.models import (
@@ -53,6 +52,12 @@ from reviews.models import (
     SupportPlan,
     SupportPlanAction,
 )
+from reviews.services.panels import panel_close, panel_create, panel_decide, panel_member_add
+from reviews.services.practice_examples import linkable_evidence, practice_example_add
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
+from reviews.services.reviews import review_update, reviews_schedule
+from reviews.services.signatures import review_comment, review_sign_as_assessor
+from reviews.services.support_plans import support_plan_action_add, support_plan_update
 
 DEMO_COUNTY = "Demo County Council"
 DEMO_NQSW = "nqsw@demo.example"
@@ -193,7 +198,7 @@ def _write(
     services; backdate what they stamped."""
     assessor = people.actor(registration.assessor_id)
     name = registration.first_name
-    review = services.review_update(
+    review = review_update(
         actor=assessor,
         review=review,
         version=review.version,
@@ -203,9 +208,9 @@ def _write(
         progress_standards=NOT_ON_TRACK_STANDARDS if case.outcome == NOT else STANDARDS_TEXT,
         outcome=case.outcome,
     )
-    evidence = services.linkable_evidence(registration)
+    evidence = linkable_evidence(registration)
     accepted = [e for e in evidence if e.status == "accepted"] or evidence
-    services.practice_example_add(
+    practice_example_add(
         actor=assessor,
         review=review,
         text=EXAMPLE_TEXT.format(name=name),
@@ -216,9 +221,7 @@ def _write(
         return review
     review.refresh_from_db()
     signed_on = case.held_on + datetime.timedelta(days=1)
-    review = services.review_sign_as_assessor(
-        actor=assessor, review=review, version=review.version, today=signed_on
-    )
+    review = review_sign_as_assessor(actor=assessor, review=review, version=review.version, today=signed_on)
     Review.objects.filter(pk=review.pk).update(assessor_signed_at=_at(signed_on))
     if case.outcome == NOT:
         _support_plan(people, registration, review, signed_on, created, today)
@@ -228,7 +231,7 @@ def _write(
     if nqsw is None:
         return review
     review.refresh_from_db()
-    review = services.review_comment(
+    review = review_comment(
         actor=nqsw, review=review, version=review.version, comments=NQSW_COMMENT, sign=True
     )
     Review.objects.filter(pk=review.pk).update(nqsw_signed_at=_at(signed_on + datetime.timedelta(days=3)))
@@ -236,7 +239,7 @@ def _write(
         return review
     manager = people.actor(registration.line_manager_id)
     review.refresh_from_db()
-    review = services.review_comment(
+    review = review_comment(
         actor=manager, review=review, version=review.version, comments=MANAGER_COMMENT, sign=True
     )
     locked_on = _at(signed_on + datetime.timedelta(days=6))
@@ -250,7 +253,7 @@ def _support_plan(people, registration, review, signed_on, created, today: datet
     SupportPlan.objects.filter(pk=plan.pk).update(created_at=_at(signed_on))
     plan.refresh_from_db()
     assessor = people.actor(registration.assessor_id)
-    plan = services.support_plan_update(
+    plan = support_plan_update(
         actor=assessor,
         plan=plan,
         version=plan.version,
@@ -260,7 +263,7 @@ def _support_plan(people, registration, review, signed_on, created, today: datet
     )
     for text, owner, done_after in SUPPORT_PLAN_ACTIONS:
         owner_id = {"manager": registration.line_manager_id, "assessor": registration.assessor_id}.get(owner)
-        item = services.support_plan_action_add(
+        item = support_plan_action_add(
             actor=assessor,
             plan=plan,
             action=text,
@@ -299,9 +302,7 @@ def _seed_in_progress(
         )
     )
     before = Review.objects.filter(employer_id=county).count()
-    services.reviews_schedule(
-        actor=people.coordinator, registrations=registrations, today=demo_calendar.today
-    )
+    reviews_schedule(actor=people.coordinator, registrations=registrations, today=demo_calendar.today)
     created["reviews scheduled"] += Review.objects.filter(employer_id=county).count() - before
     demo_nqsw = user_ids.get(DEMO_NQSW)
     for registration in registrations:
@@ -386,7 +387,7 @@ def _year(
     people: People, registration: Registration, held: tuple, created: Counter, today: datetime.date
 ) -> None:
     """Schedule and lock the 3-, 6- and 12-month reviews of an earlier-cohort registration."""
-    services.reviews_schedule(actor=people.coordinator, registrations=[registration], today=held[-1])
+    reviews_schedule(actor=people.coordinator, registrations=[registration], today=held[-1])
     reviews = _reviews_of(registration)
     manager = people.actor(registration.line_manager_id)
     for (month, outcome), day in zip(((3, SOME), (6, ON), (12, ON)), held, strict=True):
@@ -400,7 +401,7 @@ def _year(
             nqsw_comments=NQSW_COMMENT, nqsw_signed_at=_at(day + datetime.timedelta(days=3))
         )
         review.refresh_from_db()
-        review = services.review_comment(
+        review = review_comment(
             actor=manager, review=review, version=review.version, comments=MANAGER_COMMENT, sign=True
         )
         locked = _at(day + datetime.timedelta(days=6))
@@ -412,13 +413,13 @@ def _recommend(
     people: People, registration: Registration, submitted_on: datetime.date
 ) -> FinalRecommendation:
     assessor = people.actor(registration.assessor_id)
-    item = services.final_recommendation_create(
+    item = final_recommendation_create(
         actor=assessor,
         registration=registration,
         recommendation="pass",
         evidence_summary=SUMMARY.format(name=registration.first_name),
     )
-    item = services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
+    item = final_recommendation_submit(actor=assessor, item=item, version=item.version)
     FinalRecommendation.objects.filter(pk=item.pk).update(
         submitted_at=_at(submitted_on), created_at=_at(submitted_on - datetime.timedelta(days=4))
     )
@@ -428,9 +429,9 @@ def _recommend(
 
 def _panel(people: People, held_on: datetime.date, created: Counter) -> ModerationPanel:
     coordinator = people.coordinator
-    panel = services.panel_create(actor=coordinator, held_on=held_on, chair=PANEL_MEMBERS[0][0])
+    panel = panel_create(actor=coordinator, held_on=held_on, chair=PANEL_MEMBERS[0][0])
     for name, role in PANEL_MEMBERS:
-        services.panel_member_add(actor=coordinator, panel=panel, name=name, role=role)
+        panel_member_add(actor=coordinator, panel=panel, name=name, role=role)
     ModerationPanel.objects.filter(pk=panel.pk).update(created_at=_at(held_on - datetime.timedelta(days=21)))
     panel.refresh_from_db()
     created["moderation panels"] += 1
@@ -449,7 +450,7 @@ def _seed_previous_cohort(
         paper_record(completed, created)
         item = _recommend(people, completed, plan["panel"] - datetime.timedelta(days=21))
         panel = _panel(people, plan["panel"], created)
-        services.panel_decide(
+        panel_decide(
             actor=people.coordinator,
             panel=panel,
             item=item,
@@ -461,7 +462,7 @@ def _seed_previous_cohort(
         )
         PanelDecision.objects.filter(panel=panel).update(decided_at=_at(plan["panel"], 15))
         panel.refresh_from_db()
-        services.panel_close(actor=people.coordinator, panel=panel, version=panel.version)
+        panel_close(actor=people.coordinator, panel=panel, version=panel.version)
         created["outcomes endorsed"] += 1
     plan = _moved(WITH_PANEL, demo_calendar)
     waiting = _previous_cohort_registration(plan, county, user_ids)

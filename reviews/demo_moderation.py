@@ -4,7 +4,7 @@ findings, exemplars and good-practice applications.
 
 Through the same services as the pages (so the same rules hold: a moderator never gets their own
 employer's portfolio), on the days the story gives (written in its reference calendar, moved to the
-seeding day by ``asye.web.demo_calendar``):
+seeding day by ``demo.calendar``):
 - portfolios submitted: Demo County Council's two NQSWs whose final recommendation left the assessor (one
   endorsed, one with the internal panel), and three of each employer type at other employers from the
   endorsed one's funding year, picked with a fixed seed; each gets a shared piece of evidence if it has
@@ -38,11 +38,10 @@ from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context, tenant_settings
 from asye.tenancy.models import Employer, ServiceArea
-from asye.web.demo_calendar import DemoCalendar
+from demo.calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence, EvidenceTag, Portfolio
 from programmes.models import Registration
-from reviews import moderation_services as services
 from reviews.models import (
     Exemplar,
     FinalRecommendation,
@@ -52,6 +51,12 @@ from reviews.models import (
 )
 from reviews.moderation_questions import moderation_question
 from reviews.moderation_selectors import employer_ids_of, moderator_is_eligible
+from reviews.moderation_services.assignments import case_assign
+from reviews.moderation_services.exemplars import exemplar_create, exemplar_set_published
+from reviews.moderation_services.findings import findings_save
+from reviews.moderation_services.good_practice import good_practice_apply, good_practice_decide
+from reviews.moderation_services.rounds import round_create, round_preview
+from reviews.moderation_services.submissions import moderation_submit_voluntary
 
 DEMO_COUNTY = "Demo County Council"
 COORDINATOR = "coordinator@demo.example"
@@ -250,9 +255,7 @@ def _other_registrations(county_id: int, moderator: User, funding_year: str) -> 
 def _voluntary(folio: Portfolio, coordinator: User, created: Counter[str]) -> ModerationCase:
     case = ModerationCase.objects.filter(portfolio=folio).first()
     if case is None:
-        case = services.moderation_submit_voluntary(
-            actor=_actor(coordinator, folio.employer_id), portfolio=folio
-        )
+        case = moderation_submit_voluntary(actor=_actor(coordinator, folio.employer_id), portfolio=folio)
         created["voluntary submissions"] += 1
     return case
 
@@ -271,10 +274,8 @@ def _round(
         return
     actor = _actor(national)
     request = {"name": name, "funding_year": funding_year, "by": ("employer_type",), "per_stratum": 2}
-    draw = services.round_preview(actor=actor, **request, seed=ROUND_SEED)
-    moderation_round = services.round_create(
-        actor=actor, **request, seed=ROUND_SEED, expected=draw.fingerprint()
-    )
+    draw = round_preview(actor=actor, **request, seed=ROUND_SEED)
+    moderation_round = round_create(actor=actor, **request, seed=ROUND_SEED, expected=draw.fingerprint())
     ModerationRound.objects.filter(pk=moderation_round.pk).update(
         created_at=_at(demo_calendar.shift(ROUND_DAY))
     )
@@ -290,16 +291,14 @@ def _round(
     ]
     for pk in to_moderate[:MODERATOR_CASES]:
         case = ModerationCase.objects.get(pk=pk)
-        case = services.case_assign(actor=actor, case=case, moderator_id=moderator.pk, version=case.version)
+        case = case_assign(actor=actor, case=case, moderator_id=moderator.pk, version=case.version)
         ModerationCase.objects.filter(pk=pk).update(assigned_at=_at(demo_calendar.shift(ASSIGNED_DAY)))
         created["moderation cases assigned"] += 1
     county = ModerationCase.objects.get(pk=county_case.pk)
     # The answer fits the case's question: the endorsed pass is supported; without the reviews demo (no
     # recommendation), the evidence shows the capabilities at the expected level.
     findings = {**FINDINGS, "agreement": moderation_question(county).answers[0]}
-    services.findings_save(
-        actor=_actor(moderator), case=county, version=county.version, send=True, **findings
-    )
+    findings_save(actor=_actor(moderator), case=county, version=county.version, send=True, **findings)
     ModerationCase.objects.filter(pk=county.pk).update(
         findings_sent_at=_at(demo_calendar.shift(FINDINGS_DAY), 15)
     )
@@ -312,7 +311,7 @@ def _exemplars(national: User, created: Counter[str]) -> None:
         if Exemplar.objects.filter(title=spec["title"]).exists():
             continue
         statement = _statement(*spec["statement"])
-        exemplar = services.exemplar_create(
+        exemplar = exemplar_create(
             actor=actor,
             title=spec["title"],
             extract=spec["extract"],
@@ -321,9 +320,7 @@ def _exemplars(national: User, created: Counter[str]) -> None:
             statement_id=statement.pk if statement else None,
         )
         if spec["published"]:
-            services.exemplar_set_published(
-                actor=actor, exemplar=exemplar, published=True, version=exemplar.version
-            )
+            exemplar_set_published(actor=actor, exemplar=exemplar, published=True, version=exemplar.version)
         created["exemplars"] += 1
 
 
@@ -331,12 +328,12 @@ def _applications(county_id: int, coordinator: User, national: User, created: Co
     for title, description, endorse, note in APPLICATIONS:
         if GoodPracticeApplication.objects.filter(employer_id=county_id, title=title).exists():
             continue
-        application = services.good_practice_apply(
+        application = good_practice_apply(
             actor=_actor(coordinator, county_id), title=title, description=description
         )
         created["good-practice applications"] += 1
         if endorse is not None:
-            services.good_practice_decide(
+            good_practice_decide(
                 actor=_actor(national), application=application, endorse=endorse, note=note, version=1
             )
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.tenancy.models import ServiceArea
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
-from asye.web.forms import add_service_errors
-from reviews import moderation_services as services
+from asye.web.flow import form_flow
+from portfolios.models import Portfolio
 from reviews.models import GoodPracticeApplication, ModerationCase
 from reviews.moderation_forms import GoodPracticeForm, VoluntarySubmitForm
 from reviews.moderation_selectors import (
@@ -33,6 +33,9 @@ from reviews.moderation_selectors import (
     good_practice_list,
     portfolios_to_submit,
 )
+from reviews.moderation_services import good_practice as good_practice_services
+from reviews.moderation_services.submissions import moderation_submit_voluntary, moderation_withdraw_voluntary
+from reviews.moderation_views.statuses import refused_status
 
 # --- National moderation of the employer's portfolios --------------------------------------------------
 
@@ -59,29 +62,27 @@ def moderation_submit(request):
     """Put one of the employer's submitted portfolios forward for national moderation."""
     actor = request.actor
     portfolios = list(portfolios_to_submit(actor=actor))
-    form = VoluntarySubmitForm(request.POST or None, portfolios=portfolios)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def chosen(data) -> Portfolio:
         # Chosen from the scoped list: another employer's id, or one already in a case, is not a choice.
-        portfolio = next(p for p in portfolios if p.pk == form.cleaned_data["portfolio"])
-        try:
-            case = services.moderation_submit_voluntary(actor=actor, portfolio=portfolio)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        else:
-            messages.success(
-                request,
-                f"The portfolio of {portfolio.registration.full_name} is submitted for national moderation",
-            )
-            return redirect("reviews:moderation_case", pk=case.pk)
-    elif request.method == "POST":
-        status = 400
+        return next(p for p in portfolios if p.pk == data["portfolio"])
+
+    flow = form_flow(
+        request,
+        VoluntarySubmitForm(request.POST or None, portfolios=portfolios),
+        save=lambda data: moderation_submit_voluntary(actor=actor, portfolio=chosen(data)),
+        done=lambda case: redirect("reviews:moderation_case", pk=case.pk),
+        message=lambda case: (
+            f"The portfolio of {case.portfolio.registration.full_name} is submitted for national moderation"
+        ),
+    )
+    if flow.response:
+        return flow.response
     return render(
         request,
         "reviews/moderation/employer_submit.html",
-        {"form": form, "portfolios": portfolios},
-        status=status,
+        {"form": flow.form, "portfolios": portfolios},
+        status=refused_status(request, flow),
     )
 
 
@@ -119,7 +120,7 @@ def moderation_withdraw(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            services.moderation_withdraw_voluntary(actor=actor, case=case)
+            moderation_withdraw_voluntary(actor=actor, case=case)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -147,23 +148,22 @@ def good_practice_list_page(request):
 @require_http_methods(["GET", "POST"])
 def good_practice_apply(request):
     actor = request.actor
-    form = GoodPracticeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.good_practice_apply(
-                actor=actor, title=form.cleaned_data["title"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        else:
-            messages.success(request, "Application sent to the national quality assurance panel")
-            return redirect("reviews:good_practice", pk=application.pk)
-    elif request.method == "POST":
-        status = 400
+    flow = form_flow(
+        request,
+        GoodPracticeForm(request.POST or None),
+        save=lambda data: good_practice_services.good_practice_apply(
+            actor=actor, title=data["title"], description=data["description"]
+        ),
+        done=lambda application: redirect("reviews:good_practice", pk=application.pk),
+        message="Application sent to the national quality assurance panel",
+    )
+    if flow.response:
+        return flow.response
     return render(
-        request, "reviews/moderation/employer_good_practice_form.html", {"form": form}, status=status
+        request,
+        "reviews/moderation/employer_good_practice_form.html",
+        {"form": flow.form},
+        status=refused_status(request, flow),
     )
 
 

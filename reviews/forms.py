@@ -7,28 +7,62 @@ from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
 from reviews.models import PanelDecision, Recommendation, ReviewOutcome
-from reviews.services import FIELD_LABELS, MAX_COMMENT_LENGTH, MAX_REASON_LENGTH, MAX_REPORT_LENGTH
+from reviews.review_record import FIELD_LABELS
+from reviews.services.saving import MAX_COMMENT_LENGTH, MAX_NAME_LENGTH, MAX_REASON_LENGTH, MAX_REPORT_LENGTH
 
 
-def _text(label: str, *, hint: str = "", required: bool = False, required_message: str = "", limit: int):
+def text_field(
+    label: str,
+    *,
+    hint: str = "",
+    required: bool = False,
+    required_message: str = "",
+    limit: int,
+    rows: int = 8,
+    subject: str = "",
+) -> forms.CharField:
+    """A text box of several lines; too long is "<subject> must be N characters or fewer" (the subject is
+    the label unless given)."""
     return forms.CharField(
         label=label,
         help_text=hint,
         required=required,
         max_length=limit,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": required_message,
-            "max_length": f"{label} must be {limit:,} characters or fewer",
+            "max_length": f"{subject or label} must be {limit:,} characters or fewer",
         },
     )
+
+
+def line_field(
+    label: str, *, subject: str, required_message: str = "", hint: str = "", limit: int = MAX_NAME_LENGTH
+) -> forms.CharField:
+    """A one-line answer such as a name or a title (required when it says what to write if it is missing);
+    too long is "<subject> must be N characters or fewer"."""
+    error_messages = {"max_length": f"{subject} must be {limit} characters or fewer"}
+    if required_message:
+        error_messages["required"] = required_message
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=bool(required_message),
+        max_length=limit,
+        error_messages=error_messages,
+    )
+
+
+def version_field() -> forms.IntegerField:
+    """The version of the record the page showed, carried in the form."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class VersionedForm(forms.Form):
     """Carries the version of the record the page showed, so a stale save is refused, not lost."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
 
 HELD_ON = DateInput(
@@ -43,12 +77,12 @@ class ReviewReportForm(DateInputsMixin, VersionedForm):
     """The assessor's report. A draft may be saved with gaps; signing asks for everything."""
 
     date_inputs = (HELD_ON,)
-    progress_pcf = _text(
+    progress_pcf = text_field(
         "Progress against the Professional Capabilities Framework (PCF)",
         hint="How the NQSW is progressing in each of the 9 domains. Quote examples of their practice.",
         limit=MAX_REPORT_LENGTH,
     )
-    progress_standards = _text(
+    progress_standards = text_field(
         "Progress against the post-qualifying standards",
         hint="The child and family PQS or the adults KSS, whichever the NQSW works to.",
         limit=MAX_REPORT_LENGTH,
@@ -81,7 +115,7 @@ class ReviewReportForm(DateInputsMixin, VersionedForm):
 
 
 class PracticeExampleForm(forms.Form):
-    text = _text(
+    text = text_field(
         "Practice example",
         hint="What the NQSW did and what it shows. Do not name the people they work with.",
         required=True,
@@ -113,7 +147,7 @@ class SignForm(VersionedForm):
 
 
 class CommentForm(VersionedForm):
-    comments = _text("Your comments", limit=MAX_COMMENT_LENGTH)
+    comments = text_field("Your comments", limit=MAX_COMMENT_LENGTH)
 
     def __init__(self, *args, hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,15 +157,14 @@ class CommentForm(VersionedForm):
 class AmendForm(DateInputsMixin, VersionedForm):
     """The fields of the actor's part of the review, as they are now, and the reason for the change."""
 
-    reason = forms.CharField(
-        label="Why are you amending the review?",
-        help_text="The reason is kept with the change and shown to everyone who can read the review.",
-        max_length=MAX_REASON_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter the reason for the amendment",
-            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer",
-        },
+    reason = text_field(
+        "Why are you amending the review?",
+        hint="The reason is kept with the change and shown to everyone who can read the review.",
+        required=True,
+        required_message="Enter the reason for the amendment",
+        limit=MAX_REASON_LENGTH,
+        rows=3,
+        subject="The reason",
     )
 
     def __init__(self, *args, fields: tuple[str, ...] = (), **kwargs):
@@ -148,7 +181,7 @@ class AmendForm(DateInputsMixin, VersionedForm):
                 )
             elif name != "held_on":
                 limit = MAX_REPORT_LENGTH if name.startswith("progress") else MAX_COMMENT_LENGTH
-                self.fields[name] = _text(
+                self.fields[name] = text_field(
                     FIELD_LABELS[name],
                     limit=limit,
                     required=name.startswith("progress"),
@@ -170,7 +203,7 @@ class SupportPlanForm(DateInputsMixin, VersionedForm):
             required_message="Enter the date the extra review is due",
         ),
     )
-    concerns = _text(
+    concerns = text_field(
         "What are the concerns the plan addresses?",
         hint="Link each concern to the PCF domain or standard it is about.",
         required=True,
@@ -205,7 +238,7 @@ class SupportActionForm(DateInputsMixin, forms.Form):
             required_message="Enter the date the action is due",
         ),
     )
-    action = _text(
+    action = text_field(
         "What needs to happen?",
         hint="A SMART action: specific, measurable, achievable, relevant and time-bound.",
         required=True,
@@ -217,12 +250,7 @@ class SupportActionForm(DateInputsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who will do this"},
     )
-    owner_name = forms.CharField(
-        label="If someone else, their name and role",
-        required=False,
-        max_length=200,
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
-    )
+    owner_name = line_field("If someone else, their name and role", subject="The name")
     field_order_after_dates = ("action", "owner", "owner_name", "due_on_day", "due_on_month", "due_on_year")
 
     def __init__(self, *args, people=(), **kwargs):
@@ -249,7 +277,7 @@ class ActionDoneForm(DateInputsMixin, forms.Form):
 
 
 class ClosePlanForm(VersionedForm):
-    note = _text(
+    note = text_field(
         "How did the plan end?",
         hint="For example, the extra review found the NQSW back on track.",
         required=True,
@@ -265,7 +293,7 @@ class RecommendationForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you recommend a pass or that the NQSW is unsuccessful"},
     )
-    evidence_summary = _text(
+    evidence_summary = text_field(
         "Summary of the evidence",
         hint="How the evidence in the portfolio and the reviews shows the NQSW meets, or does not meet, the "
         "PCF and the post-qualifying standards at the end of the programme.",
@@ -285,50 +313,37 @@ class PanelForm(DateInputsMixin, VersionedForm):
             required_message="Enter the date of the panel",
         ),
     )
-    chair = forms.CharField(
-        label="Who chairs the panel?",
-        max_length=200,
-        error_messages={
-            "required": "Enter the name of the panel's chair",
-            "max_length": "The chair's name must be 200 characters or fewer",
-        },
+    chair = line_field(
+        "Who chairs the panel?",
+        subject="The chair's name",
+        required_message="Enter the name of the panel's chair",
     )
-    notes = _text("Notes (optional)", limit=MAX_REPORT_LENGTH)
+    notes = text_field("Notes (optional)", limit=MAX_REPORT_LENGTH)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     field_order_after_dates = ("held_on_day", "held_on_month", "held_on_year", "chair", "notes", "version")
 
 
 class PanelMemberForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
-        max_length=200,
-        error_messages={
-            "required": "Enter the member's name",
-            "max_length": "The name must be 200 characters or fewer",
-        },
-    )
-    role = forms.CharField(
-        label="Role",
-        help_text="For example, principal social worker, independent member or practice educator.",
-        max_length=200,
-        error_messages={
-            "required": "Enter the member's role, like principal social worker",
-            "max_length": "The role must be 200 characters or fewer",
-        },
+    name = line_field("Name", subject="The name", required_message="Enter the member's name")
+    role = line_field(
+        "Role",
+        subject="The role",
+        required_message="Enter the member's role, like principal social worker",
+        hint="For example, principal social worker, independent member or practice educator.",
     )
 
 
 class PanelDecisionForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
-    panel_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    recommendation_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    panel_version = version_field()
+    recommendation_version = version_field()
     decision = forms.ChoiceField(
         label="What does the panel decide?",
         choices=PanelDecision.Decision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the panel endorses the recommendation or refers it back"},
     )
-    reasons = _text(
+    reasons = text_field(
         "Reasons",
         hint="Needed when the panel refers the recommendation back: what the assessor must address.",
         limit=MAX_REPORT_LENGTH,

@@ -8,15 +8,14 @@ from django import forms
 
 from asye.tenancy.models import ServiceArea
 from portfolios.models import CapabilityStatement
+from reviews.forms import line_field, text_field, version_field
 from reviews.moderation_questions import ModerationQuestion
-from reviews.moderation_selectors import STRATA
-
-TEXTAREA = forms.Textarea(attrs={"rows": 6})
-MAX_TEXT = 20_000
+from reviews.moderation_sampling import STRATA
+from reviews.moderation_services.national import MAX_TEXT
 
 
-def _version() -> forms.IntegerField:
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+def _people(users) -> list[tuple[int, str]]:
+    return [(user.pk, f"{user} ({user.email})") for user in users]
 
 
 class RoundForm(forms.Form):
@@ -26,14 +25,11 @@ class RoundForm(forms.Form):
     MODE_NUMBER = "number"
     MODE_PERCENT = "percent"
 
-    name = forms.CharField(
-        label="Name of the round",
-        max_length=200,
-        help_text="For example, Child and family ASYE national moderation, spring 2027",
-        error_messages={
-            "required": "Enter a name for the round",
-            "max_length": "The name must be 200 characters or fewer",
-        },
+    name = line_field(
+        "Name of the round",
+        subject="The name",
+        required_message="Enter a name for the round",
+        hint="For example, Child and family ASYE national moderation, spring 2027",
     )
     funding_year = forms.ChoiceField(
         label="Funding year",
@@ -144,11 +140,11 @@ class AssignForm(forms.Form):
             "invalid_choice": "Select a moderator from the list",
         },
     )
-    version = _version()
+    version = version_field()
 
     def __init__(self, *args, eligible, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["moderator"].choices = [(user.pk, f"{user} ({user.email})") for user in eligible]
+        self.fields["moderator"].choices = _people(eligible)
 
 
 class BulkAssignForm(forms.Form):
@@ -166,7 +162,7 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args, moderators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["moderators"].choices = [(user.pk, f"{user} ({user.email})") for user in moderators]
+        self.fields["moderators"].choices = _people(moderators)
 
 
 class FindingsForm(forms.Form):
@@ -175,31 +171,26 @@ class FindingsForm(forms.Form):
 
     # Its label and answers are the case's question (reviews.moderation_questions), set in __init__.
     agreement = forms.ChoiceField(widget=forms.RadioSelect, required=False)
-    strengths = forms.CharField(
-        label="Strengths",
-        help_text="What the portfolio does well, with the capabilities it evidences",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=TEXTAREA,
-        error_messages={"max_length": "Strengths must be 20,000 characters or fewer"},
+    strengths = text_field(
+        "Strengths",
+        hint="What the portfolio does well, with the capabilities it evidences",
+        limit=MAX_TEXT,
+        rows=6,
     )
-    areas_for_development = forms.CharField(
-        label="Areas for development",
-        help_text="For example, evidence that does not say which PCF or PQS capability it supports",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=TEXTAREA,
-        error_messages={"max_length": "Areas for development must be 20,000 characters or fewer"},
+    areas_for_development = text_field(
+        "Areas for development",
+        hint="For example, evidence that does not say which PCF or PQS capability it supports",
+        limit=MAX_TEXT,
+        rows=6,
     )
-    advice = forms.CharField(
-        label="Advice to the employer (optional)",
-        help_text="For example, set SMART objectives; quote practice examples in reviews",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=TEXTAREA,
-        error_messages={"max_length": "Advice must be 20,000 characters or fewer"},
+    advice = text_field(
+        "Advice to the employer (optional)",
+        hint="For example, set SMART objectives; quote practice examples in reviews",
+        limit=MAX_TEXT,
+        rows=6,
+        subject="Advice",
     )
-    version = _version()
+    version = version_field()
     action = forms.ChoiceField(
         choices=[(SAVE, "Save"), (SEND, "Send")], widget=forms.HiddenInput, required=False
     )
@@ -213,14 +204,7 @@ class FindingsForm(forms.Form):
 
 
 class ExemplarForm(forms.Form):
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        error_messages={
-            "required": "Enter a title",
-            "max_length": "The title must be 200 characters or fewer",
-        },
-    )
+    title = line_field("Title", subject="The title", required_message="Enter a title")
     service_area = forms.ChoiceField(
         label="Service area",
         choices=[("", "All service areas"), *ServiceArea.choices],
@@ -234,25 +218,23 @@ class ExemplarForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a capability statement from the list"},
     )
-    extract = forms.CharField(
-        label="Anonymised extract",
-        help_text="Remove names, places, dates of birth and anything else that could identify a person",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={
-            "required": "Enter the anonymised extract",
-            "max_length": "The extract must be 20,000 characters or fewer",
-        },
+    extract = text_field(
+        "Anonymised extract",
+        hint="Remove names, places, dates of birth and anything else that could identify a person",
+        required=True,
+        required_message="Enter the anonymised extract",
+        limit=MAX_TEXT,
+        rows=10,
+        subject="The extract",
     )
-    annotation = forms.CharField(
-        label="Annotation",
-        help_text="What makes it good, and what could be stronger",
-        max_length=MAX_TEXT,
-        widget=TEXTAREA,
-        error_messages={
-            "required": "Enter the annotation: what makes it good, and what could be stronger",
-            "max_length": "The annotation must be 20,000 characters or fewer",
-        },
+    annotation = text_field(
+        "Annotation",
+        hint="What makes it good, and what could be stronger",
+        required=True,
+        required_message="Enter the annotation: what makes it good, and what could be stronger",
+        limit=MAX_TEXT,
+        rows=6,
+        subject="The annotation",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -271,24 +253,18 @@ class ExemplarForm(forms.Form):
 
 
 class GoodPracticeForm(forms.Form):
-    title = forms.CharField(
-        label="Title of the practice",
-        max_length=200,
-        error_messages={
-            "required": "Enter a title for the practice",
-            "max_length": "The title must be 200 characters or fewer",
-        },
+    title = line_field(
+        "Title of the practice", subject="The title", required_message="Enter a title for the practice"
     )
-    description = forms.CharField(
-        label="Describe the practice",
-        help_text="What you do, for whom, and the difference it makes to NQSWs and to the people they "
-        "support. Do not name NQSWs or the people they work with.",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={
-            "required": "Describe the practice and the difference it makes",
-            "max_length": "The description must be 20,000 characters or fewer",
-        },
+    description = text_field(
+        "Describe the practice",
+        hint="What you do, for whom, and the difference it makes to NQSWs and to the people they support. "
+        "Do not name NQSWs or the people they work with.",
+        required=True,
+        required_message="Describe the practice and the difference it makes",
+        limit=MAX_TEXT,
+        rows=10,
+        subject="The description",
     )
 
 
@@ -302,15 +278,14 @@ class GoodPracticeDecisionForm(forms.Form):
             "invalid_choice": "Select whether the practice is endorsed",
         },
     )
-    note = forms.CharField(
-        label="Note to the employer",
-        help_text="Needed if you do not endorse it. The employer reads this note.",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "The note must be 20,000 characters or fewer"},
+    note = text_field(
+        "Note to the employer",
+        hint="Needed if you do not endorse it. The employer reads this note.",
+        limit=MAX_TEXT,
+        rows=5,
+        subject="The note",
     )
-    version = _version()
+    version = version_field()
 
 
 class VoluntarySubmitForm(forms.Form):

@@ -7,7 +7,8 @@
   submitted a recommendation) has no recommendation to support: does the evidence show the NQSW meeting
   the capabilities at the expected level? (meets, some of them, does not).
 
-Only the answers to the case's own question are accepted (``reviews.moderation_services.findings_save``).
+Only the answers to the case's own question are accepted
+(``reviews.moderation_services.findings.findings_save``).
 The two sets of answers are distinct values of ``ModerationCase.agreement``, so sent findings always say
 which question they answer (``question_answered``), even if a recommendation is made later.
 """

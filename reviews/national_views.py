@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from asye.tenancy.national import national_view
 from reviews.forms import OutcomeFilterForm
-from reviews.selectors import outcome_figures_national, outcome_funding_years_national
+from reviews.outcome_figures import outcome_figures_national, outcome_funding_years_national
 
 
 @national_view

@@ -11,7 +11,7 @@
 - **The minimum record.** A final recommendation is made and submitted only with the final review locked,
   the framework's number of direct observations complete and, when the framework says so, the learning
   agreement signed by all three (the latest revision complete, with the people it names still the
-  registration's: ``portfolios.record_services.agreement_needs_new_revision``).
+  registration's: ``portfolios.agreements.agreement_needs_new_revision``).
 - **The panel.** The internal moderation panel decides a recommendation that was submitted, on the day the
   decision is recorded: not before the panel meets, and not at a panel that met before the recommendation
   was submitted. That day is the outcome date (and so the certificate's date and the completion claim's).
@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from asye import clock
+from portfolios.agreements import agreement_needs_new_revision
 from portfolios.models import LearningAgreement, Observation
-from portfolios.record_services import agreement_needs_new_revision
 from programmes.models import Registration
 from programmes.selectors import registration_timeline
 from reviews.models import FinalRecommendation, ModerationPanel, Review

@@ -39,9 +39,13 @@ from funding.services import claim_submit
 from portfolios.models import Observation
 from programmes import services as programme_services
 from programmes.models import Outcome, Registration
-from reviews import services as review_services
 from reviews.models import FinalRecommendation, PanelDecision, Recommendation, Review, ReviewOutcome
 from reviews.selectors import certificate_available
+from reviews.services.panels import panel_create, panel_decide, panel_member_add
+from reviews.services.practice_examples import practice_example_add
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
+from reviews.services.reviews import review_update, reviews_schedule
+from reviews.services.signatures import review_comment, review_sign_as_assessor
 from tests.programmes.progress_helpers import agreement_drafted, agreement_sign, observation_complete
 from tests.reviews.review_fixtures import as_, make_registration
 from tests.today import NOW, TODAY
@@ -118,7 +122,7 @@ class ProgrammeYear(RuleBasedStateMachine):
             contracted_hours=Decimal("22.2") if part_time else Decimal("37"),
         )
         with tenant_context(self.tenant.employer.pk):
-            review_services.reviews_schedule(
+            reviews_schedule(
                 actor=self._as(self.tenant.coordinator), registrations=[self.registration], today=TODAY
             )
 
@@ -136,7 +140,7 @@ class ProgrammeYear(RuleBasedStateMachine):
         held_on = clock.today() - datetime.timedelta(days=held_days_ago)
 
         def act():
-            review_services.reviews_schedule(
+            reviews_schedule(
                 actor=self._as(tenant.coordinator), registrations=[registration], today=clock.today()
             )
             review = Review.objects.filter(registration=registration, month=month, extra=False).first()
@@ -144,7 +148,7 @@ class ProgrammeYear(RuleBasedStateMachine):
                 return
             if review.assessor_signed_at is None:
                 assessor = self._as(tenant.assessor)
-                review = review_services.review_update(
+                review = review_update(
                     actor=assessor,
                     review=review,
                     version=review.version,
@@ -155,9 +159,9 @@ class ProgrammeYear(RuleBasedStateMachine):
                     outcome=ReviewOutcome.ON_TRACK,
                 )
                 if not review.practice_examples.exists():
-                    review_services.practice_example_add(actor=assessor, review=review, text="A home visit.")
+                    practice_example_add(actor=assessor, review=review, text="A home visit.")
                 review = Review.objects.get(pk=review.pk)
-                review = review_services.review_sign_as_assessor(
+                review = review_sign_as_assessor(
                     actor=assessor, review=review, version=review.version, today=clock.today()
                 )
             for user in (tenant.nqsw, tenant.line_manager):
@@ -166,7 +170,7 @@ class ProgrammeYear(RuleBasedStateMachine):
                     return
                 try:
                     with transaction.atomic():
-                        review_services.review_comment(
+                        review_comment(
                             actor=self._as(user),
                             review=review,
                             version=review.version,
@@ -267,13 +271,13 @@ class ProgrammeYear(RuleBasedStateMachine):
         def act():
             item = FinalRecommendation.objects.filter(registration=registration).order_by("-id").first()
             if item is None:
-                item = review_services.final_recommendation_create(
+                item = final_recommendation_create(
                     actor=assessor,
                     registration=registration,
                     recommendation=Recommendation.PASS if passed else Recommendation.UNSUCCESSFUL,
                     evidence_summary="The evidence across the year.",
                 )
-            review_services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
+            final_recommendation_submit(actor=assessor, item=item, version=item.version)
 
         self._try(act)
 
@@ -293,16 +297,14 @@ class ProgrammeYear(RuleBasedStateMachine):
             if item is None:
                 return
             self.serial += 1
-            panel = review_services.panel_create(
+            panel = panel_create(
                 actor=coordinator,
                 held_on=clock.today() - datetime.timedelta(days=held_days_ago),
                 chair=f"Chair {self.serial}",
             )
-            review_services.panel_member_add(
-                actor=coordinator, panel=panel, name="A member", role="Practice lead"
-            )
+            panel_member_add(actor=coordinator, panel=panel, name="A member", role="Practice lead")
             panel.refresh_from_db()
-            review_services.panel_decide(
+            panel_decide(
                 actor=coordinator,
                 panel=panel,
                 item=item,

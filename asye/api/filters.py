@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -13,7 +14,11 @@ from rest_framework.exceptions import ValidationError
 UPDATED_SINCE = OpenApiParameter(
     "updated_since", OpenApiTypes.DATETIME, description="Only records changed at or after this ISO 8601 time."
 )
+FUNDING_YEAR_PARAM = OpenApiParameter(
+    "funding_year", OpenApiTypes.STR, description="Only this funding year, like `2026-27`."
+)
 DATETIME_HELP = "Give an ISO 8601 date and time, like 2026-04-01T00:00:00Z."
+FUNDING_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 def parse_datetime_param(request, name: str) -> datetime.datetime | None:
@@ -38,3 +43,38 @@ def parse_datetime_param(request, name: str) -> datetime.datetime | None:
         return value.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         raise ValidationError({name: [DATETIME_HELP]}) from None
+
+
+# The list filters below collect what is malformed in ``errors`` (parameter: messages), so the endpoint
+# answers one 400 naming every bad parameter; each gives None (or "") for a parameter absent or malformed.
+
+
+def one_of_param(request, name: str, choices, errors: dict) -> str | None:
+    """A query parameter that must be one of a TextChoices' values."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    if raw not in choices.values:
+        errors[name] = [f"Use one of: {', '.join(choices.values)}."]
+        return None
+    return raw
+
+
+def whole_number_param(request, name: str, errors: dict, message: str = "Give a whole number.") -> int | None:
+    """A query parameter that must be a whole number, such as an id."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to Python, and no number to int()
+        errors[name] = [message]
+        return None
+    return int(raw)
+
+
+def funding_year_param(request, errors: dict) -> str:
+    """``funding_year``, like ``2026-27``."""
+    year = request.query_params.get("funding_year", "")
+    if year and not FUNDING_YEAR.match(year):
+        errors["funding_year"] = ["Give a funding year like 2026-27."]
+        return ""
+    return year

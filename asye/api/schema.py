@@ -1,6 +1,8 @@
 """How the OpenAPI schema describes the platform's API: token authentication, problem details, the
 Idempotency-Key header and choice parameters, shared by every app's ``api.py``."""
 
+from __future__ import annotations
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -60,6 +62,33 @@ def problem_response(description: str, *examples: OpenApiExample) -> OpenApiResp
     return OpenApiResponse(ProblemSerializer, description=description, examples=list(examples))
 
 
+IDEMPOTENCY_KEY_REUSED = "This Idempotency-Key was already used with a different request body."
+
+
+class Problems:
+    """The problem-details answers a family of operations gives, by status, each described in its own words
+    (``problem_response``), so each operation states its answers in one line with ``responses``."""
+
+    def __init__(self, by_status: dict[int, OpenApiResponse]):
+        self.by_status = dict(by_status)
+
+    def but(self, by_status: dict[int, OpenApiResponse]) -> Problems:
+        """The same answers, with these statuses described otherwise."""
+        return Problems({**self.by_status, **by_status})
+
+    def responses(self, ok: dict, *codes: int) -> dict:
+        """For ``extend_schema(responses=...)``: the success answers ``ok`` ({status: serializer}), then
+        the problem details of each of ``codes``, in that order."""
+        return {**ok, **{(code, PROBLEM_JSON): self.by_status[code] for code in codes}}
+
+
+def page_example(name: str, item: dict) -> OpenApiExample:
+    """A list's example answer: one page holding ``item``."""
+    return OpenApiExample(
+        name, value={"count": 1, "next": None, "previous": None, "results": [item]}, response_only=True
+    )
+
+
 def choice_param(name: str, choices, description: str) -> OpenApiParameter:
     """A query parameter that takes one of a TextChoices' values."""
     return OpenApiParameter(
@@ -80,7 +109,7 @@ COMMON_RESPONSES = {
     "409": "Someone saved the record since you read it: send the `version` you read.",
     "415": "The body is not JSON.",
     "413": "The body is larger than the API accepts (`limit`, in bytes); nothing of it was read.",
-    "422": "This Idempotency-Key was already used with a different request body.",
+    "422": IDEMPOTENCY_KEY_REUSED,
     "429": "Too many requests: wait `retry_after_seconds` (also in `Retry-After`).",
 }
 

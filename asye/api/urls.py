@@ -1,20 +1,19 @@
+"""The API under /api/v1/: the foundation's endpoints and the schema, then each domain app's routes."""
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from asye.api.endpoints import AuditEventViewSet, EmployerView, MembershipViewSet, MeView
-from funding.api import ClaimViewSet, StatementViewSet
-from programmes.api import RegistrationViewSet
-from reviews.api import FinalOutcomeViewSet, ReviewViewSet
+from asye.contributions import contributions
 
 router = SimpleRouter()
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
-router.register("registrations", RegistrationViewSet, basename="registration")
-router.register("claims", ClaimViewSet, basename="claim")
-router.register("statements", StatementViewSet, basename="statement")
-router.register("reviews", ReviewViewSet, basename="review")
-router.register("final-outcomes", FinalOutcomeViewSet, basename="final-outcome")
+# Each domain app's endpoints, from its ``<app>/api_routes.py`` (settings.ASYE_CONTRIBUTIONS["api_routes"]).
+for module in contributions("api_routes"):
+    for prefix, viewset, basename in module.ROUTES:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from asye.accounts.actor import Actor
+
+class ActsForEmployer(Protocol):
+    """What scoping reads of whoever is acting: the employer they act for. ``asye.accounts.actor.Actor``
+    is the one implementation; naming only this keeps the tenancy models free of the accounts app, which
+    builds on them."""
+
+    @property
+    def employer_id(self) -> int | None: ...
 
 
 class EmployerType(models.TextChoices):
@@ -38,7 +44,7 @@ class ServiceArea(models.TextChoices):
 
 
 class EmployerQuerySet(models.QuerySet):
-    def visible_to(self, actor: Actor) -> EmployerQuerySet:
+    def visible_to(self, actor: ActsForEmployer) -> EmployerQuerySet:
         """The employer the actor is acting for, and nothing else."""
         if actor.employer_id is None:
             return self.none()
@@ -82,7 +88,7 @@ class Employer(models.Model):
 
 
 class EmployerOwnedQuerySet(models.QuerySet):
-    def visible_to(self, actor: Actor) -> EmployerOwnedQuerySet:
+    def visible_to(self, actor: ActsForEmployer) -> EmployerOwnedQuerySet:
         """Rows of the employer the actor is acting for; none at all when there is no such employer."""
         if actor.employer_id is None:
             return self.none()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.conf import settings
 from django.urls import reverse
 
 from asye.accounts.models import Role
-
-NAV_APPS = ("portfolios", "reviews", "funding")
+from asye.contributions import contributions
 
 
 def navigation(request) -> list[dict]:
@@ -28,9 +25,9 @@ def navigation(request) -> list[dict]:
             {"label": "Audit trail", "url": reverse("audit:list")},
             {"label": "API tokens", "url": reverse("api_tokens:list")},
         ]
-    # Each domain app adds its own entries (``<app>.navigation.nav_items(actor)``).
-    for app in NAV_APPS:
-        items += importlib.import_module(f"{app}.navigation").nav_items(actor)
+    # Each domain app adds its own entries (``<app>/navigation.py``, listed in settings.ASYE_CONTRIBUTIONS).
+    for module in contributions("navigation"):
+        items += module.nav_items(actor)
     if actor.is_national_staff:
         items += [
             {"label": "Registrations to review", "url": reverse("national_registrations:list")},

@@ -8,14 +8,17 @@ from django.views.decorators.http import require_http_methods
 
 from asye.accounts.middleware import has_totp
 from asye.accounts.models import Role
+from asye.accounts.selectors import invitation_list_pending, membership_list
 from asye.tenancy import selectors as tenancy_selectors
 from asye.tenancy.services import EMPLOYER_EDITABLE_FIELDS, employer_update
 from asye.web.decorators import employer_view
 from asye.web.forms import EmployerDetailsForm
+from asye.web.home_sections import home_sections
 
 
 def home(request):
-    """The start page for visitors; for people, a home with a section for each role they hold."""
+    """The start page for visitors; for people, a home with a part for each role they hold, in which the
+    domain apps' sections for that role are included (``asye.web.home_sections``)."""
     actor = request.actor
     if not actor.is_authenticated:
         return render(request, "web/start.html")
@@ -28,16 +31,16 @@ def home(request):
         "no_roles": not actor.all_roles,
     }
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        from asye.accounts.selectors import invitation_list_pending, membership_list
-        from reviews.selectors import coordinator_alerts
-
         members = membership_list(actor=actor)
         context["team_counts"] = {
             role.label: sum(1 for m in members if m.role == role.value)
             for role in (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
         }
         context["pending_invitations"] = invitation_list_pending(actor=actor).count()
-        context["review_alerts"] = coordinator_alerts(actor=actor)
+    sections = home_sections(actor)
+    for section in sections:
+        context.update(section.context)
+    context["home_sections"] = sections
     return render(request, "web/home.html", context)
 
 

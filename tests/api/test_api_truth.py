@@ -126,3 +126,10 @@ def test_the_swe_number_and_hours_rules_are_in_the_schema_and_match_the_server(a
     for value in HOURS_EXAMPLES:
         refused = "contracted_hours" in errors_for({"contracted_hours": value})
         assert refused != bool(hours_pattern.match(value)), value
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1²", " 1"])
+def test_a_whole_number_filter_takes_ascii_digits_only(api, value):
+    """Before: "²" passed ``str.isdigit`` and then failed ``int()``: a 500."""
+    response = api("get", f"/api/v1/reviews/?registration={value}")
+    assert response.status_code == 400 and "registration" in response.json()["errors"]

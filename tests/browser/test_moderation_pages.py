@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from asye.accounts.models import Role
 from asye.tenancy.db import system_national_context
-from reviews import moderation_services as services
 from reviews.models import GoodPracticeApplication, ModerationCase
+from reviews.moderation_services.exemplars import exemplar_create, exemplar_set_published
 from tests.browser.support import format_violations, run_axe
 from tests.factories import person
 from tests.reviews.test_moderation_support import actor_for, assigned_case, portfolio
@@ -203,16 +203,14 @@ def test_coordinator_and_national_pages_for_submissions_good_practice_and_exempl
     transactional_db, live_server, new_context, sign_in, employer_a, national_staff
 ):
     portfolio(employer_a, first_name="Ada")
-    exemplar = services.exemplar_create(
+    exemplar = exemplar_create(
         actor=actor_for(national_staff),
         title="Reflecting on a home visit",
         extract="I changed my plan when the child was at home.",
         annotation="Strong critical reflection (PCF 6).",
         service_area="child_and_family",
     )
-    services.exemplar_set_published(
-        actor=actor_for(national_staff), exemplar=exemplar, published=True, version=1
-    )
+    exemplar_set_published(actor=actor_for(national_staff), exemplar=exemplar, published=True, version=1)
     pages = Pages()
     page = new_context().new_page()
     sign_in(page, live_server, employer_a.coordinator)

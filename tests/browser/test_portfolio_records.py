@@ -19,7 +19,8 @@ from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from asye.tenancy.db import tenant_context
-from portfolios import record_services as services
+from portfolios import feedback_requests
+from portfolios import observations as services
 from portfolios.models import FeedbackRequest, LearningAgreement, PdpObjective
 from tests.browser.test_programme_pages import Pages, fill_date, submit
 from tests.portfolios.conftest import linked_registration
@@ -90,7 +91,7 @@ def test_a_feedback_link_is_answered_without_an_account(live_server, page, new_c
 def test_the_childrens_form_is_simpler_and_works_without_javascript(live_server, new_context, employer_a):
     registration = linked_registration(employer_a)
     with tenant_context(employer_a.employer.pk):
-        issued = services.feedback_request_create(
+        issued = feedback_requests.feedback_request_create(
             actor=actor_for(employer_a.nqsw, employer_a.employer),
             registration=registration,
             kind="child",

@@ -20,8 +20,8 @@ from playwright.sync_api import Page, expect
 
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
-from reviews import services
 from reviews.models import FinalRecommendation, Review, SupportPlan
+from reviews.services.reviews import review_update
 from tests.browser.test_programme_pages import Pages, fill_date, submit
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (
@@ -169,7 +169,7 @@ def test_six_month_review_is_written_signed_commented_and_amended(
     # Two people saving the same review at once: the second keeps their words and is told.
     assessor.locator("main").get_by_role("button", name="Write the report").click()
     with tenant_context(employer_a.employer.pk):
-        services.review_update(
+        review_update(
             actor=as_(employer_a, employer_a.assessor),
             review=other,
             version=1,

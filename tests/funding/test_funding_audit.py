@@ -7,7 +7,8 @@ import pytest
 
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context
-from funding.services import claim_reject, claim_void, recovery_cancel, recovery_create
+from funding.recovery_services import recovery_cancel, recovery_create
+from funding.services import claim_reject, claim_void
 from tests.funding.helpers import approve, checker_actor, claim_of, paid_statement, register, submitted
 
 pytestmark = pytest.mark.django_db

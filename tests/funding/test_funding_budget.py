@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context
 from funding.budget import budget_position_national
+from funding.claimable_services import claims_roll_forward
 from funding.models import Claim, ClaimStatus, FundingYear
-from funding.services import claim_submit, claims_roll_forward, recovery_create
+from funding.recovery_services import recovery_create
+from funding.services import claim_submit
 from funding.tasks import roll_forward_claims
 from programmes.eligibility import funding_year_bounds
 from tests.funding.conftest import COHORT, START, register, year_after
@@ -155,12 +157,12 @@ def test_with_no_next_year_set_up_claims_wait(employer_a, approved):
 
 
 def test_the_scheduled_task_runs_the_roll_forward(employer_a, approved, monkeypatch):
-    import funding.services
+    import funding.claimable_services
 
     next_year = year_after(COHORT)
-    monkeypatch.setattr(funding.services, "_today", lambda: TODAY)
+    monkeypatch.setattr(funding.claimable_services, "_today", lambda: TODAY)
     assert roll_forward_claims.apply().get() == 0  # the cohort's year is still open
     late = cohort_deadline() + datetime.timedelta(days=3)
-    monkeypatch.setattr(funding.services, "_today", lambda: late)
+    monkeypatch.setattr(funding.claimable_services, "_today", lambda: late)
     assert roll_forward_claims.apply().get() == 1
     assert claim_of(approved).funding_year.label == next_year

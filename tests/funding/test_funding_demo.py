@@ -2,7 +2,7 @@
 Demo County Council's journey through the services (paid and draft statements, a rejection with its
 reason, claims waiting), a submitted grant application with its action plan; a second run creates nothing.
 The picture's dates are the demo story's, moved to the run's day as the demo moves its own.
-(The whole command is exercised by tests/web/test_seed_demo.py.)"""
+(The whole command is exercised by tests/demo/test_seed_demo.py.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from asye.accounts.models import Role
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context
-from asye.web.demo_calendar import DemoCalendar
+from demo.calendar import DemoCalendar
 from funding import demo
 from funding.models import Claim, ClaimStatus, GrantApplication, PaymentStatement, PaymentStatementLine
 from tests.factories import EmployerFactory, person

@@ -19,8 +19,8 @@ from asye.api.services import api_token_create
 from asye.tenancy.db import system_national_context, tenant_context
 from funding.exports import statement_csv, statement_xlsx
 from funding.models import FundingYear, PaymentStatement, PaymentStatementLine
+from funding.recovery_services import recovery_create
 from funding.selectors import statement_lines
-from funding.services import recovery_create
 from funding.statement_services import statement_authorise, statement_build
 from programmes.models import ProgrammeFramework, Registration
 from tests.funding.conftest import register

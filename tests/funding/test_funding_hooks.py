@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context
 from funding import hooks
+from funding.claimable_services import claim_make_claimable
 from funding.models import Claim, ClaimStatus, FundingRate, FundingYear, Instalment, Recovery
-from funding.services import claim_make_claimable
 from programmes.models import FundingStatus, Outcome, Registration
 from programmes.services import registration_withdraw
 from tests.funding.conftest import COHORT, START, register, year_after

@@ -275,7 +275,7 @@ def test_approve_is_idempotent_for_a_claim_approved_twice(setup):
 
 def test_registration_transfer_chain_is_found_for_registrations_with_no_transfers(setup):
     """A plain registration (the common case) is its own programme: no lookups of others' claims."""
-    from funding.services import _registration_instalment_paid_elsewhere
+    from funding.claimable_services import _registration_instalment_paid_elsewhere
 
     _tenant, _national, registration = setup
     assert _registration_instalment_paid_elsewhere(registration) is False

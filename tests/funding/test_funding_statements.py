@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from asye.tenancy.db import system_national_context
 from funding.exports import safe_text, statement_csv, statement_xlsx
 from funding.models import Claim, ClaimStatus, FundingRate, PaymentStatement, Recovery
-from funding.services import recovery_cancel, recovery_create
+from funding.recovery_services import recovery_cancel, recovery_create
 from funding.statement_services import (
     statement_authorise,
     statement_build,

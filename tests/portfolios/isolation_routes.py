@@ -96,7 +96,7 @@ def _b_actor(employer_b, user):
 
 def _b_agreement(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
-    from portfolios.record_services import agreement_create
+    from portfolios.agreements import agreement_create
 
     registration = _b_registration(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
@@ -112,7 +112,7 @@ def _b_agreement(employer_b, unscoped):
 
 def _b_pdp_objective(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
-    from portfolios.record_services import pdp_objective_create
+    from portfolios.pdp import pdp_objective_create
     from tests.today import TODAY, days_ahead
 
     registration = _b_registration(employer_b, unscoped)
@@ -131,7 +131,7 @@ def _b_pdp_objective(employer_b, unscoped):
 
 def _b_observation(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
-    from portfolios.record_services import observation_create
+    from portfolios.observations import observation_create
     from tests.today import days_ago
 
     registration = _b_registration(employer_b, unscoped)
@@ -147,7 +147,7 @@ def _b_observation(employer_b, unscoped):
 
 def _b_feedback_request(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
-    from portfolios.record_services import feedback_request_create
+    from portfolios.feedback_requests import feedback_request_create
 
     registration = _b_registration(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
@@ -205,7 +205,7 @@ EXEMPT.update(
 
 def _b_complete_observation(employer_b, unscoped):
     from asye.tenancy.db import tenant_context
-    from portfolios.record_services import observation_complete, observation_update
+    from portfolios.observations import observation_complete, observation_update
     from tests.today import TODAY
 
     observation = _b_observation(employer_b, unscoped)

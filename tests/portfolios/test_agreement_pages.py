@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from asye.tenancy.db import tenant_context
-from portfolios import record_services as services
+from portfolios import agreements as services
 from portfolios.models import AgreementSignature, LearningAgreement
 from programmes.models import Registration
 from programmes.services import registration_allocate_assessor

@@ -11,8 +11,8 @@ from django.utils import timezone
 from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
+from portfolios import agreements as services
 from portfolios import record_selectors as selectors
-from portfolios import record_services as services
 from portfolios.models import AgreementSignature, LearningAgreement, Portfolio
 from programmes.models import Registration
 from programmes.services import registration_allocate_assessor, registration_withdraw

@@ -11,8 +11,8 @@ from django.urls import reverse
 from asye.tenancy.db import tenant_context
 from portfolios.capabilities import registration_statements
 from portfolios.models import Portfolio
-from reviews import services as review_services
 from reviews.models import PracticeExample
+from reviews.services.practice_examples import practice_example_add
 from tests.portfolios.conftest import linked_registration, portfolio_of
 from tests.programmes.conftest import actor_for
 from tests.reviews.review_fixtures import scheduled
@@ -67,7 +67,7 @@ def test_a_practice_example_offers_the_capabilities_before_the_portfolio_is_star
             if s.capability_set.code == "adults-kss"
         )
         with pytest.raises(ValidationError) as raised:
-            review_services.practice_example_add(
+            practice_example_add(
                 actor=actor_for(employer_a.assessor, employer_a.employer),
                 review=review,
                 text="Another framework",

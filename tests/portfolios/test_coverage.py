@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from asye.tenancy.db import tenant_context
+from portfolios.coverage import EVIDENCED, MORE_NEEDED, NO_EVIDENCE, ONLY_DRAFTS, WAITING, portfolio_coverage
 from portfolios.models import Evidence, Observation, ObservationTag
-from portfolios.selectors import EVIDENCED, MORE_NEEDED, NO_EVIDENCE, ONLY_DRAFTS, WAITING, portfolio_coverage
 from tests.portfolios.conftest import add_evidence, statement
 from tests.today import days_ago
 

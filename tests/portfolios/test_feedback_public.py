@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asye.tenancy.db import tenant_context
-from portfolios import record_services as services
+from portfolios import feedback_links as services
+from portfolios import feedback_requests
 from portfolios.models import FeedbackRequest
 from tests.portfolios.conftest import linked_registration
 from tests.programmes.conftest import actor_for
@@ -32,7 +33,7 @@ ADULT_ANSWER = {
 def ask(tenant, kind="person", **overrides):
     registration = overrides.pop("registration", None) or linked_registration(tenant)
     with tenant_context(tenant.employer.pk):
-        return services.feedback_request_create(
+        return feedback_requests.feedback_request_create(
             actor=actor_for(tenant.nqsw, tenant.employer),
             registration=registration,
             kind=kind,
@@ -143,7 +144,7 @@ def test_an_expired_link_is_gone(client, employer_a):
 def test_a_cancelled_link_is_gone(client, employer_a):
     issued = ask(employer_a)
     with tenant_context(employer_a.employer.pk):
-        services.feedback_request_cancel(
+        feedback_requests.feedback_request_cancel(
             actor=actor_for(employer_a.nqsw, employer_a.employer), feedback_request=issued.feedback_request
         )
     response = client.post(answer_url(issued.secret), ADULT_ANSWER)

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_context
-from portfolios import record_services as services
+from portfolios import feedback_links as services
+from portfolios import feedback_requests
 from portfolios.models import FeedbackRequest
 from tests.portfolios.conftest import linked_registration
 from tests.programmes.conftest import actor_for
@@ -38,7 +39,7 @@ def ask(tenant, registration, user=None, **overrides):
     }
     values.update(overrides)
     with tenant_context(tenant.employer.pk):
-        return services.feedback_request_create(
+        return feedback_requests.feedback_request_create(
             actor=actor_for(user or tenant.nqsw, tenant.employer), registration=registration, **values
         )
 
@@ -122,7 +123,7 @@ def test_the_link_is_emailed_after_commit_once(django_capture_on_commit_callback
 def test_no_email_for_a_request_cancelled_before_the_task_ran(employer_a, registration):
     issued = ask(employer_a, registration, recipient_email="maria@example.org")
     with tenant_context(employer_a.employer.pk):
-        services.feedback_request_cancel(
+        feedback_requests.feedback_request_cancel(
             actor=actor_for(employer_a.nqsw, employer_a.employer), feedback_request=issued.feedback_request
         )
         assert not services.feedback_request_send_email(
@@ -145,18 +146,23 @@ def test_cancelling_stops_the_link_and_an_answered_request_cannot_be_cancelled(e
     issued = ask(employer_a, registration)
     actor = actor_for(employer_a.nqsw, employer_a.employer)
     with tenant_context(employer_a.employer.pk):
-        cancelled = services.feedback_request_cancel(actor=actor, feedback_request=issued.feedback_request)
+        cancelled = feedback_requests.feedback_request_cancel(
+            actor=actor, feedback_request=issued.feedback_request
+        )
         assert cancelled.status == FeedbackRequest.Status.CANCELLED
         # Harmless to repeat.
-        assert services.feedback_request_cancel(actor=actor, feedback_request=cancelled).status == "cancelled"
+        assert (
+            feedback_requests.feedback_request_cancel(actor=actor, feedback_request=cancelled).status
+            == "cancelled"
+        )
     answered = ask(employer_a, registration)
     services_answer(answered.secret)
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError, match="has been answered"):
-        services.feedback_request_cancel(
+        feedback_requests.feedback_request_cancel(
             actor=actor, feedback_request=FeedbackRequest.objects.get(pk=answered.feedback_request.pk)
         )
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.feedback_request_cancel(
+        feedback_requests.feedback_request_cancel(
             actor=actor_for(employer_a.assessor, employer_a.employer),
             feedback_request=FeedbackRequest.objects.get(pk=answered.feedback_request.pk),
         )

@@ -13,7 +13,7 @@ from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from asye.web.dates import date_data
-from portfolios import record_services as services
+from portfolios import pdp as services
 from portfolios.models import PdpObjective
 from tests.factories import person
 from tests.portfolios.conftest import linked_registration, portfolio_of, statement

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
-from portfolios import record_services as services
+from portfolios import self_assessments as services
 from portfolios.models import SelfAssessment, SelfAssessmentRating
 from tests.portfolios.conftest import linked_registration, portfolio_of
 from tests.programmes.conftest import actor_for

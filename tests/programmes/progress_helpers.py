@@ -8,7 +8,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 
 from asye.tenancy.db import tenant_context
-from portfolios import record_services
+from portfolios import agreements, observations
 from portfolios.models import LearningAgreement, Observation
 from programmes.models import Registration
 from tests.programmes.conftest import actor_for
@@ -52,7 +52,7 @@ def observation_ready(tenant, registration: Registration, *, observed_on: dateti
     with tenant_context(tenant.employer.pk):
         nqsw = actor_for(tenant.nqsw, tenant.employer)
         assessor = actor_for(tenant.assessor, tenant.employer)
-        observation = record_services.observation_create(
+        observation = observations.observation_create(
             actor=nqsw,
             registration=registration,
             observed_on=observed_on,
@@ -61,13 +61,13 @@ def observation_ready(tenant, registration: Registration, *, observed_on: dateti
             observer_name="",
             statement_ids=[],
         )
-        observation = record_services.observation_update(
+        observation = observations.observation_update(
             actor=nqsw,
             observation=observation,
             version=observation.version,
             nqsw_reflection="I would slow down next time.",
         )
-        observation = record_services.observation_update(
+        observation = observations.observation_update(
             actor=assessor,
             observation=Observation.objects.get(pk=observation.pk),
             version=Observation.objects.get(pk=observation.pk).version,
@@ -79,7 +79,7 @@ def observation_ready(tenant, registration: Registration, *, observed_on: dateti
 def observation_complete(tenant, observation: Observation) -> Observation:
     with tenant_context(tenant.employer.pk):
         observation = Observation.objects.get(pk=observation.pk)
-        return record_services.observation_complete(
+        return observations.observation_complete(
             actor=actor_for(tenant.assessor, tenant.employer),
             observation=observation,
             version=observation.version,
@@ -92,7 +92,7 @@ def complete_observation(tenant, registration: Registration, **kwargs) -> Observ
 
 def agreement_drafted(tenant, registration: Registration) -> LearningAgreement:
     with tenant_context(tenant.employer.pk):
-        return record_services.agreement_create(
+        return agreements.agreement_create(
             actor=actor_for(tenant.nqsw, tenant.employer), registration=registration, **AGREEMENT_TEXT
         )
 
@@ -100,7 +100,7 @@ def agreement_drafted(tenant, registration: Registration) -> LearningAgreement:
 def agreement_sign(tenant, user, agreement: LearningAgreement, signed_as: str) -> LearningAgreement:
     with tenant_context(tenant.employer.pk):
         agreement = LearningAgreement.objects.get(pk=agreement.pk)
-        return record_services.agreement_sign(
+        return agreements.agreement_sign(
             actor=actor_for(user, tenant.employer),
             agreement=agreement,
             signed_as=signed_as,
@@ -111,7 +111,7 @@ def agreement_sign(tenant, user, agreement: LearningAgreement, signed_as: str) -
 def sign_agreement(tenant, registration: Registration) -> LearningAgreement:
     """The learning agreement drafted and signed by the NQSW, the assessor and the line manager."""
     agreement = agreement_drafted(tenant, registration)
-    signed = record_services.SIGNED_AS
+    signed = agreements.SIGNED_AS
     agreement_sign(tenant, tenant.nqsw, agreement, signed.NQSW)
     agreement_sign(tenant, tenant.assessor, agreement, signed.ASSESSOR)
     return agreement_sign(tenant, tenant.line_manager, agreement, signed.LINE_MANAGER)

@@ -312,7 +312,8 @@ def test_equality_answers_the_nqsw_gave_are_kept(unscoped):
 
 
 def test_types_and_regions_as_the_report_spells_them():
-    from programmes.legacy_import import EMPLOYER_TYPES, REGIONS, _key
+    from programmes.legacy_rows import EMPLOYER_TYPES, REGIONS
+    from programmes.legacy_rows import spelling_key as _key
 
     for label in [
         "Local authority",

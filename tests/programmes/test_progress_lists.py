@@ -13,7 +13,7 @@ from django.urls import reverse
 from asye.tenancy.db import tenant_context
 from programmes import services, support_services
 from programmes.models import Registration
-from programmes.progress import Flag
+from programmes.progress_items import Flag
 from programmes.progress_store import flag_filter, stored_flags
 from tests.programmes.conftest import actor_for
 from tests.today import TODAY, days_ago

@@ -12,13 +12,14 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from asye.tenancy.db import tenant_context
-from portfolios import record_services
+from portfolios import agreements
 from programmes import services, support_services
 from programmes.endings import registration_end
 from programmes.models import Registration, RegistrationStatus
 from programmes.progress_store import STORED_FIELDS
-from reviews import services as review_services
 from reviews.models import FinalRecommendation, ModerationPanel
+from reviews.services.panels import panel_create, panel_decide, panel_member_add
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
 from tests.programmes.conftest import actor_for
 from tests.programmes.progress_helpers import (
     agreement_drafted,
@@ -92,7 +93,7 @@ def test_completing_an_observation(employer_a, soon):
 
 def test_signing_the_agreement(employer_a, soon):
     agreement = agreement_drafted(employer_a, soon)
-    signed = record_services.SIGNED_AS
+    signed = agreements.SIGNED_AS
     agreement_sign(employer_a, employer_a.nqsw, agreement, signed.NQSW)
     agreement_sign(employer_a, employer_a.assessor, agreement, signed.ASSESSOR)
     before, inside = changes_in_one_transaction(
@@ -275,7 +276,7 @@ def test_the_recommendation_and_the_panel(employer_a):
     lock_review(employer_a, registration, 12)
     assessor = actor_for(employer_a.assessor, employer_a.employer)
     with tenant_context(employer_a.employer.pk):
-        item = review_services.final_recommendation_create(
+        item = final_recommendation_create(
             actor=assessor, registration=registration, recommendation="pass", evidence_summary="All done."
         )
     # As if never worked out: submitting works it out, in its transaction.
@@ -284,24 +285,22 @@ def test_the_recommendation_and_the_panel(employer_a):
     before, inside = changes_in_one_transaction(
         employer_a,
         registration,
-        lambda: review_services.final_recommendation_submit(actor=assessor, item=item, version=item.version),
+        lambda: final_recommendation_submit(actor=assessor, item=item, version=item.version),
     )
     assert before["progress_on"] is None and inside["progress_on"] == TODAY
     assert inside["next_due_label"] == "End of programme"
     with tenant_context(employer_a.employer.pk):
         item = FinalRecommendation.objects.get(pk=item.pk)
-        item = review_services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
-        panel = review_services.panel_create(
-            actor=coordinator(employer_a), held_on=TODAY, chair="Dr Helen Adeyemi"
-        )
-        review_services.panel_member_add(
+        item = final_recommendation_submit(actor=assessor, item=item, version=item.version)
+        panel = panel_create(actor=coordinator(employer_a), held_on=TODAY, chair="Dr Helen Adeyemi")
+        panel_member_add(
             actor=coordinator(employer_a), panel=panel, name="Mark Little", role="Practice educator"
         )
     submitted = stored(employer_a, registration)
     assert submitted["next_due_on"] is not None
 
     def decide():
-        review_services.panel_decide(
+        panel_decide(
             actor=coordinator(employer_a),
             panel=ModerationPanel.objects.get(pk=panel.pk),
             item=FinalRecommendation.objects.select_related("registration").get(pk=item.pk),

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from asye.tenancy.db import tenant_context
-from programmes.progress import Flag, ItemKind, ItemState, registration_progress
+from programmes.progress import ItemKind, registration_progress
+from programmes.progress_items import Flag, ItemState
 from tests.programmes.progress_helpers import (
     complete_observation,
     lock_review,
@@ -145,7 +146,7 @@ def test_the_registration_page_shows_each_state(client, login, employer_a):
 
 
 def test_the_calendar_feed_leaves_out_what_is_done(client, login, employer_a):
-    from programmes.support_views import calendar_token
+    from programmes.my_programme_views import calendar_token
 
     registration = review_soon(employer_a)
     before = page(client, reverse("support:calendar", args=[calendar_token(now(employer_a, registration))]))

@@ -14,7 +14,8 @@ from django.urls import reverse
 from asye.tenancy.db import tenant_context
 from programmes import support_services
 from programmes.models import Deferral, Registration, RegistrationStatus
-from programmes.progress import Flag, registration_progress, weeks_worked
+from programmes.progress import registration_progress, weeks_worked
+from programmes.progress_items import Flag
 from tests.programmes.conftest import actor_for
 from tests.today import TODAY, days_ago
 

@@ -13,9 +13,9 @@ from asye.accounts.models import Membership
 from asye.tenancy.db import tenant_context
 from programmes.calendar import CalendarEvent, calendar_document, escape_text, fold_line
 from programmes.models import Registration
+from programmes.my_programme_views import CALENDAR_SALT, calendar_token
 from programmes.progress import registration_progress
 from programmes.services import registration_withdraw
-from programmes.support_views import CALENDAR_SALT, calendar_token
 from tests.programmes.conftest import TODAY, actor_for
 from tests.today import NOW
 

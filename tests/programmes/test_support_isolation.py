@@ -10,7 +10,7 @@ from django.urls import reverse
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
 from programmes.services import registration_create
-from programmes.support_services import support_need_create
+from programmes.support_need_services import support_need_create
 from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
 
 pytestmark = pytest.mark.django_db

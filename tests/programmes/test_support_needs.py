@@ -12,12 +12,12 @@ from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration, SupportNeed
-from programmes.support_selectors import support_need_get, support_need_open_list, support_need_views
-from programmes.support_services import (
+from programmes.support_need_services import (
     support_need_create,
     support_need_set_status,
     support_need_update_detail,
 )
+from programmes.support_selectors import support_need_get, support_need_open_list, support_need_views
 from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db

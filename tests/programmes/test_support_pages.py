@@ -18,7 +18,7 @@ from programmes.models import (
     SupportNeed,
 )
 from programmes.services import registration_defer
-from programmes.support_services import support_need_create
+from programmes.support_need_services import support_need_create
 from tests.programmes.conftest import STARTED, TODAY, actor_for
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_context
-from programmes import transfers
+from programmes import transfer_acceptance, transfers
 from programmes.models import (
     Deferral,
     NationalReview,
@@ -53,7 +53,7 @@ def request_transfer(sender, receiver, registration, *, on: datetime.date = TODA
 def accept_transfer(receiver, transfer, *, joins_on=None, hours=None, assessor=None, line_manager=None):
     """Accept, as the receiver's co-ordinator: the receiver's new registration."""
     with tenant_context(receiver.employer.pk):
-        return transfers.transfer_accept(
+        return transfer_acceptance.transfer_accept(
             actor=actor_for(receiver.coordinator, receiver.employer),
             transfer=transfer,
             joins_on=joins_on or transfer.transfer_on + datetime.timedelta(days=1),

@@ -23,8 +23,10 @@ from dateutil.relativedelta import relativedelta
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
 from programmes.services import registration_create
-from reviews import services
 from reviews.models import Review, ReviewOutcome
+from reviews.services.practice_examples import practice_example_add
+from reviews.services.reviews import review_update, reviews_schedule
+from reviews.services.signatures import review_comment, review_sign_as_assessor
 from tests.factories import person
 from tests.programmes.conftest import STARTED, TODAY, actor_for, facts, registration_day
 from tests.today import days_ago, months_ago
@@ -65,9 +67,7 @@ def make_registration(tenant, *, swe_number="SW8000001", link=True, **overrides)
 def scheduled(tenant, registration, month: int = 3) -> Review:
     """The registration's review at ``month``, scheduled from its timeline."""
     with tenant_context(tenant.employer.pk):
-        services.reviews_schedule(
-            actor=as_(tenant, tenant.coordinator), registrations=[registration], today=TODAY
-        )
+        reviews_schedule(actor=as_(tenant, tenant.coordinator), registrations=[registration], today=TODAY)
         return Review.objects.select_related("registration").get(
             registration=registration, month=month, extra=False
         )
@@ -82,7 +82,7 @@ def write(tenant, review: Review, *, outcome=ReviewOutcome.ON_TRACK, example=Tru
     """The assessor's complete report (and one practice example), not signed."""
     with tenant_context(tenant.employer.pk):
         actor = as_(tenant, tenant.assessor)
-        review = services.review_update(
+        review = review_update(
             actor=actor,
             review=review,
             version=review.version,
@@ -93,16 +93,14 @@ def write(tenant, review: Review, *, outcome=ReviewOutcome.ON_TRACK, example=Tru
             outcome=outcome,
         )
         if example:
-            services.practice_example_add(
-                actor=actor, review=review, text="At a home visit she listened well."
-            )
+            practice_example_add(actor=actor, review=review, text="At a home visit she listened well.")
         return Review.objects.select_related("registration").get(pk=review.pk)
 
 
 def sign_as_assessor(tenant, review: Review) -> Review:
     review = fresh(tenant, review)
     with tenant_context(tenant.employer.pk):
-        return services.review_sign_as_assessor(
+        return review_sign_as_assessor(
             actor=as_(tenant, tenant.assessor), review=review, version=review.version, today=TODAY
         )
 
@@ -110,7 +108,7 @@ def sign_as_assessor(tenant, review: Review) -> Review:
 def comment(tenant, user, review: Review, text: str = "Agreed.", sign: bool = True) -> Review:
     review = fresh(tenant, review)
     with tenant_context(tenant.employer.pk):
-        return services.review_comment(
+        return review_comment(
             actor=as_(tenant, user), review=review, version=review.version, comments=text, sign=sign
         )
 
@@ -138,36 +136,36 @@ def lock_through(tenant, registration, month: int, outcome=ReviewOutcome.ON_TRAC
 def record_minimum(tenant, registration) -> None:
     """The framework's minimum record for a final recommendation, through the portfolio's services: the
     direct observations complete (observed by the assessor) and the learning agreement signed by all three."""
-    from portfolios import record_services
+    from portfolios import agreements, observations
     from portfolios.models import LearningAgreement
 
     nqsw, assessor = as_(tenant, tenant.nqsw), as_(tenant, tenant.assessor)
     with tenant_context(tenant.employer.pk):
         registration = Registration.objects.get(pk=registration.pk)
         for number in range(registration.framework_version.direct_observations):
-            observation = record_services.observation_create(
+            observation = observations.observation_create(
                 actor=nqsw,
                 registration=registration,
                 observed_on=max(registration.start_date, days_ago(10 + number)),
                 setting=f"Home visit {number + 1}",
                 observer_id=tenant.assessor.pk,
             )
-            observation = record_services.observation_update(
+            observation = observations.observation_update(
                 actor=nqsw,
                 observation=observation,
                 version=observation.version,
                 nqsw_reflection="I listened.",
             )
-            observation = record_services.observation_update(
+            observation = observations.observation_update(
                 actor=assessor,
                 observation=observation,
                 version=observation.version,
                 observer_assessment="Warm and clear.",
             )
-            record_services.observation_complete(
+            observations.observation_complete(
                 actor=assessor, observation=observation, version=observation.version, today=TODAY
             )
-        agreement = record_services.agreement_create(
+        agreement = agreements.agreement_create(
             actor=nqsw,
             registration=registration,
             review_dates="At 3, 6 and 12 months",
@@ -181,7 +179,7 @@ def record_minimum(tenant, registration) -> None:
             (as_(tenant, tenant.line_manager), "line_manager"),
         ):
             agreement = LearningAgreement.objects.get(pk=agreement.pk)
-            record_services.agreement_sign(
+            agreements.agreement_sign(
                 actor=signer, agreement=agreement, signed_as=signed_as, version=agreement.version
             )
 

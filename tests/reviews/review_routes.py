@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from asye.tenancy.db import tenant_context
-from reviews import services
 from reviews.models import ModerationPanel, SupportPlan
+from reviews.services.panels import panel_create, panel_member_add
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
+from reviews.services.support_plans import support_plan_action_add
 from tests.isolation_support import ObjectRoute
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (
@@ -47,7 +49,7 @@ def support_plan(employer_b, unscoped):
 def support_action(employer_b, unscoped):
     plan = support_plan(employer_b, unscoped)
     with tenant_context(employer_b.employer.pk):
-        return services.support_plan_action_add(
+        return support_plan_action_add(
             actor=as_(employer_b, employer_b.coordinator),
             plan=plan,
             action="Reduce caseload",
@@ -62,17 +64,17 @@ def recommendation(employer_b, unscoped):
     made = make_year_done(employer_b, swe_number="SW7100002")
     with tenant_context(employer_b.employer.pk):
         assessor = as_(employer_b, employer_b.assessor)
-        item = services.final_recommendation_create(
+        item = final_recommendation_create(
             actor=assessor, registration=made, recommendation="pass", evidence_summary="B's evidence."
         )
-        return services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
+        return final_recommendation_submit(actor=assessor, item=item, version=item.version)
 
 
 def panel(employer_b, unscoped):
     with tenant_context(employer_b.employer.pk):
         actor = as_(employer_b, employer_b.coordinator)
-        made = services.panel_create(actor=actor, held_on=TODAY, chair="B's chair")
-        services.panel_member_add(actor=actor, panel=made, name="B's member", role="Practice educator")
+        made = panel_create(actor=actor, held_on=TODAY, chair="B's chair")
+        panel_member_add(actor=actor, panel=made, name="B's member", role="Practice educator")
         return ModerationPanel.objects.get(pk=made.pk)
 
 

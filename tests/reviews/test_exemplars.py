@@ -12,9 +12,9 @@ from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context, tenant_context
 from portfolios.models import CapabilityStatement
-from reviews import moderation_services as services
 from reviews.models import Exemplar
 from reviews.moderation_selectors import exemplars_published
+from reviews.moderation_services.exemplars import exemplar_create, exemplar_set_published, exemplar_update
 from tests.reviews.test_moderation_support import actor_for, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def make_exemplar(staff, *, title="Reflecting on a home visit", published=False, service_area="", **extra):
     actor = actor_for(staff)
-    exemplar = services.exemplar_create(
+    exemplar = exemplar_create(
         actor=actor,
         title=title,
         extract="I visited the family and noticed the child was quiet.",
@@ -31,7 +31,7 @@ def make_exemplar(staff, *, title="Reflecting on a home visit", published=False,
         **extra,
     )
     if published:
-        exemplar = services.exemplar_set_published(
+        exemplar = exemplar_set_published(
             actor=actor, exemplar=exemplar, published=True, version=exemplar.version
         )
     return exemplar
@@ -62,7 +62,7 @@ def test_an_exemplar_is_checked(national_staff, field, value):
     values = {"title": "T", "extract": "E", "annotation": "A", "service_area": "", "statement_id": None}
     values[field] = value
     with pytest.raises(ValidationError) as error:
-        services.exemplar_create(actor=actor_for(national_staff), **values)
+        exemplar_create(actor=actor_for(national_staff), **values)
     assert field.removesuffix("_id") in error.value.message_dict
 
 
@@ -70,14 +70,14 @@ def test_only_national_staff_write_the_library(national_staff, employer_a):
     exemplar = make_exemplar(national_staff)
     for actor in (actor_for(make_moderator()), actor_for(employer_a.coordinator, employer_a.employer)):
         with pytest.raises(PermissionDenied):
-            services.exemplar_create(actor=actor, title="T", extract="E", annotation="A")
+            exemplar_create(actor=actor, title="T", extract="E", annotation="A")
         with pytest.raises(PermissionDenied):
-            services.exemplar_set_published(actor=actor, exemplar=exemplar, published=True, version=1)
+            exemplar_set_published(actor=actor, exemplar=exemplar, published=True, version=1)
 
 
 def test_a_stale_edit_is_refused_and_the_text_kept(client, login, national_staff):
     exemplar = make_exemplar(national_staff)
-    services.exemplar_update(
+    exemplar_update(
         actor=actor_for(national_staff),
         exemplar=exemplar,
         version=1,
@@ -86,7 +86,7 @@ def test_a_stale_edit_is_refused_and_the_text_kept(client, login, national_staff
         annotation="Colleague's annotation",
     )
     with pytest.raises(Conflict):
-        services.exemplar_update(
+        exemplar_update(
             actor=actor_for(national_staff),
             exemplar=exemplar,
             version=1,

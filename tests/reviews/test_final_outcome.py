@@ -16,9 +16,16 @@ from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from programmes.models import Outcome, Registration, RegistrationStatus
-from reviews import certificate, services
+from reviews import certificate
 from reviews.models import FinalRecommendation, ModerationPanel, PanelDecision
 from reviews.selectors import certificate_available, panel_cases, recommendation_due_list
+from reviews.services import panels as panel_services
+from reviews.services.panels import panel_close, panel_create, panel_decide, panel_member_add, panel_update
+from reviews.services.recommendations import (
+    final_recommendation_create,
+    final_recommendation_submit,
+    final_recommendation_update,
+)
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     as_,
@@ -36,23 +43,23 @@ PANEL_DAY = TODAY
 def recommend(tenant, registration, recommendation="pass", submit=True) -> FinalRecommendation:
     with tenant_context(tenant.employer.pk):
         actor = as_(tenant, tenant.assessor)
-        item = services.final_recommendation_create(
+        item = final_recommendation_create(
             actor=actor,
             registration=registration,
             recommendation=recommendation,
             evidence_summary="Three locked reviews and the portfolio show the PCF at ASYE level.",
         )
         if submit:
-            item = services.final_recommendation_submit(actor=actor, item=item, version=item.version)
+            item = final_recommendation_submit(actor=actor, item=item, version=item.version)
         return item
 
 
 def make_panel(tenant, held_on=PANEL_DAY, members=True) -> ModerationPanel:
     with tenant_context(tenant.employer.pk):
         actor = as_(tenant, tenant.coordinator)
-        panel = services.panel_create(actor=actor, held_on=held_on, chair="Dr Helen Adeyemi")
+        panel = panel_create(actor=actor, held_on=held_on, chair="Dr Helen Adeyemi")
         if members:
-            services.panel_member_add(actor=actor, panel=panel, name="Mark Little", role="Practice educator")
+            panel_member_add(actor=actor, panel=panel, name="Mark Little", role="Practice educator")
         return ModerationPanel.objects.get(pk=panel.pk)
 
 
@@ -66,7 +73,7 @@ def decide(tenant, panel, item, decision="endorse", reasons="", **overrides):
         values.update(overrides)
         panel = ModerationPanel.objects.get(pk=panel.pk)
         item = FinalRecommendation.objects.select_related("registration").get(pk=item.pk)
-        return services.panel_decide(
+        return panel_decide(
             actor=as_(tenant, tenant.coordinator),
             panel=panel,
             item=item,
@@ -106,7 +113,7 @@ def test_the_assessor_writes_and_submits_the_recommendation(employer_a, year_don
 @pytest.mark.parametrize("who", ["coordinator", "line_manager", "nqsw"])
 def test_only_the_assessor_writes_the_recommendation(employer_a, year_done, who):
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.final_recommendation_create(
+        final_recommendation_create(
             actor=as_(employer_a, getattr(employer_a, who)),
             registration=year_done,
             recommendation="pass",
@@ -116,7 +123,7 @@ def test_only_the_assessor_writes_the_recommendation(employer_a, year_done, who)
 
 def test_recommendation_rules(employer_a, year_done):
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError) as raised:
-        services.final_recommendation_create(
+        final_recommendation_create(
             actor=as_(employer_a, employer_a.assessor),
             registration=year_done,
             recommendation="merit",
@@ -128,7 +135,7 @@ def test_recommendation_rules(employer_a, year_done):
 def test_a_submitted_recommendation_cannot_be_changed(employer_a, year_done):
     item = recommend(employer_a, year_done)
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError):
-        services.final_recommendation_update(
+        final_recommendation_update(
             actor=as_(employer_a, employer_a.assessor),
             item=item,
             version=item.version,
@@ -141,11 +148,11 @@ def test_a_stale_recommendation_save_is_refused(employer_a, year_done):
     item = recommend(employer_a, year_done, submit=False)
     with tenant_context(employer_a.employer.pk):
         actor = as_(employer_a, employer_a.assessor)
-        services.final_recommendation_update(
+        final_recommendation_update(
             actor=actor, item=item, version=1, recommendation="pass", evidence_summary="Second thoughts."
         )
         with pytest.raises(Conflict):
-            services.final_recommendation_update(
+            final_recommendation_update(
                 actor=actor, item=item, version=1, recommendation="unsuccessful", evidence_summary="Other."
             )
 
@@ -158,7 +165,7 @@ def test_endorsing_a_pass_records_the_outcome_tells_funding_and_makes_the_certif
 ):
     told = []
     monkeypatch.setattr(
-        services.funding_hooks,
+        panel_services.funding_hooks,
         "registration_outcome_recorded",
         lambda *, actor, registration: told.append((actor.user.pk, registration.pk, registration.outcome)),
     )
@@ -215,14 +222,14 @@ def test_referring_back_needs_reasons_and_the_assessor_revises_and_resubmits_to_
         recommend(employer_a, year_done)  # revise the one referred back, not a new one
     with tenant_context(employer_a.employer.pk):
         actor = as_(employer_a, employer_a.assessor)
-        item = services.final_recommendation_update(
+        item = final_recommendation_update(
             actor=actor,
             item=item,
             version=item.version,
             recommendation="pass",
             evidence_summary="Analysis: see the 12-month review's second example.",
         )
-        item = services.final_recommendation_submit(actor=actor, item=item, version=item.version)
+        item = final_recommendation_submit(actor=actor, item=item, version=item.version)
         # The panel that referred it back does not see it again; a later one does.
         assert panel_cases(actor=as_(employer_a, employer_a.coordinator), panel=first) == []
     second = make_panel(employer_a)
@@ -238,7 +245,7 @@ def test_the_panel_decides_from_its_date_with_members_and_only_submitted_cases(e
     with pytest.raises(ValidationError):
         decide(employer_a, make_panel(employer_a), draft)
     with tenant_context(employer_a.employer.pk):
-        item = services.final_recommendation_submit(
+        item = final_recommendation_submit(
             actor=as_(employer_a, employer_a.assessor), item=draft, version=draft.version
         )
     with pytest.raises(ValidationError):
@@ -263,7 +270,7 @@ def test_two_coordinators_deciding_at_once_leave_one_decision(employer_a, year_d
 @pytest.mark.parametrize("who", ["assessor", "line_manager", "nqsw"])
 def test_only_the_coordinator_runs_the_panel(employer_a, who):
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.panel_create(actor=as_(employer_a, getattr(employer_a, who)), held_on=TODAY, chair="x")
+        panel_create(actor=as_(employer_a, getattr(employer_a, who)), held_on=TODAY, chair="x")
 
 
 def test_the_panels_date_cannot_change_after_a_decision_and_a_closed_panel_decides_nothing(
@@ -276,7 +283,7 @@ def test_the_panels_date_cannot_change_after_a_decision_and_a_closed_panel_decid
     with tenant_context(employer_a.employer.pk):
         actor = as_(employer_a, employer_a.coordinator)
         with pytest.raises(ValidationError) as raised:
-            services.panel_update(
+            panel_update(
                 actor=actor,
                 panel=panel,
                 version=panel.version,
@@ -285,9 +292,9 @@ def test_the_panels_date_cannot_change_after_a_decision_and_a_closed_panel_decid
                 notes="",
             )
         assert "held_on" in raised.value.message_dict
-        closed = services.panel_close(actor=actor, panel=panel, version=panel.version)
+        closed = panel_close(actor=actor, panel=panel, version=panel.version)
         with pytest.raises(ValidationError):
-            services.panel_member_add(actor=actor, panel=closed, name="Late", role="Member")
+            panel_member_add(actor=actor, panel=closed, name="Late", role="Member")
 
 
 def test_endorsing_a_withdrawn_registration_is_refused(employer_a, year_done):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context, tenant_context
-from reviews import moderation_services as services
 from reviews.models import GoodPracticeApplication
+from reviews.moderation_services.good_practice import good_practice_apply, good_practice_decide
 from tests.reviews.test_moderation_support import actor_for, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def apply(tenant, title="Peer reflection circles", description="Monthly circles led by experienced staff."):
     with tenant_context(tenant.employer.pk):
-        return services.good_practice_apply(
+        return good_practice_apply(
             actor=actor_for(tenant.coordinator, tenant.employer), title=title, description=description
         )
 
@@ -55,7 +55,7 @@ def test_only_coordinators_apply(client, login, employer_a, role):
     assert client.get(reverse("reviews:good_practice_apply")).status_code == 403
     assert client.get(reverse("reviews:good_practice_list")).status_code == 403
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.good_practice_apply(
+        good_practice_apply(
             actor=actor_for(getattr(employer_a, role), employer_a.employer), title="T", description="D"
         )
 
@@ -87,11 +87,11 @@ def test_national_staff_endorse_and_the_employer_sees_it(client, login, employer
 def test_not_endorsing_needs_a_note(employer_a, national_staff):
     application = apply(employer_a)
     with pytest.raises(ValidationError) as error:
-        services.good_practice_decide(
+        good_practice_decide(
             actor=actor_for(national_staff), application=application, endorse=False, note=" ", version=1
         )
     assert "note" in error.value.message_dict
-    decided = services.good_practice_decide(
+    decided = good_practice_decide(
         actor=actor_for(national_staff),
         application=application,
         endorse=False,
@@ -108,12 +108,10 @@ def test_a_decision_is_final_and_a_stale_one_refused(employer_a, national_staff)
     application = apply(employer_a)
     actor = actor_for(national_staff)
     with pytest.raises(Conflict):
-        services.good_practice_decide(actor=actor, application=application, endorse=True, note="", version=7)
-    services.good_practice_decide(actor=actor, application=application, endorse=True, note="", version=1)
+        good_practice_decide(actor=actor, application=application, endorse=True, note="", version=7)
+    good_practice_decide(actor=actor, application=application, endorse=True, note="", version=1)
     with pytest.raises(ValidationError):
-        services.good_practice_decide(
-            actor=actor, application=application, endorse=False, note="No", version=2
-        )
+        good_practice_decide(actor=actor, application=application, endorse=False, note="No", version=2)
     assert fresh(application).status == GoodPracticeApplication.Status.ENDORSED
 
 
@@ -121,9 +119,7 @@ def test_only_national_staff_decide(employer_a, employer_b):
     application = apply(employer_a)
     for actor in (actor_for(make_moderator()), actor_for(employer_b.coordinator, employer_b.employer)):
         with pytest.raises(PermissionDenied):
-            services.good_practice_decide(
-                actor=actor, application=application, endorse=True, note="", version=1
-            )
+            good_practice_decide(actor=actor, application=application, endorse=True, note="", version=1)
 
 
 def test_the_register_lists_every_employers_applications(
@@ -131,9 +127,7 @@ def test_the_register_lists_every_employers_applications(
 ):
     first = apply(employer_a, title="Alpha practice")
     apply(employer_b, title="Beta practice")
-    services.good_practice_decide(
-        actor=actor_for(national_staff), application=first, endorse=True, note="", version=1
-    )
+    good_practice_decide(actor=actor_for(national_staff), application=first, endorse=True, note="", version=1)
     login(national_staff)
     html = client.get(reverse("moderation:good_practice_register")).content.decode()
     assert "Alpha practice" in html and "Beta practice" in html

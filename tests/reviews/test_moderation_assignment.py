@@ -15,9 +15,11 @@ from asye.accounts.models import Membership, Role
 from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context, tenant_context
-from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_selectors import moderators_eligible
+from reviews.moderation_services.assignments import case_assign, round_assign_all
+from reviews.moderation_services.findings import findings_save
+from reviews.moderation_services.rounds import round_close
 from tests.factories import MembershipFactory, person
 from tests.reviews.test_moderation_support import (
     actor_for,
@@ -119,7 +121,7 @@ def test_only_national_staff_assign(employer_a, national_staff):
     case = fresh(submit_voluntarily(employer_a, portfolio(employer_a)))
     for actor in (actor_for(moderator), actor_for(employer_a.coordinator, employer_a.employer)):
         with pytest.raises(PermissionDenied):
-            services.case_assign(actor=actor, case=case, moderator_id=moderator.pk, version=case.version)
+            case_assign(actor=actor, case=case, moderator_id=moderator.pk, version=case.version)
 
 
 def test_a_stale_assignment_is_refused(employer_a, national_staff):
@@ -128,16 +130,14 @@ def test_a_stale_assignment_is_refused(employer_a, national_staff):
     stale_version = case.version
     assign(national_staff, case, first)
     with pytest.raises(Conflict):
-        services.case_assign(
-            actor=actor_for(national_staff), case=case, moderator_id=second.pk, version=stale_version
-        )
+        case_assign(actor=actor_for(national_staff), case=case, moderator_id=second.pk, version=stale_version)
     assert fresh(case).moderator_id == first.pk
 
 
 def test_reassigning_clears_the_previous_moderators_draft(employer_a, national_staff):
     first, second = make_moderator(), make_moderator()
     case = assigned_case(employer_a, national_staff, first)
-    services.findings_save(
+    findings_save(
         actor=actor_for(first), case=case, version=case.version, strengths="A first moderator's draft"
     )
     case = assign(national_staff, case, second)
@@ -164,7 +164,7 @@ def test_assigning_many_shares_cases_in_turn_and_skips_conflicts(employer_a, emp
     moderation_round = make_round(national_staff, per_stratum=10)
     at_a = make_moderator(at=[employer_a.employer])
     at_b = make_moderator(ended_at=[employer_b.employer])
-    result = services.round_assign_all(
+    result = round_assign_all(
         actor=actor_for(national_staff), moderation_round=moderation_round, moderator_ids=[at_a.pk, at_b.pk]
     )
     assert len(result.assigned) == 6 and not result.without_moderator
@@ -178,7 +178,7 @@ def test_assigning_many_balances_among_eligible_moderators(employer_a, national_
         portfolio(employer_a)
     moderation_round = make_round(national_staff, per_stratum=10)
     trio = [make_moderator() for _ in range(3)]
-    services.round_assign_all(
+    round_assign_all(
         actor=actor_for(national_staff), moderation_round=moderation_round, moderator_ids=[m.pk for m in trio]
     )
     counts = {m.pk: 0 for m in trio}
@@ -191,7 +191,7 @@ def test_a_case_no_chosen_moderator_may_take_stays_waiting(employer_a, national_
     portfolio(employer_a)
     moderation_round = make_round(national_staff, per_stratum=10)
     inside = make_moderator(at=[employer_a.employer])
-    result = services.round_assign_all(
+    result = round_assign_all(
         actor=actor_for(national_staff), moderation_round=moderation_round, moderator_ids=[inside.pk]
     )
     assert not result.assigned and len(result.without_moderator) == 1
@@ -202,7 +202,7 @@ def test_assigning_many_needs_real_moderators(employer_a, national_staff):
     portfolio(employer_a)
     moderation_round = make_round(national_staff, per_stratum=10)
     with pytest.raises(ValidationError):
-        services.round_assign_all(
+        round_assign_all(
             actor=actor_for(national_staff),
             moderation_round=moderation_round,
             moderator_ids=[employer_a.nqsw.pk],
@@ -257,7 +257,7 @@ def test_a_round_closes_only_when_every_finding_is_sent(client, login, employer_
     moderation_round = make_round(national_staff, per_stratum=10)
     (case,) = cases_of(moderation_round)
     with pytest.raises(ValidationError):
-        services.round_close(actor=actor_for(national_staff), moderation_round=moderation_round)
+        round_close(actor=actor_for(national_staff), moderation_round=moderation_round)
     assign(national_staff, case, moderator)
     login(national_staff)
     url = reverse("moderation:round", args=[moderation_round.pk])
@@ -268,7 +268,7 @@ def test_a_round_closes_only_when_every_finding_is_sent(client, login, employer_
         assert ModerationRound.objects.get(pk=moderation_round.pk).status == ModerationRound.Status.CLOSED
     # A closed round takes no more assignments.
     with pytest.raises(ValidationError):
-        services.round_assign_all(
+        round_assign_all(
             actor=actor_for(national_staff), moderation_round=moderation_round, moderator_ids=[moderator.pk]
         )
 

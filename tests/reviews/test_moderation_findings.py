@@ -15,8 +15,8 @@ from asye.accounts.models import Role
 from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
-from reviews import moderation_services as services
 from reviews.models import ModerationCase
+from reviews.moderation_services.findings import findings_save
 from tests.factories import MembershipFactory
 from tests.reviews.test_moderation_support import (
     actor_for,
@@ -93,7 +93,7 @@ def test_a_moderator_who_later_joins_the_employer_can_no_longer_read_the_case(
         type(membership).objects.filter(pk=membership.pk).update(ended_at=timezone.now())
     assert client.get(my_case(case)).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.findings_save(actor=actor_for(moderator), case=fresh(case), version=fresh(case).version)
+        findings_save(actor=actor_for(moderator), case=fresh(case), version=fresh(case).version)
 
 
 def test_the_case_page_shows_the_portfolio_and_the_recommendation_to_check(
@@ -192,30 +192,24 @@ def test_sent_findings_reach_the_coordinator_and_no_other_employer(
 def test_sending_needs_the_findings(employer_a, national_staff, moderator):
     case = fresh(assigned_case(employer_a, national_staff, moderator))
     with pytest.raises(ValidationError) as error:
-        services.findings_save(actor=actor_for(moderator), case=case, version=case.version, send=True)
+        findings_save(actor=actor_for(moderator), case=case, version=case.version, send=True)
     assert set(error.value.message_dict) == {"agreement", "strengths", "areas_for_development"}
     assert fresh(case).status == ModerationCase.Status.ASSIGNED
 
 
 def test_a_draft_may_be_partial_but_not_invalid(employer_a, national_staff, moderator):
     case = fresh(assigned_case(employer_a, national_staff, moderator))
-    saved = services.findings_save(
-        actor=actor_for(moderator), case=case, version=case.version, advice="Later"
-    )
+    saved = findings_save(actor=actor_for(moderator), case=case, version=case.version, advice="Later")
     assert saved.advice == "Later" and saved.status == ModerationCase.Status.ASSIGNED
     with pytest.raises(ValidationError):
-        services.findings_save(
-            actor=actor_for(moderator), case=saved, version=saved.version, agreement="maybe"
-        )
+        findings_save(actor=actor_for(moderator), case=saved, version=saved.version, agreement="maybe")
 
 
 def test_sent_findings_are_final(client, login, employer_a, national_staff, moderator):
     case = assigned_case(employer_a, national_staff, moderator)
     sent = send_findings(moderator, case)
     with pytest.raises(ValidationError):
-        services.findings_save(
-            actor=actor_for(moderator), case=sent, version=sent.version, strengths="Changed"
-        )
+        findings_save(actor=actor_for(moderator), case=sent, version=sent.version, strengths="Changed")
     login(moderator)
     assert client.get(findings_url(case)).status_code == 302
     assert client.get(my_case(case)).status_code == 200  # still readable by its moderator
@@ -230,10 +224,10 @@ def test_only_the_assigned_moderator_records_findings(employer_a, national_staff
         actor_for(employer_a.coordinator, employer_a.employer),
     ):
         with pytest.raises(PermissionDenied):
-            services.findings_save(actor=actor, case=case, version=case.version, strengths="Not mine")
+            findings_save(actor=actor, case=case, version=case.version, strengths="Not mine")
     waiting = fresh(submit_voluntarily(employer_a, portfolio(employer_a)))
     with pytest.raises(PermissionDenied):
-        services.findings_save(actor=actor_for(moderator), case=waiting, version=waiting.version)
+        findings_save(actor=actor_for(moderator), case=waiting, version=waiting.version)
 
 
 def test_a_stale_save_is_refused_and_keeps_the_moderators_text(
@@ -242,11 +236,9 @@ def test_a_stale_save_is_refused_and_keeps_the_moderators_text(
     case = fresh(assigned_case(employer_a, national_staff, moderator))
     opened_at = case.version
     # The same moderator saves in another window first.
-    services.findings_save(actor=actor_for(moderator), case=case, version=opened_at, strengths="Window one")
+    findings_save(actor=actor_for(moderator), case=case, version=opened_at, strengths="Window one")
     with pytest.raises(Conflict):
-        services.findings_save(
-            actor=actor_for(moderator), case=case, version=opened_at, strengths="Window two"
-        )
+        findings_save(actor=actor_for(moderator), case=case, version=opened_at, strengths="Window two")
     login(moderator)
     response = client.post(
         findings_url(case), {"action": "save", "version": opened_at, "strengths": "Window two text"}
@@ -279,7 +271,7 @@ def test_a_send_without_findings_shows_errors(client, login, employer_a, nationa
 
 def test_national_staff_see_findings_once_sent(client, login, employer_a, national_staff, moderator):
     case = assigned_case(employer_a, national_staff, moderator)
-    services.findings_save(
+    findings_save(
         actor=actor_for(moderator), case=fresh(case), version=fresh(case).version, strengths="Draft only"
     )
     login(national_staff)

@@ -22,9 +22,9 @@ from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context
 from portfolios.models import Evidence, EvidenceFile
 from portfolios.uploads import evidence_storage, storage_name_for
-from reviews import moderation_services as services
 from reviews import national_urls
 from reviews.models import GoodPracticeApplication, ModerationCase
+from reviews.moderation_services.good_practice import good_practice_apply
 from tests.factories import MembershipFactory
 from tests.reviews.test_moderation_support import (
     actor_for,
@@ -48,7 +48,7 @@ def make_case(employer_b, unscoped) -> ModerationCase:
 
 def make_application(employer_b, unscoped) -> GoodPracticeApplication:
     with tenant_context(employer_b.employer.pk):
-        return services.good_practice_apply(
+        return good_practice_apply(
             actor=actor_for(employer_b.coordinator, employer_b.employer),
             title="B's practice",
             description="B's description",

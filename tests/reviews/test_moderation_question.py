@@ -16,10 +16,11 @@ from asye.tenancy.db import tenant_context
 from portfolios.models import Portfolio
 from portfolios.pack import SECTIONS, portfolio_pack_html
 from portfolios.selectors import portfolio_contents
-from reviews import moderation_services, services
 from reviews.models import ModerationCase
 from reviews.moderation_questions import CAPABILITIES_QUESTION, RECOMMENDATION_QUESTION
+from reviews.moderation_services.findings import findings_save
 from reviews.rules import long_date
+from reviews.services.amendments import review_amend
 from tests.reviews.review_fixtures import as_, fresh, make_year_done, scheduled
 from tests.reviews.test_final_outcome import recommend
 from tests.reviews.test_moderation_support import (
@@ -41,7 +42,7 @@ FINDINGS = {
 
 def send(moderator, case, agreement):
     case = fresh_case(case)
-    return moderation_services.findings_save(
+    return findings_save(
         actor=actor_for(moderator),
         case=case,
         version=case.version,
@@ -124,7 +125,7 @@ def test_finding_the_case_page_and_the_pack_include_every_review(client, login, 
     case, registration = case_of_year_done(employer_a, national_staff, moderator, recommended=False)
     six = scheduled(employer_a, registration, 6)
     with tenant_context(employer_a.employer.pk):
-        services.review_amend(
+        review_amend(
             actor=as_(employer_a, employer_a.assessor),
             review=six,
             version=six.version,

@@ -15,9 +15,9 @@ from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from portfolios.models import Portfolio
-from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
-from reviews.moderation_selectors import PoolEntry, draw_sample, sample_size
+from reviews.moderation_sampling import PoolEntry, draw_sample, sample_size
+from reviews.moderation_services.rounds import round_create, round_preview
 from tests.reviews.test_moderation_support import (
     LAST_YEAR,
     THIS_YEAR,
@@ -145,7 +145,7 @@ def test_only_submitted_portfolios_of_the_year_not_in_a_case_are_drawn(
     portfolio(employer_b, year=LAST_YEAR)
     already = portfolio(employer_a)
     submit_voluntarily(employer_a, already)
-    draw = services.round_preview(
+    draw = round_preview(
         actor=actor_for(national_staff), name="R", funding_year=THIS_YEAR, by=(), per_stratum=50, seed=5
     )
     assert sorted(draw.drawn) == sorted(p.pk for p in submitted)
@@ -160,7 +160,7 @@ def test_strata_split_the_pool_by_service_area_employer_type_and_region(
         portfolio(employer_a, service_area="adults")
         portfolio(employer_a)
         portfolio(employer_b)
-    draw = services.round_preview(
+    draw = round_preview(
         actor=actor_for(national_staff),
         name="R",
         funding_year=THIS_YEAR,
@@ -237,10 +237,10 @@ def test_a_pool_that_changed_since_the_preview_creates_nothing(employer_a, emplo
     portfolio(employer_a)
     actor = actor_for(national_staff)
     request = {"name": "R", "funding_year": THIS_YEAR, "by": (), "per_stratum": 5, "percent": None}
-    draw = services.round_preview(actor=actor, **request, seed=11)
+    draw = round_preview(actor=actor, **request, seed=11)
     portfolio(employer_b)  # submitted after the preview
     with pytest.raises(Conflict):
-        services.round_create(actor=actor, **request, seed=11, expected=draw.fingerprint())
+        round_create(actor=actor, **request, seed=11, expected=draw.fingerprint())
     with system_national_context():
         assert not ModerationRound.objects.exists()
         assert not ModerationCase.objects.exists()
@@ -277,7 +277,7 @@ def test_a_round_request_is_checked(national_staff, changes, field):
     request = {"name": "R", "funding_year": THIS_YEAR, "by": (), "per_stratum": 2, "percent": None, "seed": 5}
     request.update(changes)
     with pytest.raises(ValidationError) as error:
-        services.round_preview(actor=actor_for(national_staff), **request)
+        round_preview(actor=actor_for(national_staff), **request)
     assert field in error.value.message_dict
 
 
@@ -285,8 +285,8 @@ def test_a_round_request_is_checked(national_staff, changes, field):
 def test_only_national_staff_draw_a_sample(employer_a):
     moderator_like = actor_for(employer_a.coordinator, employer_a.employer)
     with pytest.raises(PermissionDenied):
-        services.round_preview(actor=moderator_like, name="R", funding_year=THIS_YEAR, by=(), per_stratum=1)
+        round_preview(actor=moderator_like, name="R", funding_year=THIS_YEAR, by=(), per_stratum=1)
     with pytest.raises(PermissionDenied):
-        services.round_create(
+        round_create(
             actor=moderator_like, name="R", funding_year=THIS_YEAR, by=(), per_stratum=1, seed=1, expected=""
         )

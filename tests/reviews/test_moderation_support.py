@@ -15,10 +15,13 @@ from asye.tenancy.db import system_national_context, tenant_context, tenant_sett
 from portfolios.access import portfolio_ensure
 from portfolios.models import Evidence, Portfolio
 from programmes.services import registration_create
-from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_questions import moderation_question
 from reviews.moderation_selectors import moderators
+from reviews.moderation_services.assignments import case_assign
+from reviews.moderation_services.findings import findings_save
+from reviews.moderation_services.rounds import round_create, round_preview
+from reviews.moderation_services.submissions import moderation_submit_voluntary
 from tests.factories import MembershipFactory, person
 from tests.programmes.conftest import QUALIFIED, STARTED, facts, registration_day
 from tests.today import funding_year_label
@@ -96,7 +99,7 @@ def portfolio(tenant, *, submitted: bool = True, evidence: bool = False, **regis
 
 def submit_voluntarily(tenant, folio: Portfolio) -> ModerationCase:
     with tenant_context(tenant.employer.pk):
-        return services.moderation_submit_voluntary(
+        return moderation_submit_voluntary(
             actor=actor_for(tenant.coordinator, tenant.employer), portfolio=folio
         )
 
@@ -108,7 +111,7 @@ def make_round(
     actor = actor_for(staff)
     if per_stratum is None and percent is None:
         per_stratum = 10
-    draw = services.round_preview(
+    draw = round_preview(
         actor=actor,
         name="Test round",
         funding_year=funding_year,
@@ -117,7 +120,7 @@ def make_round(
         percent=percent,
         seed=seed,
     )
-    return services.round_create(
+    return round_create(
         actor=actor,
         name="Test round",
         funding_year=funding_year,
@@ -141,9 +144,7 @@ def fresh(case: ModerationCase) -> ModerationCase:
 
 def assign(staff: User, case: ModerationCase, moderator: User) -> ModerationCase:
     case = fresh(case)
-    return services.case_assign(
-        actor=actor_for(staff), case=case, moderator_id=moderator.pk, version=case.version
-    )
+    return case_assign(actor=actor_for(staff), case=case, moderator_id=moderator.pk, version=case.version)
 
 
 def assigned_case(tenant, staff: User, moderator: User, **portfolio_kwargs) -> ModerationCase:
@@ -165,9 +166,7 @@ def send_findings(moderator: User, case: ModerationCase, **overrides) -> Moderat
         "advice": "Set SMART objectives.",
     }
     values.update(overrides)
-    return services.findings_save(
-        actor=actor_for(moderator), case=case, version=case.version, send=True, **values
-    )
+    return findings_save(actor=actor_for(moderator), case=case, version=case.version, send=True, **values)
 
 
 def moderator_ids() -> list[int]:

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from asye.tenancy.db import system_national_context, tenant_context
-from reviews import moderation_services as services
 from reviews.models import ModerationCase, ModerationRound
+from reviews.moderation_services.findings import findings_save
+from reviews.moderation_services.submissions import moderation_submit_voluntary, moderation_withdraw_voluntary
 from tests.reviews.test_moderation_support import (
     THIS_YEAR,
     actor_for,
@@ -153,7 +154,7 @@ def test_submitting_voluntarily_is_checked(employer_a, national_staff):
     with pytest.raises(ValidationError):
         submit_voluntarily(employer_a, folio)  # already in moderation
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.moderation_submit_voluntary(
+        moderation_submit_voluntary(
             actor=actor_for(employer_a.assessor, employer_a.employer), portfolio=portfolio(employer_a)
         )
 
@@ -181,7 +182,7 @@ def test_a_sampled_case_cannot_be_withdrawn(employer_a, national_staff):
     (case,) = cases_of(make_round(national_staff))
     with tenant_context(employer_a.employer.pk):
         with pytest.raises(ValidationError):
-            services.moderation_withdraw_voluntary(
+            moderation_withdraw_voluntary(
                 actor=actor_for(employer_a.coordinator, employer_a.employer), case=fresh(case)
             )
         assert ModerationCase.objects.filter(pk=case.pk).exists()
@@ -228,7 +229,7 @@ def test_case_transitions(employer_a, national_staff):
     assert case.status == ModerationCase.Status.WAITING
     # waiting: findings cannot be saved or sent (no moderator yet).
     with pytest.raises(PermissionDenied):
-        services.findings_save(actor=actor_for(moderator), case=case, version=case.version, send=True)
+        findings_save(actor=actor_for(moderator), case=case, version=case.version, send=True)
     # waiting → assigned.
     case = assign(national_staff, case, moderator)
     assert case.status == ModerationCase.Status.ASSIGNED
@@ -246,6 +247,6 @@ def test_case_transitions(employer_a, national_staff):
     with pytest.raises(ValidationError):
         send_findings(other, case)
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError):
-        services.moderation_withdraw_voluntary(
+        moderation_withdraw_voluntary(
             actor=actor_for(employer_a.coordinator, employer_a.employer), case=fresh(case)
         )

@@ -16,7 +16,7 @@ from asye.tenancy.national import national_scope
 from funding.models import Claim, ClaimStatus, Instalment
 from programmes.models import FundingStatus, Outcome, Registration, RegistrationStatus
 from programmes.services import registration_funding_decide
-from reviews.selectors import outcome_figures_national
+from reviews.outcome_figures import outcome_figures_national
 from tests.reviews.review_fixtures import year_done  # noqa: F401  (fixtures)
 from tests.reviews.test_final_outcome import decide, make_panel, recommend
 

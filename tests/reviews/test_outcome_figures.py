@@ -12,7 +12,7 @@ from asye.audit.models import AuditEvent
 from asye.tenancy.db import system_national_context, tenant_context, tenant_settings
 from asye.tenancy.national import national_scope
 from programmes.models import Outcome, Registration, RegistrationStatus
-from reviews.selectors import outcome_figures_national
+from reviews.outcome_figures import outcome_figures_national
 from tests.factories import person
 from tests.reviews.review_fixtures import lock_through, make_registration, scheduled, sign_as_assessor, write
 from tests.today import funding_year_label, months_ago

@@ -20,10 +20,11 @@ from funding.rules import claim_year_for
 from programmes.models import Deferral, FrameworkVersion, Outcome, Registration, RegistrationStatus
 from programmes.selectors import registration_timeline
 from programmes.services import registration_funding_decide
-from reviews import certificate, services
+from reviews import certificate
 from reviews.models import FinalRecommendation, Review
 from reviews.rules import long_date, review_opens_on, review_windows
 from reviews.selectors import certificate_available, panel_cases
+from reviews.services.recommendations import final_recommendation_submit
 from tests.funding.helpers import national_actor
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     HELD,
@@ -267,7 +268,7 @@ def test_submitting_checks_the_record_again(employer_a, year_done):
     with tenant_context(employer_a.employer.pk):
         Registration.objects.filter(pk=year_done.pk).update(learning_agreement_needs_signing=True)
         with pytest.raises(ValidationError) as raised:
-            services.final_recommendation_submit(
+            final_recommendation_submit(
                 actor=as_(employer_a, employer_a.assessor), item=item, version=item.version
             )
         assert FinalRecommendation.objects.get(pk=item.pk).status == FinalRecommendation.Status.DRAFT

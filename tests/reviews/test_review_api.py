@@ -12,8 +12,9 @@ import pytest
 
 from asye.api.services import api_token_create
 from asye.tenancy.db import tenant_context
-from reviews import services
 from reviews.models import FinalRecommendation, ModerationPanel, Review
+from reviews.services.panels import panel_create, panel_decide, panel_member_add
+from reviews.services.recommendations import final_recommendation_submit
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     HELD,
@@ -230,14 +231,14 @@ def test_final_outcomes_show_the_recommendation_the_panels_decision_and_the_outc
 
     with tenant_context(employer_a.employer.pk):
         item = FinalRecommendation.objects.get(pk=item_id)
-        item = services.final_recommendation_submit(
+        item = final_recommendation_submit(
             actor=as_(employer_a, employer_a.assessor), item=item, version=item.version
         )
         coordinator = as_(employer_a, employer_a.coordinator)
-        panel = services.panel_create(actor=coordinator, held_on=TODAY, chair="Chair")
-        services.panel_member_add(actor=coordinator, panel=panel, name="Member", role="Educator")
+        panel = panel_create(actor=coordinator, held_on=TODAY, chair="Chair")
+        panel_member_add(actor=coordinator, panel=panel, name="Member", role="Educator")
         panel = ModerationPanel.objects.get(pk=panel.pk)
-        services.panel_decide(
+        panel_decide(
             actor=coordinator,
             panel=panel,
             item=item,

@@ -11,8 +11,10 @@ import pytest
 
 from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.models import Employer
-from asye.web.demo_programmes import apply_registrations, plan_registrations
+from demo import national_picture
 from portfolios import demo as portfolios_demo
+from programmes.demo_records import apply_registrations
+from programmes.demo_registrations import plan_registrations
 from programmes.models import Registration
 from reviews import demo as reviews_demo
 from reviews.models import FinalRecommendation, ModerationPanel, Review, SupportPlan
@@ -24,14 +26,12 @@ pytestmark = pytest.mark.django_db
 
 def seed() -> Counter:
     """What ``manage.py seed_demo`` does up to and including the reviews (funding's part is its own)."""
-    from asye.web.management.commands import seed_demo
-
-    plan = seed_demo.build_plan()
+    plan = national_picture.build_plan()
     registrations = plan_registrations(
-        plan, demo_county=seed_demo.DEMO_COUNTY, demo_fostering=seed_demo.DEMO_FOSTERING
+        plan, demo_county=national_picture.DEMO_COUNTY, demo_fostering=national_picture.DEMO_FOSTERING
     )
     with system_national_context():
-        applied = seed_demo.apply_plan(plan)
+        applied = national_picture.apply_plan(plan)
         apply_registrations(registrations, employer_ids=applied.employer_ids, user_ids=applied.user_ids)
         portfolios_demo.seed(employer_ids=applied.employer_ids, user_ids=applied.user_ids)
         return reviews_demo.seed(employer_ids=applied.employer_ids, user_ids=applied.user_ids)

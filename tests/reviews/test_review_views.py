@@ -14,7 +14,6 @@ from django.urls import reverse
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
-from reviews import services
 from reviews.models import (
     FinalRecommendation,
     ModerationPanel,
@@ -23,6 +22,9 @@ from reviews.models import (
     SupportPlan,
     SupportPlanAction,
 )
+from reviews.services.panels import panel_create, panel_member_add, panel_update
+from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
+from reviews.services.reviews import review_update
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     HELD,
@@ -238,7 +240,7 @@ def test_a_stale_save_keeps_the_persons_words_and_says_what_happened(client, log
     assert 'name="version" value="1"' in page
     # Meanwhile the same review is saved elsewhere (another tab, or the employer's system).
     with tenant_context(employer_a.employer.pk):
-        services.review_update(
+        review_update(
             actor=as_(employer_a, employer_a.assessor),
             review=review,
             version=1,
@@ -436,15 +438,15 @@ def test_a_stale_panel_decision_is_refused_with_a_message(client, login, employe
     registration = year_done
     with tenant_context(employer_a.employer.pk):
         assessor = as_(employer_a, employer_a.assessor)
-        item = services.final_recommendation_create(
+        item = final_recommendation_create(
             actor=assessor, registration=registration, recommendation="pass", evidence_summary="Evidence."
         )
-        item = services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
+        item = final_recommendation_submit(actor=assessor, item=item, version=item.version)
         coordinator = as_(employer_a, employer_a.coordinator)
-        panel = services.panel_create(actor=coordinator, held_on=TODAY, chair="Chair")
-        services.panel_member_add(actor=coordinator, panel=panel, name="Member", role="Practice educator")
+        panel = panel_create(actor=coordinator, held_on=TODAY, chair="Chair")
+        panel_member_add(actor=coordinator, panel=panel, name="Member", role="Practice educator")
         panel = ModerationPanel.objects.get(pk=panel.pk)
-        services.panel_update(
+        panel_update(
             actor=coordinator, panel=panel, version=panel.version, held_on=TODAY, chair="New chair", notes=""
         )
     login(employer_a.coordinator)

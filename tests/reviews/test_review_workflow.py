@@ -18,9 +18,13 @@ from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from programmes.models import Registration
 from programmes.services import registration_defer, registration_resume, registration_withdraw
-from reviews import services
 from reviews.models import Review, ReviewAmendment, ReviewOutcome
 from reviews.selectors import review_points
+from reviews.services.access import amendable_fields
+from reviews.services.amendments import review_amend
+from reviews.services.practice_examples import linkable_evidence, linkable_statements, practice_example_add
+from reviews.services.reviews import review_add_optional, review_update
+from reviews.services.signatures import review_sign_as_assessor
 from tests.programmes.conftest import TODAY
 from tests.reviews.review_fixtures import (  # noqa: F401  (fixtures)
     HELD,
@@ -115,15 +119,15 @@ def test_the_optional_9_month_review_can_be_added_by_the_assessor_or_coordinator
     points = review_points(registration=registration, today=TODAY)
     assert [(p.month, p.optional) for p in points] == [(3, False), (6, False), (12, False), (9, True)]
     with tenant_context(employer_a.employer.pk):
-        nine = services.review_add_optional(
+        nine = review_add_optional(
             actor=as_(employer_a, employer_a.assessor), registration=registration, month=9, today=TODAY
         )
-        again = services.review_add_optional(
+        again = review_add_optional(
             actor=as_(employer_a, employer_a.coordinator), registration=registration, month=9, today=TODAY
         )
     assert nine.pk == again.pk and nine.due_on == due(9) and not nine.extra
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError) as raised:
-        services.review_add_optional(
+        review_add_optional(
             actor=as_(employer_a, employer_a.assessor), registration=registration, month=4, today=TODAY
         )
     assert "month" in raised.value.message_dict
@@ -132,7 +136,7 @@ def test_the_optional_9_month_review_can_be_added_by_the_assessor_or_coordinator
 def test_the_nqsw_and_line_manager_cannot_add_an_optional_review(employer_a, registration):
     for user in (employer_a.nqsw, employer_a.line_manager):
         with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-            services.review_add_optional(actor=as_(employer_a, user), registration=registration, month=9)
+            review_add_optional(actor=as_(employer_a, user), registration=registration, month=9)
 
 
 # --- The assessor's report -----------------------------------------------------------------------------
@@ -151,16 +155,14 @@ def test_the_nqsws_assessor_writes_the_report_and_it_is_audited_without_the_word
 @pytest.mark.parametrize("who", ["coordinator", "line_manager", "nqsw"])
 def test_nobody_but_the_assessor_writes_the_report(employer_a, review, who):
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_update(
+        review_update(
             actor=as_(employer_a, getattr(employer_a, who)), review=review, version=1, progress_pcf="x"
         )
 
 
 def test_another_assessor_of_the_employer_cannot_write_it(employer_a, review, other_assessor):
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_update(
-            actor=as_(employer_a, other_assessor), review=review, version=1, outcome="on_track"
-        )
+        review_update(actor=as_(employer_a, other_assessor), review=review, version=1, outcome="on_track")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +176,7 @@ def test_another_assessor_of_the_employer_cannot_write_it(employer_a, review, ot
 )
 def test_report_rules(employer_a, review, changes, field):
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError) as raised:
-        services.review_update(
+        review_update(
             actor=as_(employer_a, employer_a.assessor), review=review, version=1, today=TODAY, **changes
         )
     assert field in raised.value.message_dict
@@ -184,9 +186,9 @@ def test_report_rules(employer_a, review, changes, field):
 def test_a_stale_version_is_refused_and_nothing_is_written(employer_a, review):
     actor = as_(employer_a, employer_a.assessor)
     with tenant_context(employer_a.employer.pk):
-        services.review_update(actor=actor, review=review, version=1, progress_pcf="First words.")
+        review_update(actor=actor, review=review, version=1, progress_pcf="First words.")
     with tenant_context(employer_a.employer.pk), pytest.raises(Conflict) as raised:
-        services.review_update(actor=actor, review=review, version=1, progress_pcf="Second words.")
+        review_update(actor=actor, review=review, version=1, progress_pcf="Second words.")
     assert "Someone else saved this review" in raised.value.message
     assert fresh(employer_a, review).progress_pcf == "First words."
 
@@ -221,9 +223,9 @@ def test_practice_examples_link_only_to_this_registrations_shared_evidence(emplo
             setting="Home visit",
             created_by=employer_a.assessor,
         )
-        statement = services.linkable_statements(registration)[0]
+        statement = linkable_statements(registration)[0]
         actor = as_(employer_a, employer_a.assessor)
-        example = services.practice_example_add(
+        example = practice_example_add(
             actor=actor,
             review=review,
             text="Listened well.",
@@ -231,9 +233,7 @@ def test_practice_examples_link_only_to_this_registrations_shared_evidence(emplo
             statement_id=statement.pk,
         )
         assert (example.evidence_id, example.statement_id) == (shared.pk, statement.pk)
-        services.practice_example_add(
-            actor=actor, review=review, text="Observed.", observation_id=observation.pk
-        )
+        practice_example_add(actor=actor, review=review, text="Observed.", observation_id=observation.pk)
         for kwargs, field in (
             ({"evidence_id": draft.pk}, "evidence"),
             ({"evidence_id": elsewhere.pk}, "evidence"),
@@ -241,9 +241,9 @@ def test_practice_examples_link_only_to_this_registrations_shared_evidence(emplo
             ({"text": ""}, "text"),
         ):
             with pytest.raises(ValidationError) as raised:
-                services.practice_example_add(actor=actor, review=review, **{"text": "x", **kwargs})
+                practice_example_add(actor=actor, review=review, **{"text": "x", **kwargs})
             assert field in raised.value.message_dict, kwargs
-        assert [e.title for e in services.linkable_evidence(registration)] == ["Home visit"]
+        assert [e.title for e in linkable_evidence(registration)] == ["Home visit"]
 
 
 # --- Signatures ---------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_only_the_assessor_signs_as_assessor(employer_a, review, who):
     write(employer_a, review)
     review = fresh(employer_a, review)
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_sign_as_assessor(
+        review_sign_as_assessor(
             actor=as_(employer_a, getattr(employer_a, who)), review=review, version=review.version
         )
 
@@ -296,14 +296,14 @@ def test_the_assessor_cannot_edit_after_signing_without_an_amendment(employer_a,
     write(employer_a, review)
     review = sign_as_assessor(employer_a, review)
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError):
-        services.review_update(
+        review_update(
             actor=as_(employer_a, employer_a.assessor),
             review=review,
             version=review.version,
             outcome="not_on_track",
         )
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError):
-        services.practice_example_add(actor=as_(employer_a, employer_a.assessor), review=review, text="Late")
+        practice_example_add(actor=as_(employer_a, employer_a.assessor), review=review, text="Late")
     assert fresh(employer_a, review).outcome == "on_track"
 
 
@@ -362,7 +362,7 @@ def test_signatures_need_a_person_not_an_api_token(employer_a, review):
     token_actor = dataclasses.replace(as_(employer_a, employer_a.assessor), api_token_id=1)
     review = fresh(employer_a, review)
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_sign_as_assessor(actor=token_actor, review=review, version=review.version)
+        review_sign_as_assessor(actor=token_actor, review=review, version=review.version)
 
 
 def test_nothing_is_written_or_signed_for_a_withdrawn_registration(employer_a, registration, review):
@@ -374,7 +374,7 @@ def test_nothing_is_written_or_signed_for_a_withdrawn_registration(employer_a, r
     with pytest.raises(ValidationError):
         sign_as_assessor(employer_a, review)
     with tenant_context(employer_a.employer.pk), pytest.raises(ValidationError):
-        services.review_update(
+        review_update(
             actor=as_(employer_a, employer_a.assessor),
             review=fresh(employer_a, review),
             version=3,
@@ -384,9 +384,7 @@ def test_nothing_is_written_or_signed_for_a_withdrawn_registration(employer_a, r
 
 def test_another_employers_actor_is_refused(employer_a, employer_b, review):
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_update(
-            actor=as_(employer_b, employer_b.assessor), review=review, version=1, outcome=""
-        )
+        review_update(actor=as_(employer_b, employer_b.assessor), review=review, version=1, outcome="")
 
 
 # --- Amendments ---------------------------------------------------------------------------------------
@@ -395,7 +393,7 @@ def test_another_employers_actor_is_refused(employer_a, employer_b, review):
 def test_an_amendment_keeps_the_old_and_new_values_and_the_reason(employer_a, review):
     review = lock(employer_a, review)
     with tenant_context(employer_a.employer.pk):
-        review = services.review_amend(
+        review = review_amend(
             actor=as_(employer_a, employer_a.assessor),
             review=review,
             version=review.version,
@@ -425,12 +423,10 @@ def test_an_amendment_needs_a_reason_and_a_change(employer_a, review):
     with tenant_context(employer_a.employer.pk):
         actor = as_(employer_a, employer_a.nqsw)
         with pytest.raises(ValidationError) as raised:
-            services.review_amend(
-                actor=actor, review=review, version=review.version, reason=" ", nqsw_comments="New"
-            )
+            review_amend(actor=actor, review=review, version=review.version, reason=" ", nqsw_comments="New")
         assert "reason" in raised.value.message_dict
         with pytest.raises(ValidationError):
-            services.review_amend(
+            review_amend(
                 actor=actor,
                 review=review,
                 version=review.version,
@@ -447,7 +443,7 @@ def test_each_person_amends_only_their_own_part_once_they_have_signed(employer_a
     with tenant_context(employer_a.employer.pk):
         # The NQSW has not signed yet: nothing of theirs to amend.
         with pytest.raises(PermissionDenied):
-            services.review_amend(
+            review_amend(
                 actor=as_(employer_a, employer_a.nqsw),
                 review=review,
                 version=review.version,
@@ -456,7 +452,7 @@ def test_each_person_amends_only_their_own_part_once_they_have_signed(employer_a
             )
         # The line manager cannot amend the assessor's outcome; the co-ordinator amends nothing.
         with pytest.raises(PermissionDenied):
-            services.review_amend(
+            review_amend(
                 actor=as_(employer_a, employer_a.coordinator),
                 review=review,
                 version=review.version,
@@ -466,7 +462,7 @@ def test_each_person_amends_only_their_own_part_once_they_have_signed(employer_a
     comment(employer_a, employer_a.line_manager, review)
     review = fresh(employer_a, review)
     with tenant_context(employer_a.employer.pk), pytest.raises(PermissionDenied):
-        services.review_amend(
+        review_amend(
             actor=as_(employer_a, employer_a.line_manager),
             review=review,
             version=review.version,
@@ -474,7 +470,7 @@ def test_each_person_amends_only_their_own_part_once_they_have_signed(employer_a
             outcome="not_on_track",
         )
     with tenant_context(employer_a.employer.pk):
-        amended = services.review_amend(
+        amended = review_amend(
             actor=as_(employer_a, employer_a.line_manager),
             review=review,
             version=review.version,
@@ -488,7 +484,7 @@ def test_a_stale_amendment_is_refused(employer_a, review):
     review = lock(employer_a, review)
     stale = review.version
     with tenant_context(employer_a.employer.pk):
-        services.review_amend(
+        review_amend(
             actor=as_(employer_a, employer_a.nqsw),
             review=review,
             version=stale,
@@ -496,7 +492,7 @@ def test_a_stale_amendment_is_refused(employer_a, review):
             nqsw_comments="One",
         )
         with pytest.raises(Conflict):
-            services.review_amend(
+            review_amend(
                 actor=as_(employer_a, employer_a.line_manager),
                 review=fresh(employer_a, review),
                 version=stale,
@@ -513,9 +509,9 @@ def test_a_new_line_manager_cannot_amend_what_their_predecessor_signed(
     with tenant_context(employer_a.employer.pk):
         Registration.objects.filter(pk=review.registration_id).update(line_manager=other_line_manager)
         review = Review.objects.select_related("registration").get(pk=review.pk)
-        assert services.amendable_fields(actor=as_(employer_a, other_line_manager), review=review) == ()
+        assert amendable_fields(actor=as_(employer_a, other_line_manager), review=review) == ()
         with pytest.raises(PermissionDenied):
-            services.review_amend(
+            review_amend(
                 actor=as_(employer_a, other_line_manager),
                 review=review,
                 version=review.version,

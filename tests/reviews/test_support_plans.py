@@ -16,9 +16,16 @@ from django.db import transaction
 from asye.audit.models import AuditEvent
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
-from reviews import services
 from reviews.models import Review, ReviewOutcome, SupportPlan, SupportPlanAction
 from reviews.selectors import coordinator_alerts, support_plan_registration_ids
+from reviews.services import signatures
+from reviews.services.amendments import review_amend
+from reviews.services.support_plans import (
+    support_plan_action_add,
+    support_plan_action_done,
+    support_plan_close,
+    support_plan_update,
+)
 from reviews.tasks import support_plan_notify
 from tests.factories import person
 from tests.programmes.conftest import TODAY
@@ -92,7 +99,7 @@ def test_the_plan_is_part_of_the_signing_transaction(employer_a, review, monkeyp
     def broken(**kwargs):
         raise RuntimeError("no plan")
 
-    monkeypatch.setattr(services, "support_plan_start", broken)
+    monkeypatch.setattr(signatures, "support_plan_start", broken)
     with pytest.raises(RuntimeError), transaction.atomic():
         sign_as_assessor(employer_a, review)
     assert fresh(employer_a, review).assessor_signed_at is None
@@ -101,7 +108,7 @@ def test_the_plan_is_part_of_the_signing_transaction(employer_a, review, monkeyp
 def test_an_outcome_amended_to_not_on_track_starts_a_plan(employer_a, review):
     review = lock(employer_a, review)
     with tenant_context(employer_a.employer.pk):
-        services.review_amend(
+        review_amend(
             actor=as_(employer_a, employer_a.assessor),
             review=review,
             version=review.version,
@@ -129,7 +136,7 @@ def test_the_coordinator_or_assessor_sets_the_concerns_and_the_extra_reviews_dat
     due = TODAY + datetime.timedelta(weeks=8)
     stale = plan.version
     with tenant_context(employer_a.employer.pk):
-        updated = services.support_plan_update(
+        updated = support_plan_update(
             actor=as_(employer_a, employer_a.coordinator),
             plan=plan,
             version=stale,
@@ -142,7 +149,7 @@ def test_the_coordinator_or_assessor_sets_the_concerns_and_the_extra_reviews_dat
             and Review.objects.get(pk=plan.extra_review_id).due_on == due
         )
         with pytest.raises(Conflict):
-            services.support_plan_update(
+            support_plan_update(
                 actor=as_(employer_a, employer_a.assessor),
                 plan=updated,
                 version=stale,
@@ -151,7 +158,7 @@ def test_the_coordinator_or_assessor_sets_the_concerns_and_the_extra_reviews_dat
                 today=TODAY,
             )
         with pytest.raises(ValidationError) as raised:
-            services.support_plan_update(
+            support_plan_update(
                 actor=as_(employer_a, employer_a.assessor),
                 plan=updated,
                 version=updated.version,
@@ -162,7 +169,7 @@ def test_the_coordinator_or_assessor_sets_the_concerns_and_the_extra_reviews_dat
         assert set(raised.value.message_dict) == {"concerns", "extra_review_due_on"}
         for user in (employer_a.line_manager, employer_a.nqsw):
             with pytest.raises(PermissionDenied):
-                services.support_plan_update(
+                support_plan_update(
                     actor=as_(employer_a, user),
                     plan=updated,
                     version=updated.version,
@@ -175,7 +182,7 @@ def test_the_coordinator_or_assessor_sets_the_concerns_and_the_extra_reviews_dat
 def test_actions_have_an_owner_and_a_date_and_are_marked_done(employer_a, plan):
     with tenant_context(employer_a.employer.pk):
         manager = as_(employer_a, employer_a.line_manager)
-        item = services.support_plan_action_add(
+        item = support_plan_action_add(
             actor=manager,
             plan=plan,
             action="Reduce caseload",
@@ -183,7 +190,7 @@ def test_actions_have_an_owner_and_a_date_and_are_marked_done(employer_a, plan):
             due_on=TODAY + datetime.timedelta(days=14),
             today=TODAY,
         )
-        named = services.support_plan_action_add(
+        named = support_plan_action_add(
             actor=as_(employer_a, employer_a.assessor),
             plan=plan,
             action="Shadowing",
@@ -202,10 +209,10 @@ def test_actions_have_an_owner_and_a_date_and_are_marked_done(employer_a, plan):
         ):
             values = {"action": "x", "owner_id": employer_a.nqsw.pk, "due_on": TODAY, **kwargs}
             with pytest.raises(ValidationError) as raised:
-                services.support_plan_action_add(actor=manager, plan=plan, today=TODAY, **values)
+                support_plan_action_add(actor=manager, plan=plan, today=TODAY, **values)
             assert field in raised.value.message_dict, kwargs
         with pytest.raises(PermissionDenied):
-            services.support_plan_action_add(
+            support_plan_action_add(
                 actor=as_(employer_a, employer_a.nqsw),
                 plan=plan,
                 action="x",
@@ -214,14 +221,12 @@ def test_actions_have_an_owner_and_a_date_and_are_marked_done(employer_a, plan):
                 due_on=TODAY,
                 today=TODAY,
             )
-        done = services.support_plan_action_done(
+        done = support_plan_action_done(
             actor=manager, item=item, done_on=plan.created_at.date(), today=plan.created_at.date()
         )
         assert done.done_on == plan.created_at.date()
         with pytest.raises(ValidationError):
-            services.support_plan_action_done(
-                actor=manager, item=named, done_on=TODAY + datetime.timedelta(days=1)
-            )
+            support_plan_action_done(actor=manager, item=named, done_on=TODAY + datetime.timedelta(days=1))
         assert SupportPlanAction.objects.filter(done_on__isnull=False).count() == 1
 
 
@@ -229,13 +234,13 @@ def test_closing_the_plan_needs_a_note_and_then_nothing_changes(employer_a, plan
     with tenant_context(employer_a.employer.pk):
         actor = as_(employer_a, employer_a.assessor)
         with pytest.raises(ValidationError):
-            services.support_plan_close(actor=actor, plan=plan, version=plan.version, note=" ")
-        closed = services.support_plan_close(
+            support_plan_close(actor=actor, plan=plan, version=plan.version, note=" ")
+        closed = support_plan_close(
             actor=actor, plan=plan, version=plan.version, note="Back on track at the extra review."
         )
         assert closed.status == SupportPlan.Status.CLOSED and closed.closed_at
         with pytest.raises(ValidationError):
-            services.support_plan_action_add(
+            support_plan_action_add(
                 actor=actor, plan=closed, action="x", owner_id=None, owner_name="Someone", due_on=TODAY
             )
         assert support_plan_registration_ids(actor=as_(employer_a, employer_a.coordinator)) == set()

@@ -143,7 +143,7 @@ def _evidence(tenant, swe: str):
 
 
 def _observation(tenant, registration):
-    from portfolios.record_services import observation_create
+    from portfolios.observations import observation_create
 
     with tenant_context(tenant.employer.pk):
         return observation_create(
@@ -201,16 +201,16 @@ def support_action_owner(a, b, unscoped):
 
 
 def _submitted_recommendation(tenant, swe: str):
-    from reviews import services
+    from reviews.services.recommendations import final_recommendation_create, final_recommendation_submit
     from tests.reviews.review_fixtures import make_year_done
 
     registration = make_year_done(tenant, swe_number=swe)
     with tenant_context(tenant.employer.pk):
         assessor = actor_for(tenant.assessor, tenant.employer)
-        item = services.final_recommendation_create(
+        item = final_recommendation_create(
             actor=assessor, registration=registration, recommendation="pass", evidence_summary="The evidence."
         )
-        return services.final_recommendation_submit(actor=assessor, item=item, version=item.version)
+        return final_recommendation_submit(actor=assessor, item=item, version=item.version)
 
 
 def panel_recommendation(a, b, unscoped):

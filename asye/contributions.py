@@ -1,0 +1,26 @@
+"""What the domain apps add to the cross-cutting apps' pages and lists.
+
+``asye/`` never imports a domain app. Where a cross-cutting page or list has parts that belong to domain
+apps (navigation entries, home-page sections, API routes), each app writes them in a module of its own, and
+``settings.ASYE_CONTRIBUTIONS`` lists those modules by kind, as ``INSTALLED_APPS`` lists the apps: the
+settings and the root URLconf are the project's wiring, the only places of ``asye/`` that name domain apps.
+
+- ``navigation``: ``<app>/navigation.py``, ``nav_items(actor) -> [{"label", "url"}]``, read by
+  ``asye.web.context_processors.navigation``;
+- ``home_sections``: ``<app>/home.py``, ``home_sections(actor) -> [asye.web.home_sections.HomeSection]``,
+  read by ``asye.web.views.home``;
+- ``api_routes``: ``<app>/api_routes.py``, ``ROUTES = [(prefix, viewset, basename)]``, registered on the one
+  router of ``asye.api.urls`` (under ``/api/v1/``).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from django.conf import settings
+
+
+def contributions(kind: str) -> list[ModuleType]:
+    """The modules that contribute to ``kind``, in the order the settings list them."""
+    return [import_module(name) for name in settings.ASYE_CONTRIBUTIONS.get(kind, ())]

@@ -1,0 +1,126 @@
+"""The exemplars library: national staff write, change and publish anonymised extracts."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from asye import clock
+from asye.accounts.actor import Actor
+from asye.audit.services import audit_record, changed_fields
+from asye.errors import Conflict
+from asye.tenancy.db import system_national_context
+from asye.tenancy.models import ServiceArea
+from portfolios.models import CapabilityStatement
+from reviews.models import Exemplar
+from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff, trimmed
+
+
+def _check_exemplar(values: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not values["title"]:
+        errors["title"] = ["Enter a title"]
+    elif len(values["title"]) > MAX_TITLE:
+        errors["title"] = [f"The title must be {MAX_TITLE} characters or fewer"]
+    if values["service_area"] not in ("", *ServiceArea.values):
+        errors["service_area"] = ["Select a service area from the list"]
+    if not values["extract"]:
+        errors["extract"] = ["Enter the anonymised extract"]
+    if not values["annotation"]:
+        errors["annotation"] = ["Enter the annotation: what makes it good, and what could be stronger"]
+    for name in ("extract", "annotation"):
+        if len(values[name]) > MAX_TEXT:
+            errors[name] = [f"This must be {MAX_TEXT:,} characters or fewer"]
+    statement_id = values["statement_id"]
+    if statement_id is not None and not CapabilityStatement.objects.filter(pk=statement_id).exists():
+        errors["statement"] = ["Select a capability statement from the list"]
+    return errors
+
+
+def _exemplar_values(title, service_area, statement_id, extract, annotation) -> dict:
+    return {
+        "title": trimmed(title),
+        "service_area": service_area or "",
+        "statement_id": statement_id,
+        "extract": trimmed(extract),
+        "annotation": trimmed(annotation),
+    }
+
+
+@transaction.atomic
+def exemplar_create(
+    *,
+    actor: Actor,
+    title: str,
+    extract: str,
+    annotation: str,
+    service_area: str = "",
+    statement_id: int | None = None,
+) -> Exemplar:
+    """A draft exemplar: an anonymised extract and its annotation, tagged to a capability statement and a
+    service area. Nobody outside national staff and moderators sees it until it is published."""
+    require_national_staff(actor)
+    values = _exemplar_values(title, service_area, statement_id, extract, annotation)
+    errors = _check_exemplar(values)
+    if errors:
+        raise ValidationError(errors)
+    with system_national_context():
+        exemplar = Exemplar.objects.create(created_by=actor.user, **values)
+        audit_record(actor=actor, obj=exemplar, action="exemplar.created", changes=changed_fields({}, values))
+    return exemplar
+
+
+@transaction.atomic
+def exemplar_update(
+    *,
+    actor: Actor,
+    exemplar: Exemplar,
+    version: int,
+    title: str,
+    extract: str,
+    annotation: str,
+    service_area: str = "",
+    statement_id: int | None = None,
+) -> Exemplar:
+    require_national_staff(actor)
+    values = _exemplar_values(title, service_area, statement_id, extract, annotation)
+    errors = _check_exemplar(values)
+    if errors:
+        raise ValidationError(errors)
+    with system_national_context():
+        before = {name: getattr(exemplar, name) for name in values}
+        updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
+            **values, updated_at=clock.now(), version=version + 1
+        )
+        if not updated:
+            raise Conflict(
+                "This exemplar was changed by someone else since you opened it. "
+                "Your text is below: check the saved exemplar and save again."
+            )
+        exemplar.refresh_from_db()
+        audit_record(
+            actor=actor, obj=exemplar, action="exemplar.updated", changes=changed_fields(before, values)
+        )
+    return exemplar
+
+
+@transaction.atomic
+def exemplar_set_published(*, actor: Actor, exemplar: Exemplar, published: bool, version: int) -> Exemplar:
+    """Publish an exemplar to every employer's co-ordinators and assessors, or withdraw it to draft."""
+    require_national_staff(actor)
+    with system_national_context():
+        if exemplar.published == published and exemplar.version == version:
+            return exemplar
+        updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
+            published=published, updated_at=clock.now(), version=version + 1
+        )
+        if not updated:
+            raise Conflict("This exemplar was changed by someone else. Check it and try again.")
+        exemplar.refresh_from_db()
+        audit_record(
+            actor=actor,
+            obj=exemplar,
+            action="exemplar.published" if published else "exemplar.unpublished",
+            changes={"published": [not published, published]},
+        )
+    return exemplar

@@ -1,0 +1,83 @@
+"""The good-practice register: an employer applies for endorsement, national staff decide."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from asye import clock
+from asye.accounts.actor import Actor
+from asye.accounts.models import Role
+from asye.audit.services import audit_record
+from asye.errors import Conflict
+from asye.tenancy.db import system_national_context
+from reviews.models import GoodPracticeApplication
+from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff, trimmed
+
+
+@transaction.atomic
+def good_practice_apply(*, actor: Actor, title: str, description: str) -> GoodPracticeApplication:
+    """A co-ordinator applies for the NQAP's good-practice endorsement of the employer's programme."""
+    actor.require(Role.COORDINATOR)
+    if actor.employer_id is None:
+        raise PermissionDenied("Choose the employer you are applying for.")
+    title, description = trimmed(title), trimmed(description)
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = ["Enter a title for the practice"]
+    elif len(title) > MAX_TITLE:
+        errors["title"] = [f"The title must be {MAX_TITLE} characters or fewer"]
+    if not description:
+        errors["description"] = ["Describe the practice and the difference it makes"]
+    elif len(description) > MAX_TEXT:
+        errors["description"] = [f"The description must be {MAX_TEXT:,} characters or fewer"]
+    if errors:
+        raise ValidationError(errors)
+    application = GoodPracticeApplication.objects.create(
+        employer_id=actor.employer_id, title=title, description=description, submitted_by=actor.user
+    )
+    audit_record(
+        actor=actor,
+        obj=application,
+        action="good_practice.applied",
+        changes={"title": title, "description": description},
+    )
+    return application
+
+
+@transaction.atomic
+def good_practice_decide(
+    *, actor: Actor, application: GoodPracticeApplication, endorse: bool, note: str, version: int
+) -> GoodPracticeApplication:
+    """National staff endorse an application or not, with a note the employer reads (required when not
+    endorsing). A decision is final; a second decision, or a stale ``version``, is refused."""
+    require_national_staff(actor)
+    note = trimmed(note)
+    if not endorse and not note:
+        raise ValidationError({"note": ["Give the reason the practice is not endorsed"]})
+    if len(note) > MAX_TEXT:
+        raise ValidationError({"note": [f"The note must be {MAX_TEXT:,} characters or fewer"]})
+    status = (
+        GoodPracticeApplication.Status.ENDORSED if endorse else GoodPracticeApplication.Status.NOT_ENDORSED
+    )
+    with system_national_context():
+        current = GoodPracticeApplication.objects.select_for_update().get(pk=application.pk)
+        if current.status != GoodPracticeApplication.Status.SUBMITTED:
+            raise ValidationError("This application has already been decided.")
+        if current.version != version:
+            raise Conflict("This application was changed by someone else. Reload it and try again.")
+        GoodPracticeApplication.objects.filter(pk=current.pk).update(
+            status=status,
+            decision_note=note,
+            decided_by=actor.user,
+            decided_at=clock.now(),
+            version=version + 1,
+        )
+        current.refresh_from_db()
+        audit_record(
+            actor=actor,
+            obj=current,
+            action="good_practice.endorsed" if endorse else "good_practice.not_endorsed",
+            changes={"status": [GoodPracticeApplication.Status.SUBMITTED, status], "note": note},
+        )
+    return current

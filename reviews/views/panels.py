@@ -1,0 +1,248 @@
+"""The internal moderation panel's pages (co-ordinators): panels, their members, decisions on the
+cases, closing a panel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asye import clock
+from asye.accounts.models import Role
+from asye.web.dates import date_data
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.flow import form_flow
+from portfolios.models import Portfolio
+from reviews import selectors
+from reviews.forms import PanelDecisionForm, PanelForm, PanelMemberForm, SignForm
+from reviews.models import ModerationPanel, PanelDecision, Review
+from reviews.services import panels as panel_services
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def panel_list(request):
+    actor = request.actor
+    panels = list(selectors.panel_list(actor=actor))
+    waiting = list(selectors.recommendations_with_panel(actor=actor))
+    return render(request, "reviews/panels.html", {"panels": panels, "waiting": waiting})
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def panel_new(request):
+    actor = request.actor
+    flow = form_flow(
+        request,
+        PanelForm(request.POST or None, initial={"version": 1}),
+        save=lambda data: panel_services.panel_create(
+            actor=actor, held_on=data["held_on"], chair=data["chair"], notes=data["notes"]
+        ),
+        done=lambda panel: redirect("reviews:panel", pk=panel.pk),
+        message="Panel created. Add its members next.",
+    )
+    if flow.response:
+        return flow.response
+    return render(request, "reviews/panel_form.html", {"form": flow.form, "panel": None})
+
+
+def _panel_context(actor, panel: ModerationPanel) -> dict:
+    today = clock.today()
+    return {
+        "panel": panel,
+        "members": list(panel.members.all()),
+        "cases": selectors.panel_cases(actor=actor, panel=panel),
+        "later": selectors.panel_cases_for_later(actor=actor, panel=panel),
+        "decisions": selectors.panel_decisions(panel),
+        "is_open": panel.status == ModerationPanel.Status.OPEN,
+        "meets_later": panel.held_on > today,
+        "close_form": SignForm(initial={"version": panel.version}),
+    }
+
+
+@employer_view(Role.COORDINATOR)
+def panel_detail(request, pk: int):
+    actor = request.actor
+    panel = selectors.panel_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    return render(request, "reviews/panel.html", _panel_context(actor, panel))
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def panel_change(request, pk: int):
+    actor = request.actor
+    panel = selectors.panel_get(actor=actor, pk=pk)
+    initial = {
+        **date_data("held_on", panel.held_on),
+        "chair": panel.chair,
+        "notes": panel.notes,
+        "version": panel.version,
+    }
+    flow = form_flow(
+        request,
+        PanelForm(request.POST or None, initial=initial),
+        save=lambda data: panel_services.panel_update(
+            actor=actor,
+            panel=panel,
+            version=data["version"] or 0,
+            held_on=data["held_on"],
+            chair=data["chair"],
+            notes=data["notes"],
+        ),
+        done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
+        message="The panel's details have been saved",
+        current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
+    )
+    if flow.response:
+        return flow.response
+    if flow.conflict:  # as it is now, not as the person read it
+        panel = selectors.panel_get(actor=actor, pk=pk)
+    return render(
+        request,
+        "reviews/panel_form.html",
+        {"form": flow.form, "panel": panel, "conflict": flow.conflict},
+        status=flow.status,
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def panel_member_add(request, pk: int):
+    actor = request.actor
+    panel = selectors.panel_get(actor=actor, pk=pk)
+    form = PanelMemberForm(request.POST or None)
+    flow = form_flow(
+        request,
+        form,
+        save=lambda data: panel_services.panel_member_add(
+            actor=actor, panel=panel, name=data["name"], role=data["role"]
+        ),
+        done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
+        message=lambda _saved: f"{form.cleaned_data['name']} has been added to the panel",
+    )
+    if flow.response:
+        return flow.response
+    return render(request, "reviews/panel_member_add.html", {"form": flow.form, "panel": panel})
+
+
+@employer_view(Role.COORDINATOR)
+def panel_member_remove(request, pk: int):
+    actor = request.actor
+    member = selectors.panel_member_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
+    panel = member.panel
+    try:
+        panel_services.panel_member_remove(actor=actor, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{member.name} has been removed from the panel")
+    return redirect("reviews:panel", pk=panel.pk)
+
+
+@employer_view(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def panel_decide(request, pk: int):
+    """Record the panel's decision on one submitted recommendation (``?recommendation=<id>``)."""
+    actor = request.actor
+    panel = selectors.panel_get(actor=actor, pk=pk)
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        case_id = int(source.get("recommendation", ""))
+    except ValueError as exc:
+        raise Http404("Choose a case from the panel's page.") from exc
+    item = selectors.panel_case_get(actor=actor, panel=panel, pk=case_id)
+    initial = {
+        "recommendation": item.pk,
+        "panel_version": panel.version,
+        "recommendation_version": item.version,
+    }
+
+    def decided(made: PanelDecision) -> str:
+        registration = item.registration
+        if made.decision == PanelDecision.Decision.ENDORSE:
+            return (
+                f"The panel endorsed the recommendation: {registration.full_name}'s outcome is recorded "
+                f"as {registration.get_outcome_display().lower()}."
+            )
+        return "The recommendation has been referred back to the assessor"
+
+    def with_case_version(data):
+        # After a stale save both versions are the current ones: the panel's (set by the flow) and the case's.
+        data["recommendation_version"] = str(
+            selectors.panel_case_get(actor=actor, panel=panel, pk=case_id).version
+        )
+        return PanelDecisionForm(data)
+
+    flow = form_flow(
+        request,
+        PanelDecisionForm(request.POST or None, initial=initial),
+        save=lambda data: panel_services.panel_decide(
+            actor=actor,
+            panel=panel,
+            item=item,
+            decision=data["decision"],
+            reasons=data["reasons"],
+            panel_version=data["panel_version"],
+            recommendation_version=data["recommendation_version"],
+        ),
+        done=lambda _made: redirect("reviews:panel", pk=panel.pk),
+        message=decided,
+        current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
+        rebind=with_case_version,
+        version_field="panel_version",
+    )
+    if flow.response:
+        return flow.response
+    if flow.conflict:  # as they are now, not as the person read them
+        panel = selectors.panel_get(actor=actor, pk=pk)
+        item = selectors.panel_case_get(actor=actor, panel=panel, pk=case_id)
+    return render(
+        request,
+        "reviews/panel_decide.html",
+        {
+            "form": flow.form,
+            "panel": panel,
+            "item": item,
+            "registration": item.registration,
+            "reviews": list(
+                selectors.reviews_of_registration(actor=actor, registration=item.registration).filter(
+                    status=Review.Status.LOCKED
+                )
+            ),
+            "earlier": selectors.decisions_of(item),
+            "portfolio": Portfolio.objects.filter(registration=item.registration).first(),
+            "conflict": flow.conflict,
+            "meets_later": panel.held_on > clock.today(),
+            "today": clock.today(),
+        },
+        status=flow.status,
+    )
+
+
+@employer_view(Role.COORDINATOR)
+def panel_close(request, pk: int):
+    actor = request.actor
+    panel = selectors.panel_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Something went wrong with the form. Close the panel again.")
+        return redirect("reviews:panel", pk=panel.pk)
+    flow = form_flow(
+        request,
+        form,
+        save=lambda data: panel_services.panel_close(actor=actor, panel=panel, version=data["version"]),
+        done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
+        message="The panel has been closed",
+    )
+    if flow.response:
+        return flow.response
+    messages.error(request, flow.conflict or " ".join(flow.form.non_field_errors()))
+    return redirect("reviews:panel", pk=panel.pk)

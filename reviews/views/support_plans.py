@@ -1,0 +1,178 @@
+"""The support plan pages: the plan, its concerns and extra review date, its actions, closing it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from asye import clock
+from asye.web.dates import date_data
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.flow import form_flow
+from reviews import selectors
+from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, SupportPlanForm
+from reviews.models import SupportPlan
+from reviews.services import support_plans
+from reviews.services.access import can_add_support_actions, can_manage_support_plan
+from reviews.views.reviews import ANYONE
+
+
+@employer_view(*ANYONE)
+def support_plan_detail(request, pk: int):
+    actor = request.actor
+    plan = selectors.support_plan_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    registration = plan.registration
+    can_act = can_add_support_actions(actor=actor, registration=registration)
+    return render(
+        request,
+        "reviews/support_plan.html",
+        {
+            "plan": plan,
+            "registration": registration,
+            "actions": list(plan.actions.select_related("owner")),
+            "is_open": plan.status == SupportPlan.Status.OPEN,
+            "can_manage": can_manage_support_plan(actor=actor, registration=registration),
+            "can_act": can_act,
+            "done_form": ActionDoneForm() if can_act else None,
+            "today": clock.today(),
+        },
+    )
+
+
+def _plan_form(data, plan: SupportPlan) -> SupportPlanForm:
+    extra = plan.extra_review
+    ask_date = extra is not None and extra.assessor_signed_at is None
+    initial = {"concerns": plan.concerns, "version": plan.version}
+    if ask_date:
+        initial.update(date_data("extra_review_due_on", extra.due_on))
+    return SupportPlanForm(data, ask_date=ask_date, initial=initial)
+
+
+@employer_view(*ANYONE)
+@require_http_methods(["GET", "POST"])
+def support_plan_change(request, pk: int):
+    actor = request.actor
+    plan = selectors.support_plan_get(actor=actor, pk=pk)
+    if not can_manage_support_plan(actor=actor, registration=plan.registration):
+        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor changes a support plan.")
+
+    def reread() -> SupportPlan:
+        return selectors.support_plan_get(actor=actor, pk=pk)
+
+    flow = form_flow(
+        request,
+        _plan_form(request.POST or None, plan),
+        save=lambda data: support_plans.support_plan_update(
+            actor=actor,
+            plan=plan,
+            version=data["version"],
+            concerns=data["concerns"],
+            extra_review_due_on=data.get("extra_review_due_on"),
+        ),
+        done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
+        message="The support plan has been saved",
+        current_version=lambda: reread().version,
+        # The plan as it is now decides whether the extra review's date is still asked.
+        rebind=lambda data: _plan_form(data, reread()),
+    )
+    if flow.response:
+        return flow.response
+    if flow.conflict:  # as it is now, not as the person read it
+        plan = reread()
+    return render(
+        request,
+        "reviews/support_plan_change.html",
+        {"form": flow.form, "plan": plan, "registration": plan.registration, "conflict": flow.conflict},
+        status=flow.status,
+    )
+
+
+@employer_view(*ANYONE)
+@require_http_methods(["GET", "POST"])
+def support_action_add(request, pk: int):
+    actor = request.actor
+    plan = selectors.support_plan_get(actor=actor, pk=pk)
+    registration = plan.registration
+    if not can_add_support_actions(actor=actor, registration=registration):
+        raise PermissionDenied("Only the co-ordinator, the assessor or the line manager adds actions.")
+    form = SupportActionForm(request.POST or None, people=support_plans.owner_choices(registration))
+    flow = form_flow(
+        request,
+        form,
+        save=lambda data: support_plans.support_plan_action_add(
+            actor=actor,
+            plan=plan,
+            action=data["action"],
+            owner_id=form.owner_id(),
+            owner_name=data["owner_name"],
+            due_on=data["due_on"],
+        ),
+        done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
+        message="Action added to the support plan",
+    )
+    if flow.response:
+        return flow.response
+    return render(
+        request,
+        "reviews/support_action_add.html",
+        {"form": form, "plan": plan, "registration": registration, "is_open": plan.status == "open"},
+    )
+
+
+@employer_view(*ANYONE)
+def support_action_done(request, pk: int):
+    actor = request.actor
+    item = selectors.support_plan_action_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, POST_ONLY):
+        return not_allowed
+    plan = item.plan
+    flow = form_flow(
+        request,
+        ActionDoneForm(request.POST),
+        save=lambda data: support_plans.support_plan_action_done(
+            actor=actor, item=item, done_on=data["done_on"]
+        ),
+        done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
+        message="Action marked as done",
+    )
+    if flow.response:
+        return flow.response
+    # The date boxes sit beside each action on the plan's page; a mistake is shown on a page of its own.
+    return render(
+        request,
+        "reviews/support_action_done.html",
+        {"form": flow.form, "item": item, "plan": plan, "registration": plan.registration},
+        status=400,
+    )
+
+
+@employer_view(*ANYONE)
+@require_http_methods(["GET", "POST"])
+def support_plan_close(request, pk: int):
+    actor = request.actor
+    plan = selectors.support_plan_get(actor=actor, pk=pk)
+    if not can_manage_support_plan(actor=actor, registration=plan.registration):
+        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
+    flow = form_flow(
+        request,
+        ClosePlanForm(request.POST or None, initial={"version": plan.version}),
+        save=lambda data: support_plans.support_plan_close(
+            actor=actor, plan=plan, version=data["version"], note=data["note"]
+        ),
+        done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
+        message="The support plan has been closed",
+        current_version=lambda: selectors.support_plan_get(actor=actor, pk=pk).version,
+    )
+    if flow.response:
+        return flow.response
+    if flow.conflict:  # as it is now, not as the person read it
+        plan = selectors.support_plan_get(actor=actor, pk=pk)
+    return render(
+        request,
+        "reviews/support_plan_close.html",
+        {"form": flow.form, "plan": plan, "registration": plan.registration, "conflict": flow.conflict},
+        status=flow.status,
+    )
