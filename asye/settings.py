@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # An API body over its limit is a 413 before anything reads it (asye/files/limits.py).
     "asye.files.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves a signed-in session's expiry on at most once a minute (not a write on every request).
+    "asye.accounts.session_touch.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,9 +177,9 @@ else:
 SESSION_ENGINE = "asye.accounts.sessions"
 # Messages ride in the session: the service sets no cookies beyond the session and CSRF ones.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# Sessions end after 30 minutes without activity (each request renews the cookie).
+# Sessions end after 30 minutes without activity (activity moves the expiry on, at most once a minute).
 SESSION_COOKIE_AGE = int(os.environ.get("ASYE_SESSION_IDLE_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # asye.accounts.session_touch: at most once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

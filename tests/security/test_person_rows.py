@@ -251,6 +251,26 @@ def test_an_idle_session_expires(client, employer_a, time_machine):
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
+def test_an_active_session_is_kept_with_at_most_one_write_a_minute(client, employer_a, time_machine):
+    """#14: the session's expiry follows the person's activity, but pages within a minute of the last
+    write read the session and write nothing; a person active every ten minutes is never signed out."""
+    def expiry():
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        with tenant_settings(session_key=key):
+            return Session.objects.get(session_key=key).expire_date
+
+    client.post(reverse("account_login"), {"login": employer_a.assessor.email, "password": PASSWORD})
+    assert client.get("/employer/").status_code == 200
+    first = expiry()
+    time_machine.move_to(clock.now() + datetime.timedelta(seconds=20))
+    assert client.get("/employer/").status_code == 200
+    assert expiry() == first  # read, not written
+    for _ in range(6):  # an hour of use, a page every ten minutes: longer than the idle timeout
+        time_machine.move_to(clock.now() + datetime.timedelta(minutes=10))
+        assert client.get("/employer/").status_code == 200
+    assert expiry() > first + datetime.timedelta(minutes=50)
+
+
 def test_rows_written_as_a_person_are_theirs_alone():
     carol = UserFactory()
     give_address(carol)
