@@ -422,8 +422,8 @@ def _import(
         raise ImportRefused(sorted(bad, key=lambda b: (b.file != employers_name, b.line)))
 
     now = clock.now()
-    employer_ids = write_employers(employers, areas_by_employer, known_refs, result, now)
-    equality_for = write_registrations(checked, employer_ids, by_legacy, result, now)
+    employer_ids = write_employers(employers, areas_by_employer, known_refs, result.employers, now)
+    equality_for = write_registrations(checked, employer_ids, by_legacy, result.registrations, now)
     _write_equality(equality_for, result, now)
     return result
 

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from asye.tenancy.models import Employer, ServiceArea
-from programmes.legacy_rows import MANAGED_FIELDS, EmployerRow, ImportResult, RegistrationRow
+from programmes.legacy_rows import MANAGED_FIELDS, EmployerRow, RegistrationRow, Tally
 from programmes.models import Registration
 
 
@@ -16,7 +16,7 @@ def write_employers(
     employers: dict[str, EmployerRow],
     areas_by_employer: dict[str, set[str]],
     known_refs: dict[str, Employer],
-    result: ImportResult,
+    tally: Tally,
     now: datetime.datetime,
 ) -> dict[str, int]:
     to_create, to_update, changed_fields = [], [], set()
@@ -45,7 +45,7 @@ def write_employers(
             wanted["serves_adults"] = True
         changes = [name for name, value in wanted.items() if getattr(employer, name) != value]
         if not changes:
-            result.employers.unchanged += 1
+            tally.unchanged += 1
             continue
         for name in changes:
             setattr(employer, name, wanted[name])
@@ -55,8 +55,8 @@ def write_employers(
     Employer.objects.bulk_create(to_create)
     if to_update:
         Employer.objects.bulk_update(to_update, [*sorted(changed_fields), "updated_at"])
-    result.employers.created = len(to_create)
-    result.employers.updated = len(to_update)
+    tally.created = len(to_create)
+    tally.updated = len(to_update)
     ids = {ref: employer.pk for ref, employer in known_refs.items()}
     ids.update({e.legacy_ref: e.pk for e in to_create})
     ids.update({row.ref: row.existing.pk for row in employers.values() if row.existing})
@@ -67,7 +67,7 @@ def write_registrations(
     rows: list[RegistrationRow],
     employer_ids: dict[str, int],
     by_legacy: dict[tuple[int, str], Registration],
-    result: ImportResult,
+    tally: Tally,
     now: datetime.datetime,
 ) -> list[tuple[Registration, dict]]:
     """Create and update the registrations; the registrations with their equality answers, to write next."""
@@ -97,13 +97,13 @@ def write_registrations(
                 changed_fields.update(changes)
                 to_update.append(registration)
             else:
-                result.registrations.unchanged += 1
+                tally.unchanged += 1
         equality_for.append((registration, row.equality))
     Registration.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         Registration.objects.bulk_update(
             to_update, [*sorted(changed_fields), "version", "updated_at"], batch_size=1000
         )
-    result.registrations.created = len(to_create)
-    result.registrations.updated = len(to_update)
+    tally.created = len(to_create)
+    tally.updated = len(to_update)
     return equality_for
