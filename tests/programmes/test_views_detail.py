@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils.html import escape
 
 from asye.accounts.models import Role
 from asye.tenancy.db import tenant_context
@@ -103,7 +104,7 @@ def test_co_ordinator_sees_the_record_timeline_and_actions(alice, employer_a, re
         "ASYE: child and family (version 1)",
         "Awaiting national approval",
         "In progress",
-        employer_a.assessor.full_name,
+        escape(employer_a.assessor.full_name),  # as HTML writes it: O'Brien is O&#x27;Brien
         "3-month review",
         "Direct observation 1",
         "Internal moderation panel",
