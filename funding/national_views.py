@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
+from asye.web.forms import is_whole_number
 from funding import application_services, recovery_services, services
 from funding.budget import budget_position_national
 from funding.forms import (
@@ -115,7 +116,7 @@ def _claim_page(request, claim, *, decision=None, void=None, recovery=None, canc
 
 
 def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return int(value) if is_whole_number(str(value or "")) else None
 
 
 @national_view

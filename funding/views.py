@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from asye.web.flow import form_flow
+from asye.web.forms import is_whole_number
 from funding import exports, services
 from funding.application_views import years_to_start
 from funding.forms import ClaimFilterForm, ClaimsConfirmForm, ClaimsSelectForm, ClaimSubmitForm
@@ -187,7 +188,7 @@ def claims_submit(request):
             return flow.response
         form, status = flow.form, flow.status
     chosen_claims = list(
-        claim_list(actor=actor).filter(pk__in=[int(pk) for pk in chosen if str(pk).isdigit()])
+        claim_list(actor=actor).filter(pk__in=[int(pk) for pk in chosen if is_whole_number(str(pk))])
     )
     return render(
         request,

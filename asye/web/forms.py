@@ -3,6 +3,12 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 
+def is_whole_number(raw: str) -> bool:
+    """ASCII digits only: "²" and "٣" are digits to ``str.isdigit`` but no number to ``int()`` (or not
+    one anybody typed on purpose)."""
+    return raw.isascii() and raw.isdigit()
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: against its fields where it names them."""
     if hasattr(error, "error_dict"):

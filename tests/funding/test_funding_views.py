@@ -313,3 +313,11 @@ def test_lists_show_nothing_of_another_employer(coordinator, employer_a, employe
         body = coordinator.get(url).content.decode()
         for leaked in ("Zed", "SW999111", employer_b.employer.name):
             assert leaked not in body, (url, leaked)
+
+
+def test_a_claim_id_that_is_no_number_is_refused_not_a_500(coordinator, three):
+    """Before: "²" passed ``str.isdigit`` and then failed ``int()``: a 500 on the confirmation step."""
+    ids = [str(claim_of(three[0]).pk), "²"]
+    response = coordinator.post(reverse("funding:claims_submit"), {"claims": ids, "step": "confirm"})
+    assert response.status_code in (200, 400)
+    assert claim_of(three[0]).status == ClaimStatus.DRAFT
