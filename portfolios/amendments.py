@@ -47,12 +47,11 @@ from portfolios.models import (
 )
 from portfolios.observations import (
     OBSERVATION_TEXTS,
-    check_observed_on,
-    check_observer,
     check_statements,
+    check_when_where_who,
     set_observation_tags,
 )
-from portfolios.record_writes import MAX_OBSERVATION_TEXT, MAX_SHORT_TEXT, checked_text
+from portfolios.record_writes import MAX_OBSERVATION_TEXT, checked_text
 from programmes.models import Registration
 from programmes.progress_store import progress_refresh
 
@@ -192,28 +191,9 @@ def observation_amend(
     today = today or clock.today()
     errors: dict[str, list[str]] = {}
     values: dict = {}
-    if "observed_on" in changes:
-        check_observed_on(errors, changes["observed_on"], registration)
-        if "observed_on" not in errors and changes["observed_on"] > today:
-            errors["observed_on"] = ["The date of a complete observation must be today or in the past"]
-        values["observed_on"] = changes["observed_on"]
-    if "setting" in changes:
-        values["setting"] = checked_text(
-            errors,
-            "setting",
-            changes["setting"],
-            required="Enter where the observation took place and what it was",
-            max_length=MAX_SHORT_TEXT,
-            what="The setting",
-        )
-    if "observer" in changes:
-        values["observer_id"], values["observer_name"] = check_observer(
-            errors,
-            registration,
-            changes["observer"],
-            changes.get("observer_name", ""),
-            current_id=current.observer_id,
-        )
+    values.update(
+        check_when_where_who(errors, changes, registration, current_id=current.observer_id, complete_on=today)
+    )
     for name in ("observer_assessment", "person_feedback"):
         if name in changes:
             values[name] = checked_text(

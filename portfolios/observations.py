@@ -178,6 +178,39 @@ def check_observed_on(
         ]
 
 
+def check_when_where_who(
+    errors: dict,
+    changes: dict,
+    registration: Registration,
+    *,
+    current_id: int | None,
+    complete_on: datetime.date | None = None,
+) -> dict:
+    """The checked values of an observation's date, setting and observer among ``changes``: what a draft's
+    change and an amendment of a complete observation share. ``complete_on``: the observation is complete,
+    so its date may not be after that day."""
+    values: dict = {}
+    if "observed_on" in changes:
+        check_observed_on(errors, changes["observed_on"], registration)
+        if complete_on is not None and "observed_on" not in errors and changes["observed_on"] > complete_on:
+            errors["observed_on"] = ["The date of a complete observation must be today or in the past"]
+        values["observed_on"] = changes["observed_on"]
+    if "setting" in changes:
+        values["setting"] = checked_text(
+            errors,
+            "setting",
+            changes["setting"],
+            required="Enter where the observation took place and what it was",
+            max_length=MAX_SHORT_TEXT,
+            what="The setting",
+        )
+    if "observer" in changes:
+        values["observer_id"], values["observer_name"] = check_observer(
+            errors, registration, changes["observer"], changes.get("observer_name", ""), current_id=current_id
+        )
+    return values
+
+
 @transaction.atomic
 def observation_create(
     *,
@@ -271,26 +304,7 @@ def observation_update(*, actor: Actor, observation: Observation, version: int, 
     refuse_unless(bool(allowed) and names <= allowed, "You cannot change these parts of this observation.")
     errors: dict[str, list[str]] = {}
     values: dict = {}
-    if "observed_on" in changes:
-        check_observed_on(errors, changes["observed_on"], registration)
-        values["observed_on"] = changes["observed_on"]
-    if "setting" in changes:
-        values["setting"] = checked_text(
-            errors,
-            "setting",
-            changes["setting"],
-            required="Enter where the observation took place and what it was",
-            max_length=MAX_SHORT_TEXT,
-            what="The setting",
-        )
-    if "observer" in changes:
-        values["observer_id"], values["observer_name"] = check_observer(
-            errors,
-            registration,
-            changes["observer"],
-            changes.get("observer_name", ""),
-            current_id=observation.observer_id,
-        )
+    values.update(check_when_where_who(errors, changes, registration, current_id=observation.observer_id))
     for name, what in OBSERVATION_TEXTS.items():
         if name in changes:
             values[name] = checked_text(
