@@ -8,7 +8,8 @@
   ``clearsessions`` only, reading and deleting rows expired before ``app.sessions_expired_before``.
 
 Each is a migration operation like ``asye.tenancy.rls.EnableRowLevelSecurity`` (ENABLE and FORCE, the
-``tenant_isolation`` policy, nothing on SQLite). Which flows set which setting: docs/security.md.
+``tenant_isolation`` policy, nothing on SQLite), but its policy is for every role (``PUBLIC``: the tenant
+and the national role alike) and there is no national policy. Which flows set which setting: docs/security.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class EnablePersonRowLevelSecurity(EnableRowLevelSecurity):
     """A table of rows that each belong to one person (a ``user_id`` column)."""
 
     condition = PERSON_CONDITION
+    to = "PUBLIC"
+    national = False
 
     def describe(self):
         return f"Enable and force person row-level security on {self.table}"
@@ -41,16 +44,17 @@ class EnableSessionRowLevelSecurity(EnableRowLevelSecurity):
     """``django_session``: one row by its key, and expired rows for the clean-up."""
 
     condition = SESSION_CONDITION
+    to = "PUBLIC"
+    national = False
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
-        if schema_editor.connection.vendor != "postgresql":
-            return
+    def policy_statements(self) -> list[str]:
+        statements = super().policy_statements()
         for name, command in EXPIRED_SESSION_POLICIES.items():
-            schema_editor.execute(f'DROP POLICY IF EXISTS {name} ON "{self.table}"')
-            schema_editor.execute(
+            statements.append(f'DROP POLICY IF EXISTS {name} ON "{self.table}"')
+            statements.append(
                 f'CREATE POLICY {name} ON "{self.table}" FOR {command} USING ({EXPIRED_SESSION_CONDITION})'
             )
+        return statements
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":

@@ -16,14 +16,22 @@ A person's own sign-in records have settings of their own (docs/security.md, "Pe
 
 They are set with ``set_config(..., true)``, which lasts until the end of the enclosing transaction, so
 they are only ever set inside one. With nothing set a policy sees no rows: the database fails closed.
+
+``app.national`` goes with a database role (asye/tenancy/rls.py): turning it on also takes the national
+role (``asye_national``) for the rest of the transaction, in the same statement, and turning it off goes
+back to the tenant role (``asye_tenant``); ``tenant_settings`` puts back the role it found. Neither key
+alone opens anything: the tenant role's policies ignore ``app.national``, and the national role's see
+nothing unless it is on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import connection, transaction
+
+from asye.tenancy.rls import NATIONAL_ROLE, TENANT_ROLE
 
 SETTINGS = (
     "app.employer_id",
@@ -43,46 +51,69 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The database role in force, read and restored with the settings (``none``: the login role itself).
+ROLE = "role"
+
+
 def current_settings() -> dict[str, str]:
-    """The tenant settings in force on this connection (empty strings where unset)."""
+    """The tenant settings in force on this connection (empty strings where unset), and its ``role``."""
+    names = (*SETTINGS, ROLE)
     if not _is_postgres():
-        return dict.fromkeys(SETTINGS, "")
+        return dict.fromkeys(names, "")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join("coalesce(current_setting(%s, true), '')" for _ in SETTINGS), SETTINGS
-        )
-        return dict(zip(SETTINGS, cursor.fetchone(), strict=True))
+        cursor.execute("SELECT " + ", ".join("coalesce(current_setting(%s, true), '')" for _ in names), names)
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
-def apply_settings(values: dict[str, str | int | bool | None]) -> None:
-    """Set tenant settings for the current transaction. Keys are names from SETTINGS."""
+def apply_settings(values: dict[str, str | int | bool | None]) -> dict[str, str]:
+    """Set tenant settings for the current transaction; return what every setting (and the role) was,
+    read in the same statement.
+
+    Keys are names from SETTINGS (and ``role``). Setting ``app.national`` also sets the role to match
+    (national or tenant), unless ``role`` is given too (``tenant_settings`` restoring what it found)."""
     if not _is_postgres():
-        return
+        return {}
     if not connection.in_atomic_block:
         raise RuntimeError("Tenant settings are transaction-local: set them inside transaction.atomic().")
+    if "app.national" in values and ROLE not in values:
+        values = {**values, ROLE: NATIONAL_ROLE if values["app.national"] in (True, "on") else TENANT_ROLE}
     names, params = [], []
     for name, value in values.items():
-        if name not in SETTINGS:
+        if name not in SETTINGS and name != ROLE:
             raise ValueError(f"Unknown tenant setting {name!r}")
         if value is None or value is False:
             value = ""
         elif value is True:
             value = "on"
         names.append(name)
-        params.extend([name, str(value)])
-    if names:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names), params)
+        params.append(str(value))
+    if not names:
+        return {}
+    # The select list is evaluated left to right: every setting's old value is read before any is set.
+    every = (*SETTINGS, ROLE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "
+            + ", ".join("coalesce(current_setting(%s, true), '')" for _ in every)
+            + ", "
+            + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [*every, *(item for pair in zip(names, params, strict=True) for item in pair)],
+        )
+        return dict(zip(every, cursor.fetchone()[: len(every)], strict=True))
 
 
-def set_request_tenant(*, employer_id: int | None, user_id: int | None) -> None:
-    """Replace the whole tenant context for a request: one employer (or none), never national."""
+def set_request_tenant(
+    *, employer_id: int | None, user_id: int | None, token_hash: str | None = None
+) -> None:
+    """Replace the whole tenant context for a request: one employer (or none), never national; in one
+    round trip. ``token_hash``: the hash of the API token the request presents, so that authentication
+    can find the token's row (and nothing else) before anyone is known."""
     apply_settings(
         {
             "app.employer_id": employer_id,
             "app.user_id": user_id,
             "app.national": False,
-            "app.token_hash": None,
+            "app.token_hash": token_hash,
             "app.invitation_hash": None,
             "app.feedback_hash": None,
             "app.equality_aggregate": None,
@@ -94,19 +125,41 @@ def set_request_tenant(*, employer_id: int | None, user_id: int | None) -> None:
 
 
 @contextmanager
-def tenant_settings(**values: str | int | bool | None) -> Iterator[None]:
+def tenant_settings(*, savepoint: bool = True, **values: str | int | bool | None) -> Iterator[None]:
     """Run a block with some tenant settings changed, inside a transaction, restoring them after.
 
     Keyword names are the settings without the ``app.`` prefix: ``employer_id=``, ``national=``...
+    One statement changes them (reading what they were) and one puts them back.
+
+    ``savepoint=False``, inside a transaction already, changes the settings in place instead of in a
+    savepoint of their own: for a read-only block on a hot path (a national page), where the savepoint
+    would be two more round trips. The settings are still put back when the block fails, unless the
+    failure aborted the transaction (which then ends, settings and all).
     """
-    with transaction.atomic():
-        before = current_settings()
-        apply_settings({f"app.{name}": value for name, value in values.items()})
+    in_place = not savepoint and connection.in_atomic_block
+    with nullcontext() if in_place else transaction.atomic():
+        before = apply_settings({f"app.{name}": value for name, value in values.items()})
         try:
             yield
-        finally:
-            if connection.in_atomic_block and not connection.needs_rollback:
-                apply_settings(before)
+        except BaseException:
+            _restore(before, quietly=True)
+            raise
+        _restore(before)
+
+
+def _restore(before: dict[str, str], *, quietly: bool = False) -> None:
+    if not before or not connection.in_atomic_block or connection.needs_rollback:
+        return
+    if quietly and _transaction_failed():
+        return  # nothing more can run in it; ending it puts the settings back
+    apply_settings(before)
+
+
+def _transaction_failed() -> bool:
+    from psycopg.pq import TransactionStatus
+
+    raw = connection.connection
+    return raw is not None and raw.info.transaction_status == TransactionStatus.INERROR
 
 
 @contextmanager

@@ -26,7 +26,8 @@ def national_scope(
     if not any(role in actor.national_roles for role in roles):
         raise PermissionDenied("Only national staff may read across employers.")
     audit_record(actor=actor, action="national.read", employer_id=None, changes={"purpose": purpose[:200]})
-    with tenant_settings(national=True):
+    # In place, not in a savepoint: a national page's one audit row and two statements (#14).
+    with tenant_settings(national=True, savepoint=False):
         yield
 
 

@@ -1,7 +1,17 @@
 """Creating the PostgreSQL roles and database the platform needs (run as a superuser).
 
-Two roles: the owner, which owns the schema and runs migrations; and the application role, which is
-not superuser, has no BYPASSRLS and owns nothing, so row-level security applies to every query it makes.
+Two login roles: the owner, which owns the schema and runs migrations; and the application role, which
+is not superuser, has no BYPASSRLS and owns nothing, so row-level security applies to every query it
+makes. The application role holds no privilege of its own (NOINHERIT): it works through two group roles
+that cannot log in (docs/security.md, "Two roles"):
+
+- ``asye_tenant``, its default role (``ALTER ROLE … SET role``), which every employer's request and job
+  runs as; the row-level security policies give it one employer's rows;
+- ``asye_national``, taken with ``SET LOCAL ROLE`` only by the audited national scope and the system's
+  national jobs, for the length of their transaction; its policies give it every row while
+  ``app.national`` is on, and nothing otherwise.
+
+The owner inherits both, so a migration's data step can work as either.
 """
 
 from __future__ import annotations
@@ -11,15 +21,20 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from asye.tenancy.rls import NATIONAL_ROLE, TENANT_ROLE
+
+GROUP_ROLES = (TENANT_ROLE, NATIONAL_ROLE)
 # Tables the application role may read and add to but never change or remove from: the audit trail.
 APPEND_ONLY_TABLES = ("audit_auditevent",)
 
 
 def append_only_statements(app_role: str) -> list[sql.Composed]:
-    """REVOKE UPDATE and DELETE on the append-only tables from the application role (the owner keeps them,
-    for a maintenance task such as anonymisation after the retention period)."""
+    """REVOKE UPDATE and DELETE on the append-only tables from the application role and the group roles
+    it works as (the owner keeps them, for a maintenance task such as anonymisation after the retention
+    period)."""
+    grantees = sql.SQL(", ").join(sql.Identifier(role) for role in (app_role, *GROUP_ROLES))
     return [
-        sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(app_role))
+        sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), grantees)
         for table in APPEND_ONLY_TABLES
     ]
 
@@ -36,14 +51,19 @@ class DatabasePlan:
     grant_truncate: bool = False
 
 
-def _ensure_role(cursor, name: str, password: str | None) -> None:
+def _ensure_role(
+    cursor, name: str, password: str | None, *, login: bool = True, inherit: bool = True
+) -> None:
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
     if cursor.fetchone() is None:
-        cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(name)))
     cursor.execute(
-        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB").format(
-            sql.Identifier(name)
-        )
+        sql.SQL(
+            "ALTER ROLE {} "
+            + ("LOGIN" if login else "NOLOGIN")
+            + (" INHERIT" if inherit else " NOINHERIT")
+            + " NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB"
+        ).format(sql.Identifier(name))
     )
     if password:
         cursor.execute(
@@ -56,7 +76,19 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
     with psycopg.connect(plan.admin_url, autocommit=True) as admin:
         with admin.cursor() as cursor:
             _ensure_role(cursor, plan.owner_role, plan.owner_password)
-            _ensure_role(cursor, plan.app_role, plan.app_password)
+            _ensure_role(cursor, plan.app_role, plan.app_password, inherit=False)
+            for group in GROUP_ROLES:
+                _ensure_role(cursor, group, None, login=False, inherit=False)
+                for member in (plan.owner_role, plan.app_role):
+                    cursor.execute(
+                        sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(member))
+                    )
+            # Every session of the application role starts as the tenant role.
+            cursor.execute(
+                sql.SQL("ALTER ROLE {} SET role = {}").format(
+                    sql.Identifier(plan.app_role), sql.Literal(TENANT_ROLE)
+                )
+            )
             if recreate:
                 cursor.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(plan.database))
@@ -70,23 +102,34 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
                 )
     db_url = psycopg.conninfo.make_conninfo(plan.admin_url, dbname=plan.database)
     owner, app = sql.Identifier(plan.owner_role), sql.Identifier(plan.app_role)
+    groups = sql.SQL(", ").join(sql.Identifier(role) for role in GROUP_ROLES)
     table_privileges = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if plan.grant_truncate else "")
     with psycopg.connect(db_url, autocommit=True) as conn, conn.cursor() as cursor:
         statements = [
             sql.SQL("ALTER SCHEMA public OWNER TO {}").format(owner),
             sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
             sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(plan.database), app),
-            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(app),
+            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(groups),
             sql.SQL(
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT "
                 + table_privileges
                 + " ON TABLES TO {}"
-            ).format(owner, app),
+            ).format(owner, groups),
             sql.SQL(
                 "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}"
+            ).format(owner, groups),
+            sql.SQL("GRANT " + table_privileges + " ON ALL TABLES IN SCHEMA public TO {}").format(groups),
+            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(groups),
+            # The application role itself holds nothing (a database made before the group roles gave it
+            # these directly): it works only as one of the group roles.
+            sql.SQL(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public REVOKE ALL ON TABLES FROM {}"
             ).format(owner, app),
-            sql.SQL("GRANT " + table_privileges + " ON ALL TABLES IN SCHEMA public TO {}").format(app),
-            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
+            sql.SQL(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public REVOKE ALL ON SEQUENCES FROM {}"
+            ).format(owner, app),
+            sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(app),
+            sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(app),
         ]
         for statement in statements:
             cursor.execute(statement)

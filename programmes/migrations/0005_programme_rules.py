@@ -8,7 +8,7 @@ import datetime
 
 from django.db import migrations, models
 
-from asye.tenancy.rls import TENANT_CONDITION, EnableRowLevelSecurity
+from asye.tenancy.rls import TENANT_CONDITION, TENANT_ROLE, EnableRowLevelSecurity
 
 TRANSFER_RECEIVER = "to_employer_id = NULLIF(current_setting('app.employer_id', true), '')::bigint"
 
@@ -66,7 +66,7 @@ def transfer_insert_policy(apps, schema_editor):
         return
     schema_editor.execute(
         'CREATE POLICY transfer_created_by_sender ON "programmes_registrationtransfer" AS RESTRICTIVE '
-        f"FOR INSERT WITH CHECK ({TENANT_CONDITION})"
+        f"FOR INSERT TO {TENANT_ROLE} WITH CHECK ({TENANT_CONDITION})"
     )
 
 

@@ -10,7 +10,7 @@ from asye.accounts.models import Membership, Role
 from asye.api.models import ApiToken
 from asye.audit.models import AuditEvent
 from asye.tenancy.db import tenant_context
-from asye.tenancy.rls import POLICY_NAME
+from asye.tenancy.rls import NATIONAL_POLICY_NAME, NATIONAL_ROLE, POLICY_NAME, TENANT_ROLE
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -48,28 +48,53 @@ def test_every_table_with_employer_id_has_forced_row_level_security_and_a_policy
     assert model_tables <= {name for name, *_ in tables}
 
 
-def test_policies_read_the_tenant_setting_and_fail_closed():
-    policies = _fetchall(
-        "SELECT c.relname, pg_get_expr(p.polqual, p.polrelid), "
+def _policies(name: str) -> list[tuple]:
+    return _fetchall(
+        "SELECT c.relname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), "
+        "ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE r::regrole::text END FROM unnest(p.polroles) r), "
         "EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'employer_id') "
         "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = %s",
-        [POLICY_NAME],
+        [name],
     )
-    for table, expression, has_employer in policies:
+
+
+def test_policies_read_the_tenant_setting_and_fail_closed():
+    policies = _policies(POLICY_NAME)
+    for table, expression, _check, roles, has_employer in policies:
+        if table in PERSON_TABLES:
+            # A person's own sign-in records: keyed on the person (or the session key), never national,
+            # and the same for every role.
+            assert roles == ["PUBLIC"], table
+            for setting in PERSON_TABLES[table]:
+                assert f"current_setting('{setting}'::text, true)" in expression, table
+            assert "app.national" not in expression and "app.employer_id" not in expression, table
+            continue
+        # Every other table's tenant policy is the tenant role's, and never opens on app.national.
+        assert roles == [TENANT_ROLE], table
+        assert "app.national" not in expression, table
         if table == "equality_equalitymonitoring":
             # Stricter than the tenant policy: an employer's ordinary request never reads a row.
             assert "app.equality_aggregate" in expression and "person_id" in expression
             assert expression.count("app.employer_id") == 1
         elif has_employer:
             assert "NULLIF(current_setting('app.employer_id'::text, true)" in expression, table
-        elif table in PERSON_TABLES:
-            # A person's own sign-in records: keyed on the person (or the session key), never national.
-            for setting in PERSON_TABLES[table]:
-                assert f"current_setting('{setting}'::text, true)" in expression, table
-            assert "app.national" not in expression and "app.employer_id" not in expression, table
         else:
-            # National-only tables: nothing but the national scope sees them.
-            assert expression == "(current_setting('app.national'::text, true) = 'on'::text)", table
+            # National-only tables: the tenant role sees nothing; only the national role does.
+            assert expression == "false", table
+
+
+def test_every_table_but_a_persons_own_has_the_national_roles_policy_and_nothing_more():
+    tenant_tables = {table for table, *_ in _policies(POLICY_NAME)} - set(PERSON_TABLES)
+    national = _policies(NATIONAL_POLICY_NAME)
+    assert {table for table, *_ in national} == tenant_tables
+    for table, expression, check, roles, _has_employer in national:
+        assert roles == [NATIONAL_ROLE], table
+        # A sub-select, worked out once per query: PostgreSQL's row estimates are left alone.
+        assert (
+            expression
+            == check
+            == "(( SELECT current_setting('app.national'::text, true) AS current_setting) = 'on'::text)"
+        ), table
 
 
 # A person's own sign-in records (asye/accounts/rls.py) and the settings their policy reads.
@@ -165,19 +190,28 @@ def test_every_domain_table_has_forced_row_level_security():
 
 def test_application_role_is_not_superuser_has_no_bypassrls_and_owns_nothing():
     role = settings.DATABASES["default"]["USER"]
-    assert _fetchall("SELECT current_user")[0][0] == role
-    superuser, bypass = _fetchall("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [role])[0]
-    assert (superuser, bypass) == (False, False)
+    # The application logs in as its role and works as the tenant role (its default role).
+    assert _fetchall("SELECT session_user, current_user")[0] == (role, TENANT_ROLE)
+    for name in (role, TENANT_ROLE, NATIONAL_ROLE):
+        superuser, bypass = _fetchall(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", [name]
+        )[0]
+        assert (superuser, bypass) == (False, False), name
+    # Neither group role can log in; the application role holds no privilege of its own (NOINHERIT).
+    assert _fetchall(
+        "SELECT rolname, rolcanlogin, rolinherit FROM pg_roles WHERE rolname = ANY(%s) ORDER BY rolname",
+        [[role, TENANT_ROLE, NATIONAL_ROLE]],
+    ) == sorted([(role, True, False), (TENANT_ROLE, False, False), (NATIONAL_ROLE, False, False)])
     owned = _fetchall(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = %s",
-        [role],
+        "WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = ANY(%s)",
+        [[role, TENANT_ROLE, NATIONAL_ROLE]],
     )
     assert owned == []
     schema_owner = _fetchall("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")[
         0
     ][0]
-    assert schema_owner != role
+    assert schema_owner not in (role, TENANT_ROLE, NATIONAL_ROLE)
 
 
 def test_with_no_tenant_set_a_query_sees_no_rows(employer_a, employer_b):
