@@ -220,13 +220,17 @@ def recommendation_gaps(registration: Registration, *, today: datetime.date | No
     version = registration.framework_version
     gaps = []
     month = final_review_month(registration)
+    window = review_window(registration, month, today=today)
+    waiting = window is not None and not window.is_open(today)
     if not final_review_locked(registration):
-        window = review_window(registration, month, today=today)
-        waiting = window is not None and not window.is_open(today)
         opens = f" (it opens on {long_date(window.opens)})" if waiting else ""
         gaps.append(
             f"The {month}-month review must be signed by the assessor, the NQSW and the line manager{opens}"
         )
+    elif waiting:
+        # Signed in its window, then the programme was extended (or deferred): the end moved, and with it
+        # the day the year can be decided.
+        gaps.append(final_window_message(window))
     required = version.direct_observations
     done = observations_complete(registration)
     if done < required:
@@ -273,4 +277,15 @@ def panel_refusal(panel: ModerationPanel, item: FinalRecommendation, *, today: d
         )
     if today < submitted:
         return f"The recommendation was submitted on {long_date(submitted)}: it cannot be decided earlier."
+    window = review_window(item.registration, final_review_month(item.registration), today=today)
+    if window is not None and not window.is_open(today):
+        return final_window_message(window)
     return ""
+
+
+def final_window_message(window: ReviewWindow) -> str:
+    """Why the year cannot be decided yet: its end moved after the final review was signed."""
+    return (
+        "The programme now ends later: the final recommendation and the panel's decision can be made from "
+        f"{long_date(window.opens)}, when the final review window opens"
+    )

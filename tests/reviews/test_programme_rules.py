@@ -277,6 +277,50 @@ def test_submitting_checks_the_record_again(employer_a, year_done):
     ]
 
 
+def _extend_past_the_final_window(tenant, registration) -> datetime.date:
+    """Extend the programme so that its final review window opens ten days from now; return that day."""
+    from programmes.services import registration_extend
+    from reviews.rules import final_review_month
+
+    with tenant_context(tenant.employer.pk):
+        current = Registration.objects.get(pk=registration.pk)
+        opens = review_windows(current, today=TODAY)[final_review_month(current)].opens
+        registration_extend(
+            actor=as_(tenant, tenant.coordinator),
+            registration=current,
+            days=(TODAY - opens).days + 10,
+            reason="More time for evidence",
+            version=current.version,
+        )
+        current = Registration.objects.get(pk=registration.pk)
+        return review_windows(current, today=TODAY)[final_review_month(current)].opens
+
+
+def test_finding_an_extension_after_the_final_review_moves_the_day_the_year_is_decided(employer_a, year_done):
+    """Found by the rules' state machine: the final review signed in its window, then the programme
+    extended, and a pass was recommended and decided the same day, before the new final window opened."""
+    opens = _extend_past_the_final_window(employer_a, year_done)
+    assert opens == TODAY + datetime.timedelta(days=10)
+    with pytest.raises(ValidationError) as raised:
+        recommend(employer_a, registration_now(employer_a, year_done))
+    assert raised.value.messages == [
+        "The programme now ends later: the final recommendation and the panel's decision can be made from "
+        f"{long_date(opens)}, when the final review window opens"
+    ]
+
+
+def test_a_recommendation_submitted_before_an_extension_waits_for_the_new_window(employer_a, year_done):
+    item = recommend(employer_a, year_done)
+    opens = _extend_past_the_final_window(employer_a, year_done)
+    panel = make_panel(employer_a, held_on=TODAY)
+    with pytest.raises(ValidationError) as raised:
+        decide(employer_a, panel, item)
+    assert raised.value.messages[0].startswith(
+        f"The programme now ends later: the final recommendation and the panel's decision can be made from {long_date(opens)}"
+    )
+    assert registration_now(employer_a, year_done).outcome != Outcome.PASSED
+
+
 # --- The panel's decision ---------------------------------------------------------------------------------
 
 
