@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "asye.api",
     "asye.web",
     "asye.files",
+    "asye.jobs",
+    "asye.notifications",
     # Domain apps.
     "programmes",
     "portfolios",
@@ -82,7 +84,18 @@ ASYE_CONTRIBUTIONS = {
     "navigation": ["portfolios.navigation", "reviews.navigation", "funding.navigation"],
     "home_sections": ["reviews.home"],
     "api_routes": ["programmes.api_routes", "funding.api_routes", "reviews.api_routes"],
+    # Kinds of background job (asye.jobs.kinds): payment statement exports, the portfolio pack.
+    "job_kinds": ["funding.jobs", "portfolios.jobs"],
+    # Reminder scans (asye.notifications.reminders): each app's reminders.py declares SCANS.
+    "reminders": ["programmes.reminders", "portfolios.reminders", "reviews.reminders", "funding.reminders"],
 }
+
+# The service's own address (https://asye.example.gov.uk), for links in emails sent without a request
+# (reminders, digests); empty: emails give paths only.
+ASYE_BASE_URL = os.environ.get("ASYE_BASE_URL", "")
+
+# An export of more lines than this is made by a background job, with a progress page (asye/jobs).
+ASYE_EXPORT_JOB_THRESHOLD = int(os.environ.get("ASYE_EXPORT_JOB_THRESHOLD", "2000"))
 
 # How many proxies of our own stand in front of the service and append to X-Forwarded-For (0: none). The
 # client's address is read once, by asye.web.proxy.TrustedProxyMiddleware (docs/operations.md).
@@ -182,7 +195,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("ASYE_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = False  # asye.accounts.session_touch: at most once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run eagerly; the in-memory broker names a host so kombu does not warn on each task.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -52,6 +52,8 @@ urlpatterns = [
         ),
     ),
     path("audit/", include(([path("", audit_views.audit_list, name="list")], "audit"))),
+    path("jobs/", include(("asye.jobs.urls", "jobs"))),
+    path("notifications/", include(("asye.notifications.urls", "notifications"))),
     path(
         "api-tokens/",
         include(
@@ -76,6 +78,7 @@ urlpatterns = [
     path("national/outcomes/", include(("reviews.outcome_urls", "national_outcomes"))),
     path("funding/", include(("funding.urls", "funding"))),
     path("national/funding/", include(("funding.national_urls", "national_funding"))),
+    path("national/schedules/", include(("asye.notifications.national_urls", "schedules"))),
     path("national/", include(national_patterns)),
     path("equality/", include(("equality.urls", "equality"))),
     path(

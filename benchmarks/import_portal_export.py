@@ -1,12 +1,22 @@
-"""How long the legacy portal import takes on PostgreSQL, as the application role, with row-level security.
+"""How long the legacy portal import takes, and how much memory it holds, on PostgreSQL as the application
+role with row-level security.
 
 Builds its own database as production has it (db_bootstrap, migrate as owner), generates a realistic
-export of fictional people (191 employers spread over the national report's types and regions, 3,500
+export of fictional people (191 employers spread over the national report's types and regions,
 registrations over four cohorts, both service areas, a mix of outcomes and of spellings of gender and
-ethnicity), then times a first import (everything created) and a second (nothing changes). Also counts
-the SQL statements each run sends. Prints the figures and writes benchmarks/results/.
+ethnicity), then:
 
-    scripts/setup-env && .venv/bin/python benchmarks/import_portal_export.py [--rows 3500]
+- times a first import of --rows registrations (everything created) and a second (nothing changes), and
+  counts the SQL statements each sends;
+- for each of --sizes, imports a generated export into a fresh database through the command, as national
+  staff run it, in a process of its own, and measures rows a second and the peak memory the import adds
+  to the process (the peak resident set size during the import less the size when it started; with
+  --tracemalloc also the peak of Python's own allocations). Flat memory means the two sizes show about the
+  same peak.
+
+Prints the figures and writes benchmarks/results/import_portal_export.json.
+
+    .venv/bin/python benchmarks/import_portal_export.py [--rows 3500] [--sizes 20000,80000] [--tracemalloc]
 """
 
 from __future__ import annotations
@@ -19,7 +29,9 @@ import json
 import os
 import platform
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC
 from pathlib import Path
@@ -104,6 +116,13 @@ def weighted(rng: random.Random, pairs):
 
 def generate(rows: int) -> tuple[bytes, bytes]:
     """A deterministic export: the same bytes on every run."""
+    employers_out, registrations_out = io.StringIO(), io.StringIO()
+    write_export(rows, employers_out, registrations_out)
+    return employers_out.getvalue().encode(), registrations_out.getvalue().encode()
+
+
+def write_export(rows: int, employers_out, out) -> None:
+    """Write a deterministic export of ``rows`` registrations to two text streams, row by row."""
     rng = random.Random(SEED)
     types = [name for name, count in TYPES for _ in range(count)]
     regions = [name for name, count in REGIONS for _ in range(count)]
@@ -118,7 +137,6 @@ def generate(rows: int) -> tuple[bytes, bytes]:
         employers.append((f"LP{index:04d}", name, employer_type, region))
     # Local authorities register most NQSWs, as in the report.
     weights = [20 if t == "Local authority" else 3 if t != "NHS" else 2 for _, _, t, _ in employers]
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REGISTRATION_COLUMNS)
     for number in range(1, rows + 1):
@@ -150,11 +168,9 @@ def generate(rows: int) -> tuple[bytes, bytes]:
                 outcome,
             ]
         )
-    employers_out = io.StringIO()
     employer_writer = csv.writer(employers_out, lineterminator="\n")
     employer_writer.writerow(EMPLOYER_COLUMNS)
     employer_writer.writerows(employers)
-    return employers_out.getvalue().encode(), out.getvalue().encode()
 
 
 def timed_import(employers_csv: bytes, registrations_csv: bytes) -> tuple[float, int, dict]:
@@ -172,10 +188,90 @@ def timed_import(employers_csv: bytes, registrations_csv: bytes) -> tuple[float,
     return time.perf_counter() - start, len(queries), result.as_dict()
 
 
+def _status_kb(name: str) -> int:
+    """A figure of this process from /proc/self/status (Linux), in kB: VmRSS now, VmHWM its peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    raise LookupError(name)
+
+
+def child_import(employers: str, registrations: str, trace: bool) -> None:
+    """In a process of its own: run the command on two files and print its figures as JSON."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    # Start the peak afresh (Linux: writing 5 to clear_refs resets VmHWM to the current size).
+    Path("/proc/self/clear_refs").write_text("5")
+    rss_before = _status_kb("VmRSS")
+    if trace:
+        tracemalloc.start()
+    out = io.StringIO()
+    start, cpu = time.perf_counter(), time.process_time()
+    call_command(
+        "import_portal_export",
+        "--employers",
+        employers,
+        "--registrations",
+        registrations,
+        "--json",
+        stdout=out,
+    )
+    seconds = time.perf_counter() - start
+    figures = {
+        "seconds": round(seconds, 2),
+        "python_cpu_seconds": round(time.process_time() - cpu, 2),
+        "counts": json.loads(out.getvalue()),
+    }
+    if trace:
+        figures["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
+    figures["peak_rss_added_mb"] = round((_status_kb("VmHWM") - rss_before) / 1024, 1)
+    print(json.dumps(figures))
+
+
+def scale_run(rows: int, trace: bool, folder: Path) -> dict:
+    """Import ``rows`` registrations into a fresh database from files, in a child process."""
+    employers, registrations = folder / f"employers-{rows}.csv", folder / f"registrations-{rows}.csv"
+    with employers.open("w", newline="") as e, registrations.open("w", newline="") as r:
+        write_export(rows, e, r)
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "DATABASE_OWNER_URL"):
+        env[name] = os.environ[name] + "_scale"
+    for command in (["db_bootstrap", "--recreate"], ["migrate"]):
+        subprocess.run(  # noqa: S603  (this interpreter, manage.py and fixed arguments)
+            [sys.executable, str(ROOT / "manage.py"), *command, "--verbosity", "0", "--skip-checks"],
+            env=env,
+            check=True,
+        )
+    child = [sys.executable, __file__, "--child-import", str(employers), str(registrations)]
+    done = subprocess.run(  # noqa: S603  (this interpreter, this file and paths it made)
+        child + (["--tracemalloc"] if trace else []), env=env, check=True, stdout=subprocess.PIPE
+    )
+    figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    created = figures["counts"]["registrations"]["created"]
+    assert created == rows, figures["counts"]
+    figures["rows_per_second"] = round(rows / figures["seconds"])
+    figures["file_mb"] = round(registrations.stat().st_size / 2**20, 1)
+    figures.pop("counts")
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=3500)
+    parser.add_argument(
+        "--sizes", default="20000,80000", help="comma-separated sizes for rows/s and memory ('' to skip)"
+    )
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace Python's allocations (slower)")
+    parser.add_argument(
+        "--child-import", nargs=2, metavar=("EMPLOYERS", "REGISTRATIONS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.child_import:
+        child_import(*args.child_import, trace=args.tracemalloc)
+        return
 
     call_command("db_bootstrap", "--recreate", verbosity=0)
     call_command("migrate", verbosity=0)
@@ -199,6 +295,12 @@ def main() -> None:
         "unchanged": args.rows,
     }
 
+    scale = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in [int(size) for size in args.sizes.split(",") if size.strip()]:
+            scale[str(rows)] = figures = scale_run(rows, args.tracemalloc, Path(folder))
+            print(f"{rows:>8,} rows  {figures}")
+
     out = ROOT / "benchmarks" / "results" / "import_portal_export.json"
     out.write_text(
         json.dumps(
@@ -208,6 +310,7 @@ def main() -> None:
                 "database": f"PostgreSQL as {role} (not superuser, no BYPASSRLS), row-level security forced",
                 "rows": {"employers": employers_csv.count(b"\n") - 1, "registrations": args.rows},
                 "results": runs,
+                "scale": scale,
             },
             indent=2,
         )

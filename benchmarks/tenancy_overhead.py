@@ -1,9 +1,11 @@
 """What row-level security and the per-request tenant context cost, measured on PostgreSQL.
 
 Builds a database as production has it (db_bootstrap, migrate as owner), loads the national demo
-picture (193 employers, ~4,700 people), then times API list requests made with an employer's token:
-the full request path (token lookup by hash, actor, tenant settings, scoped query, serialisation).
-Also counts the SQL queries per request. Prints the figures and writes benchmarks/results/.
+picture (193 employers, ~4,700 people), then times API requests made with an employer's token: the full
+request path (token lookup by hash, actor, tenant settings, scoped query, serialisation), for ``/me/``, a
+page of memberships, one registration and a page of registrations, with ``/healthz`` beside them. Also
+counts the SQL queries per request, and how many of them are ``set_config`` round trips for the tenant
+settings. Prints the figures and writes benchmarks/results/.
 
     scripts/setup-env && .venv/bin/python benchmarks/tenancy_overhead.py [--requests 300]
 """
@@ -68,9 +70,20 @@ def main() -> None:
     with tenant_context(employer.pk):
         secret = api_token_create(actor=actor, name=f"bench {time.time()}").secret
 
+    from programmes.models import Registration
+
+    with tenant_context(employer.pk):
+        registration = Registration.objects.filter(employer=employer).order_by("pk").first()
+
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     results = {}
-    for label, url in (("me", "/api/v1/me/"), ("memberships_page_of_50", "/api/v1/memberships/")):
+    for label, url in (
+        ("healthz", "/healthz"),
+        ("me", "/api/v1/me/"),
+        ("memberships_page_of_50", "/api/v1/memberships/"),
+        ("registration_detail", f"/api/v1/registrations/{registration.pk}/"),
+        ("registrations_page_of_50", "/api/v1/registrations/"),
+    ):
         for _ in range(20):  # warm up connections and caches
             client.get(url)
         queries = []
@@ -87,10 +100,14 @@ def main() -> None:
         results[label] = {
             "requests": args.requests,
             "queries_per_request": len(queries),
+            "set_config_round_trips": sum("set_config" in sql for sql in queries),
             "median_ms": round(statistics.median(timings), 2),
             "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
         }
         print(f"{label:28} {results[label]}")
+
+    for figures in results.values():
+        figures["times_healthz"] = round(figures["median_ms"] / results["healthz"]["median_ms"], 2)
 
     out = ROOT / "benchmarks" / "results" / "tenancy_overhead.json"
     out.write_text(

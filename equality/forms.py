@@ -12,6 +12,7 @@ from django import forms
 
 from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.forms import choice_field
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
 from equality.services import (
     EARLIEST_BIRTH_YEAR,
@@ -35,13 +36,7 @@ DATE_OF_BIRTH = DateInput(
 
 
 def _radio(label: str, choices, required_message: str, hint: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        help_text=hint,
-        error_messages={"required": required_message, "invalid_choice": required_message},
-    )
+    return choice_field(label, required=required_message, choices=choices, help_text=hint)
 
 
 def detail_field_name(group: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
-from asye.web.forms import add_service_errors
+from asye.web.flow import form_page
 from equality import selectors, services, snapshots
 from equality.disclosure import ROUNDING_BASE, SMALL_COUNT
 from equality.forms import GIVE_DATE, KEEP, EqualityMonitoringForm, detail_field_name
@@ -58,21 +57,17 @@ def mine(request):
     )
 
 
-def _show_service_errors(form: EqualityMonitoringForm, error: ValidationError) -> None:
-    """The service names its own fields; put its messages on the questions that ask them."""
+def _on_questions(form: EqualityMonitoringForm, error: ValidationError) -> ValidationError:
+    """The service names its own fields; the same messages named by the questions that ask them."""
     if not hasattr(error, "error_dict"):
-        add_service_errors(form, error)
-        return
+        return error
     group = form.cleaned_data.get("ethnic_group")
     renamed = {
         "age_band": "age_answer",
         "date_of_birth": "dob_day",
         "ethnicity_detail": detail_field_name(group) if group in ETHNICITY_DETAILS else "ethnic_group",
     }
-    add_service_errors(
-        form,
-        ValidationError({renamed.get(name, name): list(msgs) for name, msgs in error.message_dict.items()}),
-    )
+    return ValidationError({renamed.get(name, name): list(msgs) for name, msgs in error.message_dict.items()})
 
 
 @employer_view(Role.NQSW)
@@ -88,11 +83,11 @@ def answer(request):
         start_date=registration.start_date,
         existing=existing,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         age_answer = data["age_answer"]
         try:
-            services.equality_monitoring_save(
+            return services.equality_monitoring_save(
                 actor=actor,
                 registration=registration,
                 gender=data["gender"],
@@ -104,12 +99,16 @@ def answer(request):
                 disability=data["disability"],
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
-        else:
-            messages.success(request, "Your equality monitoring answers have been saved")
-            return redirect("equality:mine")
-    return render(
-        request, "equality/answer.html", {"form": form, "registration": registration, "existing": existing}
+            raise _on_questions(form, error) from error
+
+    return form_page(
+        request,
+        form,
+        template="equality/answer.html",
+        context={"registration": registration, "existing": existing},
+        save=save,
+        done=lambda _saved: redirect("equality:mine"),
+        message="Your equality monitoring answers have been saved",
     )
 
 

@@ -35,15 +35,7 @@ class FundingYearAdmin(AuditedNationalModelAdmin):
         "budget_child_and_family",
         "budget_adults",
     )
-    fields = (
-        "label",
-        "starts_on",
-        "ends_on",
-        "claim_deadline",
-        "budget_child_and_family",
-        "budget_adults",
-        "notes",
-    )
+    fields = (*list_display, "notes")
     inlines = [FundingRateInline]
 
     def get_readonly_fields(self, request, obj=None):

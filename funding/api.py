@@ -5,25 +5,21 @@ statements once national staff have authorised them. Writes happen in the servic
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.exceptions import ValidationError
 
 from asye.accounts.models import Role
-from asye.api.filters import (
-    FUNDING_YEAR_PARAM,
-    UPDATED_SINCE,
-    funding_year_param,
-    one_of_param,
-    parse_datetime_param,
-    whole_number_param,
-)
-from asye.api.schema import Problems, choice_param, page_example, problem_response
+from asye.api.filters import FUNDING_YEAR_PARAM, filter_list, number_params
+from asye.api.pagination import SyncPagination
+from asye.api.schema import Problems, choice_param, list_and_read_schema, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import EMPLOYER_STATEMENT_STATUSES
-from funding.serializers import ClaimSerializer, StatementDetailSerializer, StatementSerializer
+from funding.serializers import (
+    CLAIM_LIST_COLUMNS,
+    ClaimSerializer,
+    StatementDetailSerializer,
+    StatementSerializer,
+)
 
 READ_ROLES = (Role.COORDINATOR,)
 
@@ -82,33 +78,24 @@ STATEMENT_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["funding"],
-        summary="List claims",
-        description=(
-            "The employer's claims: one per registration and instalment (registration, completion). "
-            "`draft` is claimable and not yet claimed. Co-ordinators only. Amounts are strings of pounds "
-            "and pence."
-        ),
-        parameters=[
-            choice_param("status", ClaimStatus.choices, "Only claims with this status."),
-            choice_param("instalment", Instalment.choices, "Only this instalment."),
-            FUNDING_YEAR_PARAM,
-            OpenApiParameter(
-                "registration", OpenApiTypes.INT, description="Only the claims of this registration."
-            ),
-            UPDATED_SINCE,
-        ],
-        examples=[page_example("A page of claims", CLAIM_EXAMPLE)],
-        responses=CLAIM_PROBLEMS.responses({200: ClaimSerializer(many=True)}, 400, 403),
+@list_and_read_schema(
+    tags=["funding"],
+    problems=CLAIM_PROBLEMS,
+    serializer=ClaimSerializer,
+    list_summary="List claims",
+    list_description=(
+        "The employer's claims: one per registration and instalment (registration, completion). `draft` is "
+        "claimable and not yet claimed. Co-ordinators only. Amounts are strings of pounds and pence."
     ),
-    retrieve=extend_schema(
-        tags=["funding"],
-        summary="Read a claim",
-        responses=CLAIM_PROBLEMS.responses({200: ClaimSerializer}, 403, 404),
-        examples=[OpenApiExample("A claim", value=CLAIM_EXAMPLE, response_only=True)],
-    ),
+    parameters=[
+        choice_param("status", ClaimStatus.choices, "Only claims with this status."),
+        choice_param("instalment", Instalment.choices, "Only this instalment."),
+        FUNDING_YEAR_PARAM,
+        *number_params(registration="Only the claims of this registration."),
+    ],
+    list_example=("A page of claims", CLAIM_EXAMPLE),
+    read_summary="Read a claim",
+    read_example=("A claim", CLAIM_EXAMPLE),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
     """The employer's funding claims. Co-ordinators only; read-only."""
@@ -116,6 +103,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
     model = Claim
     serializer_class = ClaimSerializer
     required_roles = READ_ROLES
+    pagination_class = SyncPagination
 
     def scope_queryset(self, queryset):
         queryset = queryset.select_related(
@@ -123,53 +111,37 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
         ).order_by("pk")
         if self.action != "list":
             return queryset
-        errors: dict[str, list[str]] = {}
-        for name, choices in (("status", ClaimStatus), ("instalment", Instalment)):
-            value = one_of_param(self.request, name, choices, errors)
-            if value:
-                queryset = queryset.filter(**{name: value})
-        year = funding_year_param(self.request, errors)
-        if year:
-            queryset = queryset.filter(funding_year__label=year)
-        registration = whole_number_param(self.request, "registration", errors, "Give a registration id.")
-        if registration is not None:
-            queryset = queryset.filter(registration_id=registration)
-        if errors:
-            raise ValidationError(errors)
-        since = parse_datetime_param(self.request, "updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return filter_list(
+            self.request,
+            queryset.only(*CLAIM_LIST_COLUMNS),
+            choices={"status": ClaimStatus, "instalment": Instalment},
+            numbers={"registration": "Give a registration id."},
+            funding_year="funding_year__label",
+        )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["funding"],
-        summary="List payment statements",
-        description=(
-            "The employer's payment statements once national staff have authorised them: each pays the "
-            "month's approved claims less any recoveries. Co-ordinators only."
-        ),
-        parameters=[
-            choice_param(
-                "status",
-                [(value, label) for value, label in PaymentStatement.Status.choices if value != "draft"],
-                "Only statements with this status.",
-            ),
-            UPDATED_SINCE,
-        ],
-        examples=[page_example("A page of statements", STATEMENT_EXAMPLE)],
-        responses=STATEMENT_PROBLEMS.responses({200: StatementSerializer(many=True)}, 400, 403),
+@list_and_read_schema(
+    tags=["funding"],
+    problems=STATEMENT_PROBLEMS,
+    serializer=StatementSerializer,
+    detail_serializer=StatementDetailSerializer,
+    list_summary="List payment statements",
+    list_description=(
+        "The employer's payment statements once national staff have authorised them: each pays the month's "
+        "approved claims less any recoveries. Co-ordinators only."
     ),
-    retrieve=extend_schema(
-        tags=["funding"],
-        summary="Read a payment statement",
-        description=(
-            "The statement with its lines: claims (positive) and recoveries (negative), each as it was "
-            "when the statement was authorised (a later change to the NQSW's name or SWE number does not "
-            "change it)."
+    parameters=[
+        choice_param(
+            "status",
+            [(value, label) for value, label in PaymentStatement.Status.choices if value != "draft"],
+            "Only statements with this status.",
         ),
-        responses=STATEMENT_PROBLEMS.responses({200: StatementDetailSerializer}, 403, 404),
+    ],
+    list_example=("A page of statements", STATEMENT_EXAMPLE),
+    read_summary="Read a payment statement",
+    read_description=(
+        "The statement with its lines: claims (positive) and recoveries (negative), each as it was when the "
+        "statement was authorised (a later change to the NQSW's name or SWE number does not change it)."
     ),
 )
 class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
@@ -178,6 +150,7 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Employe
     model = PaymentStatement
     serializer_class = StatementSerializer
     required_roles = READ_ROLES
+    pagination_class = SyncPagination
 
     def get_serializer_class(self):
         return StatementDetailSerializer if self.action == "retrieve" else StatementSerializer
@@ -186,12 +159,4 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Employe
         queryset = queryset.filter(status__in=EMPLOYER_STATEMENT_STATUSES).order_by("-month", "pk")
         if self.action != "list":
             return queryset
-        status = self.request.query_params.get("status")
-        if status:
-            if status not in EMPLOYER_STATEMENT_STATUSES:
-                raise ValidationError({"status": [f"Use one of: {', '.join(EMPLOYER_STATEMENT_STATUSES)}."]})
-            queryset = queryset.filter(status=status)
-        since = parse_datetime_param(self.request, "updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return filter_list(self.request, queryset, choices={"status": EMPLOYER_STATEMENT_STATUSES})

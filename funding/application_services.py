@@ -15,10 +15,11 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from funding.models import ActionPlanItem, FundingYear, GrantApplication
 from funding.separation import audits_refusals, refuse_own_application
-from funding.services import ACTION_CHANGED, APPLICATION_CHANGED, _require_national, _today, _update_versioned
+from funding.services import ACTION_CHANGED, APPLICATION_CHANGED, _require_national, _today
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 DIRECTOR_FIELDS = ("director_name", "director_job_title", "director_email")
@@ -106,14 +107,9 @@ def grant_application_update(
     for name in ("contact_email", "director_email"):
         if name in cleaned:
             cleaned[name] = cleaned[name].lower()
-    diff = changed_fields({name: getattr(application, name) for name in cleaned}, cleaned)
+    application, diff = _write_changed(application, version, APPLICATION_CHANGED, cleaned)
     if not diff:
-        if version is not None and version != application.version:
-            raise Conflict(APPLICATION_CHANGED)
         return application
-    application = _update_versioned(
-        GrantApplication, application, version, APPLICATION_CHANGED, **{name: cleaned[name] for name in diff}
-    )
     audit_record(actor=actor, obj=application, action="grant_application.updated", changes=diff)
     return application
 
@@ -133,9 +129,21 @@ def _check_action(*, action: str, owner: str, due_on, year: FundingYear) -> dict
     return errors
 
 
+def _write_changed(record, version: int | None, conflict: str, cleaned: dict) -> tuple:
+    """Write the answers in ``cleaned`` that differ from ``record`` if it is still at ``version``, and
+    return it with what changed. Nothing changed: nothing is written, but a stale version is still a
+    Conflict."""
+    diff = changed_fields({name: getattr(record, name) for name in cleaned}, cleaned)
+    if not diff:
+        if version is not None and version != record.version:
+            raise Conflict(conflict)
+        return record, diff
+    return versioned_update(record, version, conflict, **{name: cleaned[name] for name in diff}), diff
+
+
 def _touch_application(application: GrantApplication, version: int | None) -> GrantApplication:
     """A change to the action plan is a change to the application: its version moves on."""
-    return _update_versioned(GrantApplication, application, version, APPLICATION_CHANGED)
+    return versioned_update(application, version, APPLICATION_CHANGED)
 
 
 @transaction.atomic
@@ -207,14 +215,9 @@ def action_update(
     if errors:
         raise ValidationError(errors)
     cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
-    diff = changed_fields({name: getattr(item, name) for name in cleaned}, cleaned)
+    item, diff = _write_changed(item, version, ACTION_CHANGED, cleaned)
     if not diff:
-        if version is not None and version != item.version:
-            raise Conflict(ACTION_CHANGED)
         return item
-    item = _update_versioned(
-        ActionPlanItem, item, version, ACTION_CHANGED, **{name: cleaned[name] for name in diff}
-    )
     if application.is_editable:
         _touch_application(application, None)
     audit_record(actor=actor, obj=item, action="action_plan.action_updated", changes=diff)
@@ -269,8 +272,7 @@ def grant_application_submit(
     if errors:
         raise ValidationError(errors)
     before = application.status
-    application = _update_versioned(
-        GrantApplication,
+    application = versioned_update(
         application,
         version,
         APPLICATION_CHANGED,
@@ -304,8 +306,7 @@ def _decide_application(
             )
         verb = "accept" if to == GrantApplication.Status.ACCEPTED else "return"
         refuse_own_application(actor=actor, application=application, attempted=f"grant_application.{verb}")
-        application = _update_versioned(
-            GrantApplication,
+        application = versioned_update(
             application,
             version,
             APPLICATION_CHANGED,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from funding import application_services
 from funding.forms import (
     ActionForm,
@@ -57,19 +57,17 @@ def application_start(request):
     form = StartApplicationForm(request.POST if request.method == "POST" else None, years=years)
     if len(years) == 1:
         form.initial["funding_year"] = str(years[0].pk)
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="funding/application_start.html",
+        context={"years": years},
         save=lambda data: application_services.grant_application_start(
             actor=actor, funding_year_id=int(data["funding_year"])
         ),
         done=lambda application: redirect("funding:application", pk=application.pk),
         message=lambda application: f"Your grant application for {application.funding_year} has been started",
     )
-    if flow.response:
-        return flow.response
-    context = {"form": flow.form, "years": years}
-    return render(request, "funding/application_start.html", context, status=flow.status)
 
 
 def _task(label: str, url: str, done: bool, *, editable: bool, hint: str = "") -> dict:
@@ -137,27 +135,26 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _application_page(application: GrantApplication, editable: bool = False, **names) -> dict:
+    """What every form page of an application shows: the application, and whether it can change now."""
+    return {"application": application, "editable": application.is_editable or editable, **names}
+
+
 def _application_form_page(request, pk: int, *, form_class, template: str, initial, answers, success: str):
     """A page of the application (contact, director, declarations): GET shows it, POST saves it."""
     actor = request.actor
     application = grant_application_get(actor=actor, pk=pk)
     form = form_class(_posted(request), initial={**initial(application), "version": application.version})
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template=template,
+        context=_application_page(application),
         save=lambda data: application_services.grant_application_update(
             actor=actor, application=application, version=data["version"], **answers(form)
         ),
         done=lambda _saved: redirect("funding:application", pk=application.pk),
         message=success,
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        template,
-        {"application": application, "form": flow.form, "editable": application.is_editable},
-        status=flow.status,
     )
 
 
@@ -245,22 +242,16 @@ def action_add(request, pk: int):
     actor = request.actor
     application = grant_application_get(actor=actor, pk=pk)
     form = ActionForm(_posted(request), initial={"version": application.version})
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="funding/action_form.html",
+        context=_application_page(application, item=None),
         save=lambda data: application_services.action_add(
             actor=actor, application=application, version=data["version"], **_action_values(form)
         ),
         done=lambda _saved: redirect("funding:application_actions", pk=application.pk),
         message="Action added to the action plan",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "funding/action_form.html",
-        {"application": application, "form": flow.form, "item": None, "editable": application.is_editable},
-        status=flow.status,
     )
 
 
@@ -296,28 +287,16 @@ def action_change(request, pk: int):
             return {"progress": data["progress"], "progress_note": data["progress_note"] or ""}
         return _action_values(form)
 
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="funding/action_form.html",
+        context=_application_page(application, progress_only, item=item, progress_only=progress_only),
         save=lambda data: application_services.action_update(
             actor=actor, item=item, version=data["version"], **values(data)
         ),
         done=lambda _saved: redirect("funding:application_actions", pk=application.pk),
         message="Progress saved" if progress_only else "Action changed",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "funding/action_form.html",
-        {
-            "application": application,
-            "form": flow.form,
-            "item": item,
-            "progress_only": progress_only,
-            "editable": application.is_editable or progress_only,
-        },
-        status=flow.status,
     )
 
 
@@ -327,20 +306,14 @@ def action_remove(request, pk: int):
     actor = request.actor
     item = action_item_get(actor=actor, pk=pk)
     application = item.application
-    flow = form_flow(
+    return form_page(
         request,
         ConfirmVersionForm(_posted(request), initial={"version": item.version}),
+        template="funding/action_remove.html",
+        context=_application_page(application, item=item),
         save=lambda data: application_services.action_remove(actor=actor, item=item, version=data["version"]),
         done=lambda _saved: redirect("funding:application_actions", pk=application.pk),
         message="Action removed from the action plan",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "funding/action_remove.html",
-        {"application": application, "item": item, "form": flow.form, "editable": application.is_editable},
-        status=flow.status,
     )
 
 
@@ -351,23 +324,12 @@ def application_submit(request, pk: int):
     actor = request.actor
     application = grant_application_get(actor=actor, pk=pk)
     problems = application_services.application_problems(application)
-    flow = form_flow(
+    return form_page(
         request,
         ConfirmVersionForm(_posted(request), initial={"version": application.version}),
-        save=lambda data: application_services.grant_application_submit(
-            actor=actor, application=application, version=data["version"]
-        ),
-        done=lambda _saved: redirect("funding:application", pk=application.pk),
-        message=lambda _saved: f"Your grant application for {application.funding_year} has been submitted",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "funding/application_submit.html",
-        {
+        template="funding/application_submit.html",
+        context=lambda _flow: {
             "application": application,
-            "form": flow.form,
             "problems": problems,
             "problem_links": _problem_links(application, problems),
             "actions": list(application.actions.all()),
@@ -376,7 +338,11 @@ def application_submit(request, pk: int):
                 name: getattr(application, name) for name in application_services.DECLARATION_FIELDS
             },
         },
-        status=flow.status,
+        save=lambda data: application_services.grant_application_submit(
+            actor=actor, application=application, version=data["version"]
+        ),
+        done=lambda _saved: redirect("funding:application", pk=application.pk),
+        message=lambda _saved: f"Your grant application for {application.funding_year} has been submitted",
     )
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - the table name is the model's own; values are parameters.
 """Claims arising and stopping with the programme (called by ``funding.hooks``): made claimable one by one
 or in bulk, voided or recovered when an NQSW's programme ends, and moved to the next funding year when
 their year's claim deadline passes (the year-end roll-forward, run daily by ``funding.tasks``).
@@ -11,17 +12,17 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Max, Min
 
 from asye import clock
 from asye.accounts.actor import Actor
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audit_record_many
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, ClaimStatus, FundingYear, Instalment, PaymentStatement, Recovery
 from funding.recovery_services import _outstanding
 from funding.rules import claim_arises_in, claim_year_for, instalment_is_due, rate_for
-from funding.services import _audit_many, _move, _take_off_statement, _today
+from funding.services import _move, _take_off_statement, _today
 from programmes.models import Registration
 
 # --- Claims becoming claimable (called by funding.hooks) ---------------------------------------------
@@ -179,7 +180,7 @@ def claims_make_claimable_bulk(
         .exclude(registration_id__in=existing)
         .select_related("funding_year")
     )
-    _audit_many(
+    audit_record_many(
         actor=actor,
         action="claim.claimable",
         objs=created,
@@ -240,38 +241,86 @@ def claim_instalment_stop(
 
 # --- Year end -----------------------------------------------------------------------------------------
 
+# Claims moved per transaction at most (one UPDATE and their audit events): the batches are ranges of this
+# many ids. Big enough that a national year (~66,000 claims) is a dozen batches, small enough that each
+# batch's locks are brief.
+ROLL_FORWARD_BATCH = 5000
 
-@transaction.atomic
-def claims_roll_forward(*, actor: Actor | None = None, today: datetime.date | None = None) -> int:
+
+def claims_roll_forward(
+    *, actor: Actor | None = None, today: datetime.date | None = None, batch_size: int = ROLL_FORWARD_BATCH
+) -> int:
     """Move every claim not yet submitted whose year's claim deadline has passed to the next open year's
-    claim (the system runs this daily; claim_submit applies the same rule). Returns how many moved."""
+    claim (the system runs this daily; claim_submit applies the same rule). Returns how many moved.
+
+    Set-based, in batches of consecutive ids (``batch_size`` ids a batch), each batch its own transaction
+    (a savepoint when called inside one) in the system's national context: one UPDATE moves the batch's
+    claimable claims and says which it moved, and their audit events (one each) are written in bulk.
+    Idempotent and safe to rerun after a failure part-way: a claim moved is in a year whose deadline has
+    not passed, so it is never picked again; a batch that failed moved nothing and the next run takes it."""
     today = today or _today()
-    moved = 0
     with system_national_context():
-        past = FundingYear.objects.filter(claim_deadline__lt=today)
-        claims = list(
-            Claim.objects.select_for_update(of=("self",))
-            .select_related("funding_year")
-            .filter(status=ClaimStatus.DRAFT, funding_year__in=past)
-            .order_by("pk")
-        )
-        for claim in claims:
-            try:
-                year, _ = claim_year_for(label=claim.funding_year.label, today=today)
-            except ValidationError:
-                continue  # the next year is not set up yet: it moves once national staff add it
-            from_year = claim.rolled_forward_from or claim.funding_year
-            Claim.objects.filter(pk=claim.pk).update(
-                funding_year=year,
-                rolled_forward_from=from_year,
-                version=F("version") + 1,
-                updated_at=clock.now(),
-            )
-            audit_record(
+        years = list(FundingYear.objects.order_by("starts_on"))
+    labels = {year.pk: year.label for year in years}
+    moved = 0
+    for year in years:
+        if year.claim_deadline >= today:
+            continue
+        try:
+            # Where this closed year's claims go: the rule in one place.
+            to_year = claim_year_for(label=year.label, today=today, years=years)[0].pk
+        except ValidationError:
+            continue  # no open year after it yet: its claims move once national staff add the next year
+        with system_national_context():
+            due = Claim.objects.filter(status=ClaimStatus.DRAFT, funding_year=year)
+            bounds = due.aggregate(first=Min("pk"), last=Max("pk"))
+        if bounds["first"] is None:
+            continue
+        # Ranges of ids rather than "the next n": nothing to sort, and a range never shifts as it moves.
+        for start in range(bounds["first"], bounds["last"] + 1, batch_size):
+            moved += _roll_forward_batch(
                 actor=actor,
-                obj=claim,
-                action="claim.rolled_forward",
-                changes={"funding_year": [claim.funding_year.label, year.label]},
+                from_year=year.pk,
+                to_year=to_year,
+                labels=labels,
+                ids=(start, start + batch_size),
             )
-            moved += 1
     return moved
+
+
+def _roll_forward_batch(
+    *, actor: Actor | None, from_year: int, to_year: int, labels: dict[int, str], ids: tuple[int, int]
+) -> int:
+    """Move the claimable claims of ``from_year`` with ids in ``[ids[0], ids[1])`` to ``to_year`` in one
+    transaction, with their audit events. Returns how many moved. The UPDATE locks each claim and checks
+    it again if someone changed it meanwhile: a claim submitted a moment before stays where it is."""
+    table = Claim._meta.db_table
+    with system_national_context(), connection.cursor() as cursor:
+        cursor.execute(
+            # A claim already rolled forward once keeps the year it first belonged to.
+            f"""UPDATE {table}
+                SET funding_year_id = %s, rolled_forward_from_id = COALESCE(rolled_forward_from_id, %s),
+                    version = version + 1, updated_at = %s
+                WHERE status = %s AND funding_year_id = %s AND id >= %s AND id < %s
+                RETURNING id, employer_id, instalment""",
+            [
+                to_year,
+                from_year,
+                connection.ops.adapt_datetimefield_value(clock.now()),
+                ClaimStatus.DRAFT,
+                from_year,
+                *ids,
+            ],
+        )
+        moved = sorted(cursor.fetchall())
+        if moved:
+            change = {"funding_year": [labels[from_year], labels[to_year]]}
+            audit_record_many(
+                actor=actor,
+                action="claim.rolled_forward",
+                objs=(
+                    Claim.from_db(connection.alias, ["id", "employer_id", "instalment"], row) for row in moved
+                ),
+                changes=lambda claim: change,
+            )
+    return len(moved)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.forms import choice_field
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
 from programmes.forms import VersionedForm
@@ -76,13 +77,11 @@ class ClaimSubmitForm(VersionedForm):
 class ClaimsSelectForm(forms.Form):
     """The claimable claims chosen on the list page, to confirm on the next page."""
 
-    claims = forms.MultipleChoiceField(
-        label="Claims to submit",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Select the claims to submit",
-            "invalid_choice": "Select the claims to submit from the list",
-        },
+    claims = choice_field(
+        "Claims to submit",
+        required="Select the claims to submit",
+        invalid="Select the claims to submit from the list",
+        field=forms.MultipleChoiceField,
     )
 
     def __init__(self, *args, claim_ids: list[int], **kwargs):
@@ -102,13 +101,10 @@ class ClaimsConfirmForm(ClaimsSelectForm):
 
 
 class StartApplicationForm(forms.Form):
-    funding_year = forms.ChoiceField(
-        label="Which funding year is the application for?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the funding year",
-            "invalid_choice": "Select a funding year that is open for applications",
-        },
+    funding_year = choice_field(
+        "Which funding year is the application for?",
+        required="Select the funding year",
+        invalid="Select a funding year that is open for applications",
     )
 
     def __init__(self, *args, years, **kwargs):
@@ -223,12 +219,12 @@ class ActionForm(DateInputsMixin, VersionedForm):
             "max_length": "Who is responsible must be 200 characters or fewer",
         },
     )
-    progress = forms.ChoiceField(
-        label="Progress",
+    progress = choice_field(
+        "Progress",
+        required="Select the progress of the action",
         choices=ActionPlanItem.Progress.choices,
-        widget=forms.RadioSelect,
         initial=ActionPlanItem.Progress.NOT_STARTED,
-        error_messages={"required": "Select the progress of the action"},
+        invalid=None,
     )
     progress_note = _text("Progress so far (optional)", required=False, rows=3)
     field_order_after_dates = (
@@ -275,14 +271,10 @@ class NationalClaimFilterForm(FilterForm):
 
 
 class ClaimDecisionForm(VersionedForm):
-    decision = forms.ChoiceField(
-        label="Do you approve this claim for payment?",
+    decision = choice_field(
+        "Do you approve this claim for payment?",
+        required="Select whether you approve this claim",
         choices=[("approve", "Yes, approve it for payment"), ("reject", "No, reject it")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether you approve this claim",
-            "invalid_choice": "Select whether you approve this claim",
-        },
     )
     reason = _text(
         "Reason",
@@ -348,16 +340,17 @@ def month_choices(today: datetime.date) -> list[tuple[str, str]]:
 
 
 class StatementBuildForm(forms.Form):
-    employer = forms.ChoiceField(
-        label="Which employer?",
-        error_messages={
-            "required": "Select an employer",
-            "invalid_choice": "Select an employer with approved claims to pay",
-        },
+    employer = choice_field(
+        "Which employer?",
+        required="Select an employer",
+        invalid="Select an employer with approved claims to pay",
+        widget=forms.Select,
     )
-    month = forms.ChoiceField(
-        label="Which month does it pay in?",
-        error_messages={"required": "Select the month", "invalid_choice": "Select one of the months listed"},
+    month = choice_field(
+        "Which month does it pay in?",
+        required="Select the month",
+        invalid="Select one of the months listed",
+        widget=forms.Select,
     )
 
     def __init__(self, *args, employers: list[tuple[int, str]], today: datetime.date, **kwargs):
@@ -404,14 +397,10 @@ class StatementFilterForm(forms.Form):
 
 
 class ApplicationDecisionForm(VersionedForm):
-    decision = forms.ChoiceField(
-        label="Do you accept this application?",
+    decision = choice_field(
+        "Do you accept this application?",
+        required="Select whether you accept the application",
         choices=[("accept", "Yes, accept it"), ("return", "No, return it to the employer with comments")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether you accept the application",
-            "invalid_choice": "Select whether you accept the application",
-        },
     )
     comments = _text(
         "Comments",

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from asye.records import AuthoredVersioned, CreatedVersioned, Versioned
 from asye.tenancy.models import EmployerOwned
 from programmes.models import ProgrammeFramework, Registration
 
@@ -94,7 +95,7 @@ class FundingRate(models.Model):
 # --- Grant applications and action plans -----------------------------------------------------------
 
 
-class GrantApplication(EmployerOwned):
+class GrantApplication(EmployerOwned, AuthoredVersioned):
     """An employer's annual grant application: contacts, director, declarations and the action plan for
     continuous improvement. One per employer per funding year."""
 
@@ -125,10 +126,6 @@ class GrantApplication(EmployerOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     national_comments = models.TextField(blank=True, help_text="Why national staff returned it.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-funding_year__starts_on", "id"]
@@ -147,7 +144,7 @@ class GrantApplication(EmployerOwned):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
-class ActionPlanItem(EmployerOwned):
+class ActionPlanItem(EmployerOwned, CreatedVersioned):
     """One action of the annual action plan for continuous improvement: what, who, by when, progress."""
 
     class Progress(models.TextChoices):
@@ -161,9 +158,6 @@ class ActionPlanItem(EmployerOwned):
     due_on = models.DateField()
     progress = models.CharField(max_length=16, choices=Progress.choices, default=Progress.NOT_STARTED)
     progress_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -186,7 +180,7 @@ class ClaimStatus(models.TextChoices):
     VOIDED = "voided", "Void"
 
 
-class PaymentStatement(EmployerOwned):
+class PaymentStatement(EmployerOwned, Versioned):
     """One month's payment to one employer: its approved claims less its recovery lines. Once authorised
     it cannot change (services refuse, and database triggers refuse too)."""
 
@@ -212,8 +206,6 @@ class PaymentStatement(EmployerOwned):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True, help_text="The day the payment was made.")
     payment_reference = models.CharField(max_length=100, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-month", "id"]
@@ -245,7 +237,7 @@ class PaymentStatement(EmployerOwned):
         return f"ASYE-{self.month:%Y-%m}-{self.employer_id}"
 
 
-class Claim(EmployerOwned):
+class Claim(EmployerOwned, CreatedVersioned):
     """One instalment of one registration's funding. At most one per registration and instalment, enforced
     by the database, so a repeated call or a second press of a button cannot make a second payment."""
 
@@ -274,9 +266,6 @@ class Claim(EmployerOwned):
         PaymentStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
     paid_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-claimable_on", "id"]
@@ -319,7 +308,7 @@ class Claim(EmployerOwned):
         )
 
 
-class Recovery(EmployerOwned):
+class Recovery(EmployerOwned, Versioned):
     """Money recovered from an employer (a clawback of an overpayment): its own line, netted off the
     employer's next payment statement. The claim it recovers keeps its amount and history."""
 
@@ -341,8 +330,6 @@ class Recovery(EmployerOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_reason = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "id"]

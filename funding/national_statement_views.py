@@ -19,7 +19,7 @@ from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, refuse_method
 from asye.web.flow import form_flow
-from funding import statement_services
+from funding import statement_downloads, statement_services
 from funding.forms import (
     ConfirmVersionForm,
     RemoveLineForm,
@@ -36,7 +36,6 @@ from funding.selectors import (
     statement_preparers,
 )
 from funding.separation import is_maker
-from funding.views import download
 
 # --- Statements --------------------------------------------------------------------------------------
 
@@ -183,4 +182,4 @@ def statement_download(request, pk: int, kind: str):
     statement = statement_get_national(actor=request.actor, pk=pk)
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
-    return download(statement, kind)
+    return statement_downloads.statement_download(request, statement, kind, national=True)

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from asye.web.forms import is_whole_number
 from funding import application_services, recovery_services, services
 from funding.budget import budget_position_national
@@ -224,35 +224,30 @@ def application_detail(request, pk: int):
         )
         return f"The grant application of {name} is returned with your comments"
 
-    flow = form_flow(
-        request,
-        ApplicationDecisionForm(
-            request.POST if request.method == "POST" else None, initial={"version": application.version}
-        ),
-        save=decide,
-        done=lambda _text: redirect("national_funding:applications"),
-        message=lambda text: text,
-    )
-    if flow.response:
-        return flow.response
-    submitted_by_you = application.status == GrantApplication.Status.SUBMITTED and is_maker(
-        actor, [application.submitted_by_id]
-    )
-    return render(
-        request,
-        "funding/national/application.html",
-        {
+    def context(_flow) -> dict:
+        submitted = application.status == GrantApplication.Status.SUBMITTED
+        submitted_by_you = submitted and is_maker(actor, [application.submitted_by_id])
+        return {
             "application": application,
-            "form": flow.form,
-            "can_decide": application.status == GrantApplication.Status.SUBMITTED and not submitted_by_you,
+            "can_decide": submitted and not submitted_by_you,
             "submitted_by_you": submitted_by_you,
             "actions": list(application.actions.all()),
             "declarations": DeclarationsForm.base_fields["declarations"].choices,
             "declared": {
                 name: getattr(application, name) for name in application_services.DECLARATION_FIELDS
             },
-        },
-        status=flow.status,
+        }
+
+    return form_page(
+        request,
+        ApplicationDecisionForm(
+            request.POST if request.method == "POST" else None, initial={"version": application.version}
+        ),
+        template="funding/national/application.html",
+        context=context,
+        save=decide,
+        done=lambda _text: redirect("national_funding:applications"),
+        message=lambda text: text,
     )
 
 

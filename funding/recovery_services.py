@@ -12,10 +12,11 @@ from django.db.models import Sum
 
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, Recovery
 from funding.rules import parse_money
-from funding.services import RECOVERY_CHANGED, _lock, _require_national, _update_versioned
+from funding.services import RECOVERY_CHANGED, _lock, _require_national
 
 # --- Recovery lines ----------------------------------------------------------------------------------
 
@@ -81,8 +82,7 @@ def recovery_cancel(*, actor: Actor, recovery_id: int, reason: str, version: int
             raise ValidationError(
                 f"This recovery is {recovery.get_status_display().lower()}: it cannot be cancelled."
             )
-        recovery = _update_versioned(
-            Recovery,
+        recovery = versioned_update(
             recovery,
             version,
             RECOVERY_CHANGED,

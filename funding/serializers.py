@@ -5,34 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from funding.models import Claim, ClaimStatus, PaymentStatement
+from asye.api.fields import choice_field, label_field
+from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import statement_lines
-
-
-# Inline enums (wrapped in allOf, which drf-spectacular's enum extraction leaves alone) rather than named
-# components: registrations and reviews have other "status" choice sets, and one name would clash.
-def _described(choices) -> str:
-    return "One of " + ", ".join(f"`{value}` ({label})" for value, label in choices) + "."
-
-
-@extend_schema_field(
-    {
-        "allOf": [{"type": "string", "enum": list(ClaimStatus.values)}],
-        "description": _described(ClaimStatus.choices),
-    }
-)
-class ClaimStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field(
-    {
-        "allOf": [{"type": "string", "enum": list(PaymentStatement.Status.values)}],
-        "description": _described(PaymentStatement.Status.choices),
-    }
-)
-class StatementStatusField(serializers.CharField):
-    pass
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -42,8 +17,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     registration = serializers.IntegerField(source="registration_id", read_only=True)
     nqsw = serializers.CharField(source="registration.full_name", read_only=True)
     swe_number = serializers.CharField(source="registration.swe_number", read_only=True)
-    instalment_label = serializers.CharField(source="get_instalment_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    instalment_label = label_field(Instalment, source="instalment")
+    status_label = label_field(ClaimStatus, source="status")
     funding_year = serializers.CharField(source="funding_year.label", read_only=True)
     rolled_forward_from = serializers.CharField(
         source="rolled_forward_from.label", read_only=True, allow_null=True, default=None
@@ -53,7 +28,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     )
     statement = serializers.SerializerMethodField(help_text="The payment statement, once authorised.")
     amount = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True, coerce_to_string=True)
-    status = ClaimStatusField(read_only=True)
+    status = choice_field(ClaimStatus, read_only=True)
 
     class Meta:
         model = Claim
@@ -91,6 +66,22 @@ class ClaimSerializer(serializers.ModelSerializer):
         return None
 
 
+# What a page of claims reads (``only()``): the claim's own columns and the few of the rows it names.
+CLAIM_LIST_COLUMNS = (
+    *(name for name in ClaimSerializer.Meta.fields if name not in ClaimSerializer._declared_fields),
+    "instalment",
+    "status",
+    "amount",
+    "registration__first_name",
+    "registration__last_name",
+    "registration__swe_number",
+    "registration__funding_year",
+    "funding_year__label",
+    "rolled_forward_from__label",
+    "statement__status",
+)
+
+
 class StatementLineSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["Claim", "Recovery"], read_only=True)
     reference = serializers.CharField(read_only=True)
@@ -111,8 +102,8 @@ MONEY = {"max_digits": 9, "decimal_places": 2, "read_only": True}
 
 class StatementSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    status = StatementStatusField(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status = choice_field(PaymentStatement.Status, read_only=True)
+    status_label = label_field(PaymentStatement.Status, source="status")
     total_claims = serializers.DecimalField(**MONEY)
     total_recoveries = serializers.DecimalField(**MONEY)
     total = serializers.DecimalField(**MONEY, help_text="Claims less recoveries.")

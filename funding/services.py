@@ -27,8 +27,7 @@ from django.db.models import Sum
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.models import AuditEvent
-from asye.audit.services import _jsonable, audit_record
+from asye.audit.services import audit_record
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, ClaimStatus, PaymentStatement, Recovery
@@ -50,40 +49,6 @@ def _today() -> datetime.date:
 def _require_national(actor: Actor) -> None:
     if not actor.is_national_staff:
         raise PermissionDenied("Only national staff do this.")
-
-
-def _audit_many(*, actor: Actor | None, action: str, objs: Iterable, changes) -> int:
-    """One audit event per object, written in one statement (statements can carry hundreds of claims).
-    The same rows ``audit_record`` writes; ``changes(obj)`` gives each object's changed fields."""
-    user = actor.user if actor is not None else None
-    label = actor.label if actor is not None else "system"
-    events = [
-        AuditEvent(
-            employer_id=obj.employer_id,
-            actor_user=user,
-            actor_label=label,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            changes=_jsonable(changes(obj)),
-        )
-        for obj in objs
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=500)
-    return len(events)
-
-
-def _update_versioned(model, obj, version: int | None, message: str, **changes):
-    """Write ``changes`` if the row is still at ``version`` (default: the version read); otherwise 409."""
-    expected = obj.version if version is None else version
-    updated = model.objects.filter(pk=obj.pk, version=expected).update(
-        version=expected + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict(message)
-    obj.refresh_from_db()
-    return obj
 
 
 # --- Claims through their states ---------------------------------------------------------------------

@@ -19,8 +19,9 @@ from django.utils import timezone
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audit_record_many
 from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, ClaimStatus, PaymentStatement, PaymentStatementLine, Recovery
 from funding.rules import month_start
@@ -29,13 +30,11 @@ from funding.separation import SELF_AUTHORISATION, audits_refusals, refuse_own_w
 from funding.services import (
     RECOVERY_CHANGED,
     STATEMENT_CHANGED,
-    _audit_many,
     _lock,
     _recompute_totals,
     _require_national,
     _take_off_statement,
     _today,
-    _update_versioned,
 )
 
 
@@ -86,7 +85,7 @@ def statement_build(
         Recovery.objects.filter(pk__in=[r.pk for r in recoveries], status=Recovery.Status.PENDING).update(
             status=Recovery.Status.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
         )
-        _audit_many(
+        audit_record_many(
             actor=actor,
             action="claim.added_to_statement",
             objs=claims,
@@ -95,7 +94,7 @@ def statement_build(
                 "statement": statement.pk,
             },
         )
-        _audit_many(
+        audit_record_many(
             actor=actor,
             action="recovery.added_to_statement",
             objs=recoveries,
@@ -106,7 +105,7 @@ def statement_build(
         )
         before = statement.total
         statement = _recompute_totals(statement)
-        statement = _update_versioned(PaymentStatement, statement, None, STATEMENT_CHANGED)
+        statement = versioned_update(statement, None, STATEMENT_CHANGED)
         audit_record(
             actor=actor,
             obj=statement,
@@ -191,9 +190,7 @@ def statement_remove_line(
             )
             if recovery is None:
                 raise ValidationError("This recovery is not on this statement.")
-            _update_versioned(
-                Recovery, recovery, None, RECOVERY_CHANGED, status=Recovery.Status.PENDING, statement=None
-            )
+            versioned_update(recovery, None, RECOVERY_CHANGED, status=Recovery.Status.PENDING, statement=None)
             audit_record(
                 actor=actor,
                 obj=recovery,
@@ -212,7 +209,7 @@ def statement_remove_line(
                 changes={"recovery": recovery.pk, "total": [before, statement.total]},
             )
         statement.refresh_from_db()
-        return _update_versioned(PaymentStatement, statement, None, STATEMENT_CHANGED)
+        return versioned_update(statement, None, STATEMENT_CHANGED)
 
 
 @audits_refusals
@@ -242,8 +239,7 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
             raise ValidationError("This statement has no claims or recoveries on it.")
         now = clock.now()
         lines = _freeze_lines(statement, now=now)
-        statement = _update_versioned(
-            PaymentStatement,
+        statement = versioned_update(
             statement,
             None,
             STATEMENT_CHANGED,
@@ -331,8 +327,7 @@ def statement_mark_paid(
         Recovery.objects.filter(statement=statement, status=Recovery.Status.ON_STATEMENT).update(
             status=Recovery.Status.RECOVERED, updated_at=now, version=F("version") + 1
         )
-        statement = _update_versioned(
-            PaymentStatement,
+        statement = versioned_update(
             statement,
             None,
             STATEMENT_CHANGED,
@@ -342,13 +337,13 @@ def statement_mark_paid(
             paid_by=actor.user,
             payment_reference=payment_reference.strip(),
         )
-        _audit_many(
+        audit_record_many(
             actor=actor,
             action="claim.paid",
             objs=claims,
             changes=lambda c: {"status": [ClaimStatus.ON_STATEMENT, ClaimStatus.PAID], "paid_on": paid_on},
         )
-        _audit_many(
+        audit_record_many(
             actor=actor,
             action="recovery.recovered",
             objs=recoveries,

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +21,7 @@ from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from asye.web.flow import form_flow
 from asye.web.forms import is_whole_number
-from funding import exports, services
+from funding import services, statement_downloads
 from funding.application_views import years_to_start
 from funding.forms import ClaimFilterForm, ClaimsConfirmForm, ClaimsSelectForm, ClaimSubmitForm
 from funding.models import ClaimStatus, Recovery
@@ -255,24 +255,9 @@ def statement_detail(request, pk: int):
     )
 
 
-def download(statement, kind: str) -> HttpResponse:
-    """The statement as an attachment: XLSX or CSV."""
-    if kind == "xlsx":
-        body = exports.statement_xlsx(statement)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = exports.statement_csv(statement)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(statement, kind)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @employer_view(Role.COORDINATOR)
 def statement_download(request, pk: int, kind: str):
     statement = statement_get(actor=request.actor, pk=pk)
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
-    return download(statement, kind)
+    return statement_downloads.statement_download(request, statement, kind)

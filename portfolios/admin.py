@@ -112,32 +112,27 @@ class CapabilitySetAdmin(AuditedNationalModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        statements = formset.save(commit=False)
-        for statement in formset.deleted_objects:
+        def audit(statement, done: str) -> None:
+            changes = {
+                "capability_set": form.instance.pk,
+                "number": statement.number,
+                "title": statement.title,
+            }
             audit_record(
                 actor=request.actor,
-                action="capabilitystatement.deleted_in_admin",
+                action=f"capabilitystatement.{done}_in_admin",
                 obj=statement,
-                changes={
-                    "capability_set": form.instance.pk,
-                    "number": statement.number,
-                    "title": statement.title,
-                },
+                changes=changes,
             )
+
+        statements = formset.save(commit=False)
+        for statement in formset.deleted_objects:
+            audit(statement, "deleted")
             statement.delete()
         for statement in statements:
             is_new = statement.pk is None
             statement.save()
-            audit_record(
-                actor=request.actor,
-                action=f"capabilitystatement.{'added' if is_new else 'changed'}_in_admin",
-                obj=statement,
-                changes={
-                    "capability_set": form.instance.pk,
-                    "number": statement.number,
-                    "title": statement.title,
-                },
-            )
+            audit(statement, "added" if is_new else "changed")
         formset.save_m2m()
 
     @admin.action(description="Copy as a new draft version")

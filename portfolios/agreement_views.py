@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import FormFlow, form_flow
+from asye.web.flow import FormFlow, form_flow, form_page
 from portfolios import agreements
 from portfolios import record_selectors as selectors
 from portfolios.access import portfolio_registration_get
@@ -104,9 +104,11 @@ def agreement_add(request, pk: int):
         asks_reason=latest is not None,
         initial=_agreement_initial(latest) if latest else {},
     )
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/records/agreement_form.html",
+        context=lambda _flow: record_context(request, registration, portfolio, latest=latest, revision=None),
         save=lambda data: agreements.agreement_create(
             actor=actor, registration=registration, **_agreement_values(data)
         ),
@@ -115,13 +117,6 @@ def agreement_add(request, pk: int):
             f"Revision {created.revision} of the learning agreement saved. The NQSW, the assessor and "
             "the line manager now each sign it."
         ),
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/records/agreement_form.html",
-        record_context(request, registration, portfolio, form=flow.form, latest=latest, revision=None),
     )
 
 

@@ -7,10 +7,10 @@ go through ``portfolios.amendments`` and ``portfolios.evidence_amendments``."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from asye.web.decorators import GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from portfolios import amendments, evidence_amendments
 from portfolios import record_selectors as records
 from portfolios.amendment_forms import EvidenceAmendForm, LaterReflectionForm, ObservationAmendForm
@@ -27,26 +27,26 @@ REFLECTION_ADDED = "Your later reflection has been added"
 
 def _later_reflection(request, *, save, registration, record_name: str, back_name: str, record_pk: int):
     """The later reflection's page, for an observation or evidence: the NQSW's words, added once."""
-    flow = form_flow(
+    return form_page(
         request,
         LaterReflectionForm(posted(request)),
-        save=lambda data: save(text=data["text"]),
-        done=lambda _saved: redirect(back_name, pk=record_pk),
-        message=REFLECTION_ADDED,
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/later_reflection.html",
-        {
+        template="portfolios/later_reflection.html",
+        context={
             "registration": registration,
-            "form": flow.form,
             "record_name": record_name,
             "back_name": back_name,
             "record_pk": record_pk,
         },
+        save=lambda data: save(text=data["text"]),
+        done=lambda _saved: redirect(back_name, pk=record_pk),
+        message=REFLECTION_ADDED,
     )
+
+
+def _amend_page(registration, name: str, record, portfolio=None) -> dict:
+    """An amendment page's names: the registration, the portfolio (the record's, unless given) and the
+    record (as it is now, after a stale save), as ``observation`` or ``evidence``."""
+    return {"registration": registration, "portfolio": portfolio or record.portfolio, name: record}
 
 
 # --- Observations --------------------------------------------------------------------------------------
@@ -70,9 +70,11 @@ def observation_amend(request, pk: int):
     }
     form = ObservationAmendForm(posted(request), initial=observation_initial(observation), **kwargs)
     latest = Latest(lambda: records.observation_get(actor=actor, pk=pk))
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/records/observation_amend.html",
+        context=lambda _flow: _amend_page(registration, "observation", latest.or_(observation)),
         save=lambda data: amendments.observation_amend(
             actor=actor,
             observation=observation,
@@ -84,21 +86,6 @@ def observation_amend(request, pk: int):
         message=SAVED,
         current_version=latest.version,
         rebind=lambda data: ObservationAmendForm(data, **kwargs),
-    )
-    if flow.response:
-        return flow.response
-    observation = latest.or_(observation)
-    return render(
-        request,
-        "portfolios/records/observation_amend.html",
-        {
-            "registration": registration,
-            "portfolio": observation.portfolio,
-            "observation": observation,
-            "form": flow.form,
-            "conflict": flow.conflict,
-        },
-        status=flow.status,
     )
 
 
@@ -153,9 +140,11 @@ def evidence_amend(request, pk: int):
     files = list(EvidenceFile.objects.filter(evidence=evidence).order_by("uploaded_at", "id"))
     form = _evidence_amend_form(portfolio, files, posted(request), initial=EvidenceForm.initial_for(evidence))
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/evidence_amend.html",
+        context=lambda _flow: _amend_page(registration, "evidence", latest.or_(evidence), portfolio),
         save=form.placing_errors(
             lambda data: evidence_amendments.evidence_amend(
                 actor=actor,
@@ -174,20 +163,6 @@ def evidence_amend(request, pk: int):
         message=SAVED,
         current_version=latest.version,
         rebind=lambda data: _evidence_amend_form(portfolio, files, data),
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/evidence_amend.html",
-        {
-            "registration": registration,
-            "portfolio": portfolio,
-            "evidence": latest.or_(evidence),
-            "form": flow.form,
-            "conflict": flow.conflict,
-        },
-        status=flow.status,
     )
 
 

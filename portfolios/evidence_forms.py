@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.forms import choice_field
 from portfolios.form_fields import text_field
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence
 from portfolios.services import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
@@ -184,14 +185,14 @@ class VersionForm(forms.Form):
 
 
 class EvidenceResponseForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Does this evidence show what it says it does?",
+    decision = choice_field(
+        "Does this evidence show what it says it does?",
+        required="Select whether you accept the evidence or need more",
         choices=[
             (Evidence.Status.ACCEPTED, "Yes, accept it"),
             (Evidence.Status.MORE_NEEDED, "No, more is needed"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you accept the evidence or need more"},
+        invalid=None,
     )
     comment = text_field(
         "Your comment",

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from portfolios import services
 from portfolios.access import is_assessor, is_owner, is_writable, portfolio_statements
 from portfolios.amendment_history import evidence_history
@@ -122,9 +122,11 @@ def _evidence_add(request, pk: int, handler: UploadSizeLimitHandler):
         )
     else:
         form = _evidence_form(portfolio, with_file=True)
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/evidence_form.html",
+        context={**context, "adding": True},
         save=form.placing_errors(
             lambda data: services.evidence_create(
                 actor=actor,
@@ -140,10 +142,6 @@ def _evidence_add(request, pk: int, handler: UploadSizeLimitHandler):
         done=lambda evidence: redirect("portfolios:evidence", pk=evidence.pk),
         message="Evidence saved as a draft. Share it with your assessor when it is ready",
     )
-    if flow.response:
-        return flow.response
-    context.update({"form": flow.form, "adding": True})
-    return render(request, "portfolios/evidence_form.html", context)
 
 
 def _evidence_context(request, evidence: Evidence) -> dict:
@@ -201,9 +199,11 @@ def evidence_change(request, pk: int):
             return redirect("portfolios:evidence", pk=evidence.pk)
         form = _evidence_form(portfolio, initial=EvidenceForm.initial_for(evidence))
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/evidence_form.html",
+        context=lambda _flow: {**_evidence_context(request, latest.or_(evidence)), "adding": False},
         save=form.placing_errors(
             lambda data: services.evidence_update(
                 actor=actor,
@@ -222,11 +222,6 @@ def evidence_change(request, pk: int):
         current_version=latest.version,
         rebind=lambda data: _evidence_form(portfolio, data),
     )
-    if flow.response:
-        return flow.response
-    context = _evidence_context(request, latest.or_(evidence))
-    context.update({"form": flow.form, "adding": False, "conflict": flow.conflict})
-    return render(request, "portfolios/evidence_form.html", context, status=flow.status)
 
 
 @employer_view(*READERS)
@@ -273,9 +268,11 @@ def evidence_respond(request, pk: int):
         request.POST if request.method == "POST" else None, initial={"version": evidence.version}
     )
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/evidence_respond.html",
+        context=lambda _flow: _evidence_context(request, latest.or_(evidence)),
         save=lambda data: services.evidence_respond(
             actor=actor,
             evidence=evidence,
@@ -291,11 +288,6 @@ def evidence_respond(request, pk: int):
         ),
         current_version=latest.version,
     )
-    if flow.response:
-        return flow.response
-    context = _evidence_context(request, latest.or_(evidence))
-    context.update({"form": flow.form, "conflict": flow.conflict})
-    return render(request, "portfolios/evidence_respond.html", context, status=flow.status)
 
 
 @csrf_exempt

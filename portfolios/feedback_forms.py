@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
+from asye.web.forms import choice_field
 from portfolios.feedback_links import LISTENED_CHOICES, MAX_FEEDBACK_ANSWER
 from portfolios.form_fields import text_field
 
@@ -19,14 +20,10 @@ class FeedbackForm(forms.Form):
 
     what_went_well = _answer("What went well?")
     what_could_be_better = _answer("What could have been better?")
-    felt_listened_to = forms.ChoiceField(
-        label="Did you feel listened to?",
+    felt_listened_to = choice_field(
+        "Did you feel listened to?",
+        required="Select whether you felt listened to",
         choices=[(value, words[0]) for value, words in LISTENED_CHOICES.items()],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether you felt listened to",
-            "invalid_choice": "Select whether you felt listened to",
-        },
     )
     anything_else = _answer("Is there anything else you would like to say? (optional)", rows=3)
 

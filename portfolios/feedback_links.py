@@ -9,15 +9,15 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
+from asye.notifications.models import OutboxEmail
+from asye.notifications.outbox import email_queue_rendered, outbox_cancel, outbox_send_now, render_bodies
 from asye.tenancy.db import apply_settings, tenant_context
 from portfolios.models import (
     FeedbackRequest,
@@ -30,6 +30,8 @@ OPEN_STATUSES = (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
 # How long a feedback link works. A setting, so an employer's data protection officer can shorten it.
 FEEDBACK_LINK_DAYS = getattr(settings, "ASYE_FEEDBACK_LINK_DAYS", 28)
 MAX_FEEDBACK_ANSWER = 3_000
+# The outbox's kind for the email of a feedback link.
+FEEDBACK_EMAIL = "feedback_request"
 
 LISTENED_CHOICES = {
     # value: (wording for adults and professionals, wording for children and young people)
@@ -76,10 +78,46 @@ def feedback_link_state(feedback_request: FeedbackRequest, now: datetime.datetim
     return "waiting" if still_open else "closed"
 
 
-def feedback_request_send_email(*, feedback_request_id: int, link: str) -> bool:
-    """Email a waiting request's link to its recipient, once (run by the task, in the employer's tenant
-    context). Returns whether an email was sent: not for a request that was answered, cancelled or has
-    expired in the meantime, nor a second time."""
+def _email_context(feedback_request: FeedbackRequest, link: str) -> dict:
+    registration = feedback_request.portfolio.registration
+    return {
+        "feedback_request": feedback_request,
+        "link": link,
+        "nqsw_name": registration.full_name,
+        "nqsw_first_name": registration.first_name,
+        "employer_name": registration.employer.name,
+        "expires_on": timezone.localtime(feedback_request.expires_at).date(),
+        "for_child": feedback_request.kind == FeedbackRequest.Kind.CHILD,
+        "service_name": settings.ASYE_SERVICE_NAME,
+    }
+
+
+def feedback_request_email_queue(
+    *, feedback_request: FeedbackRequest, link: str, send_on_commit: bool = True
+) -> OutboxEmail:
+    """Write the email of a request's link to the outbox, in the caller's transaction (the request's own):
+    sent once that commits. The link carries the secret, so it lives only in the outbox row, never in a
+    task's arguments, and the row's body is blanked once sent."""
+    registration = feedback_request.portfolio.registration
+    text, html = render_bodies("portfolios/feedback/email", _email_context(feedback_request, link))
+    return email_queue_rendered(
+        to=feedback_request.recipient_email,
+        subject=f"{registration.first_name} would like your feedback",
+        text=text,
+        html=html,
+        kind=FEEDBACK_EMAIL,
+        employer_id=feedback_request.employer_id,
+        about=feedback_request,
+        contains_secret=True,
+        send_on_commit=send_on_commit,
+    )
+
+
+def feedback_request_send_email(*, feedback_request_id: int, link: str | None = None) -> bool:
+    """Send a waiting request's email now, once (in the employer's tenant context): the one queued in the
+    outbox, or, for a request that has none yet and a ``link`` given (the old task's call), one made now.
+    Returns whether an email was sent: not for a request that was answered, cancelled or has expired in
+    the meantime (its queued email is cancelled), nor a second time."""
     with transaction.atomic():
         feedback_request = (
             FeedbackRequest.objects.select_for_update()
@@ -90,33 +128,29 @@ def feedback_request_send_email(*, feedback_request_id: int, link: str) -> bool:
         if feedback_request is None or not feedback_request.recipient_email:
             return False
         if feedback_link_state(feedback_request) != "waiting":
+            outbox_cancel(about=feedback_request, kind=FEEDBACK_EMAIL)
             return False
-        already = AuditEvent.objects.filter(
-            action="feedback_request.emailed",
-            object_type=FeedbackRequest._meta.label_lower,
-            object_id=str(feedback_request.pk),
+        emails = OutboxEmail.objects.filter(
+            kind=FEEDBACK_EMAIL,
+            about_type=FeedbackRequest._meta.label_lower,
+            about_id=str(feedback_request.pk),
         )
-        if already.exists():
-            return False
-        registration = feedback_request.portfolio.registration
-        context = {
-            "feedback_request": feedback_request,
-            "link": link,
-            "nqsw_name": registration.full_name,
-            "nqsw_first_name": registration.first_name,
-            "employer_name": registration.employer.name,
-            "expires_on": timezone.localtime(feedback_request.expires_at).date(),
-            "for_child": feedback_request.kind == FeedbackRequest.Kind.CHILD,
-            "service_name": settings.ASYE_SERVICE_NAME,
-        }
-        send_mail(
-            subject=f"{registration.first_name} would like your feedback",
-            message=render_to_string("portfolios/feedback/email.txt", context),
-            from_email=None,
-            recipient_list=[feedback_request.recipient_email],
-        )
-        audit_record(actor=None, obj=feedback_request, action="feedback_request.emailed")
-    return True
+        email = emails.filter(status=OutboxEmail.Status.PENDING).order_by("pk").first()
+        if email is None:
+            already = AuditEvent.objects.filter(
+                action="feedback_request.emailed",
+                object_type=FeedbackRequest._meta.label_lower,
+                object_id=str(feedback_request.pk),
+            )
+            if not link or emails.filter(status=OutboxEmail.Status.SENT).exists() or already.exists():
+                return False
+            email = feedback_request_email_queue(
+                feedback_request=feedback_request, link=link, send_on_commit=False
+            )
+        sent = outbox_send_now(email, retry=True)
+        if sent:
+            audit_record(actor=None, obj=feedback_request, action="feedback_request.emailed")
+    return sent
 
 
 def feedback_request_find(*, secret: str) -> FeedbackRequest | None:
@@ -198,6 +232,7 @@ def feedback_request_answer(
                 found.refresh_from_db()
                 raise FeedbackLinkNotUsable(feedback_link_state(found, now), found)
             found.refresh_from_db()
+            outbox_cancel(about=found, kind=FEEDBACK_EMAIL)  # answered before its email went
             audit_record(
                 actor=Actor.anonymous(),
                 obj=found,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from asye import clock
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from portfolios import feedback_requests as services
 from portfolios import record_selectors as selectors
 from portfolios.access import is_owner, portfolio_registration_get
@@ -70,9 +70,11 @@ def feedback_request_add(request, pk: int):
         request.session[NEW_LINK_SESSION_KEY] = {"id": issued.feedback_request.pk, "secret": issued.secret}
         return redirect("portfolios:feedback_request_created", pk=issued.feedback_request.pk)
 
-    flow = form_flow(
+    return form_page(
         request,
         FeedbackRequestForm(posted(request)),
+        template="portfolios/records/feedback_request_form.html",
+        context=lambda _flow: record_context(request, registration, portfolio, days=FEEDBACK_LINK_DAYS),
         save=lambda data: services.feedback_request_create(
             actor=actor,
             registration=registration,
@@ -83,13 +85,6 @@ def feedback_request_add(request, pk: int):
             link_builder=lambda secret: request.build_absolute_uri(reverse("feedback:answer", args=[secret])),
         ),
         done=show_link_once,
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/records/feedback_request_form.html",
-        record_context(request, registration, portfolio, form=flow.form, days=FEEDBACK_LINK_DAYS),
     )
 
 

@@ -1,5 +1,5 @@
 """Writes for the NQSW's side of feedback requests: asking someone for feedback (a single-use link,
-emailed by ``portfolios.tasks`` if they give an address) and cancelling a request not yet answered."""
+emailed through the outbox if they give an address) and cancelling a request not yet answered."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
+from asye.notifications.outbox import outbox_cancel
 from portfolios.access import is_owner
-from portfolios.feedback_links import FEEDBACK_LINK_DAYS, feedback_secret_hash
+from portfolios.feedback_links import (
+    FEEDBACK_EMAIL,
+    FEEDBACK_LINK_DAYS,
+    feedback_request_email_queue,
+    feedback_secret_hash,
+)
 from portfolios.models import FeedbackRequest
 from portfolios.record_writes import (
     MAX_NAME,
@@ -26,7 +32,6 @@ from portfolios.record_writes import (
     portfolio_for_write,
     refuse_unless,
 )
-from portfolios.tasks import feedback_request_email
 from programmes.models import Registration
 
 
@@ -113,9 +118,8 @@ def feedback_request_create(
         },
     )
     if emailed:
-        link = link_builder(secret)
-        employer_id, request_id = feedback_request.employer_id, feedback_request.pk
-        transaction.on_commit(lambda: feedback_request_email.delay(employer_id, request_id, link))
+        # Written to the outbox with the request, sent once it commits; the link stays in the database.
+        feedback_request_email_queue(feedback_request=feedback_request, link=link_builder(secret))
     return IssuedFeedbackRequest(feedback_request=feedback_request, secret=secret)
 
 
@@ -135,6 +139,7 @@ def feedback_request_cancel(*, actor: Actor, feedback_request: FeedbackRequest) 
     feedback_request.refresh_from_db()
     if not cancelled:
         raise ValidationError("This request has been answered, so it cannot be cancelled.")
+    outbox_cancel(about=feedback_request, kind=FEEDBACK_EMAIL)
     audit_record(
         actor=actor,
         obj=feedback_request,

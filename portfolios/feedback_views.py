@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from asye.tenancy.db import tenant_context
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from portfolios import feedback_links
 from portfolios.feedback_forms import ChildFeedbackForm, FeedbackForm
 from portfolios.models import FeedbackRequest
@@ -89,27 +89,22 @@ def answer(request, secret: str):
             first_name=about["first_name"],
             professional=found.kind == FeedbackRequest.Kind.PROFESSIONAL,
         )
+    template = "portfolios/feedback/answer_child.html" if for_child else "portfolios/feedback/answer.html"
     try:
-        flow = form_flow(
+        return form_page(
             request,
             form,
+            template=template,
+            context={
+                "feedback_request": found,
+                "expires_on": timezone.localtime(found.expires_at).date(),
+                **about,
+            },
             save=lambda answers: feedback_links.feedback_request_answer(secret=secret, answers=answers),
             done=lambda _answered: redirect(reverse("feedback:thanks") + ("?simple=1" if for_child else "")),
         )
     except feedback_links.FeedbackLinkNotUsable as refused:
         return _not_usable(request, refused.reason, refused.feedback_request)
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/feedback/answer_child.html" if for_child else "portfolios/feedback/answer.html",
-        {
-            "form": flow.form,
-            "feedback_request": found,
-            "expires_on": timezone.localtime(found.expires_at).date(),
-            **about,
-        },
-    )
 
 
 @private_page

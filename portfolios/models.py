@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from asye.records import Authored, AuthoredVersioned, CreatedVersioned
 from asye.tenancy.models import EmployerOwned, ServiceArea
 
 # --- Reference data: capability frameworks, edited by national staff in the admin ---------------------
@@ -114,7 +115,7 @@ class PortfolioCapabilitySet(EmployerOwned):
         ]
 
 
-class Evidence(EmployerOwned):
+class Evidence(EmployerOwned, AuthoredVersioned):
     """Evidence of progression: a text entry or uploaded documents, mapped to the capabilities it
     supports, with the NQSW's critical reflection; shared with the assessor, who responds."""
 
@@ -137,10 +138,6 @@ class Evidence(EmployerOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -185,7 +182,7 @@ class EvidenceFile(EmployerOwned):
         return self.original_name
 
 
-class Observation(EmployerOwned):
+class Observation(EmployerOwned, AuthoredVersioned):
     """A direct observation of practice (the framework sets how many: 3 for the ASYE)."""
 
     class Status(models.TextChoices):
@@ -206,10 +203,6 @@ class Observation(EmployerOwned):
     person_feedback = models.TextField(blank=True, help_text="The feedback of the person observed.")
     statements = models.ManyToManyField(CapabilityStatement, through="ObservationTag", related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["number", "id"]
@@ -274,7 +267,7 @@ class EvidenceAmendment(RecordAmendment):
         indexes = [models.Index(fields=["employer", "evidence"])]
 
 
-class FeedbackRequest(EmployerOwned):
+class FeedbackRequest(EmployerOwned, Authored):
     """A single-use link the NQSW sends to someone they worked with, who answers without an account.
 
     Only the hash of the link's secret is stored; the row is found by it (row-level security lets the
@@ -306,15 +299,13 @@ class FeedbackRequest(EmployerOwned):
     what_could_be_better = models.TextField(blank=True)
     felt_listened_to = models.CharField(max_length=16, blank=True)
     anything_else = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["employer", "portfolio", "status"])]
 
 
-class LearningAgreement(EmployerOwned):
+class LearningAgreement(EmployerOwned, AuthoredVersioned):
     """The support and assessment agreement. Each revision is signed by the NQSW, the assessor and the
     line manager; a change of assessor starts a new revision that all three sign again."""
 
@@ -333,10 +324,6 @@ class LearningAgreement(EmployerOwned):
     other_support = models.TextField(blank=True)
     reason = models.CharField(max_length=300, blank=True, help_text="Why this revision, e.g. a new assessor.")
     completed_at = models.DateTimeField(null=True, blank=True, help_text="When the last of the three signed.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-revision"]
@@ -367,7 +354,7 @@ class AgreementSignature(EmployerOwned):
         ]
 
 
-class PdpObjective(EmployerOwned):
+class PdpObjective(EmployerOwned, AuthoredVersioned):
     """A professional development plan objective: SMART, so it has a measure and a date."""
 
     class Status(models.TextChoices):
@@ -386,17 +373,13 @@ class PdpObjective(EmployerOwned):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     progress = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["achieve_by", "id"]
         indexes = [models.Index(fields=["employer", "portfolio", "status"])]
 
 
-class SelfAssessment(EmployerOwned):
+class SelfAssessment(EmployerOwned, CreatedVersioned):
     """The NQSW's self-assessment against the standards at the start, midway and near the end."""
 
     class Stage(models.TextChoices):
@@ -408,9 +391,6 @@ class SelfAssessment(EmployerOwned):
     stage = models.CharField(max_length=16, choices=Stage.choices)
     capability_set = models.ForeignKey(CapabilitySet, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["created_at", "id"]

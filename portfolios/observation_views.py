@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from portfolios import amendments
 from portfolios import observations as services
 from portfolios import record_selectors as selectors
@@ -108,19 +108,14 @@ def observation_add(request, pk: int):
             preparation=changes.get("preparation", ""),
         )
 
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="portfolios/records/observation_form.html",
+        context=lambda _flow: record_context(request, registration, portfolio, observation=None),
         save=record,
         done=lambda observation: redirect("portfolios:observation", pk=observation.pk),
         message=lambda observation: f"Observation {observation.number} recorded",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/records/observation_form.html",
-        record_context(request, registration, portfolio, form=flow.form, observation=None),
     )
 
 
@@ -187,9 +182,17 @@ def observation_change(request, pk: int):
     }
     form = ObservationForm(posted(request), initial=observation_initial(observation), **kwargs)
     latest = Latest(lambda: selectors.observation_get(actor=actor, pk=pk))
-    flow = form_flow(
+
+    def context(_flow) -> dict:
+        shown = latest.or_(observation)
+        assessed_for_nqsw = is_owner(actor, registration) and services.observation_is_assessed(shown)
+        return _observation_context(request, shown, assessed_for_nqsw=assessed_for_nqsw)
+
+    return form_page(
         request,
         form,
+        template="portfolios/records/observation_form.html",
+        context=context,
         save=lambda data: services.observation_update(
             actor=actor, observation=observation, version=data["version"] or 0, **form.changes()
         ),
@@ -197,21 +200,6 @@ def observation_change(request, pk: int):
         message=f"Observation {observation.number} updated",
         current_version=latest.version,
         rebind=lambda data: ObservationForm(data, **kwargs),
-    )
-    if flow.response:
-        return flow.response
-    observation = latest.or_(observation)
-    return render(
-        request,
-        "portfolios/records/observation_form.html",
-        {
-            **_observation_context(request, observation),
-            "form": flow.form,
-            "conflict": flow.conflict,
-            "assessed_for_nqsw": is_owner(actor, registration)
-            and services.observation_is_assessed(observation),
-        },
-        status=flow.status,
     )
 
 

@@ -12,11 +12,23 @@ WeasyPrint and the resource is left out; the PDF still renders.
 ``portfolio_pack_pdf`` takes no actor: call it only from code that has already decided the reader may
 see the portfolio (the pack view; the reviews app's moderation pages), in a tenant context that can
 read its rows.
+
+Packs are kept, by version. A pack's version is a digest of its HTML with the moment it was produced left
+out: everything the pack shows (the portfolio's records, the reviews, names, dates, the templates), so any
+change that would change the PDF makes a new version, and nothing else does. ``pack_cached`` works it out
+(a fixed number of queries and a template render, no PDF); ``pack_store`` renders a version that is not
+stored yet, off the web worker, in a background job (``portfolios/jobs.py``), and removes the
+registration's older versions. Stored packs sit under the employer's prefix and are served only through
+the pack view, which checks the reader as before.
 """
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import mimetypes
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -24,6 +36,8 @@ from urllib.request import url2pathname
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from weasyprint import HTML
@@ -102,8 +116,8 @@ def pack_filename(registration: Registration) -> str:
     return f"asye-portfolio-{name}-{registration.pk}.pdf"
 
 
-def portfolio_pack_html(contents: PortfolioContents) -> str:
-    """The pack's HTML, before it becomes a PDF."""
+def portfolio_pack_html(contents: PortfolioContents, *, generated_at: datetime.datetime | None = None) -> str:
+    """The pack's HTML, before it becomes a PDF, produced ``generated_at`` (default: now)."""
     # Imported here: the reviews app builds on portfolios, and only the pack reads the other way.
     from reviews.review_record import review_records
 
@@ -113,7 +127,7 @@ def portfolio_pack_html(contents: PortfolioContents) -> str:
             "contents": contents,
             "reviews": review_records(contents.registration),
             "sections": SECTIONS,
-            "generated_at": clock.now(),
+            "generated_at": generated_at or clock.now(),
         },
     )
 
@@ -125,3 +139,49 @@ def render_pdf(html: str) -> bytes:
 def portfolio_pack_pdf(portfolio: Portfolio) -> bytes:
     """The whole portfolio as a PDF (see the module's docstring for who may call this)."""
     return render_pdf(portfolio_pack_html(portfolio_contents(portfolio)))
+
+
+# --- Kept packs, by version ----------------------------------------------------------------------------
+
+# The "produced on" moment written into the HTML that a version digests, so that it is the same every time.
+VERSION_MOMENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def pack_version(contents: PortfolioContents) -> str:
+    """A digest of everything the pack shows, but not when it was produced."""
+    html = portfolio_pack_html(contents, generated_at=VERSION_MOMENT)
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:40]
+
+
+def pack_storage_name(registration: Registration, version: str) -> str:
+    return f"employers/{registration.employer_id}/packs/{registration.pk}/{version}.pdf"
+
+
+@dataclass(frozen=True)
+class CachedPack:
+    name: str  # the storage name of this version's PDF
+    stored: bool
+
+
+def pack_cached(portfolio: Portfolio) -> CachedPack:
+    """The storage name of the portfolio's pack as it is now, and whether it has been made."""
+    contents = portfolio_contents(portfolio)
+    name = pack_storage_name(contents.registration, pack_version(contents))
+    return CachedPack(name=name, stored=default_storage.exists(name))
+
+
+def pack_store(portfolio: Portfolio) -> str:
+    """Make and keep the portfolio's pack as it is now, unless it is kept already; remove its older
+    versions. Returns the storage name. As ``portfolio_pack_pdf``, for code that has decided the reader."""
+    contents = portfolio_contents(portfolio)
+    name = pack_storage_name(contents.registration, pack_version(contents))
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(render_pdf(portfolio_pack_html(contents))))
+        if saved != name:  # another job kept the same version first: keep that one
+            default_storage.delete(saved)
+    folder, kept = posixpath.split(name)
+    _, files = default_storage.listdir(folder)
+    for old in files:
+        if old != kept:
+            default_storage.delete(f"{folder}/{old}")
+    return name

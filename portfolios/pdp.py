@@ -7,13 +7,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
-from asye.errors import Conflict
+from asye.records import versioned_update
 from portfolios.access import (
     is_assessor,
     is_owner,
@@ -127,17 +126,14 @@ def pdp_objective_create(
     return pdp_objective
 
 
+OBJECTIVE_CHANGED = (
+    "Someone else changed this objective since you opened it. Your text is below: check the "
+    "objective as it is now before you save again."
+)
+
+
 def _write_objective(pdp_objective: PdpObjective, version: int, **changes) -> PdpObjective:
-    updated = PdpObjective.objects.filter(pk=pdp_objective.pk, version=version).update(
-        version=F("version") + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict(
-            "Someone else changed this objective since you opened it. Your text is below: check the "
-            "objective as it is now before you save again."
-        )
-    pdp_objective.refresh_from_db()
-    return pdp_objective
+    return versioned_update(pdp_objective, version, OBJECTIVE_CHANGED, stale_without_version=True, **changes)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from asye import clock
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from portfolios import pdp as services
 from portfolios import record_selectors as selectors
 from portfolios.access import is_owner, is_writable, portfolio_registration_get
@@ -67,21 +67,16 @@ def pdp_add(request, pk: int):
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
     portfolio = selectors.portfolio_of(registration)
-    flow = form_flow(
+    return form_page(
         request,
         PdpObjectiveForm(posted(request), statements=registration_statements(registration)),
+        template="portfolios/records/pdp_form.html",
+        context=lambda _flow: record_context(request, registration, portfolio, objective=None),
         save=lambda data: services.pdp_objective_create(
             actor=actor, registration=registration, **_pdp_values(data)
         ),
         done=lambda objective: redirect("portfolios:pdp_objective", pk=objective.pk),
         message="Objective added to your development plan",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "portfolios/records/pdp_form.html",
-        record_context(request, registration, portfolio, form=flow.form, objective=None),
     )
 
 
@@ -171,9 +166,17 @@ def pdp_objective_change(request, pk: int):
     if data is None:
         initial.update(date_data("achieve_by", objective.achieve_by))
     latest = Latest(lambda: selectors.pdp_objective_get(actor=actor, pk=pk))
-    flow = form_flow(
+
+    def context(_flow) -> dict:
+        shown = latest.or_(objective)
+        closed = shown.status != PdpObjective.Status.OPEN
+        return record_context(request, registration, shown.portfolio, objective=shown, closed=closed)
+
+    return form_page(
         request,
         PdpObjectiveForm(data, initial=initial, statements=statements, current_date=objective.achieve_by),
+        template="portfolios/records/pdp_form.html",
+        context=context,
         save=lambda cleaned: services.pdp_objective_update(
             actor=actor, pdp_objective=objective, version=cleaned["version"] or 0, **_pdp_values(cleaned)
         ),
@@ -183,21 +186,4 @@ def pdp_objective_change(request, pk: int):
         rebind=lambda again: PdpObjectiveForm(
             again, statements=statements, current_date=latest.record.achieve_by
         ),
-    )
-    if flow.response:
-        return flow.response
-    objective = latest.or_(objective)
-    return render(
-        request,
-        "portfolios/records/pdp_form.html",
-        record_context(
-            request,
-            registration,
-            objective.portfolio,
-            form=flow.form,
-            objective=objective,
-            conflict=flow.conflict,
-            closed=objective.status != PdpObjective.Status.OPEN,
-        ),
-        status=flow.status,
     )

@@ -11,12 +11,14 @@ only then is the person's right to act checked (403). Writes go through ``portfo
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from asye.audit.services import audit_record
+from asye.jobs.services import job_start
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from asye.web.flow import FormFlow, form_flow
 from portfolios import services
@@ -29,8 +31,9 @@ from portfolios.access import (
 )
 from portfolios.coverage import portfolio_coverage
 from portfolios.evidence_forms import SubmitForm
+from portfolios.jobs import PORTFOLIO_PACK
 from portfolios.models import Evidence, Portfolio
-from portfolios.pack import pack_filename, portfolio_pack_pdf
+from portfolios.pack import pack_cached, pack_filename
 from portfolios.record_pages import READERS
 from portfolios.task_list import portfolio_overview
 from programmes.models import Registration
@@ -172,16 +175,31 @@ def coverage(request, pk: int):
 
 @employer_view(*READERS)
 def pack(request, pk: int):
-    """The whole portfolio as a PDF: for its NQSW, assessor, line manager and the co-ordinator."""
+    """The whole portfolio as a PDF: for its NQSW, assessor, line manager and the co-ordinator. A pack kept
+    for the portfolio as it is now downloads at once; otherwise a background job makes it (progress page)."""
     registration, portfolio = portfolio_page_get(request, pk)
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
-    pdf = portfolio_pack_pdf(portfolio)
+    cached = pack_cached(portfolio)
+    try:
+        pdf = default_storage.open(cached.name, "rb") if cached.stored else None
+    except FileNotFoundError:  # replaced by a newer version since we looked
+        pdf = None
+    if pdf is None:
+        job = job_start(
+            actor=request.actor,
+            kind=PORTFOLIO_PACK,
+            label=f"Portfolio pack of {registration.full_name}",
+            params={"portfolio_id": portfolio.pk, "registration_id": registration.pk},
+            back_url=reverse("portfolios:overview", args=[registration.pk]),
+        )
+        return redirect("jobs:progress", pk=job.public_id)
     audit_record(
-        actor=request.actor, obj=portfolio, action="portfolio.pack_downloaded", changes={"bytes": len(pdf)}
+        actor=request.actor, obj=portfolio, action="portfolio.pack_downloaded", changes={"bytes": pdf.size}
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pack_filename(registration)}"'
+    response = FileResponse(
+        pdf, as_attachment=True, filename=pack_filename(registration), content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,7 @@ from django import forms
 
 from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.forms import choice_field
 from portfolios.agreements import AGREEMENT_REQUIRED, AGREEMENT_WHAT
 from portfolios.form_fields import VersionMixin, text_field, too_long
 from portfolios.models import AgreementSignature, CapabilityStatement, FeedbackRequest, PdpObjective
@@ -105,14 +106,7 @@ class AgreementForm(VersionMixin, forms.Form):
 
 
 class AgreementSignForm(VersionMixin, forms.Form):
-    signed_as = forms.ChoiceField(
-        label="Who are you signing as?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who you are signing as",
-            "invalid_choice": "Select who you are signing as",
-        },
-    )
+    signed_as = choice_field("Who are you signing as?", required="Select who you are signing as")
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,11 +187,11 @@ class PdpObjectiveForm(VersionMixin, DateInputsMixin, forms.Form):
 
 
 class PdpProgressForm(VersionMixin, forms.Form):
-    status = forms.ChoiceField(
-        label="Where has the objective got to?",
+    status = choice_field(
+        "Where has the objective got to?",
+        required="Select where the objective has got to",
         choices=PdpObjective.Status.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select where the objective has got to"},
+        invalid=None,
     )
     progress = text_field(
         "Progress notes",
@@ -221,12 +215,12 @@ class SelfAssessmentForm(VersionMixin, forms.Form):
         self.statements = statements
         for statement in statements:
             message = f"Select how confident you feel about {statement.label}: {statement.title}"
-            self.fields[f"level_{statement.pk}"] = forms.TypedChoiceField(
-                label=f"{statement.label}: {statement.title}",
+            self.fields[f"level_{statement.pk}"] = choice_field(
+                f"{statement.label}: {statement.title}",
+                required=message,
                 choices=levels,
                 coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={"required": message, "invalid_choice": message},
+                field=forms.TypedChoiceField,
             )
             self.fields[f"comment_{statement.pk}"] = forms.CharField(
                 label=f"Comment on {statement.label} (optional)",
@@ -273,12 +267,11 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
             "max_length": too_long("The setting", MAX_SHORT_TEXT),
         },
     )
-    observer = forms.ChoiceField(
-        label="Who is observing?",
-        error_messages={
-            "required": "Select who is observing",
-            "invalid_choice": "Select one of your employer's assessors, line managers or co-ordinators",
-        },
+    observer = choice_field(
+        "Who is observing?",
+        required="Select who is observing",
+        invalid="Select one of your employer's assessors, line managers or co-ordinators",
+        widget=forms.Select,
     )
     observer_name = forms.CharField(
         label="If the observer is not listed: their name and role",
@@ -386,11 +379,11 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
 
 
 class FeedbackRequestForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Who are you asking for feedback?",
+    kind = choice_field(
+        "Who are you asking for feedback?",
+        required="Select who you are asking for feedback",
         choices=FeedbackRequest.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who you are asking for feedback"},
+        invalid=None,
     )
     recipient_name = forms.CharField(
         label="Their first name",

@@ -22,6 +22,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import versioned_update
 from portfolios.access import is_coordinator, is_owner, require_assessor, require_owner, require_writable
 from portfolios.models import (
     CapabilityStatement,
@@ -100,18 +101,15 @@ def set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None:
     )
 
 
+EVIDENCE_CHANGED = (
+    "This evidence was changed by someone else, or in another tab, since you opened it. "
+    "Check it and try again."
+)
+
+
 def _claim(evidence: Evidence, version: int, **changes) -> Evidence:
     """Write ``changes`` if the evidence is still at ``version``; otherwise 409."""
-    updated = Evidence.objects.filter(pk=evidence.pk, version=version).update(
-        version=version + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict(
-            "This evidence was changed by someone else, or in another tab, since you opened it. "
-            "Check it and try again."
-        )
-    evidence.refresh_from_db()
-    return evidence
+    return versioned_update(evidence, version, EVIDENCE_CHANGED, stale_without_version=True, **changes)
 
 
 def _files_add(*, actor: Actor, evidence: Evidence, uploads: list[UploadedFile]) -> list[EvidenceFile]:

@@ -17,9 +17,10 @@ from portfolios.feedback_links import feedback_request_send_email
     retry_backoff=True,
     max_retries=5,
 )
-def feedback_request_email(employer_id: int, feedback_request_id: int, link: str) -> bool:
-    """Email a feedback request's link to the person it is for (once; not if it was answered, cancelled or
-    has expired in the meantime). The link carries the secret, which the database does not keep, so it
-    travels with the task."""
+def feedback_request_email(employer_id: int, feedback_request_id: int, link: str | None = None) -> bool:
+    """Send a feedback request's queued email now (once; not if it was answered, cancelled or has expired in
+    the meantime). New requests no longer use this task: their email is written to the outbox with them and
+    sent by ``asye.notifications.tasks.outbox_send`` (ids only, the link stays in the database). ``link`` is
+    for a task already queued by the earlier code."""
     with tenant_context(employer_id):
         return feedback_request_send_email(feedback_request_id=feedback_request_id, link=link)

@@ -11,25 +11,17 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 
 from asye.accounts.models import Role
-from asye.api.filters import (
-    FUNDING_YEAR_PARAM,
-    UPDATED_SINCE,
-    funding_year_param,
-    one_of_param,
-    parse_datetime_param,
-)
+from asye.api.filters import FUNDING_YEAR_PARAM, filter_list
 from asye.api.schema import (
     IDEMPOTENCY_KEY,
     IDEMPOTENCY_KEY_REUSED,
     Problems,
     choice_param,
-    page_example,
+    list_and_read_schema,
     problem_response,
 )
 from asye.api.writes import ServiceWriteViewSet
@@ -38,6 +30,7 @@ from programmes.eligibility import RegistrationFacts, normalise_swe_number
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.selectors import registration_list
 from programmes.serializers import (
+    LIST_COLUMNS,
     RegistrationCorrectSerializer,
     RegistrationCreateSerializer,
     RegistrationDetailSerializer,
@@ -138,35 +131,27 @@ DETAIL_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=TAGS,
-        summary="List registrations",
-        description=(
-            "The employer's registrations (co-ordinators), or the NQSWs the caller assesses or line "
-            "manages (assessors, line managers). Ordered by last name."
-        ),
-        parameters=[
-            choice_param("status", RegistrationStatus.choices, "Only registrations with this status."),
-            choice_param(
-                "funding_status", FundingStatus.choices, "Only registrations with this funding status."
-            ),
-            FUNDING_YEAR_PARAM,
-            OpenApiParameter(
-                "swe_number", OpenApiTypes.STR, description="Only this Social Work England number."
-            ),
-            UPDATED_SINCE,
-        ],
-        examples=[page_example("A page of registrations", REGISTRATION_EXAMPLE)],
-        responses=PROBLEMS.responses({200: RegistrationSerializer(many=True)}, 400, 403),
+@list_and_read_schema(
+    tags=TAGS,
+    problems=PROBLEMS,
+    serializer=RegistrationSerializer,
+    detail_serializer=RegistrationDetailSerializer,
+    list_summary="List registrations",
+    list_description=(
+        "The employer's registrations (co-ordinators), or the NQSWs the caller assesses or line manages "
+        "(assessors, line managers). Ordered by last name; a sync (`updated_since`) by the time of the "
+        "last change."
     ),
-    retrieve=extend_schema(
-        tags=TAGS,
-        summary="Read a registration",
-        description="The registration with its timeline: reviews, observations, the panel and the end.",
-        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 403, 404),
-        examples=[OpenApiExample("A registration", value=DETAIL_EXAMPLE, response_only=True)],
-    ),
+    parameters=[
+        choice_param("status", RegistrationStatus.choices, "Only registrations with this status."),
+        choice_param("funding_status", FundingStatus.choices, "Only registrations with this funding status."),
+        FUNDING_YEAR_PARAM,
+        OpenApiParameter("swe_number", OpenApiTypes.STR, description="Only this Social Work England number."),
+    ],
+    list_example=("A page of registrations", REGISTRATION_EXAMPLE),
+    read_summary="Read a registration",
+    read_description="The registration with its timeline: reviews, observations, the panel and the end.",
+    read_example=("A registration", DETAIL_EXAMPLE),
 )
 class RegistrationViewSet(ServiceWriteViewSet):
     """Registrations of NQSWs with the caller's employer. Co-ordinators write; assessors and line
@@ -180,31 +165,20 @@ class RegistrationViewSet(ServiceWriteViewSet):
 
     def scope_queryset(self, queryset):
         # The same people-scoping as the HTML pages (registration_list), intersected with the base's.
+        # (Combining keeps the left side's select_related only: the framework is asked for again.)
         queryset = (queryset & registration_list(actor=self.actor_or_anonymous())).select_related(
             "framework_version__framework"
         )
-        if self.action == "list":
-            queryset = self._filter(queryset)
-        return queryset
-
-    def _filter(self, queryset):
-        errors: dict = {}
-        for name, choices in (("status", RegistrationStatus), ("funding_status", FundingStatus)):
-            value = one_of_param(self.request, name, choices, errors)
-            if value:
-                queryset = queryset.filter(**{name: value})
-        year = funding_year_param(self.request, errors)
-        if year:
-            queryset = queryset.filter(funding_year=year)
+        if self.action != "list":
+            return queryset
+        queryset = filter_list(
+            self.request,
+            queryset.only(*LIST_COLUMNS),
+            choices={"status": RegistrationStatus, "funding_status": FundingStatus},
+            funding_year="funding_year",
+        )
         swe = self.request.query_params.get("swe_number")
-        if swe:
-            queryset = queryset.filter(swe_number=normalise_swe_number(swe))
-        if errors:
-            raise ValidationError(errors)
-        since = parse_datetime_param(self.request, "updated_since")
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
+        return queryset.filter(swe_number=normalise_swe_number(swe)) if swe else queryset
 
     @extend_schema(
         tags=TAGS,

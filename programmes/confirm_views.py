@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from programmes.support_selectors import registrations_to_claim
 from programmes.support_services import registration_claim_by_nqsw
 
@@ -38,20 +38,14 @@ def confirm_registration(request, pk: int):
     if registration is None:
         # Another employer's, someone else's, already linked or missing: all the same answer.
         raise Http404("No registration to confirm.")
-    flow = form_flow(
+    return form_page(
         request,
         ConfirmRegistrationForm(request.POST if request.method == "POST" else None),
+        template="support/confirm_registration.html",
+        context={"registration": registration},
         save=lambda data: registration_claim_by_nqsw(
             actor=actor, registration=registration, swe_number=data["swe_number"]
         ),
         done=lambda _saved: redirect("support:my_programme"),
         message="The programme has been added to your account",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "support/confirm_registration.html",
-        {"registration": registration, "form": flow.form},
-        status=flow.status,
     )

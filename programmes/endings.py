@@ -20,7 +20,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role, User
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
-from asye.errors import Conflict
+from asye.records import versioned_update
 from funding import hooks as funding_hooks
 from programmes.models import Deferral, Registration, RegistrationStatus
 from programmes.progress_store import progress_refresh
@@ -62,16 +62,12 @@ def check_effective_date(
         raise ValidationError({field: [f"The {what} must be within a year from today"]})
 
 
+REGISTRATION_CHANGED = "This registration was changed by someone else. Reload it and try again."
+
+
 def _write(registration: Registration, version: int | None, **changes) -> Registration:
     """Write ``changes`` if the registration is still at ``version`` (its current one if None); else 409."""
-    expected = registration.version if version is None else version
-    updated = Registration.objects.filter(pk=registration.pk, version=expected).update(
-        version=expected + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict("This registration was changed by someone else. Reload it and try again.")
-    registration.refresh_from_db()
-    return registration
+    return versioned_update(registration, version, REGISTRATION_CHANGED, **changes)
 
 
 def _apply(

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin, date_data
-from asye.web.forms import add_service_errors
+from asye.web.forms import add_service_errors, choice_field
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
 from programmes.support_selectors import FLAG_LABELS
@@ -395,14 +395,10 @@ class NationalQueueFilterForm(forms.Form):
 
 
 class FundingDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Do you approve this registration for funding?",
+    decision = choice_field(
+        "Do you approve this registration for funding?",
+        required="Select whether you approve this registration for funding",
         choices=[("approve", "Yes, approve it for funding"), ("reject", "No, do not approve it")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether you approve this registration for funding",
-            "invalid_choice": "Select whether you approve this registration for funding",
-        },
     )
     note = forms.CharField(
         label="Reason",

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - table and column names are the models' own; values are parameters.
 """Importing past cohorts from the national legacy portal's export: employers and their registrations.
 
 Guarantees (docs/legacy-portal-import.md):
@@ -5,7 +6,9 @@ Guarantees (docs/legacy-portal-import.md):
   file, line and reasons; one bad row refuses the whole import and nothing is saved;
 - the import is an upsert keyed by ``Employer.legacy_ref`` and ``(employer, Registration.legacy_ref)``:
   running it again with the same files changes nothing, and a changed file updates only what changed;
-- it reads the database a fixed number of times whatever the size of the files, and writes in bulk;
+- it holds no more than a chunk of registration rows whatever the size of the files: each row is checked
+  as it is read and staged in the database (``programmes.legacy_stage``), the checks across rows run in
+  SQL there, and the rows are moved from the stage in set-based statements, all in one transaction;
 - it runs in the system's national scope and writes one audit event with the counts, not one per row.
 
 This module holds the spellings of the export's values, the registration row's check and the import
@@ -16,11 +19,10 @@ the employer rows, ``programmes.legacy_writes`` writes employers and registratio
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.db import transaction
-from django.db.models import Q
 
 from asye import clock
 from asye.accounts.actor import Actor
@@ -29,13 +31,14 @@ from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, ServiceArea
 from equality.models import AgeBand, Disability, EqualityMonitoring, EthnicGroup, Gender, Nationality
 from equality.services import ETHNICITY_DETAILS, age_band_at, age_on
-from programmes.csv_rows import CsvFileError, CsvRow, decode_csv, parse_date
+from programmes.csv_rows import CsvFileError, CsvRow, check_csv_file, parse_date
 from programmes.eligibility import funding_year_bounds, normalise_swe_number, valid_swe_number
 from programmes.legacy_rows import (
     COHORT,
     EMPLOYER_COLUMNS,
     FUNDING_NOTES,
     LEGACY_FUNDING,
+    MANAGED_FIELDS,
     MAX_LEGACY_DEFERRALS,
     OPTIONAL_REGISTRATION_COLUMNS,
     OUTCOMES,
@@ -44,12 +47,13 @@ from programmes.legacy_rows import (
     BadRow,
     FrameworkVersions,
     ImportRefused,
-    RegistrationRow,
     Tally,
     check_employers,
-    read_export_rows,
+    export_file,
+    iter_export_rows,
     spelling_key,
 )
+from programmes.legacy_stage import Stage, column_type, insert_columns
 from programmes.legacy_writes import write_employers, write_registrations
 from programmes.models import FrameworkVersion, Outcome, Registration, RegistrationStatus
 
@@ -73,6 +77,7 @@ class ImportResult:
         }
 
 
+SERVICE_AREAS = frozenset(ServiceArea.values)  # read once: the enum builds the list on every use
 EQUALITY_FIELDS = ("gender", "age_band", "ethnic_group", "ethnicity_detail", "nationality", "disability")
 
 
@@ -195,7 +200,7 @@ def _check_registration(
     elif len(ref) > 64:
         reasons.append("registration_ref must be at most 64 characters")
     service_area = v["service_area"]
-    if service_area not in ServiceArea.values:
+    if service_area not in SERVICE_AREAS:
         reasons.append(f"Unknown service_area '{service_area}': use child_and_family or adults")
     for column, label in (("first_name", "first name"), ("last_name", "last name")):
         if not v[column]:
@@ -240,7 +245,7 @@ def _check_registration(
             "use approved, rejected, unfunded or leave it empty"
         )
     version = None
-    if start is not None and service_area in ServiceArea.values and employer_type:
+    if start is not None and service_area in SERVICE_AREAS and employer_type:
         version = versions(employer_type, service_area, start)
         if version is None:
             reasons.append("No programme for this service area accepts this start date")
@@ -285,81 +290,64 @@ def _check_registration(
 
 def import_portal_export(
     *,
-    employers_csv: bytes,
-    registrations_csv: bytes,
+    employers_csv: bytes | BinaryIO,
+    registrations_csv: bytes | BinaryIO,
     employers_name: str = "employers.csv",
     registrations_name: str = "registrations.csv",
     actor: Actor | None = None,
     today: datetime.date | None = None,
 ) -> ImportResult:
     """Load the legacy portal's employers and registrations, all or nothing. Raises ImportRefused with
-    every bad row (nothing saved); otherwise returns what was created, updated and left unchanged."""
+    every bad row (nothing saved); otherwise returns what was created, updated and left unchanged.
+
+    Each file is given as its bytes or as an open binary file (seekable: it is read twice, once to check
+    it as a whole and once row by row). Registration rows are not held in memory: each is checked as it
+    is read and staged in the database, in one transaction."""
     today = today or clock.today()
+    files = [
+        (employers_name, export_file(employers_csv)),
+        (registrations_name, export_file(registrations_csv)),
+    ]
     bad: list[BadRow] = []
-    texts = {}
-    for name, data in ((employers_name, employers_csv), (registrations_name, registrations_csv)):
+    digests = {}
+    for name, stream in files:
         try:
-            texts[name] = decode_csv(data, what=name)
+            digests[name] = check_csv_file(stream, what=name)
         except CsvFileError as exc:
             bad.append(BadRow(name, 0, (exc.message,)))
     if bad:
         raise ImportRefused(bad)
-    employer_rows = read_export_rows(texts[employers_name], employers_name, EMPLOYER_COLUMNS)
-    registration_rows = read_export_rows(
-        texts[registrations_name], registrations_name, REGISTRATION_COLUMNS, OPTIONAL_REGISTRATION_COLUMNS
-    )
     with transaction.atomic(), system_national_context():
-        result = _import(
-            employer_rows,
-            registration_rows,
-            employers_name=employers_name,
-            registrations_name=registrations_name,
-            today=today,
-        )
+        result = _import(files, today=today)
         audit_record(
             actor=actor,
             action="legacy_import.completed",
             employer_id=None,
-            changes={
-                **result.as_dict(),
-                "files": {
-                    employers_name: hashlib.sha256(employers_csv).hexdigest(),
-                    registrations_name: hashlib.sha256(registrations_csv).hexdigest(),
-                },
-            },
+            changes={**result.as_dict(), "files": digests},
         )
     return result
 
 
-def _import(
-    employer_rows: list[CsvRow],
-    registration_rows: list[CsvRow],
-    *,
-    employers_name: str,
-    registrations_name: str,
-    today: datetime.date,
-) -> ImportResult:
+def _stage_columns() -> dict[str, str]:
+    """What is staged of a registration row: its employer (when already on the platform), the values it
+    writes to the registration and its equality answers."""
+    return {
+        "employer_id": "bigint",
+        "contracted_hours": column_type(Registration, "contracted_hours"),
+        **{name: column_type(Registration, name) for name in MANAGED_FIELDS},
+        **{name: column_type(EqualityMonitoring, name) for name in EQUALITY_FIELDS},
+    }
+
+
+def _import(files: list[tuple[str, BinaryIO]], *, today: datetime.date) -> ImportResult:
+    (employers_name, employers_file), (registrations_name, registrations_file) = files
     result = ImportResult()
     bad: list[BadRow] = []
     all_employers = list(Employer.objects.all())
+    # Employers are few: their rows are held, and checked first.
+    employer_rows = list(iter_export_rows(employers_file, employers_name, EMPLOYER_COLUMNS))
     employers = check_employers(employer_rows, employers_name, all_employers, bad)
     known_refs = {e.legacy_ref: e for e in all_employers if e.legacy_ref}
-    involved_ids = {e.pk for e in known_refs.values()} | {
-        row.existing.pk for row in employers.values() if row.existing
-    }
-    # Every registration that could collide: the imported ones and the open ones, in one read.
-    existing_regs = list(
-        Registration.objects.filter(employer_id__in=involved_ids).filter(
-            Q(legacy_ref__isnull=False)
-            | Q(status__in=[RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED])
-        )
-    )
-    by_legacy = {(r.employer_id, r.legacy_ref): r for r in existing_regs if r.legacy_ref}
-    open_by_swe = {
-        (r.employer_id, r.swe_number): r
-        for r in existing_regs
-        if r.status in (RegistrationStatus.ACTIVE, RegistrationStatus.DEFERRED)
-    }
 
     def employer_id_for(ref: str) -> int | None:
         row = employers.get(ref)
@@ -368,98 +356,87 @@ def _import(
         return known_refs[ref].pk if ref in known_refs else None
 
     versions = FrameworkVersions()
-    checked: list[RegistrationRow] = []
-    lines_by_key: dict[tuple[str, str], int] = {}
-    open_lines: dict[tuple[str, str], int] = {}
+    reasons_by_line: dict[int, list[str]] = {}
     areas_by_employer: dict[str, set[str]] = {}
-    for row in registration_rows:
-        ref, employer_ref = row.values.get("registration_ref", ""), row.values.get("employer_ref", "")
-        known = employers.get(employer_ref) or known_refs.get(employer_ref)
-        reasons, values, equality, version = _check_registration(
-            row,
-            versions=versions,
-            employer_type=known.employer_type if known is not None else "",
-            today=today,
-            result=result,
+    with Stage(_stage_columns()) as stage:
+        rows = iter_export_rows(
+            registrations_file, registrations_name, REGISTRATION_COLUMNS, OPTIONAL_REGISTRATION_COLUMNS
         )
-        if known is None:
-            reasons.append(
-                f"Unknown employer_ref '{employer_ref}': "
-                f"it is neither in {employers_name} nor on the platform"
+        for row in rows:
+            ref, employer_ref = row.values.get("registration_ref", ""), row.values.get("employer_ref", "")
+            known = employers.get(employer_ref) or known_refs.get(employer_ref)
+            reasons, values, equality, version = _check_registration(
+                row,
+                versions=versions,
+                employer_type=known.employer_type if known is not None else "",
+                today=today,
+                result=result,
             )
-        elif version is None and not reasons:
-            # Its employer's row was refused and is reported: the import stops with it.
-            continue
-        key = (employer_ref, ref)
-        if ref and key in lines_by_key:
-            reasons.append(
-                f"registration_ref {ref} of employer {employer_ref} is also on line {lines_by_key[key]}"
+            if known is None:
+                reasons.append(
+                    f"Unknown employer_ref '{employer_ref}': "
+                    f"it is neither in {employers_name} nor on the platform"
+                )
+            elif version is None and not reasons:
+                # Its employer's row was refused and is reported: the import stops with it.
+                continue
+            if reasons:
+                reasons_by_line[row.line] = reasons
+            else:
+                areas_by_employer.setdefault(employer_ref, set()).add(version.framework.service_area)
+                values |= equality | {"contracted_hours": version.full_time_hours}
+            stage.add(
+                row.line,
+                employer_ref,
+                ref,
+                not reasons,
+                {**values, "employer_id": employer_id_for(employer_ref)},
             )
-        lines_by_key.setdefault(key, row.line)
-        if not reasons and values["status"] == RegistrationStatus.ACTIVE:
-            # One open registration per NQSW at an employer (a database constraint): in the file...
-            swe_key = (employer_ref, values["swe_number"])
-            if swe_key in open_lines:
-                reasons.append(
-                    f"{values['swe_number']} is also in progress with employer {employer_ref} on line "
-                    f"{open_lines[swe_key]}"
-                )
-            open_lines.setdefault(swe_key, row.line)
-            # ...and on the platform, unless it is this very registration.
-            employer_id = employer_id_for(employer_ref)
-            other = open_by_swe.get((employer_id, values["swe_number"])) if employer_id else None
-            if other is not None and other.legacy_ref != ref:
-                reasons.append(
-                    f"{values['swe_number']} already has a registration in progress with employer "
-                    f"{employer_ref} on the platform"
-                )
-        if reasons:
-            bad.append(BadRow(registrations_name, row.line, tuple(reasons)))
-            continue
-        areas_by_employer.setdefault(employer_ref, set()).add(version.framework.service_area)
-        checked.append(RegistrationRow(row.line, ref, employer_ref, values, equality, version))
-    if bad:
-        raise ImportRefused(sorted(bad, key=lambda b: (b.file != employers_name, b.line)))
+        # A reference twice, an NQSW in progress twice or already on the platform: checked over the stage.
+        for problem in stage.cross_row_problems():
+            reasons_by_line.setdefault(problem.line, []).append(problem.reason)
+        bad += [BadRow(registrations_name, line, tuple(reasons)) for line, reasons in reasons_by_line.items()]
+        if bad:
+            raise ImportRefused(sorted(bad, key=lambda b: (b.file != employers_name, b.line)))
 
-    now = clock.now()
-    employer_ids = write_employers(employers, areas_by_employer, known_refs, result.employers, now)
-    equality_for = write_registrations(checked, employer_ids, by_legacy, result.registrations, now)
-    _write_equality(equality_for, result, now)
+        now = clock.now()
+        write_employers(employers, areas_by_employer, known_refs, result.employers, now)
+        write_registrations(stage, result.registrations, now)
+        _write_equality(stage, result, now)
     return result
 
 
-def _write_equality(
-    items: list[tuple[Registration, dict]], result: ImportResult, now: datetime.datetime
-) -> None:
-    existing = {
-        e.registration_id: e
-        for e in EqualityMonitoring.objects.filter(
-            registration_id__in=[r.pk for r, _ in items if r.pk is not None]
-        )
-    }
-    to_create, to_update = [], []
-    for registration, wanted in items:
-        current = existing.get(registration.pk)
-        if current is None:
-            to_create.append(
-                EqualityMonitoring(
-                    employer_id=registration.employer_id,
-                    registration_id=registration.pk,
-                    source=EqualityMonitoring.Source.LEGACY_IMPORT,
-                    **wanted,
-                )
-            )
-        elif current.source != EqualityMonitoring.Source.LEGACY_IMPORT:
-            result.equality_kept_self += 1
-        elif any(getattr(current, name) != value for name, value in wanted.items()):
-            for name, value in wanted.items():
-                setattr(current, name, value)
-            current.updated_at = now
-            to_update.append(current)
-        else:
-            result.equality.unchanged += 1
-    EqualityMonitoring.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        EqualityMonitoring.objects.bulk_update(to_update, [*EQUALITY_FIELDS, "updated_at"], batch_size=1000)
-    result.equality.created = len(to_create)
-    result.equality.updated = len(to_update)
+def _write_equality(stage: Stage, result: ImportResult, now: datetime.datetime) -> None:
+    """Each imported registration's equality answers, from the stage: created where it has none, updated
+    where the import wrote them and they changed; answers the NQSW gave themselves are kept."""
+    table = EqualityMonitoring._meta.db_table
+    staged = (
+        f"{{stage}} AS s JOIN {Registration._meta.db_table} AS r "
+        "ON r.employer_id = s.employer_id AND r.legacy_ref = s.ref"
+    )
+    imported = EqualityMonitoring.Source.LEGACY_IMPORT
+    [(result.equality_kept_self,)] = stage.fetch(
+        f"SELECT count(*) FROM {staged} JOIN {table} AS e ON e.registration_id = r.id WHERE e.source <> %s",
+        [imported],
+    )
+    result.equality.updated = stage.execute(
+        f"""UPDATE {table} AS e SET {", ".join(f"{c} = s.{c}" for c in EQUALITY_FIELDS)}, updated_at = %s
+            FROM {staged}
+            WHERE e.registration_id = r.id AND e.source = %s
+              AND ({" OR ".join(f"e.{c} IS DISTINCT FROM s.{c}" for c in EQUALITY_FIELDS)})""",
+        [now, imported],
+    )
+    given = {"employer_id": "r.employer_id", "registration_id": "r.id", "source": f"'{imported}'"}
+    columns, expressions, params = insert_columns(
+        EqualityMonitoring, given | {c: f"s.{c}" for c in EQUALITY_FIELDS}, now
+    )
+    result.equality.created = stage.execute(
+        f"""INSERT INTO {table} ({columns})
+            SELECT {expressions} FROM {staged}
+            WHERE NOT EXISTS (SELECT 1 FROM {table} AS e WHERE e.registration_id = r.id)
+            ORDER BY s.line""",
+        params,
+    )
+    result.equality.unchanged = (
+        stage.rows - result.equality.created - result.equality.updated - result.equality_kept_self
+    )

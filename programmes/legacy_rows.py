@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from asye.tenancy.models import Employer, EmployerType, Region
-from programmes.csv_rows import CsvFileError, CsvRow, read_rows
+from programmes.csv_rows import CsvFileError, CsvRow, csv_text_lines, iter_rows
 from programmes.eligibility import framework_version_for
 from programmes.models import FrameworkAvailability, FrameworkVersion, FundingStatus, ProgrammeFramework
 
@@ -141,19 +144,18 @@ class EmployerRow:
     existing: Employer | None = None
 
 
-@dataclass
-class RegistrationRow:
-    line: int
-    ref: str
-    employer_ref: str
-    values: dict
-    equality: dict
-    version: FrameworkVersion
+def export_file(data: bytes | BinaryIO) -> BinaryIO:
+    """An export as an open binary file: the command passes the file itself, so that it is read as the
+    import goes rather than held; tests and callers with the bytes in hand pass them."""
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
 
 
-def read_export_rows(text: str, name: str, columns, optional=()) -> list[CsvRow]:
+def iter_export_rows(stream: BinaryIO, name: str, columns, optional=()) -> Iterator[CsvRow]:
+    """The rows of an export file (already checked with ``check_csv_file``), one at a time as they are
+    read: a refusal of the file as a whole (a missing column, broken quoting) is ImportRefused."""
     try:
-        return read_rows(text, columns=columns, optional_columns=optional, what=name)
+        with csv_text_lines(stream) as lines:
+            yield from iter_rows(lines, columns=columns, optional_columns=optional, what=name)
     except CsvFileError as exc:
         raise ImportRefused([BadRow(name, 0, (exc.message,))]) from exc
 

@@ -1,14 +1,19 @@
+# ruff: noqa: S608 - table and column names are the models' own; values are parameters.
 """Writing a checked legacy portal export: employers and registrations, in bulk, as an upsert keyed by
 the legacy references (``programmes.legacy_import`` checks the rows first and writes the equality answers).
+Employers are few and written from memory; registrations are moved from the import's staging table
+(``programmes.legacy_stage``) in set-based statements.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+
+from django.db import connection
 
 from asye.tenancy.models import Employer, ServiceArea
-from programmes.legacy_rows import MANAGED_FIELDS, EmployerRow, RegistrationRow, Tally
+from programmes.legacy_rows import MANAGED_FIELDS, EmployerRow, Tally
+from programmes.legacy_stage import Stage, insert_columns
 from programmes.models import Registration
 
 
@@ -63,47 +68,37 @@ def write_employers(
     return ids
 
 
-def write_registrations(
-    rows: list[RegistrationRow],
-    employer_ids: dict[str, int],
-    by_legacy: dict[tuple[int, str], Registration],
-    tally: Tally,
-    now: datetime.datetime,
-) -> list[tuple[Registration, dict]]:
-    """Create and update the registrations; the registrations with their equality answers, to write next."""
-    to_create: list[Registration] = []
-    to_update: list[Registration] = []
-    changed_fields: set[str] = set()
-    equality_for: list[tuple[Registration, dict]] = []
-    for row in rows:
-        employer_id = employer_ids[row.employer_ref]
-        registration = by_legacy.get((employer_id, row.ref))
-        if registration is None:
-            registration = Registration(
-                employer_id=employer_id,
-                legacy_ref=row.ref,
-                contracted_hours=Decimal(row.version.full_time_hours),
-                **row.values,
-            )
-            to_create.append(registration)
-        else:
-            changes = [name for name in MANAGED_FIELDS if getattr(registration, name) != row.values[name]]
-            if changes:
-                for name in changes:
-                    setattr(registration, name, row.values[name])
-                # Anyone holding the old version gets a conflict rather than overwriting the import.
-                registration.version += 1
-                registration.updated_at = now
-                changed_fields.update(changes)
-                to_update.append(registration)
-            else:
-                tally.unchanged += 1
-        equality_for.append((registration, row.equality))
-    Registration.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        Registration.objects.bulk_update(
-            to_update, [*sorted(changed_fields), "version", "updated_at"], batch_size=1000
-        )
-    tally.created = len(to_create)
-    tally.updated = len(to_update)
-    return equality_for
+def write_registrations(stage: Stage, tally: Tally, now: datetime.datetime) -> None:
+    """Move the staged rows (every one checked) into registrations, in two statements: update the ones
+    imported before whose managed fields differ (moving ``version`` on, so anyone holding the old version
+    gets a conflict), then create the others in file order. Unchanged rows are not touched."""
+    table = Registration._meta.db_table
+    employers = Employer._meta.db_table
+    # Every employer of the file has its legacy reference by now (created, linked or imported before).
+    stage.execute(
+        f"UPDATE {{stage}} SET employer_id = e.id FROM {employers} AS e "
+        "WHERE e.legacy_ref = {stage}.employer_ref"
+    )
+    if connection.vendor == "postgresql":
+        stage.execute("ANALYZE {stage}")  # a temporary table is never analysed on its own
+    managed = [Registration._meta.get_field(name).column for name in MANAGED_FIELDS]
+    tally.updated = stage.execute(
+        f"""UPDATE {table} AS r SET {", ".join(f"{c} = s.{c}" for c in managed)},
+                version = r.version + 1, updated_at = %s
+            FROM {{stage}} AS s
+            WHERE r.employer_id = s.employer_id AND r.legacy_ref = s.ref
+              AND ({" OR ".join(f"r.{c} IS DISTINCT FROM s.{c}" for c in managed)})""",
+        [now],
+    )
+    # Contracted hours are not in the export: a new row gets its version's full-time hours.
+    given = {"employer_id": "s.employer_id", "legacy_ref": "s.ref", "contracted_hours": "s.contracted_hours"}
+    columns, expressions, params = insert_columns(Registration, given | {c: f"s.{c}" for c in managed}, now)
+    tally.created = stage.execute(
+        f"""INSERT INTO {table} ({columns})
+            SELECT {expressions} FROM {{stage}} AS s
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {table} AS r WHERE r.employer_id = s.employer_id AND r.legacy_ref = s.ref)
+            ORDER BY s.line""",
+        params,
+    )
+    tally.unchanged = stage.rows - tally.created - tally.updated

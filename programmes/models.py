@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from asye.records import Authored, CreatedVersioned, Versioned
 from asye.tenancy.models import EmployerOwned, EmployerType, ServiceArea
 
 SWE_NUMBER_VALIDATOR = RegexValidator(
@@ -170,7 +171,7 @@ class Outcome(models.TextChoices):
     UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
 
 
-class Registration(EmployerOwned):
+class Registration(EmployerOwned, CreatedVersioned):
     """An NQSW's programme at one employer: the record the whole year hangs from."""
 
     framework_version = models.ForeignKey(
@@ -223,9 +224,6 @@ class Registration(EmployerOwned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     # An end that takes effect on a later date (a withdrawal or transfer from a day still to come): the
     # registration stays open until then; the nightly job applies it on the day.
     ending_status = models.CharField(
@@ -254,11 +252,22 @@ class Registration(EmployerOwned):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at"]),
+            # The lists' order (Meta.ordering) within one employer: a page is read off the index, not sorted.
+            models.Index(
+                fields=["employer", "last_name", "first_name", "id"], name="programmes_reg_list_idx"
+            ),
+            # The API's sync: keyset pages on (updated_at, id) (asye.api.pagination.SyncPagination).
+            models.Index(fields=["employer", "updated_at", "id"], name="programmes_reg_sync_idx"),
             models.Index(fields=["employer", "funding_year"]),
             models.Index(fields=["employer", "assessor"]),
             models.Index(fields=["employer", "nqsw"]),
             models.Index(fields=["employer", "next_due_on"]),
+            # National staff's queue: funding still to decide (registration_review_queue_national).
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(funding_status="awaiting_approval"),
+                name="programmes_reg_awaiting_idx",
+            ),
             models.Index(
                 fields=["ending_on"], condition=Q(ending_on__isnull=False), name="programmes_reg_ending_idx"
             ),
@@ -387,15 +396,13 @@ class RegistrationTransfer(EmployerOwned):
         return f"{self.first_name} {self.last_name}"
 
 
-class Deferral(EmployerOwned):
+class Deferral(EmployerOwned, Authored):
     """A pause in a registration's clock. While open, every later due date waits; on resuming they move."""
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="deferrals")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     reason = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["started_on", "id"]
@@ -460,6 +467,12 @@ class NationalReview(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "other_registration"], name="programmes_nationalreview_unique_pair"
+            )
+        ]
+        # National staff's queue: the registrations with an open review (the rest are history).
+        indexes = [
+            models.Index(
+                fields=["registration"], condition=Q(status="open"), name="programmes_review_open_idx"
             )
         ]
 
@@ -527,7 +540,7 @@ class CaseloadRecord(EmployerOwned):
         indexes = [models.Index(fields=["employer", "registration", "recorded_on"])]
 
 
-class SupportNeed(EmployerOwned):
+class SupportNeed(EmployerOwned, Versioned):
     """A request for reasonable adjustments or an Access to Work assessment, recorded by the NQSW.
 
     The co-ordinator sees the kind, the status and how long it has been waiting; the detail (which may
@@ -552,8 +565,6 @@ class SupportNeed(EmployerOwned):
     detail = models.TextField(blank=True, help_text="The NQSW's own words. Shown to others only if shared.")
     detail_shared = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["requested_on", "id"]

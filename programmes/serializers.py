@@ -5,9 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from asye.api.fields import label_field
 from asye.tenancy.models import ServiceArea
 from programmes.corrections import CORRECTABLE_FIELDS
-from programmes.models import Registration, RegistrationCorrection
+from programmes.models import FundingStatus, Registration, RegistrationCorrection, RegistrationStatus
 from programmes.selectors import registration_timeline
 
 # What the services accept, stated in the schema (#12: the schema tells the truth) while the services keep
@@ -134,8 +135,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
     service_area = serializers.CharField(source="framework_version.framework.service_area", read_only=True)
     framework = serializers.CharField(source="framework_version.framework.name", read_only=True)
     framework_version = serializers.IntegerField(source="framework_version.version", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    funding_status_label = serializers.CharField(source="get_funding_status_display", read_only=True)
+    status_label = label_field(RegistrationStatus, source="status")
+    funding_status_label = label_field(FundingStatus, source="funding_status")
 
     class Meta:
         model = Registration
@@ -166,6 +167,19 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+
+# What a page of the list reads: the serializer's own columns and the framework's three (``only()``).
+LIST_COLUMNS = (
+    *(
+        field
+        for field in RegistrationSerializer.Meta.fields
+        if field not in RegistrationSerializer._declared_fields
+    ),
+    "framework_version__version",
+    "framework_version__framework__name",
+    "framework_version__framework__service_area",
+)
 
 
 class RegistrationDetailSerializer(RegistrationSerializer):

@@ -13,7 +13,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
-from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from funding import hooks as funding_hooks
 from programmes.duplicates import national_duplicates_flag
@@ -25,7 +25,7 @@ from programmes.eligibility import (
     normalise_swe_number,
     open_funding_years,
 )
-from programmes.endings import check_effective_date, long_date, registration_end
+from programmes.endings import REGISTRATION_CHANGED, check_effective_date, long_date, registration_end
 from programmes.models import (
     AssessorAllocation,
     Deferral,
@@ -115,15 +115,8 @@ def registration_create(
 
 
 def _claim(registration: Registration, version: int | None, **changes) -> Registration:
-    """Write ``changes`` if the registration is still at ``version``; otherwise 409."""
-    expected = registration.version if version is None else version
-    updated = Registration.objects.filter(pk=registration.pk, version=expected).update(
-        version=expected + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict("This registration was changed by someone else. Reload it and try again.")
-    registration.refresh_from_db()
-    return registration
+    """Write ``changes`` if the registration is still at ``version`` (its current one if None); else 409."""
+    return versioned_update(registration, version, REGISTRATION_CHANGED, **changes)
 
 
 EDITABLE_FIELDS = ("email", "contracted_hours")

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.forms import choice_field
 from programmes.models import SupportNeed
 from programmes.support_need_services import MAX_DETAIL_LENGTH
 from programmes.support_services import (
@@ -54,20 +55,20 @@ class SupervisionForm(DateInputsMixin, forms.Form):
             "invalid": "Enter how long the session lasted as a whole number of minutes, like 60",
         },
     )
-    reflective = forms.ChoiceField(
-        label="Was it reflective supervision?",
+    reflective = choice_field(
+        "Was it reflective supervision?",
+        required="Select yes if it was reflective supervision",
         help_text="Reflective supervision looks at the NQSW's practice and learning, not only at cases.",
         choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if it was reflective supervision"},
+        invalid=None,
     )
-    supervisor = forms.TypedChoiceField(
-        label="Who supervised?",
+    supervisor = choice_field(
+        "Who supervised?",
+        required="Select who supervised",
+        invalid="Select one of your assessors or line managers",
+        widget=forms.Select,
         coerce=int,
-        error_messages={
-            "required": "Select who supervised",
-            "invalid_choice": "Select one of your assessors or line managers",
-        },
+        field=forms.TypedChoiceField,
     )
 
     def __init__(self, *args, supervisors, me, **kwargs):
@@ -153,11 +154,11 @@ class CaseloadForm(DateInputsMixin, forms.Form):
 
 
 class SupportNeedForm(DateInputsMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="What did you ask for?",
+    kind = choice_field(
+        "What did you ask for?",
+        required="Select the kind of support you asked for",
         choices=SupportNeed.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of support you asked for"},
+        invalid=None,
     )
     date_inputs = (_date_input("requested_on", "When did you ask for it?", "Date you asked for it"),)
     field_order_after_dates = ("kind", *date_part_names("requested_on"))
@@ -177,11 +178,7 @@ class SupportNeedForm(DateInputsMixin, forms.Form):
 
 
 class SupportNeedStatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label="What is the status now?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select a new status", "invalid_choice": "Select a new status"},
-    )
+    status = choice_field("What is the status now?", required="Select a new status")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, choices, **kwargs):

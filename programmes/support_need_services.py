@@ -9,13 +9,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import versioned_update
 from programmes.models import Registration, SupportNeed
 from programmes.support_services import is_person, refuse_unless, require_recordable
 
@@ -112,15 +112,12 @@ def support_need_create(
     return need
 
 
+NEED_CHANGED = "This support need was changed by someone else. Check its status and try again."
+
+
 def _write_need(need: SupportNeed, version: int, **changes) -> SupportNeed:
     """Write ``changes`` if the need is still at ``version``; otherwise Conflict (409)."""
-    updated = SupportNeed.objects.filter(pk=need.pk, version=version).update(
-        version=F("version") + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict("This support need was changed by someone else. Check its status and try again.")
-    need.refresh_from_db()
-    return need
+    return versioned_update(need, version, NEED_CHANGED, stale_without_version=True, **changes)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye import clock
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from programmes import support_need_services as need_services
 from programmes import support_services as services
 from programmes.models import Registration
@@ -120,20 +120,14 @@ def _record_page(
     if not allowed(actor=actor, registration=registration):
         raise PermissionDenied("You cannot record this for this NQSW.")
     form_kwargs = form_kwargs(actor) if form_kwargs else {}
-    flow = form_flow(
+    return form_page(
         request,
         form_class(request.POST or None, **form_kwargs),
+        template=template,
+        context={"registration": registration, "closed": not registration.is_open},
         save=lambda data: service(actor=actor, registration=registration, **answers(data)),
         done=lambda _saved: redirect(_support_url(registration)),
         message=message,
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        template,
-        {"form": flow.form, "registration": registration, "closed": not registration.is_open},
-        status=flow.status,
     )
 
 
@@ -214,19 +208,17 @@ NEED_ANSWERS = _answers("kind", "requested_on", "detail", "detail_shared")
 def support_need_create(request):
     actor = request.actor
     registration = _own_open_registration(actor)
-    flow = form_flow(
+    return form_page(
         request,
         SupportNeedForm(request.POST or None),
+        template="support/need_form.html",
+        context={"registration": registration},
         save=lambda data: need_services.support_need_create(
             actor=actor, registration=registration, **NEED_ANSWERS(data)
         ),
         done=lambda need: redirect("support:need", pk=need.pk),
         message="Support need recorded",
     )
-    if flow.response:
-        return flow.response
-    context = {"form": flow.form, "registration": registration}
-    return render(request, "support/need_form.html", context, status=flow.status)
 
 
 def _need_page(request, need, *, status_form=None, conflict: str = "", status: int = 200):
@@ -277,6 +269,7 @@ def support_need_change(request, pk: int):
     need = support_need_get(actor=actor, pk=pk)
     if not need_services.is_nqsw_of(actor, need.registration):
         raise PermissionDenied("Only the NQSW changes what they told us.")
+
     def initial(need):
         return {"detail": need.detail, "detail_shared": need.detail_shared, "version": need.version}
 

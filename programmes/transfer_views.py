@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import employer_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from programmes import transfer_acceptance, transfers
 from programmes.forms import hours_text
 from programmes.models import RegistrationTransfer
@@ -55,18 +55,14 @@ def transfer_request(request, pk: int):
     )
 
 
-def _answer(
-    request, transfer: RegistrationTransfer, *, form, save, done, message, template: str, context: dict
-):
+def _answer(request, transfer: RegistrationTransfer, *, form, template: str, context=None, **flow_options):
     """Bind, call the service, and show a stale version or the service's refusal on the page."""
-    flow = form_flow(request, form, save=save, done=done, message=message)
-    if flow.response:
-        return flow.response
-    return render(
+    return form_page(
         request,
-        template,
-        {"transfer": transfer, "form": flow.form, "conflict": flow.status == 409, **context},
-        status=flow.status,
+        form,
+        template=template,
+        context=lambda flow: {"transfer": transfer, "conflict": flow.status == 409, **(context or {})},
+        **flow_options,
     )
 
 
@@ -85,7 +81,6 @@ def transfer_cancel(request, pk: int):
         done=lambda _saved: redirect("programmes:detail", pk=transfer.registration_id),
         message=f"The transfer request to {transfer.to_employer.name} has been cancelled",
         template="programmes/transfer_cancel.html",
-        context={},
     )
 
 
@@ -181,5 +176,4 @@ def transfer_decline(request, pk: int):
         done=lambda _saved: redirect("programmes:transfers_incoming"),
         message=f"You have declined the transfer of {transfer.full_name}",
         template="programmes/transfer_decline.html",
-        context={},
     )

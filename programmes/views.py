@@ -20,7 +20,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
 from asye.web.decorators import employer_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from programmes import services
 from programmes.corrections import correction_history
 from programmes.forms import (
@@ -210,20 +210,14 @@ def registration_action(
             confirm_template,
             {"registration": registration, "form": form, "carried": _carried(request)},
         )
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template=template,
+        context=lambda flow: {"registration": registration, "conflict": flow.status == 409, **context},
         save=lambda data: perform(registration, data),
         done=lambda _saved: redirect("programmes:detail", pk=registration.pk),
         message=lambda _saved: success(registration, form.cleaned_data),
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        template,
-        {"registration": registration, "form": flow.form, "conflict": flow.status == 409, **context},
-        status=flow.status,
     )
 
 

@@ -10,19 +10,23 @@ person in the service: the API refuses them (403). A stale ``version`` is a 409;
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework.exceptions import ValidationError
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.api.filters import UPDATED_SINCE, one_of_param, parse_datetime_param, whole_number_param
-from asye.api.schema import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_REUSED, Problems, problem_response
+from asye.api.filters import filter_list, number_params
+from asye.api.schema import (
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_KEY_REUSED,
+    Problems,
+    choice_param,
+    list_and_read_schema,
+    problem_response,
+)
 from asye.api.writes import ServiceWriteViewSet
 from programmes.selectors import registration_list
 from reviews.models import FinalRecommendation, Review, ReviewOutcome
@@ -91,24 +95,6 @@ class _AssessmentWrites(ServiceWriteViewSet):
         data["registration"] = _registration_for(self.actor, data["registration"])
         return self.written(service(actor=self.actor, **data), created=True)
 
-    def _filter(self, queryset, *, numbers: tuple[str, ...], choices: dict):
-        """The list's query parameters: whole ``numbers`` and ``choices`` (name: choices) filter the field
-        of that name, ``updated_since`` the time of the last change. Malformed ones are a 400 naming each."""
-        errors: dict = {}
-        values = {name: whole_number_param(self.request, name, errors) for name in numbers}
-        values |= {
-            name: one_of_param(self.request, name, options, errors) for name, options in choices.items()
-        }
-        since = parse_datetime_param(self.request, "updated_since")
-        if errors:
-            raise ValidationError(errors)
-        for name, value in values.items():
-            if value is not None:
-                queryset = queryset.filter(**{name: value})
-        if since is not None:
-            queryset = queryset.filter(updated_at__gte=since)
-        return queryset
-
 
 REVIEW_EXAMPLE = {
     "id": 42,
@@ -137,35 +123,25 @@ REVIEW_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["reviews"],
-        summary="List reviews",
-        description=(
-            "The reviews of the registrations the caller may see (co-ordinators: all the employer's; "
-            "assessors and line managers: their NQSWs'), by registration and review point."
+@list_and_read_schema(
+    tags=["reviews"],
+    problems=PROBLEMS,
+    serializer=ReviewSerializer,
+    list_summary="List reviews",
+    list_description=(
+        "The reviews of the registrations the caller may see (co-ordinators: all the employer's; assessors "
+        "and line managers: their NQSWs'), by registration and review point; a sync (`updated_since`) by "
+        "the time of the last change."
+    ),
+    parameters=[
+        *number_params(
+            registration="Only this registration's reviews.", month="Only this review point, like 6."
         ),
-        parameters=[
-            OpenApiParameter(
-                "registration", OpenApiTypes.INT, description="Only this registration's reviews."
-            ),
-            OpenApiParameter("month", OpenApiTypes.INT, description="Only this review point, like 6."),
-            OpenApiParameter(
-                "outcome", OpenApiTypes.STR, enum=ReviewOutcome.values, description="Only this outcome."
-            ),
-            OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=Review.Status.values, description="Only this status."
-            ),
-            UPDATED_SINCE,
-        ],
-        responses=PROBLEMS.responses({200: ReviewSerializer(many=True)}, 400, 403),
-    ),
-    retrieve=extend_schema(
-        tags=["reviews"],
-        summary="Read a review",
-        responses=PROBLEMS.responses({200: ReviewSerializer}, 403, 404),
-        examples=[OpenApiExample("A draft 6-month review", value=REVIEW_EXAMPLE, response_only=True)],
-    ),
+        choice_param("outcome", ReviewOutcome.choices, "Only this outcome."),
+        choice_param("status", Review.Status.choices, "Only this status."),
+    ],
+    read_summary="Read a review",
+    read_example=("A draft 6-month review", REVIEW_EXAMPLE),
 )
 class ReviewViewSet(_AssessmentWrites):
     """Reviews at the framework's review points (3, 6 and 12 months for the ASYE, an optional 9, and the
@@ -181,7 +157,8 @@ class ReviewViewSet(_AssessmentWrites):
             .order_by("registration_id", "month", "extra", "id")
         )
         if self.action == "list":
-            queryset = self._filter(
+            queryset = filter_list(
+                self.request,
                 queryset,
                 numbers=("registration", "month"),
                 choices={"outcome": ReviewOutcome, "status": Review.Status},
@@ -273,32 +250,21 @@ FINAL_EXAMPLE = {
 }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["final outcomes"],
-        summary="List final recommendations and outcomes",
-        description=(
-            "The assessors' final recommendations, the internal moderation panel's decisions on them, and "
-            "the outcome on the registration once the panel has endorsed one."
-        ),
-        parameters=[
-            OpenApiParameter("registration", OpenApiTypes.INT, description="Only this registration's."),
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                enum=FinalRecommendation.Status.values,
-                description="Only recommendations with this status.",
-            ),
-            UPDATED_SINCE,
-        ],
-        responses=PROBLEMS.responses({200: FinalOutcomeSerializer(many=True)}, 400, 403),
+@list_and_read_schema(
+    tags=["final outcomes"],
+    problems=PROBLEMS,
+    serializer=FinalOutcomeSerializer,
+    list_summary="List final recommendations and outcomes",
+    list_description=(
+        "The assessors' final recommendations, the internal moderation panel's decisions on them, and the "
+        "outcome on the registration once the panel has endorsed one."
     ),
-    retrieve=extend_schema(
-        tags=["final outcomes"],
-        summary="Read a final recommendation and its outcome",
-        responses=PROBLEMS.responses({200: FinalOutcomeSerializer}, 403, 404),
-        examples=[OpenApiExample("An endorsed pass", value=FINAL_EXAMPLE, response_only=True)],
-    ),
+    parameters=[
+        *number_params(registration="Only this registration's."),
+        choice_param("status", FinalRecommendation.Status.choices, "Only recommendations with this status."),
+    ],
+    read_summary="Read a final recommendation and its outcome",
+    read_example=("An endorsed pass", FINAL_EXAMPLE),
 )
 class FinalOutcomeViewSet(_AssessmentWrites):
     """Final recommendations at the end of the programme, and the outcomes the panel endorsed."""
@@ -313,8 +279,11 @@ class FinalOutcomeViewSet(_AssessmentWrites):
             .order_by("registration_id", "created_at", "id")
         )
         if self.action == "list":
-            queryset = self._filter(
-                queryset, numbers=("registration",), choices={"status": FinalRecommendation.Status}
+            queryset = filter_list(
+                self.request,
+                queryset,
+                numbers=("registration",),
+                choices={"status": FinalRecommendation.Status},
             )
         return queryset
 

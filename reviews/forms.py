@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.forms import choice_field
 from reviews.models import PanelDecision, Recommendation, ReviewOutcome
 from reviews.review_record import FIELD_LABELS
 from reviews.services.saving import MAX_COMMENT_LENGTH, MAX_NAME_LENGTH, MAX_REASON_LENGTH, MAX_REPORT_LENGTH
@@ -173,11 +174,11 @@ class AmendForm(DateInputsMixin, VersionedForm):
         super().__init__(*args, **kwargs)
         for name in fields:
             if name == "outcome":
-                self.fields[name] = forms.ChoiceField(
-                    label="What is the outcome of the review?",
+                self.fields[name] = choice_field(
+                    "What is the outcome of the review?",
+                    required="Select the outcome of the review",
                     choices=ReviewOutcome.choices,
-                    widget=forms.RadioSelect,
-                    error_messages={"required": "Select the outcome of the review"},
+                    invalid=None,
                 )
             elif name != "held_on":
                 limit = MAX_REPORT_LENGTH if name.startswith("progress") else MAX_COMMENT_LENGTH
@@ -245,11 +246,7 @@ class SupportActionForm(DateInputsMixin, forms.Form):
         required_message="Enter the action",
         limit=MAX_COMMENT_LENGTH,
     )
-    owner = forms.ChoiceField(
-        label="Who will do it?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who will do this"},
-    )
+    owner = choice_field("Who will do it?", required="Select who will do this", invalid=None)
     owner_name = line_field("If someone else, their name and role", subject="The name")
     field_order_after_dates = ("action", "owner", "owner_name", "due_on_day", "due_on_month", "due_on_year")
 
@@ -287,11 +284,11 @@ class ClosePlanForm(VersionedForm):
 
 
 class RecommendationForm(VersionedForm):
-    recommendation = forms.ChoiceField(
-        label="What do you recommend?",
+    recommendation = choice_field(
+        "What do you recommend?",
+        required="Select whether you recommend a pass or that the NQSW is unsuccessful",
         choices=Recommendation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you recommend a pass or that the NQSW is unsuccessful"},
+        invalid=None,
     )
     evidence_summary = text_field(
         "Summary of the evidence",
@@ -337,11 +334,11 @@ class PanelDecisionForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
     panel_version = version_field()
     recommendation_version = version_field()
-    decision = forms.ChoiceField(
-        label="What does the panel decide?",
+    decision = choice_field(
+        "What does the panel decide?",
+        required="Select whether the panel endorses the recommendation or refers it back",
         choices=PanelDecision.Decision.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the panel endorses the recommendation or refers it back"},
+        invalid=None,
     )
     reasons = text_field(
         "Reasons",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from asye.records import Authored, AuthoredVersioned, CreatedVersioned
 from asye.tenancy.models import EmployerOwned, ServiceArea
 
 # --- Progressive assessment: reviews ---------------------------------------------------------------
@@ -18,7 +19,7 @@ class ReviewOutcome(models.TextChoices):
     NOT_ON_TRACK = "not_on_track", "Not on track"
 
 
-class Review(EmployerOwned):
+class Review(EmployerOwned, AuthoredVersioned):
     """A review point from the framework (3, 6, 12 months for the ASYE; an extra review after a support
     plan). The assessor writes and signs; then the NQSW and the line manager comment and sign; then it is
     locked. Changes after locking are amendments with a reason, kept in ReviewAmendment."""
@@ -54,16 +55,13 @@ class Review(EmployerOwned):
     )
     line_manager_signed_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["registration", "month", "id"]
         indexes = [
             models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at"]),
+            # The API's sync: keyset pages on (updated_at, id) (asye.api.pagination.SyncPagination).
+            models.Index(fields=["employer", "updated_at", "id"], name="reviews_review_sync_idx"),
             models.Index(fields=["employer", "month", "outcome"]),
         ]
         constraints = [
@@ -114,7 +112,7 @@ class ReviewAmendment(EmployerOwned):
         indexes = [models.Index(fields=["employer", "review"])]
 
 
-class SupportPlan(EmployerOwned):
+class SupportPlan(EmployerOwned, AuthoredVersioned):
     """What a "not on track" review starts: actions with owners and dates, and an extra review."""
 
     class Status(models.TextChoices):
@@ -132,10 +130,6 @@ class SupportPlan(EmployerOwned):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -168,7 +162,7 @@ class Recommendation(models.TextChoices):
     UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
 
 
-class FinalRecommendation(EmployerOwned):
+class FinalRecommendation(EmployerOwned, AuthoredVersioned):
     """The assessor's recommendation at 12 months, which the internal moderation panel endorses (the
     employer then owns the outcome) or refers back with reasons (the assessor revises and resubmits)."""
 
@@ -188,16 +182,12 @@ class FinalRecommendation(EmployerOwned):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at"]),
+            models.Index(fields=["employer", "updated_at", "id"], name="reviews_final_sync_idx"),
         ]
         constraints = [
             # One recommendation in play per registration; a referred-back one is revised, not duplicated.
@@ -209,7 +199,7 @@ class FinalRecommendation(EmployerOwned):
         ]
 
 
-class ModerationPanel(EmployerOwned):
+class ModerationPanel(EmployerOwned, AuthoredVersioned):
     """A meeting of the employer's internal moderation panel."""
 
     class Status(models.TextChoices):
@@ -220,10 +210,6 @@ class ModerationPanel(EmployerOwned):
     chair = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -271,7 +257,7 @@ class PanelDecision(EmployerOwned):
 # --- National moderation (NQAP) ---------------------------------------------------------------------
 
 
-class ModerationRound(models.Model):
+class ModerationRound(Authored):
     """A national moderation round: the strata national staff chose and the sample drawn. National only."""
 
     class Status(models.TextChoices):
@@ -283,8 +269,6 @@ class ModerationRound(models.Model):
     strata = models.JSONField(default=dict, blank=True, help_text="The strata and how many from each.")
     seed = models.BigIntegerField(help_text="The random seed, so the draw can be reproduced.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -293,7 +277,7 @@ class ModerationRound(models.Model):
         return self.name
 
 
-class ModerationCase(EmployerOwned):
+class ModerationCase(EmployerOwned, CreatedVersioned):
     """One portfolio in national moderation: sampled into a round or submitted voluntarily by its
     employer; moderated by one NQAP moderator (never from the same employer), whose findings the
     employer's co-ordinator receives."""
@@ -337,9 +321,6 @@ class ModerationCase(EmployerOwned):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -354,7 +335,7 @@ class ModerationCase(EmployerOwned):
         ]
 
 
-class Exemplar(models.Model):
+class Exemplar(AuthoredVersioned):
     """An annotated, anonymised extract of practice evidence in the NQAP's library. National only."""
 
     title = models.CharField(max_length=200)
@@ -365,10 +346,6 @@ class Exemplar(models.Model):
     extract = models.TextField(help_text="The anonymised extract.")
     annotation = models.TextField(help_text="What makes it good, and what could be stronger.")
     published = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["title", "id"]

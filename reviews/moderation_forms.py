@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from asye.tenancy.models import ServiceArea
+from asye.web.forms import choice_field
 from portfolios.models import CapabilityStatement
 from reviews.forms import line_field, text_field, version_field
 from reviews.moderation_questions import ModerationQuestion
@@ -31,13 +32,12 @@ class RoundForm(forms.Form):
         required_message="Enter a name for the round",
         hint="For example, Child and family ASYE national moderation, spring 2027",
     )
-    funding_year = forms.ChoiceField(
-        label="Funding year",
+    funding_year = choice_field(
+        "Funding year",
+        required="Select a funding year",
+        invalid="Select a funding year from the list",
+        widget=forms.Select,
         help_text="Portfolios of NQSWs registered in this funding year that have been submitted",
-        error_messages={
-            "required": "Select a funding year",
-            "invalid_choice": "Select a funding year from the list",
-        },
     )
     strata = forms.MultipleChoiceField(
         label="Draw the sample within groups by",
@@ -48,14 +48,10 @@ class RoundForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select groups from the list"},
     )
-    mode = forms.ChoiceField(
-        label="How many portfolios should be drawn from each group?",
+    mode = choice_field(
+        "How many portfolios should be drawn from each group?",
+        required="Select how many portfolios to draw from each group",
         choices=[(MODE_NUMBER, "A number from each group"), (MODE_PERCENT, "A percentage of each group")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how many portfolios to draw from each group",
-            "invalid_choice": "Select how many portfolios to draw from each group",
-        },
     )
     per_stratum = forms.IntegerField(
         label="Number from each group",
@@ -130,15 +126,13 @@ class RoundForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    moderator = forms.TypedChoiceField(
-        label="Moderator",
+    moderator = choice_field(
+        "Moderator",
+        required="Select a moderator",
+        invalid="Select a moderator from the list",
         coerce=int,
-        widget=forms.RadioSelect,
         help_text="Only moderators who have never held a role at this portfolio's employer are listed.",
-        error_messages={
-            "required": "Select a moderator",
-            "invalid_choice": "Select a moderator from the list",
-        },
+        field=forms.TypedChoiceField,
     )
     version = version_field()
 
@@ -269,14 +263,10 @@ class GoodPracticeForm(forms.Form):
 
 
 class GoodPracticeDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Does the NQAP endorse this practice?",
+    decision = choice_field(
+        "Does the NQAP endorse this practice?",
+        required="Select whether the practice is endorsed",
         choices=[("endorse", "Yes, endorse it"), ("not_endorse", "No, do not endorse it")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether the practice is endorsed",
-            "invalid_choice": "Select whether the practice is endorsed",
-        },
     )
     note = text_field(
         "Note to the employer",
@@ -289,14 +279,12 @@ class GoodPracticeDecisionForm(forms.Form):
 
 
 class VoluntarySubmitForm(forms.Form):
-    portfolio = forms.TypedChoiceField(
-        label="Which portfolio do you want to submit for national moderation?",
+    portfolio = choice_field(
+        "Which portfolio do you want to submit for national moderation?",
+        required="Select a portfolio",
+        invalid="Select a portfolio from the list",
         coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select a portfolio",
-            "invalid_choice": "Select a portfolio from the list",
-        },
+        field=forms.TypedChoiceField,
     )
 
     def __init__(self, *args, portfolios, **kwargs):

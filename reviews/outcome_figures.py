@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.tenancy.models import EmployerType, Region
+from funding.selectors import funding_years
 from programmes.models import Outcome, Registration
 from programmes.selectors import OPEN_STATUSES
 from reviews.models import Review, ReviewOutcome
@@ -64,10 +66,16 @@ def _table(caption, columns, grouping, counts: dict[str, list[int]]) -> FigureTa
 
 
 def outcome_funding_years_national(*, actor: Actor) -> list[str]:
+    """The funding years begun so far, newest first: read from the funding years' own table (reference
+    data, a few rows), not worked out from every registration on each visit."""
     actor.require(Role.NATIONAL_STAFF)
-    return list(
-        Registration.objects.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
-    )
+    today = clock.today()
+    years = [year.label for year in reversed(funding_years()) if year.starts_on <= today]
+    # From the newest year anyone is registered in, as when the years came from the registrations: so the
+    # page opens on figures (one indexed look-up, as a year under way has registrations).
+    while years and not Registration.objects.filter(funding_year=years[0]).exists():
+        years.pop(0)
+    return years
 
 
 def outcome_figures_national(*, actor: Actor, funding_year: str, grouping: str) -> list[FigureTable]:

@@ -3,9 +3,10 @@ valid, and ids in request bodies are looked up through the caller's scoped selec
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from asye.api.fields import choice_field as choice
+from asye.api.fields import label_field
 from reviews.models import (
     FinalRecommendation,
     PanelDecision,
@@ -15,23 +16,6 @@ from reviews.models import (
     ReviewAmendment,
     ReviewOutcome,
 )
-
-
-def choice(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field whose values stay inline in the schema (wrapped in ``allOf``, which the schema's
-    enum extraction leaves alone): registrations have other ``status`` and ``outcome`` choice sets under
-    the same names, and shared enum components of one name would clash."""
-    values = [*choices.values, *([""] if kwargs.get("allow_blank") else [])]
-    # The description is a sibling of allOf, so the schema keeps the wrapper (a lone allOf is unwrapped).
-    described = (
-        "One of "
-        + ", ".join(f"`{value}` ({label})" for value, label in choices.choices)
-        + (", or empty." if kwargs.get("allow_blank") else ".")
-    )
-    field_class = extend_schema_field(
-        {"allOf": [{"type": "string", "enum": values}], "description": described}
-    )(type("InlineChoiceField", (serializers.ChoiceField,), {}))
-    return field_class(choices=choices.choices, **kwargs)
 
 
 class PracticeExampleSerializer(serializers.ModelSerializer):
@@ -53,9 +37,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     amendments made after signing."""
 
     outcome = choice(ReviewOutcome, allow_blank=True, read_only=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_label = label_field(ReviewOutcome, source="outcome")
     status = choice(Review.Status, read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = label_field(Review.Status, source="status")
     practice_examples = PracticeExampleSerializer(many=True, read_only=True)
     amendments = ReviewAmendmentSerializer(many=True, read_only=True)
 
@@ -132,7 +116,7 @@ class FinalOutcomeSerializer(serializers.ModelSerializer):
 
     recommendation = choice(Recommendation, read_only=True)
     status = choice(FinalRecommendation.Status, read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = label_field(FinalRecommendation.Status, source="status")
     decisions = PanelDecisionSerializer(many=True, read_only=True)
     outcome = serializers.CharField(
         source="registration.outcome", read_only=True, help_text="passed, unsuccessful or empty."

@@ -6,15 +6,14 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import OperationalError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from asye import clock
 from asye.accounts.models import Membership, Role
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
+from asye.notifications.outbox import email_queue
 from asye.tenancy.db import tenant_context
 from reviews.models import SupportPlan
 
@@ -52,12 +51,16 @@ def support_plan_notify_coordinators(*, plan: SupportPlan) -> int:
         "plan_path": reverse("reviews:support_plan", args=[locked.pk]),
         "service_name": settings.ASYE_SERVICE_NAME,
     }
-    send_mail(
-        subject=f"A support plan has started for {registration.full_name}",
-        message=render_to_string("reviews/email/support_plan_started.txt", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    for address in recipients:
+        email_queue(
+            to=address,
+            subject=f"A support plan has started for {registration.full_name}",
+            template="reviews/email/support_plan_started",
+            context=context,
+            kind="support_plan.started",
+            employer_id=locked.employer_id,
+            about=locked,
+        )
     audit_record(actor=None, obj=locked, action=NOTIFIED, changes={"recipients": len(recipients)})
     return len(recipients)
 

@@ -149,7 +149,7 @@ EXEMPT = {
 }
 # Each domain app lists its own routes in tests/<app>/isolation_routes.py (OBJECT_ROUTES and EXEMPT, the
 # same shapes as above), so apps built side by side do not edit one table.
-for _app in ("portfolios", "reviews", "funding"):
+for _app in ("portfolios", "reviews", "funding", "jobs", "notifications"):
     _module = importlib.import_module(f"tests.{_app}.isolation_routes")
     OBJECT_ROUTES.update(_module.OBJECT_ROUTES)
     EXEMPT.update(_module.EXEMPT)
@@ -204,7 +204,7 @@ def test_html_route_gives_404_for_another_employers_object(
     assert client.post(url, {"confirm": "yes"}).status_code == 404
     assert snapshot(type(obj), obj.pk, unscoped) == before
     # ...and the same id that does not exist at all gives the same answer.
-    missing = reverse(url_name, kwargs={"pk": 10**9})
+    missing = reverse(url_name, kwargs=route.missing())
     assert client.get(missing).status_code == 404
 
 

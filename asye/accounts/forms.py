@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from asye.accounts.models import EMPLOYER_ROLES, Role
+from asye.web.forms import choice_field
 
 EMPLOYER_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in EMPLOYER_ROLES]
 
@@ -18,11 +19,11 @@ class InvitationForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    role = forms.ChoiceField(
-        label="Role",
+    role = choice_field(
+        "Role",
+        required="Select the role you are inviting them to",
         choices=EMPLOYER_ROLE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the role you are inviting them to"},
+        invalid=None,
     )
 
     def __init__(self, *args, **kwargs):
@@ -71,11 +72,12 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ChooseEmployerForm(forms.Form):
-    employer = forms.TypedChoiceField(
-        label="Which employer are you working for now?",
+    employer = choice_field(
+        "Which employer are you working for now?",
+        required="Select the employer you are working for",
         coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the employer you are working for"},
+        field=forms.TypedChoiceField,
+        invalid=None,
     )
 
     def __init__(self, *args, employers=(), **kwargs):

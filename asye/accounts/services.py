@@ -10,14 +10,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Invitation, Membership, Role, User
 from asye.audit.services import audit_record
+from asye.notifications.outbox import email_queue_rendered, outbox_cancel, outbox_send_now, render_bodies
 from asye.tenancy.db import apply_settings, tenant_settings
 
 logger = logging.getLogger(__name__)
@@ -102,12 +101,16 @@ def invitation_create(
 
 
 def _invitation_email(*, actor: Actor, invitation: Invitation, accept_url: str) -> bool:
-    """Email the invitation now; record the attempt and its outcome on the invitation and in the audit
-    trail. True if the email went; False if it could not be sent (the relay refused it or was down).
+    """Email the invitation through the outbox, and try it at once; record the attempt and its outcome on
+    the invitation and in the audit trail. True if the email went; False if it could not be sent (the
+    relay refused it or was down).
 
-    Sent inside the caller's transaction, once the invitation is written, so the outcome is recorded
-    with it and the page can say what happened. (If that transaction then failed to commit, the link
-    would say it is not valid, and the co-ordinator would invite again.)
+    The email is written to the outbox in the caller's transaction and sent straight away inside it, so
+    the outcome is recorded with the invitation and the page can say what happened and offer to send it
+    again (security finding #12.11). A failure is not retried by the outbox: sending again makes a new
+    link, and a retried email would carry the dead one. (If the transaction then failed to commit, the
+    outbox row would go with it, but the email would have left: the link would say it is not valid, and
+    the co-ordinator would invite again.)
     """
     context = {
         "invitation": invitation,
@@ -117,18 +120,26 @@ def _invitation_email(*, actor: Actor, invitation: Invitation, accept_url: str) 
         "days": settings.ASYE_INVITATION_DAYS,
         "service_name": settings.ASYE_SERVICE_NAME,
     }
-    message = EmailMessage(
+    text, html = render_bodies("accounts/email/invitation", context)
+    # Earlier emails of this invitation still waiting carry a link that no longer works.
+    outbox_cancel(about=invitation, kind="invitation")
+    email = email_queue_rendered(
+        to=invitation.email,
         subject=f"You have been invited to the {settings.ASYE_SERVICE_NAME} platform",
-        body=render_to_string("accounts/email/invitation.txt", context),
-        to=[invitation.email],
+        text=text,
+        html=html,
+        kind="invitation",
+        employer_id=invitation.employer_id,
+        about=invitation,
+        contains_secret=True,
+        send_on_commit=False,
     )
-    try:
-        message.send()
-    except Exception as error:  # any backend's failure to deliver: SMTP refusals, connection errors...
-        logger.warning("Invitation %s: the email could not be sent: %r", invitation.pk, error)
-        failed, reason = True, type(error).__name__
-    else:
-        failed, reason = False, ""
+    failed = not outbox_send_now(email)
+    reason = ""
+    if failed:
+        email.refresh_from_db(fields=["last_error"])
+        reason = email.last_error.split(":", 1)[0]
+        logger.warning("Invitation %s: the email could not be sent: %s", invitation.pk, email.last_error)
     invitation.send_attempts += 1
     invitation.last_send_at = clock.now()
     invitation.last_send_failed = failed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +19,7 @@ from asye.accounts.forms import AcceptInvitationForm, ChooseEmployerForm, Invita
 from asye.accounts.models import Role
 from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
 from asye.web.decorators import employer_view, signed_in_view
-from asye.web.forms import add_service_errors
+from asye.web.flow import form_page
 
 
 @employer_view(Role.COORDINATOR)
@@ -38,58 +40,53 @@ def team(request):
 @employer_view(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def invite(request):
-    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.invitation_create(
-                actor=request.actor,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                full_name=form.cleaned_data["full_name"],
-                accept_url_builder=_accept_url_builder(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _say_how_it_went(request, issued, sent=f"Invitation sent to {issued.invitation.email}")
-            return redirect("accounts:team")
-    return render(request, "accounts/invite.html", {"form": form})
+    return form_page(
+        request,
+        InvitationForm(request.POST or None, initial={"role": request.GET.get("role", "")}),
+        template="accounts/invite.html",
+        # The form's answers (email, role, full name) are the service's words.
+        save=lambda data: services.invitation_create(
+            actor=request.actor, accept_url_builder=_accept_url_builder(request), **data
+        ),
+        done=_back_to_team(request, lambda issued: f"Invitation sent to {issued.invitation.email}"),
+    )
 
 
 def _accept_url_builder(request):
     return lambda secret: request.build_absolute_uri(reverse("accounts:accept_invitation", args=[secret]))
 
 
-def _say_how_it_went(request, issued: services.IssuedInvitation, *, sent: str) -> None:
-    if issued.emailed is False:
-        messages.warning(
-            request,
-            f"The invitation was saved but the email could not be sent to {issued.invitation.email}. "
-            "Send it again from the list of invitations below. If it fails again, tell your IT team.",
-        )
-    else:
-        messages.success(request, sent)
+def _back_to_team(request, sent: Callable[[services.IssuedInvitation], str]):
+    """After an invitation is sent: the team page, with a banner saying it was (``sent``) or that the
+    email failed."""
+
+    def done(issued: services.IssuedInvitation):
+        if issued.emailed is False:
+            messages.warning(
+                request,
+                f"The invitation was saved but the email could not be sent to {issued.invitation.email}. "
+                "Send it again from the list of invitations below. If it fails again, tell your IT team.",
+            )
+        else:
+            messages.success(request, sent(issued))
+        return redirect("accounts:team")
+
+    return done
 
 
 @employer_view(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def resend_invitation(request, pk: int):
     invitation = selectors.invitation_get(actor=request.actor, pk=pk)
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            issued = services.invitation_resend(
-                actor=request.actor, invitation=invitation, accept_url_builder=_accept_url_builder(request)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _say_how_it_went(request, issued, sent=f"Invitation sent again to {invitation.email}")
-            return redirect("accounts:team")
-    return render(
+    return form_page(
         request,
-        "accounts/resend_invitation.html",
-        {"invitation": invitation, "form": form, "days": settings.ASYE_INVITATION_DAYS},
+        forms.Form(request.POST if request.method == "POST" else None),
+        template="accounts/resend_invitation.html",
+        context={"invitation": invitation, "days": settings.ASYE_INVITATION_DAYS},
+        save=lambda _data: services.invitation_resend(
+            actor=request.actor, invitation=invitation, accept_url_builder=_accept_url_builder(request)
+        ),
+        done=_back_to_team(request, lambda _issued: f"Invitation sent again to {invitation.email}"),
     )
 
 

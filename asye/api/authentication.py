@@ -15,10 +15,25 @@ from asye.tenancy.db import apply_settings, set_request_tenant
 
 # Writing last_used_at on every call would make every read a write; once a minute is enough.
 LAST_USED_RESOLUTION_SECONDS = 60
+KEYWORDS = (b"bearer", b"token")
+# The request attribute where TenantMiddleware leaves the hash it put in ``app.token_hash``.
+PRESENTED_TOKEN_HASH = "asye_presented_token_hash"  # noqa: S105  (an attribute name, not a secret)
+
+
+def presented_token_hash(request) -> str | None:
+    """The hash of the API token in the ``Authorization`` header, if one is there, well formed or not
+    (a malformed one finds no row); None without one. Looks nothing up."""
+    parts = get_authorization_header(request).split()
+    if len(parts) != 2 or parts[0].lower() not in KEYWORDS:
+        return None
+    try:
+        return token_hash(parts[1].decode("ascii"))
+    except UnicodeDecodeError:
+        return None
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    keywords = (b"bearer", b"token")
+    keywords = KEYWORDS
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
@@ -39,21 +54,24 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise refuse("The token is not valid.") from exc
         digest = token_hash(secret)
         # The token row is readable only by whoever presents its secret (see the api migration).
-        apply_settings({"app.token_hash": digest})
+        # TenantMiddleware has usually set app.token_hash already, with the rest of the context.
+        if getattr(request._request, PRESENTED_TOKEN_HASH, None) != digest:
+            apply_settings({"app.token_hash": digest})
         token = ApiToken.objects.select_related("created_by").filter(key_hash=digest).first()
-        # No separate reset of app.token_hash: set_request_tenant() below replaces the whole context, and
-        # a refused token ends the request with a 401, whose transaction (and setting) is rolled back.
         now = clock.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise refuse("The token is not valid, has expired or has been revoked.")
         user = token.created_by
         if not user.is_active:
             raise refuse("The token is not valid, has expired or has been revoked.")
-        set_request_tenant(employer_id=None, user_id=user.pk)
+        # The token's tenant in one round trip, replacing the whole context (app.token_hash included).
+        # The employer is set before build_actor has checked the creator is still a co-ordinator there:
+        # build_actor reads only the creator's own memberships, and a refusal below ends the request with
+        # a 401, whose transaction (and settings) is rolled back.
+        set_request_tenant(employer_id=token.employer_id, user_id=user.pk)
         actor = build_actor(user, employer_id=token.employer_id, api_token_id=token.pk)
         if actor.employer_id != token.employer_id or not actor.has_role(Role.COORDINATOR):
             raise AuthenticationFailed("The person who created this token is no longer a co-ordinator here.")
-        apply_settings({"app.employer_id": token.employer_id})
         if (
             not token.last_used_at
             or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS

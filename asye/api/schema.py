@@ -6,7 +6,13 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
 from asye.tenancy.api import IDEMPOTENCY_HEADER
@@ -94,6 +100,45 @@ def choice_param(name: str, choices, description: str) -> OpenApiParameter:
     return OpenApiParameter(
         name, OpenApiTypes.STR, enum=[value for value, _ in choices], description=description
     )
+
+
+def list_and_read_schema(
+    *,
+    tags: list[str],
+    problems: Problems,
+    serializer,
+    list_summary: str,
+    list_description: str,
+    read_summary: str,
+    parameters: list[OpenApiParameter] = (),
+    detail_serializer=None,
+    read_description: str | None = None,
+    list_example: tuple[str, dict] | None = None,
+    read_example: tuple[str, dict] | None = None,
+):
+    """The ``extend_schema_view`` of a viewset's list and read operations, described alike everywhere: a
+    list (a page of ``serializer``; 400 for a bad filter, 403) with its filter ``parameters`` and an example
+    page, and a read (``detail_serializer``, else ``serializer``; 403, 404) with its example."""
+    listing = {"parameters": list(parameters)}
+    if list_example:
+        listing["examples"] = [page_example(*list_example)]
+    reading = {"description": read_description} if read_description else {}
+    if read_example:
+        reading["examples"] = [OpenApiExample(read_example[0], value=read_example[1], response_only=True)]
+    listing = extend_schema(
+        tags=tags,
+        summary=list_summary,
+        description=list_description,
+        responses=problems.responses({200: serializer(many=True)}, 400, 403),
+        **listing,
+    )
+    reading = extend_schema(
+        tags=tags,
+        summary=read_summary,
+        responses=problems.responses({200: detail_serializer or serializer}, 403, 404),
+        **reading,
+    )
+    return extend_schema_view(list=listing, retrieve=reading)
 
 
 # --- What every operation can answer, and fields as they really come back -------------------------------

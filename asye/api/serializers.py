@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
-from asye.accounts.models import Membership
+from asye.accounts.models import Membership, Role
+from asye.api.fields import label_field
 from asye.audit.models import AuditEvent
-from asye.tenancy.models import Employer
+from asye.tenancy.models import Employer, EmployerType, Region
 
 
 class EmployerSerializer(serializers.ModelSerializer):
-    employer_type_label = serializers.CharField(source="get_employer_type_display", read_only=True)
-    region_label = serializers.CharField(source="get_region_display", read_only=True)
+    employer_type_label = label_field(EmployerType, source="employer_type")
+    region_label = label_field(Region, source="region")
 
     class Meta:
         model = Employer
@@ -39,7 +40,7 @@ class MeSerializer(serializers.Serializer):
 class MembershipSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = label_field(Role, source="role")
 
     class Meta:
         model = Membership

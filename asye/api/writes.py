@@ -18,6 +18,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from asye.accounts.actor import Actor
+from asye.api.pagination import SyncPagination
 from asye.tenancy.api import EmployerScopedViewSet, IdempotentCreateMixin
 
 READ_ACTIONS = ("list", "retrieve")
@@ -32,15 +33,18 @@ class ServiceWriteViewSet(
 ):
     """Lists and reads with ``read_roles``; creates and changes with ``write_roles``, through services.
 
-    Set ``model``, ``serializer_class`` (the list's shape), ``answer_serializer_class`` (what a read and a
-    write answer with), ``read_roles`` and ``write_roles``; implement ``perform_idempotent_create`` and
-    ``partial_update`` with ``write`` (or ``body`` and ``written``)."""
+    Set ``model`` (with an ``updated_at``, for the sync), ``serializer_class`` (the list's shape),
+    ``answer_serializer_class`` (what a read and a write answer with), ``read_roles`` and ``write_roles``;
+    implement ``perform_idempotent_create`` and ``partial_update`` with ``write`` (or ``body`` and
+    ``written``)."""
 
     read_roles: tuple[str, ...] = ()
     write_roles: tuple[str, ...] = ()
     answer_serializer_class: type[serializers.BaseSerializer]
     # PUT would replace the whole record; changes are partial (PATCH) and carry a version.
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Lists page by number, and a sync (``updated_since``, ``cursor``) by keyset on (updated_at, id).
+    pagination_class = SyncPagination
 
     @property
     def required_roles(self) -> tuple[str, ...]:

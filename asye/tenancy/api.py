@@ -18,8 +18,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from asye.accounts.actor import Actor
-from asye.api.authentication import ApiTokenAuthentication
-from asye.tenancy.db import apply_settings
 
 PROTECTED_METHODS = ("get_queryset", "get_object")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -38,9 +36,9 @@ class ScopedAPIMixin:
             raise PermissionDenied(
                 "Choose the employer you are acting for before using the API, or use an API token."
             )
+        # No setting to make: TenantMiddleware set the session's employer (the same actor), and token
+        # authentication the token's, each in its one round trip.
         self.actor = actor
-        if actor.employer_id and not isinstance(request.successful_authenticator, ApiTokenAuthentication):
-            apply_settings({"app.employer_id": actor.employer_id})
 
     def check_permissions(self, request):
         super().check_permissions(request)

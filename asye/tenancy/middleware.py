@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from asye.accounts.actor import build_actor
+from asye.api.authentication import PRESENTED_TOKEN_HASH, presented_token_hash
 from asye.tenancy.db import apply_settings, set_request_tenant
 
 ACTIVE_EMPLOYER_SESSION_KEY = "asye_active_employer_id"
@@ -22,12 +23,18 @@ class TenantMiddleware:
     def __call__(self, request):
         with transaction.atomic():
             user = request.user if request.user.is_authenticated else None
-            # The person may read their own memberships, and nothing of any employer yet.
-            set_request_tenant(employer_id=None, user_id=user.pk if user else None)
             requested = request.session.get(ACTIVE_EMPLOYER_SESSION_KEY) if user else None
+            chosen = requested if type(requested) is int else None
+            token_hash = presented_token_hash(request) if user is None else None
+            # The whole context in one round trip: the person, who may read their own memberships, the
+            # employer they chose (build_actor reads only their own memberships, whatever it allows), and
+            # for an API call the token's hash, so that authentication finds its row (and only that).
+            set_request_tenant(employer_id=chosen, user_id=user.pk if user else None, token_hash=token_hash)
+            setattr(request, PRESENTED_TOKEN_HASH, token_hash)
             actor = build_actor(user, employer_id=requested)
             request.actor = actor
-            if actor.employer_id:
+            if actor.employer_id != chosen:
+                # No longer theirs, or none chosen: the employer build_actor settled on (or none).
                 apply_settings({"app.employer_id": actor.employer_id})
             response = self.get_response(request)
             if response.status_code >= 400:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from asye.accounts.models import Role
 from asye.contributions import contributions
+from asye.notifications.selectors import unread_count
 
 
 def navigation(request) -> list[dict]:
@@ -33,6 +35,7 @@ def navigation(request) -> list[dict]:
             {"label": "Registrations to review", "url": reverse("national_registrations:list")},
             {"label": "Employers", "url": reverse("national:employers")},
             {"label": "National audit", "url": reverse("national:audit")},
+            {"label": "Scheduled jobs", "url": reverse("schedules:list")},
         ]
     # The current page belongs to the entry with the longest matching path (so /reviews/panels/ is the
     # panel's entry, not also the reviews').
@@ -51,4 +54,12 @@ def service(request) -> dict:
         "service_phase": settings.ASYE_PHASE,
         "actor": actor,
         "nav_items": navigation(request),
+        # Read only where the header shows it, and cached (asye.notifications.selectors.unread_count).
+        "notifications_unread": SimpleLazyObject(lambda: _unread(actor)),
     }
+
+
+def _unread(actor) -> int:
+    if actor is None or not actor.is_authenticated:
+        return 0
+    return unread_count(actor=actor)

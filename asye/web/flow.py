@@ -19,6 +19,21 @@ form (the GOV.UK error summary); on success, a banner and a redirect. ``form_flo
     return render(request, template, {"form": flow.form, "conflict": flow.conflict}, status=flow.status)
 
 A GET (or any request that is not a POST) runs nothing: the form comes back as it was given.
+
+``form_page`` is ``form_flow`` and that last render, for the pages whose template takes the form, the
+conflict's message and names of their own (``context``: a dict, or a function of the flow, for a page that
+reads its record again after a stale save, so as to show it as it is now)::
+
+    return form_page(
+        request,
+        RecommendationForm(request.POST or None, initial=initial),
+        template="reviews/recommendation_form.html",
+        context=lambda flow: {"item": reread() if flow.conflict else item},
+        save=...,
+        done=...,
+        message="Your recommendation has been saved",
+        current_version=...,
+    )
 """
 
 from __future__ import annotations
@@ -31,6 +46,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from asye.errors import Conflict
 from asye.web.forms import add_service_errors, rebind_with_version
@@ -82,6 +98,26 @@ def form_flow(
     if text:
         messages.success(request, text)
     return FormFlow(form=form, response=done(saved), saved=saved)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    template: str,
+    context: dict | Callable[[FormFlow], dict] | None = None,
+    status: int | None = None,
+    **flow_options: Any,
+) -> HttpResponse:
+    """``form_flow(request, form, **flow_options)``, then its redirect, or ``template`` rendered with
+    ``form``, ``conflict`` and ``context`` at the flow's status (``status`` fixes it, for a page that
+    shows a refusal on the form as a page of 200)."""
+    flow = form_flow(request, form, **flow_options)
+    if flow.response:
+        return flow.response
+    names = context(flow) if callable(context) else (context or {})
+    page = {"form": flow.form, "conflict": flow.conflict, **names}
+    return render(request, template, page, status=flow.status if status is None else status)
 
 
 def _same_form(form: forms.Form) -> Callable[..., forms.Form]:

@@ -20,6 +20,30 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def choice_field(
+    label: str,
+    *,
+    required: str,
+    invalid: str | None = "",
+    widget: type[forms.Widget] | forms.Widget | None = None,
+    field: type[forms.ChoiceField] = forms.ChoiceField,
+    **kwargs,
+) -> forms.ChoiceField:
+    """A question answered from a list, with GOV.UK's messages: ``required`` when nothing is chosen and
+    ``invalid`` when the answer is not one of the choices (the ``required`` message unless given; None keeps
+    Django's). Radios by default, check boxes for a ``forms.MultipleChoiceField``."""
+    messages = {"required": required}
+    if invalid is not None:
+        messages["invalid_choice"] = invalid or required
+    if widget is None:
+        widget = (
+            forms.CheckboxSelectMultiple
+            if issubclass(field, forms.MultipleChoiceField)
+            else forms.RadioSelect
+        )
+    return field(label=label, widget=widget, error_messages=messages, **kwargs)
+
+
 def with_version(data: QueryDict, version: int, name: str = "version") -> QueryDict:
     """The person's answers as they sent them, carrying the record's current version."""
     data = data.copy()

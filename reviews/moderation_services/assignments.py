@@ -53,13 +53,12 @@ def _assign(*, actor: Actor, case: ModerationCase, moderator_id: int, now) -> Mo
 
 
 def _notify_moderator(case_ids: list[int], email: str, cases_url: str) -> None:
-    transaction.on_commit(
-        lambda: send_notice(
-            subject="National moderation: portfolios assigned to you",
-            template="reviews/moderation/email/assigned.txt",
-            context={"count": len(case_ids), "cases_url": cases_url},
-            to=[email],
-        )
+    # Written to the outbox in the assignment's transaction: sent once it commits.
+    send_notice(
+        subject="National moderation: portfolios assigned to you",
+        template="reviews/moderation/email/assigned.txt",
+        context={"count": len(case_ids), "cases_url": cases_url},
+        to=[email],
     )
 
 

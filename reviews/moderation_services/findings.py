@@ -110,13 +110,12 @@ def findings_save(
                 changes={**diff, "agreement": current.agreement, "status": ["assigned", "findings_sent"]},
             )
             to = coordinator_emails(current.employer_id)
-            transaction.on_commit(
-                lambda: send_notice(
-                    subject="National moderation findings are ready",
-                    template="reviews/moderation/email/findings_sent.txt",
-                    context={"case_url": case_url},
-                    to=to,
-                )
+            send_notice(
+                subject="National moderation findings are ready",
+                template="reviews/moderation/email/findings_sent.txt",
+                context={"case_url": case_url},
+                to=to,
+                employer_id=current.employer_id,
             )
         elif diff:
             national_event(actor=actor, action="moderation.findings_saved", case=current, changes=diff)

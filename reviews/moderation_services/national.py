@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record
+from asye.notifications.outbox import email_queue
 from reviews.models import ModerationCase
 
 MAX_TITLE = 200
@@ -51,12 +49,16 @@ def coordinator_emails(employer_id: int) -> list[str]:
     )
 
 
-def send_notice(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    if not to:
-        return
-    send_mail(
-        subject=subject,
-        message=render_to_string(template, {"service_name": settings.ASYE_SERVICE_NAME, **context}),
-        from_email=None,
-        recipient_list=to,
-    )
+def send_notice(
+    *, subject: str, template: str, context: dict, to: list[str], employer_id: int | None = None
+) -> None:
+    """Write one email per address to the outbox, in the caller's transaction (sent once it commits)."""
+    for address in to:
+        email_queue(
+            to=address,
+            subject=subject,
+            template=template.removesuffix(".txt"),
+            context=context,
+            kind="moderation",
+            employer_id=employer_id,
+        )

@@ -24,8 +24,8 @@ EXTRA_REVIEW_AFTER = datetime.timedelta(weeks=6)
 
 def support_plan_start(*, actor: Actor, review: Review, today: datetime.date | None = None) -> SupportPlan:
     """Start the support plan of a "not on track" review, with its extra review, in the caller's
-    transaction; the co-ordinators are emailed once it commits."""
-    from reviews.tasks import support_plan_notify
+    transaction; the co-ordinators' emails are written to the outbox with it and sent once it commits."""
+    from reviews.tasks import support_plan_notify_coordinators
 
     today = today or clock.today()
     registration = review.registration
@@ -53,8 +53,8 @@ def support_plan_start(*, actor: Actor, review: Review, today: datetime.date | N
     audit_record(
         actor=actor, obj=extra, action="review.added", changes={"extra": True, "due_on": extra.due_on}
     )
-    employer_id, plan_id = plan.employer_id, plan.pk
-    transaction.on_commit(lambda: support_plan_notify.delay(employer_id, plan_id))
+    # The co-ordinators' emails go to the outbox in this transaction, sent once it commits.
+    support_plan_notify_coordinators(plan=plan)
     return plan
 
 

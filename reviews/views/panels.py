@@ -13,7 +13,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from portfolios.models import Portfolio
 from reviews import selectors
 from reviews.forms import PanelDecisionForm, PanelForm, PanelMemberForm, SignForm
@@ -34,18 +34,17 @@ def panel_list(request):
 @require_http_methods(["GET", "POST"])
 def panel_new(request):
     actor = request.actor
-    flow = form_flow(
+    return form_page(
         request,
         PanelForm(request.POST or None, initial={"version": 1}),
+        template="reviews/panel_form.html",
+        context={"panel": None},
         save=lambda data: panel_services.panel_create(
             actor=actor, held_on=data["held_on"], chair=data["chair"], notes=data["notes"]
         ),
         done=lambda panel: redirect("reviews:panel", pk=panel.pk),
         message="Panel created. Add its members next.",
     )
-    if flow.response:
-        return flow.response
-    return render(request, "reviews/panel_form.html", {"form": flow.form, "panel": None})
 
 
 def _panel_context(actor, panel: ModerationPanel) -> dict:
@@ -82,9 +81,12 @@ def panel_change(request, pk: int):
         "notes": panel.notes,
         "version": panel.version,
     }
-    flow = form_flow(
+    return form_page(
         request,
         PanelForm(request.POST or None, initial=initial),
+        template="reviews/panel_form.html",
+        # After a stale save, the panel as it is now, not as the person read it.
+        context=lambda flow: {"panel": selectors.panel_get(actor=actor, pk=pk) if flow.conflict else panel},
         save=lambda data: panel_services.panel_update(
             actor=actor,
             panel=panel,
@@ -97,16 +99,6 @@ def panel_change(request, pk: int):
         message="The panel's details have been saved",
         current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
     )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        panel = selectors.panel_get(actor=actor, pk=pk)
-    return render(
-        request,
-        "reviews/panel_form.html",
-        {"form": flow.form, "panel": panel, "conflict": flow.conflict},
-        status=flow.status,
-    )
 
 
 @employer_view(Role.COORDINATOR)
@@ -115,18 +107,17 @@ def panel_member_add(request, pk: int):
     actor = request.actor
     panel = selectors.panel_get(actor=actor, pk=pk)
     form = PanelMemberForm(request.POST or None)
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="reviews/panel_member_add.html",
+        context={"panel": panel},
         save=lambda data: panel_services.panel_member_add(
             actor=actor, panel=panel, name=data["name"], role=data["role"]
         ),
         done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
         message=lambda _saved: f"{form.cleaned_data['name']} has been added to the panel",
     )
-    if flow.response:
-        return flow.response
-    return render(request, "reviews/panel_member_add.html", {"form": flow.form, "panel": panel})
 
 
 @employer_view(Role.COORDINATOR)
@@ -179,9 +170,31 @@ def panel_decide(request, pk: int):
         )
         return PanelDecisionForm(data)
 
-    flow = form_flow(
+    def page(flow) -> dict:
+        current, case = panel, item
+        if flow.conflict:  # as they are now, not as the person read them
+            current = selectors.panel_get(actor=actor, pk=pk)
+            case = selectors.panel_case_get(actor=actor, panel=current, pk=case_id)
+        return {
+            "panel": current,
+            "item": case,
+            "registration": case.registration,
+            "reviews": list(
+                selectors.reviews_of_registration(actor=actor, registration=case.registration).filter(
+                    status=Review.Status.LOCKED
+                )
+            ),
+            "earlier": selectors.decisions_of(case),
+            "portfolio": Portfolio.objects.filter(registration=case.registration).first(),
+            "meets_later": current.held_on > clock.today(),
+            "today": clock.today(),
+        }
+
+    return form_page(
         request,
         PanelDecisionForm(request.POST or None, initial=initial),
+        template="reviews/panel_decide.html",
+        context=page,
         save=lambda data: panel_services.panel_decide(
             actor=actor,
             panel=panel,
@@ -196,32 +209,6 @@ def panel_decide(request, pk: int):
         current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
         rebind=with_case_version,
         version_field="panel_version",
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as they are now, not as the person read them
-        panel = selectors.panel_get(actor=actor, pk=pk)
-        item = selectors.panel_case_get(actor=actor, panel=panel, pk=case_id)
-    return render(
-        request,
-        "reviews/panel_decide.html",
-        {
-            "form": flow.form,
-            "panel": panel,
-            "item": item,
-            "registration": item.registration,
-            "reviews": list(
-                selectors.reviews_of_registration(actor=actor, registration=item.registration).filter(
-                    status=Review.Status.LOCKED
-                )
-            ),
-            "earlier": selectors.decisions_of(item),
-            "portfolio": Portfolio.objects.filter(registration=item.registration).first(),
-            "conflict": flow.conflict,
-            "meets_later": panel.held_on > clock.today(),
-            "today": clock.today(),
-        },
-        status=flow.status,
     )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from programmes.selectors import registration_get
 from reviews import rules, selectors
 from reviews.certificate import certificate_filename
@@ -36,9 +36,19 @@ def recommendation_new(request, pk: int):
     existing = selectors.final_recommendations_of(actor=actor, registration=registration)
     if existing:
         return redirect("reviews:recommendation", pk=existing[-1].pk)
-    flow = form_flow(
+    return form_page(
         request,
         RecommendationForm(request.POST or None),
+        template="reviews/recommendation_form.html",
+        context=lambda _flow: {
+            "registration": registration,
+            "item": None,
+            "final_month": rules.final_review_month(registration),
+            # What the record still needs (reviews.rules): listed instead of the form.
+            "gaps": rules.recommendation_gaps(registration) if request.method == "GET" else [],
+        },
+        # Someone else starting it at the same moment is shown on the form, as a page of 200.
+        status=200,
         save=lambda data: final_recommendation_create(
             actor=actor,
             registration=registration,
@@ -47,21 +57,6 @@ def recommendation_new(request, pk: int):
         ),
         done=lambda item: redirect("reviews:recommendation", pk=item.pk),
         message="Your recommendation has been saved. Submit it to the panel when it is ready.",
-    )
-    if flow.response:
-        return flow.response
-    # Someone else starting it at the same moment is shown on the form, as a page of 200.
-    return render(
-        request,
-        "reviews/recommendation_form.html",
-        {
-            "form": flow.form,
-            "registration": registration,
-            "item": None,
-            "final_month": rules.final_review_month(registration),
-            # What the record still needs (reviews.rules): listed instead of the form.
-            "gaps": rules.recommendation_gaps(registration) if request.method == "GET" else [],
-        },
     )
 
 
@@ -110,9 +105,21 @@ def recommendation_change(request, pk: int):
         "evidence_summary": item.evidence_summary,
         "version": item.version,
     }
-    flow = form_flow(
+
+    def page(flow) -> dict:
+        current = selectors.final_recommendation_get(actor=actor, pk=pk) if flow.conflict else item
+        return {
+            "registration": registration,
+            "item": current,  # after a stale save, as it is now, not as the person read it
+            "final_month": rules.final_review_month(registration),
+            "decisions": selectors.decisions_of(current),
+        }
+
+    return form_page(
         request,
         RecommendationForm(request.POST or None, initial=initial),
+        template="reviews/recommendation_form.html",
+        context=page,
         save=lambda data: final_recommendation_update(
             actor=actor,
             item=item,
@@ -123,23 +130,6 @@ def recommendation_change(request, pk: int):
         done=lambda _saved: redirect("reviews:recommendation", pk=item.pk),
         message="Your recommendation has been saved",
         current_version=lambda: selectors.final_recommendation_get(actor=actor, pk=pk).version,
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        item = selectors.final_recommendation_get(actor=actor, pk=pk)
-    return render(
-        request,
-        "reviews/recommendation_form.html",
-        {
-            "form": flow.form,
-            "registration": registration,
-            "item": item,
-            "final_month": rules.final_review_month(registration),
-            "conflict": flow.conflict,
-            "decisions": selectors.decisions_of(item),
-        },
-        status=flow.status,
     )
 
 

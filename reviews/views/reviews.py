@@ -22,7 +22,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from portfolios.access import is_coordinator
 from programmes.selectors import (
     OPEN_STATUSES,
@@ -185,6 +185,17 @@ def review_add_optional(request, pk: int):
     return redirect(review_url(review))
 
 
+def review_page(actor, review: Review, **names):
+    """The context of a review's form page (``form_page``): ``review_context`` and ``names``, of the
+    review as it is now after a stale save, not as the person read it."""
+
+    def context(flow) -> dict:
+        current = selectors.review_get(actor=actor, pk=review.pk) if flow.conflict else review
+        return {**review_context(actor, current), **names}
+
+    return context
+
+
 def review_context(actor, review: Review) -> dict:
     today = clock.today()
     party = party_of(actor=actor, review=review)
@@ -251,9 +262,23 @@ def review_edit(request, pk: int):
     if review.assessor_signed_at is not None:
         messages.info(request, "This review has been signed: change it as an amendment, with the reason.")
         return redirect(review_url(review))
-    flow = form_flow(
+
+    def page(flow) -> dict:
+        current = selectors.review_get(actor=actor, pk=pk) if flow.conflict else review
+        window = rules.window_of(current)
+        return {
+            "review": current,  # after a stale save, as it is now, not as the person read it
+            "registration": current.registration,
+            # When the review opens: it cannot be recorded as held before then.
+            "window": window,
+            "opens_later": window is not None and not window.is_open(clock.today()),
+        }
+
+    return form_page(
         request,
         ReviewReportForm(request.POST or None, initial=_report_initial(review)),
+        template="reviews/review_edit.html",
+        context=page,
         save=lambda data: review_services.review_update(
             actor=actor,
             review=review,
@@ -266,25 +291,6 @@ def review_edit(request, pk: int):
         done=lambda _saved: redirect(review_url(review)),
         message="Your report has been saved",
         current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        review = selectors.review_get(actor=actor, pk=pk)
-    window = rules.window_of(review)
-    return render(
-        request,
-        "reviews/review_edit.html",
-        {
-            "form": flow.form,
-            "review": review,
-            "registration": review.registration,
-            "conflict": flow.conflict,
-            # When the review opens: it cannot be recorded as held before then.
-            "window": window,
-            "opens_later": window is not None and not window.is_open(clock.today()),
-        },
-        status=flow.status,
     )
 
 
@@ -302,9 +308,17 @@ def example_add(request, pk: int):
         observations=linkable_observations(registration),
         statements=linkable_statements(registration),
     )
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="reviews/example_add.html",
+        context=lambda _flow: {
+            "review": review,
+            "registration": registration,
+            "signed": review.assessor_signed_at is not None,
+            "no_portfolio_links": len(form.fields["evidence"].choices) == 1
+            and len(form.fields["observation"].choices) == 1,
+        },
         save=lambda data: practice_example_add(
             actor=actor,
             review=review,
@@ -315,20 +329,6 @@ def example_add(request, pk: int):
         ),
         done=lambda _saved: redirect(review_url(review)),
         message="Practice example added",
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "reviews/example_add.html",
-        {
-            "form": form,
-            "review": review,
-            "registration": registration,
-            "signed": review.assessor_signed_at is not None,
-            "no_portfolio_links": len(form.fields["evidence"].choices) == 1
-            and len(form.fields["observation"].choices) == 1,
-        },
     )
 
 

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from asye.web.dates import date_data
 from asye.web.decorators import employer_view
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from reviews import selectors
 from reviews.forms import AmendForm, CommentForm, SignForm
 from reviews.models import Review, ReviewOutcome
 from reviews.services import amendments, signatures
 from reviews.services.access import amendable_fields, can_comment, party_of
-from reviews.views.reviews import ANYONE, review_context, review_url
+from reviews.views.reviews import ANYONE, review_context, review_page, review_url
 
 
 @employer_view(*ANYONE)
@@ -130,13 +130,15 @@ def review_comment(request, pk: int):
             return "You have signed the review. Everyone has signed: it is now locked."
         return "You have signed the review"
 
-    flow = form_flow(
+    return form_page(
         request,
         CommentForm(
             request.POST or None,
             hint=hint,
             initial={"comments": getattr(review, field), "version": review.version},
         ),
+        template="reviews/review_comment.html",
+        context=review_page(actor, review),
         save=lambda data: signatures.review_comment(
             actor=actor, review=review, version=data["version"], comments=data["comments"], sign=sign
         ),
@@ -144,16 +146,6 @@ def review_comment(request, pk: int):
         message=commented,
         current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
         rebind=partial(CommentForm, hint=hint),
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        review = selectors.review_get(actor=actor, pk=pk)
-    return render(
-        request,
-        "reviews/review_comment.html",
-        {**review_context(actor, review), "form": flow.form, "conflict": flow.conflict},
-        status=flow.status,
     )
 
 
@@ -170,9 +162,11 @@ def review_amend(request, pk: int):
     if "held_on" in fields:
         initial.update(date_data("held_on", review.held_on))
     form = AmendForm(request.POST or None, fields=fields, initial={**initial, "version": review.version})
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="reviews/review_amend.html",
+        context=review_page(actor, review, fields=fields),
         save=lambda data: amendments.review_amend(
             actor=actor, review=review, version=data["version"], reason=data["reason"], **form.changes()
         ),
@@ -180,14 +174,4 @@ def review_amend(request, pk: int):
         message="The review has been amended. The change and your reason are in its history.",
         current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
         rebind=partial(AmendForm, fields=fields),
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        review = selectors.review_get(actor=actor, pk=pk)
-    return render(
-        request,
-        "reviews/review_amend.html",
-        {**review_context(actor, review), "form": flow.form, "conflict": flow.conflict, "fields": fields},
-        status=flow.status,
     )

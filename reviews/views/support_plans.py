@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from asye import clock
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow
+from asye.web.flow import form_page
 from reviews import selectors
 from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, SupportPlanForm
 from reviews.models import SupportPlan
@@ -42,6 +42,17 @@ def support_plan_detail(request, pk: int):
     )
 
 
+def _plan_page(actor, plan: SupportPlan):
+    """The context of a plan's form page: the plan (as it is now after a stale save, not as the person
+    read it) and its registration."""
+
+    def context(flow) -> dict:
+        current = selectors.support_plan_get(actor=actor, pk=plan.pk) if flow.conflict else plan
+        return {"plan": current, "registration": current.registration}
+
+    return context
+
+
 def _plan_form(data, plan: SupportPlan) -> SupportPlanForm:
     extra = plan.extra_review
     ask_date = extra is not None and extra.assessor_signed_at is None
@@ -62,9 +73,11 @@ def support_plan_change(request, pk: int):
     def reread() -> SupportPlan:
         return selectors.support_plan_get(actor=actor, pk=pk)
 
-    flow = form_flow(
+    return form_page(
         request,
         _plan_form(request.POST or None, plan),
+        template="reviews/support_plan_change.html",
+        context=_plan_page(actor, plan),
         save=lambda data: support_plans.support_plan_update(
             actor=actor,
             plan=plan,
@@ -78,16 +91,6 @@ def support_plan_change(request, pk: int):
         # The plan as it is now decides whether the extra review's date is still asked.
         rebind=lambda data: _plan_form(data, reread()),
     )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        plan = reread()
-    return render(
-        request,
-        "reviews/support_plan_change.html",
-        {"form": flow.form, "plan": plan, "registration": plan.registration, "conflict": flow.conflict},
-        status=flow.status,
-    )
 
 
 @employer_view(*ANYONE)
@@ -99,9 +102,11 @@ def support_action_add(request, pk: int):
     if not can_add_support_actions(actor=actor, registration=registration):
         raise PermissionDenied("Only the co-ordinator, the assessor or the line manager adds actions.")
     form = SupportActionForm(request.POST or None, people=support_plans.owner_choices(registration))
-    flow = form_flow(
+    return form_page(
         request,
         form,
+        template="reviews/support_action_add.html",
+        context={"plan": plan, "registration": registration, "is_open": plan.status == "open"},
         save=lambda data: support_plans.support_plan_action_add(
             actor=actor,
             plan=plan,
@@ -113,13 +118,6 @@ def support_action_add(request, pk: int):
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="Action added to the support plan",
     )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "reviews/support_action_add.html",
-        {"form": form, "plan": plan, "registration": registration, "is_open": plan.status == "open"},
-    )
 
 
 @employer_view(*ANYONE)
@@ -129,23 +127,18 @@ def support_action_done(request, pk: int):
     if not_allowed := refuse_method(request, POST_ONLY):
         return not_allowed
     plan = item.plan
-    flow = form_flow(
+    # The date boxes sit beside each action on the plan's page; a mistake is shown on a page of its own.
+    return form_page(
         request,
         ActionDoneForm(request.POST),
+        template="reviews/support_action_done.html",
+        context={"item": item, "plan": plan, "registration": plan.registration},
+        status=400,
         save=lambda data: support_plans.support_plan_action_done(
             actor=actor, item=item, done_on=data["done_on"]
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="Action marked as done",
-    )
-    if flow.response:
-        return flow.response
-    # The date boxes sit beside each action on the plan's page; a mistake is shown on a page of its own.
-    return render(
-        request,
-        "reviews/support_action_done.html",
-        {"form": flow.form, "item": item, "plan": plan, "registration": plan.registration},
-        status=400,
     )
 
 
@@ -156,23 +149,15 @@ def support_plan_close(request, pk: int):
     plan = selectors.support_plan_get(actor=actor, pk=pk)
     if not can_manage_support_plan(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
-    flow = form_flow(
+    return form_page(
         request,
         ClosePlanForm(request.POST or None, initial={"version": plan.version}),
+        template="reviews/support_plan_close.html",
+        context=_plan_page(actor, plan),
         save=lambda data: support_plans.support_plan_close(
             actor=actor, plan=plan, version=data["version"], note=data["note"]
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="The support plan has been closed",
         current_version=lambda: selectors.support_plan_get(actor=actor, pk=pk).version,
-    )
-    if flow.response:
-        return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        plan = selectors.support_plan_get(actor=actor, pk=pk)
-    return render(
-        request,
-        "reviews/support_plan_close.html",
-        {"form": flow.form, "plan": plan, "registration": plan.registration, "conflict": flow.conflict},
-        status=flow.status,
     )

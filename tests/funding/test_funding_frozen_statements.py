@@ -91,7 +91,10 @@ def test_renaming_an_nqsw_leaves_a_paid_statement_as_it_was(
         reverse("funding:statement", args=[statement.pk]),
         reverse("funding:statement_csv", args=[statement.pk]),
     ):
-        body = coordinator.get(url).content.decode("utf-8-sig")
+        response = coordinator.get(url)
+        # The CSV is streamed.
+        body = b"".join(response.streaming_content if response.streaming else [response.content])
+        body = body.decode("utf-8-sig")
         assert "Ada Okafor" in body and swe_then in body, url
         assert RENAMED[1] not in body and "SW999001" not in body, url
     with tenant_context(employer_a.employer.pk):

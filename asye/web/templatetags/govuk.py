@@ -1,9 +1,11 @@
-"""GOV.UK Frontend markup for Django forms: fields, error summaries, summary lists and tags.
+"""GOV.UK Frontend markup for Django forms: fields, error summaries, table heads, summary lists and tags.
 
 {% load govuk %}
 {% govuk_error_summary form %}
 {% govuk_field form.email %}
 {% govuk_field form.role legend_size="m" %}
+{% govuk_table_head "NQSW" "#Amount" %}
+{% govuk_problem_summary conflict "#id_reason" %}
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeData, mark_safe
 
 register = template.Library()
 
@@ -160,3 +163,38 @@ def govuk_error_summary(*forms_):
 def govuk_error_prefix(title: str, form) -> str:
     """Prefix a page title with 'Error: ' when the form has errors, as the GOV.UK pattern asks."""
     return f"Error: {title}" if form is not None and getattr(form, "errors", None) else title
+
+
+@register.simple_tag
+def govuk_table_head(*headers):
+    """A GOV.UK table's head row, one ``<th scope="col">`` a header, in order.
+
+    ``{% govuk_table_head "NQSW" "#Amount" "~Actions" %}``: a header that starts with ``#`` is numeric
+    (right-aligned), one that starts with ``~`` is read only by screen readers (visually hidden); an
+    empty header (``show_employer|yesno:"Employer,"``) is left out, for a column a table shows only
+    sometimes."""
+    columns = []
+    for header in headers:
+        if not header:
+            continue
+        text = str(header)
+        numeric = text.startswith("#")
+        hidden = text.startswith("~")
+        if numeric or hidden:
+            text = text[1:]
+        if isinstance(header, SafeData):
+            text = mark_safe(text)  # noqa: S308 - a literal of the template itself, already safe
+        columns.append({"text": text, "numeric": numeric, "hidden": hidden})
+    return render_to_string("govuk/table_head.html", {"columns": columns})
+
+
+@register.simple_tag
+def govuk_problem_summary(problems, href: str = ""):
+    """The error summary for refusals that belong to no field, such as a stale save: ``problems`` is one
+    message or a list of them, each linked to ``href`` (``"#id_reason"``) when given; nothing when there
+    is none."""
+    if not problems:
+        return ""
+    messages_ = problems if isinstance(problems, list | tuple) else [problems]
+    errors = [{"href": href, "message": message} for message in messages_]
+    return render_to_string("govuk/error_summary.html", {"errors": errors})

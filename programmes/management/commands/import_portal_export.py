@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,21 +35,26 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the counts as JSON.")
 
     def handle(self, *args, **options):
-        files = {}
-        for option in ("employers", "registrations"):
-            path: Path = options[option]
-            try:
-                files[option] = (path.name, path.read_bytes())
-            except OSError as exc:
-                raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        actor = self._actor(options["run_by"])
+        with ExitStack() as opened:
+            files = {}
+            for option in ("employers", "registrations"):
+                path: Path = options[option]
+                try:
+                    # Passed open, not read: the import reads the rows as it goes (memory stays flat).
+                    files[option] = opened.enter_context(path.open("rb"))
+                except OSError as exc:
+                    raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+            actor = self._actor(options["run_by"])
+            self._import(files, options, actor)
+
+    def _import(self, files, options, actor):
         started = time.perf_counter()
         try:
             result = import_portal_export(
-                employers_csv=files["employers"][1],
-                registrations_csv=files["registrations"][1],
-                employers_name=files["employers"][0],
-                registrations_name=files["registrations"][0],
+                employers_csv=files["employers"],
+                registrations_csv=files["registrations"],
+                employers_name=options["employers"].name,
+                registrations_name=options["registrations"].name,
                 actor=actor,
             )
         except ImportRefused as refused:

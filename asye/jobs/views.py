@@ -1,0 +1,78 @@
+"""A job's progress page and its result. Only the person who ran the job reaches either, for the employer
+they act for now (or nationally, for a national job); for anyone else both are a 404."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from asye.audit.services import audit_record
+from asye.jobs.models import Job
+from asye.jobs.selectors import job_get_for_actor, job_progress, job_result_url
+from asye.web.decorators import GET_ONLY, refuse_method, signed_in_view
+
+# How often the page checks again while the job waits or runs (without JavaScript: a meta refresh).
+REFRESH_SECONDS = 3
+
+
+def _took(duration: datetime.timedelta | None) -> str:
+    if duration is None:
+        return ""
+    seconds = max(0, round(duration.total_seconds()))
+    if seconds < 60:
+        return "less than a second" if seconds == 0 else f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''} {seconds} second{'s' if seconds != 1 else ''}"
+
+
+def _announce(job: Job, progress) -> str:
+    """What the live region says when the page updates itself with JavaScript."""
+    if job.status == Job.Status.DONE:
+        return "Your file is ready."
+    if job.status == Job.Status.FAILED:
+        return "Sorry, the file could not be made."
+    if progress.total:
+        return f"{progress.done:,} of {progress.total:,} done."
+    return job.get_status_display() + "."
+
+
+@signed_in_view
+def progress(request, pk):
+    job = job_get_for_actor(actor=request.actor, public_id=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    figures = job_progress(job=job)
+    return render(
+        request,
+        "jobs/progress.html",
+        {
+            "job": job,
+            "progress": figures,
+            "announce": _announce(job, figures),
+            "took": _took(job.duration),
+            "result_url": job_result_url(job=job),
+            "refresh_seconds": None if job.is_finished else REFRESH_SECONDS,
+        },
+    )
+
+
+@signed_in_view
+def download(request, pk):
+    job = job_get_for_actor(actor=request.actor, public_id=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    if job.status != Job.Status.DONE or not job.result:
+        raise Http404("This job has nothing to download.")
+    try:
+        handle = job.result.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file this job made is no longer kept.") from None
+    audit_record(actor=request.actor, obj=job, action="job.result_downloaded", changes={"kind": job.kind})
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.result_filename, content_type=job.result_content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,84 @@
+"""What the records that services write have in common: who made one and when (``Authored``), the version
+a stale save is refused on (``Versioned``), and the one conditional update that refuses it
+(``versioned_update``).
+
+Abstract models add no table and no migration: a model that inherits them has the same columns it spelled
+out before.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+
+from asye import clock
+from asye.errors import Conflict
+
+
+class Authored(models.Model):
+    """Who made the record, and when."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Created(models.Model):
+    """When the record was made (the record itself names by whom, if anyone)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(models.Model):
+    """A record people change: when it last changed and its version, which a save must name (else 409)."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class AuthoredVersioned(Authored, Versioned):
+    """Who made it and when, when it last changed and its version: the common case."""
+
+    class Meta:
+        abstract = True
+
+
+class CreatedVersioned(Created, Versioned):
+    """When it was made (by whoever the record itself names), when it last changed and its version."""
+
+    class Meta:
+        abstract = True
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def versioned_update(
+    record: V, version: int | None, conflict: str, *, stale_without_version: bool = False, **changes
+) -> V:
+    """Write ``changes`` to ``record`` if it is still at ``version``, moving the version on and stamping
+    ``updated_at``; otherwise raise Conflict(``conflict``). Returns the record as saved.
+
+    ``version`` None stands for the version ``record`` was read at (a change no page showed a version for),
+    unless ``stale_without_version``: then a missing version is refused as stale, like a wrong one."""
+    expected = record.version if version is None and not stale_without_version else version
+    updated = (
+        type(record)
+        .objects.filter(pk=record.pk, version=expected)
+        .update(version=F("version") + 1, updated_at=clock.now(), **changes)
+    )
+    if not updated:
+        raise Conflict(conflict)
+    record.refresh_from_db()
+    return record

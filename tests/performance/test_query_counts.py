@@ -1,0 +1,255 @@
+"""Every list, dashboard and API endpoint sends a fixed number of queries, whatever the number of rows
+(#14 item 8): each page is read with two registrations (approved for funding, so with claims), then with
+six, and both counts must equal the one pinned here. A change of a pin is a change to look at: say why
+beside it. (The figures count the request's own queries, the tenant settings and session included, and
+the savepoints of the test's transaction.)
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from asye.api.services import api_token_create
+from asye.tenancy.db import tenant_context
+from programmes.models import Registration
+from reviews.services.reviews import reviews_schedule
+from tests.funding.conftest import START
+from tests.funding.helpers import approve, national_actor, paid_statement, register
+from tests.programmes.conftest import actor_for
+from tests.today import TODAY
+
+pytestmark = pytest.mark.django_db
+
+# The pages of an employer's co-ordinator: lists and dashboards.
+COORDINATOR_PAGES = {
+    "home": "/",
+    "registrations": "/registrations/",
+    "registrations_overdue": "/registrations/?status=overdue",
+    "transfers_incoming": "/registrations/transfers/",
+    "support_needs": "/support-needs/",
+    "reviews": "/reviews/",
+    "panels": "/reviews/panels/",
+    "moderation": "/reviews/moderation/",
+    "good_practice": "/reviews/good-practice/",
+    "exemplars": "/reviews/exemplars/",
+    "funding": "/funding/",
+    "claims": "/funding/claims/",
+    "statements": "/funding/statements/",
+    "statement": "/funding/statements/{statement}/",
+    "grant_applications": "/funding/grant-applications/",
+    "team": "/team/",
+    "audit": "/audit/",
+    "api_tokens": "/api-tokens/",
+}
+# National staff's pages: across every employer, in the audited national scope.
+NATIONAL_PAGES = {
+    "home": "/",
+    "overview": "/national/",
+    "employers": "/national/employers/",
+    "audit": "/national/audit/",
+    "registrations_to_review": "/national/registrations/",
+    "outcomes": "/national/outcomes/",
+    "funding": "/national/funding/",
+    "claims": "/national/funding/claims/",
+    "statements": "/national/funding/statements/",
+    "statement": "/national/funding/statements/{statement}/",
+    "grant_applications": "/national/funding/grant-applications/",
+    "budget": "/national/funding/budget/",
+    "moderation": "/national/moderation/",
+    "good_practice_register": "/national/moderation/good-practice/",
+    "exemplars": "/national/moderation/exemplars/",
+}
+# The home pages (and their own lists) of the employer's other roles.
+OTHER_ROLE_PAGES = {
+    "assessor_home": ("assessor", "/"),
+    "assessor_registrations": ("assessor", "/registrations/"),
+    "assessor_reviews": ("assessor", "/reviews/"),
+    "line_manager_home": ("line_manager", "/"),
+    "line_manager_registrations": ("line_manager", "/registrations/"),
+    "nqsw_home": ("nqsw", "/"),
+}
+# Every API endpoint, list and detail, called with the co-ordinator's API token.
+API_ENDPOINTS = {
+    "me": "/api/v1/me/",
+    "employer": "/api/v1/employer/",
+    "memberships": "/api/v1/memberships/",
+    "audit_events": "/api/v1/audit-events/",
+    "registrations": "/api/v1/registrations/",
+    "registrations_sync": "/api/v1/registrations/?updated_since=2000-01-01T00:00:00Z",
+    "registration": "/api/v1/registrations/{registration}/",
+    "reviews": "/api/v1/reviews/",
+    "final_outcomes": "/api/v1/final-outcomes/",
+    "claims": "/api/v1/claims/",
+    "claims_sync": "/api/v1/claims/?updated_since=2000-01-01T00:00:00Z",
+    "claim": "/api/v1/claims/{claim}/",
+    "statements": "/api/v1/statements/",
+    "statement": "/api/v1/statements/{statement}/",
+}
+
+# The pins. Each count is the same with two rows and with six. Every page's count includes the test's
+# savepoint and its release (2), the tenant settings, the session and the person's memberships; an API
+# call's, the two tenant-settings round trips (before and after the token's look-up, asye.api.authentication),
+# the token and the creator's memberships (6 for /me/, which reads nothing else).
+PINNED = {
+    "coordinator": {
+        "home": 18,
+        "registrations": 20,
+        "registrations_overdue": 20,
+        "transfers_incoming": 13,
+        "support_needs": 13,
+        "reviews": 20,
+        "panels": 14,
+        "moderation": 15,
+        "good_practice": 13,
+        "exemplars": 17,
+        "funding": 17,
+        "claims": 16,
+        "statements": 14,
+        "statement": 14,
+        "grant_applications": 14,
+        "team": 14,
+        "audit": 14,
+        "api_tokens": 13,
+    },
+    "national": {
+        "home": 12,
+        "overview": 16,
+        "employers": 16,
+        "audit": 16,
+        "registrations_to_review": 16,
+        "outcomes": 18,  # the funding years offered, and one look-up for the newest with registrations
+        "funding": 19,
+        "claims": 17,
+        "statements": 22,
+        "statement": 16,
+        "grant_applications": 16,
+        "budget": 20,
+        "moderation": 17,
+        "good_practice_register": 15,
+        "exemplars": 15,
+    },
+    "other_roles": {
+        "assessor_home": 12,
+        "assessor_registrations": 18,
+        "assessor_reviews": 19,
+        "line_manager_home": 12,
+        "line_manager_registrations": 18,
+        "nqsw_home": 13,
+    },
+    "api": {
+        "me": 6,
+        "employer": 6,
+        "memberships": 8,  # and the count and the page
+        "audit_events": 8,
+        "registrations": 8,  # the count and the page (the framework joined)
+        "registrations_sync": 7,  # a keyset page: no count
+        "registration": 9,  # the registration, its corrections and its deferrals (the timeline)
+        "reviews": 10,  # the count, the page, its practice examples and amendments (prefetched)
+        "final_outcomes": 7,  # none yet: the count only
+        "claims": 8,
+        "claims_sync": 7,
+        "claim": 7,
+        "statements": 8,
+        "statement": 8,
+    },
+}
+
+PAGES = {"coordinator": COORDINATOR_PAGES, "national": NATIONAL_PAGES, "api": API_ENDPOINTS}
+# Counted once more through pytest-django's own counter.
+MAIN = {"coordinator": "registrations", "national": "registrations_to_review", "api": "registrations"}
+
+_swe = itertools.count(8_100_000)
+
+
+def token_for(tenant) -> str:
+    with tenant_context(tenant.employer.pk):
+        return api_token_create(actor=actor_for(tenant.coordinator, tenant.employer), name="HR system").secret
+
+
+def _registrations(tenant, national, count: int) -> list[Registration]:
+    """``count`` more NQSWs at the tenant, approved for funding (so each has a claimable instalment), with
+    the tenant's assessor and line manager and their reviews scheduled."""
+    made = []
+    for _ in range(count):
+        registration = approve(national, register(tenant, swe_number=f"SW{next(_swe)}", start_date=START))
+        with tenant_context(tenant.employer.pk):
+            Registration.objects.filter(pk=registration.pk).update(
+                assessor=tenant.assessor, line_manager=tenant.line_manager
+            )
+            reviews_schedule(
+                actor=actor_for(tenant.coordinator, tenant.employer),
+                registrations=[registration],
+                today=TODAY,
+            )
+        made.append(registration)
+    return made
+
+
+@pytest.fixture
+def picture(employer_a, employer_b, national_staff):
+    """Two of A's registrations, approved, their claims on a paid statement; one of B's (never shown to A).
+    ``grow()`` adds four more of A's."""
+    national = national_actor(national_staff)
+    first = _registrations(employer_a, national, 2)
+    _registrations(employer_b, national, 1)
+    statement = paid_statement(employer_a, national, first)
+    with tenant_context(employer_a.employer.pk):
+        claim = statement.claims.order_by("pk").first()
+
+    def grow():
+        _registrations(employer_a, national, 4)
+
+    return {
+        "ids": {"registration": first[0].pk, "claim": claim.pk, "statement": statement.pk},
+        "grow": grow,
+    }
+
+
+def _counts(client, urls: dict[str, str], ids: dict[str, int]) -> dict[str, int]:
+    counts = {}
+    for name, url in urls.items():
+        url = url.format(**ids)
+        assert client.get(url).status_code == 200, url  # warm up: content types, progress worked out today
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[name] = len(queries.captured_queries)
+    return counts
+
+
+def _client_for(kind, client, login, employer_a, national_staff):
+    if kind == "coordinator":
+        login(employer_a.coordinator)
+    elif kind == "national":
+        login(national_staff)
+    elif kind == "api" and "HTTP_AUTHORIZATION" not in client.defaults:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    return client
+
+
+def _measure(kind, client, login, employer_a, national_staff, ids) -> dict[str, int]:
+    if kind == "other_roles":
+        counts = {}
+        for name, (role, url) in OTHER_ROLE_PAGES.items():
+            login(getattr(employer_a, role))
+            counts |= _counts(client, {name: url}, ids)
+        return counts
+    return _counts(_client_for(kind, client, login, employer_a, national_staff), PAGES[kind], ids)
+
+
+@pytest.mark.parametrize("kind", ["coordinator", "national", "other_roles", "api"])
+def test_the_number_of_queries_is_pinned_and_does_not_grow_with_rows(
+    kind, client, login, employer_a, national_staff, picture, django_assert_num_queries
+):
+    with_two = _measure(kind, client, login, employer_a, national_staff, picture["ids"])
+    picture["grow"]()
+    with_six = _measure(kind, client, login, employer_a, national_staff, picture["ids"])
+    assert with_six == with_two, "a page's queries grow with its rows"
+    assert with_six == PINNED[kind], f"measured: {with_six}"
+    if kind in MAIN:
+        with django_assert_num_queries(PINNED[kind][MAIN[kind]]):
+            assert client.get(PAGES[kind][MAIN[kind]]).status_code == 200
