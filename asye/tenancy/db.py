@@ -53,16 +53,18 @@ def _is_postgres() -> bool:
 
 # The database role in force, read and restored with the settings (``none``: the login role itself).
 ROLE = "role"
+# Everything a snapshot holds, and the select list that reads it (built once: it is on every request).
+EVERY = (*SETTINGS, ROLE)
+READ_EVERY = ", ".join("coalesce(current_setting(%s, true), '')" for _ in EVERY)
 
 
 def current_settings() -> dict[str, str]:
     """The tenant settings in force on this connection (empty strings where unset), and its ``role``."""
-    names = (*SETTINGS, ROLE)
     if not _is_postgres():
-        return dict.fromkeys(names, "")
+        return dict.fromkeys(EVERY, "")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join("coalesce(current_setting(%s, true), '')" for _ in names), names)
-        return dict(zip(names, cursor.fetchone(), strict=True))
+        cursor.execute("SELECT " + READ_EVERY, EVERY)
+        return dict(zip(EVERY, cursor.fetchone(), strict=True))
 
 
 def apply_settings(values: dict[str, str | int | bool | None]) -> dict[str, str]:
@@ -90,16 +92,12 @@ def apply_settings(values: dict[str, str | int | bool | None]) -> dict[str, str]
     if not names:
         return {}
     # The select list is evaluated left to right: every setting's old value is read before any is set.
-    every = (*SETTINGS, ROLE)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT "
-            + ", ".join("coalesce(current_setting(%s, true), '')" for _ in every)
-            + ", "
-            + ", ".join("set_config(%s, %s, true)" for _ in names),
-            [*every, *(item for pair in zip(names, params, strict=True) for item in pair)],
+            f"SELECT {READ_EVERY}, " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [*EVERY, *(item for pair in zip(names, params, strict=True) for item in pair)],
         )
-        return dict(zip(every, cursor.fetchone()[: len(every)], strict=True))
+        return dict(zip(EVERY, cursor.fetchone()[: len(EVERY)], strict=True))
 
 
 def set_request_tenant(
