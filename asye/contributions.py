@@ -5,8 +5,8 @@ apps (navigation entries, home-page sections, API routes), each app writes them 
 ``settings.ASYE_CONTRIBUTIONS`` lists those modules by kind, as ``INSTALLED_APPS`` lists the apps: the
 settings and the root URLconf are the project's wiring, the only places of ``asye/`` that name domain apps.
 
-- ``navigation``: ``<app>/navigation.py``, ``nav_items(actor) -> [{"label", "url"}]``, read by
-  ``asye.web.context_processors.navigation``;
+- ``navigation``: ``<app>/navigation.py``, ``nav_items(actor) -> [{"label", "url", "section"}]``, read by
+  ``asye.web.navigation`` (sections: see there);
 - ``home_sections``: ``<app>/home.py``, ``home_sections(actor) -> [asye.web.home_sections.HomeSection]``,
   read by ``asye.web.views.home``;
 - ``api_routes``: ``<app>/api_routes.py``, ``ROUTES = [(prefix, viewset, basename)]``, registered on the one
@@ -14,7 +14,11 @@ settings and the root URLconf are the project's wiring, the only places of ``asy
 - ``job_kinds``: ``<app>/jobs.py``, ``JOB_KINDS = [asye.jobs.kinds.JobKind]``, the background jobs
   ``asye.jobs`` runs (exports, packs);
 - ``reminders``: ``<app>/reminders.py``, ``SCANS = [asye.notifications.reminders.Scan]``, the reminder scans
-  ``asye.notifications`` runs daily or weekly.
+  ``asye.notifications`` runs daily or weekly;
+- ``audit_sentences``: ``<app>/audit_sentences.py``, ``SENTENCES = {action: "approved the claim"}``, the
+  words of the readable audit trail (``asye.audit.readable``);
+- ``national_overview``: ``<app>/overview.py``, ``overview_sections(actor=, params=) -> [{"template",
+  "context"}]``, the sections of national staff's overview (``asye.web.national_views.overview``).
 """
 
 from __future__ import annotations

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "reviews",
     "funding",
     "forums",
+    "evaluations",
+    "surveys",
+    "assurance",
+    "reporting",
     "equality",
     # The demo data's command (manage.py seed_demo), which gathers every app's demo.
     "demo",
@@ -81,13 +85,63 @@ INSTALLED_APPS = [
 # What each domain app adds to the cross-cutting apps' pages and lists, which never import a domain app
 # themselves (asye.contributions): navigation entries, home-page sections and API routes, in this order.
 ASYE_CONTRIBUTIONS = {
-    "navigation": ["portfolios.navigation", "reviews.navigation", "funding.navigation"],
-    "home_sections": ["reviews.home"],
+    "navigation": [
+        "portfolios.navigation",
+        "reviews.navigation",
+        "funding.navigation",
+        "reporting.navigation",
+        "evaluations.navigation",
+        "surveys.navigation",
+        "assurance.navigation",
+        "forums.navigation",
+        "asye.jobs.navigation",
+    ],
+    "home_sections": [
+        "programmes.home",
+        "reviews.home",
+        "portfolios.home",
+        "funding.home",
+        "assurance.home",
+        "forums.home",
+    ],
     "api_routes": ["programmes.api_routes", "funding.api_routes", "reviews.api_routes"],
+    # The audit trail in words (asye.audit.readable): each app's audit_sentences.py declares SENTENCES.
+    "audit_sentences": ["programmes.audit_sentences", "funding.audit_sentences"],
     # Kinds of background job (asye.jobs.kinds): payment statement exports, the portfolio pack.
-    "job_kinds": ["funding.jobs", "portfolios.jobs"],
+    "job_kinds": [
+        "funding.jobs",
+        "portfolios.jobs",
+        "reporting.jobs",
+        "programmes.jobs",
+        "reviews.jobs",
+        "reporting.equity_jobs",
+    ],
     # Reminder scans (asye.notifications.reminders): each app's reminders.py declares SCANS.
-    "reminders": ["programmes.reminders", "portfolios.reminders", "reviews.reminders", "funding.reminders"],
+    "reminders": [
+        "programmes.reminders",
+        "portfolios.reminders",
+        "reviews.reminders",
+        "funding.reminders",
+        "evaluations.reminders",
+        "assurance.reminders",
+        "forums.reminders",
+    ],
+    # Sections of the national overview (/national/): reporting's registrations for a chosen year and area.
+    "national_overview": ["reporting.overview"],
+}
+
+# The service navigation (asye.web.navigation) names domain apps, so it is set here: its sections in header
+# order; the sections that fold into another (in this order) while a person would see more than six; the
+# section of an app's entries that name none (an app named like a section goes to it); and, with those, of a
+# page that no entry's URL leads to (a portfolio a co-ordinator opens), by its URL namespace.
+ASYE_NAVIGATION = {
+    "sections": ("home", "nqsws", "registrations", "reviews", "moderation", "funding", "forums", "reports"),
+    "folds": {"registrations": "nqsws", "moderation": "reviews"},
+    "app_sections": dict.fromkeys(("programmes", "portfolios"), "nqsws")
+    | dict.fromkeys(("evaluations", "surveys", "reporting"), "reports")
+    | {"assurance": "moderation"},
+    "namespace_sections": dict.fromkeys(("support", "registration_upload"), "nqsws")
+    | {"national": "registrations", "national_outcomes": "reports"},
 }
 
 # The service's own address (https://asye.example.gov.uk), for links in emails sent without a request
@@ -96,6 +150,11 @@ ASYE_BASE_URL = os.environ.get("ASYE_BASE_URL", "")
 
 # An export of more lines than this is made by a background job, with a progress page (asye/jobs).
 ASYE_EXPORT_JOB_THRESHOLD = int(os.environ.get("ASYE_EXPORT_JOB_THRESHOLD", "2000"))
+# Likewise: a CSV registration of more rows than this, a moderation pack of a portfolio of more records, and
+# building more payment statements than this at once (docs/operations.md, "Background jobs").
+ASYE_UPLOAD_JOB_THRESHOLD = int(os.environ.get("ASYE_UPLOAD_JOB_THRESHOLD", "50"))
+ASYE_PACK_JOB_THRESHOLD = int(os.environ.get("ASYE_PACK_JOB_THRESHOLD", "20"))
+ASYE_STATEMENTS_JOB_THRESHOLD = int(os.environ.get("ASYE_STATEMENTS_JOB_THRESHOLD", "10"))
 
 # How many proxies of our own stand in front of the service and append to X-Forwarded-For (0: none). The
 # client's address is read once, by asye.web.proxy.TrustedProxyMiddleware (docs/operations.md).
@@ -142,6 +201,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "asye.web.context_processors.service",
             ],
+            # The money and govuk_date filters (asye.web.formats) in every template, emails and PDFs too.
+            "builtins": ["asye.web.templatetags.formats"],
         },
     },
 ]
@@ -400,5 +461,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ASYE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Without Redis every task runs eagerly inside the command or request that starts it, and Celery's
+        # line per task ("Task … succeeded") is noise (seeding the demo would print thousands of them).
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+    },
 }

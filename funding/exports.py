@@ -7,8 +7,9 @@ by asking the sheet, which made every row cost as much as all before it), the CS
 stream. A statement of more than ``settings.ASYE_EXPORT_JOB_THRESHOLD`` lines is exported by a background
 job (``funding/jobs.py``, ``funding/statement_downloads.py``), with the same bytes.
 
-Text that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-`` or ``@``) is
-written with a leading apostrophe, so an export cannot carry formula injection to finance's machines.
+Text that a spreadsheet would run as a formula (a name starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is written with a leading apostrophe (``asye.web.downloads.safe_text``, the rule every
+list download shares), so an export cannot carry formula injection to finance's machines.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from asye.web.downloads import safe_text
 from funding.models import Claim, Instalment, PaymentStatement, PaymentStatementLine, Recovery
 
 COLUMNS = (
@@ -39,7 +41,6 @@ COLUMNS = (
 AMOUNT = COLUMNS.index("Amount (£)")
 WIDTHS = (12, 12, 28, 16, 40, 14, 12, 14, 50)
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -51,12 +52,6 @@ KIND_LABELS = dict(PaymentStatementLine.Kind.choices)
 INSTALMENT_LABELS = dict(Instalment.choices)
 
 Progress = Callable[[int], None]
-
-
-def safe_text(value: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula."""
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def filename(statement: PaymentStatement, extension: str) -> str:

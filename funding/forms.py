@@ -15,6 +15,7 @@ from asye.web.forms import choice_field
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
 from programmes.forms import VersionedForm
+from programmes.search import search_field
 
 TEXT_LIMIT = 2000
 
@@ -53,6 +54,7 @@ class FilterForm(forms.Form):
 
 
 class ClaimFilterForm(FilterForm):
+    q = search_field()
     status = forms.ChoiceField(label="Status", required=False)
     funding_year = forms.ChoiceField(label="Funding year", required=False)
 
@@ -259,7 +261,13 @@ class NationalClaimFilterForm(FilterForm):
     instalment = forms.ChoiceField(label="Instalment", required=False)
     employer_type = forms.ChoiceField(label="Employer type", required=False)
     region = forms.ChoiceField(label="Region", required=False)
-    q = forms.CharField(label="Employer, NQSW's last name or SWE number", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search by NQSW's name, email or SWE number, or employer",
+        help_text="The start of a first or last name or email address, the whole SWE number, or part of the "
+        "employer's name",
+        required=False,
+        max_length=100,
+    )
 
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -19,7 +20,7 @@ from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, refuse_method
 from asye.web.flow import form_flow
-from funding import statement_downloads, statement_services
+from funding import statement_build_views, statement_downloads, statement_services
 from funding.forms import (
     ConfirmVersionForm,
     RemoveLineForm,
@@ -55,6 +56,13 @@ def statements(request):
     form = StatementBuildForm(
         request.POST if request.method == "POST" else None, employers=employers, today=today
     )
+
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["employer"] == "all":
+        month = datetime.date.fromisoformat(form.cleaned_data["month"])
+        preview = statement_services.statements_build_preview(actor=actor, month=month)
+        if preview.count > settings.ASYE_STATEMENTS_JOB_THRESHOLD:
+            # Many statements: say how many and for how much, and build them in the background once confirmed.
+            return redirect(statement_build_views.confirm_url(month))
 
     def build(data) -> list:
         month = datetime.date.fromisoformat(data["month"])

@@ -2,13 +2,30 @@
 
 from django.urls import path
 
-from funding import national_statement_views, national_views
+from funding import (
+    bulk_views,
+    download_views,
+    national_statement_views,
+    national_views,
+    statement_build_views,
+)
 
 urlpatterns = [
     path("", national_views.overview, name="overview"),
     path("claims/", national_views.claims, name="claims"),
+    path("claims/claims.csv", download_views.national_claims_download, {"kind": "csv"}, name="claims_csv"),
+    path("claims/claims.xlsx", download_views.national_claims_download, {"kind": "xlsx"}, name="claims_xlsx"),
+    # Deciding many submitted claims at once: the check page, then the decision (no object in the path).
+    path("claims/decide/check/", bulk_views.claims_decide_check, name="claims_decide_check"),
+    path("claims/decide/", bulk_views.claims_decide, name="claims_decide"),
     path("claims/<int:pk>/", national_views.claim_detail, name="claim"),
     path("statements/", national_statement_views.statements, name="statements"),
+    # Building many statements: how many and for how much, confirmed, then a background job.
+    path(
+        "statements/build/confirm/",
+        statement_build_views.statements_build_confirm,
+        name="statements_build_confirm",
+    ),
     path("statements/<int:pk>/", national_statement_views.statement_detail, name="statement"),
     path(
         "statements/<int:pk>/statement.xlsx",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow, form_page
+from asye.web.formats import money
 from asye.web.forms import is_whole_number
 from funding import application_services, recovery_services, services
 from funding.budget import budget_position_national
@@ -44,6 +45,7 @@ from funding.selectors import (
 )
 from funding.separation import is_maker
 from funding.views import history_rows
+from programmes.search import national_search_record, search_text
 
 PAGE_SIZE = 50
 
@@ -62,12 +64,20 @@ def overview(request):
 @national_view
 @require_GET
 def claims(request):
+    return claims_page(request)
+
+
+def claims_page(request, *, bulk_error: str = "", params=None, status: int = 200):
+    """The claims list, filtered and searched by ``params`` (the request's GET, or the bulk form's POST
+    when it comes back with ``bulk_error``); submitted claims can be ticked for a bulk decision."""
     actor = request.actor
+    params = request.GET if params is None else params
     years = [year.label for year in reversed(funding_years())]
-    filters = NationalClaimFilterForm(request.GET, years=years).values()
+    filters = NationalClaimFilterForm(params, years=years).values()
     form = NationalClaimFilterForm(initial=filters, years=years)
+    national_search_record(actor=actor, where="national claims", value=filters["q"])
     queue = claim_queue_national(actor=actor, filters=filters)
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue, PAGE_SIZE).get_page(params.get("page"))
     chosen = {name: value for name, value in filters.items() if value}
     return render(
         request,
@@ -79,7 +89,14 @@ def claims(request):
             "status_label": dict(ClaimStatus.choices).get(filters["status"], "Any status"),
             "filtered": set(chosen) != {"status"} or filters["status"] != ClaimStatus.SUBMITTED,
             "query": urlencode(chosen) + "&",
+            "search": search_text(filters["q"]),
+            "download_query": urlencode(chosen),
+            "chosen": sorted(chosen.items()),
+            "can_bulk": filters["status"] == ClaimStatus.SUBMITTED and page.paginator.count > 0,
+            "bulk_error": bulk_error,
+            "selected": set(params.getlist("claims")) if hasattr(params, "getlist") else set(),
         },
+        status=status,
     )
 
 
@@ -143,7 +160,7 @@ def claim_detail(request, pk: int):
         recovery = recovery_services.recovery_create(
             actor=actor, claim_id=claim.pk, amount=data["amount"], reason=data["reason"]
         )
-        return f"£{recovery.amount:,.2f} will be recovered on the employer's next payment statement"
+        return f"{money(recovery.amount)} will be recovered on the employer's next payment statement"
 
     def cancel_recovery(data) -> str:
         recovery = claim.recoveries.filter(pk=data["recovery"]).first()

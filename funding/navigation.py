@@ -14,8 +14,8 @@ def nav_items(actor: Actor) -> list[dict]:
     items = []
     employer_funding = bool(actor.employer_id and actor.has_role(Role.COORDINATOR))
     if employer_funding:
-        items.append({"label": "Funding", "url": reverse("funding:overview")})
+        items.append({"label": "Funding", "url": reverse("funding:overview"), "section": "funding"})
     if actor.is_national_staff:
         label = "National funding" if employer_funding else "Funding"
-        items.append({"label": label, "url": reverse("national_funding:overview")})
+        items.append({"label": label, "url": reverse("national_funding:overview"), "section": "funding"})
     return items

@@ -14,6 +14,7 @@ from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
+from asye.web.formats import money
 from funding.models import Claim, Recovery
 from funding.rules import parse_money
 from funding.services import RECOVERY_CHANGED, _lock, _require_national
@@ -48,7 +49,7 @@ def recovery_create(*, actor: Actor, claim_id: int, amount, reason: str) -> Reco
         outstanding = _outstanding(claim)
         if amount > outstanding:
             raise ValidationError(
-                {"amount": [f"The amount must be £{outstanding:,.2f} or less: what is left to recover"]}
+                {"amount": [f"The amount must be {money(outstanding)} or less: what is left to recover"]}
             )
         recovery = Recovery.objects.create(
             employer_id=claim.employer_id,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from asye.accounts.models import Role
 from asye.notifications.reminders import DAILY, Due, Scan, people_with_role
+from asye.web.formats import govuk_date, money
 from funding.models import ActionPlanItem, Claim, ClaimStatus, FundingYear, GrantApplication
 
 # Reminded this many days before the year's claim deadline, and again a week before.
@@ -53,8 +54,8 @@ def claim_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due]:
         if notice is None:
             continue
         text = (
-            f"{row['n']} claim{'s' if row['n'] != 1 else ''} worth £{row['total']:,.2f} can be submitted for "
-            f"{year.label}: the deadline is {year.claim_deadline:%-d %B %Y}"
+            f"{row['n']} claim{'s' if row['n'] != 1 else ''} worth {money(row['total'])} can be submitted "
+            f"for {year.label}: the deadline is {govuk_date(year.claim_deadline)}"
         )
         for person in coordinators:
             yield Due(

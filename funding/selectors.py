@@ -23,6 +23,7 @@ from funding.models import (
     PaymentStatementLine,
     Recovery,
 )
+from programmes.search import registration_search_q
 
 ZERO = Decimal("0.00")
 EMPLOYER_STATEMENT_STATUSES = (PaymentStatement.Status.AUTHORISED, PaymentStatement.Status.PAID)
@@ -266,9 +267,7 @@ def claim_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[C
     if filters.get("q"):
         q = filters["q"]
         claims = claims.filter(
-            Q(employer__name__icontains=q)
-            | Q(registration__swe_number__iexact=q)
-            | Q(registration__last_name__icontains=q)
+            Q(employer__name__icontains=q) | registration_search_q(q, prefix="registration__")
         )
     return claims
 

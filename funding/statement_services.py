@@ -10,10 +10,13 @@ API answer reads those. A second person authorises what one person prepared (``f
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from asye import clock
@@ -136,12 +139,54 @@ def employers_to_pay(*, actor: Actor) -> list[int]:
     return sorted(ids)
 
 
+@dataclass(frozen=True)
+class StatementsPreview:
+    """What building every employer's statement for a month would do: how many statements, for how much
+    (approved claims less pending recoveries not yet on a statement)."""
+
+    month: datetime.date
+    employer_ids: list[int]
+    total: Decimal
+
+    @property
+    def count(self) -> int:
+        return len(self.employer_ids)
+
+
+def statements_build_preview(*, actor: Actor, month: datetime.date) -> StatementsPreview:
+    """What ``statements_build_all`` would build for ``month``, without building it: four queries whatever
+    the number of employers (employers with an authorised statement for the month wait for the next)."""
+    _require_national(actor)
+    month = month_start(month)
+    candidates = employers_to_pay(actor=actor)
+    with system_national_context():
+        taken = set(
+            PaymentStatement.objects.filter(employer_id__in=candidates, month=month)
+            .exclude(status=PaymentStatement.Status.DRAFT)
+            .values_list("employer_id", flat=True)
+        )
+        employer_ids = [pk for pk in candidates if pk not in taken]
+        claims = Claim.objects.filter(
+            employer_id__in=employer_ids, status=ClaimStatus.APPROVED, statement__isnull=True
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        recoveries = Recovery.objects.filter(
+            employer_id__in=employer_ids, status=Recovery.Status.PENDING, statement__isnull=True
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return StatementsPreview(month=month, employer_ids=employer_ids, total=claims - recoveries)
+
+
 @transaction.atomic
-def statements_build_all(*, actor: Actor, month: datetime.date) -> list[PaymentStatement]:
+def statements_build_all(
+    *, actor: Actor, month: datetime.date, progress: Callable[[int, int], None] | None = None
+) -> list[PaymentStatement]:
     """A statement for ``month`` for every employer with something to pay (employers whose statement for
-    the month is already authorised wait for the next month's)."""
+    the month is already authorised wait for the next month's). All or none. A background job
+    (``funding.jobs``) passes ``progress(done, total)``."""
     built = []
-    for employer_id in employers_to_pay(actor=actor):
+    employer_ids = employers_to_pay(actor=actor)
+    for done, employer_id in enumerate(employer_ids):
+        if progress is not None:
+            progress(done, len(employer_ids))
         with system_national_context():
             taken = (
                 PaymentStatement.objects.filter(employer_id=employer_id, month=month_start(month))

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from funding import application_views, views
+from funding import application_views, download_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("claims/", views.claims, name="claims"),
+    path("claims/claims.csv", download_views.claims_download, {"kind": "csv"}, name="claims_csv"),
+    path("claims/claims.xlsx", download_views.claims_download, {"kind": "xlsx"}, name="claims_xlsx"),
     path("claims/submit/", views.claims_submit, name="claims_submit"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("grant-applications/", application_views.applications, name="applications"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, refuse_method
 from asye.web.flow import form_flow
+from asye.web.formats import money
 from asye.web.forms import is_whole_number
 from funding import services, statement_downloads
 from funding.application_views import years_to_start
@@ -36,6 +37,7 @@ from funding.selectors import (
     statement_lines,
     statement_list,
 )
+from programmes.search import registration_search_q, result_count_text, search_text
 
 PAGE_SIZE = 50
 CLAIM_STATE_HINTS = {
@@ -107,17 +109,25 @@ def overview(request):
 # --- Claims --------------------------------------------------------------------------------------------
 
 
-def _claims_page(request, *, select_form=None, status: int = 200):
-    actor = request.actor
-    claims = claim_list(actor=actor)
+def claims_filtered(request) -> tuple:
+    """The employer's claims with the request's filters and search applied, the filters' values and the
+    (unbound) filter form: shared by the page and its downloads."""
+    claims = claim_list(actor=request.actor)
     years = sorted(set(claims.values_list("funding_year__label", flat=True)), reverse=True)
     filters = ClaimFilterForm(request.GET, years=years).values()
     form = ClaimFilterForm(initial=filters, years=years)
+    if filters["q"]:
+        claims = claims.filter(registration_search_q(filters["q"], prefix="registration__"))
     if filters["status"]:
         claims = claims.filter(status=filters["status"])
     if filters["funding_year"]:
         claims = claims.filter(funding_year__label=filters["funding_year"])
     claims = claims.order_by("registration__last_name", "registration__first_name", "instalment", "pk")
+    return claims, filters, form
+
+
+def _claims_page(request, *, select_form=None, status: int = 200):
+    claims, filters, form = claims_filtered(request)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen = {name: value for name, value in filters.items() if value}
     claimable = [claim for claim in page.object_list if claim.status == ClaimStatus.DRAFT]
@@ -138,6 +148,9 @@ def _claims_page(request, *, select_form=None, status: int = 200):
             "select_form": select_form,
             "filtered": bool(chosen),
             "query": urlencode(chosen) + "&" if chosen else "",
+            "search": search_text(filters["q"]),
+            "search_result": result_count_text(page.paginator.count, ("claim", "claims"), filters["q"]),
+            "download_query": urlencode(chosen),
             "statuses": ClaimStatus.choices,
             "hint": CLAIM_STATE_HINTS.get(filters["status"], ""),
         },
@@ -157,7 +170,7 @@ def _claimable_ids(actor) -> list[int]:
 
 def _submitted_message(submitted) -> str:
     total = sum(claim.amount for claim in submitted)
-    return f"{len(submitted)} claim{'s' if len(submitted) != 1 else ''} submitted for £{total:,.2f}"
+    return f"{len(submitted)} claim{'s' if len(submitted) != 1 else ''} submitted for {money(total)}"
 
 
 @employer_view(Role.COORDINATOR)
@@ -213,7 +226,7 @@ def claim_detail(request, pk: int):
             ClaimSubmitForm(posted, initial={"version": claim.version}),
             save=lambda data: services.claim_submit(actor=actor, claim=claim, version=data["version"]),
             done=lambda _saved: redirect("funding:claim", pk=claim.pk),
-            message=lambda _saved: f"Claim {claim.reference} submitted for £{claim.amount:,.2f}",
+            message=lambda _saved: f"Claim {claim.reference} submitted for {money(claim.amount)}",
         )
         if flow.response:
             return flow.response

@@ -30,4 +30,4 @@ def pack_url(job) -> str:
     return reverse("portfolios:pack", args=[job.params["registration_id"]])
 
 
-JOB_KINDS = [JobKind(PORTFOLIO_PACK, run_pack, result_url=pack_url)]
+JOB_KINDS = [JobKind(PORTFOLIO_PACK, run_pack, result_url=pack_url, title="Portfolio pack")]

@@ -17,4 +17,5 @@ def nav_items(actor: Actor) -> list[dict]:
     registration = registration_of_nqsw(actor=actor)
     if registration is None:
         return []
-    return [{"label": "Portfolio", "url": reverse("portfolios:overview", kwargs={"pk": registration.pk})}]
+    url = reverse("portfolios:overview", kwargs={"pk": registration.pk})
+    return [{"label": "Portfolio", "url": url, "section": "nqsws"}]

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -384,9 +384,16 @@ class UploadResult:
 
 
 @transaction.atomic
-def upload_register(*, actor: Actor, text: str, today: datetime.date | None = None) -> UploadResult:
+def upload_register(
+    *,
+    actor: Actor,
+    text: str,
+    today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> UploadResult:
     """Register every NQSW in a checked upload, all or none: any row that is no longer valid (someone
-    registered the NQSW meanwhile) raises ValidationError with the line and nothing is saved."""
+    registered the NQSW meanwhile) raises ValidationError with the line and nothing is saved. A background
+    job (``programmes.jobs``) passes ``progress(done, total)``: rows checked, then rows registered."""
     actor.require(Role.COORDINATOR)
     check = upload_check(actor=actor, text=text, today=today)
     if check.bad_rows:
@@ -394,7 +401,10 @@ def upload_register(*, actor: Actor, text: str, today: datetime.date | None = No
             [f"Line {row.line}: {message}" for row in check.bad_rows for message in row.errors]
         )
     created: list[Registration] = []
-    for row in check.rows:
+    total = len(check.rows)
+    for done, row in enumerate(check.rows):
+        if progress is not None:
+            progress(done, total)
         try:
             created.append(registration_create(actor=actor, facts=row.facts, today=today))
         except ValidationError as exc:

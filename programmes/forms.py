@@ -17,6 +17,7 @@ from asye.web.dates import DateInput, DateInputsMixin, date_data
 from asye.web.forms import add_service_errors, choice_field
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
+from programmes.search import search_field
 from programmes.support_selectors import FLAG_LABELS
 
 HOURS_FORMAT_MESSAGE = "Enter contracted hours a week as a number, like 37 or 22.5"
@@ -339,6 +340,7 @@ NO_ASSESSOR = "none"
 class RegistrationFilterForm(forms.Form):
     """The dashboard's filters (a GET form): anything not recognised is ignored, not an error."""
 
+    q = search_field()
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTER_CHOICES, required=False)
     funding_year = forms.ChoiceField(label="Funding year", required=False)
     assessor = forms.ChoiceField(label="Assessor", required=False)
@@ -369,10 +371,13 @@ PENDING_FUNDING_CHOICES = [
     ("", "Awaiting approval or needing review"),
     (FundingStatus.AWAITING_APPROVAL.value, FundingStatus.AWAITING_APPROVAL.label),
     ("needs_review", NEEDS_REVIEW_LABEL),
+    # Every registration, decided or not: for finding one person across employers.
+    ("all", "Any funding status (every registration)"),
 ]
 
 
 class NationalQueueFilterForm(forms.Form):
+    q = search_field()
     funding_status = forms.ChoiceField(
         label="Funding status", choices=PENDING_FUNDING_CHOICES, required=False
     )

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
 
 from asye.records import Authored, CreatedVersioned, Versioned
 from asye.tenancy.models import EmployerOwned, EmployerType, ServiceArea
@@ -247,6 +248,22 @@ class Registration(EmployerOwned, CreatedVersioned):
     flag_protected_time = models.BooleanField(default=False)
     flag_caseload = models.BooleanField(default=False)
     progress_on = models.DateField(null=True, blank=True)
+    # What search matches (programmes.search), worked out by the database: lower-case, so a search is a
+    # range on a plain column that a btree index serves even under row-level security (a function of a
+    # column, like lower(last_name), is not leakproof, so PostgreSQL would not use an index on it there).
+    search_name = models.GeneratedField(
+        expression=Lower(Concat("first_name", Value(" "), "last_name")),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
+    search_name_reversed = models.GeneratedField(
+        expression=Lower(Concat("last_name", Value(" "), "first_name")),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
+    search_email = models.GeneratedField(
+        expression=Lower("email"), output_field=models.CharField(max_length=254), db_persist=True
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -273,6 +290,10 @@ class Registration(EmployerOwned, CreatedVersioned):
             ),
             # National duplicate detection looks across employers by SWE number.
             models.Index(fields=["swe_number"], name="programmes_reg_swe_idx"),
+            # Search by name or email across employers (programmes.search): prefix ranges.
+            models.Index(fields=["search_name"], name="programmes_reg_search_name_idx"),
+            models.Index(fields=["search_name_reversed"], name="programmes_reg_search_rev_idx"),
+            models.Index(fields=["search_email"], name="programmes_reg_srch_email_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

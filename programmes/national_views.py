@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
 from programmes.forms import NEEDS_REVIEW_LABEL, FundingDecisionForm, NationalQueueFilterForm, hours_text
+from programmes.search import national_search_record, result_count_text, search_text
 from programmes.selectors import (
+    EVERY_REGISTRATION,
     PENDING_FUNDING,
     registration_duplicates_national,
     registration_get_national,
@@ -34,12 +36,20 @@ from programmes.views import FUNDING_TAG_COLOURS, STATUS_TAG_COLOURS
 @national_view
 @require_GET
 def review_list(request):
+    return review_list_page(request)
+
+
+def review_list_page(request, *, params=None, bulk_error: str = ""):
+    """The registrations to review (or every registration), filtered and searched by ``params`` (the GET,
+    or the bulk form's POST when it comes back with ``bulk_error``); those to decide can be ticked."""
     actor = request.actor
+    params = request.GET if params is None else params
     funding_years = registration_review_years_national(actor=actor)
-    filters = NationalQueueFilterForm(request.GET, funding_years=funding_years).values()
+    filters = NationalQueueFilterForm(params, funding_years=funding_years).values()
     form = NationalQueueFilterForm(initial=filters, funding_years=funding_years)
+    national_search_record(actor=actor, where="national registrations", value=filters["q"])
     page = Paginator(registration_review_queue_national(actor=actor, filters=filters), 50).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
     chosen = {name: value for name, value in filters.items() if value}
     return render(
@@ -60,6 +70,16 @@ def review_list(request):
             ],
             "filtered": bool(chosen),
             "query": urlencode(chosen) + "&" if chosen else "",
+            "search": search_text(filters["q"]),
+            "search_result": result_count_text(
+                page.paginator.count, ("registration", "registrations"), filters["q"]
+            ),
+            "every": filters["funding_status"] == EVERY_REGISTRATION,
+            "download_query": urlencode(chosen),
+            "chosen": sorted(chosen.items()),
+            "can_bulk": filters["funding_status"] != EVERY_REGISTRATION and page.paginator.count > 0,
+            "bulk_error": bulk_error,
+            "selected": set(params.getlist("registrations")) if hasattr(params, "getlist") else set(),
         },
     )
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from asye.accounts.models import Role
 from asye.notifications.reminders import DAILY, WEEKLY, Due, Scan, people_with_role, week_start
+from asye.notifications.weekly import weekly_snapshot_swap
 from programmes.models import Registration, RegistrationStatus, RegistrationTransfer
 from programmes.progress import registration_progress
 from programmes.progress_items import ItemState
@@ -119,6 +120,32 @@ def transfer_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Du
             yield Due(person, "transfer.waiting", transfer, transfer.requested_at.date(), text, link)
 
 
+DIGEST_SNAPSHOT = "programmes.weekly_flags"
+# The digest's words for each flag, shortest first, as "cleared" counts.
+CLEARED_WORDS = {
+    "reviews_due": "review due",
+    "overdue": "work overdue",
+    "supervision": "supervision",
+    "protected": "protected time",
+    "caseload": "caseload",
+}
+
+
+def week_changes(now: dict[str, list[int]], last_week: dict | None, *, still_open: set[int]) -> str:
+    """What changed since last week's digest: flags newly raised, and flags cleared (raised last week on
+    a registration still in progress, and not now). Empty without last week's snapshot (the first week,
+    or after a gap), so the digest never claims a clearance it cannot know."""
+    if last_week is None:
+        return ""
+    new = sum(len(set(ids) - set(last_week.get(flag, []))) for flag, ids in now.items())
+    cleared = {flag: len((set(last_week.get(flag, [])) & still_open) - set(ids)) for flag, ids in now.items()}
+    total = sum(cleared.values())
+    detail = ", ".join(f"{n} {CLEARED_WORDS[flag]}" for flag, n in cleared.items() if n)
+    return f". Since last week: {new} new flag{'s' if new != 1 else ''}, {total} cleared" + (
+        f" ({detail})" if detail else ""
+    )
+
+
 def weekly_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due]:
     """Protected time under its target and caseload over the cap, to the line manager and the
     co-ordinators; and each co-ordinator's digest of the week's flags. Due on the week's Monday, so each
@@ -128,13 +155,27 @@ def weekly_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due]
     coordinators = people_with_role(employer_id, Role.COORDINATOR)
     monday = week_start(today)
     flagged = {"protected": 0, "caseload": 0, "supervision": 0, "reviews_due": 0, "overdue": 0}
+    # Which registrations carry each flag this week, kept so next week's digest can say what cleared.
+    who: dict[str, list[int]] = {flag: [] for flag in flagged}
     for registration in registrations:
         p = progress[registration.pk]
         name = registration.full_name
         link = reverse("support:registration", args=[registration.pk])
-        flagged["supervision"] += p.supervision_held < p.supervision_due
-        flagged["reviews_due"] += any(i.kind in REVIEW_KINDS and i.state == ItemState.DUE for i in p.items)
-        flagged["overdue"] += any(i.state == ItemState.OVERDUE for i in p.items)
+        raised = {
+            "supervision": p.supervision_held < p.supervision_due,
+            "reviews_due": any(i.kind in REVIEW_KINDS and i.state == ItemState.DUE for i in p.items),
+            "overdue": any(i.state == ItemState.OVERDUE for i in p.items),
+            "protected": p.protected.flagged,
+            "caseload": p.latest_caseload is not None
+            and p.caseload_cap is not None
+            and p.latest_caseload > p.caseload_cap,
+        }
+        for flag, on in raised.items():
+            if on:
+                who[flag].append(registration.pk)
+        flagged["supervision"] += raised["supervision"]
+        flagged["reviews_due"] += raised["reviews_due"]
+        flagged["overdue"] += raised["overdue"]
         if p.protected.flagged:
             flagged["protected"] += 1
             text = (
@@ -153,12 +194,14 @@ def weekly_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due]
             text = f"The caseload of {name} ({p.latest_caseload}) is over the cap of {cap}"
             for person in _people(registration.line_manager, *coordinators):
                 yield Due(person, "caseload.over_cap", registration, monday, text, link)
+    last_week = weekly_snapshot_swap(employer_id=employer_id, kind=DIGEST_SNAPSHOT, week=monday, data=who)
     if not coordinators or not registrations:
         return
     summary = (
         f"Your week: {len(registrations)} NQSWs in progress; {flagged['reviews_due']} with a review due, "
         f"{flagged['overdue']} with work overdue, {flagged['supervision']} behind on supervision, "
         f"{flagged['protected']} below protected time, {flagged['caseload']} over the caseload cap"
+        f"{week_changes(who, last_week, still_open={r.pk for r in registrations})}"
     )
     employer = registrations[0].employer
     for person in coordinators:

@@ -14,6 +14,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from programmes.models import Deferral, FundingStatus, NationalReview, Registration, RegistrationStatus
 from programmes.progress import registration_progress, timeline_spec
+from programmes.search import registration_search_q
 from programmes.timeline import Milestone, TimelineInput, end_date, milestones
 
 
@@ -101,6 +102,8 @@ PENDING_FUNDING = (FundingStatus.AWAITING_APPROVAL,)
 # National staff's filter for registrations with an open national review (a possible duplicate). It is not
 # a funding status: the employer's registration looks like any other awaiting approval.
 NEEDS_REVIEW = "needs_review"
+# National staff's filter for every registration, decided or not (to find one person across employers).
+EVERY_REGISTRATION = "all"
 
 
 def _open_review() -> Exists:
@@ -126,11 +129,18 @@ def _to_decide() -> QuerySet[Registration]:
 
 
 def registration_review_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[Registration]:
-    """Every employer's registrations whose funding is still to be decided, oldest first."""
+    """Every employer's registrations whose funding is still to be decided (or, filtered by
+    ``funding_status="all"``, every registration), oldest first, narrowed by the filters and search."""
     actor.require(Role.NATIONAL_STAFF)
-    registrations = (
-        _to_decide().select_related("employer", "framework_version__framework").order_by("created_at", "id")
+    if filters.get("funding_status") == EVERY_REGISTRATION:
+        registrations = Registration.objects.annotate(needs_review=_open_review())
+    else:
+        registrations = _to_decide()
+    registrations = registrations.select_related("employer", "framework_version__framework").order_by(
+        "created_at", "id"
     )
+    if filters.get("q"):
+        registrations = registrations.filter(registration_search_q(filters["q"]))
     if filters.get("funding_status") == NEEDS_REVIEW:
         registrations = registrations.filter(needs_review=True)
     elif filters.get("funding_status") in PENDING_FUNDING:

@@ -1,20 +1,29 @@
 """Registering many NQSWs at once from a CSV file: upload, check every row, confirm, done.
 
 Nothing is saved until the co-ordinator confirms. Between the check and the confirmation the file's
-text waits in their session (at most 2 MB); on confirmation it is checked again and saved all or none.
+text waits in their session (at most 2 MB); on confirmation it is checked again and saved all or none. A
+file of more rows than ``settings.ASYE_UPLOAD_JOB_THRESHOLD`` is registered by a background job
+(``programmes.jobs``): the confirmation leads to its progress page, and from there to the same done page.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
+from asye.jobs.models import Job
+from asye.jobs.selectors import job_get_for_actor
+from asye.jobs.services import job_start
 from asye.web.decorators import employer_view
 from programmes.csv_rows import (
     COLUMN_LABELS,
@@ -24,10 +33,12 @@ from programmes.csv_rows import (
     CsvFileError,
     UploadCheck,
     decode_csv,
+    read_rows,
     template_csv,
     upload_check,
     upload_register,
 )
+from programmes.jobs import REGISTRATION_UPLOAD
 
 PENDING_KEY = "registration_upload_pending"
 RESULT_KEY = "registration_upload_result"
@@ -123,6 +134,18 @@ def check(request):
             # Another tab uploaded a different file after this page was shown.
             messages.info(request, "You uploaded another file since. Check these NQSWs before you confirm")
             return redirect("registration_upload:check")
+        if _row_count(text) > settings.ASYE_UPLOAD_JOB_THRESHOLD:
+            # A large file is registered off the web worker, with a progress page (programmes.jobs).
+            job = job_start(
+                actor=request.actor,
+                kind=REGISTRATION_UPLOAD,
+                label=f"Registering the NQSWs in {pending.get('filename') or 'your file'}",
+                params={"text": text, "fingerprint": pending["fingerprint"]},
+                back_url=reverse("registration_upload:upload"),
+                total=_row_count(text),
+            )
+            request.session.pop(PENDING_KEY, None)
+            return redirect("jobs:progress", pk=job.public_id)
         try:
             result = upload_register(actor=request.actor, text=text)
         except (ValidationError, IntegrityError):
@@ -152,8 +175,21 @@ def check(request):
     return render(
         request,
         "programmes_upload/check.html",
-        {"check": current, "rows": current.rows, "filename": pending.get("filename", "")},
+        {
+            "check": current,
+            "rows": current.rows,
+            "filename": pending.get("filename", ""),
+            "in_background": len(current.rows) > settings.ASYE_UPLOAD_JOB_THRESHOLD,
+        },
     )
+
+
+def _row_count(text: str) -> int:
+    """How many NQSWs the file holds (read, not checked: no query)."""
+    try:
+        return len(read_rows(text, columns=UPLOAD_COLUMNS, max_rows=MAX_UPLOAD_ROWS))
+    except CsvFileError:
+        return 0
 
 
 def _current_check(request, text: str) -> UploadCheck | None:
@@ -166,10 +202,26 @@ def _current_check(request, text: str) -> UploadCheck | None:
 @employer_view(Role.COORDINATOR)
 @require_GET
 def done(request):
-    result = request.session.pop(RESULT_KEY, None)
+    """What was registered: from the session, or, for a file registered by a background job, from the job
+    (``?job=<its id>``, which only the co-ordinator who ran it can read)."""
+    if job_id := request.GET.get("job"):
+        result = _job_result(request, job_id)
+    else:
+        result = request.session.pop(RESULT_KEY, None)
     if not result:
         return redirect("registration_upload:upload")
     return render(request, "programmes_upload/done.html", {"result": result})
+
+
+def _job_result(request, job_id: str) -> dict | None:
+    try:
+        public_id = uuid.UUID(job_id)
+    except ValueError:
+        return None
+    job = job_get_for_actor(actor=request.actor, public_id=public_id)
+    if job.kind != REGISTRATION_UPLOAD or job.status != Job.Status.DONE:
+        return None
+    return {"registered": job.figures.get("registered", 0), "unfunded": job.figures.get("unfunded", 0)}
 
 
 @employer_view(Role.COORDINATOR)

@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from programmes import correction_views, register_views, transfer_views, views
+from programmes import correction_views, download_views, register_views, transfer_views, views
 
 urlpatterns = [
     path("", views.registration_list_view, name="list"),
+    # The list as a spreadsheet, with the filters and search of the page (no object in the path).
+    path("registrations.csv", download_views.registrations_download, {"kind": "csv"}, name="list_csv"),
+    path("registrations.xlsx", download_views.registrations_download, {"kind": "xlsx"}, name="list_xlsx"),
     # Registering an NQSW: one question a page, then check your answers. Each page has its own address
     # (no captured step), so no route here addresses an object by id.
     path("new/", register_views.register_start, name="register"),

@@ -37,6 +37,7 @@ from programmes.forms import (
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.nightly import upcoming_changes
 from programmes.progress_store import flag_filter, progress_catch_up, stored_progress
+from programmes.search import registration_search_q, result_count_text, search_text
 from programmes.selectors import OPEN_STATUSES, registration_get, registration_list
 from programmes.support_selectors import FLAG_LABELS, registration_support
 from programmes.transfers import transfer_of_registration, transfer_waiting_count
@@ -73,15 +74,10 @@ def _assessor_choices(registrations) -> list[tuple[int, str]]:
     return [(pk, name or email) for pk, name, email in rows]
 
 
-@employer_view(*VIEWER_ROLES)
-@require_GET
-def registration_list_view(request):
-    """Co-ordinators see every NQSW of the employer; assessors and line managers their own."""
+def dashboard_registrations(request) -> tuple:
+    """The dashboard's registrations with the request's filters and search applied, the filters' values
+    and the (unbound) filter form: shared by the page and its downloads."""
     actor = request.actor
-    today = clock.today()
-    # Flags and "next due" are read from what is kept on each registration, so the list filters, counts
-    # and pages in SQL; anything not yet worked out today is worked out first.
-    progress_catch_up(registration_list(actor=actor), today=today)
     registrations = registration_list(actor=actor).select_related("assessor", "line_manager")
     funding_years = list(
         registrations.order_by("-funding_year").values_list("funding_year", flat=True).distinct()
@@ -91,6 +87,8 @@ def registration_list_view(request):
     # Shown unbound: a filter that is not offered is ignored, not reported as an error.
     form = RegistrationFilterForm(initial=filters, **choices)
     status = filters["status"]
+    if filters["q"]:
+        registrations = registrations.filter(registration_search_q(filters["q"]))
     if filters["funding_year"]:
         registrations = registrations.filter(funding_year=filters["funding_year"])
     if filters["assessor"] == NO_ASSESSOR:
@@ -103,6 +101,19 @@ def registration_list_view(request):
         registrations = registrations.filter(status=status)
     if status in FLAG_LABELS:
         registrations = registrations.filter(flag_filter(status))
+    return registrations, filters, form
+
+
+@employer_view(*VIEWER_ROLES)
+@require_GET
+def registration_list_view(request):
+    """Co-ordinators see every NQSW of the employer; assessors and line managers their own."""
+    actor = request.actor
+    today = clock.today()
+    # Flags and "next due" are read from what is kept on each registration, so the list filters, counts
+    # and pages in SQL; anything not yet worked out today is worked out first.
+    progress_catch_up(registration_list(actor=actor), today=today)
+    registrations, filters, form = dashboard_registrations(request)
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
     arranged = upcoming_changes(page.object_list, today=today)
     rows = [
@@ -125,6 +136,9 @@ def registration_list_view(request):
             "rows": rows,
             "filtered": bool(chosen),
             "query": urlencode(chosen) + "&" if chosen else "",
+            "search": search_text(filters["q"]),
+            "search_result": result_count_text(page.paginator.count, ("NQSW", "NQSWs"), filters["q"]),
+            "download_query": urlencode(chosen),
             "is_coordinator": actor.has_role(Role.COORDINATOR),
             "support_plan_ids": support_plan_registration_ids(actor=actor),
             "transfers_waiting": transfer_waiting_count(actor=actor),

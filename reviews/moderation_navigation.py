@@ -11,16 +11,28 @@ from asye.accounts.models import Role
 
 
 def moderation_nav_items(actor: Actor) -> list[dict]:
-    """Entries as ``{"label": ..., "url": ...}`` for the actor's roles."""
+    """Entries as ``{"label", "url", "section"}`` for the actor's roles."""
     items: list[dict] = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append({"label": "National moderation", "url": reverse("reviews:moderation_list")})
+        items.append(
+            {"label": "National moderation", "url": reverse("reviews:moderation_list"), "section": "reviews"}
+        )
     elif actor.employer_id and actor.has_role(Role.ASSESSOR):
-        items.append({"label": "Exemplars", "url": reverse("reviews:exemplar_list")})
+        items.append({"label": "Exemplars", "url": reverse("reviews:exemplar_list"), "section": "reviews"})
     if actor.is_national_staff:
-        items.append({"label": "National moderation", "url": reverse("moderation:index")})
+        items.append(
+            {"label": "National moderation", "url": reverse("moderation:index"), "section": "moderation"}
+        )
     if actor.is_moderator:
-        items.append({"label": "My moderation cases", "url": reverse("moderation:my_cases")})
+        items.append(
+            {"label": "My moderation cases", "url": reverse("moderation:my_cases"), "section": "moderation"}
+        )
         if not actor.is_national_staff:
-            items.append({"label": "Exemplars library", "url": reverse("moderation:exemplars")})
+            items.append(
+                {
+                    "label": "Exemplars library",
+                    "url": reverse("moderation:exemplars"),
+                    "section": "moderation",
+                }
+            )
     return items

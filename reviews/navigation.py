@@ -10,14 +10,14 @@ from reviews.moderation_navigation import moderation_nav_items
 
 
 def nav_items(actor: Actor) -> list[dict]:
-    """Entries as ``{"label": ..., "url": ...}``: Reviews for the employer's people (what they have to
+    """Entries as ``{"label", "url", "section"}``: Reviews for the employer's people (what they have to
     write, sign or comment on), Moderation panel for co-ordinators, Outcomes for national staff, then
     national moderation's entries."""
     items = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW):
-        items.append({"label": "Reviews", "url": reverse("reviews:list")})
+        items.append({"label": "Reviews", "url": reverse("reviews:list"), "section": "reviews"})
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append({"label": "Moderation panel", "url": reverse("reviews:panels")})
+        items.append({"label": "Moderation panel", "url": reverse("reviews:panels"), "section": "reviews"})
     if actor.is_national_staff:
-        items.append({"label": "Outcomes", "url": reverse("national_outcomes:figures")})
+        items.append({"label": "Outcomes", "url": reverse("national_outcomes:figures"), "section": "reports"})
     return items + moderation_nav_items(actor)

@@ -149,7 +149,18 @@ EXEMPT = {
 }
 # Each domain app lists its own routes in tests/<app>/isolation_routes.py (OBJECT_ROUTES and EXEMPT, the
 # same shapes as above), so apps built side by side do not edit one table.
-for _app in ("portfolios", "reviews", "funding", "jobs", "notifications"):
+for _app in (
+    "portfolios",
+    "reviews",
+    "funding",
+    "jobs",
+    "notifications",
+    "evaluations",
+    "forums",
+    "surveys",
+    "assurance",
+    "reporting",
+):
     _module = importlib.import_module(f"tests.{_app}.isolation_routes")
     OBJECT_ROUTES.update(_module.OBJECT_ROUTES)
     EXEMPT.update(_module.EXEMPT)

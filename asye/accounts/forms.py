@@ -57,9 +57,10 @@ class AcceptInvitationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
+        # Every problem at once: what is wrong with the password, and that the two do not match.
         if first and second and first != second:
             self.add_error("password2", "The passwords do not match")
-        elif first:
+        if first:
             try:
                 from asye.accounts.models import User
 
@@ -83,3 +84,14 @@ class ChooseEmployerForm(forms.Form):
     def __init__(self, *args, employers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
+
+
+class TeamSearchForm(forms.Form):
+    """The team's search box (a GET form): text over the limit is ignored, not an error."""
+
+    q = forms.CharField(
+        label="Search by name or email",
+        help_text="The start of a name or an email address",
+        required=False,
+        max_length=100,
+    )

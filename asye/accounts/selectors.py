@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from asye import clock
@@ -20,6 +20,19 @@ def membership_list(*, actor: Actor) -> QuerySet[Membership]:
         .filter(employer_id=actor.employer_id)
         .select_related("user")
         .order_by("user__full_name", "user__email", "role")
+    )
+
+
+def membership_search(members: QuerySet[Membership], text: str) -> QuerySet[Membership]:
+    """The memberships of people whose name (any word of it) or email address starts with ``text``
+    (#18 item 2); an empty search keeps them all. A team is one employer's, so no index is needed."""
+    text = " ".join((text or "").split())[:100]
+    if not text:
+        return members
+    return members.filter(
+        Q(user__full_name__istartswith=text)
+        | Q(user__full_name__icontains=f" {text}")
+        | Q(user__email__istartswith=text)
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from asye.accounts import selectors, services
-from asye.accounts.forms import AcceptInvitationForm, ChooseEmployerForm, InvitationForm
+from asye.accounts.forms import AcceptInvitationForm, ChooseEmployerForm, InvitationForm, TeamSearchForm
 from asye.accounts.models import Role
 from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
 from asye.web.decorators import employer_view, signed_in_view
@@ -25,7 +25,9 @@ from asye.web.flow import form_page
 @employer_view(Role.COORDINATOR)
 def team(request):
     actor = request.actor
-    members = selectors.membership_list(actor=actor)
+    search = TeamSearchForm(request.GET)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    members = selectors.membership_search(selectors.membership_list(actor=actor), text)
     people: dict[int, dict] = {}
     for membership in members:
         entry = people.setdefault(membership.user_id, {"user": membership.user, "memberships": []})
@@ -33,7 +35,12 @@ def team(request):
     return render(
         request,
         "accounts/team.html",
-        {"people": list(people.values()), "invitations": selectors.invitation_list_pending(actor=actor)},
+        {
+            "people": list(people.values()),
+            "invitations": selectors.invitation_list_pending(actor=actor),
+            "search_form": TeamSearchForm(initial={"q": text}),
+            "search": " ".join(text.split()).lower(),
+        },
     )
 
 

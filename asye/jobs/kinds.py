@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from asye.contributions import contributions
@@ -32,12 +32,20 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class JobOutput:
-    """What a job made: its bytes, or the storage name of a file it has already stored (a cached pack)."""
+    """What a job made: a file (its bytes, or the storage name of a file it has already stored, like a
+    cached pack), or records, told in ``summary`` (a sentence for the person) and ``figures`` (kept on the
+    job for the history page). A job that makes no file leaves ``filename`` empty."""
 
-    filename: str
-    content_type: str
+    filename: str = ""
+    content_type: str = ""
     content: bytes | None = None
     stored_name: str = ""
+    summary: str = ""
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.filename) and (self.content is not None or bool(self.stored_name))
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,11 @@ class JobKind:
     name: str
     run: Callable[[Job, ProgressReporter], JobOutput]
     result_url: Callable[[Job], str] | None = None
+    # What the kind is called on national staff's job history page (default: its name).
+    title: str = ""
+    # For a kind that makes records, not a file: the result link's words, and the heading of a failure.
+    result_label: str = ""
+    failed_heading: str = ""
 
 
 @functools.cache
@@ -59,6 +72,11 @@ def _registry() -> dict[str, JobKind]:
                 raise ValueError(f"Job kind {kind.name!r} is registered twice")
             kinds[kind.name] = kind
     return kinds
+
+
+def job_kinds() -> list[JobKind]:
+    """Every registered kind, in the order the apps list them."""
+    return list(_registry().values())
 
 
 def job_kind(name: str) -> JobKind:

@@ -83,6 +83,7 @@ def job_run(*, job_id: int, employer_id: int | None) -> Job | None:
             Job.objects.filter(pk=job.pk).update(
                 status=Job.Status.FAILED,
                 errors=[{"message": message} for message in messages],
+                params=job.params,  # as the kind left them (it may blank what it no longer needs)
                 finished_at=clock.now(),
             )
     cache.delete(progress_cache_key(job.pk))
@@ -91,6 +92,10 @@ def job_run(*, job_id: int, employer_id: int | None) -> Job | None:
 
 
 def _store(job: Job, output: JobOutput) -> None:
+    job.summary = output.summary[:300]
+    job.figures = output.figures
+    if not output.has_file:
+        return
     job.result_filename = output.filename[:200]
     job.result_content_type = output.content_type[:100]
     if output.stored_name:

@@ -44,9 +44,11 @@ def job_progress(*, job: Job) -> JobProgress:
 def job_result_url(*, job: Job) -> str | None:
     """Where a finished job's result is fetched: its kind's own page (which checks access again) if it
     names one, else the job's download; ``None`` while there is nothing to fetch."""
-    if job.status != Job.Status.DONE or not job.result:
+    if job.status != Job.Status.DONE:
         return None
     kind = job_kind(job.kind)
     if kind.result_url is not None:
         return kind.result_url(job)
+    if not job.result:
+        return None
     return reverse("jobs:download", kwargs={"pk": job.public_id})

@@ -1,10 +1,11 @@
-"""A job's progress page and its result, under /jobs/."""
+"""A job's progress page and its result, and national staff's job history, under /jobs/."""
 
 from django.urls import path
 
 from asye.jobs import views
 
 urlpatterns = [
+    path("", views.history, name="history"),
     path("<uuid:pk>/", views.progress, name="progress"),
     path("<uuid:pk>/download/", views.download, name="download"),
 ]

@@ -1,16 +1,22 @@
 """A job's progress page and its result. Only the person who ran the job reaches either, for the employer
-they act for now (or nationally, for a national job); for anyone else both are a 404."""
+they act for now (or nationally, for a national job); for anyone else both are a 404. And national staff's
+history of every kind of job (``/jobs/``)."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from asye.audit.services import audit_record
+from asye.jobs.history import job_failures_recent, job_history, kind_titles
+from asye.jobs.kinds import job_kind
 from asye.jobs.models import Job
 from asye.jobs.selectors import job_get_for_actor, job_progress, job_result_url
+from asye.notifications.schedules import queue_length
+from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, refuse_method, signed_in_view
 
 # How often the page checks again while the job waits or runs (without JavaScript: a meta refresh).
@@ -27,12 +33,12 @@ def _took(duration: datetime.timedelta | None) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''} {seconds} second{'s' if seconds != 1 else ''}"
 
 
-def _announce(job: Job, progress) -> str:
+def _announce(job: Job, progress, failed_heading: str = "") -> str:
     """What the live region says when the page updates itself with JavaScript."""
     if job.status == Job.Status.DONE:
-        return "Your file is ready."
+        return "Your file is ready." if job.result_filename else f"{job.summary or 'Finished'}."
     if job.status == Job.Status.FAILED:
-        return "Sorry, the file could not be made."
+        return f"{failed_heading}." if failed_heading else "Sorry, the file could not be made."
     if progress.total:
         return f"{progress.done:,} of {progress.total:,} done."
     return job.get_status_display() + "."
@@ -44,15 +50,18 @@ def progress(request, pk):
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
     figures = job_progress(job=job)
+    kind = job_kind(job.kind)
     return render(
         request,
         "jobs/progress.html",
         {
             "job": job,
             "progress": figures,
-            "announce": _announce(job, figures),
+            "announce": _announce(job, figures, kind.failed_heading),
             "took": _took(job.duration),
             "result_url": job_result_url(job=job),
+            "result_label": kind.result_label,
+            "failed_heading": kind.failed_heading,
             "refresh_seconds": None if job.is_finished else REFRESH_SECONDS,
         },
     )
@@ -76,3 +85,21 @@ def download(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@national_view
+def history(request):
+    """National staff's history of every kind of background job (``asye.jobs.history``)."""
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    return render(
+        request,
+        "jobs/history.html",
+        {
+            "kinds": job_history(),
+            "failures": job_failures_recent(),
+            "titles": kind_titles(),
+            "queue_length": queue_length(),
+            "eager": not settings.REDIS_URL,
+        },
+    )

@@ -191,3 +191,22 @@ class ScanRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class WeeklySnapshot(EmployerOwned):
+    """What a weekly scan saw in one week at one employer (``data``, the scan's own shape, like the ids of
+    the registrations carrying each flag), so next week's digest can say what was cleared since. Written in
+    the scan's transaction (``asye.notifications.weekly``); a second run in the same week replaces it."""
+
+    kind = models.CharField(max_length=64)
+    week = models.DateField(help_text="The Monday of the week.")
+    data = models.JSONField(default=dict)
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "kind", "week"], name="notifications_weekly_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for the week of {self.week}"

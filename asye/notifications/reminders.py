@@ -56,11 +56,18 @@ class Scan:
     cadence: str
     description: str
     find: Callable[..., Iterable[Due]]
+    # A national scan (records with no employer, like the national forums): ``find(today=)`` runs once, in
+    # the system's national context, and ``claim(due) -> bool`` writes the app's own national sent-log
+    # row (False: already sent). Its notifications have no employer, so no employer's request reads them.
+    national: bool = False
+    claim: Callable[[Due], bool] | None = None
 
 
-def all_scans(cadence: str | None = None) -> list[Scan]:
+def all_scans(cadence: str | None = None, *, national: bool = False) -> list[Scan]:
     found = [scan for module in contributions("reminders") for scan in module.SCANS]
-    return [scan for scan in found if cadence is None or scan.cadence == cadence]
+    return [
+        scan for scan in found if (cadence is None or scan.cadence == cadence) and scan.national == national
+    ]
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -124,6 +131,49 @@ def run_employer(*, employer_id: int, cadence: str | None, today: datetime.date)
     return counts
 
 
+def national_send_once(*, scan: Scan, due: Due) -> bool:
+    """Deliver one reminder of a national scan unless its sent-log has it: the log row (``scan.claim``) and
+    the notification (no employer) commit together or not at all."""
+    if not scan.claim(due):
+        return False
+    notify(person=due.person, employer_id=None, kind=due.kind, message=due.message, link=due.link)
+    return True
+
+
+def run_national(*, cadence: str | None, today: datetime.date) -> Counter:
+    """Run every national scan of ``cadence`` (None: all) once, each in a transaction of its own in the
+    system's national context; a failing scan is recorded and the others still run."""
+    counts: Counter = Counter(dict.fromkeys(COUNTS, 0))
+    scans = all_scans(cadence, national=True)
+    if not scans:
+        return counts
+    with system_national_context():
+        run = ScanRun.objects.create(job=f"reminders.national.{cadence or 'all'}", started_at=clock.now())
+    errors = []
+    for scan in scans:
+        try:
+            with system_national_context(), transaction.atomic():
+                found = list(scan.find(today=today))
+                sent = sum(national_send_once(scan=scan, due=due) for due in found)
+        except Exception as error:
+            logger.exception("National reminder scan %s failed", scan.name)
+            errors.append(f"{scan.name}: {type(error).__name__}")
+            counts["failed"] += 1
+            continue
+        counts["scanned"] += 1
+        counts["due"] += len(found)
+        counts["sent"] += sent
+        counts["skipped_already_sent"] += len(found) - sent
+    with system_national_context():
+        ScanRun.objects.filter(pk=run.pk).update(
+            status=ScanRun.Status.FAILED if errors else ScanRun.Status.DONE,
+            finished_at=clock.now(),
+            counts=dict(counts),
+            error="; ".join(errors)[:300],
+        )
+    return counts
+
+
 def employer_ids() -> list[int]:
     from asye.tenancy.models import Employer
 
@@ -142,6 +192,7 @@ def run_all(*, cadence: str | None = None, today: datetime.date | None = None) -
         except Exception:
             logger.exception("Reminders failed for employer %s", employer_id)
             total["failed"] += 1
+    total.update(run_national(cadence=cadence, today=today))
     return total
 
 

@@ -41,7 +41,14 @@ def reminders_scan(cadence: str = reminders.DAILY) -> int:
         )
     for employer_id in ids:
         reminders_scan_employer.delay(employer_id, cadence, today.isoformat())
+    reminders_scan_national.delay(cadence, today.isoformat())
     return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def reminders_scan_national(cadence: str, day: str) -> dict:
+    """The national scans (no employer: the national forums) for ``day``, once; safe to redeliver."""
+    return dict(reminders.run_national(cadence=cadence, today=datetime.date.fromisoformat(day)))
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.tenancy.models import Employer, EmployerType, Region
+from asye.tenancy.models import Employer
 
 
 def employer_get_own(*, actor: Actor) -> Employer:
@@ -38,36 +38,8 @@ def employer_get_national(*, actor: Actor, pk: int) -> Employer:
     return get_object_or_404(employer_list_national(actor=actor), pk=pk)
 
 
-def employer_summary_national(*, actor: Actor) -> dict[str, list[dict]]:
-    """Employers and NQSWs by employer type and by region, as the national report's tables lay them out."""
+def employer_count_national(*, actor: Actor) -> int:
+    """How many employers are on the platform (whether or not they registered anyone: the national
+    reports count employers registering, ``reporting.registrations``)."""
     actor.require(Role.NATIONAL_STAFF)
-    active_nqsw = Q(memberships__ended_at__isnull=True, memberships__role=Role.NQSW)
-
-    def table(field: str, choices) -> list[dict]:
-        rows = {
-            row[field]: row
-            for row in Employer.objects.values(field).annotate(
-                employers=Count("id", distinct=True), nqsws=Count("memberships", filter=active_nqsw)
-            )
-        }
-        result = [
-            {
-                "label": label,
-                "employers": rows.get(value, {}).get("employers", 0),
-                "nqsws": rows.get(value, {}).get("nqsws", 0),
-            }
-            for value, label in choices
-        ]
-        result.append(
-            {
-                "label": "Total",
-                "employers": sum(r["employers"] for r in result),
-                "nqsws": sum(r["nqsws"] for r in result),
-            }
-        )
-        return result
-
-    return {
-        "by_type": table("employer_type", EmployerType.choices),
-        "by_region": table("region", Region.choices),
-    }
+    return Employer.objects.count()

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from asye.audit.selectors import audit_event_list_national
+from asye.audit.forms import AuditFilterForm
+from asye.audit.readable import kind_choices
+from asye.audit.selectors import audit_event_list_national, audit_kinds_national
+from asye.audit.views import audit_page_context
+from asye.contributions import contributions
 from asye.tenancy import selectors
 from asye.tenancy.models import EmployerType, Region
 from asye.tenancy.national import national_view
@@ -13,9 +17,18 @@ from asye.tenancy.national import national_view
 
 @national_view
 def overview(request):
-    summary = selectors.employer_summary_national(actor=request.actor)
-    tables = [("By employer type", summary["by_type"]), ("By region", summary["by_region"])]
-    return render(request, "national/overview.html", {"tables": tables})
+    """The sections the domain apps contribute (``ASYE_CONTRIBUTIONS["national_overview"]``: each module's
+    ``overview_sections(actor=, params=)`` returns ``{"template", "context"}`` dicts; reporting's gives the
+    registrations of a chosen funding year and service area), and the number of employers on the platform."""
+    sections = [
+        section
+        for module in contributions("national_overview")
+        for section in module.overview_sections(actor=request.actor, params=request.GET)
+    ]
+    employers = selectors.employer_count_national(actor=request.actor)
+    return render(
+        request, "national/overview.html", {"sections": sections, "employers_on_platform": employers}
+    )
 
 
 @national_view
@@ -49,7 +62,10 @@ def employer_detail(request, pk: int):
 
 @national_view
 def audit(request):
+    actor = request.actor
     action = request.GET.get("action", "").strip()[:100]
-    events = audit_event_list_national(actor=request.actor, action=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "national/audit.html", {"page": page, "action": action})
+    form = AuditFilterForm(request.GET, kinds=kind_choices(audit_kinds_national(actor=actor)))
+    events = audit_event_list_national(actor=actor, action=action, filters=form.values())
+    return render(
+        request, "national/audit.html", {**audit_page_context(request, events, form), "action": action}
+    )

@@ -1,8 +1,7 @@
-"""Money and status tags for the funding pages: ``{% load funding_tags %}``."""
+"""Status tags for the funding pages: ``{% load funding_tags %}``. Money is the ``money`` filter every
+template has (asye.web.formats)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import template
 
@@ -36,16 +35,6 @@ RECOVERY_COLOURS = {
     Recovery.Status.RECOVERED: "green",
     Recovery.Status.CANCELLED: "grey",
 }
-
-
-@register.filter
-def money(value) -> str:
-    """Pounds and pence, like £1,000.00 (and -£50.00); an empty string for no value."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
 
 
 @register.filter

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
+from asye.jobs.services import job_start
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
 from portfolios.models import EvidenceFile
 from portfolios.pack import pack_filename, portfolio_pack_pdf
 from portfolios.selectors import portfolio_contents
 from portfolios.uploads import KINDS, download_name, evidence_storage
+from reviews.jobs import MODERATION_PACK
 from reviews.models import ModerationCase
 from reviews.moderation_forms import AssignForm, FindingsForm
+from reviews.moderation_pack import moderation_pack_plan
 from reviews.moderation_questions import moderation_question, question_answered
 from reviews.moderation_selectors import (
     case_get_national,
@@ -186,11 +191,33 @@ def my_case_findings(request, pk: int):
 @national_view(roles=MODERATOR)
 @require_GET
 def my_case_pack(request, pk: int):
-    """The portfolio pack as a PDF, downloaded (never shown inline), recorded in the national trail."""
+    """The portfolio pack as a PDF, downloaded (never shown inline), recorded in the national trail. A pack
+    kept for the portfolio as it is now downloads at once; a portfolio of more records than
+    ``settings.ASYE_PACK_JOB_THRESHOLD`` is made by a background job (``reviews.jobs``, progress page),
+    which sends the moderator back here; a smaller one is made while they wait."""
     case = moderator_case_get(actor=request.actor, pk=pk)
-    pdf = portfolio_pack_pdf(case.portfolio)
+    plan = moderation_pack_plan(case.portfolio)
+    kept = None
+    if plan.stored:
+        try:
+            kept = default_storage.open(plan.name, "rb")
+        except FileNotFoundError:  # replaced by a newer version since we looked
+            kept = None
+    if kept is None and plan.records > settings.ASYE_PACK_JOB_THRESHOLD:
+        job = job_start(
+            actor=request.actor,
+            kind=MODERATION_PACK,
+            label=f"Moderation pack for case {case.pk}",
+            params={"case_id": case.pk, "portfolio_id": case.portfolio_id},
+            national=True,
+            back_url=reverse("moderation:my_case", args=[case.pk]),
+        )
+        return redirect("jobs:progress", pk=job.public_id)
     record_pack_download(actor=request.actor, case=case)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    if kept is not None:
+        response = FileResponse(kept, content_type="application/pdf")
+    else:
+        response = HttpResponse(portfolio_pack_pdf(case.portfolio), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pack_filename(case.portfolio.registration)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -62,7 +62,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     page.goto("/")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Funding").click()
     pages.check(page, heading="Funding")
-    expect(page.get_by_role("table", name="Your claims")).to_contain_text("£3,000.00")
+    expect(page.get_by_role("table", name="Your claims")).to_contain_text("£3,000")
 
     # See what is claimable, and claim one instalment from its page.
     page.get_by_role("button", name="Claim funding").click()
@@ -73,7 +73,7 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     pages.check(page, heading="Ada Okafor: registration instalment", error=True)
     page.get_by_label(re.compile("^I confirm that the NQSW is registered")).check()
     submit(page, "Submit claim")
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("submitted for £1,000.00")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("submitted for £1,000")
     pages.check(page, heading="Ada Okafor: registration instalment")
 
     # Several at once: none chosen is an error; two chosen, confirmed, submitted.
@@ -85,11 +85,11 @@ def test_coordinator_funding_pages(live_server, page, sign_in, employer_a, natio
     page.get_by_label("Claim the registration instalment for Cara Okafor").check()
     submit(page, "Claim the selected instalments")
     pages.check(page, heading="Check the claims before you submit them")
-    expect(page.get_by_role("table")).to_contain_text("£2,000.00")
+    expect(page.get_by_role("table")).to_contain_text("£2,000")
     page.get_by_label(re.compile("^I confirm that each instalment listed is due")).check()
     submit(page, "Submit claims")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "2 claims submitted for £2,000.00"
+        "2 claims submitted for £2,000"
     )
     pages.check(page, heading="Claims")
     with tenant_context(employer_a.employer.pk):
@@ -233,7 +233,7 @@ def test_national_funding_pages(
     page.get_by_label("Which employer?").select_option(label=employer_a.employer.name)
     submit(page, "Build the statement")
     pages.check(page, heading=re.compile("^Payment statement: "))
-    expect(page.get_by_role("table", name="Totals")).to_contain_text("£1,000.00")
+    expect(page.get_by_role("table", name="Totals")).to_contain_text("£1,000")
     # Whoever built it is not offered the authorisation: a second member of national staff checks it.
     expect(page.get_by_role("button", name=re.compile("^Authorise the statement"))).to_have_count(0)
     expect(page.locator(".govuk-inset-text")).to_contain_text("another member of national staff")
@@ -241,7 +241,7 @@ def test_national_funding_pages(
     sign_in(page, live_server, checker_user())
     page.goto(statement_url)
     pages.check(page, heading=re.compile("^Payment statement: "))
-    page.get_by_role("button", name="Authorise the statement for £1,000.00").click()
+    page.get_by_role("button", name="Authorise the statement for £1,000").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("can no longer change")
     pages.check(page, heading=re.compile("^Payment statement: "))
     submit(page, "Mark as paid")
@@ -288,12 +288,12 @@ def test_coordinator_claims_without_javascript(live_server, new_context, sign_in
     assert page.title().startswith("Error: ")
     page.get_by_label(re.compile("^I confirm that each instalment listed is due")).check()
     submit(page, "Submit claims")
-    expect(page.get_by_text("2 claims submitted for £2,000.00")).to_be_visible()
+    expect(page.get_by_text("2 claims submitted for £2,000")).to_be_visible()
     # One more from its own page.
     page.goto("/funding/claims/?status=draft")
     page.get_by_role("link", name=re.compile("^Ben Okafor")).click()
     page.get_by_label(re.compile("^I confirm that the NQSW is registered")).check()
     submit(page, "Submit claim")
-    expect(page.get_by_text("submitted for £1,000.00")).to_be_visible()
+    expect(page.get_by_text("submitted for £1,000")).to_be_visible()
     with tenant_context(employer_a.employer.pk):
         assert set(Claim.objects.values_list("status", flat=True)) == {ClaimStatus.SUBMITTED}

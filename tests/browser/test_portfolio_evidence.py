@@ -65,7 +65,8 @@ def test_nqsw_adds_shares_and_sees_coverage_change_as_the_assessor_responds(
     # The NQSW: from the navigation to the portfolio's task list, then adding evidence.
     sign_in(page, live_server, employer_a.nqsw)
     page.goto("/")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Portfolio").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My programme").click()
+    page.get_by_role("navigation", name="My programme pages").get_by_role("link", name="Portfolio").click()
     pages.check(page, heading="Your portfolio")
     expect(page.get_by_text("0 of 19 capabilities are evidenced")).to_be_visible()
     page.get_by_role("link", name="Evidence of progression").click()

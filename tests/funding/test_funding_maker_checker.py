@@ -159,7 +159,7 @@ def test_the_builder_is_not_offered_the_button_and_a_post_is_refused(login, mfa,
     checker, checker_user = Client(), checker_actor().user
     mfa(checker_user)
     checker.force_login(checker_user)
-    assert "Authorise the statement for £1,000.00" in text(checker.get(url))
+    assert "Authorise the statement for £1,000" in text(checker.get(url))
     response = checker.post(url, {"action": "authorise", "version": draft.version})
     assert response.status_code == 302
     assert status_of(draft) == PaymentStatement.Status.AUTHORISED

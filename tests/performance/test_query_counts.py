@@ -96,7 +96,7 @@ API_ENDPOINTS = {
 # the token and the creator's memberships (6 for /me/, which reads nothing else).
 PINNED = {
     "coordinator": {
-        "home": 18,
+        "home": 27,  # #15 item 3 (flags, transfers, reviews this month, claims: 5), forums, assurance
         "registrations": 20,
         "registrations_overdue": 20,
         "transfers_incoming": 13,
@@ -112,14 +112,14 @@ PINNED = {
         "statement": 14,
         "grant_applications": 14,
         "team": 14,
-        "audit": 14,
+        "audit": 15,  # the kinds of record to filter by (#18 item 7)
         "api_tokens": 13,
     },
     "national": {
         "home": 12,
-        "overview": 16,
+        "overview": 18,  # reporting's registrations of the year: its years, the threshold, one GROUP BY
         "employers": 16,
-        "audit": 16,
+        "audit": 17,  # the kinds of record to filter by (#18 item 7)
         "registrations_to_review": 16,
         "outcomes": 18,  # the funding years offered, and one look-up for the newest with registrations
         "funding": 19,
@@ -133,12 +133,12 @@ PINNED = {
         "exemplars": 15,
     },
     "other_roles": {
-        "assessor_home": 12,
+        "assessor_home": 22,  # #15 item 3 (to-do list: 8) and the forums' section (2)
         "assessor_registrations": 18,
         "assessor_reviews": 19,
-        "line_manager_home": 12,
+        "line_manager_home": 16,  # supervision, protected time, reviews to sign, observations
         "line_manager_registrations": 18,
-        "nqsw_home": 13,
+        "nqsw_home": 19,  # #15 item 3 (due next, reviews to sign, evidence returned: 4), forums (2)
     },
     "api": {
         "me": 6,

@@ -266,12 +266,13 @@ def test_submitting_asks_for_confirmation_then_makes_the_portfolio_read_only(
 
 def test_the_nqsw_has_a_portfolio_navigation_entry(client, login, employer_a, registration_a):
     login(employer_a.nqsw)
-    html = client.get("/").content.decode()
+    # The portfolio is a page of the NQSW's "My programme" section (asye.web.navigation).
+    html = client.get(reverse("support:my_programme")).content.decode()
     overview = reverse("portfolios:overview", args=[registration_a.pk])
-    assert f'class="govuk-service-navigation__link" href="{overview}"' in html
+    assert f'app-sub-navigation__link" href="{overview}"' in html
     login(employer_a.assessor)
-    html = client.get("/").content.decode()
-    assert 'class="govuk-service-navigation__link" href="/portfolio/' not in html
+    html = client.get(reverse("programmes:list")).content.decode()
+    assert 'href="/portfolio/' not in html
 
 
 def test_shared_evidence_cannot_be_opened_for_change(client, login, employer_a, portfolio_a):

@@ -118,14 +118,15 @@ def test_each_person_sees_what_they_have_to_do(client, login, employer_a, review
 
 
 def test_navigation_shows_reviews_panel_and_outcomes_by_role(client, login, employer_a, national_staff):
+    # The panel is a page of the Reviews section, shown in its sub-navigation (asye.web.navigation).
     login(employer_a.coordinator)
-    body = text(client.get("/"))
+    body = text(client.get("/reviews/"))
     assert 'href="/reviews/"' in body and 'href="/reviews/panels/"' in body
     login(employer_a.nqsw)
-    body = text(client.get("/"))
+    body = text(client.get("/reviews/"))
     assert 'href="/reviews/"' in body and 'href="/reviews/panels/"' not in body
-    login(national_staff)
-    assert 'href="/national/outcomes/"' in text(client.get("/"))
+    login(national_staff)  # Outcomes is a page of the Reports section
+    assert 'aria-current="page">Outcomes</a>' in text(client.get("/national/outcomes/"))
 
 
 # --- The report, examples and signatures --------------------------------------------------------------

@@ -365,6 +365,10 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("funding.forms.RemoveLineForm", "claim"): NATIONAL,
     ("funding.forms.RemoveLineForm", "recovery"): NATIONAL,
     ("funding.forms.StatementBuildForm", "employer"): NATIONAL,
+    ("assurance.forms.MeetingScheduleForm", "employer"): NATIONAL,
+    # A national session's sign-ups, offered only from that session's own list (an unlisted id is a
+    # validation error); organisers are national staff, and no employer's co-ordinator records attendance.
+    ("forums.forms.AttendanceForm", "attended"): NATIONAL,
     ("funding.forms.StartApplicationForm", "funding_year"): "national reference data (funding years)",
     ("reviews.serializers.ReviewCreateSerializer", "month"): "a review point (3, 6, 12), not an object",
     # Its choices are the evidence's own files; another evidence's file is not a choice, and the service

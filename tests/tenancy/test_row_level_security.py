@@ -78,6 +78,14 @@ def test_policies_read_the_tenant_setting_and_fail_closed():
             assert expression.count("app.employer_id") == 1
         elif has_employer:
             assert "NULLIF(current_setting('app.employer_id'::text, true)" in expression, table
+        elif table in CATALOGUE_TABLES:
+            # National catalogues (forums/rls.py): every signed-in request reads them; no tenant writes them.
+            assert "current_setting('app.user_id'::text, true)" in expression and _check == "false", table
+        elif table in NATIONAL_WITH_OWN_ROWS:
+            # National-only, but the person a row is about reads it (surveys/assurance: the NQSW's own
+            # confidential concern, and the actions shared with them); no employer condition at all.
+            assert expression.startswith("(false OR ") and NATIONAL_WITH_OWN_ROWS[table] in expression, table
+            assert "app.employer_id" not in expression, table
         else:
             # National-only tables: the tenant role sees nothing; only the national role does.
             assert expression == "false", table
@@ -95,6 +103,23 @@ def test_every_table_but_a_persons_own_has_the_national_roles_policy_and_nothing
             == check
             == "(( SELECT current_setting('app.national'::text, true) AS current_setting) = 'on'::text)"
         ), table
+
+
+# National catalogues with no employer that every signed-in person reads (forums/rls.py).
+CATALOGUE_TABLES = {
+    "forums_forum",
+    "forums_forumsession",
+    "forums_forummaterial",
+    "forums_poll",
+    "forums_pollquestion",
+}
+
+
+# National-only tables whose rows the one person they are about also reads (assurance/migrations/0001).
+NATIONAL_WITH_OWN_ROWS = {
+    "assurance_confidentialconcern": "nqsw_id = (NULLIF(current_setting('app.user_id'::text, true)",
+    "assurance_concernaction": "nqsw_id = (NULLIF(current_setting('app.user_id'::text, true)",
+}
 
 
 # A person's own sign-in records (asye/accounts/rls.py) and the settings their policy reads.
@@ -165,8 +190,13 @@ REFERENCE_TABLES = {
     "portfolios_capabilitystatement",
     "funding_fundingyear",
     "funding_fundingrate",
+    # The 360 evaluation's statements (versioned) and the national figures published before the platform.
+    "evaluations_evaluationframework",
+    "evaluations_evaluationtheme",
+    "evaluations_evaluationstatement",
+    "evaluations_nationalreferencefigure",
 }
-DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums", "equality"}
+DOMAIN_APPS = {"programmes", "portfolios", "reviews", "funding", "forums", "equality", "evaluations"}
 
 
 def test_every_domain_table_has_forced_row_level_security():

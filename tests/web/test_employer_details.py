@@ -25,8 +25,9 @@ def test_coordinator_changes_the_primary_contact_and_it_is_audited(client, login
     assert employer_a.employer.serves_adults is False
     assert event.changes["primary_contact_name"][1] == "Sam Lead"
     assert event.actor_user == employer_a.coordinator
-    # The co-ordinator sees it in their audit trail.
-    assert "employer.updated" in client.get(reverse("audit:list")).content.decode()
+    # The co-ordinator sees it in their audit trail, in words (#18 item 7).
+    trail = client.get(reverse("audit:list")).content.decode()
+    assert "changed the employer&#x27;s details" in trail and "Sam Lead" in trail
 
 
 def test_bad_input_shows_errors_and_changes_nothing(client, login, employer_a, unscoped):

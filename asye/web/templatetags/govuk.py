@@ -6,6 +6,7 @@
 {% govuk_field form.role legend_size="m" %}
 {% govuk_table_head "NQSW" "#Amount" %}
 {% govuk_problem_summary conflict "#id_reason" %}
+{% include "govuk/pagination.html" %}   (numbered GOV.UK pagination for ``page``: govuk_pagination_links)
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeData, mark_safe
+
+from asye.web.pagination import pagination_links
 
 register = template.Library()
 
@@ -198,3 +201,13 @@ def govuk_problem_summary(problems, href: str = ""):
     messages_ = problems if isinstance(problems, list | tuple) else [problems]
     errors = [{"href": href, "message": message} for message in messages_]
     return render_to_string("govuk/error_summary.html", {"errors": errors})
+
+
+@register.simple_tag(takes_context=True)
+def govuk_pagination_links(context, page):
+    """The links of ``templates/govuk/pagination.html`` for ``page`` (asye.web.pagination), keeping the
+    request's other query parameters; None when there is no page or only one."""
+    request = context.get("request")
+    if page is None or not hasattr(page, "paginator") or request is None:
+        return None
+    return pagination_links(page, request.GET)

@@ -42,7 +42,16 @@ from programmes.models import FundingStatus, Registration
 # Each app's demo module (``<app>.demo``): ``seed(*, employer_ids, user_ids, demo_calendar) -> Counter`` and
 # optionally ``prepare(*, demo_calendar) -> Counter`` for what the others need first (funding years).
 # "programmes" last: it works out each registration's progress from what the others recorded.
-DEMO_APPS = ("portfolios", "reviews", "funding", "programmes")
+DEMO_APPS = (
+    "portfolios",
+    "reviews",
+    "funding",
+    "programmes",
+    "forums",
+    "surveys",
+    "assurance",
+    "evaluations",
+)
 
 
 def summarise() -> dict:

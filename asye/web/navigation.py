@@ -1,0 +1,176 @@
+"""The service navigation: at most six sections for any person, by the jobs people do, and the pages of the
+section they are in.
+
+Every entry is ``{"label", "url", "section"}``: the core entries below, and each domain app's from
+``<app>/navigation.py`` (listed in ``settings.ASYE_CONTRIBUTIONS["navigation"]``). ``section`` is one of
+``section_labels()``; an app's entry without one (or with one unknown) goes to its app's section. The sections
+and their mappings name domain apps, so they are settings (``settings.ASYE_NAVIGATION``). The header shows
+one link per section, to the section's first entry (the one named like the section, if any), and the
+section the page belongs to shows its entries as sub-navigation (``templates/govuk/_sub_navigation.html``).
+
+Eight sections exist but nobody sees more than six: a person with both employer and national roles has
+"Registrations" folded into "NQSWs" and, if still needed, "Moderation" into "Reviews" (``folds()``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+
+from asye.accounts.models import Role
+from asye.contributions import contributions
+
+MAX_SECTIONS = 6
+
+
+LABELS = {"nqsws": "NQSWs"}  # the others are their key with a capital letter
+
+
+def section_labels() -> dict[str, str]:
+    """Every section's label by key, in header order (settings.ASYE_NAVIGATION["sections"])."""
+    return {key: LABELS.get(key, key.capitalize()) for key in settings.ASYE_NAVIGATION["sections"]}
+
+
+def folds() -> dict[str, str]:
+    """The sections that fold into another while a person would see more than MAX_SECTIONS, in order."""
+    return settings.ASYE_NAVIGATION["folds"]
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    section: str
+    current: str = ""  # "page" on the entry's own page, "true" on a page within it, else ""
+
+
+@dataclass
+class NavSection:
+    key: str
+    label: str
+    items: list[NavItem] = field(default_factory=list)
+    current: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.items[0].url
+
+
+@dataclass
+class Navigation:
+    sections: list[NavSection]
+
+    @property
+    def active(self) -> NavSection | None:
+        return next((section for section in self.sections if section.current), None)
+
+    def __bool__(self) -> bool:
+        return bool(self.sections)
+
+    def __len__(self) -> int:
+        return len(self.sections)
+
+    def __iter__(self):
+        return iter(self.sections)
+
+
+def core_items(actor) -> list[dict]:
+    """The entries of the cross-cutting apps: home, the employer's registrations and team, national lists."""
+    items = [{"label": "Home", "url": reverse("home"), "section": "home"}]
+    employer_staff = bool(
+        actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
+    )
+    if employer_staff:
+        items.append({"label": "Registrations", "url": reverse("programmes:list"), "section": "nqsws"})
+    if actor.employer_id and actor.has_role(Role.NQSW):
+        items.append({"label": "My programme", "url": reverse("support:my_programme"), "section": "nqsws"})
+    if actor.employer_id and actor.has_role(Role.COORDINATOR):
+        items += [
+            {"label": "Support needs", "url": reverse("support:needs"), "section": "nqsws"},
+            {"label": "Team", "url": reverse("accounts:team"), "section": "home"},
+            {"label": "Audit trail", "url": reverse("audit:list"), "section": "home"},
+            {"label": "API tokens", "url": reverse("api_tokens:list"), "section": "home"},
+        ]
+    if actor.is_national_staff:
+        items += [
+            {
+                "label": "Registrations to review",
+                "url": reverse("national_registrations:list"),
+                "section": "registrations",
+            },
+            {"label": "Employers", "url": reverse("national:employers"), "section": "registrations"},
+            {"label": "National audit", "url": reverse("national:audit"), "section": "home"},
+            {"label": "Scheduled jobs", "url": reverse("schedules:list"), "section": "home"},
+        ]
+    return items
+
+
+def all_items(actor) -> list[NavItem]:
+    """Every entry the actor may use, each with a known section."""
+    entries = [(item, "") for item in core_items(actor)]
+    for module in contributions("navigation"):
+        app = module.__name__.split(".")[0]
+        entries += [(item, app) for item in module.nav_items(actor)]
+    result = []
+    for item, app in entries:
+        section = item.get("section")
+        if section not in section_labels():
+            section = (
+                app if app in section_labels() else settings.ASYE_NAVIGATION["app_sections"].get(app, "home")
+            )
+        result.append(NavItem(label=item["label"], url=item["url"], section=section))
+    return result
+
+
+def _section_label(key: str, actor) -> str:
+    if key == "nqsws" and not (
+        actor.is_national_staff or actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
+    ):
+        return "My programme"  # an NQSW's own programme, portfolio and support
+    return section_labels()[key]
+
+
+def build_navigation(actor, *, path: str, namespace: str = "") -> Navigation:
+    """The actor's sections in header order, with the current section and entry marked for ``path``."""
+    if actor is None or not actor.is_authenticated:
+        return Navigation(sections=[])
+    items = all_items(actor)
+    for folded, into in folds().items():  # one fold at a time, only as many as it takes
+        if len({item.section for item in items}) <= MAX_SECTIONS:
+            break
+        for item in items:
+            if item.section == folded:
+                item.section = into
+    by_key: dict[str, NavSection] = {}
+    for key in section_labels():
+        members = [item for item in items if item.section == key]
+        if members:
+            label = _section_label(key, actor)
+            # The entry named like its section leads it (the header's "Forums" goes to the forums page,
+            # not to surveys filed under forums); the others keep their order.
+            members.sort(key=lambda item: item.label != label)
+            by_key[key] = NavSection(key=key, label=label, items=members)
+    sections = list(by_key.values())
+
+    # The current entry is the one with the longest URL that the path starts with (so /reviews/panels/ is
+    # the panel's entry, not also the reviews'); "/" is only the home page's own.
+    matches = [item for item in items if path == item.url or (item.url != "/" and path.startswith(item.url))]
+    current_item = max(matches, key=lambda item: len(item.url)) if matches else None
+    if current_item is not None:
+        current_item.current = "page" if path == current_item.url else "true"
+        active_key = current_item.section
+    else:
+        # By namespace ("portfolios"), or by the app or section it is named after ("national_funding").
+        name = namespace.split(":")[0] if namespace else ""
+        bare = name.removeprefix("national_")
+        known = settings.ASYE_NAVIGATION["app_sections"] | settings.ASYE_NAVIGATION["namespace_sections"]
+        section = known.get(name) or known.get(bare) or (bare if bare in section_labels() else None)
+        while section in folds() and section not in by_key:
+            section = folds()[section]
+        active_key = section
+    if active_key in by_key:
+        active = by_key[active_key]
+        active.current = "page" if path == active.url else "true"
+    return Navigation(sections=sections)

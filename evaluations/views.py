@@ -1,0 +1,249 @@
+"""The co-ordinator's 360 evaluation pages: the evaluations, opening this year's, a cycle's page, the
+self-assessment (a page a theme), inviting respondents, closing it, and the report (page and PDF).
+
+Every page reads the cycle through ``selectors.cycle_get`` (another employer's is a 404, whatever the
+method) and writes through ``evaluations.services``.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from asye import clock
+from asye.accounts.models import Role
+from asye.audit.services import audit_record
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.flow import form_page
+from evaluations import report_pdf, selectors, services
+from evaluations.forms import CycleOpenForm, InviteForm, RatingsForm, VersionForm, statement_field_name
+from evaluations.models import RespondentType
+
+COORDINATOR = Role.COORDINATOR
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+@employer_view(COORDINATOR)
+@require_GET
+def overview(request):
+    actor = request.actor
+    cycles = list(selectors.cycle_list(actor=actor))
+    year = selectors.evaluation_year(clock.today())
+    return render(
+        request,
+        "evaluations/overview.html",
+        {
+            "cycles": cycles,
+            "can_open": not any(cycle.year == year for cycle in cycles),
+            "year_label": f"{year}-{(year + 1) % 100:02d}",
+            "today": clock.today(),
+        },
+    )
+
+
+@employer_view(COORDINATOR)
+@require_http_methods(["GET", "HEAD", "POST"])
+def cycle_open(request):
+    actor = request.actor
+    year = selectors.evaluation_year(clock.today())
+    return form_page(
+        request,
+        CycleOpenForm(_posted(request)),
+        template="evaluations/cycle_open.html",
+        context={"year_label": f"{year}-{(year + 1) % 100:02d}"},
+        save=lambda data: services.cycle_open(actor=actor, closes_on=data["closes_on"]),
+        done=lambda cycle: redirect("evaluations:cycle", pk=cycle.pk),
+        message=lambda cycle: f"The 360 evaluation for {cycle.year_label} is open",
+    )
+
+
+def _theme_progress(cycle, structure, answers) -> list[dict]:
+    return [
+        {
+            "number": number,
+            "title": title,
+            "answered": sum(1 for n, _ in statements if n in answers),
+            "total": len(statements),
+        }
+        for number, title, statements in structure
+    ]
+
+
+@employer_view(COORDINATOR)
+def cycle(request, pk: int):
+    actor = request.actor
+    cycle = selectors.cycle_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    structure = selectors.framework_structure(cycle.framework)
+    answers = selectors.self_assessment_answers(cycle)
+    themes = _theme_progress(cycle, structure, answers)
+    return render(
+        request,
+        "evaluations/cycle.html",
+        {
+            "cycle": cycle,
+            "is_open": selectors.cycle_is_open(cycle),
+            "report_available": selectors.report_available(cycle),
+            "themes": themes,
+            "self_complete": all(theme["answered"] == theme["total"] for theme in themes),
+            "counts": selectors.cycle_counts(cycle),
+            "invitations": [
+                {**row, "label": RespondentType(row["respondent_type"]).label}
+                for row in selectors.invitation_list(cycle)
+            ],
+        },
+    )
+
+
+@employer_view(COORDINATOR)
+def self_assessment(request, pk: int, theme: int):
+    actor = request.actor
+    cycle = selectors.cycle_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_OR_POST):
+        return not_allowed
+    structure = selectors.framework_structure(cycle.framework)
+    found = [entry for entry in structure if entry[0] == theme]
+    if not found:
+        raise Http404("No such theme.")
+    number, title, statements = found[0]
+    answers = selectors.self_assessment_answers(cycle)
+    response = selectors.self_assessment_get(cycle)
+    initial = {
+        statement_field_name(n): services.DONT_KNOW if answers[n] is None else str(answers[n])
+        for n, _ in statements
+        if n in answers
+    }
+    initial["version"] = response.version if response else None
+    is_open = selectors.cycle_is_open(cycle)
+    if request.method == "POST" and not is_open:
+        return redirect("evaluations:cycle", pk=cycle.pk)
+    form = RatingsForm(_posted(request), statements=statements, versioned=True, initial=initial)
+    themes = [entry[0] for entry in structure]
+    following = [n for n in themes if n > theme]
+    next_url = (
+        reverse("evaluations:self_assessment", args=[cycle.pk, following[0]])
+        if following
+        else reverse("evaluations:cycle", args=[cycle.pk])
+    )
+    return form_page(
+        request,
+        form,
+        template="evaluations/self_assessment.html",
+        context={
+            "cycle": cycle,
+            "theme_number": number,
+            "theme_number_str": str(number),
+            "theme_title": title,
+            "is_open": is_open,
+        },
+        save=lambda data: services.self_assessment_save(
+            actor=actor, cycle=cycle, answers=form.answers(), version=data.get("version")
+        ),
+        done=lambda _saved: redirect(next_url),
+        message=f"Your answers for theme {number} have been saved",
+        current_version=lambda: selectors.self_assessment_get(cycle).version,
+        rebind=lambda data: RatingsForm(data, statements=statements, versioned=True, initial=initial),
+    )
+
+
+def _people_choices(actor) -> list[tuple[str, str]]:
+    choices = []
+    for kind in (RespondentType.NQSW, RespondentType.ASSESSOR, RespondentType.LINE_MANAGER):
+        label = RespondentType(kind).label
+        for person in selectors.platform_people(actor=actor, respondent_type=kind):
+            choices.append((f"{kind}:{person.pk}", f"{person.full_name or person.email} ({label})"))
+    return choices
+
+
+@employer_view(COORDINATOR)
+def invite(request, pk: int):
+    actor = request.actor
+    cycle = selectors.cycle_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_OR_POST):
+        return not_allowed
+    if not selectors.cycle_is_open(cycle):
+        return redirect("evaluations:cycle", pk=cycle.pk)
+    form = InviteForm(_posted(request), people=_people_choices(actor))
+
+    def link_builder(secret: str) -> str:
+        return request.build_absolute_uri(reverse("evaluation_response:answer", args=[secret]))
+
+    return form_page(
+        request,
+        form,
+        template="evaluations/invite.html",
+        context={"cycle": cycle},
+        save=lambda data: services.invitations_send(
+            actor=actor,
+            cycle=cycle,
+            people=form.picked(),
+            emails=data["email_list"],
+            email_type=data.get("email_type") or "",
+            link_builder=link_builder,
+        ),
+        done=lambda _sent: redirect("evaluations:cycle", pk=cycle.pk),
+        message=lambda sent: (
+            f"{sent} invitation{'s' if sent != 1 else ''} sent"
+            if sent
+            else "Everyone you selected had already been invited"
+        ),
+    )
+
+
+@employer_view(COORDINATOR)
+def close(request, pk: int):
+    actor = request.actor
+    cycle = selectors.cycle_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_OR_POST):
+        return not_allowed
+    if not selectors.cycle_is_open(cycle):
+        return redirect("evaluations:cycle", pk=cycle.pk)
+    return form_page(
+        request,
+        VersionForm(_posted(request), initial={"version": cycle.version}),
+        template="evaluations/close.html",
+        context={"cycle": cycle},
+        save=lambda data: services.cycle_close(actor=actor, cycle=cycle, version=data["version"]),
+        done=lambda closed: redirect("evaluations:cycle", pk=closed.pk),
+        message="The evaluation is closed and its report is ready",
+        current_version=lambda: selectors.cycle_get(actor=actor, pk=pk).version,
+    )
+
+
+def _report_or_404(request, pk: int):
+    actor = request.actor
+    cycle = selectors.cycle_get(actor=actor, pk=pk)
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return cycle, not_allowed
+    if not selectors.report_available(cycle):
+        raise Http404("The report is ready once the evaluation closes.")
+    return cycle, None
+
+
+@employer_view(COORDINATOR)
+def report(request, pk: int):
+    cycle, not_allowed = _report_or_404(request, pk)
+    if not_allowed:
+        return not_allowed
+    result = selectors.employer_report(actor=request.actor, cycle=cycle)
+    return render(request, "evaluations/report.html", report_pdf.report_context(result))
+
+
+@employer_view(COORDINATOR)
+def report_download(request, pk: int):
+    cycle, not_allowed = _report_or_404(request, pk)
+    if not_allowed:
+        return not_allowed
+    result = selectors.employer_report(actor=request.actor, cycle=cycle)
+    pdf = report_pdf.report_pdf(result)
+    audit_record(actor=request.actor, obj=cycle, action="evaluation_report.downloaded")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_pdf.filename(cycle)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

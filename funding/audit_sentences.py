@@ -1,0 +1,30 @@
+"""Funding's audit events in words, for the readable audit trail (``asye.audit.readable``, through
+``settings.ASYE_CONTRIBUTIONS["audit_sentences"]``): what the person did, after their name."""
+
+SENTENCES = {
+    "claim.claimable": "made the claim ready to submit",
+    "claim.submitted": "submitted the claim",
+    "claim.approved": "approved the claim for payment",
+    "claim.rejected": "rejected the claim",
+    "claim.voided": "cancelled (voided) the claim",
+    "claim.approve_refused": "was refused approving a claim they submitted",
+    "claim.reject_refused": "was refused rejecting a claim they submitted",
+    "claim.added_to_statement": "put the claim on a payment statement",
+    "claim.removed_from_statement": "took the claim off a payment statement",
+    "claim.paid": "marked the claim paid",
+    "claim.rolled_forward": "rolled the claim forward to the next funding year",
+    "statement.built": "built the payment statement",
+    "statement.authorised": "authorised the payment statement",
+    "statement.paid": "marked the payment statement paid",
+    "statement.line_removed": "took a line off the payment statement",
+    "recovery.created": "recorded money to recover",
+    "recovery.added_to_statement": "put a recovery on a payment statement",
+    "recovery.removed_from_statement": "took a recovery off a payment statement",
+    "recovery.recovered": "recovered the money",
+    "recovery.cancelled": "cancelled the recovery",
+    "grant_application.started": "started the grant application",
+    "grant_application.updated": "changed the grant application",
+    "grant_application.submitted": "submitted the grant application",
+    "grant_application.accepted": "accepted the grant application",
+    "grant_application.returned": "returned the grant application for changes",
+}

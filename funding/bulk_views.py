@@ -1,0 +1,174 @@
+"""National staff's bulk decisions on submitted claims (#18 item 3): the claims chosen on the list (ticked,
+or every claim matching the list's filters and search), a check-answers page that says how many and how
+much, and the decision, all or nothing (``funding.bulk``).
+
+The pages run in the audited national scope (``national_view``) and render inside it. The check page
+carries the selection as a signed token of each claim's id and version: a claim changed since (approved
+by a colleague, voided, resubmitted) makes the decision refused, never applied to what was not checked.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from asye.tenancy.national import national_view
+from asye.web.flow import form_flow
+from asye.web.forms import choice_field
+from funding import bulk
+from funding.forms import NationalClaimFilterForm
+from funding.models import ClaimStatus
+from funding.national_views import claims_page
+from funding.selectors import claim_queue_national, funding_years
+
+SHOWN_ON_CHECK_PAGE = 25
+VERBS = {bulk.APPROVE: ("approve", "approved"), bulk.REJECT: ("reject", "rejected")}
+NOTHING_CHOSEN = "Select the claims to approve or reject"
+
+
+class BulkChooseForm(forms.Form):
+    """What the list's bulk form sends: the decision, and the ticked claims or every matching claim."""
+
+    decision = choice_field(
+        "Decision",
+        required="Select whether to approve or reject the claims",
+        choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")],
+    )
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
+    claims = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
+        self.fields["claims"].choices = [(value, value) for value in raw if str(value).isdigit()]
+
+
+class BulkConfirmForm(forms.Form):
+    """The check page's answer: the signed selection, the decision and (to reject) the reason."""
+
+    selection = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Every employer whose claim is rejected sees this reason.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )
+
+
+def _filters(request) -> dict[str, str]:
+    years = [year.label for year in reversed(funding_years())]
+    filters = NationalClaimFilterForm(request.POST, years=years).values()
+    # Only submitted claims are decided, whatever the list showed.
+    filters["status"] = ClaimStatus.SUBMITTED
+    return filters
+
+
+def _summary(claims) -> dict:
+    """How many, how much, and by employer, for the check page: read in SQL, not claim by claim."""
+    totals = claims.aggregate(count=Count("pk"), total=Sum("amount"))
+    by_employer = (
+        claims.order_by()
+        .values("employer__name")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by("-count", "employer__name")
+    )
+    return {
+        "count": totals["count"],
+        "total": totals["total"],
+        "by_employer": list(by_employer[:SHOWN_ON_CHECK_PAGE]),
+        "employers": by_employer.count(),
+        "shown": list(claims[:SHOWN_ON_CHECK_PAGE]),
+    }
+
+
+def _check_page(request, *, claims, form, status=200):
+    decision = form["decision"].value()
+    verb, done = VERBS.get(decision, VERBS[bulk.APPROVE])
+    return render(
+        request,
+        "funding/national/bulk_check.html",
+        {"form": form, "verb": verb, "done": done, "decision": decision, **_summary(claims)},
+        status=status,
+    )
+
+
+@national_view
+@require_POST
+def claims_decide_check(request):
+    """The check-answers page for the claims ticked on the list, or every claim matching its filters."""
+    actor = request.actor
+    choose = BulkChooseForm(request.POST)
+    filters = _filters(request)
+    if not choose.is_valid():
+        return _back_to_list(
+            request, choose.errors.get("decision", ["Select whether to approve or reject"])[0]
+        )
+    queue = claim_queue_national(actor=actor, filters=filters)
+    if choose.cleaned_data["scope"] != "all":
+        ids = choose.cleaned_data["claims"]
+        if not ids:
+            return _back_to_list(request, NOTHING_CHOSEN)
+        queue = queue.filter(pk__in=ids)
+    claims = list(queue.select_related(None).only("pk", "version"))
+    if not claims:
+        return _back_to_list(request, "None of the claims you selected is waiting for a decision")
+    if len(claims) > bulk.MAX_CLAIMS:
+        return _back_to_list(
+            request, f"Decide at most {bulk.MAX_CLAIMS:,} claims at once: narrow the filters"
+        )
+    form = BulkConfirmForm(
+        initial={"selection": bulk.selection_sign(claims), "decision": choose.cleaned_data["decision"]}
+    )
+    return _check_page(request, claims=queue, form=form)
+
+
+@national_view
+@require_POST
+def claims_decide(request):
+    """Decide every claim of the signed selection: all of them, or none and the reason why."""
+    actor = request.actor
+    form = BulkConfirmForm(request.POST)
+    outcome = {}
+
+    def decide(data):
+        selection = bulk.selection_read(data["selection"])
+        outcome["count"] = bulk.claims_decide_bulk(
+            actor=actor, decision=data["decision"], selection=selection, reason=data["reason"]
+        )
+        return outcome["count"]
+
+    flow = form_flow(
+        request,
+        form,
+        save=decide,
+        done=lambda _count: _redirect_to_list(),
+        message=lambda count: f"{count:,} claim{'s' if count != 1 else ''} {VERBS[data_decision(form)][1]}",
+    )
+    if flow.response:
+        return flow.response
+    try:
+        ids = list(bulk.selection_read(form["selection"].value()).versions)
+    except Exception:  # an edited or expired token: show nothing of it, only the error
+        ids = []
+    claims = claim_queue_national(actor=actor, filters={"status": "all"}).filter(pk__in=ids)
+    return _check_page(request, claims=claims, form=flow.form, status=flow.status)
+
+
+def data_decision(form) -> str:
+    return form.cleaned_data["decision"]
+
+
+def _redirect_to_list():
+    return redirect("national_funding:claims")
+
+
+def _back_to_list(request, error: str):
+    """The claims list again with the error (nothing was chosen, or nothing chosen can be decided)."""
+    return claims_page(request, bulk_error=error, params=request.POST)

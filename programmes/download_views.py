@@ -1,0 +1,95 @@
+"""The registration lists as spreadsheets (#18 item 8): the dashboard's NQSWs (``/registrations/``) and
+national staff's registrations (``/national/registrations/``), each as CSV or XLSX with the page's filters
+and search applied, through the one download helper (``asye.web.downloads``: formula injection
+neutralised, the CSV streamed)."""
+
+from __future__ import annotations
+
+from django.views.decorators.http import require_GET
+
+from asye import clock
+from asye.tenancy.db import system_national_context, tenant_context
+from asye.tenancy.national import national_view
+from asye.web.decorators import employer_view
+from asye.web.downloads import Column, list_download
+from programmes.forms import NationalQueueFilterForm
+from programmes.progress_store import progress_catch_up
+from programmes.search import national_search_record
+from programmes.selectors import (
+    registration_list,
+    registration_review_queue_national,
+    registration_review_years_national,
+)
+from programmes.views import VIEWER_ROLES, dashboard_registrations
+
+CHUNK = 500
+
+
+def _person(user) -> str:
+    return (user.full_name or user.email) if user is not None else ""
+
+
+COLUMNS = (
+    Column("First name", lambda r: r.first_name),
+    Column("Last name", lambda r: r.last_name),
+    Column("Email", lambda r: r.email),
+    Column("Social Work England number", lambda r: r.swe_number),
+    Column("Programme", lambda r: r.framework_version.framework.name),
+    Column("Start date", lambda r: r.start_date),
+    Column("Contracted hours", lambda r: r.contracted_hours),
+    Column("Status", lambda r: r.get_status_display()),
+    Column("Funding year", lambda r: r.funding_year),
+    Column("Funding", lambda r: r.get_funding_status_display()),
+)
+DASHBOARD_COLUMNS = (
+    *COLUMNS,
+    Column("Assessor", lambda r: _person(r.assessor)),
+    Column("Line manager", lambda r: _person(r.line_manager)),
+    Column("Next due", lambda r: r.next_due_label),
+    Column("Next due on", lambda r: r.next_due_on),
+)
+NATIONAL_COLUMNS = (
+    Column("Employer", lambda r: r.employer.name),
+    Column("Employer type", lambda r: r.employer.get_employer_type_display()),
+    Column("Region", lambda r: r.employer.get_region_display()),
+    *COLUMNS,
+    Column("Needs national review", lambda r: bool(r.needs_review)),
+)
+
+
+@employer_view(*VIEWER_ROLES)
+@require_GET
+def registrations_download(request, kind: str):
+    """The dashboard's NQSWs the person may see, filtered and searched as the page was."""
+    # What is due next is kept on each registration: worked out for today first, as the page does.
+    progress_catch_up(registration_list(actor=request.actor), today=clock.today())
+    registrations, _filters, _form = dashboard_registrations(request)
+    employer_id = request.actor.employer_id
+    return list_download(
+        kind=kind,
+        filename=f"registrations-{clock.today():%Y-%m-%d}",
+        columns=DASHBOARD_COLUMNS,
+        rows=lambda: registrations.iterator(chunk_size=CHUNK),
+        title="Registrations",
+        within=lambda: tenant_context(employer_id),
+    )
+
+
+@national_view
+@require_GET
+def national_registrations_download(request, kind: str):
+    """National staff's registrations, filtered and searched as the page was (the search audited)."""
+    actor = request.actor
+    years = registration_review_years_national(actor=actor)
+    filters = NationalQueueFilterForm(request.GET, funding_years=years).values()
+    national_search_record(actor=actor, where="national registrations download", value=filters["q"])
+    registrations = registration_review_queue_national(actor=actor, filters=filters)
+    return list_download(
+        kind=kind,
+        filename=f"national-registrations-{clock.today():%Y-%m-%d}",
+        columns=NATIONAL_COLUMNS,
+        rows=lambda: registrations.iterator(chunk_size=CHUNK),
+        title="Registrations",
+        # The role was checked, and the read audited, by national_view; the streamed body is read after it.
+        within=system_national_context,
+    )

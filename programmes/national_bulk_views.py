@@ -1,0 +1,159 @@
+"""National staff's funding decisions on many registrations at once (#18 item 3): the registrations chosen
+on ``/national/registrations/`` (ticked, or every one matching the filters and search), a check page that
+says how many and for which employers, and the decision, all or nothing (``programmes.national_bulk``).
+The pages run in the audited national scope and render inside it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from asye.tenancy.national import national_view
+from asye.web.flow import form_flow
+from asye.web.forms import choice_field
+from programmes import national_bulk
+from programmes.forms import NationalQueueFilterForm
+from programmes.national_views import review_list_page
+from programmes.selectors import (
+    EVERY_REGISTRATION,
+    registration_review_queue_national,
+    registration_review_years_national,
+)
+
+SHOWN = 25
+NOTHING_CHOSEN = "Select the registrations to approve or reject"
+DONE = {"approve": "approved for funding", "reject": "not approved for funding"}
+
+
+class BulkChooseForm(forms.Form):
+    decision = choice_field(
+        "Decision",
+        required="Select whether to approve or reject the registrations",
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+    )
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
+    registrations = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.getlist("registrations") if hasattr(self.data, "getlist") else []
+        self.fields["registrations"].choices = [(v, v) for v in raw if str(v).isdigit()]
+
+
+class BulkConfirmForm(forms.Form):
+    selection = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label="Reason",
+        help_text=(
+            "Every employer whose registration is not approved sees this reason, so do not name another "
+            "employer or what they recorded."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )
+
+
+def _check_page(request, *, registrations, form, status=200):
+    decision = form["decision"].value()
+    by_employer = (
+        registrations.order_by()
+        .values("employer__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "employer__name")
+    )
+    return render(
+        request,
+        "programmes/national_bulk_check.html",
+        {
+            "form": form,
+            "decision": decision,
+            "verb": "reject" if decision == "reject" else "approve",
+            "count": registrations.count(),
+            "by_employer": list(by_employer[:SHOWN]),
+            "employers": by_employer.count(),
+            "shown": list(registrations[:SHOWN]),
+        },
+        status=status,
+    )
+
+
+def _done_message(count: int, decision: str) -> str:
+    return f"{count:,} registration{'s' if count != 1 else ''} {DONE[decision]}"
+
+
+def _back(request, error: str):
+    return review_list_page(request, params=request.POST, bulk_error=error)
+
+
+@national_view
+@require_POST
+def registrations_decide_check(request):
+    actor = request.actor
+    choose = BulkChooseForm(request.POST)
+    years = registration_review_years_national(actor=actor)
+    filters = NationalQueueFilterForm(request.POST, funding_years=years).values()
+    if filters["funding_status"] == EVERY_REGISTRATION:
+        filters["funding_status"] = ""  # only registrations still to decide
+    if not choose.is_valid():
+        return _back(request, choose.errors.get("decision", [NOTHING_CHOSEN])[0])
+    queue = registration_review_queue_national(actor=actor, filters=filters)
+    if choose.cleaned_data["scope"] != "all":
+        if not choose.cleaned_data["registrations"]:
+            return _back(request, NOTHING_CHOSEN)
+        queue = queue.filter(pk__in=choose.cleaned_data["registrations"])
+    chosen = list(queue.select_related(None).only("pk", "version"))
+    if not chosen:
+        return _back(request, "None of the registrations you selected is waiting for a decision")
+    if len(chosen) > national_bulk.MAX_REGISTRATIONS:
+        return _back(
+            request, f"Decide at most {national_bulk.MAX_REGISTRATIONS:,} at once: narrow the filters"
+        )
+    form = BulkConfirmForm(
+        initial={
+            "selection": national_bulk.selection_sign(chosen),
+            "decision": choose.cleaned_data["decision"],
+        }
+    )
+    return _check_page(request, registrations=queue, form=form)
+
+
+@national_view
+@require_POST
+def registrations_decide(request):
+    actor = request.actor
+    form = BulkConfirmForm(request.POST)
+
+    def decide(data) -> int:
+        return national_bulk.registrations_decide_bulk(
+            actor=actor,
+            approve=data["decision"] == "approve",
+            versions=national_bulk.selection_read(data["selection"]),
+            note=data["note"],
+        )
+
+    flow = form_flow(
+        request,
+        form,
+        save=decide,
+        done=lambda _count: redirect("national_registrations:list"),
+        message=lambda count: _done_message(count, form.cleaned_data["decision"]),
+    )
+    if flow.response:
+        return flow.response
+    try:
+        ids = list(national_bulk.selection_read(form["selection"].value()))
+    except Exception:  # an edited or expired token: show nothing of it, only the error
+        ids = []
+    registrations = registration_review_queue_national(
+        actor=actor, filters={"funding_status": EVERY_REGISTRATION}
+    )
+    return _check_page(
+        request, registrations=registrations.filter(pk__in=ids), form=flow.form, status=flow.status
+    )
