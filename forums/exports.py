@@ -12,9 +12,9 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
+from asye.web.downloads import safe_cell
 from forums.national_selectors import PollResults
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -30,16 +30,6 @@ ATTENDANCE_COLUMNS = (
     "Employer",
     "Attended",
 )
-
-
-def safe_text(value) -> object:
-    """Numbers as they are; text as a spreadsheet shows it, never as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def attendance_table(rows) -> list[list]:
@@ -81,9 +71,9 @@ def as_csv(header, table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     if header:
-        writer.writerow([safe_text(h) for h in header])
+        writer.writerow([safe_cell(h) for h in header])
     for row in table:
-        writer.writerow([safe_text(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -91,9 +81,9 @@ def as_xlsx(title: str, header, table) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     if header:
-        sheet.append([safe_text(h) for h in header])
+        sheet.append([safe_cell(h) for h in header])
     for row in table:
-        sheet.append([safe_text(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -11,22 +11,14 @@ import io
 from openpyxl import Workbook
 
 from asye.accounts.actor import Actor
+from asye.web.downloads import safe_cell
 from surveys.models import QuestionKind, SurveyGroup, SurveyRound
 from surveys.selectors import SUPPRESSED, group_results, round_figures
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def safe_text(value) -> object:
-    """Text as a spreadsheet shows it, never as a formula (numbers pass through)."""
-    if isinstance(value, int):
-        return value
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def result_rows(*, actor: Actor, survey_round: SurveyRound) -> list[list]:
@@ -58,7 +50,7 @@ def result_rows(*, actor: Actor, survey_round: SurveyRound) -> list[list]:
                     rows.append([*base, choice, count, percent, result.answered, positive])
                 if result.not_applicable:
                     rows.append([*base, question.not_applicable, result.not_applicable, "", "", ""])
-    return [[safe_text(cell) for cell in row] for row in rows]
+    return [[safe_cell(cell) for cell in row] for row in rows]
 
 
 def results_csv(*, actor: Actor, survey_round: SurveyRound) -> bytes:

@@ -46,6 +46,12 @@ def safe_text(value: Any) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def safe_cell(value: Any) -> Any:
+    """A cell of a table written by hand: numbers as they are (a spreadsheet computes with them), anything
+    else as ``safe_text``."""
+    return value if isinstance(value, int | float) else safe_text(value)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a list's download: its heading and how to read the value from a row."""
