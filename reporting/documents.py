@@ -17,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from asye import clock
+from asye.web.downloads import safe_text
 from reporting.charts import report_charts
 from reporting.registrations import service_area_label
 from reporting.tables import MONEY, Table, report_tables
@@ -184,10 +185,5 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([table.row_header, *table.columns])
     for row in table.rows:
-        writer.writerow([_safe(row.label), *(cell.plain for cell in row.cells)])
+        writer.writerow([safe_text(row.label), *(cell.plain for cell in row.cells)])
     return ("\ufeff" + out.getvalue()).encode()
-
-
-def _safe(text: str) -> str:
-    """No cell starts as a formula in a spreadsheet program."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
