@@ -19,30 +19,15 @@ It writes ``benchmarks/results/reporting.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import RESULTS, configure, multiply  # noqa: E402
+from benchmarks.scaled import median_seconds, run_scales  # noqa: E402
 
 YEAR = "2023-24"
-
-
-def _median(function, repeats: int) -> float:
-    function()
-    runs = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    return round(statistics.median(runs), 3)
 
 
 def measure(repeats: int) -> dict:
@@ -81,52 +66,30 @@ def measure(repeats: int) -> dict:
     return {
         "registrations": report["total"],
         "employers": report["employers"],
-        "tables_s": _median(tables, repeats),
-        "figures_tables_and_charts_s": _median(published, repeats),
-        "pdf_s": _median(document("pdf"), repeats),
-        "xlsx_s": _median(document("xlsx"), repeats),
+        "tables_s": median_seconds(tables, repeats),
+        "figures_tables_and_charts_s": median_seconds(published, repeats),
+        "pdf_s": median_seconds(document("pdf"), repeats),
+        "xlsx_s": median_seconds(document("xlsx"), repeats),
         "pdf_bytes": sizes["pdf"],
         "xlsx_bytes": sizes["xlsx"],
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1,10,100")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--database", default="asye_bench_reporting")
-    options = parser.parse_args()
-    scales = sorted(int(scale) for scale in options.scales.split(","))
-    configure(options.database)
-
-    from django.core.management import call_command
-    from django.db import connections, transaction
-
+def load() -> None:
     from tests.reporting import seed_2023_24
 
-    owner = connections["owner"]
-    figures = []
-    for scale in scales:
-        # Built afresh for each scale: copies of copies would repeat the rewritten unique values.
-        started = time.perf_counter()
-        connections.close_all()
-        call_command("db_bootstrap", "--recreate", verbosity=0)
-        call_command("migrate", verbosity=0)
-        seed_2023_24.load()
-        if scale > 1:
-            with transaction.atomic(using="owner"), owner.cursor() as cursor:
-                cursor.execute("SELECT set_config('app.national', 'on', true)")
-                multiply(cursor, copies=scale - 1, log=lambda line: None)
-        with owner.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"Built {scale}x in {time.perf_counter() - started:.1f} s")
-        row = {"scale": scale, **measure(options.repeats)}
-        print(json.dumps(row))
-        figures.append(row)
-    RESULTS.mkdir(exist_ok=True)
-    out = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "year": YEAR, "figures": figures}
-    (RESULTS / "reporting.json").write_text(json.dumps(out, indent=2) + "\n")
-    print(f"Wrote {RESULTS / 'reporting.json'}")
+    seed_2023_24.load()
+
+
+def main() -> None:
+    run_scales(
+        name="reporting",
+        description=__doc__.split("\n\n")[0],
+        database="asye_bench_reporting",
+        load=load,
+        measure=measure,
+        about={"year": YEAR},
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
 from funding import application_services
 from funding.forms import (
@@ -111,11 +111,8 @@ def _tasks(application: GrantApplication, problems: dict) -> list[dict]:
 
 
 @employer_view(Role.COORDINATOR)
-def application_detail(request, pk: int):
-    application = grant_application_get(actor=request.actor, pk=pk)
-    # Checked after the read, so that another employer's application is a 404 whatever the method.
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(grant_application_get, GET_ONLY)
+def application_detail(request, application):
     problems = application_services.application_problems(application)
     tasks = _tasks(application, problems)
     return render(
@@ -209,10 +206,8 @@ def application_declarations(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-def application_actions(request, pk: int):
-    application = grant_application_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(grant_application_get, GET_ONLY)
+def application_actions(request, application):
     return render(
         request,
         "funding/application_actions.html",

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from django.views.decorators.http import require_GET
 
-from asye import clock
 from asye.accounts.models import Role
-from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.national import national_view
 from asye.web.decorators import employer_view
-from asye.web.downloads import Column, list_download
+from asye.web.downloads import EMPLOYER_COLUMNS, Column, queryset_download
 from funding.forms import NationalClaimFilterForm
 from funding.selectors import claim_queue_national, funding_years
 from funding.views import claims_filtered
 from programmes.search import national_search_record
-
-CHUNK = 500
 
 COLUMNS = (
     Column("Claim", lambda c: c.reference),
@@ -31,12 +27,7 @@ COLUMNS = (
     Column("Submitted", lambda c: c.submitted_at.date() if c.submitted_at else ""),
     Column("Amount", lambda c: c.amount, money=True),
 )
-NATIONAL_COLUMNS = (
-    Column("Employer", lambda c: c.employer.name),
-    Column("Employer type", lambda c: c.employer.get_employer_type_display()),
-    Column("Region", lambda c: c.employer.get_region_display()),
-    *COLUMNS,
-)
+NATIONAL_COLUMNS = (*EMPLOYER_COLUMNS, *COLUMNS)
 
 
 @employer_view(Role.COORDINATOR)
@@ -44,14 +35,8 @@ NATIONAL_COLUMNS = (
 def claims_download(request, kind: str):
     """The employer's claims, filtered and searched as the page was."""
     claims, _filters, _form = claims_filtered(request)
-    employer_id = request.actor.employer_id
-    return list_download(
-        kind=kind,
-        filename=f"claims-{clock.today():%Y-%m-%d}",
-        columns=COLUMNS,
-        rows=lambda: claims.iterator(chunk_size=CHUNK),
-        title="Claims",
-        within=lambda: tenant_context(employer_id),
+    return queryset_download(
+        request, kind=kind, name="claims", columns=COLUMNS, queryset=claims, title="Claims"
     )
 
 
@@ -63,13 +48,12 @@ def national_claims_download(request, kind: str):
     years = [year.label for year in reversed(funding_years())]
     filters = NationalClaimFilterForm(request.GET, years=years).values()
     national_search_record(actor=actor, where="national claims download", value=filters["q"])
-    claims = claim_queue_national(actor=actor, filters=filters)
-    return list_download(
+    return queryset_download(
+        request,
         kind=kind,
-        filename=f"national-claims-{clock.today():%Y-%m-%d}",
+        name="national-claims",
         columns=NATIONAL_COLUMNS,
-        rows=lambda: claims.iterator(chunk_size=CHUNK),
+        queryset=claim_queue_national(actor=actor, filters=filters),
         title="Claims",
-        # The role was checked, and the read audited, by national_view; the streamed body is read after it.
-        within=system_national_context,
+        national=True,
     )

@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region
+from asye.web import forms as web_forms
 from asye.web.dates import DateInput, DateInputsMixin
-from asye.web.forms import choice_field
+from asye.web.forms import choice_field, year_choices
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
 from programmes.forms import VersionedForm
@@ -37,18 +38,13 @@ def _text(label: str, *, required_message: str = "", help_text: str = "", rows: 
 # --- The employer's claims -------------------------------------------------------------------------
 
 
-class FilterForm(forms.Form):
-    """A list's filters (a GET form) with a ``status`` field: anything not recognised is ignored, not an
-    error, and no status means ``default_status``."""
+class FilterForm(web_forms.FilterForm):
+    """A list's filters with a ``status`` field: no status means ``default_status``."""
 
     default_status = ""
 
     def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
-        self.is_valid()
-        values = {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
+        values = super().values()
         values["status"] = values["status"] or self.default_status
         return values
 
@@ -61,7 +57,7 @@ class ClaimFilterForm(FilterForm):
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *ClaimStatus.choices]
-        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+        self.fields["funding_year"].choices = year_choices(years)
 
 
 DECLARATION = (
@@ -272,13 +268,29 @@ class NationalClaimFilterForm(FilterForm):
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [*ClaimStatus.choices, ("all", "Any status")]
-        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+        self.fields["funding_year"].choices = year_choices(years)
         self.fields["instalment"].choices = [("", "Any instalment"), *Instalment.choices]
         self.fields["employer_type"].choices = [("", "Any type"), *EmployerType.choices]
         self.fields["region"].choices = [("", "Any region"), *Region.choices]
 
 
-class ClaimDecisionForm(VersionedForm):
+class DecisionForm(VersionedForm):
+    """National staff's decision with its note: the note (``note_field``) is needed when the decision is
+    ``refusal``, saying ``note_required``."""
+
+    refusal = ""
+    note_field = ""
+    note_required = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.refusal and not (cleaned.get(self.note_field) or "").strip():
+            self.add_error(self.note_field, self.note_required)
+        return cleaned
+
+
+class ClaimDecisionForm(DecisionForm):
+    refusal, note_field, note_required = "reject", "reason", "Enter the reason the claim is rejected"
     decision = choice_field(
         "Do you approve this claim for payment?",
         required="Select whether you approve this claim",
@@ -290,12 +302,6 @@ class ClaimDecisionForm(VersionedForm):
         help_text="Needed if you reject it. The employer sees this reason.",
     )
     field_order = ("decision", "reason", "version")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", "Enter the reason the claim is rejected")
-        return cleaned
 
 
 class ClaimVoidForm(VersionedForm):
@@ -404,7 +410,8 @@ class StatementFilterForm(forms.Form):
     )
 
 
-class ApplicationDecisionForm(VersionedForm):
+class ApplicationDecisionForm(DecisionForm):
+    refusal, note_field, note_required = "return", "comments", "Enter what the employer needs to change"
     decision = choice_field(
         "Do you accept this application?",
         required="Select whether you accept the application",
@@ -416,12 +423,6 @@ class ApplicationDecisionForm(VersionedForm):
         help_text="Needed if you return it: what the employer needs to change.",
     )
     field_order = ("decision", "comments", "version")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not (cleaned.get("comments") or "").strip():
-            self.add_error("comments", "Enter what the employer needs to change")
-        return cleaned
 
 
 class ApplicationFilterForm(FilterForm):
@@ -435,7 +436,7 @@ class ApplicationFilterForm(FilterForm):
 
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in years]]
+        self.fields["funding_year"].choices = year_choices(years)
 
 
 class BudgetYearForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from asye import clock
 from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
-from asye.web.decorators import GET_ONLY, refuse_method
+from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_flow
 from funding import statement_build_views, statement_downloads, statement_services
 from funding.forms import (
@@ -186,8 +186,6 @@ def statement_detail(request, pk: int):
 
 
 @national_view
-def statement_download(request, pk: int, kind: str):
-    statement = statement_get_national(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(statement_get_national, GET_ONLY)
+def statement_download(request, statement, kind: str):
     return statement_downloads.statement_download(request, statement, kind, national=True)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_flow
 from asye.web.formats import money
 from asye.web.forms import is_whole_number
@@ -257,10 +257,8 @@ def statements(request):
 
 
 @employer_view(Role.COORDINATOR)
-def statement_detail(request, pk: int):
-    statement = statement_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(statement_get, GET_ONLY)
+def statement_detail(request, statement):
     return render(
         request,
         "funding/statement.html",
@@ -269,8 +267,6 @@ def statement_detail(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-def statement_download(request, pk: int, kind: str):
-    statement = statement_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(statement_get, GET_ONLY)
+def statement_download(request, statement, kind: str):
     return statement_downloads.statement_download(request, statement, kind)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import FormFlow, form_flow, form_page
 from portfolios import agreements
 from portfolios import record_selectors as selectors
@@ -39,11 +39,9 @@ def signature_rows(revision, registration: Registration) -> list[dict]:
 
 
 @employer_view(*READERS)
-def agreement(request, pk: int):
+@opens(portfolio_registration_get, GET_ONLY)
+def agreement(request, registration):
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
     portfolio = selectors.portfolio_of(registration)
     revisions = selectors.agreement_revisions(portfolio)
     state = selectors.agreement_state(registration, revisions)
@@ -85,12 +83,10 @@ def _agreement_values(data: dict) -> dict:
 
 
 @employer_view(*READERS)
-def agreement_add(request, pk: int):
+@opens(portfolio_registration_get, GET_OR_POST)
+def agreement_add(request, registration):
     """Draft the first agreement, or start a new revision from the latest one's text."""
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     if not agreements.can_draft_agreement(actor, registration):
         raise PermissionDenied("Only the NQSW, their assessor or the co-ordinator drafts the agreement.")
     portfolio = selectors.portfolio_of(registration)
@@ -121,12 +117,10 @@ def agreement_add(request, pk: int):
 
 
 @employer_view(*READERS)
-def agreement_change(request, pk: int):
+@opens(selectors.agreement_get, GET_OR_POST)
+def agreement_change(request, revision):
     """Change a revision nobody has signed yet."""
     actor = request.actor
-    revision = selectors.agreement_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = revision.portfolio.registration
     if not agreements.can_draft_agreement(actor, registration):
         raise PermissionDenied("Only the NQSW, their assessor or the co-ordinator changes the agreement.")
@@ -136,7 +130,7 @@ def agreement_change(request, pk: int):
     initial = {**_agreement_initial(revision), "reason": revision.reason, "version": revision.version}
     asks_reason = revision.revision > 1
     form = AgreementForm(posted(request), asks_reason=asks_reason, initial=initial)
-    latest = Latest(lambda: selectors.agreement_get(actor=actor, pk=pk))
+    latest = Latest(lambda: selectors.agreement_get(actor=actor, pk=revision.pk))
     flow = FormFlow(form=form)
     if not (signed or newer):
         flow = form_flow(
@@ -187,12 +181,10 @@ def _sign_blocker(revision, registration, roles: list[str], signed: set[str]) ->
 
 
 @employer_view(*READERS)
-def agreement_sign(request, pk: int):
+@opens(selectors.agreement_get, GET_OR_POST)
+def agreement_sign(request, revision):
     """The confirmation page on which the NQSW, the assessor or the line manager signs a revision."""
     actor = request.actor
-    revision = selectors.agreement_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = revision.portfolio.registration
     all_roles = agreements.signer_roles(actor, registration)
     if not all_roles:
@@ -201,7 +193,7 @@ def agreement_sign(request, pk: int):
     roles = [role for role in all_roles if role not in signed]
     blocker = _sign_blocker(revision, registration, roles, signed)
     flow = FormFlow(form=None)
-    latest = Latest(lambda: selectors.agreement_get(actor=actor, pk=pk))
+    latest = Latest(lambda: selectors.agreement_get(actor=actor, pk=revision.pk))
     if not blocker:
         flow = form_flow(
             request,

@@ -6,6 +6,9 @@ go through ``portfolios.amendments`` and ``portfolios.evidence_amendments``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
@@ -25,8 +28,37 @@ SAVED = "Amendment saved. The change and your reason are in the history below."
 REFLECTION_ADDED = "Your later reflection has been added"
 
 
-def _later_reflection(request, *, save, registration, record_name: str, back_name: str, record_pk: int):
-    """The later reflection's page, for an observation or evidence: the NQSW's words, added once."""
+@dataclass(frozen=True)
+class Opening:
+    """Who may open one of these pages, for which records: the record must be ``assessed`` (if not, the
+    person goes to ``elsewhere``, where it still changes without an amendment), and
+    ``allowed(actor, record, registration)`` (if not: 403, saying ``refusal``)."""
+
+    assessed: str
+    elsewhere: str
+    allowed: Callable
+    refusal: str
+
+
+def _opened(request, record, opening: Opening):
+    """What every page here checks after reading the record through its scoped selector (another
+    employer's, or one the person may not read: 404): the method (GET or POST), then ``opening``. A
+    response to send instead of the page, or None."""
+    if (refused := refuse_method(request, GET_OR_POST)) is not None:
+        return refused
+    if record.status != opening.assessed:
+        return redirect(opening.elsewhere, pk=record.pk)
+    if not opening.allowed(request.actor, record, record.portfolio.registration):
+        raise PermissionDenied(opening.refusal)
+    return None
+
+
+def _later_reflection(request, record, opening: Opening, *, save, record_name: str, back_name: str):
+    """The later reflection's page, for an observation or evidence (``record``, read through its scoped
+    selector, then ``opening`` checked): the NQSW's words, added once by ``save(text)``."""
+    if early := _opened(request, record, opening):
+        return early
+    registration, record_pk = record.portfolio.registration, record.pk
     return form_page(
         request,
         LaterReflectionForm(posted(request)),
@@ -51,18 +83,28 @@ def _amend_page(registration, name: str, record, portfolio=None) -> dict:
 
 # --- Observations --------------------------------------------------------------------------------------
 
+# A complete observation is amended; one still being written changes on its change page.
+AMEND_OBSERVATION = Opening(
+    Observation.Status.COMPLETE,
+    "portfolios:observation_change",
+    amendments.can_amend_observation,
+    "Only the NQSW's assessor or the co-ordinator amends a complete observation.",
+)
+REFLECT_ON_OBSERVATION = Opening(
+    Observation.Status.COMPLETE,
+    "portfolios:observation_change",
+    amendments.can_reflect_on_observation,
+    "Only the NQSW adds a later reflection to their observation.",
+)
+
 
 @employer_view(*READERS)
 def observation_amend(request, pk: int):
     actor = request.actor
     observation = records.observation_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
+    if early := _opened(request, observation, AMEND_OBSERVATION):
+        return early
     registration = observation.portfolio.registration
-    if observation.status != Observation.Status.COMPLETE:
-        return redirect("portfolios:observation_change", pk=observation.pk)
-    if not amendments.can_amend_observation(actor, observation, registration):
-        raise PermissionDenied("Only the NQSW's assessor or the co-ordinator amends a complete observation.")
     kwargs = {
         "fields_allowed": set(amendments.OBSERVATION_FIELDS),
         "observers": observers_for(actor, registration, observation),
@@ -93,26 +135,33 @@ def observation_amend(request, pk: int):
 def observation_reflect(request, pk: int):
     actor = request.actor
     observation = records.observation_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
-    registration = observation.portfolio.registration
-    if observation.status != Observation.Status.COMPLETE:
-        return redirect("portfolios:observation_change", pk=observation.pk)
-    if not amendments.can_reflect_on_observation(actor, observation, registration):
-        raise PermissionDenied("Only the NQSW adds a later reflection to their observation.")
     return _later_reflection(
         request,
+        observation,
+        REFLECT_ON_OBSERVATION,
         save=lambda text: amendments.observation_reflection_add(
             actor=actor, observation=observation, text=text
         ),
-        registration=registration,
         record_name=f"Observation {observation.number}",
         back_name="portfolios:observation",
-        record_pk=observation.pk,
     )
 
 
 # --- Evidence ------------------------------------------------------------------------------------------
+
+# Accepted evidence is amended; the NQSW changes evidence not yet accepted on its own page.
+AMEND_EVIDENCE = Opening(
+    Evidence.Status.ACCEPTED,
+    "portfolios:evidence",
+    evidence_amendments.can_amend_evidence,
+    "Only the NQSW's assessor or the co-ordinator amends accepted evidence.",
+)
+REFLECT_ON_EVIDENCE = Opening(
+    Evidence.Status.ACCEPTED,
+    "portfolios:evidence",
+    evidence_amendments.can_reflect_on_evidence,
+    "Only the NQSW adds a later reflection to their evidence.",
+)
 
 
 def _evidence_amend_form(portfolio, files, data=None, *, initial=None) -> EvidenceAmendForm:
@@ -129,14 +178,10 @@ def _evidence_amend_form(portfolio, files, data=None, *, initial=None) -> Eviden
 def evidence_amend(request, pk: int):
     actor = request.actor
     evidence = evidence_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
+    if early := _opened(request, evidence, AMEND_EVIDENCE):
+        return early
     portfolio = evidence.portfolio
     registration = portfolio.registration
-    if evidence.status != Evidence.Status.ACCEPTED:
-        return redirect("portfolios:evidence", pk=evidence.pk)
-    if not evidence_amendments.can_amend_evidence(actor, evidence, registration):
-        raise PermissionDenied("Only the NQSW's assessor or the co-ordinator amends accepted evidence.")
     files = list(EvidenceFile.objects.filter(evidence=evidence).order_by("uploaded_at", "id"))
     form = _evidence_amend_form(portfolio, files, posted(request), initial=EvidenceForm.initial_for(evidence))
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
@@ -168,22 +213,14 @@ def evidence_amend(request, pk: int):
 
 @employer_view(*READERS)
 def evidence_reflect(request, pk: int):
-    actor = request.actor
-    evidence = evidence_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
-    registration = evidence.portfolio.registration
-    if evidence.status != Evidence.Status.ACCEPTED:
-        return redirect("portfolios:evidence", pk=evidence.pk)
-    if not evidence_amendments.can_reflect_on_evidence(actor, evidence, registration):
-        raise PermissionDenied("Only the NQSW adds a later reflection to their evidence.")
+    evidence = evidence_get(actor=request.actor, pk=pk)
     return _later_reflection(
         request,
+        evidence,
+        REFLECT_ON_EVIDENCE,
         save=lambda text: evidence_amendments.evidence_reflection_add(
-            actor=actor, evidence=evidence, text=text
+            actor=request.actor, evidence=evidence, text=text
         ),
-        registration=registration,
         record_name=evidence.title,
         back_name="portfolios:evidence",
-        record_pk=evidence.pk,
     )

@@ -69,6 +69,7 @@ OBSERVATION_FIELDS = (
 # The words of a record stay out of the audit trail: it says they changed.
 WORDS = frozenset({"observer_assessment", "person_feedback", "description", "reflection"})
 NOTHING_CHANGED = "You have not changed anything. Change an answer, or cancel."
+COMPLETE = Observation.Status.COMPLETE
 
 
 def refuse_unless(allowed: bool, message: str) -> None:
@@ -83,20 +84,20 @@ def can_amend(actor: Actor, registration: Registration) -> bool:
     )
 
 
+def can_change_assessed(actor: Actor, record, registration: Registration, *, assessed: str, reflect: bool):
+    """Whether ``actor`` may amend (or, with ``reflect``, add a later reflection to) ``record`` of the
+    registration's portfolio: it is ``assessed``, the portfolio can still change, and they are the NQSW's
+    assessor or co-ordinator (``can_amend``), or for a reflection the NQSW."""
+    allowed = is_owner(actor, registration) if reflect else can_amend(actor, registration)
+    return record.status == assessed and allowed and is_writable(record.portfolio, registration)
+
+
 def can_amend_observation(actor: Actor, observation: Observation, registration: Registration) -> bool:
-    return (
-        observation.status == Observation.Status.COMPLETE
-        and can_amend(actor, registration)
-        and is_writable(observation.portfolio, registration)
-    )
+    return can_change_assessed(actor, observation, registration, assessed=COMPLETE, reflect=False)
 
 
 def can_reflect_on_observation(actor: Actor, observation: Observation, registration: Registration) -> bool:
-    return (
-        observation.status == Observation.Status.COMPLETE
-        and is_owner(actor, registration)
-        and is_writable(observation.portfolio, registration)
-    )
+    return can_change_assessed(actor, observation, registration, assessed=COMPLETE, reflect=True)
 
 
 def portfolio_locked(portfolio_id: int, registration: Registration) -> Portfolio:
@@ -141,6 +142,62 @@ def audit_value(name: str, value):
     """A value as the audit trail keeps it: an observer by their user id only (an outside observer's name
     stays out of the trail); dates and lists as the trail writes them."""
     return value[0] if name == "observer" else value
+
+
+def amendment_audit(changed: list[str], before: dict, after: dict, reason: str, **special) -> dict:
+    """What the audit trail keeps of an amendment: the reason, and for each changed field "changed" for
+    words, the value ``special`` gives for it, or its old and new values."""
+    changes: dict = {"reason": reason}
+    for name in changed:
+        if name in WORDS:
+            changes[name] = "changed"
+        elif name in special:
+            changes[name] = special[name]
+        else:
+            changes[name] = [audit_value(name, before[name][0]), audit_value(name, after[name][0])]
+    return changes
+
+
+def amendments_keep(model, link: str, record, changed, before, after, *, reason: str, actor: Actor) -> None:
+    """One ``model`` row per changed field of ``record`` (its ``link`` field): the old and new value as
+    people read them, the reason, who amended it."""
+    model.objects.bulk_create(
+        model(
+            employer_id=record.employer_id,
+            **{link: record},
+            field=name,
+            old_value=before[name][1],
+            new_value=after[name][1],
+            reason=reason,
+            amended_by=actor.user,
+        )
+        for name in changed
+    )
+
+
+def later_reflection_keep(model, link: str, record, *, actor: Actor, text: str, max_length: int, action: str):
+    """The NQSW's later reflection on ``record``, checked and kept as a ``model`` row beside what was
+    assessed, and audited as ``action``."""
+    errors: dict[str, list[str]] = {}
+    text = checked_text(
+        errors,
+        "text",
+        text,
+        required="Enter your later reflection",
+        max_length=max_length,
+        what="Your later reflection",
+    )
+    if errors:
+        raise ValidationError(errors)
+    amendment = model.objects.create(
+        employer_id=record.employer_id,
+        **{link: record},
+        field=LATER_REFLECTION,
+        new_value=text,
+        amended_by=actor.user,
+    )
+    audit_record(actor=actor, obj=record, action=action, changes={"amendment": amendment.pk})
+    return amendment
 
 
 def _observer_shown(observer, observer_name: str) -> str:
@@ -257,31 +314,14 @@ def observation_amend(
         set_observation_tags(current, after["statements"][0])
     if "observed_on" in changed:
         progress_refresh(registration=registration)  # the timeline shows the observation done on its date
-    ObservationAmendment.objects.bulk_create(
-        ObservationAmendment(
-            employer_id=current.employer_id,
-            observation=current,
-            field=name,
-            old_value=before[name][1],
-            new_value=after[name][1],
-            reason=reason,
-            amended_by=actor.user,
-        )
-        for name in changed
+    amendments_keep(
+        ObservationAmendment, "observation", current, changed, before, after, reason=reason, actor=actor
     )
     audit_record(
         actor=actor,
         obj=current,
         action="observation.amended",
-        changes={
-            **{
-                name: "changed"
-                if name in WORDS
-                else [audit_value(name, before[name][0]), audit_value(name, after[name][0])]
-                for name in changed
-            },
-            "reason": reason,
-        },
+        changes=amendment_audit(changed, before, after, reason),
     )
     return current
 
@@ -300,25 +340,12 @@ def observation_reflection_add(*, actor: Actor, observation: Observation, text: 
         raise ValidationError(
             "This observation is not complete yet: write your reflection on its change page."
         )
-    errors: dict[str, list[str]] = {}
-    text = checked_text(
-        errors,
-        "text",
-        text,
-        required="Enter your later reflection",
+    return later_reflection_keep(
+        ObservationAmendment,
+        "observation",
+        current,
+        actor=actor,
+        text=text,
         max_length=MAX_OBSERVATION_TEXT,
-        what="Your later reflection",
+        action="observation.reflection_added",
     )
-    if errors:
-        raise ValidationError(errors)
-    amendment = ObservationAmendment.objects.create(
-        employer_id=current.employer_id,
-        observation=current,
-        field=LATER_REFLECTION,
-        new_value=text,
-        amended_by=actor.user,
-    )
-    audit_record(
-        actor=actor, obj=current, action="observation.reflection_added", changes={"amendment": amendment.pk}
-    )
-    return amendment

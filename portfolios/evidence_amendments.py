@@ -20,45 +20,38 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
-from portfolios.access import is_owner, is_writable
+from portfolios.access import is_owner
 from portfolios.amendments import (
-    LATER_REFLECTION,
     NOTHING_CHANGED,
-    WORDS,
-    audit_value,
+    amendment_audit,
+    amendments_keep,
     can_amend,
+    can_change_assessed,
     date_shown,
     in_page_order,
     labels_of,
+    later_reflection_keep,
     portfolio_locked,
     reason_checked,
     refuse_unless,
     tagged,
 )
 from portfolios.models import Evidence, EvidenceAmendment, EvidenceFile
-from portfolios.record_writes import checked_text
 from portfolios.services import MAX_TEXT_LENGTH, check_fields, set_tags, statements_of
 from portfolios.uploads import evidence_storage
 from programmes.models import Registration
 
 # What the assessor relied on, in the order pages show it.
 EVIDENCE_FIELDS = ("title", "occurred_on", "description", "statements", "files", "reflection")
+ACCEPTED = Evidence.Status.ACCEPTED
 
 
 def can_amend_evidence(actor: Actor, evidence: Evidence, registration: Registration) -> bool:
-    return (
-        evidence.status == Evidence.Status.ACCEPTED
-        and can_amend(actor, registration)
-        and is_writable(evidence.portfolio, registration)
-    )
+    return can_change_assessed(actor, evidence, registration, assessed=ACCEPTED, reflect=False)
 
 
 def can_reflect_on_evidence(actor: Actor, evidence: Evidence, registration: Registration) -> bool:
-    return (
-        evidence.status == Evidence.Status.ACCEPTED
-        and is_owner(actor, registration)
-        and is_writable(evidence.portfolio, registration)
-    )
+    return can_change_assessed(actor, evidence, registration, assessed=ACCEPTED, reflect=True)
 
 
 def _names(files: list[EvidenceFile]) -> str:
@@ -178,29 +171,16 @@ def evidence_amend(
         name = file.storage_name
         file.delete()
         transaction.on_commit(lambda name=name: storage.delete(name))
-    EvidenceAmendment.objects.bulk_create(
-        EvidenceAmendment(
-            employer_id=current.employer_id,
-            evidence=current,
-            field=name,
-            old_value=before[name][1],
-            new_value=after[name][1],
-            reason=reason,
-            amended_by=actor.user,
-        )
-        for name in changed
+    amendments_keep(
+        EvidenceAmendment, "evidence", current, changed, before, after, reason=reason, actor=actor
     )
-    audit_changes: dict = {"reason": reason}
-    for name in changed:
-        if name in WORDS:
-            audit_changes[name] = "changed"
-        elif name == "files":
-            audit_changes[name] = {
-                "removed": [{"name": f.original_name, "sha256": f.sha256} for f in removed]
-            }
-        else:
-            audit_changes[name] = [audit_value(name, before[name][0]), audit_value(name, after[name][0])]
-    audit_record(actor=actor, obj=current, action="evidence.amended", changes=audit_changes)
+    removed_files = {"removed": [{"name": f.original_name, "sha256": f.sha256} for f in removed]}
+    audit_record(
+        actor=actor,
+        obj=current,
+        action="evidence.amended",
+        changes=amendment_audit(changed, before, after, reason, files=removed_files),
+    )
     return current
 
 
@@ -217,25 +197,12 @@ def evidence_reflection_add(*, actor: Actor, evidence: Evidence, text: str) -> E
         raise ValidationError(
             "This evidence has not been accepted yet: change your reflection on the evidence itself."
         )
-    errors: dict[str, list[str]] = {}
-    text = checked_text(
-        errors,
-        "text",
-        text,
-        required="Enter your later reflection",
+    return later_reflection_keep(
+        EvidenceAmendment,
+        "evidence",
+        current,
+        actor=actor,
+        text=text,
         max_length=MAX_TEXT_LENGTH,
-        what="Your later reflection",
+        action="evidence.reflection_added",
     )
-    if errors:
-        raise ValidationError(errors)
-    amendment = EvidenceAmendment.objects.create(
-        employer_id=current.employer_id,
-        evidence=current,
-        field=LATER_REFLECTION,
-        new_value=text,
-        amended_by=actor.user,
-    )
-    audit_record(
-        actor=actor, obj=current, action="evidence.reflection_added", changes={"amendment": amendment.pk}
-    )
-    return amendment

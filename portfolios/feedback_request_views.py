@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asye import clock
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
 from portfolios import feedback_requests as services
 from portfolios import record_selectors as selectors
@@ -35,11 +35,8 @@ def _feedback_rows(requests, now):
 
 
 @employer_view(*READERS)
-def feedback_requests(request, pk: int):
-    actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
+@opens(portfolio_registration_get, GET_ONLY)
+def feedback_requests(request, registration):
     portfolio = selectors.portfolio_of(registration)
     rows = _feedback_rows(selectors.feedback_request_list(portfolio), clock.now())
     return render(
@@ -57,11 +54,9 @@ def feedback_requests(request, pk: int):
 
 
 @employer_view(*READERS)
-def feedback_request_add(request, pk: int):
+@opens(portfolio_registration_get, GET_OR_POST)
+def feedback_request_add(request, registration):
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW asks for feedback on their practice.")
     portfolio = selectors.portfolio_of(registration)
@@ -89,12 +84,10 @@ def feedback_request_add(request, pk: int):
 
 
 @employer_view(*READERS)
-def feedback_request_created(request, pk: int):
+@opens(selectors.feedback_request_get, GET_ONLY)
+def feedback_request_created(request, item):
     """The confirmation page: the link, shown this once (only its hash is kept), to copy or hand over."""
     actor = request.actor
-    item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
     registration = item.portfolio.registration
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW who asked sees the link.")
@@ -124,11 +117,8 @@ def feedback_request_created(request, pk: int):
 
 
 @employer_view(*READERS)
-def feedback_request(request, pk: int):
-    actor = request.actor
-    item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
+@opens(selectors.feedback_request_get, GET_ONLY)
+def feedback_request(request, item):
     registration = item.portfolio.registration
     state = feedback_state(item)
     label, colour = selectors.FEEDBACK_STATE_LABELS[state]
@@ -153,12 +143,10 @@ def feedback_request(request, pk: int):
 
 
 @employer_view(*READERS)
-def feedback_request_cancel(request, pk: int):
+@opens(selectors.feedback_request_get, GET_OR_POST)
+def feedback_request_cancel(request, item):
     """A confirmation button, not a form: a refusal is said on the page (400)."""
     actor = request.actor
-    item = selectors.feedback_request_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = item.portfolio.registration
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW who asked cancels a feedback request.")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from asye.errors import Conflict
 from asye.web.dates import date_data
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
 from portfolios import amendments
 from portfolios import observations as services
@@ -25,11 +25,9 @@ from programmes.selectors import registration_list
 
 
 @employer_view(*READERS)
-def observations(request, pk: int):
+@opens(portfolio_registration_get, GET_ONLY)
+def observations(request, registration):
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
     portfolio = selectors.portfolio_of(registration)
     items = selectors.observation_list(portfolio)
     return render(
@@ -76,11 +74,9 @@ def observation_initial(observation: Observation) -> dict:
 
 
 @employer_view(*READERS)
-def observation_add(request, pk: int):
+@opens(portfolio_registration_get, GET_OR_POST)
+def observation_add(request, registration):
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     fields = services.observation_fields_for(actor, None, registration)
     if not fields:
         raise PermissionDenied("Only the NQSW or their assessor records a direct observation.")
@@ -145,21 +141,17 @@ def _observation_context(request, observation, **extra) -> dict:
 
 
 @employer_view(*READERS)
-def observation(request, pk: int):
-    observation = selectors.observation_get(actor=request.actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
+@opens(selectors.observation_get, GET_ONLY)
+def observation(request, observation):
     return render(request, "portfolios/records/observation.html", _observation_context(request, observation))
 
 
 @employer_view(*READERS)
-def observation_change(request, pk: int):
+@opens(selectors.observation_get, GET_OR_POST)
+def observation_change(request, observation):
     """Change the parts of an observation the person writes: the NQSW their preparation and reflection,
     the observer or assessor the assessment."""
     actor = request.actor
-    observation = selectors.observation_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = observation.portfolio.registration
     fields = services.observation_fields_for(actor, observation, registration)
     if observation.status == Observation.Status.COMPLETE:
@@ -181,7 +173,7 @@ def observation_change(request, pk: int):
         "statements": registration_statements(registration),
     }
     form = ObservationForm(posted(request), initial=observation_initial(observation), **kwargs)
-    latest = Latest(lambda: selectors.observation_get(actor=actor, pk=pk))
+    latest = Latest(lambda: selectors.observation_get(actor=actor, pk=observation.pk))
 
     def context(_flow) -> dict:
         shown = latest.or_(observation)
@@ -204,13 +196,11 @@ def observation_change(request, pk: int):
 
 
 @employer_view(*READERS)
-def observation_complete(request, pk: int):
+@opens(selectors.observation_get, GET_OR_POST)
+def observation_complete(request, observation):
     """The observer or the assessor confirms the observation is complete. A button, not a form: what
     stops it is listed on the observation's page."""
     actor = request.actor
-    observation = selectors.observation_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = observation.portfolio.registration
     if request.method != "POST":
         return redirect("portfolios:observation", pk=observation.pk)
@@ -225,7 +215,7 @@ def observation_complete(request, pk: int):
     try:
         services.observation_complete(actor=actor, observation=observation, version=version)
     except Conflict as error:
-        observation = selectors.observation_get(actor=actor, pk=pk)
+        observation = selectors.observation_get(actor=actor, pk=observation.pk)
         return render(
             request,
             "portfolios/records/observation.html",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from asye import clock
 from asye.web.dates import date_data
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_flow, form_page
 from portfolios import pdp as services
 from portfolios import record_selectors as selectors
@@ -20,11 +20,8 @@ from portfolios.record_pages import READERS, Latest, posted, record_context
 
 
 @employer_view(*READERS)
-def pdp(request, pk: int):
-    actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
+@opens(portfolio_registration_get, GET_ONLY)
+def pdp(request, registration):
     portfolio = selectors.portfolio_of(registration)
     objectives = selectors.pdp_objective_list(portfolio)
     today = clock.today()
@@ -59,11 +56,9 @@ def _pdp_values(data: dict) -> dict:
 
 
 @employer_view(*READERS)
-def pdp_add(request, pk: int):
+@opens(portfolio_registration_get, GET_OR_POST)
+def pdp_add(request, registration):
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
     portfolio = selectors.portfolio_of(registration)
@@ -112,17 +107,15 @@ def _objective_page(request, objective, *, form=None, conflict: str = "", status
 
 
 @employer_view(*READERS)
-def pdp_objective(request, pk: int):
+@opens(selectors.pdp_objective_get, GET_OR_POST)
+def pdp_objective(request, objective):
     """One objective, and (for the NQSW and their assessor) the form to update its progress."""
     actor = request.actor
-    objective = selectors.pdp_objective_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     if request.method != "POST":
         return _objective_page(request, objective)
     if not services.can_update_pdp_progress(actor, objective.portfolio.registration):
         raise PermissionDenied("Only the NQSW or their assessor updates the progress of an objective.")
-    latest = Latest(lambda: selectors.pdp_objective_get(actor=actor, pk=pk))
+    latest = Latest(lambda: selectors.pdp_objective_get(actor=actor, pk=objective.pk))
     flow = form_flow(
         request,
         PdpProgressForm(request.POST),
@@ -145,11 +138,9 @@ def pdp_objective(request, pk: int):
 
 
 @employer_view(*READERS)
-def pdp_objective_change(request, pk: int):
+@opens(selectors.pdp_objective_get, GET_OR_POST)
+def pdp_objective_change(request, objective):
     actor = request.actor
-    objective = selectors.pdp_objective_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     registration = objective.portfolio.registration
     if not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their development plan.")
@@ -165,7 +156,7 @@ def pdp_objective_change(request, pk: int):
     data = posted(request)
     if data is None:
         initial.update(date_data("achieve_by", objective.achieve_by))
-    latest = Latest(lambda: selectors.pdp_objective_get(actor=actor, pk=pk))
+    latest = Latest(lambda: selectors.pdp_objective_get(actor=actor, pk=objective.pk))
 
     def context(_flow) -> dict:
         shown = latest.or_(objective)

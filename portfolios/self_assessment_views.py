@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import FormFlow, form_flow
 from portfolios import record_selectors as selectors
 from portfolios import self_assessments as services
@@ -17,12 +17,9 @@ from portfolios.record_pages import READERS, posted, record_context
 
 
 @employer_view(*READERS)
-def self_assessments(request, pk: int):
+@opens(portfolio_registration_get, GET_ONLY)
+def self_assessments(request, registration):
     """The three stages, and the ratings side by side per statement."""
-    actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_ONLY)) is not None:
-        return refused
     portfolio = selectors.portfolio_of(registration)
     capability_set = services.self_assessment_set(portfolio, registration)
     stages = selectors.self_assessment_stages(portfolio, registration)
@@ -41,12 +38,10 @@ def self_assessments(request, pk: int):
 
 
 @employer_view(*READERS)
-def self_assessment(request, pk: int):
+@opens(portfolio_registration_get, GET_OR_POST)
+def self_assessment(request, registration):
     """One stage's ratings (the stage in the query string or the form); the NQSW rates, others read."""
     actor = request.actor
-    registration = portfolio_registration_get(actor=actor, pk=pk)
-    if (refused := refuse_method(request, GET_OR_POST)) is not None:
-        return refused
     stage = request.POST.get("stage") if request.method == "POST" else request.GET.get("stage")
     if stage not in services.STAGE.values:
         return redirect("portfolios:self_assessments", pk=registration.pk)

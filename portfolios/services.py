@@ -91,6 +91,30 @@ def check_fields(
     return errors
 
 
+def _nqsw_editing(actor: Actor, evidence: Evidence, version: int) -> Evidence:
+    """The NQSW's evidence, locked, as they change it: only the NQSW, only at the version they read
+    (else Conflict), only while it is a draft or more is needed."""
+    portfolio = evidence.portfolio
+    _require_nqsw(actor, portfolio, _registration_of(portfolio))
+    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if current.version != version:
+        raise Conflict(
+            "This evidence was changed by someone else, or in another tab, since you opened it. "
+            "Check it and try again."
+        )
+    _require_editable(current)
+    return current
+
+
+def _checked(portfolio, statement_ids, words: dict[str, str], *, occurred_on, today) -> list:
+    """Evidence's ``words`` (title, description, reflection) and date checked (a ValidationError by
+    field), then the capability statements chosen, of the portfolio's frameworks."""
+    errors = check_fields(**words, occurred_on=occurred_on, today=today or _today())
+    if errors:
+        raise ValidationError(errors)
+    return statements_of(portfolio, statement_ids)
+
+
 def set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None:
     wanted = {s.pk for s in statements}
     existing = set(EvidenceTag.objects.filter(evidence=evidence).values_list("statement_id", flat=True))
@@ -177,16 +201,8 @@ def evidence_create(
     """The NQSW adds a draft piece of evidence, optionally with files and its capability tags."""
     registration = _registration_of(portfolio)
     _require_nqsw(actor, portfolio, registration)
-    errors = check_fields(
-        title=title,
-        description=description,
-        reflection=reflection,
-        occurred_on=occurred_on,
-        today=today or _today(),
-    )
-    if errors:
-        raise ValidationError(errors)
-    statements = statements_of(portfolio, statement_ids)
+    words = {"title": title, "description": description, "reflection": reflection}
+    statements = _checked(portfolio, statement_ids, words, occurred_on=occurred_on, today=today)
     evidence = Evidence.objects.create(
         employer_id=portfolio.employer_id,
         portfolio=portfolio,
@@ -244,25 +260,9 @@ def evidence_update(
 ) -> Evidence:
     """The NQSW changes their evidence while it is a draft or more is needed."""
     portfolio = evidence.portfolio
-    registration = _registration_of(portfolio)
-    _require_nqsw(actor, portfolio, registration)
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.version != version:
-        raise Conflict(
-            "This evidence was changed by someone else, or in another tab, since you opened it. "
-            "Check it and try again."
-        )
-    _require_editable(current)
-    errors = check_fields(
-        title=title,
-        description=description,
-        reflection=reflection,
-        occurred_on=occurred_on,
-        today=today or _today(),
-    )
-    if errors:
-        raise ValidationError(errors)
-    statements = statements_of(portfolio, statement_ids)
+    current = _nqsw_editing(actor, evidence, version)
+    words = {"title": title, "description": description, "reflection": reflection}
+    statements = _checked(portfolio, statement_ids, words, occurred_on=occurred_on, today=today)
     before = {
         "title": current.title,
         "description": current.description,
@@ -384,16 +384,7 @@ def evidence_file_add(
 ) -> EvidenceFile:
     """The NQSW adds a file to their evidence while they can change it (the evidence's version moves on,
     so an assessor reading an older version cannot respond to it unawares)."""
-    portfolio = evidence.portfolio
-    registration = _registration_of(portfolio)
-    _require_nqsw(actor, portfolio, registration)
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.version != version:
-        raise Conflict(
-            "This evidence was changed by someone else, or in another tab, since you opened it. "
-            "Check it and try again."
-        )
-    _require_editable(current)
+    current = _nqsw_editing(actor, evidence, version)
     if upload is None:
         raise ValidationError({"file": ["Select a file"]})
     (made,) = _files_add(actor=actor, evidence=current, uploads=[upload])

@@ -8,10 +8,9 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from asye import clock
-from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.national import national_view
 from asye.web.decorators import employer_view
-from asye.web.downloads import Column, list_download
+from asye.web.downloads import EMPLOYER_COLUMNS, Column, queryset_download
 from programmes.forms import NationalQueueFilterForm
 from programmes.progress_store import progress_catch_up
 from programmes.search import national_search_record
@@ -21,8 +20,6 @@ from programmes.selectors import (
     registration_review_years_national,
 )
 from programmes.views import VIEWER_ROLES, dashboard_registrations
-
-CHUNK = 500
 
 
 def _person(user) -> str:
@@ -49,9 +46,7 @@ DASHBOARD_COLUMNS = (
     Column("Next due on", lambda r: r.next_due_on),
 )
 NATIONAL_COLUMNS = (
-    Column("Employer", lambda r: r.employer.name),
-    Column("Employer type", lambda r: r.employer.get_employer_type_display()),
-    Column("Region", lambda r: r.employer.get_region_display()),
+    *EMPLOYER_COLUMNS,
     *COLUMNS,
     Column("Needs national review", lambda r: bool(r.needs_review)),
 )
@@ -64,14 +59,13 @@ def registrations_download(request, kind: str):
     # What is due next is kept on each registration: worked out for today first, as the page does.
     progress_catch_up(registration_list(actor=request.actor), today=clock.today())
     registrations, _filters, _form = dashboard_registrations(request)
-    employer_id = request.actor.employer_id
-    return list_download(
+    return queryset_download(
+        request,
         kind=kind,
-        filename=f"registrations-{clock.today():%Y-%m-%d}",
+        name="registrations",
         columns=DASHBOARD_COLUMNS,
-        rows=lambda: registrations.iterator(chunk_size=CHUNK),
+        queryset=registrations,
         title="Registrations",
-        within=lambda: tenant_context(employer_id),
     )
 
 
@@ -83,13 +77,12 @@ def national_registrations_download(request, kind: str):
     years = registration_review_years_national(actor=actor)
     filters = NationalQueueFilterForm(request.GET, funding_years=years).values()
     national_search_record(actor=actor, where="national registrations download", value=filters["q"])
-    registrations = registration_review_queue_national(actor=actor, filters=filters)
-    return list_download(
+    return queryset_download(
+        request,
         kind=kind,
-        filename=f"national-registrations-{clock.today():%Y-%m-%d}",
+        name="national-registrations",
         columns=NATIONAL_COLUMNS,
-        rows=lambda: registrations.iterator(chunk_size=CHUNK),
+        queryset=registration_review_queue_national(actor=actor, filters=filters),
         title="Registrations",
-        # The role was checked, and the read audited, by national_view; the streamed body is read after it.
-        within=system_national_context,
+        national=True,
     )

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin, date_data
-from asye.web.forms import add_service_errors, choice_field
+from asye.web.forms import FilterForm, add_service_errors, choice_field, year_choices
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
 from programmes.search import search_field
@@ -38,6 +38,16 @@ def hours_text(hours: Decimal | None) -> str:
 
 def too_many_decimal_places(hours: Decimal | None) -> bool:
     return hours is not None and hours.normalize().as_tuple().exponent < -2
+
+
+def contracted_hours_checked(raw: str | None) -> Decimal:
+    """The contracted hours typed, as a number with at most 2 decimal places, or a ValidationError."""
+    hours = hours_or_none(raw)
+    if hours is None:
+        raise ValidationError(HOURS_FORMAT_MESSAGE)
+    if too_many_decimal_places(hours):
+        raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
+    return hours
 
 
 def show_errors(form: forms.Form, errors: ValidationError | dict[str, list[str]]) -> None:
@@ -127,7 +137,20 @@ class SweNumberForm(QuestionForm):
         return normalise_swe_number(self.cleaned_data.get("swe_number") or "")
 
 
-class QualificationDateForm(DateInputsMixin, QuestionForm):
+class DateQuestionForm(DateInputsMixin, QuestionForm):
+    """A question page asking for one date: its one ``date_inputs`` entry names the answer."""
+
+    def answers(self) -> dict[str, str]:
+        name = self.date_inputs[0].name
+        return {name: self.cleaned_data[name].isoformat()}
+
+    @classmethod
+    def data_from(cls, answers):
+        name = cls.date_inputs[0].name
+        return date_data(name, answers.get(name))
+
+
+class QualificationDateForm(DateQuestionForm):
     answer_fields = ("qualification_date",)
     date_inputs = (
         DateInput(
@@ -140,15 +163,8 @@ class QualificationDateForm(DateInputsMixin, QuestionForm):
         ),
     )
 
-    def answers(self) -> dict[str, str]:
-        return {"qualification_date": self.cleaned_data["qualification_date"].isoformat()}
 
-    @classmethod
-    def data_from(cls, answers):
-        return date_data("qualification_date", answers.get("qualification_date"))
-
-
-class StartDateForm(DateInputsMixin, QuestionForm):
+class StartDateForm(DateQuestionForm):
     answer_fields = ("start_date",)
     date_inputs = (
         DateInput(
@@ -160,13 +176,6 @@ class StartDateForm(DateInputsMixin, QuestionForm):
             page_heading=True,
         ),
     )
-
-    def answers(self) -> dict[str, str]:
-        return {"start_date": self.cleaned_data["start_date"].isoformat()}
-
-    @classmethod
-    def data_from(cls, answers):
-        return date_data("start_date", answers.get("start_date"))
 
 
 class HoursForm(QuestionForm):
@@ -224,12 +233,7 @@ class RegistrationDetailsForm(VersionedForm):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
     def clean_contracted_hours(self) -> Decimal:
-        hours = hours_or_none(self.cleaned_data.get("contracted_hours"))
-        if hours is None:
-            raise ValidationError(HOURS_FORMAT_MESSAGE)
-        if too_many_decimal_places(hours):
-            raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
-        return hours
+        return contracted_hours_checked(self.cleaned_data.get("contracted_hours"))
 
 
 def _reason_field(label: str, required_message: str, hint: str = "") -> forms.CharField:
@@ -337,7 +341,7 @@ STATUS_FILTER_CHOICES = [
 NO_ASSESSOR = "none"
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(FilterForm):
     """The dashboard's filters (a GET form): anything not recognised is ignored, not an error."""
 
     q = search_field()
@@ -347,19 +351,12 @@ class RegistrationFilterForm(forms.Form):
 
     def __init__(self, *args, funding_years: list[str], assessors: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in funding_years]]
+        self.fields["funding_year"].choices = year_choices(funding_years)
         self.fields["assessor"].choices = [
             ("", "Any assessor"),
             (NO_ASSESSOR, "No assessor yet"),
             *[(str(pk), label) for pk, label in assessors],
         ]
-
-    def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
-        self.is_valid()
-        return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
 
 
 # --- National staff ------------------------------------------------------------------------------
@@ -376,7 +373,7 @@ PENDING_FUNDING_CHOICES = [
 ]
 
 
-class NationalQueueFilterForm(forms.Form):
+class NationalQueueFilterForm(FilterForm):
     q = search_field()
     funding_status = forms.ChoiceField(
         label="Funding status", choices=PENDING_FUNDING_CHOICES, required=False
@@ -389,14 +386,7 @@ class NationalQueueFilterForm(forms.Form):
 
     def __init__(self, *args, funding_years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funding_year"].choices = [("", "Any year"), *[(y, y) for y in funding_years]]
-
-    def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
-        self.is_valid()
-        return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
+        self.fields["funding_year"].choices = year_choices(funding_years)
 
 
 class FundingDecisionForm(forms.Form):

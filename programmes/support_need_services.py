@@ -13,7 +13,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record, audited_create, changed_fields
 from asye.errors import Conflict
 from asye.records import versioned_update
 from programmes.models import Registration, SupportNeed
@@ -89,7 +89,11 @@ def support_need_create(
     detail = _clean_detail(detail, errors)
     if errors:
         raise ValidationError(errors)
-    need = SupportNeed.objects.create(
+    return audited_create(
+        SupportNeed,
+        actor=actor,
+        action="support_need.created",
+        audit=("registration", "kind", "requested_on", "detail_shared"),
         employer_id=registration.employer_id,
         registration=registration,
         kind=kind,
@@ -98,18 +102,6 @@ def support_need_create(
         detail_shared=bool(detail_shared) and bool(detail),
         created_by=actor.user,
     )
-    audit_record(
-        actor=actor,
-        obj=need,
-        action="support_need.created",
-        changes={
-            "registration": registration.pk,
-            "kind": kind,
-            "requested_on": requested_on,
-            "detail_shared": need.detail_shared,
-        },
-    )
-    return need
 
 
 NEED_CHANGED = "This support need was changed by someone else. Check its status and try again."

@@ -26,7 +26,7 @@ from django.db.models import F
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.errors import Conflict
 from programmes.eligibility import normalise_swe_number
 from programmes.models import CaseloadRecord, ProtectedTimeLog, Registration, SupervisionSession
@@ -178,7 +178,11 @@ def supervision_record(
         _check_supervisor(actor, registration, supervisor_id)
     if errors:
         raise ValidationError(errors)
-    session = SupervisionSession.objects.create(
+    session = audited_create(
+        SupervisionSession,
+        actor=actor,
+        action="supervision.recorded",
+        audit=("registration", "held_on", "duration_minutes", "reflective", "supervisor"),
         employer_id=registration.employer_id,
         registration=registration,
         held_on=held_on,
@@ -186,18 +190,6 @@ def supervision_record(
         reflective=bool(reflective),
         supervisor_id=supervisor_id,
         recorded_by=actor.user,
-    )
-    audit_record(
-        actor=actor,
-        obj=session,
-        action="supervision.recorded",
-        changes={
-            "registration": registration.pk,
-            "held_on": held_on,
-            "duration_minutes": duration_minutes,
-            "reflective": bool(reflective),
-            "supervisor": supervisor_id,
-        },
     )
     progress_refresh(registration=registration)
     return session
@@ -262,24 +254,17 @@ def protected_time_log(
         .first()
     )
     was_below = _below_target(registration, today=previous or registration.start_date)
-    log = ProtectedTimeLog.objects.create(
+    log = audited_create(
+        ProtectedTimeLog,
+        actor=actor,
+        action="protected_time.logged",
+        audit=("registration", "taken_on", "hours", "activity"),
         employer_id=registration.employer_id,
         registration=registration,
         taken_on=taken_on,
         hours=amount,
         activity=activity,
         recorded_by=actor.user,
-    )
-    audit_record(
-        actor=actor,
-        obj=log,
-        action="protected_time.logged",
-        changes={
-            "registration": registration.pk,
-            "taken_on": taken_on,
-            "hours": amount,
-            "activity": activity,
-        },
     )
     if not was_below and _below_target(registration, today=today):
         support = registration_support([registration], today=today)[registration.pk]

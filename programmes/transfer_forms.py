@@ -9,15 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin
 from programmes.forms import (
     HOURS_FORMAT_MESSAGE,
     VersionedForm,
     _reason_field,
-    hours_or_none,
-    too_many_decimal_places,
+    contracted_hours_checked,
 )
 
 LATER = ""
@@ -116,12 +114,7 @@ class TransferAcceptForm(DateInputsMixin, VersionedForm):
         self.fields["line_manager"].choices = [*line_managers, (LATER, "Choose later")]
 
     def clean_contracted_hours(self) -> Decimal:
-        hours = hours_or_none(self.cleaned_data.get("contracted_hours"))
-        if hours is None:
-            raise ValidationError(HOURS_FORMAT_MESSAGE)
-        if too_many_decimal_places(hours):
-            raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
-        return hours
+        return contracted_hours_checked(self.cleaned_data.get("contracted_hours"))
 
 
 class TransferDeclineForm(VersionedForm):

@@ -67,6 +67,20 @@ def audit_record(
     )
 
 
+def audited_create(
+    model: type[models.Model], *, actor: Actor, action: str, audit: Iterable[str] = (), **fields
+):
+    """Create a ``model`` row from ``fields`` and audit it as ``action``, the event keeping the fields
+    named in ``audit``: a related object by its id (``x`` is read from ``x`` or ``x_id``)."""
+    obj = model.objects.create(**fields)
+    changes = {}
+    for name in audit:
+        value = fields[name] if name in fields else fields[f"{name}_id"]
+        changes[name] = value.pk if isinstance(value, models.Model) else value
+    audit_record(actor=actor, obj=obj, action=action, changes=changes)
+    return obj
+
+
 def audit_record_many(
     *,
     actor: Actor | None,

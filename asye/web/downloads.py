@@ -30,6 +30,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from asye import clock
+from asye.tenancy.db import system_national_context, tenant_context
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,6 +41,8 @@ CONTENT_TYPES = {
 KINDS = tuple(CONTENT_TYPES)
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 DATE_FORMAT = "d mmm yyyy"
+# Rows read from the database at a time (``queryset.iterator(chunk_size=CHUNK)``).
+CHUNK = 500
 
 
 def safe_text(value: Any) -> str:
@@ -143,3 +148,42 @@ def list_download(
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response
+
+
+def queryset_download(
+    request,
+    *,
+    kind: str,
+    name: str,
+    columns: Sequence[Column],
+    queryset,
+    title: str,
+    national: bool = False,
+):
+    """``list_download`` of a list page's queryset, named ``<name>-<today>``, read ``CHUNK`` rows at a
+    time inside the person's employer's tenant context; with ``national`` (a ``national_view``, which
+    checked the role and audited the read), inside the system national context."""
+    if national:
+        within = system_national_context
+    else:
+        employer_id = request.actor.employer_id
+
+        def within():
+            return tenant_context(employer_id)
+
+    return list_download(
+        kind=kind,
+        filename=f"{name}-{clock.today():%Y-%m-%d}",
+        columns=columns,
+        rows=lambda: queryset.iterator(chunk_size=CHUNK),
+        title=title,
+        within=within,
+    )
+
+
+# The employer's columns that national lists put first.
+EMPLOYER_COLUMNS = (
+    Column("Employer", lambda row: row.employer.name),
+    Column("Employer type", lambda row: row.employer.get_employer_type_display()),
+    Column("Region", lambda row: row.employer.get_region_display()),
+)

@@ -62,6 +62,22 @@ def rebind_with_version(
     return form
 
 
+class FilterForm(forms.Form):
+    """A list's filters (a GET form): anything not recognised is ignored, not an error."""
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+
+
+def year_choices(funding_years: list[str]) -> list[tuple[str, str]]:
+    """A funding-year filter's choices: any year, then each year offered."""
+    return [("", "Any year"), *[(y, y) for y in funding_years]]
+
+
 class EmployerDetailsForm(forms.Form):
     serves_child_and_family = forms.BooleanField(label="Child and family services", required=False)
     serves_adults = forms.BooleanField(label="Adult services", required=False)
