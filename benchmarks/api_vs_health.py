@@ -3,9 +3,14 @@
 Runs the platform in this process with Django's test client (no web server), on the embedded database
 (SQLite) and on PostgreSQL as the application role with row-level security, each in its own child
 process because the database is chosen at start-up. In each: the demo data, an API token for the demo
-co-ordinator, then rounds that alternate ``/healthz`` and ``GET /api/v1/registrations/<id>/`` (and a page
-of registrations), timing each request's wall-clock time and this process's CPU time. Prints the medians,
-the queries per request and the ratios to the health check, and writes benchmarks/results/api_vs_health.json.
+co-ordinator, then rounds that alternate ``/healthz``, ``GET /api/v1/employer/`` (the token's
+authentication and one small object: the floor of any API call), ``GET /api/v1/registrations/<id>/`` and a
+page of registrations, timing each request's wall-clock time and this process's CPU time. Prints the
+medians, the queries per request and how many of them call ``set_config`` (on PostgreSQL the middleware's,
+and for a token call the token's look-up, which switches to its employer as it reads the row), the ratios
+to the health check and the machine's load average before and after (the machine may be shared: on a
+loaded machine the wall-clock time is mostly waiting for a core, so compare the CPU ratios), and writes
+benchmarks/results/api_vs_health.json.
 
     scripts/setup-env && .venv/bin/python benchmarks/api_vs_health.py [--rounds 5] [--requests 100]
     .venv/bin/python benchmarks/api_vs_health.py --database sqlite   # one database only
@@ -78,10 +83,12 @@ def measure(database: str, rounds: int, requests: int) -> dict:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     urls = {
         "healthz": "/healthz",
+        "employer": "/api/v1/employer/",
         "registration_detail": f"/api/v1/registrations/{registration.pk}/",
         "registrations_page_of_50": "/api/v1/registrations/",
     }
     queries: dict[str, int] = {}
+    settings_round_trips: dict[str, int] = {}
     for label, url in urls.items():
         for _ in range(20):  # warm up: URL resolution, the schema of the serializers, connections
             assert client.get(url).status_code == 200, url
@@ -94,6 +101,7 @@ def measure(database: str, rounds: int, requests: int) -> dict:
         with connection.execute_wrapper(count):
             client.get(url)
         queries[label] = len(seen)
+        settings_round_trips[label] = sum("set_config" in sql for sql in seen)
 
     wall: dict[str, list[float]] = {label: [] for label in urls}
     cpu: dict[str, list[float]] = {label: [] for label in urls}
@@ -107,6 +115,7 @@ def measure(database: str, rounds: int, requests: int) -> dict:
     results = {
         label: {
             "queries_per_request": queries[label],
+            "statements_with_set_config": settings_round_trips[label],
             "median_ms": round(statistics.median(wall[label]), 3),
             "median_cpu_ms": round(statistics.median(cpu[label]), 3),
         }
@@ -132,6 +141,7 @@ def main() -> None:
 
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     report = {}
+    load_before = [round(figure, 2) for figure in os.getloadavg()]
     rounds = ["--rounds", str(args.rounds), "--requests", str(args.requests)]
     for database in databases:
         out = subprocess.run(  # noqa: S603  (this script, with its own arguments)
@@ -147,6 +157,8 @@ def main() -> None:
         verdict = "meets" if ratio <= TARGET else "misses"
         print(f"{database:10} registration detail = {ratio}x /healthz ({verdict} the {TARGET:g}x target)")
 
+    load_after = [round(figure, 2) for figure in os.getloadavg()]
+    print(f"load average (1, 5, 15 min): {load_before} before, {load_after} after")
     out_file = ROOT / "benchmarks" / "results" / "api_vs_health.json"
     out_file.write_text(
         json.dumps(
@@ -155,6 +167,8 @@ def main() -> None:
                 "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
                 "command": "python benchmarks/api_vs_health.py " + " ".join(sys.argv[1:]),
                 "target_times_healthz": TARGET,
+                "load_average_before": load_before,
+                "load_average_after": load_after,
                 **report,
             },
             indent=2,

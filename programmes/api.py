@@ -28,7 +28,7 @@ from asye.api.writes import ServiceWriteViewSet
 from programmes.corrections import registration_correct
 from programmes.eligibility import RegistrationFacts, normalise_swe_number
 from programmes.models import FundingStatus, Registration, RegistrationStatus
-from programmes.selectors import registration_list
+from programmes.selectors import registration_people
 from programmes.serializers import (
     LIST_COLUMNS,
     RegistrationCorrectSerializer,
@@ -164,11 +164,12 @@ class RegistrationViewSet(ServiceWriteViewSet):
     write_roles = (Role.COORDINATOR,)
 
     def scope_queryset(self, queryset):
-        # The same people-scoping as the HTML pages (registration_list), intersected with the base's.
-        # (Combining keeps the left side's select_related only: the framework is asked for again.)
-        queryset = (queryset & registration_list(actor=self.actor_or_anonymous())).select_related(
-            "framework_version__framework"
-        )
+        # The same people-scoping as the HTML pages (registration_list), as a filter on the base's
+        # queryset: combining two querysets (``&``) cost more to build and compile than the read itself.
+        people = registration_people(actor=self.actor_or_anonymous())
+        if people is not None:
+            queryset = queryset.filter(people)
+        queryset = queryset.select_related("framework_version__framework")
         if self.action != "list":
             return queryset
         queryset = filter_list(

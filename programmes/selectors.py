@@ -18,12 +18,12 @@ from programmes.search import registration_search_q
 from programmes.timeline import Milestone, TimelineInput, end_date, milestones
 
 
-def registration_list(*, actor: Actor) -> QuerySet[Registration]:
-    """Registrations the actor may see: all of the employer's for co-ordinators; for assessors, line
-    managers and NQSWs, the registrations that name them in that role."""
-    registrations = Registration.objects.visible_to(actor).select_related("framework_version__framework")
+def registration_people(*, actor: Actor) -> Q | None:
+    """Which of the employer's registrations the actor's roles show them: None (every one) for
+    co-ordinators; for assessors, line managers and NQSWs, the registrations that name them in that role.
+    A narrowing of ``visible_to(actor)``, never a widening."""
     if actor.has_role(Role.COORDINATOR):
-        return registrations
+        return None
     mine = Q(pk__in=[])
     if actor.has_role(Role.ASSESSOR):
         mine |= Q(assessor=actor.user)
@@ -31,7 +31,15 @@ def registration_list(*, actor: Actor) -> QuerySet[Registration]:
         mine |= Q(line_manager=actor.user)
     if actor.has_role(Role.NQSW):
         mine |= Q(nqsw=actor.user)
-    return registrations.filter(mine)
+    return mine
+
+
+def registration_list(*, actor: Actor) -> QuerySet[Registration]:
+    """Registrations the actor may see: all of the employer's for co-ordinators; for assessors, line
+    managers and NQSWs, the registrations that name them in that role."""
+    registrations = Registration.objects.visible_to(actor).select_related("framework_version__framework")
+    people = registration_people(actor=actor)
+    return registrations if people is None else registrations.filter(people)
 
 
 def registration_get(*, actor: Actor, pk: int) -> Registration:

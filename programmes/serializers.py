@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from asye.api.fields import label_field
+from asye.api.representation import FieldsBuiltOnce
 from asye.tenancy.models import ServiceArea
 from programmes.corrections import CORRECTABLE_FIELDS
 from programmes.models import FundingStatus, Registration, RegistrationCorrection, RegistrationStatus
@@ -95,7 +96,7 @@ class RegistrationCorrectSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False)
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """One corrected detail: its old and new values (dates as ISO dates), the reason, and when."""
 
     field = serializers.ChoiceField(choices=list(CORRECTABLE_FIELDS), read_only=True)
@@ -114,7 +115,7 @@ class RegistrationWithdrawSerializer(serializers.Serializer):
     )
 
 
-class MilestoneSerializer(serializers.Serializer):
+class MilestoneSerializer(FieldsBuiltOnce, serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["agreement", "review", "optional_review", "observation", "final_panel", "end"],
         read_only=True,
@@ -123,13 +124,13 @@ class MilestoneSerializer(serializers.Serializer):
     due = serializers.DateField(read_only=True)
 
 
-class TimelineSerializer(serializers.Serializer):
+class TimelineSerializer(FieldsBuiltOnce, serializers.Serializer):
     end = serializers.DateField(read_only=True, help_text="When the programme ends, after pauses.")
     next_due = MilestoneSerializer(read_only=True, allow_null=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A registration as its employer sees it. Nothing here comes from another employer."""
 
     service_area = serializers.CharField(source="framework_version.framework.service_area", read_only=True)

@@ -77,8 +77,11 @@ def build_actor(user: User | None, *, employer_id: int | None, api_token_id: int
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor.anonymous()
-    memberships: Iterable[Membership] = (
-        Membership.objects.active().filter(user=user).select_related("employer").order_by("employer__name")
+    # Ordered here, not in SQL: a person has a handful of memberships, and an ORDER BY across the join
+    # cost more to compile than the rest of the query on every request (issue #14).
+    memberships: Iterable[Membership] = sorted(
+        Membership.objects.active().filter(user=user).select_related("employer").order_by(),
+        key=lambda membership: membership.employer.name if membership.employer else "",
     )
     employers: dict[int, Employer] = {}
     roles_by_employer: dict[int, set[str]] = {}

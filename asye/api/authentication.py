@@ -11,7 +11,7 @@ from asye.accounts.models import Role
 from asye.api.models import ApiToken
 from asye.api.throttling import BadTokenThrottle
 from asye.api.tokens import token_hash
-from asye.tenancy.db import apply_settings, set_request_tenant
+from asye.tenancy.db import apply_settings, set_request_tenant, settings_from_row
 
 # Writing last_used_at on every call would make every read a write; once a minute is enough.
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -54,21 +54,30 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise refuse("The token is not valid.") from exc
         digest = token_hash(secret)
         # The token row is readable only by whoever presents its secret (see the api migration).
-        # TenantMiddleware has usually set app.token_hash already, with the rest of the context.
-        if getattr(request._request, PRESENTED_TOKEN_HASH, None) != digest:
+        # TenantMiddleware has usually set app.token_hash already, with the rest of the context (no
+        # employer, not national, the tenant role): then the look-up itself switches to the token's
+        # employer and creator as it reads the row, so the tenant settings cost this request one round
+        # trip (the middleware's) rather than two. The employer is set before the checks below (and before
+        # build_actor has checked the creator is still a co-ordinator there): a refusal ends the request
+        # with a 401, whose transaction (and settings) is rolled back, and build_actor reads only the
+        # creator's own memberships. app.token_hash stays set then: it opens only this token's own row.
+        tokens = ApiToken.objects.select_related("created_by").filter(key_hash=digest)
+        switched = getattr(request._request, PRESENTED_TOKEN_HASH, None) == digest
+        if switched:
+            tokens = tokens.annotate(**settings_from_row(employer_id="employer_id", user_id="created_by_id"))
+        else:
             apply_settings({"app.token_hash": digest})
-        token = ApiToken.objects.select_related("created_by").filter(key_hash=digest).first()
+        # key_hash is unique: no ORDER BY (``first()`` would add one, and compile it, on every call).
+        token = next(iter(tokens.order_by()[:1]), None)
         now = clock.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise refuse("The token is not valid, has expired or has been revoked.")
         user = token.created_by
         if not user.is_active:
             raise refuse("The token is not valid, has expired or has been revoked.")
-        # The token's tenant in one round trip, replacing the whole context (app.token_hash included).
-        # The employer is set before build_actor has checked the creator is still a co-ordinator there:
-        # build_actor reads only the creator's own memberships, and a refusal below ends the request with
-        # a 401, whose transaction (and settings) is rolled back.
-        set_request_tenant(employer_id=token.employer_id, user_id=user.pk)
+        if not switched:
+            # The token's tenant in one round trip, replacing the whole context (app.token_hash included).
+            set_request_tenant(employer_id=token.employer_id, user_id=user.pk)
         actor = build_actor(user, employer_id=token.employer_id, api_token_id=token.pk)
         if actor.employer_id != token.employer_id or not actor.has_role(Role.COORDINATOR):
             raise AuthenticationFailed("The person who created this token is no longer a co-ordinator here.")

@@ -2,11 +2,12 @@ from rest_framework import serializers
 
 from asye.accounts.models import Membership, Role
 from asye.api.fields import label_field
+from asye.api.representation import FieldsBuiltOnce
 from asye.audit.models import AuditEvent
 from asye.tenancy.models import Employer, EmployerType, Region
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     employer_type_label = label_field(EmployerType, source="employer_type")
     region_label = label_field(Region, source="region")
 
@@ -29,7 +30,7 @@ class EmployerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(FieldsBuiltOnce, serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     employer = EmployerSerializer()
@@ -37,7 +38,7 @@ class MeSerializer(serializers.Serializer):
     api_token = serializers.BooleanField(help_text="Whether this call was made with an API token.")
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     role_label = label_field(Role, source="role")
@@ -48,7 +49,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_label", read_only=True)
 
     class Meta:

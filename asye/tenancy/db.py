@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
 from django.db import connection, transaction
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Cast
 
 from asye.tenancy.rls import NATIONAL_ROLE, TENANT_ROLE
 
@@ -122,6 +124,31 @@ def set_request_tenant(
             "app.auth_user_id": None,
         }
     )
+
+
+def settings_from_row(**columns: str) -> dict[str, Func]:
+    """Annotations that set tenant settings from the row a look-up reads, in the look-up's own statement:
+    ``employer_id="employer_id"`` sets ``app.employer_id`` to that column of the row, for the rest of the
+    transaction, as the row is read. For a look-up that decides the tenant (an API token by its hash), so
+    that finding the row and switching to its tenant are one round trip instead of two. Use it on a query
+    that returns at most one row (a unique key), inside the request's transaction, after
+    ``set_request_tenant`` (which settled the role and cleared everything else); a refusal after it must
+    end the transaction (a 401 rolls back). Empty off PostgreSQL, where there is nothing to set."""
+    for name in columns:
+        if f"app.{name}" not in SETTINGS or name == "national":
+            raise ValueError(f"Not a setting a row may decide: {name!r}")
+    if not _is_postgres():
+        return {}
+    return {
+        f"_set_app_{name}": Func(
+            Value(f"app.{name}"),
+            Cast(F(column), output_field=TextField()),
+            Value(True),
+            function="set_config",
+            output_field=TextField(),
+        )
+        for name, column in columns.items()
+    }
 
 
 @contextmanager

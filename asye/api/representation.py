@@ -1,0 +1,68 @@
+"""Read shapes whose fields are built once per serializer class, not once per response.
+
+DRF builds a serializer's fields every time a serializer is made: a ``ModelSerializer`` maps each model
+field to a serializer field again (``get_fields``: field kwargs, validators, choices) and deep-copies the
+declared ones, for every response and for every nested serializer in it. On the API's registration read
+that construction cost more than writing the values (issue #14). ``FieldsBuiltOnce`` builds a class's
+readable fields once, on first use, and writes every instance through them with DRF's own loop
+(``get_attribute``, ``None`` left as ``None``, then the field's ``to_representation``), so the output is
+byte for byte what DRF writes.
+
+It is for shapes that depend on the instance alone: the shared fields belong to a prototype made without
+a request, so no field may read ``context`` (a nested serializer must be a ``FieldsBuiltOnce`` too, and a
+method field is called on the serializer at hand, with its own context). Validating input (``data=``)
+and the OpenAPI schema go through DRF's per-instance fields as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.fields import SerializerMethodField, SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.serializers import BaseSerializer, ListSerializer
+
+# One built shape per class, kept in the class's own __dict__ (a subclass builds its own).
+SHAPE_ATTRIBUTE = "_fields_built_once"
+
+
+class FieldsBuiltOnce:
+    """Mix in before ``serializers.Serializer``/``ModelSerializer`` for a read shape (see the module)."""
+
+    @classmethod
+    def built_fields(cls) -> tuple[tuple[str, Any, str | None], ...]:
+        """(name, field, method name for a method field) for each readable field, built on first use."""
+        shape = cls.__dict__.get(SHAPE_ATTRIBUTE)
+        if shape is None:
+            prototype = cls(context={})
+            shape = tuple(
+                (
+                    field.field_name,
+                    field,
+                    field.method_name if isinstance(field, SerializerMethodField) else None,
+                )
+                for field in prototype._readable_fields
+            )
+            for name, field, _ in shape:
+                nested = field.child if isinstance(field, ListSerializer) else field
+                if isinstance(nested, BaseSerializer) and not isinstance(nested, FieldsBuiltOnce):
+                    raise TypeError(
+                        f"{cls.__name__}.{name}: a nested serializer of a FieldsBuiltOnce shape must be "
+                        "one too, or it would be built again for every instance."
+                    )
+            setattr(cls, SHAPE_ATTRIBUTE, shape)  # the same on every thread: no lock needed
+        return shape
+
+    def to_representation(self, instance):
+        representation = {}
+        for name, field, method_name in self.built_fields():
+            if method_name is not None:
+                representation[name] = getattr(self, method_name)(instance)
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            representation[name] = None if value is None else field.to_representation(attribute)
+        return representation

@@ -1,0 +1,172 @@
+"""The API's lean read path (#14 item 4): read shapes built once per serializer class and written exactly as
+DRF writes them, the token found by its unique hash without sorting, and the caller's memberships read
+without an ORDER BY across the join (ordered in Python instead)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+
+from asye.accounts.actor import build_actor
+from asye.accounts.models import Role
+from asye.api.representation import FieldsBuiltOnce
+from asye.api.serializers import EmployerSerializer, MembershipSerializer
+from asye.tenancy.db import tenant_context, tenant_settings
+from asye.tenancy.models import Employer
+from programmes.corrections import registration_correct
+from programmes.models import Registration
+from programmes.serializers import CorrectionSerializer, RegistrationDetailSerializer, RegistrationSerializer
+from tests.factories import EmployerFactory, MembershipFactory, person
+from tests.funding.helpers import register
+from tests.performance.test_query_counts import token_for
+from tests.programmes.conftest import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+def drf_writes(serializer_class, instance) -> dict:
+    """What DRF itself writes: fields built for this one serializer, and DRF's own loop over them."""
+    return serializers.Serializer.to_representation(serializer_class(instance), instance)
+
+
+@pytest.fixture
+def corrected(employer_a) -> Registration:
+    """A registration of A's with one correction, read as the API reads it (the framework joined)."""
+    registration = register(employer_a)
+    with tenant_context(employer_a.employer.pk):
+        registration_correct(
+            actor=actor_for(employer_a.coordinator, employer_a.employer),
+            registration=registration,
+            version=registration.version,
+            reason="Two letters swapped",
+            first_name="Adaeze",
+        )
+        return Registration.objects.select_related("framework_version__framework").get(pk=registration.pk)
+
+
+def test_read_shapes_write_what_drf_writes(employer_a, corrected):
+    with tenant_context(employer_a.employer.pk):
+        assert RegistrationDetailSerializer(corrected).data == drf_writes(
+            RegistrationDetailSerializer, corrected
+        )
+        assert RegistrationSerializer(corrected).data == drf_writes(RegistrationSerializer, corrected)
+        correction = corrected.corrections.get()
+        assert CorrectionSerializer(correction).data == drf_writes(CorrectionSerializer, correction)
+        assert RegistrationDetailSerializer(corrected).data["corrections"][0]["new_value"] == "Adaeze"
+        membership = employer_a.coordinator.memberships.get()
+        assert MembershipSerializer(membership).data == drf_writes(MembershipSerializer, membership)
+    employer = Employer.objects.get(pk=employer_a.employer.pk)
+    assert EmployerSerializer(employer).data == drf_writes(EmployerSerializer, employer)
+
+
+def test_the_api_answers_what_drf_would_and_builds_no_fields_per_response(
+    client, employer_a, corrected, monkeypatch
+):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    url = f"/api/v1/registrations/{corrected.pk}/"
+    assert client.get(url).status_code == 200  # the first read may build the shapes
+    built = []
+    get_fields = serializers.ModelSerializer.get_fields
+
+    def counting(serializer):
+        built.append(type(serializer).__name__)
+        return get_fields(serializer)
+
+    monkeypatch.setattr(serializers.ModelSerializer, "get_fields", counting)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert built == [], "a read built serializer fields again"
+    with tenant_context(employer_a.employer.pk):
+        expected = JSONRenderer().render(drf_writes(RegistrationDetailSerializer, corrected))
+    assert response.json() == json.loads(expected)
+    assert response.json()["corrections"][0]["field"] == "first_name"
+
+
+def test_a_method_field_runs_on_the_serializer_at_hand_with_its_context():
+    class Greeting(FieldsBuiltOnce, serializers.Serializer):
+        name = serializers.CharField()
+        greeting = serializers.SerializerMethodField()
+
+        def get_greeting(self, value) -> str:
+            return f"{self.context['salutation']} {value['name']}"
+
+    assert Greeting({"name": "Ada"}, context={"salutation": "Hello"}).data == {
+        "name": "Ada",
+        "greeting": "Hello Ada",
+    }
+    assert Greeting({"name": "Ada"}, context={"salutation": "Dear"}).data["greeting"] == "Dear Ada"
+
+
+def test_a_nested_shape_must_be_built_once_too():
+    class Plain(serializers.Serializer):
+        name = serializers.CharField()
+
+    class Outer(FieldsBuiltOnce, serializers.Serializer):
+        items = Plain(many=True)
+
+    with pytest.raises(TypeError, match="nested serializer"):
+        Outer({"items": [{"name": "a"}]}).data  # noqa: B018  (reading .data serializes)
+
+
+def test_the_token_and_memberships_are_read_without_sorting_in_sql(client, employer_a, corrected):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    url = f"/api/v1/registrations/{corrected.pk}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    reads = {
+        table: [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        for table in ("api_apitoken", "accounts_membership")
+    }
+    assert len(reads["api_apitoken"]) == 1 and len(reads["accounts_membership"]) == 1, reads
+    for sql in (*reads["api_apitoken"], *reads["accounts_membership"]):
+        assert "ORDER BY" not in sql, sql
+
+
+def test_a_persons_employers_are_still_in_name_order(db):
+    names = ["Zedborough Council", "Middleton Trust", "Aldershaw County Council"]
+    user = person(role=Role.ASSESSOR, employer=EmployerFactory(name=names[0]))
+    for name in names[1:]:
+        MembershipFactory(user=user, employer=EmployerFactory(name=name), role=Role.ASSESSOR)
+    with tenant_settings(user_id=user.pk):
+        actor = build_actor(user, employer_id=None)
+    assert [employer.name for employer in actor.employers] == sorted(names)
+    assert actor.employer is None and actor.needs_employer_choice
+
+
+def test_an_api_call_sets_the_tenant_in_one_round_trip(client, employer_a, corrected):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    url = f"/api/v1/registrations/{corrected.pk}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and response.json()["id"] == corrected.pk
+    settings_sent = [q["sql"] for q in queries.captured_queries if "set_config" in q["sql"]]
+    # The middleware's, and the token's look-up, which switches to the token's employer as it reads the row.
+    assert len(settings_sent) == 2, settings_sent
+    assert settings_sent[1].startswith('SELECT "api_apitoken"."id"'), settings_sent[1]
+
+
+def test_a_refused_token_leaves_no_tenant_behind(client, employer_a, corrected, unscoped):
+    from asye.api.models import ApiToken
+    from asye.tenancy.db import current_settings
+
+    secret = token_for(employer_a)
+    with unscoped():
+        ApiToken.objects.filter(employer=employer_a.employer).update(revoked_at=corrected.created_at)
+    response = client.get(f"/api/v1/registrations/{corrected.pk}/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
+    settings = current_settings()  # in the test's transaction, after the request's was rolled back
+    assert settings["app.employer_id"] == settings["app.user_id"] == ""
+
+
+def test_a_row_may_not_decide_national_scope():
+    from asye.tenancy.db import settings_from_row
+
+    with pytest.raises(ValueError, match="national"):
+        settings_from_row(national="employer_id")
