@@ -1,14 +1,15 @@
 """Retention: anonymising the portfolio of a registration that ended more than four years ago
-(docs/equity-and-retention.md). Called by ``reporting.retention`` inside its transaction, in the system
-national context, with set-based UPDATEs: every free text of the portfolio goes (evidence, reflections,
-observations, feedback and who gave it, the learning agreement, PDP objectives, self-assessment comments,
-amendments); uploaded files are deleted (their rows now, the stored bytes once the transaction commits).
-What stays: that records existed, their status, dates and capability tags (no person in them)."""
+(docs/equity-and-retention.md), portfolios' part of the registry (``asye.retention``). Set-based UPDATEs:
+every free text of the portfolio goes (evidence, reflections, observations, feedback and who gave it, the
+learning agreement, PDP objectives, self-assessment comments, amendments); uploaded files and kept
+portfolio packs are deleted (the rows now, the stored bytes once the transaction commits). What stays: that
+records existed, their status, dates and capability tags (no person in them)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.files.storage import default_storage
 
+from asye.retention import Batch, RetentionPart, counts
 from portfolios.models import (
     Evidence,
     EvidenceAmendment,
@@ -21,27 +22,55 @@ from portfolios.models import (
     SelfAssessmentRating,
 )
 from portfolios.uploads import evidence_storage
+from programmes.models import Registration
 
 PORTFOLIO = "portfolio__registration_id__in"
 
 
-def _delete_stored(names: list[str]) -> None:
-    storage = evidence_storage()
-    for name in names:
-        storage.delete(name)
+def _querysets(ids: list[int]) -> dict:
+    return {
+        "portfolios_evidencefile": EvidenceFile.objects.filter(evidence__portfolio__registration_id__in=ids),
+        "portfolios_evidence": Evidence.objects.filter(**{PORTFOLIO: ids}),
+        "portfolios_observation": Observation.objects.filter(**{PORTFOLIO: ids}),
+        "portfolios_evidenceamendment": EvidenceAmendment.objects.filter(
+            evidence__portfolio__registration_id__in=ids
+        ),
+        "portfolios_observationamendment": ObservationAmendment.objects.filter(
+            observation__portfolio__registration_id__in=ids
+        ),
+        "portfolios_feedbackrequest": FeedbackRequest.objects.filter(**{PORTFOLIO: ids}),
+        "portfolios_learningagreement": LearningAgreement.objects.filter(**{PORTFOLIO: ids}),
+        "portfolios_pdpobjective": PdpObjective.objects.filter(**{PORTFOLIO: ids}),
+        "portfolios_selfassessmentrating": SelfAssessmentRating.objects.filter(
+            self_assessment__portfolio__registration_id__in=ids
+        ).exclude(comment=""),
+    }
 
 
-def anonymise_portfolios(registration_ids: list[int]) -> tuple[int, int]:
-    """Returns (rows changed, files deleted)."""
-    files = EvidenceFile.objects.filter(evidence__portfolio__registration_id__in=registration_ids)
-    names = list(files.values_list("storage_name", flat=True))
-    files.delete()
-    if names:
-        transaction.on_commit(lambda: _delete_stored(names))
-    changed = Evidence.objects.filter(**{PORTFOLIO: registration_ids}).update(
+def _pack_files(ids: list[int]) -> list[str]:
+    """The kept portfolio packs of these registrations (``portfolios.pack.pack_storage_name``)."""
+    names = []
+    for pk, employer_id in Registration.objects.filter(pk__in=ids).values_list("pk", "employer_id"):
+        folder = f"employers/{employer_id}/packs/{pk}"
+        try:
+            _, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        names += [f"{folder}/{name}" for name in files]
+    return names
+
+
+def anonymise(batch: Batch) -> int:
+    """Returns the rows changed; the files go through ``batch.delete_files``."""
+    ids = batch.registration_ids
+    files = EvidenceFile.objects.filter(evidence__portfolio__registration_id__in=ids)
+    batch.delete_files(evidence_storage(), list(files.values_list("storage_name", flat=True)))
+    changed, _ = files.delete()
+    batch.delete_files(default_storage, _pack_files(ids))
+    changed += Evidence.objects.filter(**{PORTFOLIO: ids}).update(
         title="", description="", reflection="", response_comment=""
     )
-    changed += Observation.objects.filter(**{PORTFOLIO: registration_ids}).update(
+    changed += Observation.objects.filter(**{PORTFOLIO: ids}).update(
         observer_name="",
         setting="",
         preparation="",
@@ -53,10 +82,8 @@ def anonymise_portfolios(registration_ids: list[int]) -> tuple[int, int]:
         (EvidenceAmendment, "evidence__portfolio__registration_id__in"),
         (ObservationAmendment, "observation__portfolio__registration_id__in"),
     ):
-        changed += model.objects.filter(**{path: registration_ids}).update(
-            old_value="", new_value="", reason=""
-        )
-    changed += FeedbackRequest.objects.filter(**{PORTFOLIO: registration_ids}).update(
+        changed += model.objects.filter(**{path: ids}).update(old_value="", new_value="", reason="")
+    changed += FeedbackRequest.objects.filter(**{PORTFOLIO: ids}).update(
         recipient_name="",
         recipient_email="",
         context="",
@@ -64,7 +91,7 @@ def anonymise_portfolios(registration_ids: list[int]) -> tuple[int, int]:
         what_could_be_better="",
         anything_else="",
     )
-    changed += LearningAgreement.objects.filter(**{PORTFOLIO: registration_ids}).update(
+    changed += LearningAgreement.objects.filter(**{PORTFOLIO: ids}).update(
         review_dates="",
         supervision_plan="",
         workload_arrangements="",
@@ -72,10 +99,17 @@ def anonymise_portfolios(registration_ids: list[int]) -> tuple[int, int]:
         other_support="",
         reason="",
     )
-    changed += PdpObjective.objects.filter(**{PORTFOLIO: registration_ids}).update(
+    changed += PdpObjective.objects.filter(**{PORTFOLIO: ids}).update(
         objective="", measure="", actions="", relevance="", progress=""
     )
     changed += SelfAssessmentRating.objects.filter(
-        self_assessment__portfolio__registration_id__in=registration_ids
+        self_assessment__portfolio__registration_id__in=ids
     ).update(comment="")
-    return changed, len(names)
+    return changed
+
+
+def preview(batch: Batch) -> dict[str, int]:
+    return counts(_querysets(batch.registration_ids))
+
+
+PARTS = [RetentionPart("portfolios", anonymise=anonymise, preview=preview, order=20)]

@@ -11,6 +11,7 @@ import importlib
 import logging
 
 from reporting.quality import funding_by_year, moderation_findings
+from reporting.quality_support import support_figures
 from reporting.registrations import BOTH, registrations_report
 from reporting.tables import report_tables
 
@@ -41,16 +42,23 @@ def equity_section(year: str):
     return {"cohorts": cohorts, "summary": summary(cohorts)}
 
 
+def quality_section(*, year: str, service_area: str = BOTH) -> dict:
+    """Moderation findings and funding (for the service area), and the support programme's 360 composite,
+    survey response rates and forum attendance (national, for every service area)."""
+    return {
+        "moderation": moderation_findings(year=year, service_area=service_area),
+        "funding": funding_by_year(service_area=service_area),
+        **support_figures(year=year),
+    }
+
+
 def annual_figures(*, year: str, service_area: str = BOTH, with_equity: bool = True) -> dict:
     """Every figure of the annual report for ``year`` and ``service_area``, exact."""
     return {
         "year": year,
         "service_area": service_area,
         "registrations": registrations_report(year=year, service_area=service_area),
-        "quality": {
-            "moderation": moderation_findings(year=year, service_area=service_area),
-            "funding": funding_by_year(service_area=service_area),
-        },
+        "quality": quality_section(year=year, service_area=service_area),
         "equity": equity_section(year) if with_equity else None,
     }
 
@@ -88,6 +96,9 @@ def annual_json(figures: dict, *, threshold: int) -> dict:
                 {key: (str(value) if key != "year" else value) for key, value in row.items()}
                 for row in quality["funding"]
             ],
+            "evaluation": quality["evaluation"],
+            "surveys": quality["surveys"],
+            "forums": quality["forums"],
         },
         "equity": figures["equity"],
         "disclosure": {

@@ -132,4 +132,15 @@ def report_charts(tables: list[Table]) -> dict[str, Chart]:
             charts[table.key] = column_chart(table)
         elif table.key in ("by_employer_type", "by_region"):
             charts[table.key] = bar_chart(table)
+        elif table.key in QUALITY_CHARTS and table.rows:
+            column, title = QUALITY_CHARTS[table.key]
+            charts[table.key] = bar_chart(table, column=column, title=f"{title}, {table.title}")
     return charts
+
+
+# The quality tables drawn, by key: the column drawn and what the chart shows.
+QUALITY_CHARTS = {
+    "evaluation": (1, "National average by theme"),
+    "surveys": (2, "Response rate by survey"),
+    "forums": (2, "Attendances by kind of session"),
+}

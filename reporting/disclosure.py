@@ -17,6 +17,10 @@ The rule, for one column of one table (each column is treated on its own):
    in the table's order among equals); only when no non-zero member is left is a shown zero hidden, and
    when every member is hidden already, the sum itself is hidden (and is then protected as a member of
    its own parent sum, if it has one). This repeats over every sum until nothing changes.
+4. **Sums taken together.** One sum at a time is not enough when sums share cells (a total that both
+   the regions and the employer types add up to, a group inside the total): ``recoverable`` works out,
+   for every hidden cell, the least and most it could be given all the published sums at once, and
+   while any hidden cell is pinned to one value a further cell of a sum it is in is hidden.
 3. **Derived figures.** A share or a change worked out from a hidden count is hidden with it (the
    callers in ``reporting.tables`` do this).
 
@@ -28,6 +32,7 @@ stricter rule (``equality.disclosure``: a minimum, rounding to 5, interval check
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,27 +57,124 @@ def _sum_protects(counts: Sequence[int], hidden_members: list[int]) -> bool:
     return sum(counts[index] for index in hidden_members) >= len(hidden_members) + 1
 
 
-def suppress(counts: Sequence[int], sums: Sequence[Sum] = (), *, threshold: int) -> frozenset[int]:
-    """The indices of ``counts`` a publication hides (rules 1 and 2 above)."""
-    hidden = {index for index, count in enumerate(counts) if 0 < count < threshold}
-    changed = bool(hidden)
+def _hide_one_more(counts: Sequence[int], equation: Sum, hidden: set[int]) -> None:
+    """Hide the smallest shown non-zero member of ``equation`` (else a shown zero, else its total)."""
+    shown = [index for index in equation.members if index not in hidden]
+    non_zero = [index for index in shown if counts[index] > 0]
+    candidates = non_zero or shown
+    if candidates:
+        hidden.add(min(candidates, key=lambda index: (counts[index], index)))
+    else:
+        hidden.add(equation.total)
+
+
+def _protect_each_sum(counts: Sequence[int], sums: Sequence[Sum], hidden: set[int]) -> None:
+    changed = True
     while changed:
         changed = False
         for equation in sums:
             if equation.total in hidden:
                 continue
-            members_hidden = [index for index in equation.members if index in hidden]
-            if _sum_protects(counts, members_hidden):
+            if _sum_protects(counts, [index for index in equation.members if index in hidden]):
                 continue
-            shown = [index for index in equation.members if index not in hidden]
-            non_zero = [index for index in shown if counts[index] > 0]
-            candidates = non_zero or shown
-            if candidates:
-                hidden.add(min(candidates, key=lambda index: (counts[index], index)))
-            else:
-                hidden.add(equation.total)
+            _hide_one_more(counts, equation, hidden)
             changed = True
+
+
+def suppress(counts: Sequence[int], sums: Sequence[Sum] = (), *, threshold: int) -> frozenset[int]:
+    """The indices of ``counts`` a publication hides (rules 1, 2 and 4 above)."""
+    hidden = {index for index, count in enumerate(counts) if 0 < count < threshold}
+    while hidden:
+        _protect_each_sum(counts, sums, hidden)
+        pinned = recoverable(counts, sums, hidden)
+        if not pinned:
+            break
+        # Rule 4: the sums taken together still pin a cell down; open the first sum it is in that has a
+        # shown cell left.
+        cell, before = min(pinned), len(hidden)
+        for equation in sums:
+            cells = (equation.total, *equation.members)
+            if cell in cells and any(index not in hidden for index in cells):
+                _hide_one_more(counts, equation, hidden)
+                break
+        if len(hidden) == before:  # every sum it is in is hidden whole: nothing more to open
+            break
     return frozenset(hidden)
+
+
+def recoverable(counts: Sequence[int], sums: Sequence[Sum], hidden: set[int] | frozenset[int]) -> set[int]:
+    """The hidden cells a reader could work out exactly from the shown cells and the published sums taken
+    together, by any arithmetic (a linear programme per cell: its smallest and largest value given every
+    sum, with each hidden count at least 1 unless it is 0, which is more than a reader knows)."""
+    from scipy.optimize import linprog  # scipy is heavy: only publications need it
+
+    variables = sorted(hidden)
+    if not variables or len(sums) < 2:
+        # One sum alone is rule 2's case, which ``_sum_protects`` settles exactly.
+        return set()
+    position = {cell: i for i, cell in enumerate(variables)}
+    rows, right = [], []
+    for equation in sums:
+        # total - members = 0, with the shown cells moved to the right-hand side.
+        terms = [(equation.total, 1)] + [(member, -1) for member in equation.members]
+        if not any(cell in position for cell, _ in terms):
+            continue
+        row = [0.0] * len(variables)
+        constant = 0.0
+        for cell, sign in terms:
+            if cell in position:
+                row[position[cell]] += sign
+            else:
+                constant -= sign * counts[cell]
+        rows.append(row)
+        right.append(constant)
+    if not rows:
+        return set()
+    bounds = [(1 if counts[cell] > 0 else 0, None) for cell in variables]
+    pinned = set()
+    for i, cell in enumerate(variables):
+        objective = [0.0] * len(variables)
+        objective[i] = 1.0
+        low = linprog(objective, A_eq=rows, b_eq=right, bounds=bounds, method="highs")
+        objective[i] = -1.0
+        high = linprog(objective, A_eq=rows, b_eq=right, bounds=bounds, method="highs")
+        if low.status == 0 and high.status == 0:
+            if math.ceil(low.fun - 1e-6) >= math.floor(-high.fun + 1e-6):
+                pinned.add(cell)
+    return pinned
+
+
+class Publication:
+    """Every count of one publication, each figure once however many of its tables show it (the total of
+    NQSWs is the by-employer-type total, the by-region total, a service area's row and a year of the
+    trend), and every sum between them. ``hidden`` suppresses them all together, so a figure is hidden
+    wherever it appears and no table's sums can undo another table's suppression."""
+
+    def __init__(self) -> None:
+        self._at: dict = {}
+        self.counts: list[int] = []
+        self.sums: list[Sum] = []
+
+    def figure(self, key, count: int):
+        """Register ``key`` with its count (again: the same figure, which must have the same count)."""
+        if key in self._at:
+            if self.counts[self._at[key]] != count:
+                shown = self.counts[self._at[key]]
+                raise ValueError(f"{key!r} is {shown} in one table and {count} in another")
+        else:
+            self._at[key] = len(self.counts)
+            self.counts.append(count)
+        return key
+
+    def add_sum(self, total, members) -> None:
+        self.sums.append(Sum(self._at[total], tuple(self._at[member] for member in members)))
+
+    def hidden(self, threshold: int | None) -> frozenset:
+        """The keys a publication at ``threshold`` hides (nothing without a threshold)."""
+        if not threshold:
+            return frozenset()
+        keys = list(self._at)
+        return frozenset(keys[i] for i in suppress(self.counts, self.sums, threshold=threshold))
 
 
 def share(part: int, whole: int) -> int | None:

@@ -18,9 +18,12 @@ from weasyprint.urls import URLFetcher
 
 from asye import clock
 from asye.web.downloads import safe_text
+from evaluations.composite import MIN_EMPLOYERS_FOR_EMPLOYERS, MIN_RESPONSES
 from reporting.charts import report_charts
+from reporting.quality_tables import QUALITY_KEYS
 from reporting.registrations import service_area_label
 from reporting.tables import MONEY, Table, report_tables
+from surveys.selectors import MINIMUM_RESPONSES
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -49,6 +52,17 @@ def method_text(threshold: int) -> list[str]:
         "Moderation findings count NQAP moderation cases of the year's registrations whose findings have "
         "been sent to the employer. Funding is by the funding year claims are paid from: claimed is every "
         "submitted claim, paid the claims paid, outstanding those not yet paid.",
+        "The same figure is suppressed in every table that shows it (the total of NQSWs, for example, is "
+        "the total of the employer-type and region tables, a row of the service-area table and a year of "
+        "the trend), and the suppression is checked across all the tables together, so that no suppressed "
+        "count can be worked out by adding or subtracting published figures from different tables.",
+        "The 360-degree evaluation's national composite is the mean of the included employers' scores for "
+        "each statement (an employer is included when its self-assessment answers every statement and at "
+        f"least {MIN_RESPONSES} others responded); a theme's average is the mean of its statements'. It is "
+        f"not published when fewer than {MIN_EMPLOYERS_FOR_EMPLOYERS} employers are included. Survey "
+        "response rates are responses over invitations sent, given where at least "
+        f"{MINIMUM_RESPONSES} people answered. Forum attendance counts the places "
+        "booked at sessions held in the year and the attendance organisers recorded.",
     ]
 
 
@@ -101,6 +115,7 @@ def annual_report_html(figures: dict, *, threshold: int) -> str:
             "threshold": threshold,
             "equity": figures.get("equity"),
             "equity_published": _equity_published(figures.get("equity"), threshold=threshold),
+            "quality_keys": QUALITY_KEYS,
             "generated_at": clock.now(),
         },
     )
@@ -121,6 +136,9 @@ SHEET_NAMES = {
     "by_service_area": "By service area",
     "moderation": "Moderation findings",
     "funding": "Funding by year",
+    "evaluation": "360 evaluation",
+    "surveys": "Survey response rates",
+    "forums": "Forum attendance",
 }
 _NOT_IN_SHEET_NAMES = str.maketrans("", "", ":\\/?*[]")
 

@@ -1,6 +1,9 @@
-"""The national reports' one setting: the disclosure threshold published tables use (national only)."""
+"""The national reports' models: the disclosure threshold published tables use, and the report runs national
+staff have published (both national only)."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,3 +37,31 @@ class DisclosureRule(Versioned):
 
     def __str__(self) -> str:
         return f"Published tables suppress counts below {self.threshold}"
+
+
+class PublishedReport(models.Model):
+    """A run of the annual report that national staff published (audited): its tables as published, kept
+    here at the moment of publication, so the public page (``/reports/<public_id>/``) reads only
+    suppressed figures (a suppressed cell has no value stored at all) and never changes afterwards.
+    Withdrawing it takes the page down (a 404), and is audited too. National-only row-level security: the
+    public page reads one row by its identifier in the system national context
+    (``reporting.publishing.published_report_get``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    job = models.OneToOneField("jobs.Job", on_delete=models.PROTECT, related_name="+")
+    year = models.CharField(max_length=7)
+    service_area = models.CharField(max_length=24)
+    threshold = models.PositiveSmallIntegerField()
+    tables = models.JSONField(help_text="The published tables: suppressed cells carry no value.")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Published annual report {self.year} ({self.service_area})"

@@ -1,24 +1,23 @@
 # ruff: noqa: S608 - the table names are the models' own; dates are parameters.
 """Retention: personal data is kept four years. Registrations that ended more than four years ago are
-anonymised (docs/equity-and-retention.md), by each app's own function, in batches:
-
-- ``programmes.retention``: names, contact details, the Social Work England number, the account link, the
-  legacy reference, free text;
-- ``portfolios.retention``: every free text of the portfolio, and uploaded files (deleted from storage);
-- ``reviews.retention``: every free text of reviews, support plans, recommendations, moderation;
-- ``equality.retention``: only gender, ethnic group and age band stay (what the equity analysis reads).
+anonymised (docs/equity-and-retention.md) in batches, by every app's part of the registry
+(``asye.retention``: each app's ``retention.py``, listed in ``settings.ASYE_CONTRIBUTIONS["retention"]``):
+programmes, portfolios (and their files and packs), reviews, equality, funding's statement lines,
+assurance, forums, evaluations, notifications, jobs, the audit trail and, last, the accounts that hold
+nothing else.
 
 What the reports read stays: employer, service area, dates, funding year and status, status, outcome,
-deferrals, and those equality answers, with no person identifier. So every report gives the same figures
-before and after (``tests/reporting/test_retention.py``).
+deferrals, and the equity analysis's equality answers, with no person identifier. So every report gives
+the same figures before and after (``tests/reporting/test_retention.py``).
 
 A registration's end is its ``ended_at``, else its ``outcome_date``, else (the legacy portal recorded
 neither) its start date plus the programme's length and any extension. Only registrations that have ended
 (completed, withdrawn or transferred) are considered. Anonymised registrations have empty names (required
 otherwise), so a run is idempotent: a second run finds nothing. Each batch is one savepoint; if a batch
 fails, its registrations are tried one by one, each all-or-nothing, and those that still fail are counted
-and left as they were for the next run. A run writes ONE audit event, ``retention.anonymised``, with its
-counts; nothing per registration or per field.
+and left as they were for the next run. A run also does every part's nightly housekeeping (job result files
+expire). A run writes ONE audit event, ``retention.anonymised``, with its counts; nothing per registration
+or per field.
 """
 
 from __future__ import annotations
@@ -27,19 +26,19 @@ import datetime
 import logging
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 
+from asye.accounts.models import Membership, Role, User
 from asye.audit.models import AuditEvent
 from asye.audit.services import audit_record
+from asye.retention import Batch, retention_parts
 from asye.tenancy.models import Employer
-from equality.retention import anonymise_equality
-from portfolios.retention import anonymise_portfolios
 from programmes.models import FrameworkVersion, Registration, RegistrationStatus
-from programmes.retention import anonymise_registrations
-from reviews.retention import anonymise_reviews
 
 logger = logging.getLogger(__name__)
 RETENTION_YEARS = 4
 BATCH_SIZE = 500
+PREVIEW_BATCH_SIZE = 5000
 RUN_ACTION = "retention.anonymised"
 ENDED = (RegistrationStatus.COMPLETED, RegistrationStatus.WITHDRAWN, RegistrationStatus.TRANSFERRED)
 
@@ -101,7 +100,53 @@ def retention_preview(*, today: datetime.date) -> dict:
         "total": sum(row["registrations"] for row in rows),
         "by_year": [{"funding_year": year, "registrations": n} for year, n in sorted(by_year.items())],
         "by_employer_and_year": rows,
+        "by_table": _preview_tables([pk for pk, _ in _expired_ids(today)]),
     }
+
+
+def _preview_tables(ids: list[int]) -> list[dict]:
+    """Per table, the rows the next run will change or delete (every part's ``preview``), in batches."""
+    tables: dict[str, int] = {}
+    for start in range(0, len(ids), PREVIEW_BATCH_SIZE):
+        batch = build_batch(ids[start : start + PREVIEW_BATCH_SIZE])
+        for part in retention_parts():
+            for table, n in part.preview(batch).items():
+                tables[table] = tables.get(table, 0) + n
+    return [{"table": table, "rows": n} for table, n in sorted(tables.items())]
+
+
+def build_batch(ids: list[int]) -> Batch:
+    """The registrations, their employers, their NQSWs' accounts and those of the accounts that hold
+    nothing else: no live registration outside ``ids`` (anonymised ones have no account link) and no
+    role but NQSW still held."""
+    rows = list(Registration.objects.filter(pk__in=ids).values_list("employer_id", "nqsw_id", "email"))
+    linked = {nqsw for _, nqsw, _ in rows if nqsw}
+    emails = {email.strip().lower() for _, _, email in rows if email}
+    if emails:
+        linked |= set(User.objects.filter(email__in=emails).values_list("pk", flat=True))
+    busy = set(
+        Registration.objects.filter(nqsw_id__in=linked).exclude(pk__in=ids).values_list("nqsw_id", flat=True)
+    )
+    busy |= set(
+        Membership.objects.filter(user_id__in=linked, ended_at__isnull=True)
+        .exclude(role=Role.NQSW)
+        .values_list("user_id", flat=True)
+    )
+    still_registered = set(
+        Registration.objects.filter(email__in=emails).exclude(pk__in=ids).values_list("email", flat=True)
+    )
+    busy |= set(
+        User.objects.filter(pk__in=linked)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(email__in=still_registered))
+        .values_list("pk", flat=True)
+    )
+    return Batch(
+        registration_ids=list(ids),
+        registration_type=Registration._meta.label_lower,
+        employer_ids=sorted({employer for employer, _, _ in rows}),
+        nqsw_user_ids=sorted(linked),
+        released_user_ids=sorted(linked - busy),
+    )
 
 
 def _expired_ids(today: datetime.date) -> list[tuple[int, str]]:
@@ -111,12 +156,16 @@ def _expired_ids(today: datetime.date) -> list[tuple[int, str]]:
 
 
 def _anonymise(ids: list[int]) -> tuple[int, int]:
-    """Every app's part for these registrations, in one savepoint: all of it, or none of it."""
+    """Every app's part for these registrations, in one savepoint: all of it, or none of it. The names
+    are gathered first, from every part, then every part anonymises, in order."""
     with transaction.atomic():
-        rows = anonymise_registrations(ids)
-        portfolio_rows, files = anonymise_portfolios(ids)
-        rows += portfolio_rows + anonymise_reviews(ids) + anonymise_equality(ids)
-    return rows, files
+        batch = build_batch(ids)
+        parts = retention_parts()
+        for part in parts:
+            if part.identifiers is not None:
+                part.identifiers(batch)
+        rows = sum(part.anonymise(batch) for part in parts)
+    return rows, batch.files_deleted
 
 
 def anonymise_expired(*, today: datetime.date, run_by: str = "system") -> dict:
@@ -146,6 +195,10 @@ def anonymise_expired(*, today: datetime.date, run_by: str = "system") -> dict:
         rows, files = rows + changed, files + deleted
         for _, year in succeeded:
             done_years[year] = done_years.get(year, 0) + 1
+    housekeeping: dict[str, int] = {}
+    for part in retention_parts():
+        if part.housekeeping is not None:
+            housekeeping |= part.housekeeping(today)
     result = {
         "cutoff": retention_cutoff(today).isoformat(),
         "registrations": sum(done_years.values()),
@@ -154,6 +207,7 @@ def anonymise_expired(*, today: datetime.date, run_by: str = "system") -> dict:
         "files_deleted": files,
         "failed": failed,
         "run_by": run_by,
+        **housekeeping,
     }
     audit_record(actor=None, action=RUN_ACTION, employer_id=None, changes=result)
     return result

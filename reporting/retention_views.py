@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from asye import clock
 from asye.accounts.models import Role
+from asye.jobs.retention import RESULT_DAYS
 from asye.tenancy.national import national_view
 from reporting.retention import RETENTION_YEARS, retention_preview, retention_runs
 
@@ -21,5 +22,10 @@ def retention(request):
     return render(
         request,
         "reporting/retention.html",
-        {"preview": preview, "runs": retention_runs(), "years": RETENTION_YEARS},
+        {
+            "preview": preview,
+            "runs": retention_runs(),
+            "years": RETENTION_YEARS,
+            "job_result_days": RESULT_DAYS,
+        },
     )

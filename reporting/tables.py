@@ -1,139 +1,114 @@
 """The report's tables, in one shape for every output (HTML, CSV, PDF, XLSX), exact or as published.
 
 ``report_tables(figures, threshold=, published=)`` turns the figures of ``reporting.annual`` into
-``Table``s. Each cell knows whether a publication hides it (``reporting.disclosure``): national staff's
-pages show the exact count and mark it; the published forms carry ``None`` there, shown as ``[c]``.
+``Table``s (``reporting.cells``). Disclosure control is worked out once for the whole publication
+(``reporting.disclosure.Publication``): a figure that several tables show (the total of NQSWs is the
+by-employer-type total, the by-region total, a row of the service-area table and a year of the trend) is
+one figure, hidden in all of them or in none, and every table's sums are protected together. National
+staff's pages show the exact count and mark it; the published forms carry ``None`` there, shown as ``[c]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from reporting.cells import CHANGE, COUNT, MONEY, PERCENT, SCORE, Cell, Row, Table, make_table
+from reporting.disclosure import Publication
+from reporting.quality_tables import quality_figures, quality_tables
+from reporting.registrations import BOTH
 
-from asye.web.formats import money
-from reporting.disclosure import SUPPRESSED, Sum, suppress
+__all__ = [
+    "CHANGE",
+    "COUNT",
+    "MONEY",
+    "PERCENT",
+    "SCORE",
+    "Cell",
+    "Row",
+    "Table",
+    "report_tables",
+    "table_by_key",
+]
 
-COUNT, PERCENT, CHANGE, MONEY = "count", "percent", "change", "money"
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: int | float | Decimal | None
-    kind: str = COUNT
-    hidden: bool = False  # a publication hides it (on a published table, ``value`` is then None)
-
-    @property
-    def display(self) -> str:
-        if self.value is None:
-            return SUPPRESSED if self.hidden else ""
-        if self.kind == PERCENT:
-            return f"{self.value}%"
-        if self.kind == CHANGE:
-            return f"{self.value:+,}"
-        if self.kind == MONEY:
-            return money(self.value)  # GOV.UK style, one helper for every page (asye.web.formats)
-        return f"{self.value:,}"
-
-    @property
-    def plain(self) -> str:
-        """For CSV and the workbook: no thousands separators or symbols."""
-        if self.value is None:
-            return SUPPRESSED if self.hidden else ""
-        return str(self.value)
+COLUMNS = ("employers", "nqsws")
+_TOTAL_KEY = {"employers": "employers", "nqsws": "total"}
 
 
-@dataclass(frozen=True)
-class Row:
-    label: str
-    cells: list[Cell]
-    is_total: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    row_header: str
-    columns: list[str]
-    rows: list[Row]
-    published: bool
-    note: str = ""
-    hidden_cells: list[dict] = field(default_factory=list)
-
-    @property
-    def has_hidden(self) -> bool:
-        return bool(self.hidden_cells)
-
-
-def _column_hidden(counts: Sequence[int], sums: Sequence[Sum], threshold: int | None) -> frozenset[int]:
-    return suppress(counts, sums, threshold=threshold) if threshold else frozenset()
-
-
-def _table(key, title, row_header, columns, rows, *, published, note="") -> Table:
-    """``rows`` are ``(label, [Cell], is_total)``; hidden cells lose their value when ``published``."""
-    built, hidden_cells = [], []
-    for label, cells, is_total in rows:
-        out = []
-        for column, cell in zip(columns, cells, strict=True):
-            if cell.hidden:
-                hidden_cells.append({"row": label, "column": column})
-            out.append(Cell(None, cell.kind, True) if cell.hidden and published else cell)
-        built.append(Row(label, out, is_total))
-    return Table(key, title, row_header, columns, built, published, note, hidden_cells)
-
-
-def _counted_table(key, title, row_header, rows: list[dict], total: dict, *, threshold, published) -> Table:
-    """Employers and NQSWs by a grouping, with the total row (each column sums to its total)."""
-    columns = ["Number of employers", "Number of NQSWs registered"]
-    members = tuple(range(len(rows)))
-    hidden = {}
-    for column in ("employers", "nqsws"):
-        counts = [row[column] for row in rows] + [total[column]]
-        hidden[column] = _column_hidden(counts, [Sum(len(rows), members)], threshold)
-    lines = [
-        (row["label"], [Cell(row[c], COUNT, i in hidden[c]) for c in ("employers", "nqsws")], False)
-        for i, row in enumerate(rows)
-    ]
-    lines.append(
-        ("Total", [Cell(total[c], COUNT, len(rows) in hidden[c]) for c in ("employers", "nqsws")], True)
-    )
-    return _table(key, title, row_header, columns, lines, published=published)
-
-
-def _region_tables(registrations: dict, *, threshold, published) -> list[Table]:
-    """By region, and the North, Midlands and South groups, whose shares are published too: the groups
-    are sums of their regions and the total the sum of the groups, so all are suppressed together."""
-    regions, groups = registrations["by_region"], registrations["region_groups"]
-    label_index = {row["label"]: i for i, row in enumerate(regions)}
-    total_at = len(regions)
-    group_at = [total_at + 1 + g for g in range(len(groups))]
-    sums = [Sum(total_at, tuple(range(len(regions)))), Sum(total_at, tuple(group_at))]
-    sums += [
-        Sum(group_at[g], tuple(label_index[name] for name in group["regions"]))
-        for g, group in enumerate(groups)
-    ]
-    hidden = {}
-    for column in ("employers", "nqsws"):
-        counts = [row[column] for row in regions] + [registrations[_TOTAL_KEY[column]]]
-        counts += [group[column] for group in groups]
-        hidden[column] = _column_hidden(counts, sums, threshold)
-    lines = [
-        (row["label"], [Cell(row[c], COUNT, i in hidden[c]) for c in ("employers", "nqsws")], False)
-        for i, row in enumerate(regions)
-    ]
-    lines.append(
-        (
-            "Total",
-            [
-                Cell(registrations[_TOTAL_KEY[c]], COUNT, total_at in hidden[c])
-                for c in ("employers", "nqsws")
-            ],
-            True,
+def _registration_figures(publication: Publication, registrations: dict) -> None:
+    """Every registration count of the report, with the sums that tie them together."""
+    area, year = registrations["service_area"], registrations["year"]
+    for column in COLUMNS:
+        total = publication.figure((column, "total"), registrations[_TOTAL_KEY[column]])
+        types = [
+            publication.figure((column, "type", row["code"]), row[column])
+            for row in registrations["by_employer_type"]
+        ]
+        regions = {
+            row["label"]: publication.figure((column, "region", row["code"]), row[column])
+            for row in registrations["by_region"]
+        }
+        groups = [
+            publication.figure((column, "group", group["label"]), group[column])
+            for group in registrations["region_groups"]
+        ]
+        publication.add_sum(total, types)
+        publication.add_sum(total, list(regions.values()))
+        publication.add_sum(total, groups)
+        for key, group in zip(groups, registrations["region_groups"], strict=True):
+            publication.add_sum(key, [regions[name] for name in group["regions"]])
+        areas = [
+            publication.figure(area_key(column, row["code"], area), row[column])
+            for row in registrations["by_service_area"]
+        ]
+        every_area = publication.figure(
+            area_key(column, BOTH, area), registrations["all_service_areas"][column]
         )
+        if column == "nqsws":  # one employer may register in both areas: employers do not add up
+            publication.add_sum(every_area, areas)
+        for row in registrations["trend"]:
+            publication.figure(year_key(column, row["year"], year), row[column])
+
+
+def area_key(column: str, code: str, chosen: str) -> tuple:
+    """The chosen service area's row (or, for both, the last row) is the report's total."""
+    return (column, "total") if code == chosen else (column, "area", code)
+
+
+def year_key(column: str, year: str, report_year: str) -> tuple:
+    """The trend's row for the report's year is the report's total."""
+    return (column, "total") if year == report_year else (column, "year", year)
+
+
+def _by_type_table(registrations: dict, hidden, *, published) -> Table:
+    """Employers and NQSWs by employer type, with the total row (each column sums to its total)."""
+    lines = [
+        (row["label"], [Cell(row[c], COUNT, (c, "type", row["code"]) in hidden) for c in COLUMNS], False)
+        for row in registrations["by_employer_type"]
+    ]
+    lines.append(_total_line(registrations, hidden))
+    return make_table(
+        "by_employer_type",
+        f"{registrations['year']} registrations, by employer type",
+        "Employer type",
+        ["Number of employers", "Number of NQSWs registered"],
+        lines,
+        published=published,
     )
+
+
+def _total_line(registrations: dict, hidden) -> tuple:
+    cells = [Cell(registrations[_TOTAL_KEY[c]], COUNT, (c, "total") in hidden) for c in COLUMNS]
+    return ("Total", cells, True)
+
+
+def _region_tables(registrations: dict, hidden, *, published) -> list[Table]:
+    """By region, and the North, Midlands and South groups, whose shares are published too (a share is
+    hidden with its group or with the total)."""
     year = registrations["year"]
-    by_region = _table(
+    lines = [
+        (row["label"], [Cell(row[c], COUNT, (c, "region", row["code"]) in hidden) for c in COLUMNS], False)
+        for row in registrations["by_region"]
+    ]
+    lines.append(_total_line(registrations, hidden))
+    by_region = make_table(
         "by_region",
         f"{year} registrations, by region",
         "Region",
@@ -142,13 +117,13 @@ def _region_tables(registrations: dict, *, threshold, published) -> list[Table]:
         published=published,
     )
     group_lines = []
-    for g, group in enumerate(groups):
+    for group in registrations["region_groups"]:
         cells = []
-        for column in ("employers", "nqsws"):
-            gone = group_at[g] in hidden[column] or total_at in hidden[column]
+        for column in COLUMNS:
+            gone = (column, "group", group["label"]) in hidden or (column, "total") in hidden
             cells += [Cell(group[column], COUNT, gone), Cell(group[f"{column}_share"], PERCENT, gone)]
         group_lines.append((f"{group['label']} ({', '.join(group['regions'])})", cells, False))
-    shares = _table(
+    shares = make_table(
         "region_groups",
         f"{year} registrations, North, Midlands and South",
         "Part of England",
@@ -161,44 +136,25 @@ def _region_tables(registrations: dict, *, threshold, published) -> list[Table]:
     return [by_region, shares]
 
 
-_TOTAL_KEY = {"employers": "employers", "nqsws": "total"}
-
-
-def _service_area_table(registrations: dict, *, threshold, published) -> Table:
-    areas, total = registrations["by_service_area"], registrations["all_service_areas"]
-    # NQSWs add up across areas; employers do not (one employer may register in both), so that column
-    # has no sum to protect, only small counts.
-    nqsws_hidden = _column_hidden(
-        [row["nqsws"] for row in areas] + [total["nqsws"]],
-        [Sum(len(areas), tuple(range(len(areas))))],
-        threshold,
-    )
-    employers_hidden = _column_hidden(
-        [row["employers"] for row in areas] + [total["employers"]], [], threshold
-    )
+def _service_area_table(registrations: dict, hidden, *, published) -> Table:
+    area = registrations["service_area"]
     lines = [
         (
             row["label"],
-            [
-                Cell(row["employers"], COUNT, i in employers_hidden),
-                Cell(row["nqsws"], COUNT, i in nqsws_hidden),
-            ],
+            [Cell(row[c], COUNT, area_key(c, row["code"], area) in hidden) for c in COLUMNS],
             False,
         )
-        for i, row in enumerate(areas)
+        for row in registrations["by_service_area"]
     ]
-    at = len(areas)
+    every = registrations["all_service_areas"]
     lines.append(
         (
             "Both service areas",
-            [
-                Cell(total["employers"], COUNT, at in employers_hidden),
-                Cell(total["nqsws"], COUNT, at in nqsws_hidden),
-            ],
+            [Cell(every[c], COUNT, area_key(c, BOTH, area) in hidden) for c in COLUMNS],
             True,
         )
     )
-    return _table(
+    return make_table(
         "by_service_area",
         f"{registrations['year']} registrations, by service area",
         "Service area",
@@ -209,28 +165,30 @@ def _service_area_table(registrations: dict, *, threshold, published) -> Table:
     )
 
 
-def _trend_table(registrations: dict, *, threshold, published) -> Table:
-    trend = registrations["trend"]
-    nqsws_hidden = _column_hidden([row["nqsws"] for row in trend], [], threshold)
-    employers_hidden = _column_hidden([row["employers"] for row in trend], [], threshold)
+def _trend_table(registrations: dict, hidden, *, published) -> Table:
+    """A change is worked out from two years' counts, so it is hidden with either of them."""
+    year = registrations["year"]
     lines = []
-    for i, row in enumerate(trend):
-        change_hidden = row["change"] is not None and (i in nqsws_hidden or i - 1 in nqsws_hidden)
+    previous_hidden = False
+    for row in registrations["trend"]:
+        nqsws_gone = year_key("nqsws", row["year"], year) in hidden
+        change_gone = row["change"] is not None and (nqsws_gone or previous_hidden)
         lines.append(
             (
                 row["year"],
                 [
-                    Cell(row["nqsws"], COUNT, i in nqsws_hidden),
-                    Cell(row["change"], CHANGE, change_hidden),
-                    Cell(row["change_percent"], PERCENT, change_hidden),
-                    Cell(row["employers"], COUNT, i in employers_hidden),
+                    Cell(row["nqsws"], COUNT, nqsws_gone),
+                    Cell(row["change"], CHANGE, change_gone),
+                    Cell(row["change_percent"], PERCENT, change_gone),
+                    Cell(row["employers"], COUNT, year_key("employers", row["year"], year) in hidden),
                 ],
                 False,
             )
         )
-    return _table(
+        previous_hidden = nqsws_gone
+    return make_table(
         "trend",
-        f"NQSW registrations by year, to {registrations['year']}",
+        f"NQSW registrations by year, to {year}",
         "Funding year",
         ["NQSWs registered", "Change on previous year", "Change (%)", "Employers registering"],
         lines,
@@ -238,69 +196,25 @@ def _trend_table(registrations: dict, *, threshold, published) -> Table:
     )
 
 
-def _moderation_table(year: str, findings: dict, *, threshold, published) -> Table:
-    rows = findings["by_answer"]
-    counts = [row["cases"] for row in rows] + [findings["findings_sent"]]
-    hidden = _column_hidden(counts, [Sum(len(rows), tuple(range(len(rows))))], threshold)
-    lines = [(row["label"], [Cell(row["cases"], COUNT, i in hidden)], False) for i, row in enumerate(rows)]
-    lines.append(("Findings sent", [Cell(findings["findings_sent"], COUNT, len(rows) in hidden)], True))
-    return _table(
-        "moderation",
-        f"{year} national moderation findings",
-        "Moderator's finding",
-        ["Cases"],
-        lines,
-        published=published,
-        note=f"Cases still with a moderator or waiting for one: {findings['open']}." if not published else "",
-    )
-
-
-def _funding_table(funding: list[dict], *, published) -> Table:
-    lines = [
-        (
-            row["year"],
-            [Cell(row[c], MONEY) for c in ("claimed", "paid", "outstanding", "recovered")],
-            False,
-        )
-        for row in funding
-    ]
-    return _table(
-        "funding",
-        "Funding claimed and paid, by funding year",
-        "Funding year",
-        ["Claimed", "Paid", "Outstanding", "Recovered"],
-        lines,
-        published=published,
-    )
-
-
 def report_tables(figures: dict, *, threshold: int, published: bool) -> list[Table]:
     """Every table of the annual report, in the report's order (with the quality tables if ``figures``
-    has them)."""
+    has them), suppressed together as one publication."""
     registrations = figures["registrations"]
-    year = registrations["year"]
-    return [
-        _trend_table(registrations, threshold=threshold, published=published),
-        _counted_table(
-            "by_employer_type",
-            f"{year} registrations, by employer type",
-            "Employer type",
-            registrations["by_employer_type"],
-            {"employers": registrations["employers"], "nqsws": registrations["total"]},
-            threshold=threshold,
-            published=published,
-        ),
-        *_region_tables(registrations, threshold=threshold, published=published),
-        _service_area_table(registrations, threshold=threshold, published=published),
-        *(
-            [
-                _moderation_table(year, quality["moderation"], threshold=threshold, published=published),
-                _funding_table(quality["funding"], published=published),
-            ]
-            if (quality := figures.get("quality"))
-            else []
-        ),
+    quality = figures.get("quality")
+    publication = Publication()
+    _registration_figures(publication, registrations)
+    if quality:
+        quality_figures(publication, quality)
+    hidden = publication.hidden(threshold)
+    tables = [
+        _trend_table(registrations, hidden, published=published),
+        _by_type_table(registrations, hidden, published=published),
+        *_region_tables(registrations, hidden, published=published),
+        _service_area_table(registrations, hidden, published=published),
     ]
+    if quality:
+        tables += quality_tables(registrations["year"], quality, hidden, published=published)
+    return tables
 
 
 def table_by_key(tables: list[Table], key: str) -> Table | None:

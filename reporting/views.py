@@ -18,12 +18,13 @@ from asye.tenancy.national import national_view
 from asye.web.flow import form_page
 from programmes.eligibility import funding_year_of
 from reporting import documents
-from reporting.annual import annual_figures, annual_json
+from reporting.annual import annual_figures, annual_json, quality_section
 from reporting.charts import report_charts
 from reporting.disclosure_rule import disclosure_rule, disclosure_rule_update, disclosure_threshold
 from reporting.forms import AnnualReportForm, DisclosureRuleForm, ReportFilterForm
 from reporting.jobs import ANNUAL_REPORT
-from reporting.quality import funding_by_year, moderation_findings
+from reporting.publishing import published_for_runs
+from reporting.quality_tables import QUALITY_KEYS
 from reporting.registrations import registration_years, registrations_report, service_area_label
 from reporting.runs import annual_report_run_get, annual_report_runs
 from reporting.tables import report_tables, table_by_key
@@ -34,8 +35,7 @@ TABLE_KEYS = (
     "by_region",
     "region_groups",
     "by_service_area",
-    "moderation",
-    "funding",
+    *QUALITY_KEYS,
 )
 
 
@@ -59,10 +59,7 @@ def _figures(chosen: dict, *, quality: bool) -> dict:
         "registrations": registrations_report(year=chosen["year"], service_area=chosen["service_area"]),
     }
     if quality:
-        figures["quality"] = {
-            "moderation": moderation_findings(year=chosen["year"], service_area=chosen["service_area"]),
-            "funding": funding_by_year(service_area=chosen["service_area"]),
-        }
+        figures["quality"] = quality_section(year=chosen["year"], service_area=chosen["service_area"])
     return figures
 
 
@@ -94,6 +91,9 @@ def index(request):
         )
         return redirect("jobs:progress", pk=job.public_id)
     runs = Paginator(annual_report_runs(), 20).get_page(request.GET.get("page"))
+    on_public_page = published_for_runs([run.pk for run in runs])
+    for run in runs:
+        run.publication = on_public_page.get(run.pk)
     return render(
         request,
         "reporting/index.html",
@@ -141,16 +141,17 @@ def registrations_published(request):
 @require_GET
 def quality(request):
     form, chosen, years = _chosen(request)
-    tables = []
+    sections = []
     if chosen["year"]:
         tables = report_tables(
             _figures(chosen, quality=True), threshold=disclosure_threshold(), published=False
         )
-        tables = [table for table in tables if table.key in ("moderation", "funding")]
+        charts = report_charts(tables)
+        sections = [(table, charts.get(table.key)) for table in tables if table.key in QUALITY_KEYS]
     return render(
         request,
         "reporting/quality.html",
-        {"form": form, "chosen": chosen, "years": years, "tables": tables},
+        {"form": form, "chosen": chosen, "years": years, "sections": sections},
     )
 
 
@@ -164,7 +165,7 @@ def table_csv(request, key: str):
     if not chosen["year"]:
         raise Http404("No registrations yet.")
     published = request.GET.get("version", "published") != "exact"
-    figures = _figures(chosen, quality=key in ("moderation", "funding"))
+    figures = _figures(chosen, quality=key in QUALITY_KEYS)
     table = table_by_key(report_tables(figures, threshold=disclosure_threshold(), published=published), key)
     if table is None:
         raise Http404("No such table.")

@@ -18,6 +18,8 @@ from asye.accounts.models import Membership, Role, User
 from asye.tenancy.db import system_national_context, tenant_context
 from asye.tenancy.models import Employer, EmployerType, Region, ServiceArea
 from demo.calendar import REFERENCE_DAY, DemoCalendar
+from demo.past_cohorts import RECORDS as PAST_COHORT_RECORDS
+from demo.past_cohorts import REF_PREFIX as PAST_COHORT_PREFIX
 from programmes.demo_registrations import DEMO_COUNTY_CASES
 from programmes.eligibility import add_years, framework_version_for, funding_decision, funding_year_of
 from programmes.models import (
@@ -172,7 +174,8 @@ def test_a_second_run_creates_nothing():
 
     assert counts() == after_first
     # The report's 3,203, the NQSW registered by two employers, and the reviews demo's two 2025-26 cases.
-    assert after_first["Registration"] == 3203 + 1 + len(REVIEW_DEMO_SWE)
+    # And the past cohorts of the legacy portal (``demo.past_cohorts``).
+    assert after_first["Registration"] == 3203 + 1 + len(REVIEW_DEMO_SWE) + PAST_COHORT_RECORDS
     assert "Created 193 employers" in first
     assert "Created 3,204 registrations" in first
     assert "Created 0 employers, 0 people and 0 memberships." in second
@@ -202,10 +205,11 @@ def test_every_nqsw_membership_has_a_registration_made_by_the_services_rules():
             .values_list("user_id", "employer_id", "role")
         )
         # The reviews demo adds two 2025-26 cases of its own (a completed year, one with the panel).
+        # The past cohorts come from the legacy portal (``demo.past_cohorts``), without accounts.
         registrations = list(
-            Registration.objects.exclude(swe_number__in=REVIEW_DEMO_SWE).select_related(
-                "nqsw", "employer", "framework_version__framework"
-            )
+            Registration.objects.exclude(swe_number__in=REVIEW_DEMO_SWE)
+            .exclude(legacy_ref__startswith=PAST_COHORT_PREFIX)
+            .select_related("nqsw", "employer", "framework_version__framework")
         )
         allocations = set(
             AssessorAllocation.objects.filter(ended_on__isnull=True).values_list(

@@ -12,4 +12,10 @@ EXEMPT: dict[str, str] = {
     "reports:csv": "national",
     # A past run of the annual report (a national job): any national staff member may download it.
     "reports:run_download": "national",
+    # Publishing a past run, and withdrawing a publication: national staff only (an employer's job or
+    # any other kind gives 404, tests/reporting/test_published_report.py).
+    "reports:publish": "national",
+    "reports:withdraw": "national",
+    # A published report: public by design, and it holds only published (suppressed) figures.
+    "published_reports:detail": "public: a report national staff published, suppressed figures only",
 }

@@ -22,8 +22,9 @@ PAGES = {
 }
 # The session, the person, their roles and the national audit row, then: the years registered, the
 # threshold, one GROUP BY query (reporting.registrations); the runs page and its count; moderation's and
-# funding's GROUP BY queries.
-PINNED = {"index": 18, "registrations": 17, "published": 17, "quality": 20, "overview": 18}
+# funding's GROUP BY queries; on the index, the runs' publications; on the quality page, the 360 composite,
+# the survey rounds' response rates and forum attendance (reporting.quality_support).
+PINNED = {"index": 19, "registrations": 17, "published": 17, "quality": 28, "overview": 18}
 
 
 def _counts(client) -> dict[str, int]:
