@@ -158,6 +158,9 @@ class EvaluationInvitation(EmployerOwned):
     # Only whether it was used: no time, so that the response cannot be matched to it by when it came in.
     used = models.BooleanField(default=False)
     invited_on = models.DateField()
+    # An address-only invitee's reminder (evaluations.reminders): the due date it was sent for, so each
+    # due moment sends once; the reminder carries a new link and replaces ``token_hash``.
+    reminded_for = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -6,21 +6,34 @@
 - to people on the platform who were invited and have not answered: 7 days before it closes, a reminder
   to use the link in their email (the link itself is never stored, so it is not repeated).
 
-Respondents invited by address only are not reminded: their address is all the platform holds, and the
-link's secret is not kept to send again.
+- to people invited by address only (no account here): the same reminder, 7 days before it closes, by
+  email with a new single-use link. The first link's secret was never kept, so the reminder makes a new
+  one and the invitation keeps only its hash (the first link stops working; the reminder says so). The
+  invitation records the due date it was reminded for (``reminded_for``): once per due moment, never
+  after they answer or the cycle closes.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterator
 
 from django.db.models import Count
 from django.urls import reverse
 
 from asye.accounts.models import Role
+from asye.notifications.outbox import email_queue_rendered, render_bodies
 from asye.notifications.reminders import DAILY, Due, Scan, people_with_role
-from evaluations.models import EvaluationCycle, EvaluationInvitation, EvaluationRating, RespondentType
+from asye.notifications.services import absolute
+from evaluations.models import (
+    INVITED_TYPES,
+    EvaluationCycle,
+    EvaluationInvitation,
+    EvaluationRating,
+    RespondentType,
+)
+from evaluations.services import INVITATION_EMAIL, secret_hash
 
 SELF_ASSESSMENT_NOTICE_DAYS = 14
 CLOSING_NOTICE_DAYS = 7
@@ -99,6 +112,60 @@ def invitee_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due
         yield Due(invitation.person, "evaluation.invitation", invitation, cycle.closes_on, text, "")
 
 
+def address_reminders(*, employer_id: int, today: datetime.date) -> Iterator[Due]:
+    """Invitees with no account who have not answered, 7 days before the cycle closes (``Due.person`` is
+    the invitation: it holds the address)."""
+    cycles = list(_open_cycles(employer_id, today, CLOSING_NOTICE_DAYS))
+    if not cycles:
+        return
+    invitations = (
+        EvaluationInvitation.objects.filter(
+            employer_id=employer_id, cycle__in=cycles, used=False, person__isnull=True
+        )
+        .select_related("cycle", "employer")
+        .order_by("pk")
+    )
+    for invitation in invitations:
+        cycle = invitation.cycle
+        due_on = cycle.closes_on - datetime.timedelta(days=CLOSING_NOTICE_DAYS)
+        yield Due(invitation, "evaluation.invitation_reminder", invitation, due_on, "", "")
+
+
+def address_reminder_send(due: Due) -> bool:
+    """Send one address-only reminder unless it went for this due date: claim the invitation's
+    ``reminded_for`` (only while it is unused), replace its link's hash and queue the email with the new
+    link, in the scan's transaction."""
+    invitation: EvaluationInvitation = due.about
+    secret = secrets.token_urlsafe(32)
+    claimed = (
+        EvaluationInvitation.objects.filter(pk=invitation.pk, used=False)
+        .exclude(reminded_for=due.due_on)
+        .update(reminded_for=due.due_on, token_hash=secret_hash(secret))
+    )
+    if not claimed:
+        return False
+    employer_name = invitation.employer.name
+    context = {
+        "employer_name": employer_name,
+        "link": absolute(reverse("evaluation_response:answer", args=[secret])),
+        "closes_on": invitation.cycle.closes_on,
+        "invited_on": invitation.invited_on,
+        "respondent_label": dict(INVITED_TYPES)[invitation.respondent_type],
+    }
+    text, html = render_bodies("evaluations/email/reminder", context)
+    email_queue_rendered(
+        to=invitation.email,
+        subject=f"Reminder: {employer_name} asks for your view of its ASYE programme",
+        text=text,
+        html=html,
+        kind=INVITATION_EMAIL,
+        employer_id=invitation.employer_id,
+        about=invitation,
+        contains_secret=True,
+    )
+    return True
+
+
 SCANS = [
     Scan(
         "evaluations.coordinator",
@@ -113,5 +180,13 @@ SCANS = [
         "People on the platform invited to the 360 evaluation who have not answered, 7 days before it "
         "closes.",
         invitee_reminders,
+    ),
+    Scan(
+        "evaluations.invitees_by_address",
+        DAILY,
+        "People invited to the 360 evaluation by email address only who have not answered, 7 days before "
+        "it closes: an email with a new single-use link.",
+        address_reminders,
+        send=address_reminder_send,
     ),
 ]

@@ -217,8 +217,20 @@ class EmployerReport:
 def employer_report(*, actor: Actor, cycle: EvaluationCycle) -> EmployerReport:
     """The employer's report for a cycle (read with ``cycle_get`` first), against the national figures
     (``composite.national_figures_for_employers``) and the employer's own previous cycle."""
+    return cycle_report(cycle)
+
+
+def cycle_report(cycle: EvaluationCycle) -> EmployerReport:
+    """The report of a cycle already read for its reader (or, in the PDF's background job, in the cycle's
+    employer's tenant context): the employer's own previous cycle is the same employer's."""
     structure = framework_structure(cycle.framework)
-    previous = cycle_list(actor=actor).filter(year=cycle.year - 1, framework=cycle.framework).first()
+    previous = (
+        EvaluationCycle.objects.filter(
+            employer_id=cycle.employer_id, year=cycle.year - 1, framework=cycle.framework
+        )
+        .select_related("framework")
+        .first()
+    )
     last_year: dict[int, Decimal] = {}
     if previous is not None:
         last_year = scoring.overall_by_statement(

@@ -7,7 +7,7 @@ method) and writes through ``evaluations.services``.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye import clock
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
+from asye.jobs.services import job_start
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
 from asye.web.flow import form_page
 from evaluations import report_pdf, selectors, services
 from evaluations.forms import CycleOpenForm, InviteForm, RatingsForm, VersionForm, statement_field_name
+from evaluations.jobs import REPORT_PDF
 from evaluations.models import RespondentType
 
 COORDINATOR = Role.COORDINATOR
@@ -240,10 +242,13 @@ def report_download(request, pk: int):
     cycle, not_allowed = _report_or_404(request, pk)
     if not_allowed:
         return not_allowed
-    result = selectors.employer_report(actor=request.actor, cycle=cycle)
-    pdf = report_pdf.report_pdf(result)
+    # Made by a background job (evaluations.jobs) with the jobs' progress page and download.
+    job = job_start(
+        actor=request.actor,
+        kind=REPORT_PDF,
+        label=f"360 evaluation report {cycle.year_label}",
+        params={"cycle_id": cycle.pk},
+        back_url=reverse("evaluations:report", args=[cycle.pk]),
+    )
     audit_record(actor=request.actor, obj=cycle, action="evaluation_report.downloaded")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_pdf.filename(cycle)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return redirect("jobs:progress", pk=job.public_id)

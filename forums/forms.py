@@ -9,8 +9,9 @@ import zoneinfo
 
 from django import forms
 
+from asye.tenancy.models import ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin
-from forums.models import PollQuestion, QuestionKind
+from forums.models import ForumKind, PollQuestion, QuestionKind
 from forums.services import SELF_IDENTIFY_MISSING
 
 UK = zoneinfo.ZoneInfo("Europe/London")
@@ -275,3 +276,88 @@ class PollForm(forms.Form):
                     {"text": text, "kind": data.get(f"kind_{n}") or QuestionKind.RATING, "options": options}
                 )
         return found
+
+
+AUDIENCES = [
+    ("for_nqsws", "Newly qualified social workers"),
+    ("for_assessors", "Assessors"),
+    ("for_coordinators", "ASYE co-ordinators"),
+]
+
+
+class ForumForm(forms.Form):
+    """A forum, drop-in, course or action learning set (the organisers' own page, not the admin site)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What kind is it?",
+        choices=ForumKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind it is", "invalid_choice": "Select what kind it is"},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text="What it is for and how it works: shown to the people it is for",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter a summary",
+            "max_length": "The summary must be 2000 characters or fewer",
+        },
+    )
+    audience = forms.MultipleChoiceField(
+        label="Who is it for?",
+        choices=AUDIENCES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select who it is for", "invalid_choice": "Select who it is for"},
+    )
+    service_area = forms.ChoiceField(
+        label="Service area",
+        help_text="For NQSWs: which programme's NQSWs are invited",
+        choices=[("", "Both child and family and adults"), *ServiceArea.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select a service area"},
+    )
+    cohort_places = forms.IntegerField(
+        label="Places on the cohort (courses and action learning sets only)",
+        required=False,
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "invalid": "Enter the number of places as a whole number, like 12",
+            "min_value": "The cohort must have at least 1 place",
+            "max_value": "The cohort can have at most 500 places",
+        },
+    )
+    default_duration_minutes = forms.IntegerField(
+        label="Usual length of a session in minutes",
+        initial=120,
+        min_value=15,
+        max_value=480,
+        error_messages={
+            "required": "Enter the usual length of a session",
+            "invalid": "Enter the length in minutes as a whole number, like 120",
+            "min_value": "A session must last at least 15 minutes",
+            "max_value": "A session can last at most 480 minutes (8 hours)",
+        },
+    )
+
+    @classmethod
+    def initial_for(cls, forum) -> dict:
+        return {
+            "name": forum.name,
+            "kind": forum.kind,
+            "summary": forum.summary,
+            "audience": [flag for flag, _label in AUDIENCES if getattr(forum, flag)],
+            "service_area": forum.service_area,
+            "cohort_places": forum.cohort_places,
+            "default_duration_minutes": forum.default_duration_minutes,
+        }

@@ -16,13 +16,18 @@ Forums are national: no employer owns a forum, a session or a poll. Who may read
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from asye.accounts.models import Membership, Role
 from asye.tenancy.models import ServiceArea
+
+if TYPE_CHECKING:
+    from asye.accounts.actor import Actor
 
 
 class ForumKind(models.TextChoices):
@@ -85,6 +90,41 @@ class Forum(models.Model):
         return labels
 
 
+def taking_part_roles(actor: Actor) -> frozenset[str]:
+    """The roles that decide which forums the actor may join: those they hold at any employer now, and
+    NQSW for anyone who ever was one (NQSWs may keep attending after their programme ends)."""
+    if not actor.is_authenticated:
+        return frozenset()
+    roles = {role for held in actor.roles_by_employer.values() for role in held}
+    if Role.NQSW not in roles and Membership.objects.filter(user=actor.user, role=Role.NQSW).exists():
+        roles.add(Role.NQSW)
+    return frozenset(roles)
+
+
+def audience_filter(roles: frozenset[str]) -> Q:
+    """Forums for any of ``roles``."""
+    condition = Q(pk__in=[])
+    if Role.NQSW in roles:
+        condition |= Q(for_nqsws=True)
+    if Role.ASSESSOR in roles:
+        condition |= Q(for_assessors=True)
+    if Role.COORDINATOR in roles:
+        condition |= Q(for_coordinators=True)
+    return condition
+
+
+class ForumSessionQuerySet(models.QuerySet):
+    def visible_to(self, actor: Actor) -> ForumSessionQuerySet:
+        """Sessions of the forums the actor may see (``forums.selectors.forums_for``): those for their
+        roles; every forum's for organisers; none for no one signed in. Forums have no employer: the
+        API's guarded base (``asye.tenancy.api``) reads sessions through this."""
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_national_staff:
+            return self.all()
+        return self.filter(forum__in=Forum.objects.filter(audience_filter(taking_part_roles(actor))))
+
+
 class ForumSession(models.Model):
     """One session of a forum: when, how long, what about, how many places, how to join online."""
 
@@ -100,6 +140,8 @@ class ForumSession(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+
+    objects = ForumSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]

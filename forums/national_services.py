@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import slugify
 
 from asye import clock
 from asye.accounts.actor import Actor
@@ -18,6 +19,7 @@ from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from forums.models import (
     Forum,
+    ForumKind,
     ForumMaterial,
     ForumSession,
     Poll,
@@ -28,6 +30,99 @@ from forums.models import (
 )
 from forums.notices import notice_send
 from portfolios.uploads import evidence_storage, verify_upload
+
+FORUM_FIELDS = (
+    "name",
+    "kind",
+    "summary",
+    "for_nqsws",
+    "for_assessors",
+    "for_coordinators",
+    "service_area",
+    "self_identified",
+    "cohort_places",
+    "default_duration_minutes",
+)
+
+
+def _forum_errors(values: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    kind = values["kind"]
+    if not any(values[flag] for flag in ("for_nqsws", "for_assessors", "for_coordinators")):
+        errors["audience"] = ["Select who it is for"]
+    if kind == ForumKind.GEMS and (values["for_assessors"] or values["for_coordinators"]):
+        errors["audience"] = ["GEMS is for newly qualified social workers only"]
+    if kind in (ForumKind.COURSE, ForumKind.ACTION_LEARNING) and not values["cohort_places"]:
+        errors["cohort_places"] = ["Enter how many places the cohort has"]
+    if kind not in (ForumKind.COURSE, ForumKind.ACTION_LEARNING) and values["cohort_places"]:
+        errors["cohort_places"] = [
+            "Only courses and action learning sets have a fixed cohort: leave this empty"
+        ]
+    if values["service_area"] and not values["for_nqsws"]:
+        errors["service_area"] = ["A service area is only for a forum for newly qualified social workers"]
+    return errors
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "forum"
+    slug, n = base, 2
+    while Forum.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def forum_save(
+    *,
+    actor: Actor,
+    forum: Forum | None,
+    name: str,
+    kind: str,
+    summary: str,
+    audience: list[str],
+    service_area: str = "",
+    cohort_places: int | None = None,
+    default_duration_minutes: int = 120,
+) -> Forum:
+    """Create a forum (``forum`` None) or change one. GEMS is the self-identified kind (joined by saying so,
+    never inferred); courses and action learning sets have a fixed cohort. A forum's kind is kept once it
+    has sessions (people signed up to it on those terms)."""
+    actor.require(Role.NATIONAL_STAFF)
+    if kind not in ForumKind.values:
+        raise ValidationError({"kind": ["Select what kind it is"]})
+    values = {
+        "name": name.strip(),
+        "kind": kind,
+        "summary": summary.strip(),
+        "for_nqsws": "for_nqsws" in audience,
+        "for_assessors": "for_assessors" in audience,
+        "for_coordinators": "for_coordinators" in audience,
+        "service_area": service_area or "",
+        "self_identified": kind == ForumKind.GEMS,
+        "cohort_places": cohort_places,
+        "default_duration_minutes": default_duration_minutes,
+    }
+    errors = _forum_errors(values)
+    if forum is not None and kind != forum.kind and ForumSession.objects.filter(forum=forum).exists():
+        errors["kind"] = ["The kind cannot change once the forum has sessions"]
+    duplicate = Forum.objects.filter(name__iexact=values["name"])
+    if forum is not None:
+        duplicate = duplicate.exclude(pk=forum.pk)
+    if duplicate.exists():
+        errors["name"] = ["There is already a forum with this name"]
+    if errors:
+        raise ValidationError(errors)
+    if forum is None:
+        forum = Forum.objects.create(slug=_unique_slug(values["name"]), created_at=clock.now(), **values)
+        audit_record(actor=actor, obj=forum, action="forums.forum_created", changes={"name": forum.name})
+        return forum
+    changes = {
+        name: [getattr(forum, name), value] for name, value in values.items() if getattr(forum, name) != value
+    }
+    if changes:
+        Forum.objects.filter(pk=forum.pk).update(**values)
+        audit_record(actor=actor, obj=forum, action="forums.forum_changed", changes=changes)
+    return Forum.objects.get(pk=forum.pk)
 
 
 @transaction.atomic

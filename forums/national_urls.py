@@ -6,12 +6,14 @@ from forums import national_views as views
 
 urlpatterns = [
     path("", views.forum_list, name="list"),
+    path("new/", views.forum_add, name="forum_add"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/poll/new/", views.poll_add, name="poll_add"),
     path("sessions/<int:pk>/poll/", views.poll_results, name="poll_results"),
     path("sessions/<int:pk>/poll.<str:fmt>", views.poll_export, name="poll_export"),
     path("<slug:slug>/", views.forum_detail, name="forum"),
+    path("<slug:slug>/change/", views.forum_change, name="forum_change"),
     path("<slug:slug>/sessions/new/", views.session_add, name="session_add"),
     path("<slug:slug>/materials/new/", views.material_add, name="material_add"),
     path("<slug:slug>/poll-results/", views.forum_results, name="forum_results"),

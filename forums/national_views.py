@@ -15,7 +15,15 @@ from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, GET_OR_POST, refuse_method
 from asye.web.flow import form_page
 from forums import exports, national_selectors, national_services
-from forums.forms import AttendanceForm, ConfirmForm, MaterialForm, PollForm, SessionForm, posted
+from forums.forms import (
+    AttendanceForm,
+    ConfirmForm,
+    ForumForm,
+    MaterialForm,
+    PollForm,
+    SessionForm,
+    posted,
+)
 from forums.models import Forum, ForumMaterial, Poll
 from portfolios.uploads import UploadSizeLimitHandler, too_large_message
 
@@ -50,6 +58,46 @@ def forum_detail(request, slug: str):
             "has_polls": Poll.objects.filter(session__forum=forum).exists(),
         },
     )
+
+
+def _forum_form_page(request, forum):
+    actor = request.actor
+    initial = ForumForm.initial_for(forum) if forum else {"default_duration_minutes": 120}
+    form = ForumForm(posted(request), initial=initial)
+    return form_page(
+        request,
+        form,
+        template="forums/national/forum_form.html",
+        context={"forum": forum},
+        save=lambda data: national_services.forum_save(
+            actor=actor,
+            forum=forum,
+            name=data["name"],
+            kind=data["kind"],
+            summary=data["summary"],
+            audience=data["audience"],
+            service_area=data.get("service_area") or "",
+            cohort_places=data.get("cohort_places"),
+            default_duration_minutes=data["default_duration_minutes"],
+        ),
+        done=lambda saved: redirect("national_forums:forum", slug=saved.slug),
+        message="Forum saved",
+    )
+
+
+@national_view
+def forum_add(request):
+    if not_allowed := refuse_method(request, GET_OR_POST):
+        return not_allowed
+    return _forum_form_page(request, None)
+
+
+@national_view
+def forum_change(request, slug: str):
+    forum = national_selectors.forum_get_national(actor=request.actor, slug=slug)
+    if not_allowed := refuse_method(request, GET_OR_POST):
+        return not_allowed
+    return _forum_form_page(request, forum)
 
 
 @national_view

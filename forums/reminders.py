@@ -30,8 +30,9 @@ OPEN_KINDS = (ForumKind.NQSW_FORUM, ForumKind.ASSESSORS, ForumKind.DROP_IN)
 ROLE_OF = (("for_nqsws", Role.NQSW), ("for_assessors", Role.ASSESSOR), ("for_coordinators", Role.COORDINATOR))
 
 
-def _people(forum: Forum) -> Iterator[User]:
-    """The active people a forum is for, now; NQSWs only of its service area when it has one."""
+def _people(forum: Forum, person_id: int | None = None) -> Iterator[User]:
+    """The active people a forum is for, now (only ``person_id`` if given); NQSWs only of its service area
+    when it has one."""
     roles = [role for flag, role in ROLE_OF if getattr(forum, flag)]
     condition = Q(role__in=[role for role in roles if role != Role.NQSW])
     if Role.NQSW in roles:
@@ -44,11 +45,13 @@ def _people(forum: Forum) -> Iterator[User]:
             nqsws &= Q(user_id__in=in_area.values("nqsw_id"))
         condition |= nqsws
     memberships = Membership.objects.active().filter(condition)
+    if person_id is not None:
+        memberships = memberships.filter(user_id=person_id)
     ids = {m.user_id for m in memberships}
     return iter(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
-def find_invitations(*, today: datetime.date) -> Iterator[Due]:
+def find_invitations(*, today: datetime.date, person_id: int | None = None) -> Iterator[Due]:
     now = clock.now()
     for forum in Forum.objects.filter(kind__in=OPEN_KINDS, self_identified=False).order_by("pk"):
         session = (
@@ -58,7 +61,7 @@ def find_invitations(*, today: datetime.date) -> Iterator[Due]:
         )
         if session is None:
             continue
-        for person in _people(forum):
+        for person in _people(forum, person_id):
             yield Due(
                 person=person,
                 kind="forums.invited",
@@ -74,11 +77,13 @@ def invitation_claim(due: Due) -> bool:
     return notice_claim(person_id=due.person.pk, kind=due.kind, key=f"forum:{due.about.pk}")
 
 
-def find_gems_notices(*, today: datetime.date) -> Iterator[Due]:
+def find_gems_notices(*, today: datetime.date, person_id: int | None = None) -> Iterator[Due]:
     gems = Forum.objects.filter(kind=ForumKind.GEMS).order_by("pk").first()
     if gems is None:
         return
     ids = Membership.objects.active().filter(role=Role.NQSW).values("user_id")
+    if person_id is not None:
+        ids = ids.filter(user_id=person_id)
     for person in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
         yield Due(
             person=person,

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from asye import clock
 from asye.accounts.actor import Actor
-from asye.accounts.models import Membership, Role
+from asye.accounts.models import Role
 from asye.tenancy.db import system_national_context
 from forums.models import (
     Forum,
@@ -30,30 +30,9 @@ from forums.models import (
     PollCompletion,
     SessionSignup,
     SignupStatus,
+    audience_filter,
+    taking_part_roles,
 )
-
-
-def taking_part_roles(actor: Actor) -> frozenset[str]:
-    """The roles that decide which forums the actor may join: those they hold at any employer now, and
-    NQSW for anyone who ever was one (NQSWs may keep attending after their programme ends)."""
-    if not actor.is_authenticated:
-        return frozenset()
-    roles = {role for held in actor.roles_by_employer.values() for role in held}
-    if Role.NQSW not in roles and Membership.objects.filter(user=actor.user, role=Role.NQSW).exists():
-        roles.add(Role.NQSW)
-    return frozenset(roles)
-
-
-def audience_filter(roles: frozenset[str]) -> Q:
-    """Forums for any of ``roles``."""
-    condition = Q(pk__in=[])
-    if Role.NQSW in roles:
-        condition |= Q(for_nqsws=True)
-    if Role.ASSESSOR in roles:
-        condition |= Q(for_assessors=True)
-    if Role.COORDINATOR in roles:
-        condition |= Q(for_coordinators=True)
-    return condition
 
 
 def forums_for(actor: Actor) -> QuerySet[Forum]:

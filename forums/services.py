@@ -30,9 +30,11 @@ from forums.models import (
     QuestionKind,
     SessionSignup,
     SignupStatus,
+    audience_filter,
+    taking_part_roles,
 )
 from forums.notices import notice_send
-from forums.selectors import audience_filter, memberships_of, sign_up_refusal, taking_part_roles
+from forums.selectors import memberships_of, sign_up_refusal
 
 SELF_IDENTIFY_MISSING = "Confirm that you identify as Black, Asian or from an ethnic minoritised group"
 

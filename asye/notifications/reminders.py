@@ -61,6 +61,10 @@ class Scan:
     # row (False: already sent). Its notifications have no employer, so no employer's request reads them.
     national: bool = False
     claim: Callable[[Due], bool] | None = None
+    # A scan whose reminders go to an address with no account (``Due.person`` is then the record that
+    # holds the address): ``send(due) -> bool`` delivers one itself, once, through the app's own sent-log
+    # (False: already sent), in the scan's transaction and tenant context.
+    send: Callable[[Due], bool] | None = None
 
 
 def all_scans(cadence: str | None = None, *, national: bool = False) -> list[Scan]:
@@ -111,7 +115,10 @@ def run_employer(*, employer_id: int, cadence: str | None, today: datetime.date)
         try:
             with tenant_context(employer_id), transaction.atomic():
                 found = list(scan.find(employer_id=employer_id, today=today))
-                sent = sum(reminder_send_once(employer_id=employer_id, due=due) for due in found)
+                if scan.send is not None:
+                    sent = sum(scan.send(due) for due in found)
+                else:
+                    sent = sum(reminder_send_once(employer_id=employer_id, due=due) for due in found)
         except Exception as error:
             logger.exception("Reminder scan %s failed for employer %s", scan.name, employer_id)
             errors.append(f"{scan.name}: {type(error).__name__}")

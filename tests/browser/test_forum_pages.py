@@ -1,7 +1,8 @@
 """The forums in a real browser, at 1280 and 375 pixels wide, with axe-core (WCAG 2.2 AA) on every page: an
 NQSW finds a session, books a place (seeing the joining details only then), cancels, answers the feedback
-poll and reads "My forums and CPD"; GEMS is joined by self-identification; organisers add a session (with
-the GOV.UK error summary first), record attendance and read the poll results. Then the NQSW's booking again
+poll and reads "My forums and CPD"; GEMS is joined by self-identification; organisers add and change a
+course and add a session (each with the GOV.UK error summary first), record attendance and read the poll
+results. Then the NQSW's booking again
 with JavaScript off."""
 
 from __future__ import annotations
@@ -131,6 +132,25 @@ def test_organisers_add_a_session_record_attendance_and_read_poll_results(
 
     page.goto("/national/forums/")
     pages.check(page, heading="Organise forums")
+    # A course, on the organisers' own page (not the admin site), then its details changed.
+    page.get_by_role("link", name="Add a forum, course or action learning set").click()
+    pages.check(page, heading="Add a forum, course or action learning set")
+    submit(page, "Save")
+    pages.check(page, heading="Add a forum, course or action learning set", error=True)
+    page.get_by_label("Name", exact=True).fill("New co-ordinators' training")
+    page.get_by_label("Course", exact=True).check()
+    page.get_by_label("Summary").fill("Six sessions for co-ordinators new to the role.")
+    page.get_by_label("ASYE co-ordinators").check()
+    page.get_by_label("Places on the cohort (courses and action learning sets only)").fill("20")
+    submit(page, "Save")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Forum saved")
+    pages.check(page, heading="New co-ordinators' training")
+    page.get_by_role("link", name="Change the forum's details").click()
+    pages.check(page, heading="Change the forum's details")
+    page.get_by_label("Places on the cohort (courses and action learning sets only)").fill("24")
+    submit(page, "Save")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Forum saved")
+    page.goto("/national/forums/")
     page.get_by_role("link", name="National NQSW forum").click()
     pages.check(page, heading="National NQSW forum")
     page.get_by_role("link", name="Add a session").click()

@@ -33,6 +33,8 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     ),
     "evaluations:report": ObjectRoute(_closed_cycle),
     "evaluations:report_pdf": ObjectRoute(_closed_cycle),
+    "api:evaluation-cycle-detail": ObjectRoute(_closed_cycle),
+    "api:evaluation-cycle-report": ObjectRoute(_closed_cycle),
 }
 
 EXEMPT: dict[str, str] = {

@@ -5,6 +5,7 @@ the employer's own last year. The report exists only once the cycle has closed."
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -105,7 +106,7 @@ def test_the_report_matches_a_hand_calculation(employer_a):
     assert report.last_year_label == year_label(this_year() - 1)
 
 
-def test_the_report_page_and_pdf(login, employer_a):
+def test_the_report_page_and_pdf(login, employer_a, django_capture_on_commit_callbacks):
     cycle = _run(employer_a)
     client = login(employer_a.coordinator, employer_a.employer)
     # Open: no report, whatever the address.
@@ -119,9 +120,21 @@ def test_the_report_page_and_pdf(login, employer_a):
     assert "Not shown: line managers (2 responses)" in body
     assert "Not shown (fewer than 3 ratings)" in body
     assert ">Green</strong>" in body and ">Amber</strong>" in body
-    pdf = client.get(reverse("evaluations:report_pdf", args=[cycle.pk]))
+    # The PDF is made by a background job: the progress page, then the job's own download.
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.get(reverse("evaluations:report_pdf", args=[cycle.pk]))
+    assert started.status_code == 302 and started.url.startswith("/jobs/")
+    progress = client.get(started.url).content.decode()
+    assert "Your file is ready" in progress
+    download = re.search(r'href="(/jobs/[^"]+/download/)"', progress).group(1)
+    pdf = client.get(download)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert "360-evaluation-" in pdf["Content-Disposition"]
+    # The job is its starter's: anyone else at the same employer gets a 404.
+    client.logout()
+    other = login(employer_a.assessor, employer_a.employer)
+    assert other.get(started.url).status_code == 404
 
 
 def test_other_roles_cannot_see_the_report(login, employer_a):

@@ -68,6 +68,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
     "forums:cancel": ObjectRoute(make_session),
     "forums:poll": ObjectRoute(make_polled_session),
     "forums:material": ObjectRoute(make_material),
+    "api:forum-session-detail": ObjectRoute(make_session),
+    "api:forum-session-sign-up": ObjectRoute(make_session),
+    "api:forum-session-cancel": ObjectRoute(make_session),
 }
 
 # National staff only: anyone else gets 403 before any object is read (tests/forums/test_forum_views.py).
@@ -75,6 +78,7 @@ EXEMPT: dict[str, str] = {
     name: "national"
     for name in (
         "national_forums:forum",
+        "national_forums:forum_change",
         "national_forums:session",
         "national_forums:session_cancel",
         "national_forums:session_add",
