@@ -335,14 +335,23 @@ def _row_facts(values: dict[str, str]) -> tuple[RegistrationFacts, dict[str, lis
     return facts, problems
 
 
-def upload_check(*, actor: Actor, text: str, today: datetime.date | None = None) -> UploadCheck:
+def upload_check(
+    *,
+    actor: Actor,
+    text: str,
+    today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> UploadCheck:
     """Check every row of an upload with the registration rules, and against the file's other rows.
 
-    Raises CsvFileError when the file as a whole cannot be read. Saves nothing."""
+    Raises CsvFileError when the file as a whole cannot be read. Saves nothing. A background job
+    (``programmes.jobs``, a large file) passes ``progress(done, total)``: rows checked."""
     raw_rows = read_rows(text, columns=UPLOAD_COLUMNS, max_rows=MAX_UPLOAD_ROWS)
     rows: list[UploadRow] = []
     lines_by_swe: dict[str, list[int]] = {}
-    for raw in raw_rows:
+    for done, raw in enumerate(raw_rows):
+        if progress is not None:
+            progress(done, len(raw_rows))
         row = UploadRow(line=raw.line, values=raw.values, errors=list(raw.errors))
         rows.append(row)
         if row.errors:
@@ -371,6 +380,19 @@ def upload_check(*, actor: Actor, text: str, today: datetime.date | None = None)
                 f"The Social Work England number {swe} is also on line{'s' if len(others) > 1 else ''} "
                 f"{', '.join(str(line) for line in others)}: register each NQSW once"
             )
+    return UploadCheck(rows=rows, fingerprint=fingerprint(text))
+
+
+def upload_rows_checked(*, text: str, unfunded_lines: Iterable[int]) -> UploadCheck:
+    """The rows of a file that a background job has checked (``programmes.jobs``), for the page where the
+    co-ordinator confirms: read again without a query, each with the funding the job worked out. The
+    confirmation checks every row again before anything is saved."""
+    unfunded = set(unfunded_lines)
+    rows = []
+    for raw in read_rows(text, columns=UPLOAD_COLUMNS, max_rows=MAX_UPLOAD_ROWS):
+        facts, _ = _row_facts(raw.values)
+        status = FundingStatus.UNFUNDED if raw.line in unfunded else FundingStatus.AWAITING_APPROVAL
+        rows.append(UploadRow(line=raw.line, values=raw.values, facts=facts, funding_status=status))
     return UploadCheck(rows=rows, fingerprint=fingerprint(text))
 
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", upload_views.upload, name="upload"),
     path("template.csv", upload_views.template, name="template"),
     path("check/", upload_views.check, name="check"),
+    path("checked/", upload_views.checked, name="checked"),
     path("done/", upload_views.done, name="done"),
 ]

@@ -2,8 +2,11 @@
 
 Nothing is saved until the co-ordinator confirms. Between the check and the confirmation the file's
 text waits in their session (at most 2 MB); on confirmation it is checked again and saved all or none. A
-file of more rows than ``settings.ASYE_UPLOAD_JOB_THRESHOLD`` is registered by a background job
-(``programmes.jobs``): the confirmation leads to its progress page, and from there to the same done page.
+file of more rows than ``settings.ASYE_UPLOAD_CHECK_JOB_THRESHOLD`` is checked by a background job
+(``programmes.jobs``): the upload leads to its progress page, and from there (``checked``) to the rows to
+correct or to the page where they confirm. A file of more rows than ``settings.ASYE_UPLOAD_JOB_THRESHOLD``
+is registered by a background job: the confirmation leads to its progress page, and from there to the
+same done page.
 """
 
 from __future__ import annotations
@@ -32,13 +35,16 @@ from programmes.csv_rows import (
     UPLOAD_COLUMNS,
     CsvFileError,
     UploadCheck,
+    UploadRow,
     decode_csv,
+    fingerprint,
     read_rows,
     template_csv,
     upload_check,
     upload_register,
+    upload_rows_checked,
 )
-from programmes.jobs import REGISTRATION_UPLOAD
+from programmes.jobs import REGISTRATION_CHECK, REGISTRATION_UPLOAD
 
 PENDING_KEY = "registration_upload_pending"
 RESULT_KEY = "registration_upload_result"
@@ -104,6 +110,9 @@ def upload(request):
     form = RegistrationUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_upload(request, form)
+    filename = form.cleaned_data["file"].name[:200]
+    if (rows := _row_count(form.text)) > settings.ASYE_UPLOAD_CHECK_JOB_THRESHOLD:
+        return _check_in_background(request, form.text, filename, rows)
     try:
         check = upload_check(actor=request.actor, text=form.text)
     except CsvFileError as exc:
@@ -111,12 +120,58 @@ def upload(request):
         return _render_upload(request, form)
     if check.bad_rows:
         return _render_upload(request, RegistrationUploadForm(), check)
+    request.session[PENDING_KEY] = {"text": form.text, "fingerprint": check.fingerprint, "filename": filename}
+    request.session.pop(RESULT_KEY, None)
+    return redirect("registration_upload:check")
+
+
+def _check_in_background(request, text: str, filename: str, rows: int):
+    """A large file: its rows are checked by a job (``programmes.jobs``), with a progress page that leads
+    to ``checked``. The file waits in the session meanwhile; the job keeps no copy once it has run."""
+    digest = fingerprint(text)
+    job = job_start(
+        actor=request.actor,
+        kind=REGISTRATION_CHECK,
+        label=f"Checking the NQSWs in {filename or 'your file'}",
+        params={"text": text, "fingerprint": digest},
+        back_url=reverse("registration_upload:upload"),
+        total=rows,
+    )
     request.session[PENDING_KEY] = {
-        "text": form.text,
-        "fingerprint": check.fingerprint,
-        "filename": form.cleaned_data["file"].name[:200],
+        "text": text,
+        "fingerprint": digest,
+        "filename": filename,
+        "check_job": str(job.public_id),
     }
     request.session.pop(RESULT_KEY, None)
+    return redirect("jobs:progress", pk=job.public_id)
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def checked(request):
+    """Where a check job's page leads (``?job=<its id>``, only for the co-ordinator who ran it): the rows to
+    correct, with nothing saved, or, when every row is right, the page where they confirm."""
+    job = _own_job(request, request.GET.get("job", ""), REGISTRATION_CHECK)
+    pending = request.session.get(PENDING_KEY) or {}
+    if job is None or job.status != Job.Status.DONE or pending.get("check_job") != str(job.public_id):
+        messages.info(request, "Upload your file again: nothing from it has been saved")
+        return redirect("registration_upload:upload")
+    figures = job.figures
+    if figures.get("fingerprint") != pending.get("fingerprint"):
+        request.session.pop(PENDING_KEY, None)
+        return redirect("registration_upload:upload")
+    if figures.get("bad_rows"):
+        request.session.pop(PENDING_KEY, None)
+        rows = {row.line: row for row in upload_rows_checked(text=pending["text"], unfunded_lines=()).rows}
+        bad = [
+            UploadRow(line=line, values=rows[line].values if line in rows else {}, errors=list(errors))
+            for line, errors in ((bad["line"], bad["errors"]) for bad in figures["bad_rows"])
+        ]
+        return _render_upload(request, RegistrationUploadForm(), UploadCheck(rows=bad, fingerprint=""))
+    pending["checked_by_job"] = True
+    pending["unfunded_lines"] = figures.get("unfunded_lines", [])
+    request.session[PENDING_KEY] = pending
     return redirect("registration_upload:check")
 
 
@@ -128,6 +183,8 @@ def check(request):
     if not pending:
         messages.info(request, "Upload your file again: nothing from it has been saved")
         return redirect("registration_upload:upload")
+    if pending.get("check_job") and not pending.get("checked_by_job"):
+        return redirect("jobs:progress", pk=pending["check_job"])  # still being checked
     text = pending["text"]
     if request.method == "POST":
         if request.POST.get("fingerprint") != pending["fingerprint"]:
@@ -166,7 +223,11 @@ def check(request):
             "unfunded": result.unfunded,
         }
         return redirect("registration_upload:done")
-    current = _current_check(request, text)
+    if pending.get("checked_by_job"):
+        # Checked by the job a moment ago: shown as it found them, and checked again on confirmation.
+        current = upload_rows_checked(text=text, unfunded_lines=pending.get("unfunded_lines", []))
+    else:
+        current = _current_check(request, text)
     if current is None or current.bad_rows:
         request.session.pop(PENDING_KEY, None)
         if current is None:
@@ -213,13 +274,19 @@ def done(request):
     return render(request, "programmes_upload/done.html", {"result": result})
 
 
-def _job_result(request, job_id: str) -> dict | None:
+def _own_job(request, job_id: str, kind: str) -> Job | None:
+    """The actor's own job of ``kind`` (404 for anyone else's); None for a malformed id or another kind."""
     try:
         public_id = uuid.UUID(job_id)
     except ValueError:
         return None
     job = job_get_for_actor(actor=request.actor, public_id=public_id)
-    if job.kind != REGISTRATION_UPLOAD or job.status != Job.Status.DONE:
+    return job if job.kind == kind else None
+
+
+def _job_result(request, job_id: str) -> dict | None:
+    job = _own_job(request, job_id, REGISTRATION_UPLOAD)
+    if job is None or job.status != Job.Status.DONE:
         return None
     return {"registered": job.figures.get("registered", 0), "unfunded": job.figures.get("unfunded", 0)}
 

@@ -163,11 +163,13 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # The invitation email: how many times it has been sent (or tried), when last, and whether that last
-    # try failed, so the team page can say so and offer to send it again (accounts.services).
+    # The invitation email: how many times it has been sent (each time with a new link), when last, whether
+    # that email failed and when it went, so the team page can say "Sending", "Sent" or "Not sent" and
+    # offer to send it again (accounts.services: the outbox sends it after the commit).
     send_attempts = models.PositiveSmallIntegerField(default=0)
     last_send_at = models.DateTimeField(null=True, blank=True)
     last_send_failed = models.BooleanField(default=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -184,6 +186,15 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} as {self.get_role_display()}"
+
+    @property
+    def email_status(self) -> str:
+        """What became of its latest email: not_emailed, sending, sent or failed."""
+        if not self.send_attempts:
+            return "not_emailed"
+        if self.last_send_failed:
+            return "failed"
+        return "sent" if self.last_sent_at else "sending"
 
     @property
     def status(self) -> str:

@@ -15,8 +15,10 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Invitation, Membership, Role, User
+from asye.accounts.welcome import membership_welcome_on_commit
 from asye.audit.services import audit_record
-from asye.notifications.outbox import email_queue_rendered, outbox_cancel, outbox_send_now, render_bodies
+from asye.notifications.models import OutboxEmail
+from asye.notifications.outbox import email_queue_rendered, outbox_cancel, render_bodies
 from asye.tenancy.db import apply_settings, tenant_settings
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,8 @@ logger = logging.getLogger(__name__)
 # Sending an invitation again: not more often than this, and not more times than this in all.
 RESEND_INTERVAL = timedelta(minutes=1)
 MAX_SENDS = 5
+# The outbox's kind for an invitation's email (its outcome is recorded by ``invitation_email_outcome``).
+INVITATION_EMAIL = "invitation"
 
 
 def invitation_secret_hash(secret: str) -> str:
@@ -34,8 +38,8 @@ def invitation_secret_hash(secret: str) -> str:
 class IssuedInvitation:
     invitation: Invitation
     secret: str
-    # True: emailed; False: the email could not be sent (the invitation is kept); None: not emailed.
-    emailed: bool | None = None
+    # The outbox row of its email, sent once the transaction commits; None: not emailed.
+    email_id: int | None = None
 
 
 def _can_invite(actor: Actor, role: str) -> bool:
@@ -51,9 +55,9 @@ def invitation_create(
     """Invite a person to a role at the actor's employer (or, for national staff, a national role).
 
     Earlier pending invitations of the same person to the same role are revoked. With
-    ``accept_url_builder`` the email is sent at once (see ``_invitation_email``): if it cannot be, the
-    invitation is kept, the failure recorded, and ``emailed`` is False. The secret is in the link and
-    never stored.
+    ``accept_url_builder`` the email is written to the outbox and sent once the transaction commits (see
+    ``_invitation_email_queue``); what became of it is recorded on the invitation. The secret is in the
+    link and never stored.
     """
     if role not in Role.values:
         raise ValidationError({"role": "Select a role"})
@@ -94,24 +98,21 @@ def invitation_create(
         employer_id=employer_id,
         changes={"email": email, "role": role},
     )
-    emailed = None
+    email_id = None
     if accept_url_builder is not None:
-        emailed = _invitation_email(actor=actor, invitation=invitation, accept_url=accept_url_builder(secret))
-    return IssuedInvitation(invitation=invitation, secret=secret, emailed=emailed)
+        email_id = _invitation_email_queue(invitation=invitation, accept_url=accept_url_builder(secret))
+    return IssuedInvitation(invitation=invitation, secret=secret, email_id=email_id)
 
 
-def _invitation_email(*, actor: Actor, invitation: Invitation, accept_url: str) -> bool:
-    """Email the invitation through the outbox, and try it at once; record the attempt and its outcome on
-    the invitation and in the audit trail. True if the email went; False if it could not be sent (the
-    relay refused it or was down).
+def _invitation_email_queue(*, invitation: Invitation, accept_url: str) -> int:
+    """Write the invitation's email to the outbox in the caller's transaction; it is sent after that
+    commits, by the outbox's task (ids only: the link lives in the row, blanked once sent), tried again
+    with backoff while the relay's failures are transient. The invitation says "Sending" until
+    ``invitation_email_outcome`` records what happened (security finding #12.11: the co-ordinator sees a
+    failure on the team page and can send it again). Returns the outbox row's id.
 
-    The email is written to the outbox in the caller's transaction and sent straight away inside it, so
-    the outcome is recorded with the invitation and the page can say what happened and offer to send it
-    again (security finding #12.11). A failure is not retried by the outbox: sending again makes a new
-    link, and a retried email would carry the dead one. (If the transaction then failed to commit, the
-    outbox row would go with it, but the email would have left: the link would say it is not valid, and
-    the co-ordinator would invite again.)
-    """
+    One row per link: earlier rows still waiting carry a link that no longer works and are cancelled;
+    the outbox sends each row at most once, however often its task runs."""
     context = {
         "invitation": invitation,
         "accept_url": accept_url,
@@ -121,37 +122,66 @@ def _invitation_email(*, actor: Actor, invitation: Invitation, accept_url: str) 
         "service_name": settings.ASYE_SERVICE_NAME,
     }
     text, html = render_bodies("accounts/email/invitation", context)
-    # Earlier emails of this invitation still waiting carry a link that no longer works.
-    outbox_cancel(about=invitation, kind="invitation")
+    outbox_cancel(about=invitation, kind=INVITATION_EMAIL)
     email = email_queue_rendered(
         to=invitation.email,
         subject=f"You have been invited to the {settings.ASYE_SERVICE_NAME} platform",
         text=text,
         html=html,
-        kind="invitation",
+        kind=INVITATION_EMAIL,
         employer_id=invitation.employer_id,
         about=invitation,
         contains_secret=True,
-        send_on_commit=False,
     )
-    failed = not outbox_send_now(email)
-    reason = ""
-    if failed:
-        email.refresh_from_db(fields=["last_error"])
-        reason = email.last_error.split(":", 1)[0]
-        logger.warning("Invitation %s: the email could not be sent: %s", invitation.pk, email.last_error)
     invitation.send_attempts += 1
     invitation.last_send_at = clock.now()
-    invitation.last_send_failed = failed
-    invitation.save(update_fields=["send_attempts", "last_send_at", "last_send_failed"])
-    audit_record(
-        actor=actor,
-        obj=invitation,
-        action="invitation.email_failed" if failed else "invitation.emailed",
-        employer_id=invitation.employer_id,
-        changes={"attempt": invitation.send_attempts, **({"error": reason} if failed else {})},
+    invitation.last_send_failed = False
+    invitation.last_sent_at = None
+    invitation.save(update_fields=["send_attempts", "last_send_at", "last_send_failed", "last_sent_at"])
+    return email.pk
+
+
+def invitation_email_outcome(email: OutboxEmail, *, sent: bool, final: bool) -> None:
+    """Record what became of an invitation's email on the invitation and in the audit trail (the outbox's
+    outcome hook for its kind, called in the transaction of each attempt, in the system's national
+    context). An email superseded by a newer one (the invitation was sent again) changes nothing; a
+    failure is recorded at its first attempt and when the outbox gives up, not at each retry."""
+    if not email.about_id.isdigit():
+        return
+    invitation = Invitation.objects.select_for_update().filter(pk=int(email.about_id)).first()
+    newer = OutboxEmail.objects.filter(
+        kind=INVITATION_EMAIL, about_type=email.about_type, about_id=email.about_id, pk__gt=email.pk
     )
-    return not failed
+    if invitation is None or newer.exists():
+        return
+    if sent:
+        invitation.last_send_failed = False
+        invitation.last_sent_at = email.sent_at
+        invitation.save(update_fields=["last_send_failed", "last_sent_at"])
+        audit_record(
+            actor=None,
+            obj=invitation,
+            action="invitation.emailed",
+            employer_id=invitation.employer_id,
+            changes={"attempt": invitation.send_attempts},
+        )
+        return
+    logger.warning("Invitation %s: the email could not be sent: %s", invitation.pk, email.last_error)
+    first = not invitation.last_send_failed
+    invitation.last_send_failed = True
+    invitation.save(update_fields=["last_send_failed"])
+    if first or final:
+        audit_record(
+            actor=None,
+            obj=invitation,
+            action="invitation.email_failed",
+            employer_id=invitation.employer_id,
+            changes={
+                "attempt": invitation.send_attempts,
+                "error": email.last_error.split(":", 1)[0],
+                "trying_again": not final,
+            },
+        )
 
 
 @transaction.atomic
@@ -188,8 +218,8 @@ def invitation_resend(*, actor: Actor, invitation: Invitation, accept_url_builde
         employer_id=invitation.employer_id,
         changes={"expires_at": invitation.expires_at},
     )
-    emailed = _invitation_email(actor=actor, invitation=invitation, accept_url=accept_url_builder(secret))
-    return IssuedInvitation(invitation=invitation, secret=secret, emailed=emailed)
+    email_id = _invitation_email_queue(invitation=invitation, accept_url=accept_url_builder(secret))
+    return IssuedInvitation(invitation=invitation, secret=secret, email_id=email_id)
 
 
 def invitation_find(*, secret: str) -> Invitation | None:
@@ -250,6 +280,7 @@ def invitation_accept(*, secret: str, user: User | None, full_name: str = "", pa
             employer_id=invitation.employer_id,
             changes={"role": invitation.role, "invitation": invitation.pk},
         )
+    membership_welcome_on_commit(user_id=user.pk, employer_id=invitation.employer_id, role=invitation.role)
     return user
 
 

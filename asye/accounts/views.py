@@ -21,6 +21,9 @@ from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
 from asye.web.decorators import employer_view, signed_in_view
 from asye.web.flow import form_page
 
+# The invitation just sent (its id, and the words that say so), for the team page's banner.
+JUST_SENT_KEY = "accounts_invitation_just_sent"
+
 
 @employer_view(Role.COORDINATOR)
 def team(request):
@@ -32,12 +35,14 @@ def team(request):
     for membership in members:
         entry = people.setdefault(membership.user_id, {"user": membership.user, "memberships": []})
         entry["memberships"].append(membership)
+    invitations = list(selectors.invitation_list_pending(actor=actor))
+    _say_what_became_of_the_emails(request, invitations)
     return render(
         request,
         "accounts/team.html",
         {
             "people": list(people.values()),
-            "invitations": selectors.invitation_list_pending(actor=actor),
+            "invitations": invitations,
             "search_form": TeamSearchForm(initial={"q": text}),
             "search": " ".join(text.split()).lower(),
         },
@@ -64,21 +69,32 @@ def _accept_url_builder(request):
 
 
 def _back_to_team(request, sent: Callable[[services.IssuedInvitation], str]):
-    """After an invitation is sent: the team page, with a banner saying it was (``sent``) or that the
-    email failed."""
+    """After an invitation is sent: the team page, whose banner says what became of its email (``sent``'s
+    words while it is being sent or once it has gone). The email leaves after this request commits."""
 
     def done(issued: services.IssuedInvitation):
-        if issued.emailed is False:
-            messages.warning(
-                request,
-                f"The invitation was saved but the email could not be sent to {issued.invitation.email}. "
-                "Send it again from the list of invitations below. If it fails again, tell your IT team.",
-            )
-        else:
-            messages.success(request, sent(issued))
+        request.session[JUST_SENT_KEY] = {"pk": issued.invitation.pk, "words": sent(issued)}
         return redirect("accounts:team")
 
     return done
+
+
+def _say_what_became_of_the_emails(request, invitations) -> None:
+    """The team page's banners: each invitation whose email could not be sent, and the one just sent,
+    as it stands now (being sent, or gone)."""
+    just_sent = request.session.pop(JUST_SENT_KEY, None) or {}
+    for invitation in invitations:
+        if invitation.email_status == "failed":
+            messages.warning(
+                request,
+                f"The invitation was saved but the email could not be sent to {invitation.email}. "
+                "Send it again from the list of invitations below. If it fails again, tell your IT team.",
+            )
+        elif invitation.pk == just_sent.get("pk"):
+            words = just_sent.get("words", "")
+            if invitation.email_status == "sending":
+                words += ". The email is being sent: the list of invitations below says when it has gone"
+            messages.success(request, words)
 
 
 @employer_view(Role.COORDINATOR)

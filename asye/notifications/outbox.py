@@ -10,6 +10,10 @@ causes it, and sent after that transaction commits.
   with ``next_attempt_at`` moved on by an exponential backoff, until ``MAX_ATTEMPTS``, then failed.
 - ``outbox_flush()`` (every minute, from beat) sends whatever is due: the database, not the broker, is the
   source of truth, so an email whose task Redis lost still goes.
+- Only a transient failure is tried again (``is_transient``: the relay down or busy, a 4xx reply); a
+  permanent one (a 5xx reply, an address the relay refuses) fails at once.
+- A flow that shows people what became of its email (the invitation's "Sent" or "Not sent") registers an
+  outcome hook for its kind (``outbox_on_outcome``), called in the transaction that records each attempt.
 
 The sender reads rows in the system's national context (every employer's outbox).
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
+from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
@@ -37,6 +43,39 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = datetime.timedelta(minutes=1)
 BACKOFF_CAP = datetime.timedelta(hours=6)
+
+
+# What an outcome hook is called with: the row as just recorded, whether it went, and whether it is
+# final (sent, or failed for good) or will be tried again.
+OutcomeHook = Callable[..., None]
+_outcome_hooks: dict[str, OutcomeHook] = {}
+
+
+def outbox_on_outcome(kind: str, hook: OutcomeHook) -> None:
+    """Call ``hook(email, sent=, final=)`` after each attempt to send an email of ``kind``, in the same
+    transaction (the system's national context). Registered once, by the app that owns the kind, in its
+    ``AppConfig.ready``; a second registration for a kind replaces the first."""
+    _outcome_hooks[kind] = hook
+
+
+# Refusals that sending again will not change: the relay's 5xx replies (a refused address, a bad
+# sender, a message it will not take) and a message that cannot be written at all.
+_PERMANENT = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPNotSupportedError,
+    ValueError,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether sending again later may work: the relay down, busy or disconnecting, a timeout, a 4xx
+    reply. A 5xx reply or a refused address is permanent (the email fails at once)."""
+    if isinstance(error, smtplib.SMTPConnectError):
+        return True  # could not reach the relay: it may be back later
+    if isinstance(error, smtplib.SMTPResponseException):
+        return not 500 <= error.smtp_code < 600
+    return not isinstance(error, _PERMANENT)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -163,11 +202,12 @@ def _send_locked(email: OutboxEmail, *, retry: bool = True) -> bool:
     except Exception as error:  # any backend's failure: SMTP refusals, connection errors...
         logger.warning("Outbox %s: attempt %s failed: %r", email.pk, email.attempts, error)
         email.last_error = f"{type(error).__name__}: {error}"[:300]
-        if retry and email.attempts < MAX_ATTEMPTS:
+        if retry and email.attempts < MAX_ATTEMPTS and is_transient(error):
             email.next_attempt_at = now + backoff(email.attempts)
         else:
             email.status = OutboxEmail.Status.FAILED
         email.save(update_fields=["attempts", "last_error", "next_attempt_at", "status"])
+        _outcome(email, sent=False)
         return False
     email.status = OutboxEmail.Status.SENT
     email.sent_at = now
@@ -177,7 +217,14 @@ def _send_locked(email: OutboxEmail, *, retry: bool = True) -> bool:
         email.body_text = email.body_html = ""
         fields += ["body_text", "body_html"]
     email.save(update_fields=fields)
+    _outcome(email, sent=True)
     return True
+
+
+def _outcome(email: OutboxEmail, *, sent: bool) -> None:
+    hook = _outcome_hooks.get(email.kind)
+    if hook is not None:
+        hook(email, sent=sent, final=email.status != OutboxEmail.Status.PENDING)
 
 
 def outbox_deliver(*, email_id: int) -> str:
@@ -198,10 +245,8 @@ def outbox_deliver(*, email_id: int) -> str:
 
 
 def outbox_send_now(email: OutboxEmail, *, retry: bool = False) -> bool:
-    """Send a row just queued, inside the caller's transaction, for the one flow whose page says at once
-    whether the email went (an invitation: the co-ordinator is offered "send again"). With ``retry``
-    False a failure is final: sending again makes a new link, so an automatic retry would carry a dead
-    one."""
+    """Send a row inside the caller's transaction, from a task that already runs off the web request (the
+    feedback link's task queued by earlier code). With ``retry`` False a failure is final."""
     locked = OutboxEmail.objects.select_for_update().get(pk=email.pk)
     if locked.status != OutboxEmail.Status.PENDING:
         return locked.status == OutboxEmail.Status.SENT

@@ -1,7 +1,8 @@
 """Invite the first people: national staff, NQAP moderators, and an employer's first co-ordinator.
 
 Everyone else is invited in the service by someone who already holds a role (the Team page). This
-command is for operators setting up an environment; it sends the invitation email and prints the link.
+command is for operators setting up an environment; it sends the invitation email (through the outbox,
+once the invitation is saved) and prints the link.
 
     manage.py invite --email lead@skillsforcare.example --role national_staff
     manage.py invite --email lead@council.example --role coordinator --employer "Northmoor City Council"
@@ -15,6 +16,7 @@ from django.db import transaction
 from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Role
 from asye.accounts.services import invitation_create
+from asye.notifications.outbox import outbox_deliver
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer
 
@@ -32,8 +34,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--invited-by", default="", help="Email of the person on whose behalf this is.")
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            issued, where, base = self._invite(options)
+        # Saved: send it now, so the operator hears whether it went (the outbox sends each email once,
+        # whoever asks: its own task, queued on commit, finds it sent).
+        outbox_deliver(email_id=issued.email_id)
+        with system_national_context():
+            issued.invitation.refresh_from_db()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Invited {issued.invitation.email} as {issued.invitation.get_role_display()} ({where})."
+            )
+        )
+        if issued.invitation.email_status == "failed":
+            self.stderr.write(
+                "The invitation was saved but the email could not be sent: give them the link below "
+                "yourself, or run this command again once email works."
+            )
+        link = f"{base}/invitations/{issued.secret}/"
+        self.stdout.write(f"Link (valid {settings.ASYE_INVITATION_DAYS} days, works once): {link}")
+
+    def _invite(self, options):
         from asye.accounts.models import User
 
         role = options["role"]
@@ -69,15 +91,4 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error
         where = employer.name if employer else "Skills for Care (national)"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Invited {issued.invitation.email} as {issued.invitation.get_role_display()} ({where})."
-            )
-        )
-        if issued.emailed is False:
-            self.stderr.write(
-                "The invitation was saved but the email could not be sent: give them the link below "
-                "yourself, or run this command again once email works."
-            )
-        link = f"{base}/invitations/{issued.secret}/"
-        self.stdout.write(f"Link (valid {settings.ASYE_INVITATION_DAYS} days, works once): {link}")
+        return issued, where, base
