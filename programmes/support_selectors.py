@@ -29,6 +29,7 @@ from programmes.progress_items import (  # the flags, read by the support pages 
     Flag,  # noqa: F401
     Progress,
 )
+from programmes.search import registration_search_q
 from programmes.selectors import registration_list
 
 # What the dashboards show about one registration.
@@ -197,3 +198,27 @@ def support_need_open_list(*, actor: Actor, today: datetime.date | None = None) 
         support_need_list(actor=actor).filter(status__in=OPEN_NEED_STATUSES).order_by("requested_on", "id")
     )
     return support_need_views(needs, actor=actor, today=today)
+
+
+CLOSED_NEED_STATUSES = (
+    SupportNeed.Status.IN_PLACE,
+    SupportNeed.Status.DECLINED,
+    SupportNeed.Status.WITHDRAWN,
+)
+
+
+def support_need_search_list(*, actor: Actor, filters: dict[str, str]) -> QuerySet[SupportNeed]:
+    """The employer's support needs for the co-ordinator's list (co-ordinators), longest waiting first,
+    narrowed by ``q`` (the NQSW's name, email or SWE number, ``programmes.search``) and ``status`` (""
+    for the open ones, ``resolved``, or ``all``). Pages show them through ``support_need_views``."""
+    actor.require(Role.COORDINATOR)
+    needs = support_need_list(actor=actor)
+    if filters.get("q"):
+        needs = needs.filter(registration_search_q(filters["q"], prefix="registration__"))
+    status = filters.get("status")
+    if status == "resolved":
+        needs = needs.filter(status__in=CLOSED_NEED_STATUSES)
+    elif status != "all":
+        needs = needs.filter(status__in=OPEN_NEED_STATUSES)
+    return needs.order_by("requested_on", "id")
+

@@ -3,7 +3,7 @@ caseload for a registration; support needs; the NQSW's own programme page and ca
 
 from django.urls import path
 
-from programmes import confirm_views, my_programme_views, support_views
+from programmes import confirm_views, my_programme_views, support_need_list_views, support_views
 
 urlpatterns = [
     path("registrations/<int:pk>/support/", support_views.registration_support_page, name="registration"),
@@ -12,7 +12,16 @@ urlpatterns = [
         "registrations/<int:pk>/protected-time/", support_views.protected_time_log, name="protected_time_log"
     ),
     path("registrations/<int:pk>/caseload/", support_views.caseload_record, name="caseload_record"),
-    path("support-needs/", support_views.support_needs, name="needs"),
+    path("support-needs/", support_need_list_views.support_needs, name="needs"),
+    *[
+        path(
+            f"support-needs.{kind}",
+            support_need_list_views.support_needs_download,
+            {"kind": kind},
+            name=f"needs_{kind}",
+        )
+        for kind in ("csv", "xlsx")
+    ],
     path("support-needs/new/", support_views.support_need_create, name="need_create"),
     path("support-needs/<int:pk>/", support_views.support_need_detail, name="need"),
     path("support-needs/<int:pk>/change/", support_views.support_need_change, name="need_change"),

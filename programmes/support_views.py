@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from asye import clock
 from asye.accounts.models import Role
@@ -42,7 +42,6 @@ from programmes.support_selectors import (
     supervisor_choices,
     support_need_get,
     support_need_list,
-    support_need_open_list,
     support_need_views,
 )
 
@@ -185,12 +184,7 @@ def caseload_record(request, pk: int):
 # Support needs ----------------------------------------------------------------------------------------
 
 
-@employer_view(Role.COORDINATOR)
-@require_GET
-def support_needs(request):
-    """The co-ordinator's list of open support needs, longest waiting first. Never the detail."""
-    needs = support_need_open_list(actor=request.actor)
-    return render(request, "support/needs.html", {"needs": needs})
+# (The co-ordinator's list of support needs, searched and downloaded: programmes.support_need_list_views.)
 
 
 def _own_open_registration(actor) -> Registration:

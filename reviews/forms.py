@@ -7,7 +7,8 @@ from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
 from asye.web.forms import choice_field
-from reviews.models import PanelDecision, Recommendation, ReviewOutcome
+from programmes.search import search_field
+from reviews.models import PanelDecision, Recommendation, Review, ReviewOutcome
 from reviews.review_record import FIELD_LABELS
 from reviews.services.saving import MAX_COMMENT_LENGTH, MAX_NAME_LENGTH, MAX_REASON_LENGTH, MAX_REPORT_LENGTH
 
@@ -369,4 +370,32 @@ class OutcomeFilterForm(forms.Form):
         return {
             "funding_year": year if year in years else default_year,
             "grouping": grouping if grouping in ("employer_type", "region") else "employer_type",
+        }
+
+
+# --- Lists --------------------------------------------------------------------------------------------
+
+REVIEW_STATUS_FILTER_CHOICES = [
+    ("", "Any status"),
+    ("overdue", "Overdue"),
+    *[(value, label) for value, label in Review.Status.choices],
+]
+
+
+class ReviewListFilterForm(forms.Form):
+    """The review list's filters (a GET form): anything not recognised is ignored, not an error."""
+
+    q = search_field()
+    status = forms.ChoiceField(label="Status", choices=REVIEW_STATUS_FILTER_CHOICES, required=False)
+    month = forms.ChoiceField(label="Review", required=False)
+
+    def __init__(self, *args, months: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "Any review"), *[(str(m), f"{m}-month review") for m in months]]
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
         }

@@ -11,13 +11,39 @@ from reviews.moderation_navigation import moderation_nav_items
 
 def nav_items(actor: Actor) -> list[dict]:
     """Entries as ``{"label", "url", "section"}``: Reviews for the employer's people (what they have to
-    write, sign or comment on), Moderation panel for co-ordinators, Outcomes for national staff, then
-    national moderation's entries."""
+    write, sign or comment on), All reviews (searched and downloaded), Moderation panel for co-ordinators,
+    Outcomes for national staff, then national moderation's entries."""
     items = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW):
-        items.append({"label": "Reviews", "url": reverse("reviews:list"), "section": "reviews"})
+        items.append(
+            {
+                "label": "Reviews",
+                "url": reverse("reviews:list"),
+                "section": "reviews",
+                "description": "What you have to write, comment on or sign, and each NQSW's reviews.",
+            }
+        )
+        items.append(
+            {
+                "label": "All reviews",
+                "url": reverse("reviews:all"),
+                "section": "reviews",
+                "description": (
+                    "Every review with its due date, status and outcome: search, filter and download."
+                ),
+            }
+        )
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append({"label": "Moderation panel", "url": reverse("reviews:panels"), "section": "reviews"})
+        items.append(
+            {
+                "label": "Moderation panel",
+                "url": reverse("reviews:panels"),
+                "section": "reviews",
+                "description": (
+                    "The internal moderation panel: its meetings and its decisions on final recommendations."
+                ),
+            }
+        )
     if actor.is_national_staff:
         items.append({"label": "Outcomes", "url": reverse("national_outcomes:figures"), "section": "reports"})
     return items + moderation_nav_items(actor)

@@ -1,13 +1,16 @@
-"""The review pages (included at /reviews/, namespace ``reviews``): what to act on, a registration's
-reviews, one review and its signatures and amendments, support plans, the final recommendation, the
-internal moderation panel and the completion certificate."""
+"""The review pages (included at /reviews/, namespace ``reviews``): what to act on, every review (searched,
+paged and downloaded), a registration's reviews, one review and its signatures and amendments, support
+plans, the final recommendation, the internal moderation panel and the completion certificate."""
 
 from django.urls import path
 
-from reviews.views import panels, recommendations, reviews, signatures, support_plans
+from reviews.views import lists, panels, recommendations, reviews, signatures, support_plans
 
 urlpatterns = [
     path("", reviews.review_home, name="list"),
+    path("all/", lists.review_list_page, name="all"),
+    path("all.csv", lists.review_list_download, {"kind": "csv"}, name="all_csv"),
+    path("all.xlsx", lists.review_list_download, {"kind": "xlsx"}, name="all_xlsx"),
     path("registrations/<int:pk>/", reviews.registration_reviews, name="registration"),
     path("registrations/<int:pk>/optional-review/", reviews.review_add_optional, name="add_optional"),
     path(

@@ -20,6 +20,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from programmes.models import FrameworkVersion, Outcome, Registration, RegistrationStatus
+from programmes.search import registration_search_q
 from programmes.selectors import OPEN_STATUSES, registration_list, registration_timeline
 from reviews.models import (
     FinalRecommendation,
@@ -71,6 +72,39 @@ def review_list(*, actor: Actor) -> QuerySet[Review]:
         .filter(registration__in=registration_list(actor=actor))
         .select_related("registration__framework_version__framework")
     )
+
+
+def review_search_list(*, actor: Actor, filters: dict[str, str], today: datetime.date) -> QuerySet[Review]:
+    """The reviews the actor may see, by NQSW then review point, narrowed by the review list's filters:
+    ``q`` (name, email or SWE number, ``programmes.search``), ``status`` (a status, or ``overdue``) and
+    ``month``."""
+    reviews = review_list(actor=actor).select_related("registration__assessor")
+    if filters.get("q"):
+        reviews = reviews.filter(registration_search_q(filters["q"], prefix="registration__"))
+    status = filters.get("status")
+    if status == "overdue":
+        reviews = _overdue(reviews, today)
+    elif status in Review.Status.values:
+        reviews = reviews.filter(status=status)
+    if filters.get("month"):
+        reviews = reviews.filter(month=int(filters["month"]), extra=False)
+    return reviews.order_by(
+        "registration__last_name", "registration__first_name", "registration_id", "month", "extra", "id"
+    )
+
+
+def review_months(*, actor: Actor) -> list[int]:
+    """The review points (in months) of the reviews the actor may see, for the list's filter."""
+    return sorted(set(review_list(actor=actor).filter(extra=False).values_list("month", flat=True)))
+
+
+def review_not_open_yet(review: Review, today: datetime.date) -> bool:
+    """A review not written yet whose window (the framework's weeks before it is due) has not opened:
+    "Not due yet" rather than "Being written". Needs ``registration__framework_version`` selected."""
+    if review.extra or review.status != Review.Status.DRAFT:
+        return False
+    weeks = review.registration.framework_version.review_window_weeks
+    return review.due_on - datetime.timedelta(weeks=weeks) > today
 
 
 def review_get(*, actor: Actor, pk: int) -> Review:

@@ -1,13 +1,17 @@
-"""The audit trail's filters (a GET form): who acted, the kind of record, and the days from and to."""
+"""The audit trail's filters (a GET form): who acted, the kind of record, and the days from and to, each a
+GOV.UK date input (day, month and year boxes, ``asye.web.dates``). A date that is not a real one, or a
+"from" after the "to", is reported in the error summary and left out of the filters, never a 500."""
 
 from __future__ import annotations
 
 from django import forms
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
+from asye.web.dates import DATE_PARTS, DateInput, DateInputsMixin
+
+DATE_FILTERS = ("since", "until")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateInputsMixin, forms.Form):
     person = forms.CharField(
         label="Who",
         help_text="The start of their name or email address",
@@ -15,24 +19,33 @@ class AuditFilterForm(forms.Form):
         max_length=100,
     )
     kind = forms.ChoiceField(label="Kind of record", required=False)
-    since = forms.DateField(
-        label="From",
-        help_text="For example, 27/3/2026",
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter the first day as a date, for example 27/3/2026"},
-    )
-    until = forms.DateField(
-        label="To",
-        help_text="For example, 31/3/2026",
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter the last day as a date, for example 31/3/2026"},
+
+    date_inputs = (
+        DateInput(
+            name="since",
+            legend="From",
+            subject="The first day",
+            required_message="Enter the first day",
+            hint="For example, 27 3 2026",
+            legend_size="s",
+        ),
+        DateInput(
+            name="until",
+            legend="To",
+            subject="The last day",
+            required_message="Enter the last day",
+            hint="For example, 31 3 2026",
+            legend_size="s",
+        ),
     )
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds]
+
+    def date_is_asked(self, spec: DateInput, cleaned: dict) -> bool:
+        # A filter: a date left blank is no filter; one partly filled in is checked.
+        return any((cleaned.get(f"{spec.name}_{part}") or "").strip() for part in DATE_PARTS)
 
     def clean(self):
         data = super().clean()
@@ -40,7 +53,11 @@ class AuditFilterForm(forms.Form):
             self.add_error("until", "The last day must be the same as or after the first day")
         return data
 
+    def _in_error(self, name: str) -> bool:
+        return name in self.errors or any(f"{name}_{part}" in self.errors for part in DATE_PARTS)
+
     def values(self) -> dict:
         """The filters to apply: each valid one; one with an error is left out (and shown on the page)."""
         self.is_valid()
-        return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        names = ("person", "kind", *DATE_FILTERS)
+        return {name: self.cleaned_data.get(name) for name in names if not self._in_error(name)}

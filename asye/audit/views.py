@@ -14,7 +14,7 @@ from asye.web.decorators import employer_view
 def audit_page_context(request, events, form) -> dict:
     """What both trails' pages show: the page of events in words, the filter form and its query."""
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    chosen = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
+    chosen = {name: request.GET[name] for name in form.fields if request.GET.get(name, "").strip()}
     return {
         "page": page,
         "events": [readable(event) for event in page.object_list],

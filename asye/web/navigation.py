@@ -5,8 +5,10 @@ Every entry is ``{"label", "url", "section"}``: the core entries below, and each
 ``<app>/navigation.py`` (listed in ``settings.ASYE_CONTRIBUTIONS["navigation"]``). ``section`` is one of
 ``section_labels()``; an app's entry without one (or with one unknown) goes to its app's section. The sections
 and their mappings name domain apps, so they are settings (``settings.ASYE_NAVIGATION``). The header shows
-one link per section, to the section's first entry (the one named like the section, if any), and the
-section the page belongs to shows its entries as sub-navigation (``templates/govuk/_sub_navigation.html``).
+one link per section: to the section's landing page (``/sections/<key>/``, ``asye.web.views.section_page``),
+which lists the section's pages, when the section has more than one; else to its only entry. Home has no
+landing page: the home page is where its entries are listed. The section the page belongs to shows its
+entries as sub-navigation (``templates/govuk/_sub_navigation.html``), led by "Overview", the landing page.
 
 Eight sections exist but nobody sees more than six: a person with both employer and national roles has
 "Registrations" folded into "NQSWs" and, if still needed, "Moderation" into "Reviews" (``folds()``).
@@ -27,6 +29,16 @@ MAX_SECTIONS = 6
 
 LABELS = {"nqsws": "NQSWs"}  # the others are their key with a capital letter
 
+# What the core entries are for, on their section's landing page; an app's entry may say its own
+# (``"description"``).
+DESCRIPTIONS = {
+    "Registrations": "Every NQSW you can see and what is due next: search, filter and download.",
+    "My programme": "Your programme: what is due, supervision, protected time and support.",
+    "Support needs": "Reasonable adjustments and Access to Work requests, longest waiting first.",
+    "Registrations to review": "Registrations waiting for a funding decision or a national review.",
+    "Employers": "Every employer on the service and their registrations.",
+}
+
 
 def section_labels() -> dict[str, str]:
     """Every section's label by key, in header order (settings.ASYE_NAVIGATION["sections"])."""
@@ -44,6 +56,7 @@ class NavItem:
     url: str
     section: str
     current: str = ""  # "page" on the entry's own page, "true" on a page within it, else ""
+    description: str = ""  # what the entry is for, on the section's landing page (optional)
 
 
 @dataclass
@@ -52,10 +65,11 @@ class NavSection:
     label: str
     items: list[NavItem] = field(default_factory=list)
     current: str = ""
+    landing: str = ""  # the section's landing page, when it has one (more than one entry, not Home)
 
     @property
     def url(self) -> str:
-        return self.items[0].url
+        return self.landing or self.items[0].url
 
 
 @dataclass
@@ -120,7 +134,14 @@ def all_items(actor) -> list[NavItem]:
             section = (
                 app if app in section_labels() else settings.ASYE_NAVIGATION["app_sections"].get(app, "home")
             )
-        result.append(NavItem(label=item["label"], url=item["url"], section=section))
+        result.append(
+            NavItem(
+                label=item["label"],
+                url=item["url"],
+                section=section,
+                description=item.get("description") or DESCRIPTIONS.get(item["label"], ""),
+            )
+        )
     return result
 
 
@@ -151,14 +172,18 @@ def build_navigation(actor, *, path: str, namespace: str = "") -> Navigation:
             # The entry named like its section leads it (the header's "Forums" goes to the forums page,
             # not to surveys filed under forums); the others keep their order.
             members.sort(key=lambda item: item.label != label)
-            by_key[key] = NavSection(key=key, label=label, items=members)
+            landing = reverse("section", args=[key]) if len(members) > 1 and key != "home" else ""
+            by_key[key] = NavSection(key=key, label=label, items=members, landing=landing)
     sections = list(by_key.values())
 
     # The current entry is the one with the longest URL that the path starts with (so /reviews/panels/ is
     # the panel's entry, not also the reviews'); "/" is only the home page's own.
     matches = [item for item in items if path == item.url or (item.url != "/" and path.startswith(item.url))]
     current_item = max(matches, key=lambda item: len(item.url)) if matches else None
-    if current_item is not None:
+    on_landing = next((section for section in sections if section.landing == path), None)
+    if on_landing is not None:
+        active_key = on_landing.key
+    elif current_item is not None:
         current_item.current = "page" if path == current_item.url else "true"
         active_key = current_item.section
     else:

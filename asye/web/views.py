@@ -1,8 +1,10 @@
-"""Home pages by role, the employer's details, and the service's static pages."""
+"""Home pages by role, the navigation sections' landing pages, the employer's details, and the service's
+static pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,9 +13,10 @@ from asye.accounts.models import Role
 from asye.accounts.selectors import invitation_list_pending, membership_list
 from asye.tenancy import selectors as tenancy_selectors
 from asye.tenancy.services import EMPLOYER_EDITABLE_FIELDS, employer_update
-from asye.web.decorators import employer_view
+from asye.web.decorators import employer_view, signed_in_view
 from asye.web.forms import EmployerDetailsForm
 from asye.web.home_sections import home_sections
+from asye.web.navigation import build_navigation
 
 
 def home(request):
@@ -42,6 +45,19 @@ def home(request):
         context.update(section.context)
     context["home_sections"] = sections
     return render(request, "web/home.html", context)
+
+
+@signed_in_view
+@require_http_methods(["GET", "HEAD"])
+def section_page(request, key: str):
+    """A section's landing page: the pages of one of the person's navigation sections, each with what it
+    is for (asye.web.navigation). A section the person does not have, or one with a single page (the
+    header links straight to it), is a 404."""
+    navigation = build_navigation(request.actor, path=request.path)
+    section = next((s for s in navigation if s.key == key and s.landing), None)
+    if section is None:
+        raise Http404("No such section")
+    return render(request, "web/section.html", {"section": section})
 
 
 @employer_view(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)

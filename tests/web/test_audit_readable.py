@@ -15,6 +15,7 @@ from asye.accounts.models import User
 from asye.audit.models import AuditEvent
 from asye.audit.readable import readable
 from asye.tenancy.db import system_national_context
+from asye.web.dates import date_data
 
 pytestmark = pytest.mark.django_db
 
@@ -121,16 +122,12 @@ def test_the_co_ordinators_trail_reads_as_sentences_and_filters(client, login, e
     by_person = text(client.get(reverse("audit:list"), {"person": first}))
     assert "deferred the NQSW" in by_person
     today = timezone.localdate(trail[0].created_at)
-    on_the_day = text(
-        client.get(reverse("audit:list"), {"since": f"{today:%d/%m/%Y}", "until": f"{today:%d/%m/%Y}"})
-    )
+    on_the_day = text(client.get(reverse("audit:list"), {**date_data("since", today), **date_data("until", today)}))
     assert "changed the grant application" in on_the_day and "deferred the NQSW" in on_the_day
-    later = text(
-        client.get(reverse("audit:list"), {"since": f"{today + datetime.timedelta(days=1):%d/%m/%Y}"})
-    )
+    later = text(client.get(reverse("audit:list"), date_data("since", today + datetime.timedelta(days=1))))
     assert "No events match the filters" in later
-    wrong = text(client.get(reverse("audit:list"), {"since": "31/2/2026"}))
-    assert "There is a problem" in wrong and "Enter the first day as a date" in wrong
+    wrong = text(client.get(reverse("audit:list"), {"since_day": "31", "since_month": "2", "since_year": "2026"}))
+    assert "There is a problem" in wrong and "The first day must be a real date" in wrong
 
 
 def test_the_national_trail_reads_as_sentences_with_the_employer(

@@ -128,7 +128,8 @@ def test_the_current_section_and_page_are_marked(client, login, employer_a):
     assert ("Moderation panel", reverse("reviews:panels"), "page") in links
 
     html = client.get(reverse("reviews:list")).content.decode()
-    assert [(label, current) for label, _, current in sections(html) if current] == [("Reviews", "page")]
+    assert [(label, current) for label, _, current in sections(html) if current] == [("Reviews", "true")]
+    assert ("Reviews", "/reviews/", "page") in sub_navigation(html)[1]
 
 
 def test_a_deeper_page_marks_its_section(client, login, employer_a):
@@ -172,8 +173,9 @@ def test_an_nqsws_section_is_their_programme(client, login, employer_a):
     registration = linked_registration(employer_a)
     login(employer_a.nqsw)
     html = client.get(reverse("support:my_programme")).content.decode()
-    assert ("My programme", reverse("support:my_programme"), "page") in sections(html)
+    assert ("My programme", reverse("section", args=["nqsws"]), "true") in sections(html)
     _, links = sub_navigation(html)
+    assert ("My programme", reverse("support:my_programme"), "page") in links
     assert ("Portfolio", reverse("portfolios:overview", args=[registration.pk]), None) in links
 
 
@@ -216,5 +218,48 @@ def test_the_entry_named_like_its_section_leads_it(employer_a, settings, monkeyp
     forums = next(
         section for section in nav.build_navigation(actor, path="/surveys/") if section.key == "forums"
     )
-    assert forums.url == "/forums/" and [item.label for item in forums.items] == ["Forums", "Surveys"]
+    assert forums.items[0].url == "/forums/" and [item.label for item in forums.items] == ["Forums", "Surveys"]
+    assert forums.url == forums.landing == reverse("section", args=["forums"])
     assert forums.current == "true" and forums.items[1].current == "page"
+
+
+LANDING_ROLES = ["co-ordinator", "assessor", "line manager", "NQSW", "national staff", "moderator"]
+
+
+@pytest.mark.parametrize("who", LANDING_ROLES)
+def test_each_section_of_several_pages_lands_on_a_page_listing_them(
+    client, login, employer_a, national_staff, moderator, everything, who
+):
+    """#18 item 1: the header's link to a section of several pages goes to the section's landing page, which
+    lists every page of the section, is marked as the current page, and leads the sub-navigation."""
+    linked_registration(employer_a)
+    login(people(employer_a, national_staff, moderator, everything)[who])
+    actor = client.get("/").wsgi_request.actor
+    built = nav.build_navigation(actor, path="/")
+    for section in built:
+        if section.key == "home" or len(section.items) == 1:
+            assert not section.landing and section.url == section.items[0].url
+            continue
+        assert section.url == reverse("section", args=[section.key])
+        html = client.get(section.url).content.decode()
+        assert (section.label, section.url, "page") in sections(html)
+        name, links = sub_navigation(html)
+        assert name == f"{section.label} pages"
+        for item in section.items:
+            assert f'<a class="govuk-link" href="{item.url}">{item.label}</a>' in html, (section.key, item)
+            assert (item.label, item.url, None) in links
+        assert f'href="{section.url}" aria-current="page">Overview' in html
+
+
+def test_a_section_the_person_does_not_have_is_not_found(client, login, employer_a, moderator):
+    login(moderator)
+    assert client.get(reverse("section", args=["funding"])).status_code == 404
+    assert client.get(reverse("section", args=["home"])).status_code == 404
+    assert client.get(reverse("section", args=["nonsense"])).status_code == 404
+    login(employer_a.coordinator)
+    assert client.get(reverse("section", args=["moderation"])).status_code == 404
+    assert client.post(reverse("section", args=["reviews"])).status_code == 405
+
+
+def test_visitors_are_asked_to_sign_in_for_a_section(client):
+    assert client.get(reverse("section", args=["reviews"])).status_code == 302

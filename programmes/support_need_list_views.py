@@ -1,0 +1,114 @@
+"""The co-ordinator's list of support needs (#18 items 2 and 8): searched by the NQSW's name, email or Social
+Work England number (``programmes.search``), filtered by status, paged with GOV.UK pagination, and
+downloaded as CSV or XLSX with the same filters (``asye.web.downloads``).
+
+Neither the page nor the file ever holds what the NQSW wrote about their need: only its kind, status and
+dates, and whether they chose to share it (the detail is read on the need's own page, and only when
+shared). Another employer's needs never appear: the list reads through ``support_need_list``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from asye import clock
+from asye.accounts.models import Role
+from asye.tenancy.db import tenant_context
+from asye.web.decorators import employer_view
+from asye.web.downloads import Column, list_download
+from programmes.search import result_count_text, search_field, search_text
+from programmes.support_selectors import days_waiting, support_need_search_list, support_need_views
+
+PAGE_SIZE = 50
+CHUNK = 500
+NOUN = ("support need", "support needs")
+
+
+class SupportNeedFilterForm(forms.Form):
+    """The list's filters (a GET form): anything not recognised is ignored, not an error."""
+
+    q = search_field()
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            ("", "Not resolved yet (requested or being arranged)"),
+            ("resolved", "Resolved (in place, declined or withdrawn)"),
+            ("all", "Any status"),
+        ],
+        required=False,
+    )
+
+    def values(self) -> dict[str, str]:
+        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+        self.is_valid()
+        return {
+            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+        }
+
+
+def _filtered(request):
+    filters = SupportNeedFilterForm(request.GET).values()
+    # Shown unbound: a filter that is not offered is ignored, not reported as an error.
+    form = SupportNeedFilterForm(initial=filters)
+    return support_need_search_list(actor=request.actor, filters=filters), filters, form
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def support_needs(request):
+    """The co-ordinator's list of support needs, longest waiting first (open ones unless filtered). Never
+    the detail."""
+    today = clock.today()
+    needs, filters, form = _filtered(request)
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = {name: value for name, value in filters.items() if value}
+    return render(
+        request,
+        "support/needs.html",
+        {
+            "form": form,
+            "page": page,
+            "needs": support_need_views(page.object_list, actor=request.actor, today=today),
+            "filtered": bool(chosen),
+            "search": search_text(filters["q"]),
+            "search_result": result_count_text(page.paginator.count, NOUN, filters["q"]),
+            "download_query": urlencode(chosen),
+        },
+    )
+
+
+def _columns(today) -> tuple[Column, ...]:
+    return (
+        Column("First name", lambda n: n.registration.first_name),
+        Column("Last name", lambda n: n.registration.last_name),
+        Column("Email", lambda n: n.registration.email),
+        Column("Social Work England number", lambda n: n.registration.swe_number),
+        Column("Support", lambda n: n.get_kind_display()),
+        Column("Status", lambda n: n.get_status_display()),
+        Column("Asked for on", lambda n: n.requested_on),
+        Column("Resolved on", lambda n: n.resolved_on or ""),
+        Column("Days waiting", lambda n: days_waiting(n, today=today)),
+        Column("Details shared with you", lambda n: n.detail_shared),
+    )
+
+
+@employer_view(Role.COORDINATOR)
+@require_GET
+def support_needs_download(request, kind: str):
+    """The list's support needs, filtered and searched as the page was, as CSV (streamed) or XLSX."""
+    today = clock.today()
+    needs, _filters, _form = _filtered(request)
+    employer_id = request.actor.employer_id
+    return list_download(
+        kind=kind,
+        filename=f"support-needs-{today:%Y-%m-%d}",
+        columns=_columns(today),
+        rows=lambda: needs.iterator(chunk_size=CHUNK),
+        title="Support needs",
+        within=lambda: tenant_context(employer_id),
+    )
