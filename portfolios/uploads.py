@@ -375,12 +375,27 @@ def storage_name_for(employer_id: int) -> str:
     return f"employers/{int(employer_id)}/evidence/{uuid.uuid4()}"
 
 
+STORAGE_FAILED = "The file could not be saved. Try again later"
+
+
 def store_upload(upload: UploadedFile, *, employer_id: int) -> str:
-    """Save a verified upload's bytes; return the storage name (refused if the storage renamed it)."""
+    """Save a verified upload's bytes; return the storage name (refused if the storage renamed it).
+
+    If the storage cannot take it (full, read-only, unreachable), whatever was written is removed and the
+    person is told on the form (a ``ValidationError``), so the caller's transaction saves nothing either
+    (fault drill "upload storage full", docs/operations.md)."""
     storage = evidence_storage()
     wanted = storage_name_for(employer_id)
     upload.seek(0)
-    saved = storage.save(wanted, upload)
+    try:
+        saved = storage.save(wanted, upload)
+    except OSError as error:
+        logger.error("Upload storage refused %s: %r", wanted, error)
+        try:
+            storage.delete(wanted)  # a partly written file
+        except OSError:
+            logger.warning("Could not remove the partly written %s", wanted)
+        raise ValidationError({"file": STORAGE_FAILED}) from error
     if saved != wanted:
         storage.delete(saved)
         raise RuntimeError("The storage did not keep the name it was given.")

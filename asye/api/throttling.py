@@ -29,7 +29,9 @@ def window_count(key: str, duration: int) -> tuple[int, int]:
     except ValueError:  # expired between add and incr: start the window again
         cache.add(cache_key, 1, timeout=duration + 1)
         count = 1
-    return count, seconds_left
+    # None: the cache is unreachable (its errors are logged, not raised): count nothing rather than refuse
+    # every call while Redis restarts.
+    return count or 0, seconds_left
 
 
 class CountingRateThrottle(SimpleRateThrottle):

@@ -1,6 +1,7 @@
 """Running a background job (``job_run``, called by the task ``asye.jobs.tasks.run_job``): in the job's
 tenant context, claim it, run its kind, store what it made, and record a failure instead of raising. A job
-already finished is never run again, so a redelivered task is harmless."""
+already finished is never run again, and a job another worker holds is left to it, so a redelivered or
+resent task is harmless (``asye.jobs.recovery``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db import OperationalError
 from asye import clock
 from asye.jobs.kinds import JobError, JobOutput, job_kind
 from asye.jobs.models import Job
+from asye.jobs.recovery import job_claim
 from asye.tenancy.db import system_national_context, tenant_context
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,16 @@ class _Progress:
 
 
 def job_run(*, job_id: int, employer_id: int | None) -> Job | None:
-    """Run the job once. Returns it as it ended, or ``None`` if there is no such job in that context."""
+    """Run the job once. Returns it as it ended (or as it is, if another worker holds it), or ``None`` if
+    there is no such job in that context. A job left running by a worker that died is run again."""
+    with job_claim(job_id) as claimed:
+        if not claimed:  # another worker is running it: this delivery is a duplicate
+            with job_context(employer_id):
+                return Job.objects.filter(pk=job_id).first()
+        return _run_claimed(job_id, employer_id)
+
+
+def _run_claimed(job_id: int, employer_id: int | None) -> Job | None:
     with job_context(employer_id):
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:

@@ -11,10 +11,11 @@ from django.db import transaction
 from asye.audit.services import audit_record
 from asye.jobs.kinds import job_kind
 from asye.jobs.models import Job
-from asye.jobs.tasks import run_job
+from asye.jobs.tasks import job_send
 
 if TYPE_CHECKING:
     from asye.accounts.actor import Actor
+
 
 
 def _safe_back_url(url: str) -> str:
@@ -68,9 +69,6 @@ def job_start(
     )
     audit_record(actor=actor, obj=job, action="job.started", changes={"kind": kind, "label": job.label})
     job_id = job.pk
-    transaction.on_commit(lambda: _enqueue(job_id, employer_id))
+    transaction.on_commit(lambda: job_send(job_id, employer_id))
     return job
 
-
-def _enqueue(job_id: int, employer_id: int | None) -> None:
-    run_job.delay(job_id, employer_id)

@@ -12,6 +12,10 @@ that cannot log in (docs/security.md, "Two roles"):
   ``app.national`` is on, and nothing otherwise.
 
 The owner inherits both, so a migration's data step can work as either.
+
+A third login role, the backup role (``asye_backup`` unless ``DATABASE_BACKUP_URL`` names another), is made
+for ``manage.py backup`` (``asye.operations``): BYPASSRLS, so pg_dump reads every row whatever the policies
+say, and SELECT only (tables and sequences, now and through default privileges), so it can change nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from psycopg import sql
 from asye.tenancy.rls import NATIONAL_ROLE, TENANT_ROLE
 
 GROUP_ROLES = (TENANT_ROLE, NATIONAL_ROLE)
+DEFAULT_BACKUP_ROLE = "asye_backup"
 # Tables the application role may read and add to but never change or remove from: the audit trail.
 APPEND_ONLY_TABLES = ("audit_auditevent",)
 
@@ -39,6 +44,33 @@ def append_only_statements(app_role: str) -> list[sql.Composed]:
     ]
 
 
+def backup_grants(database: str, *, owner_role: str, backup_role: str) -> list[sql.Composed]:
+    """What the backup role may do in ``database``: connect and read every table and sequence (those the
+    owner creates later too). Nothing else; with BYPASSRLS the policies do not filter what it reads."""
+    owner, backup = sql.Identifier(owner_role), sql.Identifier(backup_role)
+    return [
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), backup),
+        sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(backup),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(backup),
+        sql.SQL("GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(backup),
+        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(
+            owner, backup
+        ),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON SEQUENCES TO {}"
+        ).format(owner, backup),
+    ]
+
+
+def backup_role_from_url(url: str) -> tuple[str, str | None]:
+    """The backup role's name and password from DATABASE_BACKUP_URL; with none, ``asye_backup`` and no
+    password (pg_dump then authenticates as the server allows, e.g. from ~/.pgpass)."""
+    if not url:
+        return DEFAULT_BACKUP_ROLE, None
+    parsed = psycopg.conninfo.conninfo_to_dict(url)
+    return parsed.get("user") or DEFAULT_BACKUP_ROLE, parsed.get("password") or None
+
+
 @dataclass(frozen=True)
 class DatabasePlan:
     admin_url: str
@@ -49,10 +81,19 @@ class DatabasePlan:
     app_password: str | None = None
     # Tests flush tables between browser tests as the application role; production never grants this.
     grant_truncate: bool = False
+    # The role pg_dump runs as (manage.py backup): BYPASSRLS and SELECT only. None: no backup role.
+    backup_role: str | None = None
+    backup_password: str | None = None
 
 
 def _ensure_role(
-    cursor, name: str, password: str | None, *, login: bool = True, inherit: bool = True
+    cursor,
+    name: str,
+    password: str | None,
+    *,
+    login: bool = True,
+    inherit: bool = True,
+    bypassrls: bool = False,
 ) -> None:
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
     if cursor.fetchone() is None:
@@ -62,7 +103,9 @@ def _ensure_role(
             "ALTER ROLE {} "
             + ("LOGIN" if login else "NOLOGIN")
             + (" INHERIT" if inherit else " NOINHERIT")
-            + " NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB"
+            + " NOSUPERUSER"
+            + (" BYPASSRLS" if bypassrls else " NOBYPASSRLS")
+            + " NOCREATEROLE NOCREATEDB"
         ).format(sql.Identifier(name))
     )
     if password:
@@ -83,6 +126,8 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
                     cursor.execute(
                         sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(member))
                     )
+            if plan.backup_role:
+                _ensure_role(cursor, plan.backup_role, plan.backup_password, inherit=False, bypassrls=True)
             # Every session of the application role starts as the tenant role.
             cursor.execute(
                 sql.SQL("ALTER ROLE {} SET role = {}").format(
@@ -131,6 +176,10 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
             sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(app),
             sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(app),
         ]
+        if plan.backup_role:
+            statements += backup_grants(
+                plan.database, owner_role=plan.owner_role, backup_role=plan.backup_role
+            )
         for statement in statements:
             cursor.execute(statement)
         # GRANT ... ON ALL TABLES above gave the application role UPDATE and DELETE on everything: take

@@ -5,11 +5,11 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from asye.tenancy.pgroles import DatabasePlan, bootstrap
+from asye.tenancy.pgroles import DatabasePlan, backup_role_from_url, bootstrap
 
 
 class Command(BaseCommand):
-    help = "Create the owner and application roles and the database (PostgreSQL), idempotently."
+    help = "Create the owner, application and backup roles and the database (PostgreSQL), idempotently."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         owner = settings.DATABASES.get("owner")
         if owner is None:
             raise CommandError("Set DATABASE_OWNER_URL to the role that owns the schema and runs migrations.")
+        backup_role, backup_password = backup_role_from_url(getattr(settings, "DATABASE_BACKUP_URL", ""))
         plan = DatabasePlan(
             admin_url=options["admin_url"],
             database=default["NAME"],
@@ -35,11 +36,14 @@ class Command(BaseCommand):
             owner_password=owner.get("PASSWORD") or None,
             app_password=default.get("PASSWORD") or None,
             grant_truncate=options["grant_truncate"],
+            backup_role=backup_role,
+            backup_password=backup_password,
         )
         bootstrap(plan, recreate=options["recreate"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Database {plan.database}: owner {plan.owner_role}, application role {plan.app_role} "
-                "(not superuser, no BYPASSRLS, owns nothing)."
+                f"(not superuser, no BYPASSRLS, owns nothing), backup role {plan.backup_role} "
+                "(BYPASSRLS, SELECT only)."
             )
         )
