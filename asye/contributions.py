@@ -15,8 +15,12 @@ settings and the root URLconf are the project's wiring, the only places of ``asy
   ``asye.jobs`` runs (exports, packs);
 - ``reminders``: ``<app>/reminders.py``, ``SCANS = [asye.notifications.reminders.Scan]``, the reminder scans
   ``asye.notifications`` runs daily or weekly;
+- ``membership_created``: ``<app>/welcome.py``, ``membership_created(user_id=, employer_id=, role=)``,
+  called by ``asye.accounts.welcome`` once the transaction that gave a person a role commits;
 - ``audit_sentences``: ``<app>/audit_sentences.py``, ``SENTENCES = {action: "approved the claim"}``, the
   words of the readable audit trail (``asye.audit.readable``);
+- ``retention``: ``<app>/retention.py``, ``PARTS = [asye.retention.RetentionPart]``, each app's share of
+  anonymising people four years after their registration ended (``reporting.retention`` runs them);
 - ``national_overview``: ``<app>/overview.py``, ``overview_sections(actor=, params=) -> [{"template",
   "context"}]``, the sections of national staff's overview (``asye.web.national_views.overview``).
 """

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "asye.files",
     "asye.jobs",
     "asye.notifications",
+    "asye.operations",
     # Domain apps.
     "programmes",
     "portfolios",
@@ -104,7 +105,13 @@ ASYE_CONTRIBUTIONS = {
         "assurance.home",
         "forums.home",
     ],
-    "api_routes": ["programmes.api_routes", "funding.api_routes", "reviews.api_routes"],
+    "api_routes": [
+        "programmes.api_routes",
+        "funding.api_routes",
+        "reviews.api_routes",
+        "evaluations.api_routes",
+        "forums.api_routes",
+    ],
     # The audit trail in words (asye.audit.readable): each app's audit_sentences.py declares SENTENCES.
     "audit_sentences": ["programmes.audit_sentences", "funding.audit_sentences"],
     # Kinds of background job (asye.jobs.kinds): payment statement exports, the portfolio pack.
@@ -115,7 +122,17 @@ ASYE_CONTRIBUTIONS = {
         "programmes.jobs",
         "reviews.jobs",
         "reporting.equity_jobs",
+        "evaluations.jobs",
     ],
+    # Retention (asye.retention): each app's retention.py declares PARTS (reporting.retention runs them).
+    "retention": [
+        *("programmes.retention", "portfolios.retention", "reviews.retention", "equality.retention"),
+        *("funding.retention", "assurance.retention", "forums.retention", "evaluations.retention"),
+        *("asye.notifications.retention", "asye.jobs.retention", "asye.audit.retention"),
+        "asye.accounts.retention",
+    ],
+    # What follows a person being given a role (asye.accounts.welcome): forum invitations at once.
+    "membership_created": ["forums.welcome"],
     # Reminder scans (asye.notifications.reminders): each app's reminders.py declares SCANS.
     "reminders": [
         "programmes.reminders",
@@ -153,6 +170,7 @@ ASYE_EXPORT_JOB_THRESHOLD = int(os.environ.get("ASYE_EXPORT_JOB_THRESHOLD", "200
 # Likewise: a CSV registration of more rows than this, a moderation pack of a portfolio of more records, and
 # building more payment statements than this at once (docs/operations.md, "Background jobs").
 ASYE_UPLOAD_JOB_THRESHOLD = int(os.environ.get("ASYE_UPLOAD_JOB_THRESHOLD", "50"))
+ASYE_UPLOAD_CHECK_JOB_THRESHOLD = int(os.environ.get("ASYE_UPLOAD_CHECK_JOB_THRESHOLD", "200"))  # its check
 ASYE_PACK_JOB_THRESHOLD = int(os.environ.get("ASYE_PACK_JOB_THRESHOLD", "20"))
 ASYE_STATEMENTS_JOB_THRESHOLD = int(os.environ.get("ASYE_STATEMENTS_JOB_THRESHOLD", "10"))
 
@@ -224,6 +242,9 @@ else:
             "NAME": os.environ.get("ASYE_SQLITE_PATH", str(BASE_DIR / "asye.sqlite3")),
         }
     }
+# The backup role (BYPASSRLS, SELECT only) that manage.py backup runs pg_dump as; only the backup job's
+# environment needs its password. Unset: asye_backup on DATABASE_URL's server (docs/operations.md, Backups).
+DATABASE_BACKUP_URL = os.environ.get("DATABASE_BACKUP_URL", "")
 for _alias, _db in DATABASES.items():
     _db.setdefault("TEST", {})
     if _db["ENGINE"].endswith("postgresql"):
@@ -241,9 +262,12 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("ASYE_CACHE_PREFIX", "asye"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # The cache only saves work: while Redis is unreachable it misses (logged) instead of failing
+            # every page (fault drill "Redis restarted", docs/operations.md); rate limits then count nothing.
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

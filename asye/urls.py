@@ -29,6 +29,8 @@ national_patterns = (
     [
         path("", national_views.overview, name="overview"),
         path("employers/", national_views.employers, name="employers"),
+        path("employers.csv", national_views.employers_download, {"kind": "csv"}, name="employers_csv"),
+        path("employers.xlsx", national_views.employers_download, {"kind": "xlsx"}, name="employers_xlsx"),
         path("employers/<int:pk>/", national_views.employer_detail, name="employer"),
         path("audit/", national_views.audit, name="audit"),
     ],
@@ -37,6 +39,7 @@ national_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sections/<slug:key>/", views.section_page, name="section"),
     path("healthz", health.healthz, name="healthz"),
     path("", include(accounts_patterns)),
     path(
@@ -84,6 +87,8 @@ urlpatterns = [
     path("national/evaluation/", include(("evaluations.national_urls", "national_evaluations"))),
     # 360 evaluation links: answered by people without an account, addressed by a secret.
     path("360/", include(("evaluations.public_urls", "evaluation_response"))),
+    # Annual reports national staff have published: suppressed tables, for anyone.
+    path("reports/", include(("reporting.public_urls", "published_reports"))),
     path("surveys/", include(("surveys.urls", "surveys"))),
     path("national/surveys/", include(("surveys.national_urls", "national_surveys"))),
     path("assurance/", include(("assurance.urls", "assurance"))),

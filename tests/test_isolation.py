@@ -133,6 +133,9 @@ OBJECT_ROUTES: dict[str, ObjectRoute] = {
 }
 
 EXEMPT = {
+    # A navigation section's key, not an object: the landing page lists the person's own pages; a section
+    # they do not have is a 404 (tests/web/test_navigation.py).
+    "section": "navigation section, not an object",
     # Addressed by a secret, not an id: an unknown secret is a 404 (tests/accounts/test_invitations.py).
     "accounts:accept_invitation": "secret-addressed",
     # National staff only; anyone else gets 403 before any object is read (test_national_pages_refuse_...).

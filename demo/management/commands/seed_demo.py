@@ -115,6 +115,8 @@ class Command(BaseCommand):
                 created += demo.seed(
                     employer_ids=applied.employer_ids, user_ids=applied.user_ids, demo_calendar=demo_calendar
                 )
+            created += importlib.import_module("demo.past_cohorts").seed(applied, demo_calendar)
+            created += importlib.import_module("demo.jobs").seed(applied, demo_calendar)
             summary = summarise()
         self.report(created, summary, demo_calendar)
 
