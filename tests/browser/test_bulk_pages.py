@@ -49,7 +49,7 @@ def test_search_results_and_empty_state(
     pages.check(page, heading="Registrations")
     page.goto("/audit/")
     pages.check(page, heading="Audit trail")
-    page.goto("/audit/?since=31/2/2026")
+    page.goto("/audit/?since_day=31&since_month=2&since_year=2026")
     pages.check(page, heading="Audit trail", error=True)
     pages.done()
 
