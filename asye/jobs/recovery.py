@@ -57,16 +57,17 @@ def job_claim(job_id: int) -> Iterator[bool]:
                 logger.warning("Job %s: could not release its claim (connection lost)", job_id)
 
 
-def _held_by_a_worker(job_id: int) -> bool:
+def _held_by_workers() -> set[int]:
+    """The ids of the jobs some worker holds now: one read of ``pg_locks``, whatever the number of jobs."""
     if not _postgresql():
-        return False
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
-            "AND objid = %s AND objsubid = 2 AND granted)",
-            [JOB_LOCK_SPACE, job_id],
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2 "
+            "AND granted",
+            [JOB_LOCK_SPACE],
         )
-        return cursor.fetchone()[0]
+        return {int(objid) for (objid,) in cursor.fetchall()}
 
 
 def stalled_jobs(*, now: datetime.datetime | None = None) -> list[tuple[int, int | None]]:
@@ -76,8 +77,9 @@ def stalled_jobs(*, now: datetime.datetime | None = None) -> list[tuple[int, int
     candidates = Job.objects.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).values_list(
         "pk", "employer_id", "status", "created_at"
     )
+    held = _held_by_workers()
     return [
         (pk, employer_id)
         for pk, employer_id, status, created_at in candidates
-        if (status == Job.Status.RUNNING or created_at <= now - QUEUED_GRACE) and not _held_by_a_worker(pk)
+        if (status == Job.Status.RUNNING or created_at <= now - QUEUED_GRACE) and pk not in held
     ]
