@@ -29,6 +29,8 @@ from asye.tenancy.rls import NATIONAL_ROLE, TENANT_ROLE
 
 GROUP_ROLES = (TENANT_ROLE, NATIONAL_ROLE)
 DEFAULT_BACKUP_ROLE = "asye_backup"
+# The advisory lock (on the admin connection's database) that db_bootstrap holds while it makes roles.
+BOOTSTRAP_LOCK = 0x61737965  # "asye"
 # Tables the application role may read and add to but never change or remove from: the audit trail.
 APPEND_ONLY_TABLES = ("audit_auditevent",)
 
@@ -118,6 +120,10 @@ def bootstrap(plan: DatabasePlan, *, recreate: bool = False) -> None:
     """Make the roles and the database, idempotently; with ``recreate`` drop the database first."""
     with psycopg.connect(plan.admin_url, autocommit=True) as admin:
         with admin.cursor() as cursor:
+            # Roles belong to the whole cluster: two bootstraps at once (test workers, each making its own
+            # database) would both find a role missing, or update the same catalogue row, and one fail.
+            # This session lock makes them take turns; it ends with the connection.
+            cursor.execute("SELECT pg_advisory_lock(%s)", [BOOTSTRAP_LOCK])
             _ensure_role(cursor, plan.owner_role, plan.owner_password)
             _ensure_role(cursor, plan.app_role, plan.app_password, inherit=False)
             for group in GROUP_ROLES:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from decimal import Decimal
 
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from asye import clock
@@ -116,18 +117,16 @@ def test_bulk_approval_of_1000_claims_is_one_action_with_a_check_page(staff, emp
     assert shows_money(page, one_submitted.amount * 1000)
     token = re.search(r'name="selection" value="([^"]+)"', check.content.decode()).group(1)
 
-    started = time.perf_counter()
-    done = staff.post(reverse(DECIDE), {"selection": token, "decision": "approve"})
-    elapsed = time.perf_counter() - started
-    print(
-        f"\nbulk approval of 1,000 claims: {elapsed:.2f}s for the whole request"
-    )  # the measurement, shown with -s
+    with CaptureQueriesContext(connection) as queries:
+        done = staff.post(reverse(DECIDE), {"selection": token, "decision": "approve"})
     assert done.status_code == 302
     assert statuses(claims) == {ClaimStatus.APPROVED}
     with system_national_context():
         assert AuditEvent.objects.filter(action="claim.approved", object_type="funding.claim").count() == 1000
-    # Measured: the whole request, 1,000 claims, well under the 2 s a background job would be needed for.
-    assert elapsed < 2.0, f"bulk approval of 1,000 claims took {elapsed:.2f}s"
+    # Set-based whatever the number of claims: the request's statements do not grow with the 1,000 claims
+    # (a statement a claim would be 1,000 or more). Its time is measured in benchmarks/, not here: a wall-clock
+    # limit in a test fails on a loaded machine, not on slow code.
+    assert len(queries) < 60, f"{len(queries)} statements for 1,000 claims"
 
 
 def test_one_bad_claim_means_none_approved_and_the_error_names_it(staff, employer_a, national, one_submitted):

@@ -71,13 +71,16 @@ def docx_bytes(
     compression: int = zipfile.ZIP_DEFLATED,
 ) -> bytes:
     buffer = io.BytesIO()
+    entries = {"[Content_Types].xml": content_types, "_rels/.rels": RELS_XML}
+    if document:
+        entries["word/document.xml"] = DOCUMENT_XML
     with zipfile.ZipFile(buffer, "w", compression) as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr("_rels/.rels", RELS_XML)
-        if document:
-            archive.writestr("word/document.xml", DOCUMENT_XML)
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
+        for name, data in [*entries.items(), *(extra or {}).items()]:
+            # A fixed time, not the clock's: the same bytes in every process, since they name parametrized
+            # tests, which every pytest-xdist worker must collect alike (scripts/test).
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 9, 0, 0))
+            entry.external_attr = 0o600 << 16  # as writestr gives an entry named by a string
+            archive.writestr(entry, data, compress_type=compression)
     return buffer.getvalue()
 
 
