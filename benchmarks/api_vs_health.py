@@ -15,7 +15,8 @@ benchmarks/results/api_vs_health.json.
     scripts/setup-env && .venv/bin/python benchmarks/api_vs_health.py [--rounds 5] [--requests 100]
     .venv/bin/python benchmarks/api_vs_health.py --database sqlite   # one database only
 
-Target (issue #14): the registration read costs at most five times the health check.
+Target (issue #14): the registration read costs at most five times the health check, in CPU time (the
+verdict printed); the wall-clock ratio is printed beside it.
 """
 
 from __future__ import annotations
@@ -153,9 +154,14 @@ def main() -> None:
         report[database] = json.loads(out.strip().splitlines()[-1])
         for label, figures in report[database]["results"].items():
             print(f"{database:10} {label:26} {figures}")
-        ratio = report[database]["results"]["registration_detail"]["times_healthz"]
-        verdict = "meets" if ratio <= TARGET else "misses"
-        print(f"{database:10} registration detail = {ratio}x /healthz ({verdict} the {TARGET:g}x target)")
+        detail = report[database]["results"]["registration_detail"]
+        # The verdict is on this process's CPU time: on a shared machine the wall-clock time is mostly
+        # waiting for a core, which says nothing about what the request costs.
+        verdict = "meets" if detail["cpu_times_healthz"] <= TARGET else "misses"
+        print(
+            f"{database:10} registration detail = {detail['cpu_times_healthz']}x /healthz in CPU time "
+            f"({detail['times_healthz']}x wall-clock): {verdict} the {TARGET:g}x target"
+        )
 
     load_after = [round(figure, 2) for figure in os.getloadavg()]
     print(f"load average (1, 5, 15 min): {load_before} before, {load_after} after")

@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from asye.api.fields import choice_field, label_field
+from asye.api.representation import FieldsBuiltOnce
 from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import statement_lines
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A claim as its employer sees it: amounts are strings of pounds and pence, like "1000.00"."""
 
     reference = serializers.CharField(read_only=True)
@@ -82,7 +83,7 @@ CLAIM_LIST_COLUMNS = (
 )
 
 
-class StatementLineSerializer(serializers.Serializer):
+class StatementLineSerializer(FieldsBuiltOnce, serializers.Serializer):
     kind = serializers.ChoiceField(choices=["Claim", "Recovery"], read_only=True)
     reference = serializers.CharField(read_only=True)
     claim = serializers.IntegerField(source="claim_id", read_only=True, allow_null=True)
@@ -100,7 +101,7 @@ class StatementLineSerializer(serializers.Serializer):
 MONEY = {"max_digits": 9, "decimal_places": 2, "read_only": True}
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     status = choice_field(PaymentStatement.Status, read_only=True)
     status_label = label_field(PaymentStatement.Status, source="status")

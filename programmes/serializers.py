@@ -197,6 +197,10 @@ class RegistrationDetailSerializer(RegistrationSerializer):
     @extend_schema_field(TimelineSerializer)
     def get_timeline(self, registration: Registration) -> dict:
         timeline = registration_timeline(registration=registration, include_supervision=False)
-        return TimelineSerializer(
+        return TIMELINE.to_representation(
             {"end": timeline.end, "next_due": timeline.next_due, "milestones": timeline.milestones}
-        ).data
+        )
+
+
+# The timeline's shape depends on the timeline alone (FieldsBuiltOnce): one serializer writes every one.
+TIMELINE = TimelineSerializer()

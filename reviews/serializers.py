@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from asye.api.fields import choice_field as choice
 from asye.api.fields import label_field
+from asye.api.representation import FieldsBuiltOnce
 from reviews.models import (
     FinalRecommendation,
     PanelDecision,
@@ -18,21 +19,21 @@ from reviews.models import (
 )
 
 
-class PracticeExampleSerializer(serializers.ModelSerializer):
+class PracticeExampleSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = PracticeExample
         fields = ["id", "text", "evidence", "observation", "statement"]
         read_only_fields = fields
 
 
-class ReviewAmendmentSerializer(serializers.ModelSerializer):
+class ReviewAmendmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = ReviewAmendment
         fields = ["field", "old_value", "new_value", "reason", "amended_at"]
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A review as its employer sees it: the assessor's report, the comments, who has signed, and the
     amendments made after signing."""
 
@@ -99,7 +100,7 @@ class ReviewUpdateSerializer(ReviewReportFields):
     version = serializers.IntegerField(min_value=1, help_text="The review's version as you read it.")
 
 
-class PanelDecisionSerializer(serializers.ModelSerializer):
+class PanelDecisionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     decision = choice(PanelDecision.Decision, read_only=True)
     panel_held_on = serializers.DateField(source="panel.held_on", read_only=True)
     panel_chair = serializers.CharField(source="panel.chair", read_only=True)
@@ -110,7 +111,7 @@ class PanelDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FinalOutcomeSerializer(serializers.ModelSerializer):
+class FinalOutcomeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """The assessor's final recommendation, the panel's decisions on it, and the outcome on the
     registration once the panel has endorsed it."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from asye.accounts.models import NATIONAL_ROLES, Membership, Role, User
+from asye.api.prepared import PreparedRead
 from asye.tenancy.models import Employer
 
 
@@ -70,6 +71,14 @@ class Actor:
             raise PermissionDenied("You do not have a role that allows this.")
 
 
+def _active_memberships(_shape: None, *, user_id: int):
+    return Membership.objects.active().filter(user_id=user_id).select_related("employer").order_by()
+
+
+# Compiled once (asye.api.prepared): every request with a signed-in person or an API token reads them.
+ACTIVE_MEMBERSHIPS = PreparedRead(_active_memberships)
+
+
 def build_actor(user: User | None, *, employer_id: int | None, api_token_id: int | None = None) -> Actor:
     """The actor for ``user``, acting for ``employer_id`` if they hold a role there.
 
@@ -80,7 +89,7 @@ def build_actor(user: User | None, *, employer_id: int | None, api_token_id: int
     # Ordered here, not in SQL: a person has a handful of memberships, and an ORDER BY across the join
     # cost more to compile than the rest of the query on every request (issue #14).
     memberships: Iterable[Membership] = sorted(
-        Membership.objects.active().filter(user=user).select_related("employer").order_by(),
+        ACTIVE_MEMBERSHIPS.fetch(user_id=user.pk),
         key=lambda membership: membership.employer.name if membership.employer else "",
     )
     employers: dict[int, Employer] = {}

@@ -16,11 +16,33 @@ and the OpenAPI schema go through DRF's per-instance fields as before.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from rest_framework.fields import SerializerMethodField, SkipField
+from rest_framework.fields import Field, SerializerMethodField, SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.serializers import BaseSerializer, ListSerializer
+
+
+def _look_up_again():
+    """What ``_plain_attribute`` answers when DRF's own look-up must decide (callable, as a method is)."""
+
+
+def _plain_attribute(instance, source_attrs: tuple[str, ...] | None):
+    """The value at ``source_attrs`` as DRF's ``Field.get_attribute`` finds it, for the usual case: plain
+    attributes and keys. Anything else (a field with its own look-up, a callable on the way, a missing
+    attribute, a null relation) answers something callable, and the caller asks DRF."""
+    if source_attrs is None:
+        return _look_up_again
+    try:
+        for attr in source_attrs:
+            if callable(instance):
+                return _look_up_again
+            instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
+    except Exception:
+        return _look_up_again
+    return instance
+
 
 # One built shape per class, kept in the class's own __dict__ (a subclass builds its own).
 SHAPE_ATTRIBUTE = "_fields_built_once"
@@ -30,8 +52,9 @@ class FieldsBuiltOnce:
     """Mix in before ``serializers.Serializer``/``ModelSerializer`` for a read shape (see the module)."""
 
     @classmethod
-    def built_fields(cls) -> tuple[tuple[str, Any, str | None], ...]:
-        """(name, field, method name for a method field) for each readable field, built on first use."""
+    def built_fields(cls) -> tuple[tuple[str, Any, str | None, tuple[str, ...]], ...]:
+        """(name, field, method name for a method field, the field's source attributes) for each readable
+        field, built on first use."""
         shape = cls.__dict__.get(SHAPE_ATTRIBUTE)
         if shape is None:
             prototype = cls(context={})
@@ -40,10 +63,12 @@ class FieldsBuiltOnce:
                     field.field_name,
                     field,
                     field.method_name if isinstance(field, SerializerMethodField) else None,
+                    # Fields with a look-up of their own (related fields) always use it.
+                    tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
                 )
                 for field in prototype._readable_fields
             )
-            for name, field, _ in shape:
+            for name, field, _, _ in shape:
                 nested = field.child if isinstance(field, ListSerializer) else field
                 if isinstance(nested, BaseSerializer) and not isinstance(nested, FieldsBuiltOnce):
                     raise TypeError(
@@ -55,14 +80,16 @@ class FieldsBuiltOnce:
 
     def to_representation(self, instance):
         representation = {}
-        for name, field, method_name in self.built_fields():
+        for name, field, method_name, source_attrs in self.built_fields():
             if method_name is not None:
                 representation[name] = getattr(self, method_name)(instance)
                 continue
-            try:
-                attribute = field.get_attribute(instance)
-            except SkipField:
-                continue
+            attribute = _plain_attribute(instance, source_attrs)
+            if callable(attribute):  # a method, a related manager, a failure: DRF's own look-up
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
             value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             representation[name] = None if value is None else field.to_representation(attribute)
         return representation

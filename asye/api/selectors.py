@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
+from asye.api.prepared import PreparedRead
+from asye.tenancy.db import settings_from_row
 
 
 def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
@@ -16,3 +18,24 @@ def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
 def api_token_get(*, actor: Actor, pk: int) -> ApiToken:
     """The token if it is the actor's employer's; 404 whether missing or another employer's."""
     return get_object_or_404(api_token_list(actor=actor), pk=pk)
+
+
+def _token_by_hash(switched: bool, *, key_hash: str) -> QuerySet[ApiToken]:
+    """The token with this hash and its creator. ``switched``: the read also switches the request's tenant
+    settings to the token's employer and creator (``settings_from_row``), in the same statement."""
+    tokens = ApiToken.objects.select_related("created_by").filter(key_hash=key_hash)
+    if switched:
+        tokens = tokens.annotate(**settings_from_row(employer_id="employer_id", user_id="created_by_id"))
+    # key_hash is unique: no ORDER BY.
+    return tokens.order_by()[:1]
+
+
+TOKEN_BY_HASH = PreparedRead(_token_by_hash)
+
+
+def api_token_by_hash(*, key_hash: str, switched: bool) -> ApiToken | None:
+    """The token whose secret hashes to ``key_hash``, with its creator, or None; its row is readable only by
+    whoever presents the secret (row-level security). Compiled once (``asye.api.prepared``): every API call
+    makes this read."""
+    found = TOKEN_BY_HASH.fetch(switched, key_hash=key_hash)
+    return found[0] if found else None

@@ -1,0 +1,152 @@
+"""Reads compiled once (``asye.api.prepared``, issue #14): the same rows and instances as the queryset, the
+values always in their own places, builds that cannot be prepared refused, and the API's registration
+read as strictly scoped as before (another employer's, or not the caller's NQSW's: 404)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from asye.api.prepared import PreparedRead
+from asye.tenancy.db import tenant_context
+from programmes.api_reads import registration_api_get
+from programmes.models import Registration
+from tests.funding.helpers import register
+from tests.performance.test_query_counts import token_for
+from tests.programmes.conftest import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _registrations(_shape, *, employer_id: int, pk: int):
+    return Registration.objects.filter(employer_id=employer_id, pk=pk).select_related(
+        "framework_version__framework"
+    )
+
+
+REGISTRATIONS = PreparedRead(_registrations)
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_a_prepared_read_makes_what_the_queryset_makes(employer_a, employer_b):
+    mine, theirs = register(employer_a), register(employer_b)
+    with tenant_context(employer_a.employer.pk):
+        employer_id = employer_a.employer.pk
+        for _ in range(2):  # compiled on the first call, only run on the second
+            [read] = REGISTRATIONS.fetch(employer_id=employer_id, pk=mine.pk)
+            [expected] = _registrations(None, employer_id=employer_id, pk=mine.pk)
+            assert _fields(read) == _fields(expected)
+            assert _fields(read.framework_version) == _fields(expected.framework_version)
+            assert read.framework_version.framework.name == expected.framework_version.framework.name
+            assert read._state.db == "default" and not read._state.adding
+        # The values are the call's: another employer's registration, or a number no row has, is not found.
+        assert REGISTRATIONS.fetch(employer_id=employer_id, pk=theirs.pk) == []
+        assert REGISTRATIONS.fetch(employer_id=employer_id, pk=2**70) == []
+    with tenant_context(employer_b.employer.pk):
+        [read] = REGISTRATIONS.fetch(employer_id=employer_b.employer.pk, pk=theirs.pk)
+        assert read.pk == theirs.pk and read.employer_id == employer_b.employer.pk
+
+
+def test_builds_that_cannot_be_prepared_are_refused(employer_a):
+    employer_id = employer_a.employer.pk
+    shaped_by_the_value = PreparedRead(
+        lambda _shape, *, pk: Registration.objects.filter(pk__in=range(1, pk % 3 + 2))
+    )
+    with pytest.raises(ValueError, match="depends on the values"):
+        shaped_by_the_value.fetch(pk=5)
+    ignores_a_value = PreparedRead(lambda _shape, *, employer_id, pk: Registration.objects.filter(pk=pk))
+    with pytest.raises(ValueError, match="does not use employer_id"):
+        ignores_a_value.fetch(employer_id=employer_id, pk=1)
+    counter = itertools.count()
+    reads_its_own_value = PreparedRead(
+        lambda _shape, *, pk: Registration.objects.filter(pk=pk, extension_days=next(counter))
+    )
+    with pytest.raises(ValueError, match="changes with the values"):
+        reads_its_own_value.fetch(pk=1)
+    with pytest.raises(TypeError, match="int or a string"):
+        REGISTRATIONS.fetch(employer_id=employer_id, pk=None)
+    with pytest.raises(TypeError, match="no values"):
+        PreparedRead(lambda _shape, *, pk: Registration.objects.filter(pk=pk).values("pk")).fetch(pk=1)
+
+
+def test_the_api_read_compiles_no_sql_once_warm(client, employer_a, monkeypatch):
+    registration = register(employer_a)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    url = f"/api/v1/registrations/{registration.pk}/"
+    assert client.get(url).status_code == 200
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model.__name__)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    response = client.get(url)
+    assert response.status_code == 200 and response.json()["id"] == registration.pk
+    assert compiled == [], f"compiled again: {compiled}"
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999999", "-1", "0", "abc", "1e3"])
+def test_a_number_no_registration_has_is_a_404_not_an_error(client, employer_a, pk):
+    register(employer_a)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    response = client.get(f"/api/v1/registrations/{pk}/")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
+def test_another_employers_registration_is_a_404_through_the_prepared_read(client, employer_a, employer_b):
+    theirs = register(employer_b)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    response = client.get(f"/api/v1/registrations/{theirs.pk}/")
+    assert response.status_code == 404
+    assert theirs.swe_number not in response.content.decode()
+
+
+def test_an_assessor_reads_only_their_own_nqsws(employer_a, employer_b, unscoped):
+    assessed, other = register(employer_a), register(employer_a)
+    theirs = register(employer_b)
+    with unscoped():
+        Registration.objects.filter(pk=assessed.pk).update(assessor=employer_a.assessor)
+        Registration.objects.filter(pk=theirs.pk).update(assessor=employer_a.assessor)
+    with tenant_context(employer_a.employer.pk):
+        assessor = actor_for(employer_a.assessor, employer_a.employer)
+        coordinator = actor_for(employer_a.coordinator, employer_a.employer)
+        assert registration_api_get(actor=assessor, pk=assessed.pk).pk == assessed.pk
+        for pk in (other.pk, theirs.pk):
+            with pytest.raises(Http404):
+                registration_api_get(actor=assessor, pk=pk)
+        # The co-ordinator's shape is another statement: every one of the employer's, none of B's.
+        assert registration_api_get(actor=coordinator, pk=other.pk).pk == other.pk
+        with pytest.raises(Http404):
+            registration_api_get(actor=coordinator, pk=theirs.pk)
+
+
+def test_the_read_loads_deferrals_and_corrections_in_their_order(employer_a):
+    from programmes.corrections import registration_correct
+
+    registration = register(employer_a)
+    with tenant_context(employer_a.employer.pk):
+        coordinator = actor_for(employer_a.coordinator, employer_a.employer)
+        for name in ("Adaeze", "Ada"):
+            registration = registration_correct(
+                actor=coordinator,
+                registration=Registration.objects.get(pk=registration.pk),
+                version=Registration.objects.get(pk=registration.pk).version,
+                reason=f"Now {name}",
+                first_name=name,
+            )
+        read = registration_api_get(actor=coordinator, pk=registration.pk)
+        with CaptureQueriesContext(connection) as queries:  # loaded with the read, not after
+            assert [c.new_value for c in read.corrections.all()] == ["Adaeze", "Ada"]
+            assert list(read.deferrals.all()) == []
+        assert queries.captured_queries == []
