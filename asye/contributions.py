@@ -10,7 +10,8 @@ settings and the root URLconf are the project's wiring, the only places of ``asy
 - ``home_sections``: ``<app>/home.py``, ``home_sections(actor) -> [asye.web.home_sections.HomeSection]``,
   read by ``asye.web.views.home``;
 - ``api_routes``: ``<app>/api_routes.py``, ``ROUTES = [(prefix, viewset, basename)]``, registered on the one
-  router of ``asye.api.urls`` (under ``/api/v1/``);
+  router of ``asye.api.urls`` (under ``/api/v1/``), and optionally ``PATHS = [django.urls.path(...)]`` for
+  single views (the national endpoints);
 - ``job_kinds``: ``<app>/jobs.py``, ``JOB_KINDS = [asye.jobs.kinds.JobKind]``, the background jobs
   ``asye.jobs`` runs (exports, packs);
 - ``reminders``: ``<app>/reminders.py``, ``SCANS = [asye.notifications.reminders.Scan]``, the reminder scans

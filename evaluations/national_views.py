@@ -15,19 +15,6 @@ from evaluations import exports, selectors
 from evaluations.models import EvaluationCycle, year_label
 
 
-def _years() -> list[int]:
-    framework = selectors.framework_for_year(selectors.evaluation_year(clock.today()))
-    platform = set(EvaluationCycle.objects.values_list("year", flat=True).distinct())
-    return sorted(platform | set(composite_figures.published_years(framework)), reverse=True)
-
-
-def _composite_for(year: int) -> composite_figures.Composite:
-    framework = selectors.framework_for_year(year)
-    if EvaluationCycle.objects.filter(year=year).exists() or framework is None:
-        return composite_figures.national_composite(year, framework)
-    return composite_figures.published_composite(year, framework)
-
-
 def _chosen_year(raw: str | None, years: list[int]) -> int:
     current = selectors.evaluation_year(clock.today())
     if raw and raw.isascii() and raw.isdigit() and int(raw) in years:
@@ -38,9 +25,9 @@ def _chosen_year(raw: str | None, years: list[int]) -> int:
 @national_view
 @require_GET
 def composite(request):
-    years = _years()
+    years = selectors.composite_years()
     year = _chosen_year(request.GET.get("year"), years)
-    result = _composite_for(year)
+    result = selectors.composite_for_year(year)
     published = not EvaluationCycle.objects.filter(year=year).exists() and bool(result.themes)
     return render(
         request,
@@ -61,9 +48,9 @@ def composite(request):
 @national_view
 @require_GET
 def composite_export(request, year: int, extension: str):
-    if extension not in exports.CONTENT_TYPES or year not in _years():
+    if extension not in exports.CONTENT_TYPES or year not in selectors.composite_years():
         raise Http404("No such export.")
-    result = _composite_for(year)
+    result = selectors.composite_for_year(year)
     body = exports.composite_xlsx(result) if extension == "xlsx" else exports.composite_csv(result)
     response = HttpResponse(body, content_type=exports.CONTENT_TYPES[extension])
     response["Content-Disposition"] = (

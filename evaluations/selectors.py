@@ -246,3 +246,20 @@ def cycle_report(cycle: EvaluationCycle) -> EmployerReport:
         national_label=national_label,
         last_year_label=year_label(previous.year) if previous else "",
     )
+
+
+def composite_years() -> list[int]:
+    """The years with a national composite, newest first: the platform's cycles' and the published ones.
+    National scope (national staff's page, export and API)."""
+    framework = framework_for_year(evaluation_year(clock.today()))
+    platform = set(EvaluationCycle.objects.values_list("year", flat=True).distinct())
+    return sorted(platform | set(composite.published_years(framework)), reverse=True)
+
+
+def composite_for_year(year: int) -> composite.Composite:
+    """The national composite of ``year``: the platform's when it holds cycles of that year, else the
+    figures published for it. National scope (national staff's page, export and API)."""
+    framework = framework_for_year(year)
+    if EvaluationCycle.objects.filter(year=year).exists() or framework is None:
+        return composite.national_composite(year, framework)
+    return composite.published_composite(year, framework)

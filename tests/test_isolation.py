@@ -141,6 +141,8 @@ EXEMPT = {
     # National staff only; anyone else gets 403 before any object is read (test_national_pages_refuse_...).
     "national:employer": "national",
     "national_registrations:detail": "national",
+    # A national staff member's own API token: another's is a 404 to them (tests/api/test_national_tokens.py).
+    "national_api_tokens:revoke": "national",
     # NQSWs only (anyone else gets 403 before any object is read); another employer's registration, one
     # naming someone else and a missing one are all 404 (tests/programmes/test_transfers.py::
     # test_an_nqsw_can_confirm_only_a_registration_here_naming_their_email).

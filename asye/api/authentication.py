@@ -9,9 +9,11 @@ from asye import clock
 from asye.accounts.actor import build_actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
+from asye.api.national_auth import national_token_authenticate
+from asye.api.selectors import api_token_by_hash
 from asye.api.throttling import BadTokenThrottle
-from asye.api.tokens import token_hash
-from asye.tenancy.db import apply_settings, set_request_tenant, settings_from_row
+from asye.api.tokens import is_national_secret, token_hash
+from asye.tenancy.db import apply_settings, set_request_tenant
 
 # Writing last_used_at on every call would make every read a write; once a minute is enough.
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -53,6 +55,14 @@ class ApiTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise refuse("The token is not valid.") from exc
         digest = token_hash(secret)
+        if is_national_secret(secret):  # national staff's own token: asye.api.national_auth
+            return national_token_authenticate(
+                request,
+                digest=digest,
+                hash_set=getattr(request._request, PRESENTED_TOKEN_HASH, None) == digest,
+                refuse=refuse,
+                last_used_resolution=LAST_USED_RESOLUTION_SECONDS,
+            )
         # The token row is readable only by whoever presents its secret (see the api migration).
         # TenantMiddleware has usually set app.token_hash already, with the rest of the context (no
         # employer, not national, the tenant role): then the look-up itself switches to the token's
@@ -61,14 +71,10 @@ class ApiTokenAuthentication(BaseAuthentication):
         # build_actor has checked the creator is still a co-ordinator there): a refusal ends the request
         # with a 401, whose transaction (and settings) is rolled back, and build_actor reads only the
         # creator's own memberships. app.token_hash stays set then: it opens only this token's own row.
-        tokens = ApiToken.objects.select_related("created_by").filter(key_hash=digest)
         switched = getattr(request._request, PRESENTED_TOKEN_HASH, None) == digest
-        if switched:
-            tokens = tokens.annotate(**settings_from_row(employer_id="employer_id", user_id="created_by_id"))
-        else:
+        if not switched:
             apply_settings({"app.token_hash": digest})
-        # key_hash is unique: no ORDER BY (``first()`` would add one, and compile it, on every call).
-        token = next(iter(tokens.order_by()[:1]), None)
+        token = api_token_by_hash(key_hash=digest, switched=switched)
         now = clock.now()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise refuse("The token is not valid, has expired or has been revoked.")

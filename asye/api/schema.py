@@ -27,7 +27,11 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "asye_…",
-            "description": "An employer-scoped token created by an ASYE co-ordinator under 'API tokens'.",
+            "description": (
+                "An employer-scoped token created by an ASYE co-ordinator under 'API tokens' (`asye_…`), or, "
+                "for the national endpoints only (`/api/v1/national/…`), a national token national staff "
+                "create for themselves under 'National API tokens' (`asyenat_…`)."
+            ),
         }
 
 

@@ -61,7 +61,9 @@ class ClientRateThrottle(CountingRateThrottle):
 
     def get_cache_key(self, request, view):
         if request.auth is not None and getattr(request.auth, "pk", None):
-            ident = f"token:{request.auth.pk}"
+            # National and employer tokens are numbered apart: each counts on its own.
+            kind = "national-token" if getattr(request.auth, "is_national", False) else "token"
+            ident = f"{kind}:{request.auth.pk}"
         elif request.user and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:

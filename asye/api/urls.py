@@ -10,10 +10,13 @@ from asye.contributions import contributions
 router = SimpleRouter()
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
-# Each domain app's endpoints, from its ``<app>/api_routes.py`` (settings.ASYE_CONTRIBUTIONS["api_routes"]).
+# Each domain app's endpoints, from its ``<app>/api_routes.py`` (settings.ASYE_CONTRIBUTIONS["api_routes"]):
+# viewsets in ``ROUTES``; single views (the national endpoints, ``asye.api.national``) in ``PATHS``.
+app_paths = []
 for module in contributions("api_routes"):
-    for prefix, viewset, basename in module.ROUTES:
+    for prefix, viewset, basename in getattr(module, "ROUTES", ()):
         router.register(prefix, viewset, basename=basename)
+    app_paths.extend(getattr(module, "PATHS", ()))
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,4 +25,5 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("employer/", EmployerView.as_view(), name="employer"),
     *router.urls,
+    *app_paths,
 ]

@@ -32,6 +32,10 @@ class ScopedAPIMixin:
     def perform_authentication(self, request):
         super().perform_authentication(request)
         actor: Actor = getattr(request._request, "actor", None) or Actor.anonymous()
+        if getattr(request.auth, "is_national", False):
+            raise PermissionDenied(
+                "A national API token reads only the national endpoints (/api/v1/national/)."
+            )
         if actor.is_authenticated and actor.employer_id is None:
             raise PermissionDenied(
                 "Choose the employer you are acting for before using the API, or use an API token."

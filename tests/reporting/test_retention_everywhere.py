@@ -283,6 +283,7 @@ def anonymise_expired_again_is_quiet() -> bool:
 # why. Anything else of that shape must be in an app with a retention part.
 NOT_PERSONAL = {
     "api.apitoken": "the token's name, chosen by a co-ordinator for a system, and its hash",
+    "api.nationalapitoken": "the token's name, chosen by national staff for a system, and its hash",
     "admin.logentry": "scrubbed by asye.audit.retention (the admin's log)",
     "account.emailaddress": "deleted by asye.accounts.retention",
     "mfa.authenticator": "deleted by asye.accounts.retention",

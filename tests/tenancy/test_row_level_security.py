@@ -119,6 +119,8 @@ CATALOGUE_TABLES = {
 NATIONAL_WITH_OWN_ROWS = {
     "assurance_confidentialconcern": "nqsw_id = (NULLIF(current_setting('app.user_id'::text, true)",
     "assurance_concernaction": "nqsw_id = (NULLIF(current_setting('app.user_id'::text, true)",
+    # National staff's API tokens: found by the hash of the secret presented (asye/api/migrations/0003).
+    "api_nationalapitoken": "(key_hash)::text = NULLIF(current_setting('app.token_hash'::text, true)",
 }
 
 
