@@ -1,14 +1,19 @@
-"""The jobs' entry in the service navigation (``settings.ASYE_CONTRIBUTIONS["navigation"]``): national
-staff's history of background jobs, beside the scheduled jobs in their "Home" section."""
+"""The jobs' entries in the service navigation (``settings.ASYE_CONTRIBUTIONS["navigation"]``): a
+co-ordinator's and national staff's own jobs, and national staff's history of background jobs, beside the
+scheduled jobs in their "Home" section. (Anyone else reaches their own jobs from a job's page.)"""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from asye.accounts.actor import Actor
+from asye.accounts.models import Role
 
 
 def nav_items(actor: Actor) -> list[dict]:
-    if not actor.is_national_staff:
-        return []
-    return [{"label": "Background jobs", "url": reverse("jobs:history"), "section": "home"}]
+    items = []
+    if actor.is_national_staff or (actor.employer_id and actor.has_role(Role.COORDINATOR)):
+        items.append({"label": "Your jobs", "url": reverse("jobs:mine"), "section": "home"})
+    if actor.is_national_staff:
+        items.append({"label": "Background jobs", "url": reverse("jobs:history"), "section": "home"})
+    return items

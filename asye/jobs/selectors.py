@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -17,6 +18,12 @@ from asye.jobs.runner import progress_cache_key
 
 if TYPE_CHECKING:
     from asye.accounts.actor import Actor
+
+
+def job_list_for_actor(*, actor: Actor) -> QuerySet[Job]:
+    """The jobs the actor ran, for the employer they act for now (and their national jobs), newest first:
+    the same jobs whose pages they may open (``Job.objects.visible_to``), nobody else's."""
+    return Job.objects.visible_to(actor).select_related("employer").order_by("-created_at", "-id")
 
 
 def job_get_for_actor(*, actor: Actor, public_id: uuid.UUID) -> Job:

@@ -1,12 +1,14 @@
 """A job's progress page and its result. Only the person who ran the job reaches either, for the employer
-they act for now (or nationally, for a national job); for anyone else both are a 404. And national staff's
-history of every kind of job (``/jobs/``)."""
+they act for now (or nationally, for a national job); for anyone else both are a 404. The person's own
+jobs, newest first (``/jobs/mine/``: the same jobs, and nobody else's). And national staff's history of every
+kind of job (``/jobs/``)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
@@ -14,13 +16,15 @@ from asye.audit.services import audit_record
 from asye.jobs.history import job_failures_recent, job_history, kind_titles
 from asye.jobs.kinds import job_kind
 from asye.jobs.models import Job
-from asye.jobs.selectors import job_get_for_actor, job_progress, job_result_url
+from asye.jobs.selectors import job_get_for_actor, job_list_for_actor, job_progress, job_result_url
 from asye.notifications.schedules import queue_length
 from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, refuse_method, signed_in_view
 
 # How often the page checks again while the job waits or runs (without JavaScript: a meta refresh).
 REFRESH_SECONDS = 3
+# Jobs on a page of "Your jobs".
+PAGE_SIZE = 25
 
 
 def _took(duration: datetime.timedelta | None) -> str:
@@ -65,6 +69,27 @@ def progress(request, pk):
             "refresh_seconds": None if job.is_finished else REFRESH_SECONDS,
         },
     )
+
+
+@signed_in_view
+def mine(request):
+    """ "Your jobs": the jobs the person ran for the employer they act for now (and their national ones),
+    each with its status, when it started, how long it took, what it made and a link to its page."""
+    if not_allowed := refuse_method(request, GET_ONLY):
+        return not_allowed
+    page = Paginator(job_list_for_actor(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = kind_titles()
+    rows = [
+        {
+            "job": job,
+            "title": titles.get(job.kind, job.kind),
+            "took": _took(job.duration),
+            "result_url": job_result_url(job=job) if job.kind in titles else None,
+            "result_label": job.result_filename or job.summary,
+        }
+        for job in page.object_list
+    ]
+    return render(request, "jobs/mine.html", {"page": page, "rows": rows})
 
 
 @signed_in_view

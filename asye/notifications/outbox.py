@@ -97,12 +97,21 @@ def render_bodies(template: str, context: dict) -> tuple[str, str]:
     try:
         html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:  # the layout wraps the text
-        html = render_to_string(
-            "notifications/email/layout.html",
-            # urlize escapes the text (and marks it safe); linebreaks then adds the paragraphs.
-            {**context, "body": mark_safe(linebreaks(urlize(text, nofollow=True, autoescape=True)))},  # noqa: S308
-        )
+        html = html_in_layout(text, context)
     return text, html
+
+
+def html_in_layout(text: str, context: dict | None = None) -> str:
+    """A plain-text body set in the GOV.UK-style email layout (its links made links)."""
+    return render_to_string(
+        "notifications/email/layout.html",
+        # urlize escapes the text (and marks it safe); linebreaks then adds the paragraphs.
+        {
+            "service_name": settings.ASYE_SERVICE_NAME,
+            **(context or {}),
+            "body": mark_safe(linebreaks(urlize(text, nofollow=True, autoescape=True))),  # noqa: S308
+        },
+    )
 
 
 def email_queue(
