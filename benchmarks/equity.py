@@ -7,7 +7,8 @@ same employers with ``benchmarks/generate.multiply`` (set-based SQL as the owner
 analysis reads 872,200 registrations and as many equality rows. At each scale it times, as the application
 role with row-level security in force and in the system national context (as the job and the command
 run), the one SQL query and frame (``equity_frame``), the whole analysis with the regression
-(``equity_summary``), and the page's published tables and charts; the median of ``--repeats`` runs after
+(``equity_summary``), the page's published tables and charts, and the published section's cross-table
+suppression alone (``reporting.equity_disclosure.equity_hidden``); the median of ``--repeats`` runs after
 a warm-up.
 
     .venv/bin/python benchmarks/equity.py [--scales 1,10,100] [--repeats 3] [--database asye_bench_equity]
@@ -33,6 +34,7 @@ def measure(repeats: int) -> dict:
 
     from asye.tenancy.db import system_national_context
     from reporting.equity import equity_frame, equity_summary
+    from reporting.equity_disclosure import equity_hidden
     from reporting.equity_tables import equity_charts, equity_tables
 
     def frame():
@@ -49,12 +51,19 @@ def measure(repeats: int) -> dict:
 
     with transaction.atomic(), system_national_context():
         result = equity_summary(COHORTS)
+
+    def suppression():
+        # What a publication hides, across every equity table at once (no database: the summary's counts).
+        equity_hidden(result, threshold=5)
+
     return {
         "records": result["records"],
         "complete_cases": result["complete_cases"],
         "query_and_frame_s": median_seconds(frame, repeats),
         "analysis_s": median_seconds(summary, repeats),
         "analysis_tables_and_charts_s": median_seconds(page, repeats),
+        "cross_table_suppression_s": median_seconds(suppression, repeats),
+        "cells_suppressed": len(equity_hidden(result, threshold=5)),
     }
 
 

@@ -10,6 +10,7 @@ from asye.web.formats import money
 from reporting.disclosure import SUPPRESSED
 
 COUNT, PERCENT, CHANGE, MONEY, SCORE = "count", "percent", "change", "money", "score"
+TEXT = "text"  # a figure already written out (a regression's odds ratio and interval)
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Cell:
     def display(self) -> str:
         if self.value is None:
             return SUPPRESSED if self.hidden else ""
+        if self.kind == TEXT:
+            return str(self.value)
         if self.kind == PERCENT:
             return f"{self.value}%"
         if self.kind == CHANGE:

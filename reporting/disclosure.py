@@ -22,7 +22,9 @@ The rule, for one column of one table (each column is treated on its own):
    for every hidden cell, the least and most it could be given all the published sums at once, and
    while any hidden cell is pinned to one value a further cell of a sum it is in is hidden.
 3. **Derived figures.** A share or a change worked out from a hidden count is hidden with it (the
-   callers in ``reporting.tables`` do this).
+   callers in ``reporting.tables`` do this). A count a caller must hide whatever its size (an equity
+   table's unsuccessful completions where the group's size is hidden) is *forced*: hidden from the start,
+   like a small count, and protected by rules 2 and 4 like one.
 
 This is the usual cell-suppression rule of official statistics for tables whose sums nest (regions in
 North, Midlands and South in the total); ``tests/reporting/test_disclosure.py`` works examples by hand.
@@ -33,7 +35,7 @@ stricter rule (``equality.disclosure``: a minimum, rounding to 5, interval check
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SUPPRESSED = "[c]"  # the Government Statistical Service's marker for a confidential (suppressed) cell
@@ -81,9 +83,12 @@ def _protect_each_sum(counts: Sequence[int], sums: Sequence[Sum], hidden: set[in
             changed = True
 
 
-def suppress(counts: Sequence[int], sums: Sequence[Sum] = (), *, threshold: int) -> frozenset[int]:
-    """The indices of ``counts`` a publication hides (rules 1, 2 and 4 above)."""
-    hidden = {index for index, count in enumerate(counts) if 0 < count < threshold}
+def suppress(
+    counts: Sequence[int], sums: Sequence[Sum] = (), *, threshold: int, forced: Iterable[int] = ()
+) -> frozenset[int]:
+    """The indices of ``counts`` a publication hides (rules 1, 2 and 4 above), the ``forced`` ones among
+    them."""
+    hidden = {index for index, count in enumerate(counts) if 0 < count < threshold} | set(forced)
     while hidden:
         _protect_each_sum(counts, sums, hidden)
         pinned = recoverable(counts, sums, hidden)
@@ -154,6 +159,7 @@ class Publication:
         self._at: dict = {}
         self.counts: list[int] = []
         self.sums: list[Sum] = []
+        self._forced: set = set()
 
     def figure(self, key, count: int):
         """Register ``key`` with its count (again: the same figure, which must have the same count)."""
@@ -169,12 +175,25 @@ class Publication:
     def add_sum(self, total, members) -> None:
         self.sums.append(Sum(self._at[total], tuple(self._at[member] for member in members)))
 
+    def force(self, key) -> None:
+        """Hide the registered figure ``key`` whatever its count (rule 3's forced cells)."""
+        self._forced.add(self._at[key])
+
+    def keys(self) -> list:
+        """Every registered figure's key, in the order of ``counts``."""
+        return list(self._at)
+
+    def index(self, key) -> int:
+        """Where ``key``'s count is in ``counts``."""
+        return self._at[key]
+
     def hidden(self, threshold: int | None) -> frozenset:
         """The keys a publication at ``threshold`` hides (nothing without a threshold)."""
         if not threshold:
             return frozenset()
         keys = list(self._at)
-        return frozenset(keys[i] for i in suppress(self.counts, self.sums, threshold=threshold))
+        hidden = suppress(self.counts, self.sums, threshold=threshold, forced=self._forced)
+        return frozenset(keys[i] for i in hidden)
 
 
 def share(part: int, whole: int) -> int | None:

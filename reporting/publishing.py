@@ -1,7 +1,8 @@
 """Publishing a run of the annual report on the public page, and withdrawing it (national staff, audited).
 
 Publishing keeps the run's tables as published (``reporting.tables.report_tables(published=True)`` at
-the run's threshold: small counts and the counts that would reveal them carry no value) in a
+the run's threshold, and the equity section's, ``reporting.equity_tables.equity_published_tables``, with
+its own cross-table suppression: small counts and the counts that would reveal them carry no value) in a
 ``PublishedReport``; the public page (``reporting.published_views``) reads nothing else, so exact small
 counts cannot reach it. The figures are worked out again when the run is published, from the run's year,
 service area and threshold.
@@ -22,7 +23,8 @@ from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
 from reporting.annual import annual_figures
-from reporting.cells import Cell, Row, Table
+from reporting.cells import TEXT, Cell, Row, Table
+from reporting.equity_tables import equity_published_tables
 from reporting.models import PublishedReport
 from reporting.runs import annual_report_run_get
 from reporting.tables import report_tables
@@ -63,7 +65,8 @@ def _plain(value):
 
 def tables_from_snapshot(snapshot: list[dict]) -> list[Table]:
     def value(cell):
-        return Decimal(cell["value"]) if isinstance(cell["value"], str) else cell["value"]
+        written_out = cell["kind"] == TEXT or not isinstance(cell["value"], str)
+        return cell["value"] if written_out else Decimal(cell["value"])
 
     return [
         Table(
@@ -97,8 +100,11 @@ def report_publish(*, actor: Actor, run_id: uuid.UUID) -> PublishedReport:
         return current
     params = run.params
     threshold = int(params.get("threshold", 5))
-    figures = annual_figures(year=params["year"], service_area=params["service_area"], with_equity=False)
-    snapshot = tables_snapshot(report_tables(figures, threshold=threshold, published=True))
+    figures = annual_figures(year=params["year"], service_area=params["service_area"])
+    snapshot = tables_snapshot(
+        report_tables(figures, threshold=threshold, published=True)
+        + equity_published_tables(figures["equity"], threshold=threshold)
+    )
     values = {
         "year": params["year"],
         "service_area": params["service_area"],

@@ -1,6 +1,6 @@
 """The published annual report in a real browser: national staff publish a run from the reports page,
 and anyone, not signed in and without JavaScript, reads the list and the report (suppressed tables beside
-their charts) at 1280 and 375 px with axe-core (WCAG 2.2 AA)."""
+their charts, the equity section's among them) at 1280 and 375 px with axe-core (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from reporting.disclosure import SUPPRESSED
 from tests.browser.support import format_violations, run_axe
 from tests.browser.test_phone_width import OVERFLOW, PHONE, WIDE
 from tests.reporting.helpers import load_picture
+from tests.reporting.test_equity_pages import small_cohorts
 
 pytestmark = [pytest.mark.browser]
 
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.browser]
 def picture(transactional_db, unscoped, reference_data):
     with unscoped():
         load_picture()
+    small_cohorts(unscoped)  # past cohorts with outcomes, for the equity section
 
 
 def test_a_published_report_is_public_and_accessible(
@@ -49,6 +51,14 @@ def test_a_published_report_is_public_and_accessible(
         assert page.get_by_role("heading", name=re.compile("registrations, by employer type")).is_visible()
         assert page.get_by_text(SUPPRESSED).first.is_visible()
         assert page.get_by_role("img", name=re.compile("registrations, by region")).is_visible()
+        # The equity section, suppressed, its charts with their text alternatives.
+        assert page.get_by_role("heading", name="Outcomes and equity", level=2).is_visible()
+        assert page.get_by_role(
+            "table", name=re.compile("^Unsuccessful completion by ethnicity group")
+        ).is_visible()
+        assert page.get_by_role(
+            "img", name=re.compile("^Unsuccessful completion by cohort")
+        ).first.is_visible()
         page.context.close()
     # axe needs JavaScript: the same pages again, with it.
     for viewport in (WIDE, PHONE):
