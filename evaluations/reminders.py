@@ -23,7 +23,6 @@ from django.db.models import Count
 from django.urls import reverse
 
 from asye.accounts.models import Role
-from asye.notifications.outbox import email_queue_rendered, render_bodies
 from asye.notifications.reminders import DAILY, Due, Scan, people_with_role
 from asye.notifications.services import absolute
 from evaluations.models import (
@@ -33,7 +32,7 @@ from evaluations.models import (
     EvaluationRating,
     RespondentType,
 )
-from evaluations.services import INVITATION_EMAIL, secret_hash
+from evaluations.services import invitation_email_queue, secret_hash
 
 SELF_ASSESSMENT_NOTICE_DAYS = 14
 CLOSING_NOTICE_DAYS = 7
@@ -152,16 +151,11 @@ def address_reminder_send(due: Due) -> bool:
         "invited_on": invitation.invited_on,
         "respondent_label": dict(INVITED_TYPES)[invitation.respondent_type],
     }
-    text, html = render_bodies("evaluations/email/reminder", context)
-    email_queue_rendered(
-        to=invitation.email,
+    invitation_email_queue(
+        invitation,
+        template="evaluations/email/reminder",
         subject=f"Reminder: {employer_name} asks for your view of its ASYE programme",
-        text=text,
-        html=html,
-        kind=INVITATION_EMAIL,
-        employer_id=invitation.employer_id,
-        about=invitation,
-        contains_secret=True,
+        context=context,
     )
     return True
 

@@ -22,7 +22,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
-from asye.notifications.outbox import email_queue_rendered, render_bodies
+from asye.notifications.outbox import email_queue
 from asye.records import versioned_update
 from evaluations import selectors
 from evaluations.models import (
@@ -41,6 +41,21 @@ MAX_CYCLE_DAYS = 366
 MAX_INVITES_AT_ONCE = 200
 DONT_KNOW = "dont_know"
 STALE = "Someone else changed this evaluation since you opened the page. Check it and save again."
+
+
+def invitation_email_queue(invitation: EvaluationInvitation, *, template: str, subject: str, context: dict):
+    """Queue the email of an invitation (or its reminder) to the invited address: the body carries the
+    single-use link, so the outbox keeps it as a secret."""
+    email_queue(
+        to=invitation.email,
+        subject=subject,
+        template=template,
+        context=context,
+        kind=INVITATION_EMAIL,
+        employer_id=invitation.employer_id,
+        about=invitation,
+        contains_secret=True,
+    )
 
 
 def secret_hash(secret: str) -> str:
@@ -229,16 +244,11 @@ def invitations_send(
             "closes_on": cycle.closes_on,
             "respondent_label": types[respondent_type],
         }
-        text, html = render_bodies("evaluations/email/invitation", context)
-        email_queue_rendered(
-            to=address,
+        invitation_email_queue(
+            invitation,
+            template="evaluations/email/invitation",
             subject=f"{employer_name} asks for your view of its ASYE programme",
-            text=text,
-            html=html,
-            kind=INVITATION_EMAIL,
-            employer_id=cycle.employer_id,
-            about=invitation,
-            contains_secret=True,
+            context=context,
         )
         sent += 1
     audit_record(

@@ -16,7 +16,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.jobs.services import job_start
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
 from evaluations import report_pdf, selectors, services
 from evaluations.forms import CycleOpenForm, InviteForm, RatingsForm, VersionForm, statement_field_name
@@ -77,11 +77,8 @@ def _theme_progress(cycle, structure, answers) -> list[dict]:
 
 
 @employer_view(COORDINATOR)
-def cycle(request, pk: int):
-    actor = request.actor
-    cycle = selectors.cycle_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(selectors.cycle_get, GET_ONLY)
+def cycle(request, cycle):
     structure = selectors.framework_structure(cycle.framework)
     answers = selectors.self_assessment_answers(cycle)
     themes = _theme_progress(cycle, structure, answers)
@@ -104,11 +101,9 @@ def cycle(request, pk: int):
 
 
 @employer_view(COORDINATOR)
-def self_assessment(request, pk: int, theme: int):
+@opens(selectors.cycle_get, GET_OR_POST)
+def self_assessment(request, cycle, theme: int):
     actor = request.actor
-    cycle = selectors.cycle_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     structure = selectors.framework_structure(cycle.framework)
     found = [entry for entry in structure if entry[0] == theme]
     if not found:
@@ -164,11 +159,9 @@ def _people_choices(actor) -> list[tuple[str, str]]:
 
 
 @employer_view(COORDINATOR)
-def invite(request, pk: int):
+@opens(selectors.cycle_get, GET_OR_POST)
+def invite(request, cycle):
     actor = request.actor
-    cycle = selectors.cycle_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     if not selectors.cycle_is_open(cycle):
         return redirect("evaluations:cycle", pk=cycle.pk)
     form = InviteForm(_posted(request), people=_people_choices(actor))
@@ -199,11 +192,9 @@ def invite(request, pk: int):
 
 
 @employer_view(COORDINATOR)
-def close(request, pk: int):
+@opens(selectors.cycle_get, GET_OR_POST)
+def close(request, cycle):
     actor = request.actor
-    cycle = selectors.cycle_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     if not selectors.cycle_is_open(cycle):
         return redirect("evaluations:cycle", pk=cycle.pk)
     return form_page(
@@ -214,34 +205,27 @@ def close(request, pk: int):
         save=lambda data: services.cycle_close(actor=actor, cycle=cycle, version=data["version"]),
         done=lambda closed: redirect("evaluations:cycle", pk=closed.pk),
         message="The evaluation is closed and its report is ready",
-        current_version=lambda: selectors.cycle_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.cycle_get(actor=actor, pk=cycle.pk).version,
     )
 
 
-def _report_or_404(request, pk: int):
-    actor = request.actor
-    cycle = selectors.cycle_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return cycle, not_allowed
+def _report_ready(cycle) -> None:
     if not selectors.report_available(cycle):
         raise Http404("The report is ready once the evaluation closes.")
-    return cycle, None
 
 
 @employer_view(COORDINATOR)
-def report(request, pk: int):
-    cycle, not_allowed = _report_or_404(request, pk)
-    if not_allowed:
-        return not_allowed
+@opens(selectors.cycle_get, GET_ONLY)
+def report(request, cycle):
+    _report_ready(cycle)
     result = selectors.employer_report(actor=request.actor, cycle=cycle)
     return render(request, "evaluations/report.html", report_pdf.report_context(result))
 
 
 @employer_view(COORDINATOR)
-def report_download(request, pk: int):
-    cycle, not_allowed = _report_or_404(request, pk)
-    if not_allowed:
-        return not_allowed
+@opens(selectors.cycle_get, GET_ONLY)
+def report_download(request, cycle):
+    _report_ready(cycle)
     # Made by a background job (evaluations.jobs) with the jobs' progress page and download.
     job = job_start(
         actor=request.actor,

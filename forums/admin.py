@@ -8,24 +8,14 @@ from django.contrib import admin
 from asye import clock
 from asye.web.admin_site import AuditedNationalModelAdmin
 from forums.models import Forum
+from forums.national_services import FORUM_FIELDS
 
 
 @admin.register(Forum)
 class ForumAdmin(AuditedNationalModelAdmin):
     list_display = ("name", "kind", "for_nqsws", "for_assessors", "for_coordinators", "service_area")
-    fields = (
-        "name",
-        "slug",
-        "kind",
-        "summary",
-        "for_nqsws",
-        "for_assessors",
-        "for_coordinators",
-        "service_area",
-        "self_identified",
-        "cohort_places",
-        "default_duration_minutes",
-    )
+    # The organisers' page's fields (``national_services.FORUM_FIELDS``), with the slug after the name.
+    fields = ("name", "slug", *(name for name in FORUM_FIELDS if name != "name"))
     prepopulated_fields = {"slug": ("name",)}
 
     def save_model(self, request, obj, form, change):

@@ -1,24 +1,14 @@
-"""Attendance and poll results for organisers, as CSV and XLSX. Small (a forum has hundreds of places a
-year), so written in the request. Text a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) is written with a leading apostrophe: no export carries formula
-injection. Poll exports hold counts, percentages, averages and, for organisers, free text with nothing that
-links it to a person."""
+"""The tables of attendance and poll results for organisers, written as CSV and XLSX by
+``asye.web.table_files`` (small: a forum has hundreds of places a year, so written in the request; text a
+spreadsheet would run as a formula is written with a leading apostrophe). Poll exports hold counts,
+percentages, averages and, for organisers, free text with nothing that links it to a person."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import timezone
-from openpyxl import Workbook
 
-from asye.web.downloads import safe_cell
 from forums.national_selectors import PollResults
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 ATTENDANCE_COLUMNS = (
     "Forum",
     "Topic",
@@ -65,25 +55,3 @@ def poll_table(results: PollResults) -> list[list]:
             table.append([text, answer, "", "", ""])
     table.append(["Responses", "", results.responses, "", ""])
     return table
-
-
-def as_csv(header, table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if header:
-        writer.writerow([safe_cell(h) for h in header])
-    for row in table:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def as_xlsx(title: str, header, table) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    if header:
-        sheet.append([safe_cell(h) for h in header])
-    for row in table:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

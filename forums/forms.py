@@ -11,6 +11,8 @@ from django import forms
 
 from asye.tenancy.models import ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.form_fields import text_field, whole_number_field
+from asye.web.forms import FilterForm, choice_field
 from forums.models import ForumKind, PollQuestion, QuestionKind
 from forums.services import SELF_IDENTIFY_MISSING
 
@@ -40,42 +42,36 @@ class JoinForm(forms.Form):
             )
 
 
+def _answer_choices(question: PollQuestion) -> tuple[list[tuple[str, str]], str]:
+    """A question answered from a list: its choices and the message for an answer not among them."""
+    if question.kind == QuestionKind.RATING:
+        return [(str(n), _rating_label(n)) for n in range(5, 0, -1)], "Select a rating from 1 to 5"
+    if question.kind == QuestionKind.YES_NO:
+        return [("yes", "Yes"), ("no", "No")], "Select yes or no"
+    return [(o, o) for o in question.options], "Select one of the options"
+
+
 def poll_answer_form(questions: list[PollQuestion], data=None) -> forms.Form:
     """A form with one optional field per question, named ``q<id>``."""
     form = forms.Form(data)
     for question in questions:
         name = f"q{question.pk}"
-        if question.kind == QuestionKind.RATING:
-            form.fields[name] = forms.ChoiceField(
-                label=question.text,
-                required=False,
-                widget=forms.RadioSelect,
-                choices=[(str(n), _rating_label(n)) for n in range(5, 0, -1)],
-                error_messages={"invalid_choice": "Select a rating from 1 to 5"},
-            )
-        elif question.kind == QuestionKind.YES_NO:
-            form.fields[name] = forms.ChoiceField(
-                label=question.text,
-                required=False,
-                widget=forms.RadioSelect,
-                choices=[("yes", "Yes"), ("no", "No")],
-                error_messages={"invalid_choice": "Select yes or no"},
-            )
-        elif question.kind == QuestionKind.CHOICE:
-            form.fields[name] = forms.ChoiceField(
-                label=question.text,
-                required=False,
-                widget=forms.RadioSelect,
-                choices=[(o, o) for o in question.options],
-                error_messages={"invalid_choice": "Select one of the options"},
-            )
-        else:
+        if question.kind == QuestionKind.FREE_TEXT:
             form.fields[name] = forms.CharField(
                 label=question.text,
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={"max_length": "Your answer must be 5000 characters or fewer"},
+            )
+        else:
+            choices, not_listed = _answer_choices(question)
+            form.fields[name] = forms.ChoiceField(
+                label=question.text,
+                required=False,
+                widget=forms.RadioSelect,
+                choices=choices,
+                error_messages={"invalid_choice": not_listed},
             )
     return form
 
@@ -106,59 +102,39 @@ class SessionForm(DateInputsMixin, forms.Form):
         "capacity",
         "joining_details",
     )
-    topic = forms.CharField(
-        label="Topic",
-        max_length=200,
-        error_messages={
-            "required": "Enter the topic",
-            "max_length": "The topic must be 200 characters or fewer",
-        },
-    )
-    speaker = forms.CharField(
-        label="Speaker (optional)",
-        required=False,
-        max_length=200,
-        error_messages={"max_length": "The speaker must be 200 characters or fewer"},
-    )
+    topic = text_field("Topic", required="Enter the topic", subject="The topic", limit=200)
+    speaker = text_field("Speaker (optional)", subject="The speaker", limit=200)
     start_time = forms.CharField(
         label="Start time",
         help_text="UK time, 24-hour clock, for example 10:00 or 14:30",
         max_length=5,
         error_messages={"required": "Enter the start time", "max_length": "Enter the start time like 10:00"},
     )
-    duration_minutes = forms.IntegerField(
-        label="Length in minutes (optional)",
-        help_text="Leave empty for the forum's usual length (two hours for the national forums)",
-        required=False,
-        min_value=15,
-        max_value=480,
-        error_messages={
-            "invalid": "The length must be a whole number of minutes",
-            "min_value": "The length must be at least 15 minutes",
-            "max_value": "The length must be 480 minutes or less",
-        },
+    duration_minutes = whole_number_field(
+        "Length in minutes (optional)",
+        hint="Leave empty for the forum's usual length (two hours for the national forums)",
+        low=15,
+        high=480,
+        invalid="The length must be a whole number of minutes",
+        too_small="The length must be at least 15 minutes",
+        too_big="The length must be 480 minutes or less",
     )
-    capacity = forms.IntegerField(
-        label="Places (optional)",
-        help_text="Leave empty for no limit. When the places are taken, people join a waiting list.",
-        required=False,
-        min_value=1,
-        max_value=5000,
-        error_messages={
-            "invalid": "The number of places must be a whole number",
-            "min_value": "The number of places must be at least 1",
-            "max_value": "The number of places must be 5000 or fewer",
-        },
+    capacity = whole_number_field(
+        "Places (optional)",
+        hint="Leave empty for no limit. When the places are taken, people join a waiting list.",
+        low=1,
+        high=5000,
+        invalid="The number of places must be a whole number",
+        too_small="The number of places must be at least 1",
+        too_big="The number of places must be 5000 or fewer",
     )
-    joining_details = forms.CharField(
-        label="Online joining details",
-        help_text="The meeting link and any passcode. Shown only to people with a place.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={
-            "required": "Enter the online joining details",
-            "max_length": "The joining details must be 2000 characters or fewer",
-        },
+    joining_details = text_field(
+        "Online joining details",
+        hint="The meeting link and any passcode. Shown only to people with a place.",
+        rows=3,
+        required="Enter the online joining details",
+        subject="The joining details",
+        limit=2000,
     )
 
     def clean(self):
@@ -190,14 +166,7 @@ class AttendanceForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        error_messages={
-            "required": "Enter a title",
-            "max_length": "The title must be 200 characters or fewer",
-        },
-    )
+    title = text_field("Title", required="Enter a title", subject="The title", limit=200)
     url = forms.URLField(
         label="Link (optional)",
         required=False,
@@ -221,26 +190,16 @@ QUESTION_SLOTS = 5
 
 
 class PollForm(forms.Form):
-    title = forms.CharField(
-        label="Title of the poll",
-        max_length=200,
-        error_messages={
-            "required": "Enter a title",
-            "max_length": "The title must be 200 characters or fewer",
-        },
-    )
+    title = text_field("Title of the poll", required="Enter a title", subject="The title", limit=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, QUESTION_SLOTS + 1):
-            self.fields[f"text_{n}"] = forms.CharField(
-                label=f"Question {n}" + ("" if n == 1 else " (optional)"),
-                required=n == 1,
-                max_length=400,
-                error_messages={
-                    "required": "Enter the first question",
-                    "max_length": "A question must be 400 characters or fewer",
-                },
+            self.fields[f"text_{n}"] = text_field(
+                f"Question {n}" + ("" if n == 1 else " (optional)"),
+                required="Enter the first question" if n == 1 else "",
+                subject="A question",
+                limit=400,
             )
             self.fields[f"kind_{n}"] = forms.ChoiceField(
                 label=f"How question {n} is answered",
@@ -288,29 +247,20 @@ AUDIENCES = [
 class ForumForm(forms.Form):
     """A forum, drop-in, course or action learning set (the organisers' own page, not the admin site)."""
 
-    name = forms.CharField(
-        label="Name",
-        max_length=200,
-        error_messages={
-            "required": "Enter the name",
-            "max_length": "The name must be 200 characters or fewer",
-        },
-    )
+    name = text_field("Name", required="Enter the name", subject="The name", limit=200)
     kind = forms.ChoiceField(
         label="What kind is it?",
         choices=ForumKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind it is", "invalid_choice": "Select what kind it is"},
     )
-    summary = forms.CharField(
-        label="Summary",
-        help_text="What it is for and how it works: shown to the people it is for",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={
-            "required": "Enter a summary",
-            "max_length": "The summary must be 2000 characters or fewer",
-        },
+    summary = text_field(
+        "Summary",
+        hint="What it is for and how it works: shown to the people it is for",
+        rows=4,
+        required="Enter a summary",
+        subject="The summary",
+        limit=2000,
     )
     audience = forms.MultipleChoiceField(
         label="Who is it for?",
@@ -326,28 +276,23 @@ class ForumForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a service area"},
     )
-    cohort_places = forms.IntegerField(
-        label="Places on the cohort (courses and action learning sets only)",
-        required=False,
-        min_value=1,
-        max_value=500,
-        error_messages={
-            "invalid": "Enter the number of places as a whole number, like 12",
-            "min_value": "The cohort must have at least 1 place",
-            "max_value": "The cohort can have at most 500 places",
-        },
+    cohort_places = whole_number_field(
+        "Places on the cohort (courses and action learning sets only)",
+        low=1,
+        high=500,
+        invalid="Enter the number of places as a whole number, like 12",
+        too_small="The cohort must have at least 1 place",
+        too_big="The cohort can have at most 500 places",
     )
-    default_duration_minutes = forms.IntegerField(
-        label="Usual length of a session in minutes",
+    default_duration_minutes = whole_number_field(
+        "Usual length of a session in minutes",
         initial=120,
-        min_value=15,
-        max_value=480,
-        error_messages={
-            "required": "Enter the usual length of a session",
-            "invalid": "Enter the length in minutes as a whole number, like 120",
-            "min_value": "A session must last at least 15 minutes",
-            "max_value": "A session can last at most 480 minutes (8 hours)",
-        },
+        low=15,
+        high=480,
+        required="Enter the usual length of a session",
+        invalid="Enter the length in minutes as a whole number, like 120",
+        too_small="A session must last at least 15 minutes",
+        too_big="A session can last at most 480 minutes (8 hours)",
     )
 
     @classmethod
@@ -361,3 +306,32 @@ class ForumForm(forms.Form):
             "cohort_places": forum.cohort_places,
             "default_duration_minutes": forum.default_duration_minutes,
         }
+
+
+class CohortSearchForm(FilterForm):
+    """The organisers' search for people to enrol on a cohort (a GET form)."""
+
+    q = forms.CharField(
+        label="Search by name or email address",
+        help_text="At least 2 characters",
+        required=False,
+        max_length=200,
+    )
+
+
+class CohortEnrolForm(forms.Form):
+    """Enrol one of the people found: a place, or a place on the waiting list when the cohort is full."""
+
+    q = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    # Set by the button "Add to the waiting list".
+    waiting_list = forms.BooleanField(required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = choice_field(
+            "Who do you want to enrol?",
+            required="Select a person from the search results",
+            field=forms.TypedChoiceField,
+            coerce=int,
+            choices=[(str(c.pk), f"{c.name}, {c.email}: {c.employers}") for c in candidates],
+        )

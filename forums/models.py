@@ -207,6 +207,9 @@ class ForumMembership(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+    # On a full cohort's waiting list (put there by an organiser): no place yet, and no place at its
+    # sessions, until a place comes free (the longest waiting first).
+    waiting = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -155,9 +155,9 @@ def session_create(
     if forum.cohort_places is not None:
         from forums.models import ForumMembership
 
-        members = ForumMembership.objects.filter(forum=forum, left_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        members = ForumMembership.objects.filter(
+            forum=forum, left_at__isnull=True, waiting=False
+        ).values_list("person_id", flat=True)
         SessionSignup.objects.bulk_create(
             SessionSignup(
                 session=session,

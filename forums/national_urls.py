@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from forums import cohort_views
 from forums import national_views as views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("sessions/<int:pk>/poll.<str:fmt>", views.poll_export, name="poll_export"),
     path("<slug:slug>/", views.forum_detail, name="forum"),
     path("<slug:slug>/change/", views.forum_change, name="forum_change"),
+    path("<slug:slug>/cohort/", cohort_views.cohort, name="cohort"),
+    path("<slug:slug>/cohort/<int:pk>/withdraw/", cohort_views.cohort_withdraw, name="cohort_withdraw"),
     path("<slug:slug>/sessions/new/", views.session_add, name="session_add"),
     path("<slug:slug>/materials/new/", views.material_add, name="material_add"),
     path("<slug:slug>/poll-results/", views.forum_results, name="forum_results"),

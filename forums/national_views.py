@@ -5,15 +5,16 @@ of attendance and poll results (CSV and XLSX). Each runs in the audited national
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from asye import clock
 from asye.tenancy.national import national_view
-from asye.web.decorators import GET_ONLY, GET_OR_POST, refuse_method
+from asye.web.decorators import GET_ONLY, GET_OR_POST, opens, refuse_method
 from asye.web.flow import form_page
+from asye.web.table_files import table_download
 from forums import exports, national_selectors, national_services
 from forums.forms import (
     AttendanceForm,
@@ -26,8 +27,6 @@ from forums.forms import (
 )
 from forums.models import Forum, ForumMaterial, Poll
 from portfolios.uploads import UploadSizeLimitHandler, too_large_message
-
-FORMATS = ("csv", "xlsx")
 
 
 @national_view
@@ -43,11 +42,9 @@ def forum_list(request):
 
 
 @national_view
-def forum_detail(request, slug: str):
+@opens(national_selectors.forum_get_national, GET_ONLY, key="slug")
+def forum_detail(request, forum):
     actor = request.actor
-    forum = national_selectors.forum_get_national(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     return render(
         request,
         "forums/national/forum.html",
@@ -93,19 +90,15 @@ def forum_add(request):
 
 
 @national_view
-def forum_change(request, slug: str):
-    forum = national_selectors.forum_get_national(actor=request.actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
+@opens(national_selectors.forum_get_national, GET_OR_POST, key="slug")
+def forum_change(request, forum):
     return _forum_form_page(request, forum)
 
 
 @national_view
-def session_add(request, slug: str):
+@opens(national_selectors.forum_get_national, GET_OR_POST, key="slug")
+def session_add(request, forum):
     actor = request.actor
-    forum = national_selectors.forum_get_national(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     form = SessionForm(
         posted(request),
         initial={"duration_minutes": forum.default_duration_minutes, "capacity": forum.cohort_places},
@@ -131,11 +124,9 @@ def session_add(request, slug: str):
 
 
 @national_view
-def session_detail(request, pk: int):
+@opens(national_selectors.session_get_national, GET_OR_POST)
+def session_detail(request, session):
     actor = request.actor
-    session = national_selectors.session_get_national(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     signups = list(national_selectors.session_signups_national(actor=actor, session=session))
     booked = [s for s in signups if s.status == "booked"]
     form = AttendanceForm(
@@ -163,11 +154,9 @@ def session_detail(request, pk: int):
 
 
 @national_view
-def session_cancel(request, pk: int):
+@opens(national_selectors.session_get_national, GET_OR_POST)
+def session_cancel(request, session):
     actor = request.actor
-    session = national_selectors.session_get_national(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     return form_page(
         request,
         ConfirmForm(posted(request)),
@@ -185,16 +174,14 @@ def material_add(request, slug: str):
     # view checks CSRF instead (as the evidence upload does).
     handler = UploadSizeLimitHandler(request)
     request.upload_handlers.insert(0, handler)
-    return _material_add(request, slug, handler)
+    return _material_add(request, slug=slug, handler=handler)
 
 
 @national_view
 @csrf_protect
-def _material_add(request, slug: str, handler: UploadSizeLimitHandler):
+@opens(national_selectors.forum_get_national, GET_OR_POST, key="slug")
+def _material_add(request, forum, handler: UploadSizeLimitHandler):
     actor = request.actor
-    forum = national_selectors.forum_get_national(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     sessions = list(forum.sessions.order_by("-starts_at")[:30])
     form = MaterialForm(posted(request), request.FILES if request.method == "POST" else None)
     form.fields["session"] = _session_choice(sessions)
@@ -235,11 +222,9 @@ def _session_choice(sessions):
 
 
 @national_view
-def poll_add(request, pk: int):
+@opens(national_selectors.session_get_national, GET_OR_POST)
+def poll_add(request, session):
     actor = request.actor
-    session = national_selectors.session_get_national(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     form = PollForm(posted(request), initial={"title": f"Feedback: {session.topic}"})
     return form_page(
         request,
@@ -255,11 +240,9 @@ def poll_add(request, pk: int):
 
 
 @national_view
-def poll_results(request, pk: int):
+@opens(national_selectors.session_get_national, GET_ONLY)
+def poll_results(request, session):
     actor = request.actor
-    session = national_selectors.session_get_national(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     poll = Poll.objects.filter(session=session).first()
     if poll is None:
         raise Http404("No poll")
@@ -272,47 +255,35 @@ def poll_results(request, pk: int):
 
 
 @national_view
-def forum_results(request, slug: str):
+@opens(national_selectors.forum_get_national, GET_ONLY, key="slug")
+def forum_results(request, forum):
     actor = request.actor
-    forum = national_selectors.forum_get_national(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     results = national_selectors.forum_poll_results(actor=actor, forum=forum)
     return render(request, "forums/national/poll_results.html", {"forum": forum, "results": results})
 
 
-def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+@national_view
+@opens(national_selectors.forum_get_national, GET_ONLY, key="slug")
+def attendance_export(request, forum, fmt: str):
+    return table_download(
+        fmt,
+        filename=f"attendance-{slugify(forum.slug)}",
+        title="Attendance",
+        header=exports.ATTENDANCE_COLUMNS,
+        table=exports.attendance_table(national_selectors.attendance_rows(actor=request.actor, forum=forum)),
+    )
 
 
 @national_view
-def attendance_export(request, slug: str, fmt: str):
+@opens(national_selectors.session_get_national, GET_ONLY)
+def poll_export(request, session, fmt: str):
     actor = request.actor
-    forum = national_selectors.forum_get_national(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
-    if fmt not in FORMATS:
-        raise Http404("Unknown format")
-    table = exports.attendance_table(national_selectors.attendance_rows(actor=actor, forum=forum))
-    if fmt == "csv":
-        content = exports.as_csv(exports.ATTENDANCE_COLUMNS, table)
-    else:
-        content = exports.as_xlsx("Attendance", exports.ATTENDANCE_COLUMNS, table)
-    return _download(content, f"attendance-{slugify(forum.slug)}", fmt)
-
-
-@national_view
-def poll_export(request, pk: int, fmt: str):
-    actor = request.actor
-    session = national_selectors.session_get_national(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     poll = Poll.objects.filter(session=session).first()
-    if poll is None or fmt not in FORMATS:
+    if poll is None:
         raise Http404("No poll")
-    table = exports.poll_table(national_selectors.poll_results(actor=actor, poll=poll))
-    content = exports.as_csv(None, table) if fmt == "csv" else exports.as_xlsx("Poll results", None, table)
-    return _download(content, f"poll-{session.pk}", fmt)
+    return table_download(
+        fmt,
+        filename=f"poll-{session.pk}",
+        title="Poll results",
+        table=exports.poll_table(national_selectors.poll_results(actor=actor, poll=poll)),
+    )

@@ -51,15 +51,15 @@ def forum_get(*, actor: Actor, slug: str) -> Forum:
 
 
 def memberships_of(actor: Actor) -> set[int]:
-    """The forums the actor has joined (GEMS, a course): the national-only rows naming them, and no one
-    else's."""
+    """The forums the actor has joined (GEMS, a place on a course; not a course's waiting list): the
+    national-only rows naming them, and no one else's."""
     if not actor.is_authenticated:
         return set()
     with system_national_context():
         return set(
-            ForumMembership.objects.filter(person_id=actor.user.pk, left_at__isnull=True).values_list(
-                "forum_id", flat=True
-            )
+            ForumMembership.objects.filter(
+                person_id=actor.user.pk, left_at__isnull=True, waiting=False
+            ).values_list("forum_id", flat=True)
         )
 
 

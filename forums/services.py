@@ -17,6 +17,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
+from forums.cohort_services import cohort_fill
 from forums.models import (
     Forum,
     ForumKind,
@@ -157,7 +158,7 @@ def membership_join(*, actor: Actor, forum: Forum, self_identified: bool = False
         if current:
             return current
         if forum.cohort_places is not None:
-            taken = ForumMembership.objects.filter(forum=forum, left_at__isnull=True).count()
+            taken = ForumMembership.objects.filter(forum=forum, left_at__isnull=True, waiting=False).count()
             if taken >= forum.cohort_places:
                 raise ValidationError("All the places on this course are taken.")
         membership = ForumMembership.objects.create(
@@ -178,13 +179,16 @@ def _in_audience(actor: Actor, forum: Forum) -> bool:
 
 @transaction.atomic
 def membership_leave(*, actor: Actor, forum: Forum) -> None:
-    """Leave GEMS or a course: places still to come are given up (and offered to those waiting)."""
+    """Leave GEMS or a course: places still to come are given up (and offered to those waiting), and a
+    place on the cohort goes to the person on its waiting list longest."""
     with system_national_context():
-        left = ForumMembership.objects.filter(
-            forum=forum, person_id=actor.user.pk, left_at__isnull=True
-        ).update(left_at=clock.now())
-        if left:
+        Forum.objects.select_for_update().get(pk=forum.pk)
+        leaving = ForumMembership.objects.filter(forum=forum, person_id=actor.user.pk, left_at__isnull=True)
+        had_place = leaving.filter(waiting=False).exists()
+        if leaving.update(left_at=clock.now()):
             audit_record(actor=actor, obj=forum, employer_id=None, action="forums.left")
+        if had_place:
+            cohort_fill(actor=None, forum=forum)
     upcoming = SessionSignup.objects.filter(
         person_id=actor.user.pk, session__forum=forum, session__starts_at__gt=clock.now()
     ).exclude(status=SignupStatus.CANCELLED)

@@ -7,20 +7,16 @@ is decided by ``forums.selectors`` (a forum not for their role is a 404)."""
 
 from __future__ import annotations
 
-import logging
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from asye.accounts.models import Role
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, refuse_method, signed_in_view
+from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens, refuse_method, signed_in_view
 from asye.web.flow import form_page
 from forums import selectors, services
 from forums.forms import ConfirmForm, JoinForm, poll_answer_form, posted
 from forums.models import ForumKind, ForumMaterial, PollQuestion, SignupStatus
-from portfolios.uploads import KINDS, download_name, evidence_storage
-
-logger = logging.getLogger(__name__)
+from portfolios.evidence_downloads import stored_file_response
 
 
 @signed_in_view
@@ -40,11 +36,9 @@ def forum_list(request):
 
 
 @signed_in_view
-def forum_detail(request, slug: str):
+@opens(selectors.forum_get, GET_ONLY, key="slug")
+def forum_detail(request, forum):
     actor = request.actor
-    forum = selectors.forum_get(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     upcoming, past = selectors.forum_sessions(forum=forum)
     return render(
         request,
@@ -61,11 +55,9 @@ def forum_detail(request, slug: str):
 
 
 @signed_in_view
-def forum_join(request, slug: str):
+@opens(selectors.forum_get, GET_OR_POST, key="slug")
+def forum_join(request, forum):
     actor = request.actor
-    forum = selectors.forum_get(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     if not forum.has_membership:
         raise Http404("This forum has no membership")
     form = JoinForm(posted(request), self_identified=forum.self_identified)
@@ -83,11 +75,9 @@ def forum_join(request, slug: str):
 
 
 @signed_in_view
-def forum_leave(request, slug: str):
+@opens(selectors.forum_get, GET_OR_POST, key="slug")
+def forum_leave(request, forum):
     actor = request.actor
-    forum = selectors.forum_get(actor=actor, slug=slug)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     if forum.pk not in selectors.memberships_of(actor):
         raise Http404("Not a member")
     return form_page(
@@ -102,11 +92,9 @@ def forum_leave(request, slug: str):
 
 
 @signed_in_view
-def session_detail(request, pk: int):
+@opens(selectors.session_get, GET_ONLY)
+def session_detail(request, session):
     actor = request.actor
-    session = selectors.session_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     return render(
         request, "forums/session.html", {"view": selectors.session_view(actor=actor, session=session)}
     )
@@ -119,11 +107,9 @@ def _signup_message(signup) -> str:
 
 
 @signed_in_view
-def session_sign_up(request, pk: int):
+@opens(selectors.session_get, GET_OR_POST)
+def session_sign_up(request, session):
     actor = request.actor
-    session = selectors.session_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     return form_page(
         request,
         ConfirmForm(posted(request)),
@@ -136,11 +122,9 @@ def session_sign_up(request, pk: int):
 
 
 @signed_in_view
-def session_cancel(request, pk: int):
+@opens(selectors.session_get, GET_OR_POST)
+def session_cancel(request, session):
     actor = request.actor
-    session = selectors.session_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     view = selectors.session_view(actor=actor, session=session)
     if view.signup is None:
         return redirect("forums:session", pk=session.pk)
@@ -156,11 +140,9 @@ def session_cancel(request, pk: int):
 
 
 @signed_in_view
-def session_poll(request, pk: int):
+@opens(selectors.session_get, GET_OR_POST)
+def session_poll(request, session):
     actor = request.actor
-    session = selectors.session_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_OR_POST):
-        return not_allowed
     view = selectors.session_view(actor=actor, session=session)
     if view.poll is None:
         raise Http404("This session has no poll")
@@ -188,24 +170,7 @@ def material_download(request, pk: int):
     )
     if not_allowed := refuse_method(request, GET_ONLY):
         return not_allowed
-    kind = next((k for k in KINDS.values() if k.content_type == material.content_type), None)
-    if kind is None:
-        raise Http404("Unknown file.")
-    try:
-        stream = evidence_storage().open(material.storage_name, "rb")
-    except FileNotFoundError:
-        logger.error("Forum material %s is missing from storage", material.pk)
-        raise Http404("The file could not be found.") from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=download_name(material.original_name, kind),
-        content_type=kind.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(material, label="Forum material")
 
 
 @signed_in_view

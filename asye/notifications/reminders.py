@@ -15,6 +15,7 @@ import datetime
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -102,33 +103,39 @@ def reminder_send_once(*, employer_id: int, due: Due) -> bool:
     return inserted
 
 
-def run_employer(*, employer_id: int, cadence: str | None, today: datetime.date) -> Counter:
-    """Run every scan of ``cadence`` (None: all) for one employer, each in a transaction of its own in the
-    employer's tenant context; a failing scan is recorded and the others still run. Returns the counts
-    and, under ``failed``, how many scans failed."""
+def _run_scans(
+    scans: Iterable[Scan],
+    *,
+    job: str,
+    employer_id: int | None,
+    context: Callable[[], AbstractContextManager],
+    deliver: Callable[[Scan], tuple[int, int]],
+    failure: tuple,
+) -> Counter:
+    """Run each scan in a transaction of its own inside ``context()`` (an employer's tenant context or the
+    system's national context): ``deliver(scan)`` finds its reminders and sends them, answering how many
+    were due and how many sent. A failing scan is logged (``failure``: the message and its arguments after
+    the scan's name) and recorded and the others still run; the run and its counts are kept as a
+    ``ScanRun``. Returns the counts and, under ``failed``, how many scans failed."""
     counts: Counter = Counter(dict.fromkeys(COUNTS, 0))
-    job = f"reminders.{cadence or 'all'}"
-    with tenant_context(employer_id):
+    with context():
         run = ScanRun.objects.create(employer_id=employer_id, job=job, started_at=clock.now())
     errors = []
-    for scan in all_scans(cadence):
+    for scan in scans:
         try:
-            with tenant_context(employer_id), transaction.atomic():
-                found = list(scan.find(employer_id=employer_id, today=today))
-                if scan.send is not None:
-                    sent = sum(scan.send(due) for due in found)
-                else:
-                    sent = sum(reminder_send_once(employer_id=employer_id, due=due) for due in found)
+            with context(), transaction.atomic():
+                due, sent = deliver(scan)
         except Exception as error:
-            logger.exception("Reminder scan %s failed for employer %s", scan.name, employer_id)
+            message, *args = failure
+            logger.exception(message, scan.name, *args)
             errors.append(f"{scan.name}: {type(error).__name__}")
             counts["failed"] += 1
             continue
         counts["scanned"] += 1
-        counts["due"] += len(found)
+        counts["due"] += due
         counts["sent"] += sent
-        counts["skipped_already_sent"] += len(found) - sent
-    with tenant_context(employer_id):
+        counts["skipped_already_sent"] += due - sent
+    with context():
         ScanRun.objects.filter(pk=run.pk).update(
             status=ScanRun.Status.FAILED if errors else ScanRun.Status.DONE,
             finished_at=clock.now(),
@@ -136,6 +143,27 @@ def run_employer(*, employer_id: int, cadence: str | None, today: datetime.date)
             error="; ".join(errors)[:300],
         )
     return counts
+
+
+def run_employer(*, employer_id: int, cadence: str | None, today: datetime.date) -> Counter:
+    """Run every scan of ``cadence`` (None: all) for one employer, each in a transaction of its own in the
+    employer's tenant context; a failing scan is recorded and the others still run. Returns the counts
+    and, under ``failed``, how many scans failed."""
+
+    def deliver(scan: Scan) -> tuple[int, int]:
+        found = list(scan.find(employer_id=employer_id, today=today))
+        if scan.send is not None:
+            return len(found), sum(scan.send(due) for due in found)
+        return len(found), sum(reminder_send_once(employer_id=employer_id, due=due) for due in found)
+
+    return _run_scans(
+        all_scans(cadence),
+        job=f"reminders.{cadence or 'all'}",
+        employer_id=employer_id,
+        context=lambda: tenant_context(employer_id),
+        deliver=deliver,
+        failure=("Reminder scan %s failed for employer %s", employer_id),
+    )
 
 
 def national_send_once(*, scan: Scan, due: Due) -> bool:
@@ -150,35 +178,22 @@ def national_send_once(*, scan: Scan, due: Due) -> bool:
 def run_national(*, cadence: str | None, today: datetime.date) -> Counter:
     """Run every national scan of ``cadence`` (None: all) once, each in a transaction of its own in the
     system's national context; a failing scan is recorded and the others still run."""
-    counts: Counter = Counter(dict.fromkeys(COUNTS, 0))
     scans = all_scans(cadence, national=True)
     if not scans:
-        return counts
-    with system_national_context():
-        run = ScanRun.objects.create(job=f"reminders.national.{cadence or 'all'}", started_at=clock.now())
-    errors = []
-    for scan in scans:
-        try:
-            with system_national_context(), transaction.atomic():
-                found = list(scan.find(today=today))
-                sent = sum(national_send_once(scan=scan, due=due) for due in found)
-        except Exception as error:
-            logger.exception("National reminder scan %s failed", scan.name)
-            errors.append(f"{scan.name}: {type(error).__name__}")
-            counts["failed"] += 1
-            continue
-        counts["scanned"] += 1
-        counts["due"] += len(found)
-        counts["sent"] += sent
-        counts["skipped_already_sent"] += len(found) - sent
-    with system_national_context():
-        ScanRun.objects.filter(pk=run.pk).update(
-            status=ScanRun.Status.FAILED if errors else ScanRun.Status.DONE,
-            finished_at=clock.now(),
-            counts=dict(counts),
-            error="; ".join(errors)[:300],
-        )
-    return counts
+        return Counter(dict.fromkeys(COUNTS, 0))
+
+    def deliver(scan: Scan) -> tuple[int, int]:
+        found = list(scan.find(today=today))
+        return len(found), sum(national_send_once(scan=scan, due=due) for due in found)
+
+    return _run_scans(
+        scans,
+        job=f"reminders.national.{cadence or 'all'}",
+        employer_id=None,
+        context=system_national_context,
+        deliver=deliver,
+        failure=("National reminder scan %s failed",),
+    )
 
 
 def employer_ids() -> list[int]:

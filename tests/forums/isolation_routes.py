@@ -88,5 +88,7 @@ EXEMPT: dict[str, str] = {
         "national_forums:poll_export",
         "national_forums:forum_results",
         "national_forums:attendance_export",
+        "national_forums:cohort",
+        "national_forums:cohort_withdraw",
     )
 }

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from asye import clock
 from asye.tenancy.db import system_national_context, tenant_context
+from asye.web.table_files import table_csv, table_xlsx
 from forums import exports, national_selectors, national_services, services
 from forums.models import PollAnswer, PollCompletion, PollResponse, QuestionKind
 from tests.factories import person
@@ -82,9 +83,9 @@ def test_answers_are_stored_apart_from_who_answered_and_only_once(employer_a, em
         )
 
     table = exports.poll_table(results)
-    rows = list(csv.reader(io.StringIO(exports.as_csv(None, table).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(table_csv(None, table).decode("utf-8-sig"))))
     assert ["Anything else?", "'=HYPERLINK(evil)", "", "", ""] in rows
-    sheet = load_workbook(io.BytesIO(exports.as_xlsx("Poll", None, table))).active
+    sheet = load_workbook(io.BytesIO(table_xlsx("Poll", None, table))).active
     assert "'=HYPERLINK(evil)" in [cell.value for row in sheet.iter_rows() for cell in row]
 
 
@@ -143,6 +144,6 @@ def test_attendance_export_neutralises_formulas(employer_a, national_staff):
         services.signup_create(actor=sam, session=meeting)
     with system_national_context():
         rows = exports.attendance_table(national_selectors.attendance_rows(actor=actor(national_staff)))
-    content = exports.as_csv(exports.ATTENDANCE_COLUMNS, rows).decode("utf-8-sig")
+    content = table_csv(exports.ATTENDANCE_COLUMNS, rows).decode("utf-8-sig")
     assert "'=cmd" in content and "\n=cmd" not in content and ",=cmd" not in content
     assert "Alphashire County Council" in content and "Not recorded" in content

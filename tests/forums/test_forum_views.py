@@ -131,6 +131,7 @@ def test_organisers_add_a_session_with_gov_uk_errors_and_record_attendance(
         response = client.get(f"/national/forums/{nqsw_forum.slug}/attendance.{fmt}")
         assert response.status_code == 200 and kind in response["Content-Type"]
         assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/national/forums/{nqsw_forum.slug}/attendance.pdf").status_code == 404
 
 
 def test_employer_staff_cannot_open_the_organisers_pages(client, login, employer_a):

@@ -369,6 +369,9 @@ EXEMPT: dict[tuple[str, str], str] = {
     # A national session's sign-ups, offered only from that session's own list (an unlisted id is a
     # validation error); organisers are national staff, and no employer's co-ordinator records attendance.
     ("forums.forms.AttendanceForm", "attended"): NATIONAL,
+    # The organiser's cohort enrolment: offered only from the search's own results (an unlisted id is a
+    # validation error); the page is national staff's.
+    ("forums.forms.CohortEnrolForm", "person"): NATIONAL,
     ("funding.forms.StartApplicationForm", "funding_year"): "national reference data (funding years)",
     ("reviews.serializers.ReviewCreateSerializer", "month"): "a review point (3, 6, 12), not an object",
     # Its choices are the evidence's own files; another evidence's file is not a choice, and the service
