@@ -6,6 +6,7 @@
 {% govuk_field form.role legend_size="m" %}
 {% govuk_table_head "NQSW" "#Amount" %}
 {% govuk_problem_summary conflict "#id_reason" %}
+{% govuk_submit "Save" cancel_url %}   (the submit button and the Cancel link)
 {% include "govuk/pagination.html" %}   (numbered GOV.UK pagination for ``page``: govuk_pagination_links)
 """
 
@@ -201,6 +202,22 @@ def govuk_problem_summary(problems, href: str = ""):
     messages_ = problems if isinstance(problems, list | tuple) else [problems]
     errors = [{"href": href, "message": message} for message in messages_]
     return render_to_string("govuk/error_summary.html", {"errors": errors})
+
+
+@register.simple_tag
+def govuk_submit(label, cancel_href="", cancel_text="Cancel", kind="", prevent_double_click=True):
+    """A form's button group: the submit button (``kind`` "warning" or "secondary" for those GOV.UK buttons;
+    pressed twice, sent once unless ``prevent_double_click=False``) and, given ``cancel_href``, the link that
+    leaves without saving:
+    ``{% url 'reviews:review' review.pk as cancel_url %}{% govuk_submit "Sign the review" cancel_url %}``."""
+    context = {
+        "label": label,
+        "cancel_href": cancel_href,
+        "cancel_text": cancel_text,
+        "kind": kind,
+        "prevent_double_click": prevent_double_click,
+    }
+    return render_to_string("govuk/submit.html", context)
 
 
 @register.simple_tag(takes_context=True)
