@@ -8,6 +8,7 @@ from django import forms
 from assurance.models import ConcernStatus, ConcernTopic, MeetingStatus
 from asye.tenancy.models import Employer
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.form_fields import text_field
 from asye.web.forms import choice_field
 
 
@@ -45,11 +46,8 @@ class ConcernActionForm(DateInputsMixin, forms.Form):
     date_inputs = (
         _date("taken_on", "When was this done?", "The date of the action", hint="For example, 3 12 2026"),
     )
-    description = forms.CharField(
-        label="What was done",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what was done"},
+    description = text_field(
+        "What was done", subject="What was done", limit=5000, rows=4, required="Enter what was done"
     )
     shared_with_nqsw = forms.BooleanField(
         label="Show this action to the NQSW",
@@ -71,25 +69,27 @@ class RaiseForm(DateInputsMixin, forms.Form):
     date_inputs = (
         _date("raised_on", "When did you raise it?", "The date you raised it", hint="For example, 3 12 2026"),
     )
-    summary = forms.CharField(
-        label="What the employer will see",
-        help_text=(
+    summary = text_field(
+        "What the employer will see",
+        subject="What the employer will see",
+        hint=(
             "Only these words are shown to the employer's co-ordinators. "
             "Do not name the NQSW unless they agreed."
         ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter what you are sharing with the employer"},
+        limit=5000,
+        rows=5,
+        required="Enter what you are sharing with the employer",
     )
     field_order_after_dates = ("version", "raised_with", "summary")
 
 
 class AcknowledgeForm(forms.Form):
-    response = forms.CharField(
-        label="What is your organisation doing about it?",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter what your organisation is doing about it"},
+    response = text_field(
+        "What is your organisation doing about it?",
+        subject="Your response",
+        limit=5000,
+        rows=5,
+        required="Enter what your organisation is doing about it",
     )
 
 
@@ -104,53 +104,44 @@ class MeetingScheduleForm(DateInputsMixin, forms.Form):
         _date("meeting_on", "Date of the meeting", "The meeting date"),
         _date("submissions_due_on", "Submissions due by", "The submission deadline"),
     )
-    attendees = forms.CharField(
-        label="Who is invited",
-        help_text="One a line: for example, the ASYE lead, two assessors, three NQSWs, a peer reviewer.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter who is invited"},
+    attendees = text_field(
+        "Who is invited",
+        subject="Who is invited",
+        hint="One a line: for example, the ASYE lead, two assessors, three NQSWs, a peer reviewer.",
+        limit=2000,
+        rows=4,
+        required="Enter who is invited",
     )
     arrangements = forms.CharField(
         label="Where, or how to join",
         max_length=300,
         error_messages={"required": "Enter where the meeting is, or how to join it"},
     )
-    themes = forms.CharField(
-        label="Themes to explore (optional)",
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    themes = text_field("Themes to explore (optional)", subject="The themes", limit=3000, rows=3)
     field_order_after_dates = ("employer",)
 
 
 class MeetingOutcomeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = choice_field("Status", required="Select the meeting's status", choices=MeetingStatus.choices)
-    notes = forms.CharField(
-        label="Notes (national team only)",
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    agreed_actions = forms.CharField(
-        label="Actions agreed with the employer",
-        help_text="The employer's co-ordinators see these.",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    notes = text_field("Notes (national team only)", subject="The notes", limit=20000, rows=6)
+    agreed_actions = text_field(
+        "Actions agreed with the employer",
+        subject="The actions agreed",
+        hint="The employer's co-ordinators see these.",
+        limit=10000,
+        rows=5,
     )
 
 
 class SubmissionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    action_plan = forms.CharField(
-        label="Your action plan",
-        help_text="Write it here, or upload it below (or both).",
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    action_plan = text_field(
+        "Your action plan",
+        subject="Your action plan",
+        hint="Write it here, or upload it below (or both).",
+        limit=20000,
+        rows=6,
     )
     report_file = forms.FileField(
         label="Upload your latest 360-degree evaluation report",
@@ -165,12 +156,12 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            self.fields[f"q{question.pk}"] = forms.CharField(
-                label=f"{question.position}. {question.text}",
-                help_text=question.hint,
-                required=False,
-                max_length=10000,
-                widget=forms.Textarea(attrs={"rows": 4}),
+            self.fields[f"q{question.pk}"] = text_field(
+                f"{question.position}. {question.text}",
+                subject="Your answer",
+                hint=question.hint,
+                limit=10000,
+                rows=4,
             )
 
     def question_fields(self):

@@ -14,7 +14,9 @@ from assurance.views import serve_submission_file
 from asye import clock
 from asye.tenancy.national import national_view
 from asye.web.dates import date_data
+from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers
 
 
 @national_view
@@ -38,10 +40,9 @@ def overview(request):
 
 
 @national_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def concern(request, pk: int):
+@opens(selectors.concern_get_national)
+def concern(request, item):
     actor = request.actor
-    item = selectors.concern_get_national(actor=actor, pk=pk)
     initial = {"version": item.version, "status": item.status, **date_data("taken_on", clock.today())}
     return form_page(
         request,
@@ -54,23 +55,18 @@ def concern(request, pk: int):
         save=lambda data: concern_services.concern_action_record(
             actor=actor,
             concern=item,
-            version=data["version"],
-            taken_on=data["taken_on"],
-            description=data["description"],
-            shared_with_nqsw=data["shared_with_nqsw"],
-            status=data["status"],
+            **answers(data, "version", "taken_on", "description", "shared_with_nqsw", "status"),
         ),
         done=lambda saved: redirect("national_assurance:concern", pk=item.pk),
         message="The action has been recorded",
-        current_version=lambda: selectors.concern_get_national(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.concern_get_national(actor=actor, pk=item.pk).version,
     )
 
 
 @national_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def concern_raise(request, pk: int):
+@opens(selectors.concern_get_national)
+def concern_raise(request, item):
     actor = request.actor
-    item = selectors.concern_get_national(actor=actor, pk=pk)
     initial = {"version": item.version, **date_data("raised_on", clock.today())}
     return form_page(
         request,
@@ -78,16 +74,11 @@ def concern_raise(request, pk: int):
         template="assurance/national/raise.html",
         context={"concern": item},
         save=lambda data: concern_services.concern_raise_with_employer(
-            actor=actor,
-            concern=item,
-            version=data["version"],
-            raised_with=data["raised_with"],
-            summary=data["summary"],
-            raised_on=data["raised_on"],
+            actor=actor, concern=item, **answers(data, "version", "raised_with", "summary", "raised_on")
         ),
         done=lambda saved: redirect("national_assurance:concern", pk=item.pk),
         message=f"Raised with {item.programme_employer.name}",
-        current_version=lambda: selectors.concern_get_national(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.concern_get_national(actor=actor, pk=item.pk).version,
     )
 
 
@@ -101,12 +92,9 @@ def meeting_new(request):
         template="assurance/national/meeting_form.html",
         save=lambda data: meeting_services.meeting_schedule(
             actor=actor,
-            employer=data["employer"],
-            meeting_on=data["meeting_on"],
-            submissions_due_on=data["submissions_due_on"],
-            attendees=data["attendees"],
-            arrangements=data["arrangements"],
-            themes=data["themes"],
+            **answers(
+                data, "employer", "meeting_on", "submissions_due_on", "attendees", "arrangements", "themes"
+            ),
         ),
         done=lambda saved: redirect("national_assurance:meeting", pk=saved.pk),
         message="The meeting has been scheduled and the employer's co-ordinators told",
@@ -114,10 +102,9 @@ def meeting_new(request):
 
 
 @national_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def meeting(request, pk: int):
+@opens(selectors.meeting_get_national)
+def meeting(request, item):
     actor = request.actor
-    item = selectors.meeting_get_national(actor=actor, pk=pk)
     submission = selectors.submission_for(meeting=item)
     initial = {
         "version": item.version,
@@ -135,21 +122,15 @@ def meeting(request, pk: int):
             "answers": selectors.answered_questions(meeting=item, submission=submission),
         },
         save=lambda data: meeting_services.meeting_record_outcome(
-            actor=actor,
-            meeting=item,
-            version=data["version"],
-            status=data["status"],
-            notes=data["notes"],
-            agreed_actions=data["agreed_actions"],
+            actor=actor, meeting=item, **answers(data, "version", "status", "notes", "agreed_actions")
         ),
         done=lambda saved: redirect("national_assurance:meeting", pk=item.pk),
         message="The meeting's record has been saved",
-        current_version=lambda: selectors.meeting_get_national(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.meeting_get_national(actor=actor, pk=item.pk).version,
     )
 
 
 @national_view
-@require_GET
-def meeting_file(request, pk: int, which: str):
-    item = selectors.meeting_get_national(actor=request.actor, pk=pk)
+@opens(selectors.meeting_get_national, GET_ONLY)
+def meeting_file(request, item, which: str):
     return serve_submission_file(selectors.submission_for(meeting=item), which)

@@ -15,7 +15,7 @@ from assurance.forms import AcknowledgeForm, ConcernForm, SubmissionForm
 from assurance.models import ConcernStatus, MeetingStatus
 from asye.accounts.models import Role
 from asye.errors import Conflict
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
 from portfolios.uploads import evidence_storage
 
@@ -50,10 +50,9 @@ def concern_new(request):
 
 
 @employer_view(Role.NQSW)
-@require_GET
-def concern(request, pk: int):
+@opens(selectors.concern_get_own, GET_ONLY)
+def concern(request, item):
     actor = request.actor
-    item = selectors.concern_get_own(actor=actor, pk=pk)
     return render(
         request,
         "assurance/concern.html",
@@ -77,10 +76,9 @@ def raised_list(request):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def raised(request, pk: int):
+@opens(selectors.raised_get)
+def raised(request, item):
     actor = request.actor
-    item = selectors.raised_get(actor=actor, pk=pk)
     if request.method == "POST" and item.acknowledged_at:
         raise Http404
     return form_page(
@@ -108,10 +106,8 @@ def meetings(request):
 
 
 @employer_view(Role.COORDINATOR)
-def meeting(request, pk: int):
-    item = selectors.meeting_get(actor=request.actor, pk=pk)
-    if refused := refuse_method(request, GET_ONLY):
-        return refused
+@opens(selectors.meeting_get, GET_ONLY)
+def meeting(request, item):
     submission = selectors.submission_for(meeting=item)
     return render(
         request,
@@ -126,10 +122,9 @@ def meeting(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def submission_edit(request, pk: int):
+@opens(selectors.meeting_get)
+def submission_edit(request, item):
     actor = request.actor
-    item = selectors.meeting_get(actor=actor, pk=pk)
     submission = selectors.submission_for(meeting=item)
     if submission.submitted_at or item.status != MeetingStatus.SCHEDULED:
         return redirect("assurance:meeting", pk=item.pk)
@@ -164,10 +159,9 @@ def submission_edit(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "HEAD", "POST"])
-def submission_send(request, pk: int):
+@opens(selectors.meeting_get)
+def submission_send(request, item):
     actor = request.actor
-    item = selectors.meeting_get(actor=actor, pk=pk)
     submission = selectors.submission_for(meeting=item)
     problems: list[str] = []
     if request.method == "POST":
@@ -189,10 +183,8 @@ def submission_send(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-def submission_file(request, pk: int, which: str):
-    item = selectors.meeting_get(actor=request.actor, pk=pk)
-    if refused := refuse_method(request, GET_ONLY):
-        return refused
+@opens(selectors.meeting_get, GET_ONLY)
+def submission_file(request, item, which: str):
     return serve_submission_file(selectors.submission_for(meeting=item), which)
 
 

@@ -28,6 +28,10 @@ from funding.forms import (
 from funding.models import GrantApplication
 from funding.selectors import action_item_get, grant_application_get, grant_application_list
 
+# A form page about one application or action: read first (another employer's is a 404 whatever the
+# method), then a GET shows the form and a POST saves it.
+FORM_METHODS = ("GET", "POST")
+
 # --- Grant applications ----------------------------------------------------------------------------------
 
 
@@ -232,10 +236,9 @@ def _action_values(form) -> dict:
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_add(request, pk: int):
+@opens(grant_application_get, FORM_METHODS)
+def action_add(request, application):
     actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
     form = ActionForm(_posted(request), initial={"version": application.version})
     return form_page(
         request,
@@ -251,11 +254,10 @@ def action_add(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_change(request, pk: int):
+@opens(action_item_get, FORM_METHODS)
+def action_change(request, item):
     """Change an action (draft or returned application) or record its progress (accepted application)."""
     actor = request.actor
-    item = action_item_get(actor=actor, pk=pk)
     application = item.application
     progress_only = application.status == GrantApplication.Status.ACCEPTED
     data = request.POST if request.method == "POST" else None
@@ -296,10 +298,9 @@ def action_change(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def action_remove(request, pk: int):
+@opens(action_item_get, FORM_METHODS)
+def action_remove(request, item):
     actor = request.actor
-    item = action_item_get(actor=actor, pk=pk)
     application = item.application
     return form_page(
         request,
@@ -313,11 +314,10 @@ def action_remove(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_submit(request, pk: int):
+@opens(grant_application_get, FORM_METHODS)
+def application_submit(request, application):
     """Check your answers, then submit the application to national staff."""
     actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
     problems = application_services.application_problems(application)
     return form_page(
         request,

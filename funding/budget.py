@@ -114,41 +114,35 @@ class Budget:
 Key = tuple[str, str, str, str]  # (funding year, service area, employer type, region)
 
 
-def _cells() -> tuple[dict[Key, Position], int]:
-    cells: dict[Key, Position] = defaultdict(Position)
-    claims = (
-        Claim.objects.filter(status__in=list(CLAIM_COLUMN))
-        .values(
+def _sums_by_cell(rows, *, claim: str) -> list[dict]:
+    """The amounts and counts of ``rows`` (claims, or recoveries) by status and cell; ``claim`` is the
+    path from a row to its claim ("" for a claim itself, "claim__" for a recovery)."""
+    return list(
+        rows.values(
             "status",
-            year=F("funding_year__label"),
-            area=F("registration__framework_version__framework__service_area"),
+            year=F(f"{claim}funding_year__label"),
+            area=F(f"{claim}registration__framework_version__framework__service_area"),
             employer_type=F("employer__employer_type"),
             region=F("employer__region"),
         )
         .annotate(amount=Sum("amount"), n=Count("id"))
         .order_by()
     )
-    for row in claims:
-        cell = cells[row["year"], row["area"], row["employer_type"], row["region"]]
-        column = CLAIM_COLUMN[row["status"]]
-        setattr(cell, column, getattr(cell, column) + row["amount"])
-        cell.claims += row["n"]
-    recoveries = (
-        Recovery.objects.filter(status__in=list(RECOVERY_COLUMN))
-        .values(
-            "status",
-            year=F("claim__funding_year__label"),
-            area=F("claim__registration__framework_version__framework__service_area"),
-            employer_type=F("employer__employer_type"),
-            region=F("employer__region"),
-        )
-        .annotate(amount=Sum("amount"))
-        .order_by()
+
+
+def _cells() -> tuple[dict[Key, Position], int]:
+    cells: dict[Key, Position] = defaultdict(Position)
+    sums = (
+        (Claim.objects.filter(status__in=list(CLAIM_COLUMN)), "", CLAIM_COLUMN),
+        (Recovery.objects.filter(status__in=list(RECOVERY_COLUMN)), "claim__", RECOVERY_COLUMN),
     )
-    for row in recoveries:
-        cell = cells[row["year"], row["area"], row["employer_type"], row["region"]]
-        column = RECOVERY_COLUMN[row["status"]]
-        setattr(cell, column, getattr(cell, column) + row["amount"])
+    for rows, claim, columns in sums:
+        for row in _sums_by_cell(rows, claim=claim):
+            cell = cells[row["year"], row["area"], row["employer_type"], row["region"]]
+            column = columns[row["status"]]
+            setattr(cell, column, getattr(cell, column) + row["amount"])
+            if rows.model is Claim:
+                cell.claims += row["n"]
 
     rates = {
         (label, framework_id): amount

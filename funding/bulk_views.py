@@ -16,33 +16,29 @@ from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
-from asye.web.forms import choice_field
+from asye.web.forms import TickedRowsForm, choice_field
 from funding import bulk
 from funding.forms import NationalClaimFilterForm
 from funding.models import ClaimStatus
 from funding.national_views import claims_page
 from funding.selectors import claim_queue_national, funding_years
+from programmes.forms import reason_field
 
 SHOWN_ON_CHECK_PAGE = 25
 VERBS = {bulk.APPROVE: ("approve", "approved"), bulk.REJECT: ("reject", "rejected")}
 NOTHING_CHOSEN = "Select the claims to approve or reject"
 
 
-class BulkChooseForm(forms.Form):
+class BulkChooseForm(TickedRowsForm):
     """What the list's bulk form sends: the decision, and the ticked claims or every matching claim."""
 
+    ticked = "claims"
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the claims",
         choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")],
     )
-    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
     claims = forms.TypedMultipleChoiceField(coerce=int, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        raw = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
-        self.fields["claims"].choices = [(value, value) for value in raw if str(value).isdigit()]
 
 
 class BulkConfirmForm(forms.Form):
@@ -52,14 +48,7 @@ class BulkConfirmForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")], widget=forms.HiddenInput
     )
-    reason = forms.CharField(
-        label="Reason",
-        help_text="Every employer whose claim is rejected sees this reason.",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
-    )
+    reason = reason_field("Reason", hint="Every employer whose claim is rejected sees this reason.")
 
 
 def _filters(request) -> dict[str, str]:
@@ -110,12 +99,9 @@ def claims_decide_check(request):
         return _back_to_list(
             request, choose.errors.get("decision", ["Select whether to approve or reject"])[0]
         )
-    queue = claim_queue_national(actor=actor, filters=filters)
-    if choose.cleaned_data["scope"] != "all":
-        ids = choose.cleaned_data["claims"]
-        if not ids:
-            return _back_to_list(request, NOTHING_CHOSEN)
-        queue = queue.filter(pk__in=ids)
+    queue = choose.narrowed(claim_queue_national(actor=actor, filters=filters))
+    if queue is None:
+        return _back_to_list(request, NOTHING_CHOSEN)
     claims = list(queue.select_related(None).only("pk", "version"))
     if not claims:
         return _back_to_list(request, "None of the claims you selected is waiting for a decision")

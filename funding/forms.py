@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from asye.tenancy.models import EmployerType, Region
 from asye.web import forms as web_forms
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.form_fields import text_field
 from asye.web.forms import choice_field, year_choices
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
@@ -21,17 +22,15 @@ from programmes.search import search_field
 TEXT_LIMIT = 2000
 
 
-def _text(label: str, *, required_message: str = "", help_text: str = "", rows: int = 4, required=True):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message,
-            "max_length": f"{label.rstrip('?')} must be {TEXT_LIMIT} characters or fewer",
-        },
+def _text(label: str, *, required_message: str = "", help_text: str = "", rows: int = 4):
+    """A text area of at most ``TEXT_LIMIT`` characters (optional without a ``required_message``)."""
+    return text_field(
+        label,
+        subject=label.rstrip("?"),
+        limit=TEXT_LIMIT,
+        rows=rows,
+        required=required_message,
+        hint=help_text,
     )
 
 
@@ -224,7 +223,7 @@ class ActionForm(DateInputsMixin, VersionedForm):
         initial=ActionPlanItem.Progress.NOT_STARTED,
         invalid=None,
     )
-    progress_note = _text("Progress so far (optional)", required=False, rows=3)
+    progress_note = _text("Progress so far (optional)", rows=3)
     field_order_after_dates = (
         "action",
         "owner",
@@ -298,7 +297,6 @@ class ClaimDecisionForm(DecisionForm):
     )
     reason = _text(
         "Reason",
-        required=False,
         help_text="Needed if you reject it. The employer sees this reason.",
     )
     field_order = ("decision", "reason", "version")
@@ -419,7 +417,6 @@ class ApplicationDecisionForm(DecisionForm):
     )
     comments = _text(
         "Comments",
-        required=False,
         help_text="Needed if you return it: what the employer needs to change.",
     )
     field_order = ("decision", "comments", "version")

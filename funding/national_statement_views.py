@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from asye import clock
 from asye.tenancy.models import Employer
 from asye.tenancy.national import national_view
+from asye.web.actions import action_post
 from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_flow
 from funding import statement_build_views, statement_downloads, statement_services
@@ -163,26 +164,16 @@ def statement_detail(request, pk: int):
         )
         return "Line taken off the statement"
 
-    forms_by_action = {
-        "authorise": ("authorise_form", ConfirmVersionForm, authorise),
-        "paid": ("paid_form", StatementPaidForm, paid),
-        "remove": ("remove_form", RemoveLineForm, remove),
-    }
-    action = request.POST.get("action")
-    if action not in forms_by_action:
-        return _statement_page(request, statement, status=400)
-    key, form_class, save = forms_by_action[action]
-    flow = form_flow(
+    return action_post(
         request,
-        form_class(request.POST),
-        save=save,
-        done=lambda _text: redirect("national_funding:statement", pk=statement.pk),
-        message=lambda text: text,
+        {
+            "authorise": ("authorise_form", ConfirmVersionForm, authorise),
+            "paid": ("paid_form", StatementPaidForm, paid),
+            "remove": ("remove_form", RemoveLineForm, remove),
+        },
+        page=lambda **bound: _statement_page(request, statement_get_national(actor=actor, pk=pk), **bound),
+        done=lambda _action: redirect("national_funding:statement", pk=statement.pk),
     )
-    if flow.response:
-        return flow.response
-    statement = statement_get_national(actor=actor, pk=pk)
-    return _statement_page(request, statement, **{key: flow.form}, status=flow.status)
 
 
 @national_view

@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow, form_page
+from asye.web.actions import action_post
+from asye.web.flow import form_page
 from asye.web.formats import money
 from asye.web.forms import is_whole_number
 from funding import application_services, recovery_services, services
@@ -45,7 +46,7 @@ from funding.selectors import (
 )
 from funding.separation import is_maker
 from funding.views import history_rows
-from programmes.search import national_search_record, search_text
+from programmes.search import chosen_filters, national_search_record, search_text
 
 PAGE_SIZE = 50
 
@@ -78,7 +79,7 @@ def claims_page(request, *, bulk_error: str = "", params=None, status: int = 200
     national_search_record(actor=actor, where="national claims", value=filters["q"])
     queue = claim_queue_national(actor=actor, filters=filters)
     page = Paginator(queue, PAGE_SIZE).get_page(params.get("page"))
-    chosen = {name: value for name, value in filters.items() if value}
+    chosen = chosen_filters(filters)
     return render(
         request,
         "funding/national/claims.html",
@@ -171,31 +172,21 @@ def claim_detail(request, pk: int):
         )
         return "Recovery cancelled"
 
-    forms_by_action = {
-        "decide": ("decision", ClaimDecisionForm, decide),
-        "void": ("void", ClaimVoidForm, void),
-        "recover": ("recovery", RecoveryForm, recover),
-        "cancel_recovery": ("cancel", RecoveryCancelForm, cancel_recovery),
-    }
-    action = request.POST.get("action")
-    if action not in forms_by_action:
-        return _claim_page(request, claim, status=400)
-    name, form_class, save = forms_by_action[action]
-    flow = form_flow(
+    return action_post(
         request,
-        form_class(request.POST),
-        save=save,
-        done=lambda _text: (
+        {
+            "decide": ("decision", ClaimDecisionForm, decide),
+            "void": ("void", ClaimVoidForm, void),
+            "recover": ("recovery", RecoveryForm, recover),
+            "cancel_recovery": ("cancel", RecoveryCancelForm, cancel_recovery),
+        },
+        page=lambda **bound: _claim_page(request, claim_get_national(actor=actor, pk=pk), **bound),
+        done=lambda action: (
             redirect("national_funding:claims")
             if action == "decide"
             else redirect("national_funding:claim", pk=claim.pk)
         ),
-        message=lambda text: text,
     )
-    if flow.response:
-        return flow.response
-    claim = claim_get_national(actor=actor, pk=pk)
-    return _claim_page(request, claim, **{name: flow.form}, status=flow.status)
 
 
 # --- Grant applications ------------------------------------------------------------------------------
@@ -210,7 +201,7 @@ def applications(request):
     page = Paginator(grant_application_list_national(actor=actor, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    chosen = {name: value for name, value in filters.items() if value}
+    chosen = chosen_filters(filters)
     return render(
         request,
         "funding/national/applications.html",

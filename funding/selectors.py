@@ -24,6 +24,7 @@ from funding.models import (
     Recovery,
 )
 from programmes.search import registration_search_q
+from programmes.selectors import of_employers_chosen
 
 ZERO = Decimal("0.00")
 EMPLOYER_STATEMENT_STATUSES = (PaymentStatement.Status.AUTHORISED, PaymentStatement.Status.PAID)
@@ -188,19 +189,9 @@ def live_statement_lines(statement: PaymentStatement) -> list[StatementLine]:
         .order_by("registration__last_name", "registration__first_name", "pk")
     )
     for claim in claims:
-        registration = claim.registration
         lines.append(
-            StatementLine(
-                kind="Claim",
-                reference=claim.reference,
-                nqsw=registration.full_name,
-                swe_number=registration.swe_number,
-                programme=registration.framework_version.framework.name,
-                instalment=claim.get_instalment_display(),
-                funding_year=claim.funding_year.label,
-                amount=claim.amount,
-                claim_id=claim.pk,
-                instalment_code=claim.instalment,
+            _claim_line(
+                claim, kind="Claim", reference=claim.reference, amount=claim.amount, claim_id=claim.pk
             )
         )
     recoveries = (
@@ -210,23 +201,32 @@ def live_statement_lines(statement: PaymentStatement) -> list[StatementLine]:
     )
     for recovery in recoveries:
         claim = recovery.claim
-        registration = claim.registration
         lines.append(
-            StatementLine(
+            _claim_line(
+                claim,
                 kind="Recovery",
                 reference=recovery.reference,
-                nqsw=registration.full_name,
-                swe_number=registration.swe_number,
-                programme=registration.framework_version.framework.name,
-                instalment=claim.get_instalment_display(),
-                funding_year=claim.funding_year.label,
                 amount=-recovery.amount,
                 recovery_id=recovery.pk,
                 note=f"Recovers {claim.reference}: {recovery.reason}",
-                instalment_code=claim.instalment,
             )
         )
     return lines
+
+
+def _claim_line(claim: Claim, **line) -> StatementLine:
+    """A statement's line about ``claim`` (the claim itself, or a recovery of it): the NQSW, programme,
+    instalment and funding year are the claim's; ``line`` gives the rest."""
+    registration = claim.registration
+    return StatementLine(
+        nqsw=registration.full_name,
+        swe_number=registration.swe_number,
+        programme=registration.framework_version.framework.name,
+        instalment=claim.get_instalment_display(),
+        funding_year=claim.funding_year.label,
+        instalment_code=claim.instalment,
+        **line,
+    )
 
 
 # Who prepared a statement, for maker-checker (funding.separation): these events on the statement itself.
@@ -260,10 +260,7 @@ def claim_queue_national(*, actor: Actor, filters: dict[str, str]) -> QuerySet[C
         claims = claims.filter(funding_year__label=filters["funding_year"])
     if filters.get("instalment"):
         claims = claims.filter(instalment=filters["instalment"])
-    if filters.get("employer_type"):
-        claims = claims.filter(employer__employer_type=filters["employer_type"])
-    if filters.get("region"):
-        claims = claims.filter(employer__region=filters["region"])
+    claims = of_employers_chosen(claims, filters)
     if filters.get("q"):
         q = filters["q"]
         claims = claims.filter(

@@ -8,8 +8,6 @@ statement is a 404, whatever the method) and writes through the services.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpResponseNotAllowed
@@ -37,7 +35,7 @@ from funding.selectors import (
     statement_lines,
     statement_list,
 )
-from programmes.search import registration_search_q, result_count_text, search_text
+from programmes.search import list_search_context, registration_search_q
 
 PAGE_SIZE = 50
 CLAIM_STATE_HINTS = {
@@ -129,7 +127,6 @@ def claims_filtered(request) -> tuple:
 def _claims_page(request, *, select_form=None, status: int = 200):
     claims, filters, form = claims_filtered(request)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    chosen = {name: value for name, value in filters.items() if value}
     claimable = [claim for claim in page.object_list if claim.status == ClaimStatus.DRAFT]
     selected = (
         set(select_form.data.getlist("claims")) if select_form is not None and select_form.is_bound else set()
@@ -146,11 +143,7 @@ def _claims_page(request, *, select_form=None, status: int = 200):
             "claimable": claimable,
             "selected": selected,
             "select_form": select_form,
-            "filtered": bool(chosen),
-            "query": urlencode(chosen) + "&" if chosen else "",
-            "search": search_text(filters["q"]),
-            "search_result": result_count_text(page.paginator.count, ("claim", "claims"), filters["q"]),
-            "download_query": urlencode(chosen),
+            **list_search_context(filters, page, ("claim", "claims")),
             "statuses": ClaimStatus.choices,
             "hint": CLAIM_STATE_HINTS.get(filters["status"], ""),
         },

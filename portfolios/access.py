@@ -55,9 +55,14 @@ def is_coordinator(actor: Actor, registration: Registration) -> bool:
     return registration.employer_id == actor.employer_id and actor.has_role(Role.COORDINATOR)
 
 
-def require_owner(actor: Actor, registration: Registration) -> None:
+def require_owner(
+    actor: Actor,
+    registration: Registration,
+    refusal: str = "Only the NQSW whose portfolio this is can change it.",
+) -> None:
+    """403 (``refusal``) unless the actor is the registration's NQSW."""
     if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW whose portfolio this is can change it.")
+        raise PermissionDenied(refusal)
 
 
 def require_assessor(actor: Actor, registration: Registration) -> None:

@@ -209,16 +209,29 @@ def _review_dates(registration: Registration) -> str:
     return "\n".join(lines)
 
 
-def _agreement(portfolio: Portfolio, registration: Registration, *, signers, created: Counter) -> None:
-    if LearningAgreement.objects.filter(portfolio=portfolio).exists():
-        return
-    start = registration.start_date
-    agreement = LearningAgreement.objects.create(
+def first_agreement(
+    portfolio: Portfolio, registration: Registration, *, created_by_id: int | None, **texts: str
+) -> LearningAgreement:
+    """The portfolio's first learning agreement, between the registration's NQSW, assessor and line manager,
+    made as a demo's copy of it (not through the services: it is dated on the story's days)."""
+    return LearningAgreement.objects.create(
         employer_id=portfolio.employer_id,
         portfolio=portfolio,
         revision=1,
         assessor_id=registration.assessor_id,
         line_manager_id=registration.line_manager_id,
+        created_by_id=created_by_id,
+        **texts,
+    )
+
+
+def _agreement(portfolio: Portfolio, registration: Registration, *, signers, created: Counter) -> None:
+    if LearningAgreement.objects.filter(portfolio=portfolio).exists():
+        return
+    start = registration.start_date
+    agreement = first_agreement(
+        portfolio,
+        registration,
         created_by_id=registration.assessor_id or registration.nqsw_id,
         review_dates=_review_dates(registration),
         **AGREEMENT,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from asye.web.forms import choice_field
@@ -152,12 +153,7 @@ class EvidenceForm(DateInputsMixin, forms.Form):
 
     @staticmethod
     def initial_for(evidence: Evidence) -> dict:
-        initial = {
-            "title": evidence.title,
-            "description": evidence.description,
-            "reflection": evidence.reflection,
-            "version": evidence.version,
-        }
+        initial = model_to_dict(evidence, ("title", "description", "reflection", "version"))
         if evidence.occurred_on:
             day = evidence.occurred_on
             initial.update(

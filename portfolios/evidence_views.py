@@ -9,21 +9,22 @@ person's right to act checked (403). Writes go through ``portfolios.services``.
 
 from __future__ import annotations
 
-import logging
+import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.confirm import confirm_post
+from asye.web.decorators import GET_ONLY, employer_view, opens, refuse_method
 from asye.web.flow import form_flow, form_page
 from portfolios import services
-from portfolios.access import is_assessor, is_owner, is_writable, portfolio_statements
+from portfolios.access import is_assessor, is_writable, portfolio_statements, require_owner
 from portfolios.amendment_history import evidence_history
 from portfolios.evidence_amendments import can_amend_evidence, can_reflect_on_evidence
+from portfolios.evidence_downloads import stored_file_response
 from portfolios.evidence_forms import EvidenceFileForm, EvidenceForm, EvidenceResponseForm, VersionForm
 from portfolios.models import Evidence
 from portfolios.portfolio_views import portfolio_context, portfolio_page_get
@@ -36,21 +37,24 @@ from portfolios.selectors import (
     evidence_list,
 )
 from portfolios.uploads import (
-    KINDS,
     UploadSizeLimitHandler,
-    download_name,
-    evidence_storage,
     too_large_message,
 )
 
-logger = logging.getLogger(__name__)
 
+def limits_uploads(view):
+    """An upload page: the size limit goes first among the upload handlers before the body is read, which
+    CSRF checking would do; so the view is exempt here and checks CSRF itself (``csrf_protect`` under its
+    guard). The view is called with the limit's handler (``handler=``)."""
 
-def _limit_uploads(request) -> UploadSizeLimitHandler:
-    """Put the size limit first among the upload handlers, before the body is read."""
-    handler = UploadSizeLimitHandler(request)
-    request.upload_handlers.insert(0, handler)
-    return handler
+    @csrf_exempt
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        handler = UploadSizeLimitHandler(request)
+        request.upload_handlers.insert(0, handler)
+        return view(request, *args, handler=handler, **kwargs)
+
+    return limited
 
 
 def _checked_with_size(form, handler: UploadSizeLimitHandler):
@@ -99,22 +103,14 @@ def _evidence_form(portfolio, data=None, files=None, *, initial=None, with_file=
     )
 
 
-@csrf_exempt
-def evidence_add(request, pk: int):
-    # The size limit must be in place before the body is read, which CSRF checking would do: so the
-    # check is made by the inner view instead.
-    handler = _limit_uploads(request)
-    return _evidence_add(request, pk, handler)
-
-
+@limits_uploads
 @employer_view(*READERS)
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def _evidence_add(request, pk: int, handler: UploadSizeLimitHandler):
+def evidence_add(request, pk: int, handler: UploadSizeLimitHandler):
     actor = request.actor
     registration, portfolio = portfolio_page_get(request, pk)
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW adds evidence to their portfolio.")
+    require_owner(actor, registration, "Only the NQSW adds evidence to their portfolio.")
     context = portfolio_context(request, registration, portfolio)
     if request.method == "POST":
         form = _checked_with_size(
@@ -165,16 +161,15 @@ def _evidence_context(request, evidence: Evidence) -> dict:
 
 
 @employer_view(*READERS)
-def evidence_detail(request, pk: int):
-    evidence = evidence_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(evidence_get, GET_ONLY)
+def evidence_detail(request, evidence):
     return render(request, "portfolios/evidence_detail.html", _evidence_context(request, evidence))
 
 
 def _require_evidence_owner(request, evidence: Evidence) -> None:
-    if not is_owner(request.actor, evidence.portfolio.registration):
-        raise PermissionDenied("Only the NQSW whose evidence this is can change it.")
+    require_owner(
+        request.actor, evidence.portfolio.registration, "Only the NQSW whose evidence this is can change it."
+    )
 
 
 @employer_view(*READERS)
@@ -290,16 +285,11 @@ def evidence_respond(request, pk: int):
     )
 
 
-@csrf_exempt
-def evidence_file_add(request, pk: int):
-    handler = _limit_uploads(request)
-    return _evidence_file_add(request, pk, handler)
-
-
+@limits_uploads
 @employer_view(*READERS)
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def _evidence_file_add(request, pk: int, handler: UploadSizeLimitHandler):
+def evidence_file_add(request, pk: int, handler: UploadSizeLimitHandler):
     actor = request.actor
     evidence = evidence_get(actor=actor, pk=pk)
     _require_evidence_owner(request, evidence)
@@ -328,30 +318,10 @@ def _evidence_file_add(request, pk: int, handler: UploadSizeLimitHandler):
 
 
 @employer_view(*READERS)
-def evidence_file(request, pk: int):
+@opens(evidence_file_get, GET_ONLY)
+def evidence_file(request, file):
     """Download a file, as an attachment, if the person may read the evidence it belongs to."""
-    file = evidence_file_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
-    kind = next((k for k in KINDS.values() if k.content_type == file.content_type), None)
-    if kind is None:
-        # Only verified types are stored; anything else is not served.
-        raise Http404("Unknown file.")
-    try:
-        stream = evidence_storage().open(file.storage_name, "rb")
-    except FileNotFoundError:
-        logger.error("Evidence file %s is missing from storage", file.pk)
-        raise Http404("The file could not be found.") from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=download_name(file.original_name, kind),
-        content_type=kind.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(file)
 
 
 @employer_view(*READERS)
@@ -362,15 +332,14 @@ def evidence_file_remove(request, pk: int):
     file = evidence_file_get(actor=actor, pk=pk)
     evidence = evidence_get(actor=actor, pk=file.evidence_id)
     _require_evidence_owner(request, evidence)
-    error_message = ""
-    if request.method == "POST":
-        try:
-            services.evidence_file_remove(actor=actor, file=file)
-        except ValidationError as error:
-            error_message = " ".join(error.messages)
-        else:
-            messages.success(request, f"{file.original_name} removed")
-            return redirect("portfolios:evidence", pk=evidence.pk)
+    answer = confirm_post(
+        request,
+        lambda: services.evidence_file_remove(actor=actor, file=file),
+        message=f"{file.original_name} removed",
+        done=lambda: redirect("portfolios:evidence", pk=evidence.pk),
+    )
+    if answer.response:
+        return answer.response
     context = _evidence_context(request, evidence)
-    context.update({"file": file, "error_message": error_message})
+    context.update({"file": file, "error_message": answer.refusal})
     return render(request, "portfolios/evidence_file_remove.html", context)

@@ -4,18 +4,18 @@ parts are in ``record_pages``."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from asye import clock
+from asye.web.confirm import confirm_post
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers
 from portfolios import feedback_requests as services
 from portfolios import record_selectors as selectors
-from portfolios.access import is_owner, portfolio_registration_get
+from portfolios.access import portfolio_registration_get, require_owner
 from portfolios.feedback_links import FEEDBACK_LINK_DAYS, LISTENED_CHOICES, feedback_state
 from portfolios.models import FeedbackRequest
 from portfolios.record_forms import FeedbackRequestForm
@@ -57,8 +57,7 @@ def feedback_requests(request, registration):
 @opens(portfolio_registration_get, GET_OR_POST)
 def feedback_request_add(request, registration):
     actor = request.actor
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW asks for feedback on their practice.")
+    require_owner(actor, registration, "Only the NQSW asks for feedback on their practice.")
     portfolio = selectors.portfolio_of(registration)
 
     def show_link_once(issued):
@@ -73,10 +72,7 @@ def feedback_request_add(request, registration):
         save=lambda data: services.feedback_request_create(
             actor=actor,
             registration=registration,
-            kind=data["kind"],
-            recipient_name=data["recipient_name"],
-            recipient_email=data["recipient_email"],
-            context=data["context"],
+            **answers(data, "kind", "recipient_name", "recipient_email", "context"),
             link_builder=lambda secret: request.build_absolute_uri(reverse("feedback:answer", args=[secret])),
         ),
         done=show_link_once,
@@ -89,8 +85,7 @@ def feedback_request_created(request, item):
     """The confirmation page: the link, shown this once (only its hash is kept), to copy or hand over."""
     actor = request.actor
     registration = item.portfolio.registration
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW who asked sees the link.")
+    require_owner(actor, registration, "Only the NQSW who asked sees the link.")
     pending = request.session.get(NEW_LINK_SESSION_KEY) or {}
     link = ""
     if pending.get("id") == item.pk:
@@ -148,19 +143,15 @@ def feedback_request_cancel(request, item):
     """A confirmation button, not a form: a refusal is said on the page (400)."""
     actor = request.actor
     registration = item.portfolio.registration
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW who asked cancels a feedback request.")
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.feedback_request_cancel(actor=actor, feedback_request=item)
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            messages.success(
-                request, f"Feedback request to {item.recipient_name} cancelled. The link no longer works."
-            )
-            return redirect("portfolios:feedback_requests", pk=registration.pk)
+    require_owner(actor, registration, "Only the NQSW who asked cancels a feedback request.")
+    answer = confirm_post(
+        request,
+        lambda: services.feedback_request_cancel(actor=actor, feedback_request=item),
+        message=f"Feedback request to {item.recipient_name} cancelled. The link no longer works.",
+        done=lambda: redirect("portfolios:feedback_requests", pk=registration.pk),
+    )
+    if answer.response:
+        return answer.response
     return render(
         request,
         "portfolios/records/feedback_request_cancel.html",
@@ -170,7 +161,7 @@ def feedback_request_cancel(request, item):
             item.portfolio,
             item=item,
             state=feedback_state(item),
-            problem=problem,
+            problem=answer.refusal,
         ),
-        status=400 if problem else 200,
+        status=400 if answer.refusal else 200,
     )

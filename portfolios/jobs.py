@@ -1,6 +1,7 @@
 """Portfolios' background jobs (``settings.ASYE_CONTRIBUTIONS["job_kinds"]``): making the portfolio pack
 off the web worker (``portfolios.pack.pack_store``). The finished job sends the reader back to the pack's
-own address, which checks them again and serves the kept PDF."""
+own address, which checks them again and serves the kept PDF. ``run_pack`` also makes the NQAP moderation
+pack (``reviews.jobs``): the same PDF, kept the same way."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ PORTFOLIO_PACK = "portfolios.pack"
 
 
 def run_pack(job, progress) -> JobOutput:
-    """In the employer's tenant context; whoever started it may read the portfolio (the pack view)."""
+    """The pack of ``job.params["portfolio_id"]``, kept for the job's result. Runs in the employer's tenant
+    context, or the system national context for a moderation pack; whoever started it may read the
+    portfolio (the pack view checked, and checks again when it serves the result)."""
     portfolio = Portfolio.objects.filter(pk=job.params["portfolio_id"]).first()
     if portfolio is None:
         raise JobError("This portfolio is no longer available.")

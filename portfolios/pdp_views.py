@@ -4,6 +4,7 @@ its progress. Shared page parts are in ``record_pages``."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 
 from asye import clock
@@ -12,7 +13,7 @@ from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_flow, form_page
 from portfolios import pdp as services
 from portfolios import record_selectors as selectors
-from portfolios.access import is_owner, is_writable, portfolio_registration_get
+from portfolios.access import is_owner, is_writable, portfolio_registration_get, require_owner
 from portfolios.capabilities import registration_statements
 from portfolios.models import PdpObjective
 from portfolios.record_forms import PdpObjectiveForm, PdpProgressForm
@@ -59,8 +60,7 @@ def _pdp_values(data: dict) -> dict:
 @opens(portfolio_registration_get, GET_OR_POST)
 def pdp_add(request, registration):
     actor = request.actor
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW writes their development plan.")
+    require_owner(actor, registration, "Only the NQSW writes their development plan.")
     portfolio = selectors.portfolio_of(registration)
     return form_page(
         request,
@@ -142,17 +142,11 @@ def pdp_objective(request, objective):
 def pdp_objective_change(request, objective):
     actor = request.actor
     registration = objective.portfolio.registration
-    if not is_owner(actor, registration):
-        raise PermissionDenied("Only the NQSW writes their development plan.")
+    require_owner(actor, registration, "Only the NQSW writes their development plan.")
     statements = registration_statements(registration)
-    initial = {
-        "objective": objective.objective,
-        "measure": objective.measure,
-        "actions": objective.actions,
-        "relevance": objective.relevance,
-        "statement": objective.statement_id,
-        "version": objective.version,
-    }
+    initial = model_to_dict(
+        objective, ("objective", "measure", "actions", "relevance", "statement", "version")
+    )
     data = posted(request)
     if data is None:
         initial.update(date_data("achieve_by", objective.achieve_by))

@@ -47,6 +47,40 @@ def _querysets(ids: list[int]) -> dict:
     }
 
 
+# The free text of each kind of record (by its table in ``_querysets``), blanked by ``anonymise``; the
+# self-assessment's comments too, below.
+FREE_TEXT = {
+    "portfolios_evidence": ("title", "description", "reflection", "response_comment"),
+    "portfolios_observation": (
+        "observer_name",
+        "setting",
+        "preparation",
+        "nqsw_reflection",
+        "observer_assessment",
+        "person_feedback",
+    ),
+    "portfolios_evidenceamendment": ("old_value", "new_value", "reason"),
+    "portfolios_observationamendment": ("old_value", "new_value", "reason"),
+    "portfolios_feedbackrequest": (
+        "recipient_name",
+        "recipient_email",
+        "context",
+        "what_went_well",
+        "what_could_be_better",
+        "anything_else",
+    ),
+    "portfolios_learningagreement": (
+        "review_dates",
+        "supervision_plan",
+        "workload_arrangements",
+        "protected_time",
+        "other_support",
+        "reason",
+    ),
+    "portfolios_pdpobjective": ("objective", "measure", "actions", "relevance", "progress"),
+}
+
+
 def _pack_files(ids: list[int]) -> list[str]:
     """The kept portfolio packs of these registrations (``portfolios.pack.pack_storage_name``)."""
     names = []
@@ -67,41 +101,9 @@ def anonymise(batch: Batch) -> int:
     batch.delete_files(evidence_storage(), list(files.values_list("storage_name", flat=True)))
     changed, _ = files.delete()
     batch.delete_files(default_storage, _pack_files(ids))
-    changed += Evidence.objects.filter(**{PORTFOLIO: ids}).update(
-        title="", description="", reflection="", response_comment=""
-    )
-    changed += Observation.objects.filter(**{PORTFOLIO: ids}).update(
-        observer_name="",
-        setting="",
-        preparation="",
-        nqsw_reflection="",
-        observer_assessment="",
-        person_feedback="",
-    )
-    for model, path in (
-        (EvidenceAmendment, "evidence__portfolio__registration_id__in"),
-        (ObservationAmendment, "observation__portfolio__registration_id__in"),
-    ):
-        changed += model.objects.filter(**{path: ids}).update(old_value="", new_value="", reason="")
-    changed += FeedbackRequest.objects.filter(**{PORTFOLIO: ids}).update(
-        recipient_name="",
-        recipient_email="",
-        context="",
-        what_went_well="",
-        what_could_be_better="",
-        anything_else="",
-    )
-    changed += LearningAgreement.objects.filter(**{PORTFOLIO: ids}).update(
-        review_dates="",
-        supervision_plan="",
-        workload_arrangements="",
-        protected_time="",
-        other_support="",
-        reason="",
-    )
-    changed += PdpObjective.objects.filter(**{PORTFOLIO: ids}).update(
-        objective="", measure="", actions="", relevance="", progress=""
-    )
+    querysets = _querysets(ids)
+    for table, fields in FREE_TEXT.items():
+        changed += querysets[table].update(**dict.fromkeys(fields, ""))
     changed += SelfAssessmentRating.objects.filter(
         self_assessment__portfolio__registration_id__in=ids
     ).update(comment="")

@@ -9,9 +9,9 @@ import datetime
 from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin, date_data
-from programmes.corrections import CORRECTABLE_FIELDS, REASON_REQUIRED, REASON_TOO_LONG
+from programmes.corrections import CORRECTABLE_FIELDS, REASON_REQUIRED
 from programmes.eligibility import normalise_swe_number
-from programmes.forms import NameForm, SweNumberForm, VersionedForm
+from programmes.forms import NameForm, SweNumberForm, VersionedForm, reason_field
 from programmes.models import Registration
 
 NOTHING_CHANGED = "You have not changed anything. Change the details that are wrong, or cancel"
@@ -45,13 +45,11 @@ class CorrectionForm(DateInputsMixin, VersionedForm):
             "For example, 7 9 2026",
         ),
     )
-    reason = forms.CharField(
-        label="Why are you correcting the registration?",
-        help_text="For example, two digits of the number were swapped. The reason is kept with the old and "
+    reason = reason_field(
+        "Why are you correcting the registration?",
+        REASON_REQUIRED,
+        hint="For example, two digits of the number were swapped. The reason is kept with the old and "
         "new values in the registration's history.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": REASON_REQUIRED, "max_length": REASON_TOO_LONG},
     )
     field_order_after_dates = (
         "first_name",

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin, date_data
+from asye.web.form_fields import text_field
 from asye.web.forms import FilterForm, add_service_errors, choice_field, year_choices
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
@@ -94,19 +95,17 @@ class ServiceAreaForm(QuestionForm):
 
 class NameForm(QuestionForm):
     answer_fields = ("first_name", "last_name", "email")
-    first_name = forms.CharField(
-        label="First name",
-        required=False,
-        max_length=100,
+    first_name = text_field(
+        "First name",
+        subject="First name",
+        limit=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "20"}),
-        error_messages={"max_length": "First name must be 100 characters or fewer"},
     )
-    last_name = forms.CharField(
-        label="Last name",
-        required=False,
-        max_length=100,
+    last_name = text_field(
+        "Last name",
+        subject="Last name",
+        limit=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "20"}),
-        error_messages={"max_length": "Last name must be 100 characters or fewer"},
     )
     email = forms.EmailField(
         label="Email address (optional)",
@@ -200,6 +199,18 @@ class HoursForm(QuestionForm):
 # --- Actions on a registration -------------------------------------------------------------------
 
 
+def contracted_hours_field(label: str, help_text: str) -> forms.CharField:
+    """The contracted hours a week, required (checked by ``contracted_hours_checked`` in the form's
+    ``clean_contracted_hours``)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
+        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
+    )
+
+
 class VersionedForm(forms.Form):
     """Carries the version of the registration the page showed, so a stale change is refused."""
 
@@ -218,12 +229,8 @@ class RegistrationDetailsForm(VersionedForm):
     reason: ``programmes.correction_forms``)."""
 
     email = NameForm.base_fields["email"]
-    contracted_hours = forms.CharField(
-        label="Contracted hours a week",
-        help_text="Full-time is 37 hours. Changing the hours moves the NQSW's due dates.",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
-        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
+    contracted_hours = contracted_hours_field(
+        "Contracted hours a week", "Full-time is 37 hours. Changing the hours moves the NQSW's due dates."
     )
     field_order = ("email", "contracted_hours", "version")
     # What registration_update may change; the version only guards the change.
@@ -236,16 +243,14 @@ class RegistrationDetailsForm(VersionedForm):
         return contracted_hours_checked(self.cleaned_data.get("contracted_hours"))
 
 
-def _reason_field(label: str, required_message: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": required_message,
-            "max_length": "The reason must be 2000 characters or fewer",
-        },
+REASON_LIMIT = 2000
+
+
+def reason_field(label: str, required_message: str = "", hint: str = "") -> forms.CharField:
+    """A reason given in words, of at most ``REASON_LIMIT`` characters (optional without a
+    ``required_message``)."""
+    return text_field(
+        label, subject="The reason", limit=REASON_LIMIT, rows=4, required=required_message, hint=hint
     )
 
 
@@ -258,7 +263,7 @@ class DeferForm(DateInputsMixin, VersionedForm):
             required_message="Enter the date the deferral starts",
         ),
     )
-    reason = _reason_field(
+    reason = reason_field(
         "Why is the NQSW deferring?",
         "Enter the reason for the deferral",
         "For example, long-term sickness or parental leave. The NQSW's due dates wait until they resume.",
@@ -288,7 +293,7 @@ class ExtendForm(VersionedForm):
             "invalid": "Enter the number of days as a whole number, like 28",
         },
     )
-    reason = _reason_field("Why is the programme extended?", "Enter the reason for the extension")
+    reason = reason_field("Why is the programme extended?", "Enter the reason for the extension")
     field_order = ("days", "reason", "version")
 
 
@@ -301,7 +306,7 @@ class WithdrawForm(DateInputsMixin, VersionedForm):
             required_message="Enter the date the NQSW left the programme",
         ),
     )
-    reason = _reason_field("Why did the NQSW leave the programme?", "Enter the reason for the withdrawal")
+    reason = reason_field("Why did the NQSW leave the programme?", "Enter the reason for the withdrawal")
     field_order_after_dates = ("on_day", "on_month", "on_year", "reason", "version")
 
 
@@ -395,14 +400,10 @@ class FundingDecisionForm(forms.Form):
         required="Select whether you approve this registration for funding",
         choices=[("approve", "Yes, approve it for funding"), ("reject", "No, do not approve it")],
     )
-    note = forms.CharField(
-        label="Reason",
-        help_text=(
+    note = reason_field(
+        "Reason",
+        hint=(
             "Needed if you do not approve it. The employer sees this reason, so do not name another "
             "employer or what they recorded."
         ),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
     )

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
-from asye.web.forms import choice_field
+from asye.web.forms import TickedRowsForm, choice_field
 from programmes import national_bulk
-from programmes.forms import NationalQueueFilterForm
+from programmes.forms import NationalQueueFilterForm, reason_field
 from programmes.national_views import review_list_page
 from programmes.selectors import (
     EVERY_REGISTRATION,
@@ -27,19 +27,14 @@ NOTHING_CHOSEN = "Select the registrations to approve or reject"
 DONE = {"approve": "approved for funding", "reject": "not approved for funding"}
 
 
-class BulkChooseForm(forms.Form):
+class BulkChooseForm(TickedRowsForm):
+    ticked = "registrations"
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the registrations",
         choices=[("approve", "Approve"), ("reject", "Reject")],
     )
-    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
     registrations = forms.TypedMultipleChoiceField(coerce=int, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        raw = self.data.getlist("registrations") if hasattr(self.data, "getlist") else []
-        self.fields["registrations"].choices = [(v, v) for v in raw if str(v).isdigit()]
 
 
 class BulkConfirmForm(forms.Form):
@@ -47,16 +42,12 @@ class BulkConfirmForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput
     )
-    note = forms.CharField(
-        label="Reason",
-        help_text=(
+    note = reason_field(
+        "Reason",
+        hint=(
             "Every employer whose registration is not approved sees this reason, so do not name another "
             "employer or what they recorded."
         ),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
     )
 
 
@@ -103,11 +94,9 @@ def registrations_decide_check(request):
         filters["funding_status"] = ""  # only registrations still to decide
     if not choose.is_valid():
         return _back(request, choose.errors.get("decision", [NOTHING_CHOSEN])[0])
-    queue = registration_review_queue_national(actor=actor, filters=filters)
-    if choose.cleaned_data["scope"] != "all":
-        if not choose.cleaned_data["registrations"]:
-            return _back(request, NOTHING_CHOSEN)
-        queue = queue.filter(pk__in=choose.cleaned_data["registrations"])
+    queue = choose.narrowed(registration_review_queue_national(actor=actor, filters=filters))
+    if queue is None:
+        return _back(request, NOTHING_CHOSEN)
     chosen = list(queue.select_related(None).only("pk", "version"))
     if not chosen:
         return _back(request, "None of the registrations you selected is waiting for a decision")

@@ -8,8 +8,6 @@ reason a national reviewer writes when rejecting is the only text the employer s
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
 from programmes.forms import NEEDS_REVIEW_LABEL, FundingDecisionForm, NationalQueueFilterForm, hours_text
-from programmes.search import national_search_record, result_count_text, search_text
+from programmes.search import chosen_filters, list_search_context, national_search_record
 from programmes.selectors import (
     EVERY_REGISTRATION,
     PENDING_FUNDING,
@@ -51,7 +49,7 @@ def review_list_page(request, *, params=None, bulk_error: str = ""):
     page = Paginator(registration_review_queue_national(actor=actor, filters=filters), 50).get_page(
         params.get("page")
     )
-    chosen = {name: value for name, value in filters.items() if value}
+    chosen = chosen_filters(filters)
     return render(
         request,
         "programmes/national_list.html",
@@ -68,14 +66,8 @@ def review_list_page(request, *, params=None, bulk_error: str = ""):
                 }
                 for r in page.object_list
             ],
-            "filtered": bool(chosen),
-            "query": urlencode(chosen) + "&" if chosen else "",
-            "search": search_text(filters["q"]),
-            "search_result": result_count_text(
-                page.paginator.count, ("registration", "registrations"), filters["q"]
-            ),
+            **list_search_context(filters, page, ("registration", "registrations")),
             "every": filters["funding_status"] == EVERY_REGISTRATION,
-            "download_query": urlencode(chosen),
             "chosen": sorted(chosen.items()),
             "can_bulk": filters["funding_status"] != EVERY_REGISTRATION and page.paginator.count > 0,
             "bulk_error": bulk_error,

@@ -13,6 +13,7 @@ row in that does not start with the words searched for.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q
@@ -74,6 +75,25 @@ def result_count_text(count: int, noun: tuple[str, str], value: str | None) -> s
     word = noun[0] if count == 1 else noun[1]
     verb = "matches" if count == 1 else "match"
     return f"{count:,} {word} {verb} \u2018{search_text(value)}\u2019"
+
+
+def chosen_filters(filters: dict[str, str]) -> dict[str, str]:
+    """The filters a person chose (those with a value), by name."""
+    return {name: value for name, value in filters.items() if value}
+
+
+def list_search_context(filters: dict[str, str], page, noun: tuple[str, str]) -> dict:
+    """What a filtered and searched list's template shows about its filters (``filters`` has the search
+    as ``q``): whether any is chosen, the query string its links keep (``query``, ending in ``&``) and its
+    download's, the search as matched and what it found ("12 NQSWs match 'smith'")."""
+    chosen = chosen_filters(filters)
+    return {
+        "filtered": bool(chosen),
+        "query": urlencode(chosen) + "&" if chosen else "",
+        "search": search_text(filters["q"]),
+        "search_result": result_count_text(page.paginator.count, noun, filters["q"]),
+        "download_query": urlencode(chosen),
+    }
 
 
 def national_search_record(*, actor, where: str, value: str | None) -> None:

@@ -155,11 +155,17 @@ def registration_review_queue_national(*, actor: Actor, filters: dict[str, str])
         registrations = registrations.filter(funding_status=filters["funding_status"], needs_review=False)
     if filters.get("funding_year"):
         registrations = registrations.filter(funding_year=filters["funding_year"])
+    return of_employers_chosen(registrations, filters)
+
+
+def of_employers_chosen(rows: QuerySet, filters: dict[str, str]) -> QuerySet:
+    """A national list's rows narrowed to the employers of the type and region chosen in ``filters``
+    (``employer_type``, ``region``; either may be left empty)."""
     if filters.get("employer_type"):
-        registrations = registrations.filter(employer__employer_type=filters["employer_type"])
+        rows = rows.filter(employer__employer_type=filters["employer_type"])
     if filters.get("region"):
-        registrations = registrations.filter(employer__region=filters["region"])
-    return registrations
+        rows = rows.filter(employer__region=filters["region"])
+    return rows
 
 
 def registration_review_years_national(*, actor: Actor) -> list[str]:

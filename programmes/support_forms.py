@@ -13,10 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.form_fields import text_field, whole_number_field
 from asye.web.forms import choice_field
 from programmes.models import SupportNeed
 from programmes.support_need_services import MAX_DETAIL_LENGTH
 from programmes.support_services import (
+    CASELOAD_OUTSIDE,
+    DURATION_OUTSIDE,
     MAX_ACTIVITY_LENGTH,
     MAX_CASELOAD,
     MAX_PROTECTED_HOURS,
@@ -47,13 +50,15 @@ def _parse_decimal(value: str, message: str) -> Decimal:
 class SupervisionForm(DateInputsMixin, forms.Form):
     date_inputs = (_date_input("held_on", "When was the session?", "Date of the session"),)
     field_order_after_dates = date_part_names("held_on")
-    duration_minutes = forms.IntegerField(
-        label="How long did it last, in minutes?",
+    duration_minutes = whole_number_field(
+        "How long did it last, in minutes?",
+        low=MIN_SUPERVISION_MINUTES,
+        high=MAX_SUPERVISION_MINUTES,
+        required="Enter how long the session lasted, in minutes",
+        invalid="Enter how long the session lasted as a whole number of minutes, like 60",
+        too_small=DURATION_OUTSIDE,
+        too_big=DURATION_OUTSIDE,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
-        error_messages={
-            "required": "Enter how long the session lasted, in minutes",
-            "invalid": "Enter how long the session lasted as a whole number of minutes, like 60",
-        },
     )
     reflective = choice_field(
         "Was it reflective supervision?",
@@ -78,15 +83,6 @@ class SupervisionForm(DateInputsMixin, forms.Form):
         self.fields["supervisor"].choices = choices
         self.fields["supervisor"].initial = me.pk
 
-    def clean_duration_minutes(self):
-        minutes = self.cleaned_data["duration_minutes"]
-        if not (MIN_SUPERVISION_MINUTES <= minutes <= MAX_SUPERVISION_MINUTES):
-            raise ValidationError(
-                f"The session must last between {MIN_SUPERVISION_MINUTES} and "
-                f"{MAX_SUPERVISION_MINUTES} minutes"
-            )
-        return minutes
-
 
 class ProtectedTimeForm(DateInputsMixin, forms.Form):
     date_inputs = (_date_input("taken_on", "When was the time taken?", "Date the time was taken"),)
@@ -97,14 +93,12 @@ class ProtectedTimeForm(DateInputsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
         error_messages={"required": "Enter the number of hours"},
     )
-    activity = forms.CharField(
-        label="What was it used for?",
-        help_text="For example, reading research, shadowing a colleague or writing a critical reflection",
-        max_length=MAX_ACTIVITY_LENGTH,
-        error_messages={
-            "required": "Enter what the time was used for",
-            "max_length": f"The activity must be {MAX_ACTIVITY_LENGTH} characters or fewer",
-        },
+    activity = text_field(
+        "What was it used for?",
+        subject="The activity",
+        limit=MAX_ACTIVITY_LENGTH,
+        required="Enter what the time was used for",
+        hint="For example, reading research, shadowing a colleague or writing a critical reflection",
     )
 
     def clean_hours(self):
@@ -119,13 +113,15 @@ class ProtectedTimeForm(DateInputsMixin, forms.Form):
 class CaseloadForm(DateInputsMixin, forms.Form):
     date_inputs = (_date_input("recorded_on", "On what date were the cases counted?", "Date of the count"),)
     field_order_after_dates = date_part_names("recorded_on")
-    caseload = forms.IntegerField(
-        label="How many cases does the NQSW hold?",
+    caseload = whole_number_field(
+        "How many cases does the NQSW hold?",
+        low=0,
+        high=MAX_CASELOAD,
+        required="Enter the number of cases the NQSW holds",
+        invalid="Enter the number of cases as a whole number, like 12",
+        too_small=CASELOAD_OUTSIDE,
+        too_big=CASELOAD_OUTSIDE,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
-        error_messages={
-            "required": "Enter the number of cases the NQSW holds",
-            "invalid": "Enter the number of cases as a whole number, like 12",
-        },
     )
     team_average = forms.CharField(
         label="What is the team's average caseload?",
@@ -133,12 +129,6 @@ class CaseloadForm(DateInputsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
         error_messages={"required": "Enter the team's average caseload"},
     )
-
-    def clean_caseload(self):
-        caseload = self.cleaned_data["caseload"]
-        if not (0 <= caseload <= MAX_CASELOAD):
-            raise ValidationError(f"The caseload must be between 0 and {MAX_CASELOAD}")
-        return caseload
 
     def clean_team_average(self):
         average = _parse_decimal(
@@ -162,13 +152,12 @@ class SupportNeedForm(DateInputsMixin, forms.Form):
     )
     date_inputs = (_date_input("requested_on", "When did you ask for it?", "Date you asked for it"),)
     field_order_after_dates = ("kind", *date_part_names("requested_on"))
-    detail = forms.CharField(
-        label="Tell us about it (optional)",
-        help_text="In your own words. Only you can read this unless you choose to share it.",
-        required=False,
-        max_length=MAX_DETAIL_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": f"The detail must be {MAX_DETAIL_LENGTH} characters or fewer"},
+    detail = text_field(
+        "Tell us about it (optional)",
+        subject="The detail",
+        hint="In your own words. Only you can read this unless you choose to share it.",
+        limit=MAX_DETAIL_LENGTH,
+        rows=5,
     )
     detail_shared = forms.BooleanField(
         label="Share this detail with my ASYE co-ordinator",

@@ -9,8 +9,6 @@ shared). Another employer's needs never appear: the list reads through ``support
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -18,18 +16,17 @@ from django.views.decorators.http import require_GET
 
 from asye import clock
 from asye.accounts.models import Role
-from asye.tenancy.db import tenant_context
 from asye.web.decorators import employer_view
-from asye.web.downloads import Column, list_download
-from programmes.search import result_count_text, search_field, search_text
+from asye.web.downloads import Column, queryset_download
+from asye.web.forms import FilterForm
+from programmes.search import list_search_context, search_field
 from programmes.support_selectors import days_waiting, support_need_search_list, support_need_views
 
 PAGE_SIZE = 50
-CHUNK = 500
 NOUN = ("support need", "support needs")
 
 
-class SupportNeedFilterForm(forms.Form):
+class SupportNeedFilterForm(FilterForm):
     """The list's filters (a GET form): anything not recognised is ignored, not an error."""
 
     q = search_field()
@@ -42,13 +39,6 @@ class SupportNeedFilterForm(forms.Form):
         ],
         required=False,
     )
-
-    def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
-        self.is_valid()
-        return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }
 
 
 def _filtered(request):
@@ -66,7 +56,6 @@ def support_needs(request):
     today = clock.today()
     needs, filters, form = _filtered(request)
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
-    chosen = {name: value for name, value in filters.items() if value}
     return render(
         request,
         "support/needs.html",
@@ -74,10 +63,7 @@ def support_needs(request):
             "form": form,
             "page": page,
             "needs": support_need_views(page.object_list, actor=request.actor, today=today),
-            "filtered": bool(chosen),
-            "search": search_text(filters["q"]),
-            "search_result": result_count_text(page.paginator.count, NOUN, filters["q"]),
-            "download_query": urlencode(chosen),
+            **list_search_context(filters, page, NOUN),
         },
     )
 
@@ -103,12 +89,11 @@ def support_needs_download(request, kind: str):
     """The list's support needs, filtered and searched as the page was, as CSV (streamed) or XLSX."""
     today = clock.today()
     needs, _filters, _form = _filtered(request)
-    employer_id = request.actor.employer_id
-    return list_download(
+    return queryset_download(
+        request,
         kind=kind,
-        filename=f"support-needs-{today:%Y-%m-%d}",
+        name="support-needs",
         columns=_columns(today),
-        rows=lambda: needs.iterator(chunk_size=CHUNK),
+        queryset=needs,
         title="Support needs",
-        within=lambda: tenant_context(employer_id),
     )

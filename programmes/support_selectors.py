@@ -221,4 +221,3 @@ def support_need_search_list(*, actor: Actor, filters: dict[str, str]) -> QueryS
     elif status != "all":
         needs = needs.filter(status__in=OPEN_NEED_STATUSES)
     return needs.order_by("requested_on", "id")
-

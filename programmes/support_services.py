@@ -41,6 +41,10 @@ MAX_CASELOAD = 200
 MIN_TEAM_AVERAGE = Decimal("0.1")
 MAX_TEAM_AVERAGE = Decimal("200")
 MAX_ACTIVITY_LENGTH = 200
+DURATION_OUTSIDE = (
+    f"The session must last between {MIN_SUPERVISION_MINUTES} and {MAX_SUPERVISION_MINUTES} minutes"
+)
+CASELOAD_OUTSIDE = f"The caseload must be between 0 and {MAX_CASELOAD}"
 
 
 def _today() -> datetime.date:
@@ -94,6 +98,27 @@ def require_recordable(registration: Registration) -> None:
         raise ValidationError(
             f"This registration is {registration.get_status_display().lower()}: nothing more can be recorded."
         )
+
+
+def _start_record(
+    registration: Registration,
+    *,
+    allowed: bool,
+    refusal: str,
+    today: datetime.date | None,
+    day: tuple[str, datetime.date | None, str],
+) -> tuple[datetime.date, dict[str, list[str]]]:
+    """What every support record checks first: the person may record it (PermissionDenied with ``refusal``
+    otherwise), the programme is under way, and its ``day`` (the answer's name, the date, and ``what``
+    for the messages) is a date between the programme's start and today. Returns today and the errors so
+    far, to which the record's own checks add."""
+    refuse_unless(allowed, refusal)
+    require_recordable(registration)
+    today = today or _today()
+    errors: dict[str, list[str]] = {}
+    name, value, what = day
+    _check_day(errors, name, value, registration=registration, today=today, what=what)
+    return today, errors
 
 
 def _check_day(
@@ -159,20 +184,17 @@ def supervision_record(
     """Record a supervision session held with the NQSW. The supervisor is the person recording unless
     another of the employer's assessors or line managers is named."""
     actor.require(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, employer=registration.employer_id)
-    refuse_unless(
-        can_record_supervision(actor=actor, registration=registration),
-        "Only the NQSW's assessor or line manager, or the co-ordinator, records their supervision.",
+    today, errors = _start_record(
+        registration,
+        allowed=can_record_supervision(actor=actor, registration=registration),
+        refusal="Only the NQSW's assessor or line manager, or the co-ordinator, records their supervision.",
+        today=today,
+        day=("held_on", held_on, "of the session"),
     )
-    require_recordable(registration)
-    today = today or _today()
-    errors: dict[str, list[str]] = {}
-    _check_day(errors, "held_on", held_on, registration=registration, today=today, what="of the session")
     if duration_minutes is None:
         errors["duration_minutes"] = ["Enter how long the session lasted, in minutes"]
     elif not (MIN_SUPERVISION_MINUTES <= duration_minutes <= MAX_SUPERVISION_MINUTES):
-        errors["duration_minutes"] = [
-            f"The session must last between {MIN_SUPERVISION_MINUTES} and {MAX_SUPERVISION_MINUTES} minutes"
-        ]
+        errors["duration_minutes"] = [DURATION_OUTSIDE]
     supervisor_id = supervisor_id or actor.user.pk
     if not errors:
         _check_supervisor(actor, registration, supervisor_id)
@@ -219,15 +241,12 @@ def protected_time_log(
     at the previous log (or at the start, for the first) and is below target now, even with this log:
     the breach is recorded once, when it is first seen, not at every log while it lasts."""
     actor.require(Role.COORDINATOR, Role.LINE_MANAGER, Role.NQSW, employer=registration.employer_id)
-    refuse_unless(
-        can_log_protected_time(actor=actor, registration=registration),
-        "Only the NQSW, their line manager or the co-ordinator logs their protected time.",
-    )
-    require_recordable(registration)
-    today = today or _today()
-    errors: dict[str, list[str]] = {}
-    _check_day(
-        errors, "taken_on", taken_on, registration=registration, today=today, what="the time was taken"
+    today, errors = _start_record(
+        registration,
+        allowed=can_log_protected_time(actor=actor, registration=registration),
+        refusal="Only the NQSW, their line manager or the co-ordinator logs their protected time.",
+        today=today,
+        day=("taken_on", taken_on, "the time was taken"),
     )
     amount = None
     if hours in (None, ""):
@@ -294,20 +313,17 @@ def caseload_record(
     """Record the NQSW's caseload and the team's average. A caseload above the framework's cap (90% of
     the team's average) is also audited as ``caseload.over_cap``."""
     actor.require(Role.COORDINATOR, Role.LINE_MANAGER, employer=registration.employer_id)
-    refuse_unless(
-        can_record_caseload(actor=actor, registration=registration),
-        "Only the NQSW's line manager or the co-ordinator records their caseload.",
-    )
-    require_recordable(registration)
-    today = today or _today()
-    errors: dict[str, list[str]] = {}
-    _check_day(
-        errors, "recorded_on", recorded_on, registration=registration, today=today, what="of the count"
+    today, errors = _start_record(
+        registration,
+        allowed=can_record_caseload(actor=actor, registration=registration),
+        refusal="Only the NQSW's line manager or the co-ordinator records their caseload.",
+        today=today,
+        day=("recorded_on", recorded_on, "of the count"),
     )
     if caseload is None:
         errors["caseload"] = ["Enter the number of cases the NQSW holds"]
     elif not (0 <= caseload <= MAX_CASELOAD):
-        errors["caseload"] = [f"The caseload must be between 0 and {MAX_CASELOAD}"]
+        errors["caseload"] = [CASELOAD_OUTSIDE]
     average = None
     if team_average in (None, ""):
         errors["team_average"] = ["Enter the team's average caseload"]

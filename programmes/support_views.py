@@ -9,14 +9,14 @@ the person does not work with, is a 404; writes go through ``programmes.support_
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from asye import clock
 from asye.accounts.models import Role
-from asye.web.decorators import employer_view
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_flow, form_page
 from programmes import support_need_services as need_services
 from programmes import support_services as services
@@ -53,12 +53,9 @@ SUPPORT_ROLES = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 
 
 @employer_view(*SUPPORT_ROLES)
-def registration_support_page(request, pk: int):
+@opens(registration_get, GET_ONLY)
+def registration_support_page(request, registration):
     actor = request.actor
-    # Found first, so another employer's registration is a 404 whatever the method.
-    registration = registration_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     today = clock.today()
     support = registration_support([registration], today=today)[registration.pk]
     version = registration.framework_version

@@ -12,10 +12,10 @@ from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
 from programmes.forms import (
-    HOURS_FORMAT_MESSAGE,
     VersionedForm,
-    _reason_field,
     contracted_hours_checked,
+    contracted_hours_field,
+    reason_field,
 )
 
 LATER = ""
@@ -79,13 +79,7 @@ class TransferAcceptForm(DateInputsMixin, VersionedForm):
             "For example, 1 4 2027",
         ),
     )
-    contracted_hours = forms.CharField(
-        label="Contracted hours a week with you",
-        help_text="Full-time is 37 hours.",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
-        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
-    )
+    contracted_hours = contracted_hours_field("Contracted hours a week with you", "Full-time is 37 hours.")
     assessor = _person_field(
         "Who will assess the NQSW?",
         "You can allocate an assessor later.",
@@ -118,7 +112,7 @@ class TransferAcceptForm(DateInputsMixin, VersionedForm):
 
 
 class TransferDeclineForm(VersionedForm):
-    reason = _reason_field(
+    reason = reason_field(
         "Why are you declining the transfer?",
         "Enter the reason you are declining the transfer",
         "The employer who asked sees this reason.",

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.web.dates import date_data
-from asye.web.decorators import employer_view
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
 from programmes import transfer_acceptance, transfers
 from programmes.forms import hours_text
@@ -55,6 +54,11 @@ def transfer_request(request, pk: int):
     )
 
 
+# The answer pages take a GET (the form) and a POST (the answer); the transfer is read first, so another
+# employer's is a 404 whatever the method.
+ANSWER_METHODS = ("GET", "POST")
+
+
 def _answer(request, transfer: RegistrationTransfer, *, form, template: str, context=None, **flow_options):
     """Bind, call the service, and show a stale version or the service's refusal on the page."""
     return form_page(
@@ -67,10 +71,9 @@ def _answer(request, transfer: RegistrationTransfer, *, form, template: str, con
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def transfer_cancel(request, pk: int):
+@opens(transfers.transfer_get_outgoing, ANSWER_METHODS)
+def transfer_cancel(request, transfer):
     """The sender withdraws a request that is still waiting."""
-    transfer = transfers.transfer_get_outgoing(actor=request.actor, pk=pk)
     return _answer(
         request,
         transfer,
@@ -110,12 +113,9 @@ def _incoming_context(transfer: RegistrationTransfer) -> dict:
 
 
 @employer_view(Role.COORDINATOR)
-def transfer_incoming_detail(request, pk: int):
+@opens(transfers.transfer_get_incoming, GET_ONLY)
+def transfer_incoming_detail(request, transfer):
     """What the request carries: the NQSW, the programme so far and the dates; then accept or decline."""
-    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        # Checked after the read, so that another employer's transfer is a 404 whatever the method.
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(
         request,
         "programmes/transfer_incoming_detail.html",
@@ -124,9 +124,8 @@ def transfer_incoming_detail(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def transfer_accept(request, pk: int):
-    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
+@opens(transfers.transfer_get_incoming, ANSWER_METHODS)
+def transfer_accept(request, transfer):
     initial = {
         "version": transfer.version,
         "contracted_hours": hours_text(transfer.contracted_hours),
@@ -163,9 +162,8 @@ def transfer_accept(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def transfer_decline(request, pk: int):
-    transfer = transfers.transfer_get_incoming(actor=request.actor, pk=pk)
+@opens(transfers.transfer_get_incoming, ANSWER_METHODS)
+def transfer_decline(request, transfer):
     return _answer(
         request,
         transfer,

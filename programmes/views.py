@@ -8,18 +8,17 @@ a 404) and write through ``programmes.services``. Registering an NQSW is ``progr
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye import clock
 from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
-from asye.web.decorators import employer_view
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
 from programmes import services
 from programmes.corrections import correction_history
@@ -37,7 +36,7 @@ from programmes.forms import (
 from programmes.models import FundingStatus, Registration, RegistrationStatus
 from programmes.nightly import upcoming_changes
 from programmes.progress_store import flag_filter, progress_catch_up, stored_progress
-from programmes.search import registration_search_q, result_count_text, search_text
+from programmes.search import list_search_context, registration_search_q
 from programmes.selectors import OPEN_STATUSES, registration_get, registration_list
 from programmes.support_selectors import FLAG_LABELS, registration_support
 from programmes.transfers import transfer_of_registration, transfer_waiting_count
@@ -126,7 +125,6 @@ def registration_list_view(request):
         }
         for registration in page.object_list
     ]
-    chosen = {name: value for name, value in filters.items() if value}
     return render(
         request,
         "programmes/list.html",
@@ -134,11 +132,7 @@ def registration_list_view(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "filtered": bool(chosen),
-            "query": urlencode(chosen) + "&" if chosen else "",
-            "search": search_text(filters["q"]),
-            "search_result": result_count_text(page.paginator.count, ("NQSW", "NQSWs"), filters["q"]),
-            "download_query": urlencode(chosen),
+            **list_search_context(filters, page, ("NQSW", "NQSWs")),
             "is_coordinator": actor.has_role(Role.COORDINATOR),
             "support_plan_ids": support_plan_registration_ids(actor=actor),
             "transfers_waiting": transfer_waiting_count(actor=actor),
@@ -151,12 +145,9 @@ def registration_list_view(request):
 
 
 @employer_view(*VIEWER_ROLES)
-def registration_detail(request, pk: int):
+@opens(registration_get, GET_ONLY)
+def registration_detail(request, registration):
     actor = request.actor
-    registration = registration_get(actor=actor, pk=pk)
-    if request.method not in ("GET", "HEAD"):
-        # Checked after the read, so that another employer's registration is a 404 whatever the method.
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     today = clock.today()
     # The timeline's states and the flags worked out from the records now (programmes.progress).
     progress = registration_support([registration], today=today)[registration.pk]

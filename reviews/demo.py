@@ -238,12 +238,16 @@ def _write(
     if case.stage == NQSW_SIGNED:
         return review
     manager = people.actor(registration.line_manager_id)
+    return _manager_signs(manager, review, signed_on + datetime.timedelta(days=6), created)
+
+
+def _manager_signs(manager, review: Review, on: datetime.date, created: Counter) -> Review:
+    """The line manager comments and signs, the last signature: the review is locked ``on`` that day."""
     review.refresh_from_db()
     review = review_comment(
         actor=manager, review=review, version=review.version, comments=MANAGER_COMMENT, sign=True
     )
-    locked_on = _at(signed_on + datetime.timedelta(days=6))
-    Review.objects.filter(pk=review.pk).update(line_manager_signed_at=locked_on, locked_at=locked_on)
+    Review.objects.filter(pk=review.pk).update(line_manager_signed_at=_at(on), locked_at=_at(on))
     created["reviews locked"] += 1
     return review
 
@@ -400,13 +404,7 @@ def _year(
         Review.objects.filter(pk=review.pk).update(
             nqsw_comments=NQSW_COMMENT, nqsw_signed_at=_at(day + datetime.timedelta(days=3))
         )
-        review.refresh_from_db()
-        review = review_comment(
-            actor=manager, review=review, version=review.version, comments=MANAGER_COMMENT, sign=True
-        )
-        locked = _at(day + datetime.timedelta(days=6))
-        Review.objects.filter(pk=review.pk).update(line_manager_signed_at=locked, locked_at=locked)
-        created["reviews locked"] += 1
+        _manager_signs(manager, review, day + datetime.timedelta(days=6), created)
 
 
 def _recommend(

@@ -16,6 +16,7 @@ from collections import Counter
 from django.utils import timezone
 
 from portfolios.access import portfolio_ensure
+from portfolios.demo_records import first_agreement
 from portfolios.models import AgreementSignature, LearningAgreement, Observation, Portfolio
 from programmes.models import Registration
 
@@ -48,15 +49,7 @@ def _agreement(portfolio: Portfolio, registration: Registration, created: Counte
     if LearningAgreement.objects.filter(portfolio=portfolio).exists():
         return
     signed_on = registration.start_date + datetime.timedelta(days=AGREEMENT_SIGNED_AFTER)
-    agreement = LearningAgreement.objects.create(
-        employer_id=portfolio.employer_id,
-        portfolio=portfolio,
-        revision=1,
-        assessor_id=registration.assessor_id,
-        line_manager_id=registration.line_manager_id,
-        created_by_id=registration.assessor_id,
-        **AGREEMENT,
-    )
+    agreement = first_agreement(portfolio, registration, created_by_id=registration.assessor_id, **AGREEMENT)
     # The NQSW signed on paper (no account to name): their signature is the revision's completion.
     for signed_as, user_id in (
         (AgreementSignature.SignedAs.ASSESSOR, registration.assessor_id),

@@ -11,14 +11,13 @@ application is a 404, the same as a missing one; writes go through ``reviews.mod
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.tenancy.models import ServiceArea
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.confirm import confirm_post
+from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_flow
 from portfolios.models import Portfolio
 from reviews.models import GoodPracticeApplication, ModerationCase
@@ -87,12 +86,9 @@ def moderation_submit(request):
 
 
 @employer_view(Role.COORDINATOR)
-def moderation_case(request, pk: int):
+@opens(case_get, GET_ONLY)
+def moderation_case(request, case):
     """One case: its status and, once the moderator has sent them, the findings."""
-    # Found first, so another employer's case is a 404 whatever the method.
-    case = case_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     return render(
         request,
         "reviews/moderation/employer_case.html",
@@ -113,24 +109,22 @@ def _can_withdraw(case: ModerationCase) -> bool:
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def moderation_withdraw(request, pk: int):
+@opens(case_get)
+def moderation_withdraw(request, case):
     actor = request.actor
-    case = case_get(actor=actor, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            moderation_withdraw_voluntary(actor=actor, case=case)
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-        else:
-            messages.success(request, "The portfolio has been withdrawn from national moderation")
-            return redirect("reviews:moderation_list")
+    answer = confirm_post(
+        request,
+        lambda: moderation_withdraw_voluntary(actor=actor, case=case),
+        message="The portfolio has been withdrawn from national moderation",
+        done=lambda: redirect("reviews:moderation_list"),
+    )
+    if answer.response:
+        return answer.response
     return render(
         request,
         "reviews/moderation/employer_withdraw.html",
-        {"case": case, "error": error, "can_withdraw": _can_withdraw(case)},
-        status=400 if error else 200,
+        {"case": case, "error": answer.refusal, "can_withdraw": _can_withdraw(case)},
+        status=400 if answer.refusal else 200,
     )
 
 
@@ -168,10 +162,8 @@ def good_practice_apply(request):
 
 
 @employer_view(Role.COORDINATOR)
-def good_practice_detail(request, pk: int):
-    application = good_practice_get(actor=request.actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
+@opens(good_practice_get, GET_ONLY)
+def good_practice_detail(request, application):
     return render(
         request,
         "reviews/moderation/employer_good_practice_detail.html",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
-from asye.web.forms import choice_field
+from asye.web.form_fields import text_field as one_line_field
+from asye.web.forms import FilterForm, choice_field
 from programmes.search import search_field
 from reviews.models import PanelDecision, Recommendation, Review, ReviewOutcome
 from reviews.review_record import FIELD_LABELS
@@ -44,21 +45,13 @@ def line_field(
 ) -> forms.CharField:
     """A one-line answer such as a name or a title (required when it says what to write if it is missing);
     too long is "<subject> must be N characters or fewer"."""
-    error_messages = {"max_length": f"{subject} must be {limit} characters or fewer"}
-    if required_message:
-        error_messages["required"] = required_message
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required_message),
-        max_length=limit,
-        error_messages=error_messages,
-    )
+    return one_line_field(label, subject=subject, limit=limit, required=required_message, hint=hint)
 
 
-def version_field() -> forms.IntegerField:
-    """The version of the record the page showed, carried in the form."""
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+def version_field(*, required: bool = True) -> forms.IntegerField:
+    """The version of the record the page showed, carried in the form (not ``required`` on a page that
+    also makes the record, which has none yet)."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=required)
 
 
 class VersionedForm(forms.Form):
@@ -299,7 +292,7 @@ class RecommendationForm(VersionedForm):
         required_message="Enter the summary of the evidence for your recommendation",
         limit=MAX_REPORT_LENGTH,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = version_field(required=False)
 
 
 class PanelForm(DateInputsMixin, VersionedForm):
@@ -317,7 +310,7 @@ class PanelForm(DateInputsMixin, VersionedForm):
         required_message="Enter the name of the panel's chair",
     )
     notes = text_field("Notes (optional)", limit=MAX_REPORT_LENGTH)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = version_field(required=False)
     field_order_after_dates = ("held_on_day", "held_on_month", "held_on_year", "chair", "notes", "version")
 
 
@@ -382,7 +375,7 @@ REVIEW_STATUS_FILTER_CHOICES = [
 ]
 
 
-class ReviewListFilterForm(forms.Form):
+class ReviewListFilterForm(FilterForm):
     """The review list's filters (a GET form): anything not recognised is ignored, not an error."""
 
     q = search_field()
@@ -392,10 +385,3 @@ class ReviewListFilterForm(forms.Form):
     def __init__(self, *args, months: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [("", "Any review"), *[(str(m), f"{m}-month review") for m in months]]
-
-    def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
-        self.is_valid()
-        return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
-        }

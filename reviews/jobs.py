@@ -8,24 +8,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from asye.jobs.kinds import JobError, JobKind, JobOutput
-from portfolios.models import Portfolio
-from portfolios.pack import pack_filename, pack_store
-from programmes.models import Registration
+from asye.jobs.kinds import JobKind
+from portfolios.jobs import run_pack
 
 MODERATION_PACK = "reviews.moderation_pack"
-
-
-def run_moderation_pack(job, progress) -> JobOutput:
-    """Whoever started it is the case's moderator (the pack view checked); the pack view checks again."""
-    portfolio = Portfolio.objects.filter(pk=job.params["portfolio_id"]).first()
-    if portfolio is None:
-        raise JobError("This portfolio is no longer available.")
-    progress(0, 1)
-    name = pack_store(portfolio)
-    progress(1, 1)
-    registration = Registration.objects.get(pk=portfolio.registration_id)
-    return JobOutput(filename=pack_filename(registration), content_type="application/pdf", stored_name=name)
 
 
 def moderation_pack_url(job) -> str:
@@ -35,7 +21,7 @@ def moderation_pack_url(job) -> str:
 JOB_KINDS = [
     JobKind(
         MODERATION_PACK,
-        run_moderation_pack,
+        run_pack,  # whoever started it is the case's moderator (the pack view checked, and checks again)
         result_url=moderation_pack_url,
         title="NQAP moderation pack",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from asye.tenancy.models import ServiceArea
+from asye.web.form_fields import whole_number_field
 from asye.web.forms import choice_field
 from portfolios.models import CapabilityStatement
 from reviews.forms import line_field, text_field, version_field
@@ -17,6 +18,11 @@ from reviews.moderation_services.national import MAX_TEXT
 
 def _people(users) -> list[tuple[int, str]]:
     return [(user.pk, f"{user} ({user.email})") for user in users]
+
+
+def _numeric_box(width: int) -> forms.TextInput:
+    """A box for a whole number, ``width`` characters wide (GOV.UK's numeric input)."""
+    return forms.TextInput(attrs={"inputmode": "numeric", "data-width": str(width)})
 
 
 class RoundForm(forms.Form):
@@ -53,46 +59,36 @@ class RoundForm(forms.Form):
         required="Select how many portfolios to draw from each group",
         choices=[(MODE_NUMBER, "A number from each group"), (MODE_PERCENT, "A percentage of each group")],
     )
-    per_stratum = forms.IntegerField(
-        label="Number from each group",
-        help_text="If you chose a number. A group with fewer portfolios gives all of them.",
-        required=False,
-        min_value=1,
-        max_value=500,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "4"}),
-        error_messages={
-            "invalid": "The number from each group must be a whole number, like 3",
-            "min_value": "The number from each group must be between 1 and 500",
-            "max_value": "The number from each group must be between 1 and 500",
-        },
+    per_stratum = whole_number_field(
+        "Number from each group",
+        hint="If you chose a number. A group with fewer portfolios gives all of them.",
+        low=1,
+        high=500,
+        invalid="The number from each group must be a whole number, like 3",
+        too_small="The number from each group must be between 1 and 500",
+        too_big="The number from each group must be between 1 and 500",
+        widget=_numeric_box(4),
     )
-    percent = forms.IntegerField(
-        label="Percentage of each group",
-        help_text="If you chose a percentage. Rounded up, so every group with a portfolio gives at least "
-        "one.",
-        required=False,
-        min_value=1,
-        max_value=100,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
-        error_messages={
-            "invalid": "The percentage must be a whole number, like 10",
-            "min_value": "The percentage must be between 1 and 100",
-            "max_value": "The percentage must be between 1 and 100",
-        },
+    percent = whole_number_field(
+        "Percentage of each group",
+        hint="If you chose a percentage. Rounded up, so every group with a portfolio gives at least one.",
+        low=1,
+        high=100,
+        invalid="The percentage must be a whole number, like 10",
+        too_small="The percentage must be between 1 and 100",
+        too_big="The percentage must be between 1 and 100",
+        widget=_numeric_box(3),
     )
-    seed = forms.IntegerField(
-        label="Seed (optional)",
-        help_text="Leave empty for a new random draw. To repeat an earlier draw over the same portfolios, "
+    seed = whole_number_field(
+        "Seed (optional)",
+        hint="Leave empty for a new random draw. To repeat an earlier draw over the same portfolios, "
         "enter its seed.",
-        required=False,
-        min_value=1,
-        max_value=2**63 - 1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "20"}),
-        error_messages={
-            "invalid": "The seed must be a whole number",
-            "min_value": "The seed must be a whole number from 1 to 9223372036854775807",
-            "max_value": "The seed must be a whole number from 1 to 9223372036854775807",
-        },
+        low=1,
+        high=2**63 - 1,
+        invalid="The seed must be a whole number",
+        too_small="The seed must be a whole number from 1 to 9223372036854775807",
+        too_big="The seed must be a whole number from 1 to 9223372036854775807",
+        widget=_numeric_box(20),
     )
     expected = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -153,28 +153,32 @@ def earlier_reviews_not_locked(review: Review) -> list[int]:
     return [month for month in required if month not in locked]
 
 
-def lock_waits_message(review: Review) -> str:
-    """What the review page says while an earlier review point is not locked ("" when none is)."""
+def _earlier_waiting(review: Review) -> str:
+    """The earlier review points not locked yet, as a sentence's subject: "the 3-month review is", "the
+    3-month and 6-month reviews are" ("" when none)."""
     waiting = earlier_reviews_not_locked(review)
     if not waiting:
         return ""
-    plural = len(waiting) > 1
-    return (
-        f"This review can be locked only after the {_months(waiting)} review{'s are' if plural else ' is'} "
-        "locked: the last signature waits until then."
-    )
+    return f"the {_months(waiting)} review{'s are' if len(waiting) > 1 else ' is'}"
+
+
+def lock_waits_message(review: Review) -> str:
+    """What the review page says while an earlier review point is not locked ("" when none is)."""
+    waiting = _earlier_waiting(review)
+    if not waiting:
+        return ""
+    return f"This review can be locked only after {waiting} locked: the last signature waits until then."
 
 
 def lock_refusal(review: Review) -> str:
     """Why the last signature cannot lock the review yet ("" when it can)."""
-    waiting = earlier_reviews_not_locked(review)
+    waiting = _earlier_waiting(review)
     if not waiting:
         return ""
-    plural = len(waiting) > 1
     return (
-        f"You cannot sign yet: the {_months(waiting)} review{'s are' if plural else ' is'} not signed by "
-        "everyone. Your signature would lock this review, and a review is locked only after the earlier "
-        "ones. Save your comments now and sign once the earlier reviews are locked."
+        f"You cannot sign yet: {waiting} not signed by everyone. Your signature would lock this review, and "
+        "a review is locked only after the earlier ones. Save your comments now and sign once the earlier "
+        "reviews are locked."
     )
 
 

@@ -55,16 +55,21 @@ def refuse_method(request, allowed: tuple[str, ...]) -> HttpResponseNotAllowed |
     return None
 
 
-def opens(get, methods: tuple[str, ...] = GET_OR_POST):
-    """A page about one object, named by the URL's ``pk``: the object is read first, through its scoped
-    selector ``get(actor=, pk=)`` (another employer's, or one the person may not read, is a 404 whatever
-    the method), then a method not in ``methods`` is a 405 (``refuse_method``). The view is called with
-    the object in place of ``pk``. Goes under ``employer_view``, which chose the actor."""
+def opens(get, methods: tuple[str, ...] = GET_OR_POST, *, key: str = "pk"):
+    """A page about one object, named by the URL's ``pk`` (or ``key``, such as ``"slug"``): the object is
+    read first, through its scoped selector ``get(actor=, pk=)`` (``get(actor=, slug=)``; another
+    employer's, or one the person may not read, is a 404 whatever the method), then a method not in
+    ``methods`` is a 405 (``refuse_method``). The view is called with the object in place of the key.
+    Goes under ``employer_view`` (or ``national_view``, ``signed_in_view``), which chose the actor."""
 
     def decorate(func):
         @functools.wraps(func)
-        def wrapper(request, pk, *args, **kwargs):
-            obj = get(actor=request.actor, pk=pk)
+        def wrapper(request, *args, **kwargs):
+            if key in kwargs:
+                value = kwargs.pop(key)
+            else:
+                value, *args = args
+            obj = get(actor=request.actor, **{key: value})
             if (refused := refuse_method(request, methods)) is not None:
                 return refused
             return func(request, obj, *args, **kwargs)

@@ -73,6 +73,35 @@ class FilterForm(forms.Form):
         }
 
 
+class TickedRowsForm(forms.Form):
+    """A list's bulk form: the rows ticked on the page (a ``TypedMultipleChoiceField`` named by ``ticked``,
+    whose choices are the whole numbers posted, so anything else is refused) or, with ``scope`` "all",
+    every row matching the list's filters. Subclasses add the decision and the field of rows."""
+
+    ticked = ""
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.getlist(self.ticked) if hasattr(self.data, "getlist") else []
+        self.fields[self.ticked].choices = [(value, value) for value in raw if str(value).isdigit()]
+
+    def narrowed(self, queue):
+        """The list's ``queue`` (after ``is_valid()``): all of it with scope "all", else the rows ticked;
+        None when nothing was ticked."""
+        if self.cleaned_data["scope"] == "all":
+            return queue
+        ids = self.cleaned_data[self.ticked]
+        return queue.filter(pk__in=ids) if ids else None
+
+
+def answers(data: dict, *names: str) -> dict:
+    """The answers of these names from a form's cleaned data, as a service's keyword arguments
+    (``save=lambda data: service(actor=actor, **answers(data, "status", "notes"))``); a date input's
+    boxes (``<name>_day`` …) stay behind."""
+    return {name: data[name] for name in names}
+
+
 def year_choices(funding_years: list[str]) -> list[tuple[str, str]]:
     """A funding-year filter's choices: any year, then each year offered."""
     return [("", "Any year"), *[(y, y) for y in funding_years]]

@@ -116,6 +116,7 @@ def core_items(actor) -> list[dict]:
             },
             {"label": "Employers", "url": reverse("national:employers"), "section": "registrations"},
             {"label": "National audit", "url": reverse("national:audit"), "section": "home"},
+            {"label": "National API tokens", "url": reverse("national_api_tokens:list"), "section": "home"},
             {"label": "Scheduled jobs", "url": reverse("schedules:list"), "section": "home"},
         ]
     return items

@@ -11,7 +11,8 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.forms.models import model_to_dict
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,10 +21,11 @@ from asye.accounts.models import Role
 from asye.jobs.services import job_start
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
+from asye.web.forms import answers
+from portfolios.evidence_downloads import stored_file_response
 from portfolios.models import EvidenceFile
 from portfolios.pack import pack_filename, portfolio_pack_pdf
 from portfolios.selectors import portfolio_contents
-from portfolios.uploads import KINDS, download_name, evidence_storage
 from reviews.jobs import MODERATION_PACK
 from reviews.models import ModerationCase
 from reviews.moderation_forms import AssignForm, FindingsForm
@@ -136,13 +138,7 @@ def my_case(request, pk: int):
 
 
 def _findings_initial(case: ModerationCase) -> dict:
-    return {
-        "agreement": case.agreement,
-        "strengths": case.strengths,
-        "areas_for_development": case.areas_for_development,
-        "advice": case.advice,
-        "version": case.version,
-    }
+    return model_to_dict(case, ("agreement", "strengths", "areas_for_development", "advice", "version"))
 
 
 @national_view(roles=MODERATOR)
@@ -163,11 +159,7 @@ def my_case_findings(request, pk: int):
         save=lambda data: findings_save(
             actor=actor,
             case=case,
-            version=data["version"],
-            agreement=data["agreement"],
-            strengths=data["strengths"],
-            areas_for_development=data["areas_for_development"],
-            advice=data["advice"],
+            **answers(data, "version", "agreement", "strengths", "areas_for_development", "advice"),
             send=send,
             case_url=request.build_absolute_uri(reverse("reviews:moderation_case", args=[case.pk])),
         ),
@@ -236,21 +228,6 @@ def my_case_file(request, case_pk: int, pk: int):
         ),
         pk=pk,
     )
-    kind = next((k for k in KINDS.values() if k.content_type == evidence_file.content_type), None)
-    if kind is None:
-        raise Http404("Unknown file type.")
-    try:
-        handle = evidence_storage().open(evidence_file.storage_name, "rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing.") from error
+    response = stored_file_response(evidence_file)
     record_file_download(actor=request.actor, case=case, evidence_file=evidence_file)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(evidence_file.original_name, kind),
-        content_type=kind.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -4,6 +4,7 @@ exemplars; moderators read them."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -65,14 +66,9 @@ def _exemplar_form_page(request, *, exemplar: Exemplar | None):
     actor = request.actor
     initial = {}
     if exemplar is not None:
-        initial = {
-            "title": exemplar.title,
-            "service_area": exemplar.service_area,
-            "statement": exemplar.statement_id,
-            "extract": exemplar.extract,
-            "annotation": exemplar.annotation,
-            "version": exemplar.version,
-        }
+        initial = model_to_dict(
+            exemplar, ("title", "service_area", "statement", "extract", "annotation", "version")
+        )
 
     def save(data) -> Exemplar:
         values = {

@@ -3,22 +3,24 @@ cases, closing a panel."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
-from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow, form_page
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
+from asye.web.flow import form_page
+from asye.web.forms import answers
 from portfolios.models import Portfolio
 from reviews import selectors
 from reviews.forms import PanelDecisionForm, PanelForm, PanelMemberForm, SignForm
 from reviews.models import ModerationPanel, PanelDecision, Review
 from reviews.services import panels as panel_services
+from reviews.views.buttons import remove_button, version_button
 
 
 @employer_view(Role.COORDINATOR)
@@ -62,50 +64,41 @@ def _panel_context(actor, panel: ModerationPanel) -> dict:
 
 
 @employer_view(Role.COORDINATOR)
-def panel_detail(request, pk: int):
+@opens(selectors.panel_get, GET_ONLY)
+def panel_detail(request, panel):
     actor = request.actor
-    panel = selectors.panel_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     return render(request, "reviews/panel.html", _panel_context(actor, panel))
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def panel_change(request, pk: int):
+@opens(selectors.panel_get)
+def panel_change(request, panel):
     actor = request.actor
-    panel = selectors.panel_get(actor=actor, pk=pk)
-    initial = {
-        **date_data("held_on", panel.held_on),
-        "chair": panel.chair,
-        "notes": panel.notes,
-        "version": panel.version,
-    }
+    initial = {**date_data("held_on", panel.held_on), **model_to_dict(panel, ("chair", "notes", "version"))}
     return form_page(
         request,
         PanelForm(request.POST or None, initial=initial),
         template="reviews/panel_form.html",
         # After a stale save, the panel as it is now, not as the person read it.
-        context=lambda flow: {"panel": selectors.panel_get(actor=actor, pk=pk) if flow.conflict else panel},
+        context=lambda flow: {
+            "panel": selectors.panel_get(actor=actor, pk=panel.pk) if flow.conflict else panel
+        },
         save=lambda data: panel_services.panel_update(
             actor=actor,
             panel=panel,
             version=data["version"] or 0,
-            held_on=data["held_on"],
-            chair=data["chair"],
-            notes=data["notes"],
+            **answers(data, "held_on", "chair", "notes"),
         ),
         done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
         message="The panel's details have been saved",
-        current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.panel_get(actor=actor, pk=panel.pk).version,
     )
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def panel_member_add(request, pk: int):
+@opens(selectors.panel_get)
+def panel_member_add(request, panel):
     actor = request.actor
-    panel = selectors.panel_get(actor=actor, pk=pk)
     form = PanelMemberForm(request.POST or None)
     return form_page(
         request,
@@ -121,27 +114,21 @@ def panel_member_add(request, pk: int):
 
 
 @employer_view(Role.COORDINATOR)
-def panel_member_remove(request, pk: int):
-    actor = request.actor
-    member = selectors.panel_member_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
-    panel = member.panel
-    try:
-        panel_services.panel_member_remove(actor=actor, member=member)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{member.name} has been removed from the panel")
-    return redirect("reviews:panel", pk=panel.pk)
+@opens(selectors.panel_member_get, POST_ONLY)
+def panel_member_remove(request, member):
+    return remove_button(
+        request,
+        lambda: panel_services.panel_member_remove(actor=request.actor, member=member),
+        back=reverse("reviews:panel", args=[member.panel_id]),
+        message=f"{member.name} has been removed from the panel",
+    )
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def panel_decide(request, pk: int):
+@opens(selectors.panel_get)
+def panel_decide(request, panel):
     """Record the panel's decision on one submitted recommendation (``?recommendation=<id>``)."""
     actor = request.actor
-    panel = selectors.panel_get(actor=actor, pk=pk)
     source = request.POST if request.method == "POST" else request.GET
     try:
         case_id = int(source.get("recommendation", ""))
@@ -173,7 +160,7 @@ def panel_decide(request, pk: int):
     def page(flow) -> dict:
         current, case = panel, item
         if flow.conflict:  # as they are now, not as the person read them
-            current = selectors.panel_get(actor=actor, pk=pk)
+            current = selectors.panel_get(actor=actor, pk=panel.pk)
             case = selectors.panel_case_get(actor=actor, panel=current, pk=case_id)
         return {
             "panel": current,
@@ -199,37 +186,23 @@ def panel_decide(request, pk: int):
             actor=actor,
             panel=panel,
             item=item,
-            decision=data["decision"],
-            reasons=data["reasons"],
-            panel_version=data["panel_version"],
-            recommendation_version=data["recommendation_version"],
+            **answers(data, "decision", "reasons", "panel_version", "recommendation_version"),
         ),
         done=lambda _made: redirect("reviews:panel", pk=panel.pk),
         message=decided,
-        current_version=lambda: selectors.panel_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.panel_get(actor=actor, pk=panel.pk).version,
         rebind=with_case_version,
         version_field="panel_version",
     )
 
 
 @employer_view(Role.COORDINATOR)
-def panel_close(request, pk: int):
-    actor = request.actor
-    panel = selectors.panel_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Something went wrong with the form. Close the panel again.")
-        return redirect("reviews:panel", pk=panel.pk)
-    flow = form_flow(
+@opens(selectors.panel_get, POST_ONLY)
+def panel_close(request, panel):
+    return version_button(
         request,
-        form,
-        save=lambda data: panel_services.panel_close(actor=actor, panel=panel, version=data["version"]),
-        done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
+        save=lambda version: panel_services.panel_close(actor=request.actor, panel=panel, version=version),
+        back=reverse("reviews:panel", args=[panel.pk]),
         message="The panel has been closed",
+        again="Close the panel again.",
     )
-    if flow.response:
-        return flow.response
-    messages.error(request, flow.conflict or " ".join(flow.form.non_field_errors()))
-    return redirect("reviews:panel", pk=panel.pk)

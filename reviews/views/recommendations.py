@@ -3,14 +3,15 @@ certificate."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
 
-from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
-from asye.web.flow import form_flow, form_page
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
+from asye.web.flow import form_page
+from asye.web.forms import answers
 from programmes.selectors import registration_get
 from reviews import rules, selectors
 from reviews.certificate import certificate_filename
@@ -23,14 +24,14 @@ from reviews.services.recommendations import (
     final_recommendation_submit,
     final_recommendation_update,
 )
+from reviews.views.buttons import version_button
 from reviews.views.reviews import ANYONE, RECOMMENDATION_COLOURS
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def recommendation_new(request, pk: int):
+@opens(registration_get)
+def recommendation_new(request, registration):
     actor = request.actor
-    registration = registration_get(actor=actor, pk=pk)
     if not can_write_assessment(actor=actor, registration=registration):
         raise PermissionDenied("Only the NQSW's assessor writes the final recommendation.")
     existing = selectors.final_recommendations_of(actor=actor, registration=registration)
@@ -50,10 +51,7 @@ def recommendation_new(request, pk: int):
         # Someone else starting it at the same moment is shown on the form, as a page of 200.
         status=200,
         save=lambda data: final_recommendation_create(
-            actor=actor,
-            registration=registration,
-            recommendation=data["recommendation"],
-            evidence_summary=data["evidence_summary"],
+            actor=actor, registration=registration, **answers(data, "recommendation", "evidence_summary")
         ),
         done=lambda item: redirect("reviews:recommendation", pk=item.pk),
         message="Your recommendation has been saved. Submit it to the panel when it is ready.",
@@ -61,11 +59,9 @@ def recommendation_new(request, pk: int):
 
 
 @employer_view(*ANYONE)
-def recommendation_detail(request, pk: int):
+@opens(selectors.final_recommendation_get, GET_ONLY)
+def recommendation_detail(request, item):
     actor = request.actor
-    item = selectors.final_recommendation_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     registration = item.registration
     can_change = (
         can_write_assessment(actor=actor, registration=registration)
@@ -91,23 +87,18 @@ def recommendation_detail(request, pk: int):
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def recommendation_change(request, pk: int):
+@opens(selectors.final_recommendation_get)
+def recommendation_change(request, item):
     actor = request.actor
-    item = selectors.final_recommendation_get(actor=actor, pk=pk)
     registration = item.registration
     if not can_write_assessment(actor=actor, registration=registration):
         raise PermissionDenied("Only the NQSW's assessor changes the final recommendation.")
     if item.status not in EDITABLE_RECOMMENDATION:
         return redirect("reviews:recommendation", pk=item.pk)
-    initial = {
-        "recommendation": item.recommendation,
-        "evidence_summary": item.evidence_summary,
-        "version": item.version,
-    }
+    initial = model_to_dict(item, ("recommendation", "evidence_summary", "version"))
 
     def page(flow) -> dict:
-        current = selectors.final_recommendation_get(actor=actor, pk=pk) if flow.conflict else item
+        current = selectors.final_recommendation_get(actor=actor, pk=item.pk) if flow.conflict else item
         return {
             "registration": registration,
             "item": current,  # after a stale save, as it is now, not as the person read it
@@ -124,37 +115,25 @@ def recommendation_change(request, pk: int):
             actor=actor,
             item=item,
             version=data["version"] or 0,
-            recommendation=data["recommendation"],
-            evidence_summary=data["evidence_summary"],
+            **answers(data, "recommendation", "evidence_summary"),
         ),
         done=lambda _saved: redirect("reviews:recommendation", pk=item.pk),
         message="Your recommendation has been saved",
-        current_version=lambda: selectors.final_recommendation_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.final_recommendation_get(actor=actor, pk=item.pk).version,
     )
 
 
 @employer_view(*ANYONE)
-def recommendation_submit(request, pk: int):
-    actor = request.actor
-    item = selectors.final_recommendation_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Something went wrong with the form. Submit the recommendation again.")
-        return redirect("reviews:recommendation", pk=item.pk)
-    flow = form_flow(
+@opens(selectors.final_recommendation_get, POST_ONLY)
+def recommendation_submit(request, item):
+    return version_button(
         request,
-        form,
-        save=lambda data: final_recommendation_submit(actor=actor, item=item, version=data["version"]),
-        done=lambda _saved: redirect("reviews:recommendation", pk=item.pk),
+        save=lambda version: final_recommendation_submit(actor=request.actor, item=item, version=version),
+        back=reverse("reviews:recommendation", args=[item.pk]),
         message="Your recommendation has been submitted to the internal moderation panel",
+        again="Submit the recommendation again.",
+        conflict=SUBMIT_CONFLICT,
     )
-    if flow.response:
-        return flow.response
-    refusals = [message for errors in flow.form.errors.values() for message in errors]
-    messages.error(request, SUBMIT_CONFLICT if flow.conflict else " ".join(refusals))
-    return redirect("reviews:recommendation", pk=item.pk)
 
 
 SUBMIT_CONFLICT = (
@@ -163,13 +142,11 @@ SUBMIT_CONFLICT = (
 
 
 @employer_view(*ANYONE)
-def certificate(request, pk: int):
+@opens(registration_get, GET_ONLY)
+def certificate(request, registration):
     """The completion certificate, for the NQSW, their assessor and the co-ordinator, once the internal
     panel has endorsed a pass."""
     actor = request.actor
-    registration = registration_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     if not can_download_certificate(actor=actor, registration=registration):
         raise PermissionDenied("The certificate is for the NQSW, their assessor and the co-ordinator.")
     if not selectors.certificate_available(registration):

@@ -14,15 +14,17 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
-from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers
 from portfolios.access import is_coordinator
 from programmes.selectors import (
     OPEN_STATUSES,
@@ -44,6 +46,7 @@ from reviews.services.practice_examples import (
     practice_example_add,
     practice_example_remove,
 )
+from reviews.views.buttons import remove_button
 
 ANYONE = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 
@@ -104,11 +107,9 @@ def review_home(request):
 
 
 @employer_view(*ANYONE)
-def registration_reviews(request, pk: int):
+@opens(registration_get, GET_ONLY)
+def registration_reviews(request, registration):
     actor = request.actor
-    registration = registration_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     today = clock.today()
     review_services.reviews_schedule(actor=actor, registrations=[registration], today=today)
     reviews = list(selectors.reviews_of_registration(actor=actor, registration=registration))
@@ -167,11 +168,9 @@ def _opens_later(review: Review, windows: dict, today: datetime.date) -> datetim
 
 
 @employer_view(*ANYONE)
-def review_add_optional(request, pk: int):
+@opens(registration_get, POST_ONLY)
+def review_add_optional(request, registration):
     actor = request.actor
-    registration = registration_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
     try:
         month = int(request.POST.get("month", ""))
     except ValueError:
@@ -233,30 +232,24 @@ def review_context(actor, review: Review) -> dict:
 
 
 @employer_view(*ANYONE)
-def review_detail(request, pk: int):
+@opens(selectors.review_get, GET_ONLY)
+def review_detail(request, review):
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     return render(request, "reviews/review.html", review_context(actor, review))
 
 
 def _report_initial(review: Review) -> dict:
     return {
         **date_data("held_on", review.held_on),
-        "progress_pcf": review.progress_pcf,
-        "progress_standards": review.progress_standards,
-        "outcome": review.outcome,
-        "version": review.version,
+        **model_to_dict(review, ("progress_pcf", "progress_standards", "outcome", "version")),
     }
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def review_edit(request, pk: int):
+@opens(selectors.review_get)
+def review_edit(request, review):
     """The assessor's report: saved as a draft as often as they like, until they sign."""
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
     if not can_write_assessment(actor=actor, registration=review.registration):
         raise PermissionDenied("Only the NQSW's assessor writes their review.")
     if review.assessor_signed_at is not None:
@@ -264,7 +257,7 @@ def review_edit(request, pk: int):
         return redirect(review_url(review))
 
     def page(flow) -> dict:
-        current = selectors.review_get(actor=actor, pk=pk) if flow.conflict else review
+        current = selectors.review_get(actor=actor, pk=review.pk) if flow.conflict else review
         window = rules.window_of(current)
         return {
             "review": current,  # after a stale save, as it is now, not as the person read it
@@ -282,23 +275,18 @@ def review_edit(request, pk: int):
         save=lambda data: review_services.review_update(
             actor=actor,
             review=review,
-            version=data["version"],
-            held_on=data["held_on"],
-            progress_pcf=data["progress_pcf"],
-            progress_standards=data["progress_standards"],
-            outcome=data["outcome"],
+            **answers(data, "version", "held_on", "progress_pcf", "progress_standards", "outcome"),
         ),
         done=lambda _saved: redirect(review_url(review)),
         message="Your report has been saved",
-        current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
     )
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def example_add(request, pk: int):
+@opens(selectors.review_get)
+def example_add(request, review):
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
     registration = review.registration
     if not can_write_assessment(actor=actor, registration=registration):
         raise PermissionDenied("Only the NQSW's assessor adds practice examples.")
@@ -333,16 +321,11 @@ def example_add(request, pk: int):
 
 
 @employer_view(*ANYONE)
-def example_remove(request, pk: int):
-    actor = request.actor
-    example = selectors.practice_example_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
-    review = example.review
-    try:
-        practice_example_remove(actor=actor, example=example)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Practice example removed")
-    return redirect(review_url(review))
+@opens(selectors.practice_example_get, POST_ONLY)
+def example_remove(request, example):
+    return remove_button(
+        request,
+        lambda: practice_example_remove(actor=request.actor, example=example),
+        back=review_url(example.review),
+        message="Practice example removed",
+    )

@@ -8,10 +8,9 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from asye.web.dates import date_data
-from asye.web.decorators import employer_view
+from asye.web.decorators import employer_view, opens
 from asye.web.flow import form_flow, form_page
 from reviews import selectors
 from reviews.forms import AmendForm, CommentForm, SignForm
@@ -22,11 +21,10 @@ from reviews.views.reviews import ANYONE, review_context, review_page, review_ur
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def review_sign(request, pk: int):
+@opens(selectors.review_get)
+def review_sign(request, review):
     """The assessor checks the review and signs it."""
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
     if party_of(actor=actor, review=review) != "assessor":
         raise PermissionDenied("Only the NQSW's assessor signs as the assessor.")
     if review.assessor_signed_at is not None:
@@ -46,12 +44,12 @@ def review_sign(request, pk: int):
         save=sign,
         done=lambda signed: redirect(review_url(signed)),
         message=lambda signed: SIGNED_MESSAGES.get(signed.outcome, SIGNED),
-        current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
     )
     if flow.response:
         return flow.response
     if flow.conflict:  # as it is now, not as the person read it
-        review = selectors.review_get(actor=actor, pk=pk)
+        review = selectors.review_get(actor=actor, pk=review.pk)
     missing = []
     for error in refusals:
         # What is missing is shown on this page: each message links to that part of the review (a review
@@ -101,11 +99,10 @@ SIGN_ANCHORS = {
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def review_comment(request, pk: int):
+@opens(selectors.review_get)
+def review_comment(request, review):
     """The NQSW or the line manager comments and signs, once the assessor has signed."""
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
     party = party_of(actor=actor, review=review)
     if party not in ("nqsw", "line_manager"):
         raise PermissionDenied("Only the NQSW and their line manager comment on a review.")
@@ -144,17 +141,16 @@ def review_comment(request, pk: int):
         ),
         done=lambda saved: redirect(review_url(saved)),
         message=commented,
-        current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
         rebind=partial(CommentForm, hint=hint),
     )
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def review_amend(request, pk: int):
+@opens(selectors.review_get)
+def review_amend(request, review):
     """Change what you signed, giving the reason; the old and new values are kept."""
     actor = request.actor
-    review = selectors.review_get(actor=actor, pk=pk)
     fields = amendable_fields(actor=actor, review=review)
     if not fields:
         raise PermissionDenied("You can amend only your own part of a review, after you have signed it.")
@@ -172,6 +168,6 @@ def review_amend(request, pk: int):
         ),
         done=lambda _saved: redirect(review_url(review)),
         message="The review has been amended. The change and your reason are in its history.",
-        current_version=lambda: selectors.review_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
         rebind=partial(AmendForm, fields=fields),
     )

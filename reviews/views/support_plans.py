@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from asye import clock
 from asye.web.dates import date_data
-from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers
 from reviews import selectors
 from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, SupportPlanForm
 from reviews.models import SupportPlan
@@ -19,11 +19,9 @@ from reviews.views.reviews import ANYONE
 
 
 @employer_view(*ANYONE)
-def support_plan_detail(request, pk: int):
+@opens(selectors.support_plan_get, GET_ONLY)
+def support_plan_detail(request, plan):
     actor = request.actor
-    plan = selectors.support_plan_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
-        return not_allowed
     registration = plan.registration
     can_act = can_add_support_actions(actor=actor, registration=registration)
     return render(
@@ -63,15 +61,14 @@ def _plan_form(data, plan: SupportPlan) -> SupportPlanForm:
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def support_plan_change(request, pk: int):
+@opens(selectors.support_plan_get)
+def support_plan_change(request, plan):
     actor = request.actor
-    plan = selectors.support_plan_get(actor=actor, pk=pk)
     if not can_manage_support_plan(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator or the NQSW's assessor changes a support plan.")
 
     def reread() -> SupportPlan:
-        return selectors.support_plan_get(actor=actor, pk=pk)
+        return selectors.support_plan_get(actor=actor, pk=plan.pk)
 
     return form_page(
         request,
@@ -81,8 +78,7 @@ def support_plan_change(request, pk: int):
         save=lambda data: support_plans.support_plan_update(
             actor=actor,
             plan=plan,
-            version=data["version"],
-            concerns=data["concerns"],
+            **answers(data, "version", "concerns"),
             extra_review_due_on=data.get("extra_review_due_on"),
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
@@ -94,10 +90,9 @@ def support_plan_change(request, pk: int):
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def support_action_add(request, pk: int):
+@opens(selectors.support_plan_get)
+def support_action_add(request, plan):
     actor = request.actor
-    plan = selectors.support_plan_get(actor=actor, pk=pk)
     registration = plan.registration
     if not can_add_support_actions(actor=actor, registration=registration):
         raise PermissionDenied("Only the co-ordinator, the assessor or the line manager adds actions.")
@@ -110,10 +105,8 @@ def support_action_add(request, pk: int):
         save=lambda data: support_plans.support_plan_action_add(
             actor=actor,
             plan=plan,
-            action=data["action"],
             owner_id=form.owner_id(),
-            owner_name=data["owner_name"],
-            due_on=data["due_on"],
+            **answers(data, "action", "owner_name", "due_on"),
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="Action added to the support plan",
@@ -121,11 +114,9 @@ def support_action_add(request, pk: int):
 
 
 @employer_view(*ANYONE)
-def support_action_done(request, pk: int):
+@opens(selectors.support_plan_action_get, POST_ONLY)
+def support_action_done(request, item):
     actor = request.actor
-    item = selectors.support_plan_action_get(actor=actor, pk=pk)
-    if not_allowed := refuse_method(request, POST_ONLY):
-        return not_allowed
     plan = item.plan
     # The date boxes sit beside each action on the plan's page; a mistake is shown on a page of its own.
     return form_page(
@@ -143,10 +134,9 @@ def support_action_done(request, pk: int):
 
 
 @employer_view(*ANYONE)
-@require_http_methods(["GET", "POST"])
-def support_plan_close(request, pk: int):
+@opens(selectors.support_plan_get)
+def support_plan_close(request, plan):
     actor = request.actor
-    plan = selectors.support_plan_get(actor=actor, pk=pk)
     if not can_manage_support_plan(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
     return form_page(
@@ -159,5 +149,5 @@ def support_plan_close(request, pk: int):
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="The support plan has been closed",
-        current_version=lambda: selectors.support_plan_get(actor=actor, pk=pk).version,
+        current_version=lambda: selectors.support_plan_get(actor=actor, pk=plan.pk).version,
     )
