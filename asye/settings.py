@@ -111,6 +111,7 @@ ASYE_CONTRIBUTIONS = {
         "reviews.api_routes",
         "evaluations.api_routes",
         "forums.api_routes",
+        "surveys.api_routes",
     ],
     # The audit trail in words (asye.audit.readable): each app's audit_sentences.py declares SENTENCES.
     "audit_sentences": ["programmes.audit_sentences", "funding.audit_sentences"],
@@ -351,6 +352,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an address with no account shows the same page and sends nothing (allauth would
+# otherwise email that address a sign-up link, and nobody signs up here on their own).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins per address and per account (allauth counts them in the cache).
     "login_failed": "10/m/ip,5/5m/key",

@@ -69,6 +69,18 @@ urlpatterns = [
             )
         ),
     ),
+    path(
+        "national/api-tokens/",
+        include(
+            (
+                [
+                    path("", api_token_views.national_token_list, name="list"),
+                    path("<int:pk>/revoke/", api_token_views.national_token_revoke, name="revoke"),
+                ],
+                "national_api_tokens",
+            )
+        ),
+    ),
     path("registrations/upload/", include(("programmes.upload_urls", "registration_upload"))),
     path("registrations/", include(("programmes.urls", "programmes"))),
     path("", include(("programmes.support_urls", "support"))),
