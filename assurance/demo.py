@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.utils import timezone
-
 from assurance import concern_services, meeting_services
 from assurance.meeting_questions import load_first_version
 from assurance.models import (
@@ -28,6 +26,7 @@ from assurance.models import (
     MeetingSubmission,
     ReviewMeeting,
 )
+from asye import clock
 from asye.accounts.actor import build_actor
 from asye.accounts.models import User
 from asye.tenancy.db import tenant_settings
@@ -69,7 +68,7 @@ def seed(
             ),
             may_contact=True,
         )
-        sent = timezone.now() - datetime.timedelta(days=21)
+        sent = clock.now() - datetime.timedelta(days=21)
         ConfidentialConcern.objects.filter(pk=concern.pk).update(created_at=sent, updated_at=sent)
         concern.refresh_from_db()
         concern = concern_services.concern_action_record(

@@ -20,6 +20,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from asye import clock
 from asye.accounts.models import Membership
 from demo.calendar import DemoCalendar
 from surveys.models import (
@@ -55,7 +56,7 @@ FREE_TEXT = (
 
 
 def _round(year: int, dates: dict[str, datetime.date]) -> tuple[SurveyRound, bool]:
-    now = timezone.now()
+    now = clock.now()
     survey_round, created = SurveyRound.objects.get_or_create(
         year=year, defaults={**dates, "created_at": now, "updated_at": now}
     )
