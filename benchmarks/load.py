@@ -236,23 +236,19 @@ def endpoints(context: dict, coordinator: dict, national: dict) -> list[tuple[st
     ]
 
 
-def locust_run(
-    base: str, name: str, path: str, headers: dict, users: int, duration: int, master: int
-) -> dict:
+def locust_headless(
+    base: str, extra_env: dict, users: int, duration: int, master: int, locustfile: str = __file__
+) -> tuple[list[dict], list[dict], float, float]:
+    """One headless locust run against gunicorn: locust's stats and failures rows (from its CSV files),
+    the wall time, and the gunicorn workers' CPU milliseconds over the run."""
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as folder:
-        env = {
-            **os.environ,
-            "BENCH_PATH": path,
-            "BENCH_NAME": name,
-            "BENCH_HEADERS": json.dumps(headers),
-        }
         pids = workers(master)
         before, started = cpu_ticks(pids), time.perf_counter()
         subprocess.run(
             [
                 str(ROOT / ".venv" / "bin" / "locust"),
                 "-f",
-                __file__,
+                locustfile,
                 "--headless",
                 f"--users={users}",
                 f"--spawn-rate={users}",
@@ -263,7 +259,7 @@ def locust_run(
                 "--loglevel=ERROR",
                 "--stop-timeout=30",
             ],
-            env=env,
+            env={**os.environ, **extra_env},
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -271,9 +267,16 @@ def locust_run(
         elapsed = time.perf_counter() - started
         after = cpu_ticks(pids)
         with open(f"{folder}/run_stats.csv") as handle:
-            row = next(r for r in csv.DictReader(handle) if r["Name"] == name)
-    count = int(row["Request Count"])
+            stats = list(csv.DictReader(handle))
+        with open(f"{folder}/run_failures.csv") as handle:
+            failures = list(csv.DictReader(handle))
     cpu_ms = sum(after[pid] - before.get(pid, after[pid]) for pid in after) * 1000 / TICKS
+    return stats, failures, elapsed, cpu_ms
+
+
+def summary(row: dict, cpu_ms: float, elapsed: float) -> dict:
+    """A locust stats row as the report's figures; CPU per request over the row's requests."""
+    count = int(row["Request Count"])
     return {
         "requests": count,
         "failures": int(row["Failure Count"]),
@@ -286,15 +289,37 @@ def locust_run(
     }
 
 
-def run_load(base: str, targets, *, users_list, rounds, duration, master) -> list[dict]:
+def locust_run(
+    base: str, name: str, path: str, headers: dict, users: int, duration: int, master: int
+) -> dict:
+    extra_env = {"BENCH_PATH": path, "BENCH_NAME": name, "BENCH_HEADERS": json.dumps(headers)}
+    stats, _, elapsed, cpu_ms = locust_headless(base, extra_env, users, duration, master)
+    return summary(next(r for r in stats if r["Name"] == name), cpu_ms, elapsed)
+
+
+def with_ratios(result: dict, bare: dict | None) -> dict:
+    """Adds the throughput and CPU-per-request ratios against the bare view of the same round."""
+    if bare and bare["rps"] and result["rps"]:
+        result["rps_ratio"] = round(result["rps"] / bare["rps"], 3)
+    if bare and bare["cpu_ms_per_request"] and result["cpu_ms_per_request"]:
+        result["cpu_ratio"] = round(result["cpu_ms_per_request"] / bare["cpu_ms_per_request"], 2)
+    return result
+
+
+def warm_up(base: str, targets) -> None:
+    """Six requests to every (name, path, headers) target, so that both workers have served each."""
     import requests
 
-    for name, path, headers in targets:  # warm up every worker on every endpoint
+    for name, path, headers in targets:
         for _ in range(6):
             status = requests.get(
                 base + path, headers=headers, allow_redirects=False, timeout=120
             ).status_code
         print(f"  warm-up {name}: {status}", flush=True)
+
+
+def run_load(base: str, targets, *, users_list, rounds, duration, master) -> list[dict]:
+    warm_up(base, targets)
     runs = []
     for users in users_list:
         for round_number in range(1, rounds + 1):
@@ -303,10 +328,7 @@ def run_load(base: str, targets, *, users_list, rounds, duration, master) -> lis
                 result = locust_run(base, name, path, headers, users, duration, master)
                 if name == "bare view":
                     bare = result
-                if bare and bare["rps"] and result["rps"]:
-                    result["rps_ratio"] = round(result["rps"] / bare["rps"], 3)
-                if bare and bare["cpu_ms_per_request"] and result["cpu_ms_per_request"]:
-                    result["cpu_ratio"] = round(result["cpu_ms_per_request"] / bare["cpu_ms_per_request"], 2)
+                with_ratios(result, bare)
                 runs.append({"endpoint": name, "path": path, "users": users, "round": round_number, **result})
                 print(f"  {users:>3} users round {round_number} {name:30} {result}", flush=True)
     return runs
