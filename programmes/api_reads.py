@@ -3,7 +3,7 @@
 The same rows as the viewset's scoped queryset (``registration_api_queryset``: the employer's registrations,
 narrowed by ``registration_people`` for assessors and line managers), with the framework, the deferrals the
 timeline needs and the corrections the answer lists: three statements whose SQL is built by the usual
-scoping once per thread and shape (``asye.api.prepared``) and only run again after that.
+scoping once per thread and shape (``asye.prepared``) and only run again after that.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.http import Http404
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
-from asye.api.prepared import PreparedRead
+from asye.prepared import PreparedRead
 from asye.tenancy.models import Employer
 from programmes.models import Deferral, Registration, RegistrationCorrection
 from programmes.selectors import registration_people

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from asye.accounts.models import NATIONAL_ROLES, Membership, Role, User
-from asye.api.prepared import PreparedRead
+from asye.prepared import PreparedRead
 from asye.tenancy.models import Employer
 
 
@@ -75,7 +75,7 @@ def _active_memberships(_shape: None, *, user_id: int):
     return Membership.objects.active().filter(user_id=user_id).select_related("employer").order_by()
 
 
-# Compiled once (asye.api.prepared): every request with a signed-in person or an API token reads them.
+# Compiled once (asye.prepared): every request with a signed-in person or an API token reads them.
 ACTIVE_MEMBERSHIPS = PreparedRead(_active_memberships)
 
 

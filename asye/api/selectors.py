@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
-from asye.api.prepared import PreparedRead
+from asye.prepared import PreparedRead
 from asye.tenancy.db import settings_from_row
 
 
@@ -35,7 +35,7 @@ TOKEN_BY_HASH = PreparedRead(_token_by_hash)
 
 def api_token_by_hash(*, key_hash: str, switched: bool) -> ApiToken | None:
     """The token whose secret hashes to ``key_hash``, with its creator, or None; its row is readable only by
-    whoever presents the secret (row-level security). Compiled once (``asye.api.prepared``): every API call
+    whoever presents the secret (row-level security). Compiled once (``asye.prepared``): every API call
     makes this read."""
     found = TOKEN_BY_HASH.fetch(switched, key_hash=key_hash)
     return found[0] if found else None

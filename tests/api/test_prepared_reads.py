@@ -1,4 +1,4 @@
-"""Reads compiled once (``asye.api.prepared``, issue #14): the same rows and instances as the queryset, the
+"""Reads compiled once (``asye.prepared``, issue #14): the same rows and instances as the queryset, the
 values always in their own places, builds that cannot be prepared refused, and the API's registration
 read as strictly scoped as before (another employer's, or not the caller's NQSW's: 404)."""
 
@@ -12,7 +12,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from asye.api.prepared import PreparedRead
+from asye.prepared import PreparedRead
 from asye.tenancy.db import tenant_context
 from programmes.api_reads import registration_api_get
 from programmes.models import Registration
