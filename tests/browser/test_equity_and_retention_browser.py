@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.support import format_violations, run_axe
 from tests.browser.test_phone_width import OVERFLOW, PHONE, WIDE
@@ -58,7 +59,7 @@ def test_equity_form_without_javascript(live_server, new_context, sign_in, natio
     page.get_by_role("checkbox", name="2022-23", exact=True).check()
     page.get_by_label("Exact figures (for national staff only)").check()
     page.get_by_role("button", name="Show the figures").click()
-    assert page.get_by_role("heading", name="Logistic regression").is_visible()
+    expect(page.get_by_role("heading", name="Logistic regression")).to_be_visible()
     assert "view=exact" in page.url
     page.goto(live_server.url + EQUITY + "?service_area=both&view=published")
-    assert page.get_by_text("Select at least one cohort").first.is_visible()
+    expect(page.get_by_text("Select at least one cohort").first).to_be_visible()

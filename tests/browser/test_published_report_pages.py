@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from reporting.disclosure import SUPPRESSED
 from tests.browser.support import format_violations, run_axe
@@ -35,7 +36,7 @@ def test_a_published_report_is_public_and_accessible(
     staff.wait_for_url("**/jobs/**")
     staff.goto(live_server.url + "/national/reports/")
     staff.get_by_role("button", name=re.compile("^Publish")).first.click()
-    assert staff.get_by_text("is published at its public page").is_visible()
+    expect(staff.get_by_text("is published at its public page")).to_be_visible()
     problems = []
     if violations := run_axe(staff):
         problems.append(format_violations(staff.url, violations))
@@ -48,17 +49,17 @@ def test_a_published_report_is_public_and_accessible(
             assert response is not None and response.status == 200, path
             if viewport == PHONE and (wide := page.evaluate(OVERFLOW)):
                 problems.append(f"{path}: {wide}")
-        assert page.get_by_role("heading", name=re.compile("registrations, by employer type")).is_visible()
-        assert page.get_by_text(SUPPRESSED).first.is_visible()
-        assert page.get_by_role("img", name=re.compile("registrations, by region")).is_visible()
+        expect(page.get_by_role("heading", name=re.compile("registrations, by employer type"))).to_be_visible()
+        expect(page.get_by_text(SUPPRESSED).first).to_be_visible()
+        expect(page.get_by_role("img", name=re.compile("registrations, by region"))).to_be_visible()
         # The equity section, suppressed, its charts with their text alternatives.
-        assert page.get_by_role("heading", name="Outcomes and equity", level=2).is_visible()
-        assert page.get_by_role(
+        expect(page.get_by_role("heading", name="Outcomes and equity", level=2)).to_be_visible()
+        expect(page.get_by_role(
             "table", name=re.compile("^Unsuccessful completion by ethnicity group")
-        ).is_visible()
-        assert page.get_by_role(
+        )).to_be_visible()
+        expect(page.get_by_role(
             "img", name=re.compile("^Unsuccessful completion by cohort")
-        ).first.is_visible()
+        ).first).to_be_visible()
         page.context.close()
     # axe needs JavaScript: the same pages again, with it.
     for viewport in (WIDE, PHONE):

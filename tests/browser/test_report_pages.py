@@ -5,7 +5,10 @@ overview and the report job's progress page; and the year filter with JavaScript
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.support import format_violations, run_axe
 from tests.browser.test_phone_width import OVERFLOW, PHONE, WIDE
@@ -50,7 +53,7 @@ def test_report_pages_pass_axe(live_server, new_context, sign_in, national_staff
     page.goto(live_server.url + "/national/reports/disclosure/")
     page.get_by_label("Smallest count that may be published").fill("1")
     page.get_by_role("button", name="Save the threshold").click()
-    assert page.get_by_text("The smallest count must be 2 or more").first.is_visible()
+    expect(page.get_by_text("The smallest count must be 2 or more").first).to_be_visible()
     _check(page, "disclosure error", viewport, problems)
 
     # The report made as a job: its progress page, then the reports page with the run listed.
@@ -60,7 +63,7 @@ def test_report_pages_pass_axe(live_server, new_context, sign_in, national_staff
     page.wait_for_url("**/jobs/**")
     _check(page, "job progress", viewport, problems)
     page.goto(live_server.url + "/national/reports/")
-    assert page.get_by_role("link", name="Download").first.is_visible()
+    expect(page.get_by_role("link", name="Download").first).to_be_visible()
     _check(page, "reports with a run", viewport, problems)
     assert not problems, "\n\n".join(problems)
 
@@ -72,6 +75,7 @@ def test_the_year_filter_without_javascript(live_server, new_context, sign_in, n
     page.get_by_label("Funding year", exact=True).select_option("2023-24")
     page.get_by_label("Adults", exact=True).check()
     page.get_by_role("button", name="Show the figures").click()
-    assert "year=2023-24" in page.url and "service_area=adults" in page.url
-    assert page.get_by_role("heading", name="2023-24 registrations, by employer type").is_visible()
-    assert page.get_by_role("img", name="2023-24 registrations, by region").is_visible()
+    expect(page).to_have_url(re.compile(r"year=2023-24"))
+    expect(page).to_have_url(re.compile(r"service_area=adults"))
+    expect(page.get_by_role("heading", name="2023-24 registrations, by employer type")).to_be_visible()
+    expect(page.get_by_role("img", name="2023-24 registrations, by region")).to_be_visible()
