@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
-from asye.tenancy.models import Employer, EmployerOwned
+from asye.stamps import ClockCreatedVersioned, ClockVersioned, Submitted, person_field
+from asye.tenancy.models import Employer, EmployerOwned, employer_index
 
 
 class ConcernTopic(models.TextChoices):
@@ -37,14 +37,14 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class ConfidentialConcern(models.Model):
+class ConfidentialConcern(ClockCreatedVersioned):
     """What an NQSW tells the national team in confidence about difficulties on their programme (the
     seed's "NQSW protocol"). ``programme_employer`` is the employer they were working for: national
     staff need it to raise the matter, but it is not an ``employer_id``, so no tenant policy, audit
     default or employer selector ever ties the row to that employer."""
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    nqsw = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nqsw = person_field()
     programme_employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="+")
     topic = models.CharField(max_length=32, choices=ConcernTopic.choices)
     details = models.TextField()
@@ -52,9 +52,6 @@ class ConfidentialConcern(models.Model):
         help_text="The NQSW agrees the national team may contact them by email about it."
     )
     status = models.CharField(max_length=16, choices=ConcernStatus.choices, default=ConcernStatus.RECEIVED)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,11 +74,11 @@ class ConcernAction(models.Model):
     concern so the row-level security policy needs no sub-select."""
 
     concern = models.ForeignKey(ConfidentialConcern, on_delete=models.PROTECT, related_name="actions")
-    nqsw = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nqsw = person_field()
     taken_on = models.DateField()
     description = models.TextField()
     shared_with_nqsw = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = person_field()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -99,17 +96,15 @@ class RaisedConcern(EmployerOwned):
     summary = models.TextField()
     raised_with = models.CharField(max_length=200)
     raised_on = models.DateField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = person_field()
     created_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    acknowledged_by = person_field(optional=True)
     response = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-raised_on", "-id"]
-        indexes = [models.Index(fields=["employer", "-raised_on"])]
+        indexes = [employer_index("-raised_on")]
 
     def __str__(self) -> str:
         return f"Raised with the employer on {self.raised_on:%-d %B %Y}"
@@ -156,7 +151,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class ReviewMeeting(EmployerOwned):
+class ReviewMeeting(EmployerOwned, ClockCreatedVersioned):
     """An in-depth QA review meeting with an employer, scheduled by national staff; the employer submits
     before it (``submissions_due_on``) and national staff record notes and agreed actions after it."""
 
@@ -169,16 +164,13 @@ class ReviewMeeting(EmployerOwned):
     status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     notes = models.TextField(blank=True)
     agreed_actions = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
+    created_by = person_field()
 
     class Meta:
         ordering = ["-meeting_on", "-id"]
         indexes = [
-            models.Index(fields=["employer", "-meeting_on"]),
-            models.Index(fields=["employer", "status"]),
+            employer_index("-meeting_on"),
+            employer_index("status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,7 +183,7 @@ class ReviewMeeting(EmployerOwned):
         return f"QA review meeting on {self.meeting_on:%-d %B %Y}"
 
 
-class MeetingSubmission(EmployerOwned):
+class MeetingSubmission(EmployerOwned, Submitted, ClockVersioned):
     """The employer's submission before a meeting: the questionnaire's answers (question id -> text), its
     latest 360 report (an uploaded file) and its action plan (text and/or an uploaded file). Saved as a
     draft until the co-ordinator submits it."""
@@ -203,15 +195,9 @@ class MeetingSubmission(EmployerOwned):
     report_name = models.CharField(max_length=200, blank=True)
     plan_file = models.CharField(max_length=200, blank=True)
     plan_name = models.CharField(max_length=200, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        indexes = [models.Index(fields=["employer", "meeting"])]
+        indexes = [employer_index("meeting")]
 
     def __str__(self) -> str:
         return f"Submission for {self.meeting}"

@@ -1,11 +1,11 @@
 """An NQSW's equality monitoring answers (every question can be answered 'prefer not to say'), the
 disclosure rule national staff set, and the snapshots of figures that may be shown."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 from equality.disclosure import DEFAULT_MINIMUM_ANSWERS, LOWEST_MINIMUM_ANSWERS
 
 PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
@@ -60,9 +60,7 @@ class EqualityMonitoring(EmployerOwned):
         LEGACY_IMPORT = "legacy_import", "Imported from the national legacy portal"
 
     registration = models.OneToOneField("programmes.Registration", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = person_field(optional=True)
     gender = models.CharField(max_length=32, choices=Gender.choices)
     age_band = models.CharField(max_length=32, choices=AgeBand.choices)
     ethnic_group = models.CharField(max_length=32, choices=EthnicGroup.choices)
@@ -73,7 +71,7 @@ class EqualityMonitoring(EmployerOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["employer", "registration"])]
+        indexes = [employer_index("registration")]
 
     def __str__(self) -> str:
         return f"Equality monitoring for registration {self.registration_id}"
@@ -123,12 +121,8 @@ class EqualitySnapshot(EmployerOwned, SnapshotFields):
     """One employer's figures for one funding year, as they may be shown to its co-ordinators."""
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "funding_year", "taken_on"], name="equality_snapshot_one_a_day"
-            )
-        ]
-        indexes = [models.Index(fields=["employer", "funding_year", "-taken_on"])]
+        constraints = [employer_unique("funding_year", "taken_on", name="equality_snapshot_one_a_day")]
+        indexes = [employer_index("funding_year", "-taken_on")]
 
     def __str__(self) -> str:
         return f"Equality figures {self.funding_year} taken on {self.taken_on}"

@@ -15,13 +15,13 @@ records when. So once a response is in, nothing in the database joins it to the 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from asye.records import AuthoredVersioned
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 SCORE = {"max_digits": 2, "decimal_places": 1}
 
@@ -126,7 +126,7 @@ class EvaluationCycle(EmployerOwned, AuthoredVersioned):
     class Meta:
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["employer", "year"], name="evaluations_cycle_unique_year"),
+            employer_unique("year", name="evaluations_cycle_unique_year"),
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opened_on")), name="evaluations_cycle_closes_after_open"
             ),
@@ -151,9 +151,7 @@ class EvaluationInvitation(EmployerOwned):
     respondent_type = models.CharField(max_length=20, choices=INVITED_TYPES)
     email = models.EmailField()
     # Set when the co-ordinator picked someone on the platform (for the in-app reminder).
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = person_field(optional=True)
     token_hash = models.CharField(max_length=64, unique=True)
     # Only whether it was used: no time, so that the response cannot be matched to it by when it came in.
     used = models.BooleanField(default=False)
@@ -161,16 +159,12 @@ class EvaluationInvitation(EmployerOwned):
     # An address-only invitee's reminder (evaluations.reminders): the due date it was sent for, so each
     # due moment sends once; the reminder carries a new link and replaces ``token_hash``.
     reminded_for = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
 
     class Meta:
         ordering = ["respondent_type", "email"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "cycle", "email"], name="evaluations_invitation_unique_email"
-            )
-        ]
-        indexes = [models.Index(fields=["employer", "cycle", "used"])]
+        constraints = [employer_unique("cycle", "email", name="evaluations_invitation_unique_email")]
+        indexes = [employer_index("cycle", "used")]
 
 
 class EvaluationResponse(EmployerOwned):
@@ -188,13 +182,11 @@ class EvaluationResponse(EmployerOwned):
     class Meta:
         ordering = ["cycle", "respondent_type"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "cycle"],
-                condition=Q(respondent_type="self"),
-                name="evaluations_one_self_assessment",
+            employer_unique(
+                "cycle", condition=Q(respondent_type="self"), name="evaluations_one_self_assessment"
             )
         ]
-        indexes = [models.Index(fields=["employer", "cycle", "respondent_type"])]
+        indexes = [employer_index("cycle", "respondent_type")]
 
 
 class EvaluationRating(EmployerOwned):
@@ -208,9 +200,7 @@ class EvaluationRating(EmployerOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "response", "statement"], name="evaluations_rating_unique_statement"
-            ),
+            employer_unique("response", "statement", name="evaluations_rating_unique_statement"),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="evaluations_rating_in_scale",

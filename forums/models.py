@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from asye.accounts.models import Membership, Role
-from asye.tenancy.models import ServiceArea
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOrNational, ServiceArea, employer_index
 
 if TYPE_CHECKING:
     from asye.accounts.actor import Actor
@@ -185,7 +185,7 @@ class ForumMaterial(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
 
     class Meta:
         ordering = ["title", "id"]
@@ -204,7 +204,7 @@ class ForumMembership(models.Model):
     action learning set's cohort. National only: no employer reads it."""
 
     forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
     # On a full cohort's waiting list (put there by an organiser): no place yet, and no place at its
@@ -230,26 +230,21 @@ class SignupStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class SessionSignup(models.Model):
+class SessionSignup(EmployerOrNational):
     """A person's place (or place on the waiting list) at a session, and whether they attended.
 
     ``employer`` is the employer they came from, for counts; ``private`` is copied from the forum so the
     row-level security policy can keep GEMS sign-ups from every employer."""
 
     session = models.ForeignKey(ForumSession, on_delete=models.PROTECT, related_name="signups")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = person_field()
     private = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=SignupStatus.choices)
     signed_up_at = models.DateTimeField()
     cancelled_at = models.DateTimeField(null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True)
-    attendance_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    attendance_recorded_by = person_field(optional=True)
 
     class Meta:
         ordering = ["signed_up_at", "id"]
@@ -257,7 +252,7 @@ class SessionSignup(models.Model):
             models.UniqueConstraint(fields=["session", "person"], name="forums_one_signup_per_session")
         ]
         indexes = [
-            models.Index(fields=["employer", "private", "session"]),
+            employer_index("private", "session"),
             models.Index(fields=["person", "status"]),
             models.Index(fields=["session", "status", "signed_up_at"]),
         ]
@@ -342,7 +337,7 @@ class PollCompletion(models.Model):
     """That a person has answered a poll (so they answer once), and nothing of what they said."""
 
     poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "person"], name="forums_answer_poll_once")]
@@ -356,7 +351,7 @@ class ForumNoticeSent(models.Model):
     GEMS notice, a session's reminder), so each reaches each person once. National only: it would tell an
     employer who was reminded of a GEMS session."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     kind = models.CharField(max_length=64)
     key = models.CharField(max_length=100)
     sent_at = models.DateTimeField()

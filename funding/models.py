@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from asye.records import AuthoredVersioned, CreatedVersioned, Versioned
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import Decided, Submitted, person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 from programmes.models import ProgrammeFramework, Registration
 
 MONEY = {"max_digits": 9, "decimal_places": 2}
@@ -95,7 +95,7 @@ class FundingRate(models.Model):
 # --- Grant applications and action plans -----------------------------------------------------------
 
 
-class GrantApplication(EmployerOwned, AuthoredVersioned):
+class GrantApplication(EmployerOwned, AuthoredVersioned, Submitted, Decided):
     """An employer's annual grant application: contacts, director, declarations and the action plan for
     continuous improvement. One per employer per funding year."""
 
@@ -117,24 +117,12 @@ class GrantApplication(EmployerOwned, AuthoredVersioned):
     declares_funding_use = models.BooleanField(default=False)
     declares_information_accurate = models.BooleanField(default=False)
     declares_director_approval = models.BooleanField(default=False)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     national_comments = models.TextField(blank=True, help_text="Why national staff returned it.")
 
     class Meta:
         ordering = ["-funding_year__starts_on", "id"]
-        indexes = [models.Index(fields=["employer", "status"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "funding_year"], name="funding_grantapplication_one_per_year"
-            )
-        ]
+        indexes = [employer_index("status")]
+        constraints = [employer_unique("funding_year", name="funding_grantapplication_one_per_year")]
 
     def __str__(self) -> str:
         return f"Grant application {self.funding_year}"
@@ -161,13 +149,23 @@ class ActionPlanItem(EmployerOwned, CreatedVersioned):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["employer", "application"])]
+        indexes = [employer_index("application")]
 
     def __str__(self) -> str:
         return self.action[:80]
 
 
 # --- Claims, recoveries and statements -------------------------------------------------------------
+
+
+def on_statement_exactly_when(*statuses: str, name: str) -> models.CheckConstraint:
+    """A money line (a claim, a recovery) names a payment statement exactly while its status is one of
+    ``statuses``: the check that keeps a statement's lines and their statuses in step."""
+    return models.CheckConstraint(
+        condition=Q(status__in=list(statuses), statement__isnull=False)
+        | (~Q(status__in=list(statuses)) & Q(statement__isnull=True)),
+        name=name,
+    )
 
 
 class ClaimStatus(models.TextChoices):
@@ -194,15 +192,11 @@ class PaymentStatement(EmployerOwned, Versioned):
     total_claims = models.DecimalField(**MONEY, default=Decimal("0"))
     total_recoveries = models.DecimalField(**MONEY, default=Decimal("0"))
     total = models.DecimalField(**MONEY, default=Decimal("0"), help_text="Claims less recoveries.")
-    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    built_by = person_field()
     built_at = models.DateTimeField(auto_now_add=True)
-    authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    authorised_by = person_field(optional=True)
     authorised_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    paid_by = person_field(optional=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True, help_text="The day the payment was made.")
     payment_reference = models.CharField(max_length=100, blank=True)
@@ -210,11 +204,11 @@ class PaymentStatement(EmployerOwned, Versioned):
     class Meta:
         ordering = ["-month", "id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at"]),
+            employer_index("status"),
+            employer_index("updated_at"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["employer", "month"], name="funding_statement_one_per_month"),
+            employer_unique("month", name="funding_statement_one_per_month"),
             models.CheckConstraint(
                 condition=Q(total=models.F("total_claims") - models.F("total_recoveries")),
                 name="funding_statement_total_is_claims_less_recoveries",
@@ -237,7 +231,7 @@ class PaymentStatement(EmployerOwned, Versioned):
         return f"ASYE-{self.month:%Y-%m}-{self.employer_id}"
 
 
-class Claim(EmployerOwned, CreatedVersioned):
+class Claim(EmployerOwned, CreatedVersioned, Submitted, Decided):
     """One instalment of one registration's funding. At most one per registration and instalment, enforced
     by the database, so a repeated call or a second press of a button cannot make a second payment."""
 
@@ -254,14 +248,6 @@ class Claim(EmployerOwned, CreatedVersioned):
         FundingYear, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(blank=True, help_text="Why it was rejected or voided.")
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     statement = models.ForeignKey(
         PaymentStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
@@ -270,22 +256,16 @@ class Claim(EmployerOwned, CreatedVersioned):
     class Meta:
         ordering = ["-claimable_on", "id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at"]),
-            models.Index(fields=["employer", "statement"]),
+            employer_index("status"),
+            employer_index("updated_at"),
+            employer_index("statement"),
             # National queues and the budget look across employers by status and year.
             models.Index(fields=["status", "funding_year"], name="funding_claim_status_year_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "registration", "instalment"], name="funding_claim_one_per_instalment"
-            ),
+            employer_unique("registration", "instalment", name="funding_claim_one_per_instalment"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="funding_claim_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=["on_statement", "paid"], statement__isnull=False)
-                | (~Q(status__in=["on_statement", "paid"]) & Q(statement__isnull=True)),
-                name="funding_claim_statement_matches_status",
-            ),
+            on_statement_exactly_when("on_statement", "paid", name="funding_claim_statement_matches_status"),
             models.CheckConstraint(
                 condition=~Q(status__in=["rejected", "voided"]) | ~Q(reason=""),
                 name="funding_claim_reason_when_refused",
@@ -325,9 +305,7 @@ class Recovery(EmployerOwned, Versioned):
     statement = models.ForeignKey(
         PaymentStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="recoveries"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = person_field(optional=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_reason = models.TextField(blank=True)
 
@@ -335,16 +313,14 @@ class Recovery(EmployerOwned, Versioned):
         ordering = ["-created_at", "id"]
         verbose_name_plural = "recoveries"
         indexes = [
-            models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "claim"]),
+            employer_index("status"),
+            employer_index("claim"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="funding_recovery_amount_positive"),
             models.CheckConstraint(condition=~Q(reason=""), name="funding_recovery_has_reason"),
-            models.CheckConstraint(
-                condition=Q(status__in=["on_statement", "recovered"], statement__isnull=False)
-                | (~Q(status__in=["on_statement", "recovered"]) & Q(statement__isnull=True)),
-                name="funding_recovery_statement_matches_status",
+            on_statement_exactly_when(
+                "on_statement", "recovered", name="funding_recovery_statement_matches_status"
             ),
         ]
 
@@ -385,11 +361,9 @@ class PaymentStatementLine(EmployerOwned):
 
     class Meta:
         ordering = ["statement", "position"]
-        indexes = [models.Index(fields=["employer", "statement"])]
+        indexes = [employer_index("statement")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "statement", "position"], name="funding_statementline_one_per_position"
-            ),
+            employer_unique("statement", "position", name="funding_statementline_one_per_position"),
             models.CheckConstraint(
                 condition=(Q(kind="claim", claim__isnull=False, recovery__isnull=True, amount__gt=0))
                 | Q(kind="recovery", claim__isnull=True, recovery__isnull=False, amount__lt=0),

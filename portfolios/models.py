@@ -3,13 +3,13 @@ of evidence, observations, feedback, learning agreement, PDP and self-assessment
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from asye.records import Authored, AuthoredVersioned, CreatedVersioned
-from asye.tenancy.models import EmployerOwned, ServiceArea
+from asye.stamps import Amendment, person_field
+from asye.tenancy.models import EmployerOwned, ServiceArea, employer_index, employer_unique
 
 # --- Reference data: capability frameworks, edited by national staff in the admin ---------------------
 
@@ -88,14 +88,12 @@ class Portfolio(EmployerOwned):
     submitted_at = models.DateTimeField(
         null=True, blank=True, help_text="When it went to the internal panel and may be sampled nationally."
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = person_field(optional=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["employer", "submitted_at"])]
+        indexes = [employer_index("submitted_at")]
 
     def __str__(self) -> str:
         return f"Portfolio of registration {self.registration_id}"
@@ -108,11 +106,17 @@ class PortfolioCapabilitySet(EmployerOwned):
     capability_set = models.ForeignKey(CapabilitySet, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "portfolio", "capability_set"], name="portfolios_portfolioset_unique"
-            )
-        ]
+        constraints = [employer_unique("portfolio", "capability_set", name="portfolios_portfolioset_unique")]
+
+
+class CapabilityTag(EmployerOwned):
+    """A record mapped to a capability statement (its ``statements``): one row per statement, the through
+    table of evidence's and observations' tags."""
+
+    statement = models.ForeignKey(CapabilityStatement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
 
 
 class Evidence(EmployerOwned, AuthoredVersioned):
@@ -134,31 +138,24 @@ class Evidence(EmployerOwned, AuthoredVersioned):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     shared_at = models.DateTimeField(null=True, blank=True)
     response_comment = models.TextField(blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    responded_by = person_field(optional=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["employer", "portfolio", "status"])]
+        indexes = [employer_index("portfolio", "status")]
 
     def __str__(self) -> str:
         return self.title
 
 
-class EvidenceTag(EmployerOwned):
+class EvidenceTag(CapabilityTag):
     """Evidence → a capability statement it supports."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="tags")
-    statement = models.ForeignKey(CapabilityStatement, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "evidence", "statement"], name="portfolios_evidencetag_unique"
-            )
-        ]
+        constraints = [employer_unique("evidence", "statement", name="portfolios_evidencetag_unique")]
 
 
 class EvidenceFile(EmployerOwned):
@@ -171,12 +168,12 @@ class EvidenceFile(EmployerOwned):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = person_field()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        indexes = [models.Index(fields=["employer", "evidence"])]
+        indexes = [employer_index("evidence")]
 
     def __str__(self) -> str:
         return self.original_name
@@ -191,9 +188,7 @@ class Observation(EmployerOwned, AuthoredVersioned):
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="observations")
     number = models.PositiveSmallIntegerField()
-    observer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    observer = person_field(optional=True)
     observer_name = models.CharField(max_length=200, blank=True, help_text="When not a user of the service.")
     observed_on = models.DateField()
     setting = models.CharField(max_length=300)
@@ -206,45 +201,32 @@ class Observation(EmployerOwned, AuthoredVersioned):
 
     class Meta:
         ordering = ["number", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "portfolio", "number"], name="portfolios_observation_unique_number"
-            )
-        ]
+        constraints = [employer_unique("portfolio", "number", name="portfolios_observation_unique_number")]
 
 
-class ObservationTag(EmployerOwned):
+class ObservationTag(CapabilityTag):
+    """An observation → a capability statement it shows."""
+
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="tags")
-    statement = models.ForeignKey(CapabilityStatement, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "observation", "statement"], name="portfolios_observationtag_unique"
-            )
-        ]
+        constraints = [employer_unique("observation", "statement", name="portfolios_observationtag_unique")]
 
 
 # --- Amendments of assessed records ------------------------------------------------------------------
 
 
-class RecordAmendment(EmployerOwned):
+class RecordAmendment(EmployerOwned, Amendment):
     """A change to what an assessor relied on, once they have assessed it (a complete observation,
     accepted evidence): the field, its old and new value as people read them, why, by whom and when.
     The NQSW's later reflection on such a record is kept the same way, with no old value or reason."""
 
     LATER_REFLECTION = "later_reflection"
 
-    field = models.CharField(max_length=50)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
     reason = models.TextField(blank=True, help_text="Empty only for a later reflection.")
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amended_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(Amendment.Meta):
         abstract = True
-        ordering = ["amended_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(reason="") | Q(field="later_reflection"),
@@ -257,14 +239,14 @@ class ObservationAmendment(RecordAmendment):
     observation = models.ForeignKey(Observation, on_delete=models.PROTECT, related_name="amendments")
 
     class Meta(RecordAmendment.Meta):
-        indexes = [models.Index(fields=["employer", "observation"])]
+        indexes = [employer_index("observation")]
 
 
 class EvidenceAmendment(RecordAmendment):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="amendments")
 
     class Meta(RecordAmendment.Meta):
-        indexes = [models.Index(fields=["employer", "evidence"])]
+        indexes = [employer_index("evidence")]
 
 
 class FeedbackRequest(EmployerOwned, Authored):
@@ -302,7 +284,7 @@ class FeedbackRequest(EmployerOwned, Authored):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["employer", "portfolio", "status"])]
+        indexes = [employer_index("portfolio", "status")]
 
 
 class LearningAgreement(EmployerOwned, AuthoredVersioned):
@@ -311,12 +293,8 @@ class LearningAgreement(EmployerOwned, AuthoredVersioned):
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="agreements")
     revision = models.PositiveSmallIntegerField()
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    line_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assessor = person_field(optional=True)
+    line_manager = person_field(optional=True)
     review_dates = models.TextField(help_text="When the reviews will be held.")
     supervision_plan = models.TextField()
     workload_arrangements = models.TextField()
@@ -327,11 +305,7 @@ class LearningAgreement(EmployerOwned, AuthoredVersioned):
 
     class Meta:
         ordering = ["-revision"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "portfolio", "revision"], name="portfolios_agreement_unique_revision"
-            )
-        ]
+        constraints = [employer_unique("portfolio", "revision", name="portfolios_agreement_unique_revision")]
 
 
 class AgreementSignature(EmployerOwned):
@@ -342,16 +316,12 @@ class AgreementSignature(EmployerOwned):
 
     agreement = models.ForeignKey(LearningAgreement, on_delete=models.PROTECT, related_name="signatures")
     signed_as = models.CharField(max_length=16, choices=SignedAs.choices)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_by = person_field()
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["signed_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "agreement", "signed_as"], name="portfolios_signature_once_per_role"
-            )
-        ]
+        constraints = [employer_unique("agreement", "signed_as", name="portfolios_signature_once_per_role")]
 
 
 class PdpObjective(EmployerOwned, AuthoredVersioned):
@@ -376,7 +346,7 @@ class PdpObjective(EmployerOwned, AuthoredVersioned):
 
     class Meta:
         ordering = ["achieve_by", "id"]
-        indexes = [models.Index(fields=["employer", "portfolio", "status"])]
+        indexes = [employer_index("portfolio", "status")]
 
 
 class SelfAssessment(EmployerOwned, CreatedVersioned):
@@ -394,11 +364,7 @@ class SelfAssessment(EmployerOwned, CreatedVersioned):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "portfolio", "stage"], name="portfolios_selfassessment_unique_stage"
-            )
-        ]
+        constraints = [employer_unique("portfolio", "stage", name="portfolios_selfassessment_unique_stage")]
 
 
 class SelfAssessmentRating(EmployerOwned):
@@ -417,8 +383,6 @@ class SelfAssessmentRating(EmployerOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "self_assessment", "statement"], name="portfolios_rating_unique"
-            ),
+            employer_unique("self_assessment", "statement", name="portfolios_rating_unique"),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="portfolios_rating_level"),
         ]

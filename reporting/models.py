@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from asye.records import Versioned
+from asye.stamps import person_field
 
 DEFAULT_THRESHOLD = 5
 # A threshold of 2 would still hide a count of 1; lower would hide nothing.
@@ -28,9 +28,7 @@ class DisclosureRule(Versioned):
         validators=[MinValueValidator(LOWEST_THRESHOLD), MaxValueValidator(HIGHEST_THRESHOLD)],
         help_text="Counts below this number are not published.",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = person_field(optional=True)
 
     class Meta:
         verbose_name = "reporting disclosure rule"
@@ -53,11 +51,9 @@ class PublishedReport(models.Model):
     service_area = models.CharField(max_length=24)
     threshold = models.PositiveSmallIntegerField()
     tables = models.JSONField(help_text="The published tables: suppressed cells carry no value.")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = person_field()
     published_at = models.DateTimeField()
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    withdrawn_by = person_field(optional=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

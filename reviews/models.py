@@ -3,12 +3,12 @@ employer's internal moderation panel, and national moderation by the NQAP."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from asye.records import Authored, AuthoredVersioned, CreatedVersioned
-from asye.tenancy.models import EmployerOwned, ServiceArea
+from asye.stamps import Amendment, Decided, Submitted, person_field
+from asye.tenancy.models import EmployerOwned, ServiceArea, employer_index, employer_unique
 
 # --- Progressive assessment: reviews ---------------------------------------------------------------
 
@@ -42,33 +42,25 @@ class Review(EmployerOwned, AuthoredVersioned):
     nqsw_comments = models.TextField(blank=True)
     line_manager_comments = models.TextField(blank=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT)
-    assessor_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assessor_signed_by = person_field(optional=True)
     assessor_signed_at = models.DateTimeField(null=True, blank=True)
-    nqsw_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    nqsw_signed_by = person_field(optional=True)
     nqsw_signed_at = models.DateTimeField(null=True, blank=True)
-    line_manager_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    line_manager_signed_by = person_field(optional=True)
     line_manager_signed_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["registration", "month", "id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
+            employer_index("status"),
             # The API's sync: keyset pages on (updated_at, id) (asye.api.pagination.SyncPagination).
-            models.Index(fields=["employer", "updated_at", "id"], name="reviews_review_sync_idx"),
-            models.Index(fields=["employer", "month", "outcome"]),
+            employer_index("updated_at", "id", name="reviews_review_sync_idx"),
+            employer_index("month", "outcome"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "registration", "month"],
-                condition=Q(extra=False),
-                name="reviews_review_one_per_point",
+            employer_unique(
+                "registration", "month", condition=Q(extra=False), name="reviews_review_one_per_point"
             )
         ]
 
@@ -93,23 +85,17 @@ class PracticeExample(EmployerOwned):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["employer", "review"])]
+        indexes = [employer_index("review")]
 
 
-class ReviewAmendment(EmployerOwned):
+class ReviewAmendment(EmployerOwned, Amendment):
     """A change to a locked review: what changed, from what, to what, why and by whom."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="amendments")
-    field = models.CharField(max_length=50)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
     reason = models.TextField()
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amended_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["amended_at", "id"]
-        indexes = [models.Index(fields=["employer", "review"])]
+    class Meta(Amendment.Meta):
+        indexes = [employer_index("review")]
 
 
 class SupportPlan(EmployerOwned, AuthoredVersioned):
@@ -133,25 +119,21 @@ class SupportPlan(EmployerOwned, AuthoredVersioned):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["employer", "status"])]
-        constraints = [
-            models.UniqueConstraint(fields=["employer", "review"], name="reviews_supportplan_one_per_review")
-        ]
+        indexes = [employer_index("status")]
+        constraints = [employer_unique("review", name="reviews_supportplan_one_per_review")]
 
 
 class SupportPlanAction(EmployerOwned):
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions")
     action = models.TextField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    owner = person_field(optional=True)
     owner_name = models.CharField(max_length=200, blank=True, help_text="When the owner is not a user.")
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["employer", "plan"])]
+        indexes = [employer_index("plan")]
 
 
 # --- The end of the year: recommendation and the internal moderation panel -------------------------
@@ -162,7 +144,7 @@ class Recommendation(models.TextChoices):
     UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
 
 
-class FinalRecommendation(EmployerOwned, AuthoredVersioned):
+class FinalRecommendation(EmployerOwned, AuthoredVersioned, Submitted):
     """The assessor's recommendation at 12 months, which the internal moderation panel endorses (the
     employer then owns the outcome) or refers back with reasons (the assessor revises and resubmits)."""
 
@@ -178,21 +160,17 @@ class FinalRecommendation(EmployerOwned, AuthoredVersioned):
     recommendation = models.CharField(max_length=16, choices=Recommendation.choices)
     evidence_summary = models.TextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
-            models.Index(fields=["employer", "updated_at", "id"], name="reviews_final_sync_idx"),
+            employer_index("status"),
+            employer_index("updated_at", "id", name="reviews_final_sync_idx"),
         ]
         constraints = [
             # One recommendation in play per registration; a referred-back one is revised, not duplicated.
-            models.UniqueConstraint(
-                fields=["employer", "registration"],
+            employer_unique(
+                "registration",
                 condition=Q(status__in=["draft", "submitted", "endorsed"]),
                 name="reviews_finalrecommendation_one_in_play",
             )
@@ -213,20 +191,18 @@ class ModerationPanel(EmployerOwned, AuthoredVersioned):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["employer", "held_on"])]
+        indexes = [employer_index("held_on")]
 
 
 class PanelMember(EmployerOwned):
     panel = models.ForeignKey(ModerationPanel, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, help_text="e.g. Principal social worker, independent member.")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    user = person_field(optional=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["employer", "panel"])]
+        indexes = [employer_index("panel")]
 
 
 class PanelDecision(EmployerOwned):
@@ -242,16 +218,12 @@ class PanelDecision(EmployerOwned):
     )
     decision = models.CharField(max_length=16, choices=Decision.choices)
     reasons = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = person_field()
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["decided_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "panel", "recommendation"], name="reviews_paneldecision_once_per_case"
-            )
-        ]
+        constraints = [employer_unique("panel", "recommendation", name="reviews_paneldecision_once_per_case")]
 
 
 # --- National moderation (NQAP) ---------------------------------------------------------------------
@@ -309,30 +281,22 @@ class ModerationCase(EmployerOwned, CreatedVersioned):
     source = models.CharField(max_length=16, choices=Source.choices)
     stratum = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    moderator = person_field(optional=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     agreement = models.CharField(max_length=16, choices=Agreement.choices, blank=True)
     strengths = models.TextField(blank=True)
     areas_for_development = models.TextField(blank=True)
     advice = models.TextField(blank=True)
     findings_sent_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    submitted_by = person_field(optional=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
+            employer_index("status"),
             models.Index(fields=["moderator", "status"], name="reviews_case_moderator_idx"),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "portfolio"], name="reviews_moderationcase_once_per_portfolio"
-            )
-        ]
+        constraints = [employer_unique("portfolio", name="reviews_moderationcase_once_per_portfolio")]
 
 
 class Exemplar(AuthoredVersioned):
@@ -354,7 +318,7 @@ class Exemplar(AuthoredVersioned):
         return self.title
 
 
-class GoodPracticeApplication(EmployerOwned):
+class GoodPracticeApplication(EmployerOwned, Decided):
     """An employer's application for the NQAP's good-practice endorsement, and national staff's decision."""
 
     class Status(models.TextChoices):
@@ -366,14 +330,10 @@ class GoodPracticeApplication(EmployerOwned):
     description = models.TextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     decision_note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = person_field()
     submitted_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["employer", "status"])]
+        indexes = [employer_index("status")]

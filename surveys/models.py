@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from asye.tenancy.models import Employer
+from asye.stamps import ClockCreatedVersioned, person_field
+from asye.tenancy.models import Employer, employer_index
 
 
 class SurveyGroup(models.TextChoices):
@@ -92,20 +92,18 @@ class Question(models.Model):
         return [*self.choices, *([self.not_applicable] if self.not_applicable else [])]
 
 
-class SurveyRound(models.Model):
+class SurveyRound(ClockCreatedVersioned):
     """One year's surveys and their dates: invitations, two reminders and the close (the seed's 2024
-    pattern by default: 7 February, 21 February, 6 March, 15 March)."""
+    pattern by default: 7 February, 21 February, 6 March, 15 March).
+
+    Who created it and changed its dates is in the audit trail: the row names no person, so every invited
+    person can read it (no row-level security)."""
 
     year = models.PositiveSmallIntegerField(unique=True)
     invite_on = models.DateField()
     reminder_1_on = models.DateField()
     reminder_2_on = models.DateField()
     closes_on = models.DateField(help_text="The last day answers are taken.")
-    # Who created it and changed its dates is in the audit trail: the row names no person, so every
-    # invited person can read it (no row-level security).
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-year"]
@@ -157,7 +155,7 @@ class SurveyInvitation(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="+")
     round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="invitations")
     group = models.CharField(max_length=16, choices=SurveyGroup.choices)
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     invited_at = models.DateTimeField()
     reminded_1_at = models.DateTimeField(null=True, blank=True)
     reminded_2_at = models.DateTimeField(null=True, blank=True)
@@ -165,7 +163,7 @@ class SurveyInvitation(models.Model):
 
     class Meta:
         ordering = ["round", "group", "pk"]
-        indexes = [models.Index(fields=["employer", "person"]), models.Index(fields=["round", "group"])]
+        indexes = [employer_index("person"), models.Index(fields=["round", "group"])]
         constraints = [
             # One invitation per person per group's survey, whichever employer they hold the role at.
             models.UniqueConstraint(fields=["round", "group", "person"], name="surveys_one_invitation_each")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from asye import clock
-from asye.tenancy.models import Employer
+from asye.tenancy.models import Employer, employer_index, employer_unique
 
 
 class Role(models.TextChoices):
@@ -23,6 +23,18 @@ EMPLOYER_ROLES = frozenset({Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, 
 NATIONAL_ROLES = frozenset({Role.NATIONAL_STAFF, Role.NQAP_MODERATOR})
 # Roles that may not use the platform without a second factor.
 MFA_REQUIRED_ROLES = frozenset({Role.COORDINATOR, Role.NATIONAL_STAFF, Role.NQAP_MODERATOR})
+
+
+def role_matches_scope(*, name: str) -> models.CheckConstraint:
+    """An employer role only with an employer, a national role only without one: the check every row
+    that grants a role (a membership, an invitation) carries."""
+    return models.CheckConstraint(
+        name=name,
+        condition=(
+            Q(employer__isnull=False, role__in=sorted(EMPLOYER_ROLES))
+            | Q(employer__isnull=True, role__in=sorted(NATIONAL_ROLES))
+        ),
+    )
 
 
 class UserManager(BaseUserManager):
@@ -117,17 +129,12 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["employer_id", "role", "user_id"]
-        indexes = [models.Index(fields=["employer", "role"]), models.Index(fields=["user"])]
+        indexes = [employer_index("role"), models.Index(fields=["user"])]
         constraints = [
-            models.CheckConstraint(
-                name="accounts_membership_role_matches_scope",
-                condition=(
-                    Q(employer__isnull=False, role__in=sorted(EMPLOYER_ROLES))
-                    | Q(employer__isnull=True, role__in=sorted(NATIONAL_ROLES))
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["employer", "user", "role"],
+            role_matches_scope(name="accounts_membership_role_matches_scope"),
+            employer_unique(
+                "user",
+                "role",
                 condition=Q(ended_at__isnull=True, employer__isnull=False),
                 name="accounts_membership_one_active_employer_role",
             ),
@@ -173,16 +180,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["employer", "email"])]
-        constraints = [
-            models.CheckConstraint(
-                name="accounts_invitation_role_matches_scope",
-                condition=(
-                    Q(employer__isnull=False, role__in=sorted(EMPLOYER_ROLES))
-                    | Q(employer__isnull=True, role__in=sorted(NATIONAL_ROLES))
-                ),
-            ),
-        ]
+        indexes = [employer_index("email")]
+        constraints = [role_matches_scope(name="accounts_invitation_role_matches_scope")]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} as {self.get_role_display()}"

@@ -1,13 +1,14 @@
 """Employer-scoped API tokens, national staff's API tokens and the record of idempotent POSTs."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from asye.tenancy.models import EmployerOwned
+from asye.records import Authored
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 
-class SecretToken(models.Model):
+class SecretToken(Authored):
     """What every API token holds: a name, the SHA-256 of its secret (the secret itself is shown once,
     when it is created, and never stored), the first characters to tell tokens apart, who created it,
     when it was last used and whether it was revoked."""
@@ -15,19 +16,22 @@ class SecretToken(models.Model):
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    revoked_by = person_field(optional=True)
 
     class Meta:
         abstract = True
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+def one_active_name_per(owner: str, *, name: str) -> models.UniqueConstraint:
+    """No two of one owner's tokens that are not revoked share a name (a revoked token's name is free
+    again): the owner is the employer for an employer's tokens, the person for national ones."""
+    return models.UniqueConstraint(fields=[owner, "name"], condition=Q(revoked_at__isnull=True), name=name)
 
 
 class ApiToken(EmployerOwned, SecretToken):
@@ -39,16 +43,9 @@ class ApiToken(EmployerOwned, SecretToken):
 
     expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["employer", "-created_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "name"],
-                condition=Q(revoked_at__isnull=True),
-                name="api_apitoken_unique_active_name",
-            )
-        ]
+    class Meta(SecretToken.Meta):
+        indexes = [employer_index("-created_at")]
+        constraints = [one_active_name_per("employer", name="api_apitoken_unique_active_name")]
 
 
 class IdempotencyRecord(EmployerOwned):
@@ -63,12 +60,8 @@ class IdempotencyRecord(EmployerOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "key", "method", "path"], name="api_idempotency_unique_key"
-            )
-        ]
-        indexes = [models.Index(fields=["employer", "created_at"])]
+        constraints = [employer_unique("key", "method", "path", name="api_idempotency_unique_key")]
+        indexes = [employer_index("created_at")]
 
 
 class NationalApiToken(SecretToken):
@@ -86,13 +79,6 @@ class NationalApiToken(SecretToken):
     # Read by the shared API layer (asye.tenancy.api, throttling) without importing this model.
     is_national = True
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SecretToken.Meta):
         indexes = [models.Index(fields=["created_by", "-created_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["created_by", "name"],
-                condition=Q(revoked_at__isnull=True),
-                name="api_nationalapitoken_unique_active_name",
-            )
-        ]
+        constraints = [one_active_name_per("created_by", name="api_nationalapitoken_unique_active_name")]

@@ -1,7 +1,9 @@
 """The single audit trail written by services."""
 
-from django.conf import settings
 from django.db import models
+
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOrNational, employer_index
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -12,7 +14,7 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(employer_id=actor.employer_id)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(EmployerOrNational):
     """Who did what to which object, for which employer, and what changed.
 
     ``employer`` is empty for national and account events. The trail is append-only: in PostgreSQL the
@@ -20,12 +22,7 @@ class AuditEvent(models.Model):
     and a person with events in it cannot be deleted (PROTECT), only made inactive.
     """
 
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    actor_user = person_field(optional=True)
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100, blank=True)
@@ -39,9 +36,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "-created_at"]),
-            models.Index(fields=["employer", "object_type", "object_id"]),
-            models.Index(fields=["employer", "action"]),
+            employer_index("-created_at"),
+            employer_index("object_type", "object_id"),
+            employer_index("action"),
         ]
 
     def __str__(self) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOrNational, employer_index
 
 
 def result_storage_name(job: Job, filename: str) -> str:
@@ -31,7 +33,7 @@ class JobQuerySet(models.QuerySet):
         return self.filter(scope, created_by_id=actor.user.pk)
 
 
-class Job(models.Model):
+class Job(EmployerOrNational):
     """One run of a registered job kind (``asye.jobs.kinds``). Employer-owned like any tenant table, with
     row-level security; a national job has no employer and is visible only nationally and to whoever ran it.
     """
@@ -45,14 +47,11 @@ class Job(models.Model):
     FINISHED = (Status.DONE, Status.FAILED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(max_length=64)
     label = models.CharField(max_length=200, help_text="What the job makes, in the page's words.")
     params = models.JSONField(default=dict, blank=True)
     back_url = models.CharField(max_length=300, blank=True, help_text="The page the job was started from.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -74,8 +73,8 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "created_by", "-created_at"]),
-            models.Index(fields=["employer", "kind", "status"]),
+            employer_index("created_by", "-created_at"),
+            employer_index("kind", "status"),
             # National staff's job history: each kind's runs, newest first, across employers.
             models.Index(fields=["kind", "-created_at"], name="jobs_job_kind_history_idx"),
         ]

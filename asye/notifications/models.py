@@ -8,14 +8,14 @@ staff's own rows have no employer and are visible only to that person and the na
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOrNational, EmployerOwned, employer_index, employer_unique
 
 
-class OutboxEmail(models.Model):
+class OutboxEmail(EmployerOrNational):
     """One email to one address, written in the transaction of the change that causes it and sent after
     it commits by ``asye.notifications.tasks.outbox_send`` (and the minute sweep). The body lives here
     only: no task argument and nothing in Redis carries it, so a link's secret stays in the database,
@@ -27,12 +27,7 @@ class OutboxEmail(models.Model):
         FAILED = "failed", "Could not be sent"
         CANCELLED = "cancelled", "Cancelled"
 
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    to_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    to_person = person_field(optional=True)
     to_address = models.EmailField()
     kind = models.CharField(max_length=64, help_text="What the email is, e.g. invitation, reminder.")
     about_type = models.CharField(max_length=100, blank=True, help_text="app_label.model of the record.")
@@ -51,7 +46,7 @@ class OutboxEmail(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "about_type", "about_id"]),
+            employer_index("about_type", "about_id"),
             models.Index(
                 fields=["next_attempt_at"], condition=Q(status="pending"), name="notifications_outbox_due"
             ),
@@ -73,13 +68,10 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(scope, person_id=actor.user.pk)
 
 
-class Notification(models.Model):
+class Notification(EmployerOrNational):
     """Something a person needs to know or do, with a link to the page where they do it."""
 
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     kind = models.CharField(max_length=64)
     message = models.CharField(max_length=300)
     link = models.CharField(max_length=300, blank=True)
@@ -93,8 +85,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "person", "read_at"]),
-            models.Index(fields=["employer", "person", "-created_at"]),
+            employer_index("person", "read_at"),
+            employer_index("person", "-created_at"),
         ]
 
     def __str__(self) -> str:
@@ -106,14 +98,11 @@ class EmailFrequency(models.TextChoices):
     DAILY = "daily", "Email me once a day with everything new"
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(EmployerOrNational):
     """How a person wants notifications emailed, for one employer they work for (none: their national
     role). Without a row: immediately."""
 
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     email_frequency = models.CharField(
         max_length=16, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATELY
     )
@@ -121,8 +110,8 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "person"],
+            employer_unique(
+                "person",
                 condition=Q(employer__isnull=False),
                 name="notifications_preference_one_per_employer",
             ),
@@ -142,7 +131,7 @@ class ReminderSent(EmployerOwned):
     each reminder reach each person exactly once however often a scan runs or a task is redelivered; it
     is written in the transaction that writes the notification and queues the email."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = person_field()
     kind = models.CharField(max_length=64)
     about_type = models.CharField(max_length=100)
     about_id = models.CharField(max_length=64)
@@ -151,9 +140,8 @@ class ReminderSent(EmployerOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "person", "kind", "about_type", "about_id", "due_on"],
-                name="notifications_reminder_once",
+            employer_unique(
+                "person", "kind", "about_type", "about_id", "due_on", name="notifications_reminder_once"
             )
         ]
 
@@ -161,7 +149,7 @@ class ReminderSent(EmployerOwned):
         return f"{self.kind} to {self.person_id} for {self.due_on}"
 
 
-class ScanRun(models.Model):
+class ScanRun(EmployerOrNational):
     """One run of a scheduled job: the whole (no employer, written in the system's national context) or
     its part for one employer (in that employer's tenant context). National staff read them on the jobs
     page."""
@@ -171,9 +159,6 @@ class ScanRun(models.Model):
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
 
-    employer = models.ForeignKey(
-        "tenancy.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     job = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField()
@@ -183,7 +168,7 @@ class ScanRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["employer", "job", "-started_at"])]
+        indexes = [employer_index("job", "-started_at")]
 
     def __str__(self) -> str:
         return f"{self.job} ({self.status})"
@@ -204,9 +189,7 @@ class WeeklySnapshot(EmployerOwned):
     taken_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["employer", "kind", "week"], name="notifications_weekly_once")
-        ]
+        constraints = [employer_unique("kind", "week", name="notifications_weekly_once")]
 
     def __str__(self) -> str:
         return f"{self.kind} for the week of {self.week}"

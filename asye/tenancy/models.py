@@ -111,3 +111,29 @@ class EmployerOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class EmployerOrNational(models.Model):
+    """Base of the rows that belong to an employer or, with no employer, to the national scope (an audit
+    event, a job, a notification, an email): their row-level security policies give the rows with no
+    employer to the national scope alone. Not ``EmployerOwned``: each reads its rows through its own
+    ``visible_to``."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+def employer_index(*fields: str, **options) -> models.Index:
+    """An index of a table whose rows carry an employer: ``employer`` first, as every read of an employer's
+    rows filters on it (its row-level security policy too), then ``fields``. ``options`` (``name``,
+    ``condition``) as ``models.Index`` takes them."""
+    return models.Index(fields=["employer", *fields], **options)
+
+
+def employer_unique(*fields: str, name: str, **options) -> models.UniqueConstraint:
+    """``fields`` unique within one employer: a unique constraint led by ``employer``, so the index behind
+    it serves that employer's reads too. ``options`` (``condition``) as ``models.UniqueConstraint`` takes
+    them."""
+    return models.UniqueConstraint(fields=["employer", *fields], name=name, **options)

@@ -12,7 +12,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 
 from asye.records import Authored, CreatedVersioned
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import Decided, person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 from .frameworks import FrameworkVersion
 
@@ -82,12 +83,8 @@ class Registration(EmployerOwned, CreatedVersioned):
         blank=True,
         related_name="registrations",
     )
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    line_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    assessor = person_field(optional=True)
+    line_manager = person_field(optional=True)
     learning_agreement_needs_signing = models.BooleanField(default=True)
     # A transfer is a new registration at the new employer, linked to the one it continues.
     transferred_from = models.ForeignKey(
@@ -95,9 +92,7 @@ class Registration(EmployerOwned, CreatedVersioned):
     )
     legacy_ref = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001  (unique when set)
     legacy_deferrals = models.PositiveSmallIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = person_field(optional=True)
     # An end that takes effect on a later date (a withdrawal or transfer from a day still to come): the
     # registration stays open until then; the nightly job applies it on the day.
     ending_status = models.CharField(
@@ -141,17 +136,15 @@ class Registration(EmployerOwned, CreatedVersioned):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
-            models.Index(fields=["employer", "status"]),
+            employer_index("status"),
             # The lists' order (Meta.ordering) within one employer: a page is read off the index, not sorted.
-            models.Index(
-                fields=["employer", "last_name", "first_name", "id"], name="programmes_reg_list_idx"
-            ),
+            employer_index("last_name", "first_name", "id", name="programmes_reg_list_idx"),
             # The API's sync: keyset pages on (updated_at, id) (asye.api.pagination.SyncPagination).
-            models.Index(fields=["employer", "updated_at", "id"], name="programmes_reg_sync_idx"),
-            models.Index(fields=["employer", "funding_year"]),
-            models.Index(fields=["employer", "assessor"]),
-            models.Index(fields=["employer", "nqsw"]),
-            models.Index(fields=["employer", "next_due_on"]),
+            employer_index("updated_at", "id", name="programmes_reg_sync_idx"),
+            employer_index("funding_year"),
+            employer_index("assessor"),
+            employer_index("nqsw"),
+            employer_index("next_due_on"),
             # National staff's queue: funding still to decide (registration_review_queue_national).
             models.Index(
                 fields=["created_at", "id"],
@@ -169,13 +162,13 @@ class Registration(EmployerOwned, CreatedVersioned):
             models.Index(fields=["search_email"], name="programmes_reg_srch_email_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "swe_number"],
+            employer_unique(
+                "swe_number",
                 condition=Q(status__in=["active", "deferred"]),
                 name="programmes_registration_one_open_per_swe",
             ),
-            models.UniqueConstraint(
-                fields=["employer", "legacy_ref"],
+            employer_unique(
+                "legacy_ref",
                 condition=Q(legacy_ref__isnull=False),
                 name="programmes_registration_unique_legacy_ref",
             ),
@@ -205,12 +198,12 @@ class RegistrationCorrection(EmployerOwned):
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     reason = models.TextField()
-    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_by = person_field()
     corrected_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["corrected_at", "id"]
-        indexes = [models.Index(fields=["employer", "registration"])]
+        indexes = [employer_index("registration")]
 
 
 class Deferral(EmployerOwned, Authored):
@@ -223,12 +216,10 @@ class Deferral(EmployerOwned, Authored):
 
     class Meta:
         ordering = ["started_on", "id"]
-        indexes = [models.Index(fields=["employer", "registration"])]
+        indexes = [employer_index("registration")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "registration"],
-                condition=Q(ended_on__isnull=True),
-                name="programmes_deferral_one_open",
+            employer_unique(
+                "registration", condition=Q(ended_on__isnull=True), name="programmes_deferral_one_open"
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
@@ -243,20 +234,20 @@ class AssessorAllocation(EmployerOwned):
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="assessor_allocations"
     )
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessor = person_field()
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
 
     class Meta:
         ordering = ["started_on", "id"]
         indexes = [
-            models.Index(fields=["employer", "registration"]),
-            models.Index(fields=["employer", "assessor"]),
+            employer_index("registration"),
+            employer_index("assessor"),
         ]
 
 
-class NationalReview(models.Model):
+class NationalReview(Decided):
     """A registration national staff must look at before funding: the NQSW is already registered or
     funded elsewhere. National only: the registering employer learns nothing of it (its registration
     looks the same as any other awaiting approval; issue #12, finding 8)."""
@@ -272,10 +263,6 @@ class NationalReview(models.Model):
     other_registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from asye.records import Versioned
-from asye.tenancy.models import EmployerOwned
+from asye.records import Created, Versioned
+from asye.stamps import person_field
+from asye.tenancy.models import EmployerOwned, employer_index
 
 from .registrations import Registration
 
 
-class SupervisionSession(EmployerOwned):
+class SupportRecord(EmployerOwned, Created):
+    """A record of the support the framework sets (supervision, protected time, caseload): who recorded it
+    and when it was recorded."""
+
+    recorded_by = person_field()
+
+    class Meta:
+        abstract = True
+
+
+class SupervisionSession(SupportRecord):
     """A supervision session held with the NQSW (the framework sets how often they are due)."""
 
     registration = models.ForeignKey(
@@ -25,18 +35,14 @@ class SupervisionSession(EmployerOwned):
         validators=[MinValueValidator(15), MaxValueValidator(480)]
     )
     reflective = models.BooleanField(help_text="Reflective supervision, not only case management.")
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    supervisor = person_field(optional=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["employer", "registration", "held_on"])]
+        indexes = [employer_index("registration", "held_on")]
 
 
-class ProtectedTimeLog(EmployerOwned):
+class ProtectedTimeLog(SupportRecord):
     """Hours of protected development time the NQSW took (the framework's target is 10% of their hours)."""
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="protected_time")
@@ -47,15 +53,13 @@ class ProtectedTimeLog(EmployerOwned):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("12"))],
     )
     activity = models.CharField(max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-taken_on", "-id"]
-        indexes = [models.Index(fields=["employer", "registration", "taken_on"])]
+        indexes = [employer_index("registration", "taken_on")]
 
 
-class CaseloadRecord(EmployerOwned):
+class CaseloadRecord(SupportRecord):
     """The NQSW's caseload against the team's average, recorded by the line manager."""
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="caseload_records")
@@ -66,12 +70,10 @@ class CaseloadRecord(EmployerOwned):
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("200"))],
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
-        indexes = [models.Index(fields=["employer", "registration", "recorded_on"])]
+        indexes = [employer_index("registration", "recorded_on")]
 
 
 class SupportNeed(EmployerOwned, Versioned):
@@ -98,11 +100,11 @@ class SupportNeed(EmployerOwned, Versioned):
     resolved_on = models.DateField(null=True, blank=True)
     detail = models.TextField(blank=True, help_text="The NQSW's own words. Shown to others only if shared.")
     detail_shared = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
 
     class Meta:
         ordering = ["requested_on", "id"]
         indexes = [
-            models.Index(fields=["employer", "registration"]),
-            models.Index(fields=["employer", "status"]),
+            employer_index("registration"),
+            employer_index("status"),
         ]

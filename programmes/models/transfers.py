@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from asye.tenancy.models import EmployerOwned
+from asye.stamps import Decided, person_field
+from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 from .frameworks import FrameworkVersion
 from .registrations import SWE_NUMBER_VALIDATOR, Registration
 
 
-class RegistrationTransfer(EmployerOwned):
+class RegistrationTransfer(EmployerOwned, Decided):
     """A request to move an NQSW's programme to another employer on the platform: made by the sending
     employer's co-ordinator (``employer``), accepted or declined by a co-ordinator of ``to_employer``.
 
@@ -48,12 +48,8 @@ class RegistrationTransfer(EmployerOwned):
     # Periods the programme was paused, as [[started_on, ended_on or null], ...] (no reasons: they stay
     # with the sending employer).
     paused = models.JSONField(default=list, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = person_field()
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     joins_on = models.DateField(
         null=True, blank=True, help_text="The NQSW's first day with the new employer."
@@ -66,15 +62,13 @@ class RegistrationTransfer(EmployerOwned):
     class Meta:
         ordering = ["-requested_at", "-id"]
         indexes = [
-            models.Index(fields=["employer", "registration"]),
+            employer_index("registration"),
             # The receiving employer's list of incoming transfers.
             models.Index(fields=["to_employer", "status"], name="programmes_transfer_to_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["employer", "registration"],
-                condition=Q(status="requested"),
-                name="programmes_transfer_one_open",
+            employer_unique(
+                "registration", condition=Q(status="requested"), name="programmes_transfer_one_open"
             ),
             models.CheckConstraint(
                 condition=~Q(to_employer=models.F("employer")), name="programmes_transfer_other_employer"
