@@ -15,7 +15,7 @@ from assurance.models import MeetingQuestionnaire, MeetingStatus, MeetingSubmiss
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record, audited_create, changed_fields
 from asye.errors import Conflict
 from asye.notifications.reminders import people_with_role
 from asye.notifications.services import notify
@@ -50,7 +50,11 @@ def meeting_schedule(
     if questionnaire is None:
         raise ValidationError("There is no pre-meeting questionnaire")
     now = clock.now()
-    meeting = ReviewMeeting.objects.create(
+    meeting = audited_create(
+        ReviewMeeting,
+        actor=actor,
+        action="review_meeting.scheduled",
+        changes={"meeting_on": [None, meeting_on.isoformat()]},
         employer=employer,
         meeting_on=meeting_on,
         submissions_due_on=submissions_due_on,
@@ -63,12 +67,6 @@ def meeting_schedule(
         updated_at=now,
     )
     MeetingSubmission.objects.create(employer=employer, meeting=meeting, updated_at=now)
-    audit_record(
-        actor=actor,
-        action="review_meeting.scheduled",
-        obj=meeting,
-        changes={"meeting_on": [None, meeting_on.isoformat()]},
-    )
     for person in people_with_role(employer.pk, Role.COORDINATOR):
         notify(
             person=person,

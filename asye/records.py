@@ -1,6 +1,7 @@
 """What the records that services write have in common: who made one and when (``Authored``), the version
-a stale save is refused on (``Versioned``), and the one conditional update that refuses it
-(``versioned_update``).
+a stale save is refused on (``Versioned``), the one conditional update that refuses it
+(``versioned_update``), the bump a change to a record's parts gives it (``version_bump``), and a row
+made unless a unique constraint says someone just made it (``created_unless_taken``).
 
 Abstract models add no table and no migration: a model that inherits them has the same columns it spelled
 out before.
@@ -8,10 +9,10 @@ out before.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from asye import clock
@@ -62,23 +63,49 @@ class CreatedVersioned(Created, Versioned):
 
 
 V = TypeVar("V", bound=Versioned)
+M = TypeVar("M", bound=models.Model)
 
 
 def versioned_update(
-    record: V, version: int | None, conflict: str, *, stale_without_version: bool = False, **changes
+    record: V,
+    version: int | None,
+    conflict: str,
+    *,
+    stale_without_version: bool = False,
+    still: dict[str, Any] | None = None,
+    **changes,
 ) -> V:
     """Write ``changes`` to ``record`` if it is still at ``version``, moving the version on and stamping
     ``updated_at``; otherwise raise Conflict(``conflict``). Returns the record as saved.
 
     ``version`` None stands for the version ``record`` was read at (a change no page showed a version for),
-    unless ``stale_without_version``: then a missing version is refused as stale, like a wrong one."""
+    unless ``stale_without_version``: then a missing version is refused as stale, like a wrong one.
+    ``still`` names what else the row must still be for the write (``{"status": DRAFT}``): otherwise
+    Conflict too."""
     expected = record.version if version is None and not stale_without_version else version
     updated = (
         type(record)
-        .objects.filter(pk=record.pk, version=expected)
+        .objects.filter(pk=record.pk, version=expected, **(still or {}))
         .update(version=F("version") + 1, updated_at=clock.now(), **changes)
     )
     if not updated:
         raise Conflict(conflict)
     record.refresh_from_db()
     return record
+
+
+def version_bump(record: Versioned) -> None:
+    """Move ``record``'s version on without changing its fields: adding or changing one of its parts (a
+    review's practice example, a plan's action) is a save of the whole, so a form open on it elsewhere
+    must reload rather than overwrite."""
+    type(record).objects.filter(pk=record.pk).update(version=F("version") + 1, updated_at=clock.now())
+
+
+def created_unless_taken(model: type[M], **fields) -> M | None:
+    """A new ``model`` row from ``fields``, made in a savepoint; None if a unique constraint shows someone
+    made it a moment ago (the caller then refuses, or reads theirs). The caller's transaction goes on."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        return None

@@ -14,7 +14,9 @@ run creates nothing: an employer with a cycle of the year is left alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import random
 from collections import Counter
 
@@ -26,6 +28,7 @@ from demo.calendar import DemoCalendar
 from evaluations import responding, selectors, services
 from evaluations.models import (
     EvaluationCycle,
+    EvaluationFramework,
     EvaluationInvitation,
     EvaluationRating,
     EvaluationResponse,
@@ -83,43 +86,74 @@ def _answers(rng: random.Random, bases: dict[int, float], offset: float) -> dict
     }
 
 
-def _written_cycle(
-    employer_id, coordinator_id, year, framework, rng, bases, respondents, *, open_on, closes_on, closed
-):
-    """A cycle with its self-assessment and ``respondents`` responses, written directly."""
-    cycle = EvaluationCycle.objects.create(
-        employer_id=employer_id,
-        year=year,
-        framework=framework,
-        opened_on=open_on,
-        closes_on=closes_on,
-        closed_on=closes_on if closed else None,
-        created_by_id=coordinator_id,
-    )
-    if respondents is None:
+@dataclasses.dataclass
+class _CycleWriter:
+    """Writes one employer's cycles directly: who opened them, the framework, a seeded draw and the
+    national averages the ratings are drawn around."""
+
+    employer_id: int
+    coordinator_id: int
+    framework: EvaluationFramework
+    rng: random.Random
+    bases: dict[int, float]
+
+    @functools.cached_property
+    def statements(self) -> dict[int, int]:
+        """The framework's statements' ids by number."""
+        return {s.number: s.pk for s in EvaluationStatement.objects.filter(theme__framework=self.framework)}
+
+    def cycle(
+        self,
+        year: int,
+        respondents: int | None,
+        *,
+        open_on: datetime.date,
+        closes_on: datetime.date,
+        closed: bool,
+    ) -> EvaluationCycle:
+        """A cycle with its self-assessment and ``respondents`` responses (None: no data at all)."""
+        cycle = EvaluationCycle.objects.create(
+            employer_id=self.employer_id,
+            year=year,
+            framework=self.framework,
+            opened_on=open_on,
+            closes_on=closes_on,
+            closed_on=closes_on if closed else None,
+            created_by_id=self.coordinator_id,
+        )
+        if respondents is None:
+            return cycle
+        offset = self.rng.gauss(0, 0.35)
+        kinds = ["self"] + [
+            self.rng.choice(["nqsw", "nqsw", "assessor", "line_manager", "other"]) for _ in range(respondents)
+        ]
+        for kind in kinds:
+            days = datetime.timedelta(days=self.rng.randint(1, 20))
+            self.response(cycle, kind, min(closes_on, open_on + days, clock.today()), offset)
         return cycle
-    statements = {s.number: s.pk for s in EvaluationStatement.objects.filter(theme__framework=framework)}
-    offset = rng.gauss(0, 0.35)
-    kinds = ["self"] + [
-        rng.choice(["nqsw", "nqsw", "assessor", "line_manager", "other"]) for _ in range(respondents)
-    ]
-    for kind in kinds:
+
+    def closed_cycle(
+        self, year: int, respondents: int | None, *, closes_on: datetime.date
+    ) -> EvaluationCycle:
+        """A closed cycle of ``year``, opened on 1 November of that year."""
+        return self.cycle(
+            year, respondents, open_on=datetime.date(year, 11, 1), closes_on=closes_on, closed=True
+        )
+
+    def response(self, cycle: EvaluationCycle, kind: str, submitted_on: datetime.date, offset: float) -> None:
+        """One ``kind`` of respondent's answers to every statement, drawn ``offset`` from the averages."""
         response = EvaluationResponse.objects.create(
-            employer_id=employer_id,
-            cycle=cycle,
-            respondent_type=kind,
-            submitted_on=min(closes_on, open_on + datetime.timedelta(days=rng.randint(1, 20)), clock.today()),
+            employer_id=self.employer_id, cycle=cycle, respondent_type=kind, submitted_on=submitted_on
         )
         EvaluationRating.objects.bulk_create(
             EvaluationRating(
-                employer_id=employer_id,
+                employer_id=self.employer_id,
                 response=response,
-                statement_id=statements[number],
+                statement_id=self.statements[number],
                 rating=None if value == services.DONT_KNOW else int(value),
             )
-            for number, value in _answers(rng, bases, offset).items()
+            for number, value in _answers(self.rng, self.bases, offset).items()
         )
-    return cycle
 
 
 def _coordinator_of(employer_id: int, fallback: int) -> int:
@@ -137,36 +171,11 @@ def _county(county_id, coordinator_id, today, framework, bases, created):
     year = selectors.evaluation_year(today)
     rng = random.Random(3600)
     if not EvaluationCycle.objects.filter(employer_id=county_id, year=year - 1).exists():
-        last = _written_cycle(
-            county_id,
-            coordinator_id,
-            year - 1,
-            framework,
-            rng,
-            bases,
-            None,
-            open_on=datetime.date(year - 1, 11, 1),
-            closes_on=datetime.date(year, 1, 31),
-            closed=True,
-        )
-        statements = {s.number: s.pk for s in EvaluationStatement.objects.filter(theme__framework=framework)}
+        writer = _CycleWriter(county_id, coordinator_id, framework, rng, bases)
+        last = writer.closed_cycle(year - 1, None, closes_on=datetime.date(year, 1, 31))
         for kind, count in (("self", 1), ("nqsw", 5), ("assessor", 3), ("line_manager", 3), ("other", 2)):
             for _ in range(count):
-                response = EvaluationResponse.objects.create(
-                    employer_id=county_id,
-                    cycle=last,
-                    respondent_type=kind,
-                    submitted_on=datetime.date(year, 1, 20),
-                )
-                EvaluationRating.objects.bulk_create(
-                    EvaluationRating(
-                        employer_id=county_id,
-                        response=response,
-                        statement_id=statements[n],
-                        rating=None if v == services.DONT_KNOW else int(v),
-                    )
-                    for n, v in _answers(rng, bases, -0.2).items()
-                )
+                writer.response(last, kind, datetime.date(year, 1, 20), -0.2)
         created["evaluation cycles"] += 1
     if EvaluationCycle.objects.filter(employer_id=county_id, year=year).exists():
         return
@@ -231,30 +240,9 @@ def seed(
         rng = random.Random(index * 360 + 1)
         creator = _coordinator_of(employer_id, coordinator_id)
         last, this = PLAN[index % len(PLAN)]
-        _written_cycle(
-            employer_id,
-            creator,
-            year - 1,
-            framework,
-            rng,
-            bases,
-            last,
-            open_on=datetime.date(year - 1, 11, 1),
-            closes_on=datetime.date(year, 2, 28),
-            closed=True,
-        )
+        writer = _CycleWriter(employer_id, creator, framework, rng, bases)
+        writer.closed_cycle(year - 1, last, closes_on=datetime.date(year, 2, 28))
         opened = max(today - datetime.timedelta(days=30), datetime.date(year, 4, 1))
-        _written_cycle(
-            employer_id,
-            creator,
-            year,
-            framework,
-            rng,
-            bases,
-            this,
-            open_on=opened,
-            closes_on=today + datetime.timedelta(days=30),
-            closed=False,
-        )
+        writer.cycle(year, this, open_on=opened, closes_on=today + datetime.timedelta(days=30), closed=False)
         created["evaluation cycles"] += 2
     return created

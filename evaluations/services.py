@@ -20,9 +20,9 @@ from django.db.models import F
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.errors import Conflict
-from asye.notifications.outbox import email_queue
+from asye.notifications.outbox import secret_link_email_queue
 from asye.records import versioned_update
 from evaluations import selectors
 from evaluations.models import (
@@ -46,15 +46,13 @@ STALE = "Someone else changed this evaluation since you opened the page. Check i
 def invitation_email_queue(invitation: EvaluationInvitation, *, template: str, subject: str, context: dict):
     """Queue the email of an invitation (or its reminder) to the invited address: the body carries the
     single-use link, so the outbox keeps it as a secret."""
-    email_queue(
+    secret_link_email_queue(
         to=invitation.email,
+        about=invitation,
         subject=subject,
         template=template,
         context=context,
         kind=INVITATION_EMAIL,
-        employer_id=invitation.employer_id,
-        about=invitation,
-        contains_secret=True,
     )
 
 
@@ -82,7 +80,11 @@ def cycle_open(*, actor: Actor, closes_on: datetime.date) -> EvaluationCycle:
         raise ValidationError({"closes_on": ["The closing date must be in the future"]})
     if (closes_on - today).days > MAX_CYCLE_DAYS:
         raise ValidationError({"closes_on": ["The closing date must be within a year of today"]})
-    cycle = EvaluationCycle.objects.create(
+    return audited_create(
+        EvaluationCycle,
+        actor=actor,
+        action="evaluation_cycle.opened",
+        changes={"closes_on": [None, str(closes_on)]},
         employer_id=actor.employer_id,
         year=year,
         framework=framework,
@@ -90,13 +92,6 @@ def cycle_open(*, actor: Actor, closes_on: datetime.date) -> EvaluationCycle:
         closes_on=closes_on,
         created_by=actor.user,
     )
-    audit_record(
-        actor=actor,
-        obj=cycle,
-        action="evaluation_cycle.opened",
-        changes={"closes_on": [None, str(closes_on)]},
-    )
-    return cycle
 
 
 @transaction.atomic

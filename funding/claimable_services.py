@@ -19,8 +19,8 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record, audit_record_many
 from asye.tenancy.db import system_national_context
-from funding.models import Claim, ClaimStatus, FundingYear, Instalment, PaymentStatement, Recovery
-from funding.recovery_services import _outstanding
+from funding.models import Claim, ClaimStatus, FundingYear, Instalment, PaymentStatement
+from funding.recovery_services import _outstanding, recovery_record
 from funding.rules import claim_arises_in, claim_year_for, instalment_is_due, rate_for
 from funding.services import _move, _take_off_statement, _today
 from programmes.models import Registration
@@ -223,19 +223,7 @@ def claim_instalment_stop(
         return _move(claim, to=ClaimStatus.VOIDED, actor=actor, action="claim.voided", reason=reason)
     outstanding = _outstanding(claim)
     if outstanding > 0:
-        recovery = Recovery.objects.create(
-            employer_id=claim.employer_id,
-            claim=claim,
-            amount=outstanding,
-            reason=reason,
-            created_by=actor.user,
-        )
-        audit_record(
-            actor=actor,
-            obj=recovery,
-            action="recovery.created",
-            changes={"claim": claim.pk, "amount": outstanding, "reason": reason},
-        )
+        recovery_record(actor=actor, claim=claim, amount=outstanding, reason=reason)
     return claim
 
 

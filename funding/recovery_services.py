@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from asye.accounts.actor import Actor
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from asye.web.formats import money
@@ -29,6 +29,22 @@ def _outstanding(claim: Claim) -> Decimal:
         .aggregate(s=Sum("amount"))["s"]
     )
     return claim.amount - (recovered or 0)
+
+
+def recovery_record(*, actor: Actor, claim: Claim, amount: Decimal, reason: str) -> Recovery:
+    """Write a recovery line of ``amount`` on ``claim``, audited as ``recovery.created`` with the claim,
+    amount and reason. The caller has checked the amount against what is left to recover."""
+    return audited_create(
+        Recovery,
+        actor=actor,
+        action="recovery.created",
+        audit=("claim", "amount", "reason"),
+        employer_id=claim.employer_id,
+        claim=claim,
+        amount=amount,
+        reason=reason,
+        created_by=actor.user,
+    )
 
 
 @transaction.atomic
@@ -51,20 +67,7 @@ def recovery_create(*, actor: Actor, claim_id: int, amount, reason: str) -> Reco
             raise ValidationError(
                 {"amount": [f"The amount must be {money(outstanding)} or less: what is left to recover"]}
             )
-        recovery = Recovery.objects.create(
-            employer_id=claim.employer_id,
-            claim=claim,
-            amount=amount,
-            reason=reason.strip(),
-            created_by=actor.user,
-        )
-        audit_record(
-            actor=actor,
-            obj=recovery,
-            action="recovery.created",
-            changes={"claim": claim.pk, "amount": amount, "reason": reason.strip()},
-        )
-        return recovery
+        return recovery_record(actor=actor, claim=claim, amount=amount, reason=reason.strip())
 
 
 # One name per the brief's vocabulary: recovering a claim is creating its recovery line.

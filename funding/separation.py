@@ -57,25 +57,22 @@ def refuse_own_work(
         raise SecondPersonRequired(message, obj=obj, attempted=attempted)
 
 
+def refuse_own_submission(*, actor: Actor, submitted: models.Model, attempted: str, message: str) -> None:
+    """Refuse ``attempted`` on what the actor submitted themselves (its ``submitted_by``)."""
+    refuse_own_work(
+        actor=actor, makers=[submitted.submitted_by_id], obj=submitted, attempted=attempted, message=message
+    )
+
+
 def refuse_own_claim(*, actor: Actor, claim, attempted: str) -> None:
     """A claim is decided by someone other than the person who submitted it."""
-    refuse_own_work(
-        actor=actor,
-        makers=[claim.submitted_by_id],
-        obj=claim,
-        attempted=attempted,
-        message=SELF_CLAIM_DECISION,
-    )
+    refuse_own_submission(actor=actor, submitted=claim, attempted=attempted, message=SELF_CLAIM_DECISION)
 
 
 def refuse_own_application(*, actor: Actor, application, attempted: str) -> None:
     """A grant application is decided by someone other than the person who submitted it."""
-    refuse_own_work(
-        actor=actor,
-        makers=[application.submitted_by_id],
-        obj=application,
-        attempted=attempted,
-        message=SELF_APPLICATION_DECISION,
+    refuse_own_submission(
+        actor=actor, submitted=application, attempted=attempted, message=SELF_APPLICATION_DECISION
     )
 
 

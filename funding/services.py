@@ -29,6 +29,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, ClaimStatus, PaymentStatement, Recovery
 from funding.rules import can_move, claim_year_for, instalment_is_due, refuse_move
@@ -68,13 +69,7 @@ def _move(
     if not can_move(claim.status, to):
         raise refuse_move(claim.status, to)
     before = claim.status
-    expected = claim.version if version is None else version
-    updated = Claim.objects.filter(pk=claim.pk, version=expected, status=before).update(
-        status=to, version=expected + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict(CLAIM_CHANGED)
-    claim.refresh_from_db()
+    claim = versioned_update(claim, version, CLAIM_CHANGED, still={"status": before}, status=to, **changes)
     audit_record(
         actor=actor,
         obj=claim,
@@ -86,6 +81,23 @@ def _move(
         },
     )
     return claim
+
+
+def _decide(claim: Claim, verb: str, *, to: str, actor: Actor, version: int | None, **move) -> Claim:
+    """National staff's decision on a submitted claim (``verb``: approve or reject it): by someone other
+    than the person who submitted it, recorded with who decided and when. ``move`` is the rest of what
+    ``_move`` takes (the reason, what else the audit keeps)."""
+    refuse_own_claim(actor=actor, claim=claim, attempted=f"claim.{verb}")
+    return _move(
+        claim,
+        to=to,
+        actor=actor,
+        action=f"claim.{to}",
+        version=version,
+        decided_at=clock.now(),
+        decided_by=actor.user,
+        **move,
+    )
 
 
 def _lock(claim_id: int, queryset=None) -> Claim:
@@ -158,16 +170,9 @@ def claim_approve(*, actor: Actor, claim_id: int, version: int | None = None) ->
         claim = _lock(claim_id)
         if claim.status in (ClaimStatus.APPROVED, ClaimStatus.ON_STATEMENT, ClaimStatus.PAID):
             return claim
-        refuse_own_claim(actor=actor, claim=claim, attempted="claim.approve")
-        return _move(
-            claim,
-            to=ClaimStatus.APPROVED,
-            actor=actor,
-            action="claim.approved",
-            version=version,
-            audit={"amount": claim.amount},
-            decided_at=clock.now(),
-            decided_by=actor.user,
+        approved = {"amount": claim.amount}  # what the audit keeps beside the move
+        return _decide(
+            claim, "approve", to=ClaimStatus.APPROVED, actor=actor, version=version, audit=approved
         )
 
 
@@ -181,16 +186,8 @@ def claim_reject(*, actor: Actor, claim_id: int, reason: str, version: int | Non
         raise ValidationError({"reason": ["Enter the reason the claim is rejected"]})
     with system_national_context():
         claim = _lock(claim_id)
-        refuse_own_claim(actor=actor, claim=claim, attempted="claim.reject")
-        return _move(
-            claim,
-            to=ClaimStatus.REJECTED,
-            actor=actor,
-            action="claim.rejected",
-            version=version,
-            reason=reason.strip(),
-            decided_at=clock.now(),
-            decided_by=actor.user,
+        return _decide(
+            claim, "reject", to=ClaimStatus.REJECTED, actor=actor, version=version, reason=reason.strip()
         )
 
 

@@ -41,6 +41,37 @@ from funding.services import (
 )
 
 
+@dataclass(frozen=True)
+class LinesMove:
+    """A move of every claim, or every recovery, on a statement from one status to the next (added to it,
+    paid by it), each line audited as ``action``."""
+
+    model: type[Claim | Recovery]
+    action: str
+    before: str
+    after: str
+
+    def apply(self, lines: list, *, actor: Actor, now: datetime.datetime, **fields) -> None:
+        """Move ``lines`` (locked) in one UPDATE that also sets ``fields``, stamps ``now`` and moves each
+        version on (a line no longer in ``before`` is left as it is); audit each with its move of status
+        and ``fields``."""
+        self.model.objects.filter(pk__in=[line.pk for line in lines], status=self.before).update(
+            status=self.after, updated_at=now, version=F("version") + 1, **fields
+        )
+        changes = {"status": [self.before, self.after], **fields}
+        audit_record_many(actor=actor, action=self.action, objs=lines, changes=lambda line: changes)
+
+
+CLAIMS_ADDED = LinesMove(Claim, "claim.added_to_statement", ClaimStatus.APPROVED, ClaimStatus.ON_STATEMENT)
+RECOVERIES_ADDED = LinesMove(
+    Recovery, "recovery.added_to_statement", Recovery.Status.PENDING, Recovery.Status.ON_STATEMENT
+)
+CLAIMS_PAID = LinesMove(Claim, "claim.paid", ClaimStatus.ON_STATEMENT, ClaimStatus.PAID)
+RECOVERIES_RECOVERED = LinesMove(
+    Recovery, "recovery.recovered", Recovery.Status.ON_STATEMENT, Recovery.Status.RECOVERED
+)
+
+
 @transaction.atomic
 def statement_build(
     *, actor: Actor, employer_id: int, month: datetime.date, today: datetime.date | None = None
@@ -82,30 +113,8 @@ def statement_build(
                 employer_id=employer_id, month=month, built_by=actor.user
             )
         now = clock.now()
-        Claim.objects.filter(pk__in=[c.pk for c in claims], status=ClaimStatus.APPROVED).update(
-            status=ClaimStatus.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
-        )
-        Recovery.objects.filter(pk__in=[r.pk for r in recoveries], status=Recovery.Status.PENDING).update(
-            status=Recovery.Status.ON_STATEMENT, statement=statement, updated_at=now, version=F("version") + 1
-        )
-        audit_record_many(
-            actor=actor,
-            action="claim.added_to_statement",
-            objs=claims,
-            changes=lambda c: {
-                "status": [ClaimStatus.APPROVED, ClaimStatus.ON_STATEMENT],
-                "statement": statement.pk,
-            },
-        )
-        audit_record_many(
-            actor=actor,
-            action="recovery.added_to_statement",
-            objs=recoveries,
-            changes=lambda r: {
-                "status": [Recovery.Status.PENDING, Recovery.Status.ON_STATEMENT],
-                "statement": statement.pk,
-            },
-        )
+        CLAIMS_ADDED.apply(claims, actor=actor, now=now, statement=statement)
+        RECOVERIES_ADDED.apply(recoveries, actor=actor, now=now, statement=statement)
         before = statement.total
         statement = _recompute_totals(statement)
         statement = versioned_update(statement, None, STATEMENT_CHANGED)
@@ -366,12 +375,8 @@ def statement_mark_paid(
         claims = list(Claim.objects.select_for_update().filter(statement=statement).order_by("pk"))
         recoveries = list(Recovery.objects.select_for_update().filter(statement=statement).order_by("pk"))
         now = clock.now()
-        Claim.objects.filter(statement=statement, status=ClaimStatus.ON_STATEMENT).update(
-            status=ClaimStatus.PAID, paid_on=paid_on, updated_at=now, version=F("version") + 1
-        )
-        Recovery.objects.filter(statement=statement, status=Recovery.Status.ON_STATEMENT).update(
-            status=Recovery.Status.RECOVERED, updated_at=now, version=F("version") + 1
-        )
+        CLAIMS_PAID.apply(claims, actor=actor, now=now, paid_on=paid_on)
+        RECOVERIES_RECOVERED.apply(recoveries, actor=actor, now=now)
         statement = versioned_update(
             statement,
             None,
@@ -381,18 +386,6 @@ def statement_mark_paid(
             paid_at=now,
             paid_by=actor.user,
             payment_reference=payment_reference.strip(),
-        )
-        audit_record_many(
-            actor=actor,
-            action="claim.paid",
-            objs=claims,
-            changes=lambda c: {"status": [ClaimStatus.ON_STATEMENT, ClaimStatus.PAID], "paid_on": paid_on},
-        )
-        audit_record_many(
-            actor=actor,
-            action="recovery.recovered",
-            objs=recoveries,
-            changes=lambda r: {"status": [Recovery.Status.ON_STATEMENT, Recovery.Status.RECOVERED]},
         )
         audit_record(
             actor=actor,

@@ -26,29 +26,22 @@ def _is(actor: Actor, user_id: int | None) -> bool:
     return actor.user is not None and user_id is not None and actor.user.pk == user_id
 
 
+def _is_named(actor: Actor, registration: Registration, role: str, user_id: int | None) -> bool:
+    """The actor holds ``role`` at the registration's employer and is the person it names in that part."""
+    return registration.employer_id == actor.employer_id and actor.has_role(role) and _is(actor, user_id)
+
+
 def is_owner(actor: Actor, registration: Registration) -> bool:
     """The NQSW whose portfolio it is."""
-    return (
-        registration.employer_id == actor.employer_id
-        and actor.has_role(Role.NQSW)
-        and _is(actor, registration.nqsw_id)
-    )
+    return _is_named(actor, registration, Role.NQSW, registration.nqsw_id)
 
 
 def is_assessor(actor: Actor, registration: Registration) -> bool:
-    return (
-        registration.employer_id == actor.employer_id
-        and actor.has_role(Role.ASSESSOR)
-        and _is(actor, registration.assessor_id)
-    )
+    return _is_named(actor, registration, Role.ASSESSOR, registration.assessor_id)
 
 
 def is_line_manager(actor: Actor, registration: Registration) -> bool:
-    return (
-        registration.employer_id == actor.employer_id
-        and actor.has_role(Role.LINE_MANAGER)
-        and _is(actor, registration.line_manager_id)
-    )
+    return _is_named(actor, registration, Role.LINE_MANAGER, registration.line_manager_id)
 
 
 def is_coordinator(actor: Actor, registration: Registration) -> bool:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record, audited_create, audited_update, changed_fields
 from asye.errors import Conflict
 from portfolios.access import (
     is_assessor,
@@ -59,6 +58,10 @@ AGREEMENT_WHAT = {
     "other_support": "The other support",
 }
 SIGNED_AS = AgreementSignature.SignedAs
+AGREEMENT_CHANGED = (
+    "Someone else changed this agreement since you opened it. Your text is below: check the agreement as "
+    "it is now before you save again."
+)
 
 
 def can_draft_agreement(actor: Actor, registration: Registration) -> bool:
@@ -192,7 +195,12 @@ def agreement_create(
         reason=reason,
         reason_required=latest is not None,
     )
-    agreement = LearningAgreement.objects.create(
+    agreement = audited_create(
+        LearningAgreement,
+        actor=actor,
+        action="learning_agreement.created",
+        audit=("revision", "assessor", "line_manager", "reason"),
+        changes={"registration": registration.pk, "replaces": latest.pk if latest else None},
         employer_id=registration.employer_id,
         portfolio=portfolio,
         revision=(latest.revision + 1) if latest else 1,
@@ -201,19 +209,6 @@ def agreement_create(
         reason=reason,
         created_by=actor.user,
         **texts,
-    )
-    audit_record(
-        actor=actor,
-        obj=agreement,
-        action="learning_agreement.created",
-        changes={
-            "registration": registration.pk,
-            "revision": agreement.revision,
-            "assessor": agreement.assessor_id,
-            "line_manager": agreement.line_manager_id,
-            "reason": reason,
-            "replaces": latest.pk if latest else None,
-        },
     )
     # A new revision replaces the one in force: until all three sign it, the agreement needs signing.
     _set_needs_signing(actor, registration, True, agreement=agreement)
@@ -270,32 +265,21 @@ def agreement_update(
     }
     changes = changed_fields(before, after)
     if agreement.version != version:
-        raise Conflict(
-            "Someone else changed this agreement since you opened it. Your text is below: check the "
-            "agreement as it is now before you save again."
-        )
-    if not changes:
-        return agreement
-    LearningAgreement.objects.filter(pk=agreement.pk).update(
-        version=F("version") + 1,
-        updated_at=clock.now(),
+        raise Conflict(AGREEMENT_CHANGED)
+    # The words themselves stay out of the audit trail: which parts changed, and the people.
+    return audited_update(
+        agreement,
+        version,
+        AGREEMENT_CHANGED,
+        actor=actor,
+        action="learning_agreement.changed",
+        changes=changes,
+        words=AGREEMENT_TEXT_FIELDS,
         **texts,
         reason=reason,
         assessor_id=registration.assessor_id,
         line_manager_id=registration.line_manager_id,
     )
-    agreement.refresh_from_db()
-    # The words themselves stay out of the audit trail: which parts changed, and the people.
-    audit_record(
-        actor=actor,
-        obj=agreement,
-        action="learning_agreement.changed",
-        changes={
-            name: (value if name in ("assessor", "line_manager", "reason") else "changed")
-            for name, value in changes.items()
-        },
-    )
-    return agreement
 
 
 @transaction.atomic

@@ -19,15 +19,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role, User
 from asye.audit.services import audit_record
 from asye.errors import Conflict
+from asye.records import versioned_update
 from portfolios.access import (
     is_assessor,
     is_coordinator,
@@ -51,7 +52,7 @@ from portfolios.observations import (
     check_when_where_who,
     set_observation_tags,
 )
-from portfolios.record_writes import MAX_OBSERVATION_TEXT, checked_text
+from portfolios.record_writes import MAX_OBSERVATION_TEXT, checked_text, refuse_unless
 from programmes.models import Registration
 from programmes.progress_store import progress_refresh
 
@@ -69,12 +70,11 @@ OBSERVATION_FIELDS = (
 # The words of a record stay out of the audit trail: it says they changed.
 WORDS = frozenset({"observer_assessment", "person_feedback", "description", "reflection"})
 NOTHING_CHANGED = "You have not changed anything. Change an answer, or cancel."
+OBSERVATION_AMEND_STALE = (
+    "Someone else changed this observation since you opened it. Your answers are below: check the "
+    "observation as it is now before you save again."
+)
 COMPLETE = Observation.Status.COMPLETE
-
-
-def refuse_unless(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def can_amend(actor: Actor, registration: Registration) -> bool:
@@ -105,6 +105,17 @@ def portfolio_locked(portfolio_id: int, registration: Registration) -> Portfolio
     portfolio = Portfolio.objects.select_for_update().get(pk=portfolio_id)
     require_writable(portfolio, registration)
     return portfolio
+
+
+def assessed_locked(records: QuerySet, record, registration: Registration, *, assessed: str, not_yet: str):
+    """The portfolio and ``record`` (read again from ``records``), each locked in the order every write
+    takes, while the portfolio can still change; ValidationError(``not_yet``) unless ``record`` is
+    ``assessed`` (an observation complete, evidence accepted)."""
+    portfolio = portfolio_locked(record.portfolio_id, registration)
+    current = records.select_for_update(of=("self",)).get(pk=record.pk)
+    if current.status != assessed:
+        raise ValidationError(not_yet)
+    return portfolio, current
 
 
 def reason_checked(errors: dict[str, list[str]], reason: str | None) -> str:
@@ -158,20 +169,38 @@ def amendment_audit(changed: list[str], before: dict, after: dict, reason: str, 
     return changes
 
 
-def amendments_keep(model, link: str, record, changed, before, after, *, reason: str, actor: Actor) -> None:
-    """One ``model`` row per changed field of ``record`` (its ``link`` field): the old and new value as
-    people read them, the reason, who amended it."""
+def amendment_rows(
+    model, link: str, record, shown: dict[str, tuple[str, str]], *, reason: str, actor: Actor
+) -> None:
+    """One ``model`` row per changed field of ``record`` (its ``link`` field): ``shown`` gives each field's
+    old and new value as people read them; the reason, who amended it. Observations, evidence and
+    reviews keep their amendments alike."""
     model.objects.bulk_create(
         model(
             employer_id=record.employer_id,
             **{link: record},
             field=name,
-            old_value=before[name][1],
-            new_value=after[name][1],
+            old_value=old,
+            new_value=new,
             reason=reason,
             amended_by=actor.user,
         )
-        for name in changed
+        for name, (old, new) in shown.items()
+    )
+
+
+def amendments_keep(
+    model, link: str, record, changed, before, after, *, reason: str, actor: Actor, action: str, **special
+) -> None:
+    """The amendment rows of ``record``'s changed fields (``amendment_rows``, each value as people read it)
+    and the amendment audited as ``action`` (``amendment_audit``, with ``special``)."""
+    shown = {name: (before[name][1], after[name][1]) for name in changed}
+    amendment_rows(model, link, record, shown, reason=reason, actor=actor)
+    audit_record(
+        actor=actor,
+        obj=record,
+        action=action,
+        changes=amendment_audit(changed, before, after, reason, **special),
     )
 
 
@@ -232,19 +261,15 @@ def observation_amend(
         set(changes) - {"observer_name"} <= set(OBSERVATION_FIELDS),
         "Only what the assessment relied on is amended: the NQSW's preparation and reflection are kept.",
     )
-    portfolio = portfolio_locked(observation.portfolio_id, registration)
-    current = (
-        Observation.objects.select_for_update(of=("self",)).select_related("observer").get(pk=observation.pk)
+    portfolio, current = assessed_locked(
+        Observation.objects.select_related("observer"),
+        observation,
+        registration,
+        assessed=COMPLETE,
+        not_yet="This observation is not complete yet: change it on its change page, without an amendment.",
     )
-    if current.status != Observation.Status.COMPLETE:
-        raise ValidationError(
-            "This observation is not complete yet: change it on its change page, without an amendment."
-        )
     if current.version != version:
-        raise Conflict(
-            "Someone else changed this observation since you opened it. Your answers are below: check the "
-            "observation as it is now before you save again."
-        )
+        raise Conflict(OBSERVATION_AMEND_STALE)
     today = today or clock.today()
     errors: dict[str, list[str]] = {}
     values: dict = {}
@@ -306,22 +331,21 @@ def observation_amend(
             fields.update(observer_id=values["observer_id"], observer_name=values["observer_name"])
         elif name != "statements":
             fields[name] = values[name]
-    Observation.objects.filter(pk=current.pk, version=version).update(
-        version=F("version") + 1, updated_at=clock.now(), **fields
-    )
-    current.refresh_from_db()
+    current = versioned_update(current, version, OBSERVATION_AMEND_STALE, **fields)
     if "statements" in changed:
         set_observation_tags(current, after["statements"][0])
     if "observed_on" in changed:
         progress_refresh(registration=registration)  # the timeline shows the observation done on its date
     amendments_keep(
-        ObservationAmendment, "observation", current, changed, before, after, reason=reason, actor=actor
-    )
-    audit_record(
+        ObservationAmendment,
+        "observation",
+        current,
+        changed,
+        before,
+        after,
+        reason=reason,
         actor=actor,
-        obj=current,
         action="observation.amended",
-        changes=amendment_audit(changed, before, after, reason),
     )
     return current
 
@@ -334,12 +358,13 @@ def observation_reflection_add(*, actor: Actor, observation: Observation, text: 
     refuse_unless(
         is_owner(actor, registration), "Only the NQSW adds a later reflection to their observation."
     )
-    portfolio_locked(observation.portfolio_id, registration)
-    current = Observation.objects.select_for_update().get(pk=observation.pk)
-    if current.status != Observation.Status.COMPLETE:
-        raise ValidationError(
-            "This observation is not complete yet: write your reflection on its change page."
-        )
+    _portfolio, current = assessed_locked(
+        Observation.objects,
+        observation,
+        registration,
+        assessed=COMPLETE,
+        not_yet="This observation is not complete yet: write your reflection on its change page.",
+    )
     return later_reflection_keep(
         ObservationAmendment,
         "observation",

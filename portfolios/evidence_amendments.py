@@ -13,37 +13,38 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record
 from asye.errors import Conflict
+from asye.records import versioned_update
 from portfolios.access import is_owner
 from portfolios.amendments import (
     NOTHING_CHANGED,
-    amendment_audit,
     amendments_keep,
+    assessed_locked,
     can_amend,
     can_change_assessed,
     date_shown,
     in_page_order,
     labels_of,
     later_reflection_keep,
-    portfolio_locked,
     reason_checked,
     refuse_unless,
     tagged,
 )
 from portfolios.models import Evidence, EvidenceAmendment, EvidenceFile
-from portfolios.services import MAX_TEXT_LENGTH, check_fields, set_tags, statements_of
-from portfolios.uploads import evidence_storage
+from portfolios.services import MAX_TEXT_LENGTH, check_fields, evidence_file_discard, set_tags, statements_of
 from programmes.models import Registration
 
 # What the assessor relied on, in the order pages show it.
 EVIDENCE_FIELDS = ("title", "occurred_on", "description", "statements", "files", "reflection")
 ACCEPTED = Evidence.Status.ACCEPTED
+EVIDENCE_AMEND_STALE = (
+    "This evidence was changed by someone else since you opened it. Your answers are below: check the "
+    "evidence as it is now before you save again."
+)
 
 
 def can_amend_evidence(actor: Actor, evidence: Evidence, registration: Registration) -> bool:
@@ -84,18 +85,16 @@ def evidence_amend(
         can_amend(actor, registration),
         "Only the NQSW's assessor or the co-ordinator amends accepted evidence.",
     )
-    portfolio = portfolio_locked(portfolio.pk, registration)
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.status != Evidence.Status.ACCEPTED:
-        raise ValidationError(
-            "This evidence has not been accepted: the NQSW changes it while it is a draft or more is needed, "
-            "without an amendment."
-        )
+    portfolio, current = assessed_locked(
+        Evidence.objects,
+        evidence,
+        registration,
+        assessed=ACCEPTED,
+        not_yet="This evidence has not been accepted: the NQSW changes it while it is a draft or more is "
+        "needed, without an amendment.",
+    )
     if current.version != version:
-        raise Conflict(
-            "This evidence was changed by someone else since you opened it. Your answers are below: check "
-            "the evidence as it is now before you save again."
-        )
+        raise Conflict(EVIDENCE_AMEND_STALE)
     title, description, reflection = title.strip(), description.strip(), reflection.strip()
     errors = check_fields(
         title=title,
@@ -149,37 +148,23 @@ def evidence_amend(
         raise ValidationError(NOTHING_CHANGED)
 
     fields = {name: after[name][0] for name in ("title", "occurred_on", "description", "reflection")}
-    Evidence.objects.filter(pk=current.pk, version=version).update(
-        version=F("version") + 1, updated_at=clock.now(), **fields
-    )
-    current.refresh_from_db()
+    current = versioned_update(current, version, EVIDENCE_AMEND_STALE, **fields)
     if "statements" in changed:
         set_tags(current, statements)
-    storage = evidence_storage()
     for file in removed:
-        audit_record(
-            actor=actor,
-            obj=file,
-            action="evidence_file.removed",
-            changes={
-                "evidence": current.pk,
-                "name": file.original_name,
-                "sha256": file.sha256,
-                "amendment": True,
-            },
-        )
-        name = file.storage_name
-        file.delete()
-        transaction.on_commit(lambda name=name: storage.delete(name))
-    amendments_keep(
-        EvidenceAmendment, "evidence", current, changed, before, after, reason=reason, actor=actor
-    )
+        evidence_file_discard(actor=actor, file=file, amendment=True)
     removed_files = {"removed": [{"name": f.original_name, "sha256": f.sha256} for f in removed]}
-    audit_record(
+    amendments_keep(
+        EvidenceAmendment,
+        "evidence",
+        current,
+        changed,
+        before,
+        after,
+        reason=reason,
         actor=actor,
-        obj=current,
         action="evidence.amended",
-        changes=amendment_audit(changed, before, after, reason, files=removed_files),
+        files=removed_files,
     )
     return current
 
@@ -191,12 +176,13 @@ def evidence_reflection_add(*, actor: Actor, evidence: Evidence, text: str) -> E
     registration = Registration.objects.get(pk=portfolio.registration_id)
     actor.require(Role.NQSW, employer=portfolio.employer_id)
     refuse_unless(is_owner(actor, registration), "Only the NQSW adds a later reflection to their evidence.")
-    portfolio_locked(portfolio.pk, registration)
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.status != Evidence.Status.ACCEPTED:
-        raise ValidationError(
-            "This evidence has not been accepted yet: change your reflection on the evidence itself."
-        )
+    _portfolio, current = assessed_locked(
+        Evidence.objects,
+        evidence,
+        registration,
+        assessed=ACCEPTED,
+        not_yet="This evidence has not been accepted yet: change your reflection on the evidence itself.",
+    )
     return later_reflection_keep(
         EvidenceAmendment,
         "evidence",

@@ -15,7 +15,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.notifications.outbox import outbox_cancel
 from portfolios.access import is_owner
 from portfolios.feedback_links import (
@@ -93,7 +93,14 @@ def feedback_request_create(
         raise ValidationError(errors)
     now = now or clock.now()
     secret = secrets.token_urlsafe(32)
-    feedback_request = FeedbackRequest.objects.create(
+    emailed = bool(recipient_email and link_builder)
+    # The person's name and email address stay out of the audit trail.
+    feedback_request = audited_create(
+        FeedbackRequest,
+        actor=actor,
+        action="feedback_request.created",
+        audit=("kind", "expires_at"),
+        changes={"registration": registration.pk, "emailed": emailed},
         employer_id=registration.employer_id,
         portfolio=portfolio,
         kind=kind,
@@ -103,19 +110,6 @@ def feedback_request_create(
         token_hash=feedback_secret_hash(secret),
         expires_at=now + datetime.timedelta(days=FEEDBACK_LINK_DAYS),
         created_by=actor.user,
-    )
-    emailed = bool(recipient_email and link_builder)
-    # The person's name and email address stay out of the audit trail.
-    audit_record(
-        actor=actor,
-        obj=feedback_request,
-        action="feedback_request.created",
-        changes={
-            "registration": registration.pk,
-            "kind": kind,
-            "expires_at": feedback_request.expires_at,
-            "emailed": emailed,
-        },
     )
     if emailed:
         # Written to the outbox with the request, sent once it commits; the link stays in the database.

@@ -14,13 +14,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import Max, QuerySet
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
-from asye.audit.services import audit_record, changed_fields
-from asye.errors import Conflict
+from asye.audit.services import audited_create, audited_update, changed_fields
 from portfolios.access import (
     is_assessor,
     is_owner,
@@ -63,6 +62,8 @@ ASSESSED_MESSAGE = (
     "The observer's assessment has been written, so the date, setting, observer, capabilities and the "
     "person's feedback are no longer yours to change: ask your assessor"
 )
+# A change is written only while the observation is still a draft (never over one completed meanwhile).
+DRAFT = {"status": Observation.Status.DRAFT}
 OBSERVATION_TEXTS = {
     "preparation": "Your preparation",
     "nqsw_reflection": "Your reflection",
@@ -233,16 +234,13 @@ def observation_create(
     )
     portfolio = portfolio_for_write(actor, registration)
     errors: dict[str, list[str]] = {}
-    check_observed_on(errors, observed_on, registration)
-    setting = checked_text(
-        errors,
-        "setting",
-        setting,
-        required="Enter where the observation took place and what it was",
-        max_length=MAX_SHORT_TEXT,
-        what="The setting",
-    )
-    observer_id, observer_name = check_observer(errors, registration, observer_id, observer_name)
+    asked = {
+        "observed_on": observed_on,
+        "setting": setting,
+        "observer": observer_id,
+        "observer_name": observer_name,
+    }
+    when_where_who = check_when_where_who(errors, asked, registration, current_id=None)
     statement_ids = check_statements(errors, portfolio, statement_ids)
     if preparation and not is_owner(actor, registration):
         raise PermissionDenied("Only the NQSW writes their preparation.")
@@ -257,31 +255,24 @@ def observation_create(
         raise ValidationError(errors)
     # The portfolio row is locked (_portfolio_for_write), so two observations cannot take one number.
     number = (portfolio.observations.aggregate(n=Max("number"))["n"] or 0) + 1
-    observation = Observation.objects.create(
+    observation = audited_create(
+        Observation,
+        actor=actor,
+        action="observation.created",
+        audit=("number", "observed_on", "observer"),
+        changes={
+            "registration": registration.pk,
+            "external_observer": bool(when_where_who["observer_name"]),
+            "statements": statement_ids,
+        },
         employer_id=registration.employer_id,
         portfolio=portfolio,
         number=number,
-        observer_id=observer_id,
-        observer_name=observer_name,
-        observed_on=observed_on,
-        setting=setting,
         preparation=preparation,
         created_by=actor.user,
+        **when_where_who,
     )
     set_observation_tags(observation, statement_ids)
-    audit_record(
-        actor=actor,
-        obj=observation,
-        action="observation.created",
-        changes={
-            "registration": registration.pk,
-            "number": number,
-            "observed_on": observed_on,
-            "observer": observer_id,
-            "external_observer": bool(observer_name),
-            "statements": statement_ids,
-        },
-    )
     return observation
 
 
@@ -320,23 +311,21 @@ def observation_update(*, actor: Actor, observation: Observation, version: int, 
     old_tags = sorted(observation.tags.values_list("statement_id", flat=True))
     if statement_ids is not None and statement_ids != old_tags:
         audit_changes["statements"] = [old_tags, statement_ids]
-    if not audit_changes:
-        return observation
-    updated = Observation.objects.filter(
-        pk=observation.pk, version=version, status=Observation.Status.DRAFT
-    ).update(version=F("version") + 1, updated_at=clock.now(), **values)
-    if not updated:
-        raise Conflict(
-            "Someone else changed this observation since you opened it. Your text is below: check the "
-            "observation as it is now before you save again."
-        )
-    observation.refresh_from_db()
-    if statement_ids is not None:
+    observation = audited_update(
+        observation,
+        version,
+        "Someone else changed this observation since you opened it. Your text is below: check the "
+        "observation as it is now before you save again.",
+        actor=actor,
+        action="observation.changed",
+        changes=audit_changes,
+        words=OBSERVATION_TEXTS,
+        stale_without_version=True,
+        still=DRAFT,
+        **values,
+    )
+    if statement_ids is not None and audit_changes:
         set_observation_tags(observation, statement_ids)
-    for name in OBSERVATION_TEXTS:
-        if name in audit_changes:
-            audit_changes[name] = "changed"
-    audit_record(actor=actor, obj=observation, action="observation.changed", changes=audit_changes)
     return observation
 
 
@@ -365,22 +354,19 @@ def observation_complete(
         problems.append("The NQSW needs to write their reflection before the observation is complete")
     if problems:
         raise ValidationError(problems)
-    updated = Observation.objects.filter(
-        pk=observation.pk, version=version, status=Observation.Status.DRAFT
-    ).update(version=F("version") + 1, updated_at=clock.now(), status=Observation.Status.COMPLETE)
-    if not updated:
-        raise Conflict(
-            "Someone else changed this observation since you opened it. Read it again before you complete it."
-        )
-    observation.refresh_from_db()
-    audit_record(
+    observation = audited_update(
+        observation,
+        version,
+        "Someone else changed this observation since you opened it. Read it again before you complete it.",
         actor=actor,
-        obj=observation,
         action="observation.completed",
         changes={
             "status": [Observation.Status.DRAFT, Observation.Status.COMPLETE],
             "number": observation.number,
         },
+        stale_without_version=True,
+        still=DRAFT,
+        status=Observation.Status.COMPLETE,
     )
     progress_refresh(registration=registration)  # the observation is done on the timeline
     return observation

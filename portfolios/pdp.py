@@ -11,8 +11,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
-from asye.records import versioned_update
+from asye.audit.services import audited_create, audited_update, changed_fields
 from portfolios.access import (
     is_assessor,
     is_owner,
@@ -110,30 +109,23 @@ def pdp_objective_create(
         today=today or clock.today(),
         must_be_future=True,
     )
-    pdp_objective = PdpObjective.objects.create(
-        employer_id=registration.employer_id, portfolio=portfolio, created_by=actor.user, **data
-    )
-    audit_record(
+    return audited_create(
+        PdpObjective,
         actor=actor,
-        obj=pdp_objective,
         action="pdp_objective.created",
-        changes={
-            "registration": registration.pk,
-            "achieve_by": pdp_objective.achieve_by,
-            "statement": pdp_objective.statement_id,
-        },
+        audit=("achieve_by", "statement"),
+        changes={"registration": registration.pk},
+        employer_id=registration.employer_id,
+        portfolio=portfolio,
+        created_by=actor.user,
+        **data,
     )
-    return pdp_objective
 
 
 OBJECTIVE_CHANGED = (
     "Someone else changed this objective since you opened it. Your text is below: check the "
     "objective as it is now before you save again."
 )
-
-
-def _write_objective(pdp_objective: PdpObjective, version: int, **changes) -> PdpObjective:
-    return versioned_update(pdp_objective, version, OBJECTIVE_CHANGED, stale_without_version=True, **changes)
 
 
 @transaction.atomic
@@ -175,22 +167,19 @@ def pdp_objective_update(
         **{name: data[name] for name in (*PDP_REQUIRED, "achieve_by")},
         "statement": statement_id or None,
     }
-    changes = changed_fields(before, after)
-    if not changes:
-        return pdp_objective
     chosen = data.pop("statement")
     data["statement_id"] = chosen.pk if chosen else None
-    pdp_objective = _write_objective(pdp_objective, version, **data)
-    audit_record(
+    return audited_update(
+        pdp_objective,
+        version,
+        OBJECTIVE_CHANGED,
         actor=actor,
-        obj=pdp_objective,
         action="pdp_objective.changed",
-        changes={
-            name: (value if name in ("achieve_by", "statement") else "changed")
-            for name, value in changes.items()
-        },
+        changes=changed_fields(before, after),
+        words=PDP_REQUIRED,
+        stale_without_version=True,
+        **data,
     )
-    return pdp_objective
 
 
 @transaction.atomic
@@ -219,14 +208,18 @@ def pdp_objective_progress(
     )
     if errors:
         raise ValidationError(errors)
-    changes = changed_fields(
-        {"status": pdp_objective.status, "progress": pdp_objective.progress},
-        {"status": status, "progress": progress},
+    return audited_update(
+        pdp_objective,
+        version,
+        OBJECTIVE_CHANGED,
+        actor=actor,
+        action="pdp_objective.progress_updated",
+        changes=changed_fields(
+            {"status": pdp_objective.status, "progress": pdp_objective.progress},
+            {"status": status, "progress": progress},
+        ),
+        words=["progress"],
+        stale_without_version=True,
+        status=status,
+        progress=progress,
     )
-    if not changes:
-        return pdp_objective
-    pdp_objective = _write_objective(pdp_objective, version, status=status, progress=progress)
-    if "progress" in changes:
-        changes["progress"] = "changed"
-    audit_record(actor=actor, obj=pdp_objective, action="pdp_objective.progress_updated", changes=changes)
-    return pdp_objective

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
-from asye.errors import Conflict
+from asye.records import versioned_update
 from portfolios.access import (
     capability_sets_for,
     is_owner,
@@ -112,14 +111,14 @@ def self_assessment_save(
         )
         action = "self_assessment.completed"
     else:
-        if version is None or not SelfAssessment.objects.filter(
-            pk=self_assessment.pk, version=version
-        ).update(version=F("version") + 1, updated_at=now, completed_at=self_assessment.completed_at or now):
-            raise Conflict(
-                "This self-assessment was saved from another window since you opened it. Your answers "
-                "are below: check them and save again."
-            )
-        self_assessment.refresh_from_db()
+        self_assessment = versioned_update(
+            self_assessment,
+            version,
+            "This self-assessment was saved from another window since you opened it. Your answers are "
+            "below: check them and save again.",
+            stale_without_version=True,
+            completed_at=self_assessment.completed_at or now,
+        )
         action = "self_assessment.changed"
     before = {r.statement_id: (r.level, r.comment) for r in self_assessment.ratings.all()}
     for statement_id, (level, comment) in cleaned.items():

@@ -20,7 +20,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record, audited_create, audited_update, changed_fields
 from asye.errors import Conflict
 from asye.records import versioned_update
 from portfolios.access import is_coordinator, is_owner, require_assessor, require_owner, require_writable
@@ -40,6 +40,10 @@ MAX_TEXT_LENGTH = 20_000
 MAX_COMMENT_LENGTH = 5_000
 MAX_FILES_PER_EVIDENCE = 10
 EDITABLE_STATUSES = (Evidence.Status.DRAFT, Evidence.Status.MORE_NEEDED)
+EVIDENCE_CHANGED = (
+    "This evidence was changed by someone else, or in another tab, since you opened it. "
+    "Check it and try again."
+)
 
 
 def _today() -> datetime.date:
@@ -98,10 +102,7 @@ def _nqsw_editing(actor: Actor, evidence: Evidence, version: int) -> Evidence:
     _require_nqsw(actor, portfolio, _registration_of(portfolio))
     current = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if current.version != version:
-        raise Conflict(
-            "This evidence was changed by someone else, or in another tab, since you opened it. "
-            "Check it and try again."
-        )
+        raise Conflict(EVIDENCE_CHANGED)
     _require_editable(current)
     return current
 
@@ -125,12 +126,6 @@ def set_tags(evidence: Evidence, statements: list[CapabilityStatement]) -> None:
     )
 
 
-EVIDENCE_CHANGED = (
-    "This evidence was changed by someone else, or in another tab, since you opened it. "
-    "Check it and try again."
-)
-
-
 def _claim(evidence: Evidence, version: int, **changes) -> Evidence:
     """Write ``changes`` if the evidence is still at ``version``; otherwise 409."""
     return versioned_update(evidence, version, EVIDENCE_CHANGED, stale_without_version=True, **changes)
@@ -151,7 +146,12 @@ def _files_add(*, actor: Actor, evidence: Evidence, uploads: list[UploadedFile])
             name = store_upload(upload, employer_id=evidence.employer_id)
             stored.append(name)
             made.append(
-                EvidenceFile.objects.create(
+                audited_create(
+                    EvidenceFile,
+                    actor=actor,
+                    action="evidence_file.added",
+                    audit=("content_type", "size", "sha256"),
+                    changes={"evidence": evidence.pk, "name": check.original_name},
                     employer_id=evidence.employer_id,
                     evidence=evidence,
                     storage_name=name,
@@ -169,19 +169,6 @@ def _files_add(*, actor: Actor, evidence: Evidence, uploads: list[UploadedFile])
         raise
     # If the request's transaction is later rolled back, the rows go but the bytes would stay: the
     # storage names are random and unreferenced, and docs/portfolios.md describes sweeping them.
-    for file in made:
-        audit_record(
-            actor=actor,
-            obj=file,
-            action="evidence_file.added",
-            changes={
-                "evidence": evidence.pk,
-                "name": file.original_name,
-                "content_type": file.content_type,
-                "size": file.size,
-                "sha256": file.sha256,
-            },
-        )
     return made
 
 
@@ -203,7 +190,12 @@ def evidence_create(
     _require_nqsw(actor, portfolio, registration)
     words = {"title": title, "description": description, "reflection": reflection}
     statements = _checked(portfolio, statement_ids, words, occurred_on=occurred_on, today=today)
-    evidence = Evidence.objects.create(
+    evidence = audited_create(
+        Evidence,
+        actor=actor,
+        action="evidence.created",
+        audit=("title", "occurred_on"),
+        changes={"portfolio": portfolio.pk, "statements": sorted(s.pk for s in statements)},
         employer_id=portfolio.employer_id,
         portfolio=portfolio,
         title=title.strip(),
@@ -213,17 +205,6 @@ def evidence_create(
         created_by=actor.user,
     )
     set_tags(evidence, statements)
-    audit_record(
-        actor=actor,
-        obj=evidence,
-        action="evidence.created",
-        changes={
-            "portfolio": portfolio.pk,
-            "title": evidence.title,
-            "occurred_on": occurred_on,
-            "statements": sorted(s.pk for s in statements),
-        },
-    )
     if files:
         _files_add(actor=actor, evidence=evidence, uploads=files)
     return evidence
@@ -278,16 +259,21 @@ def evidence_update(
         "statements": sorted(s.pk for s in statements),
     }
     diff = changed_fields(before, after)
-    if not diff:
-        return current
     fields = {name: after[name] for name in ("title", "description", "reflection", "occurred_on")}
-    evidence = _claim(current, version, **fields)
-    set_tags(evidence, statements)
     # The words of the evidence and the reflection are personal: the trail says they changed, not what to.
-    for name in ("description", "reflection"):
-        if name in diff:
-            diff[name] = "changed"
-    audit_record(actor=actor, obj=evidence, action="evidence.updated", changes=diff)
+    evidence = audited_update(
+        current,
+        version,
+        EVIDENCE_CHANGED,
+        actor=actor,
+        action="evidence.updated",
+        changes=diff,
+        words=("description", "reflection"),
+        stale_without_version=True,
+        **fields,
+    )
+    if diff:
+        set_tags(evidence, statements)
     return evidence
 
 
@@ -302,10 +288,7 @@ def evidence_share(*, actor: Actor, evidence: Evidence, version: int) -> Evidenc
     if current.status == Evidence.Status.SHARED:
         return current
     if current.version != version:
-        raise Conflict(
-            "This evidence was changed by someone else, or in another tab, since you opened it. "
-            "Check it and try again."
-        )
+        raise Conflict(EVIDENCE_CHANGED)
     _require_editable(current)
     errors: dict[str, list[str]] = {}
     if not current.tags.exists():
@@ -320,15 +303,17 @@ def evidence_share(*, actor: Actor, evidence: Evidence, version: int) -> Evidenc
         ]
     if errors:
         raise ValidationError(errors)
-    before = current.status
-    evidence = _claim(current, version, status=Evidence.Status.SHARED, shared_at=clock.now())
-    audit_record(
+    return audited_update(
+        current,
+        version,
+        EVIDENCE_CHANGED,
         actor=actor,
-        obj=evidence,
         action="evidence.shared",
-        changes={"status": [before, evidence.status], "assessor": registration.assessor_id},
+        changes={"status": [current.status, Evidence.Status.SHARED], "assessor": registration.assessor_id},
+        stale_without_version=True,
+        status=Evidence.Status.SHARED,
+        shared_at=clock.now(),
     )
-    return evidence
 
 
 @transaction.atomic
@@ -361,21 +346,19 @@ def evidence_respond(
         errors["comment"] = [f"Your comment must be {MAX_COMMENT_LENGTH:,} characters or fewer"]
     if errors:
         raise ValidationError(errors)
-    evidence = _claim(
+    return audited_update(
         current,
         version,
+        EVIDENCE_CHANGED,
+        actor=actor,
+        action="evidence.responded",
+        changes={"status": [Evidence.Status.SHARED, decision], "comment": bool(comment)},
+        stale_without_version=True,
         status=decision,
         response_comment=comment,
         responded_by=actor.user,
         responded_at=clock.now(),
     )
-    audit_record(
-        actor=actor,
-        obj=evidence,
-        action="evidence.responded",
-        changes={"status": [Evidence.Status.SHARED, decision], "comment": bool(comment)},
-    )
-    return evidence
 
 
 @transaction.atomic
@@ -401,15 +384,21 @@ def evidence_file_remove(*, actor: Actor, file: EvidenceFile) -> None:
     _require_nqsw(actor, portfolio, registration)
     current = Evidence.objects.select_for_update().get(pk=evidence.pk)
     _require_editable(current)
-    name = file.storage_name
+    evidence_file_discard(actor=actor, file=file)
+    _claim(current, current.version)
+
+
+def evidence_file_discard(*, actor: Actor, file: EvidenceFile, **audited) -> None:
+    """Delete ``file`` and audit it (with ``audited``: an amendment says so); its bytes go once the
+    change commits, so a rolled-back change keeps them."""
     audit_record(
         actor=actor,
         obj=file,
         action="evidence_file.removed",
-        changes={"evidence": evidence.pk, "name": file.original_name, "sha256": file.sha256},
+        changes={"evidence": file.evidence_id, "name": file.original_name, "sha256": file.sha256, **audited},
     )
+    name = file.storage_name
     file.delete()
-    _claim(current, current.version)
     storage = evidence_storage()
     transaction.on_commit(lambda: storage.delete(name))
 

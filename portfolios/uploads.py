@@ -201,6 +201,17 @@ def _sha256_and_size(upload: UploadedFile) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+# The kinds the first bytes name, in the order they are checked (after the executables).
+MAGIC_KINDS = (
+    (PDF_MAGIC, "pdf"),
+    (PNG_MAGIC, "png"),
+    (JPEG_MAGIC, "jpeg"),
+    (GIF_MAGICS, "gif"),
+    (OLE_MAGIC, "ole"),
+    (ZIP_MAGIC, "zip"),
+)
+
+
 def sniff(head: bytes) -> str | None:
     """The kind the first bytes say this is (our keys), "executable", or None when they say nothing."""
     if head.startswith(EXECUTABLE_MAGICS):
@@ -208,18 +219,9 @@ def sniff(head: bytes) -> str | None:
     guess = filetype.guess_extension(head)
     if guess in EXECUTABLE_FILETYPES:
         return "executable"
-    if head.startswith(PDF_MAGIC):
-        return "pdf"
-    if head.startswith(PNG_MAGIC):
-        return "png"
-    if head.startswith(JPEG_MAGIC):
-        return "jpeg"
-    if head.startswith(GIF_MAGICS):
-        return "gif"
-    if head.startswith(OLE_MAGIC):
-        return "ole"
-    if head.startswith(ZIP_MAGIC):
-        return "zip"
+    for magic, kind in MAGIC_KINDS:
+        if head.startswith(magic):
+            return kind
     if guess is not None:
         return f"other:{guess}"
     return None

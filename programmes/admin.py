@@ -160,6 +160,16 @@ class FrameworkVersionAdmin(AuditedNationalModelAdmin):
             obj.version = latest + 1
         super().save_model(request, obj, form, change)
 
+    @staticmethod
+    def _audited(request, framework_version: FrameworkVersion, action: str, /, **changes) -> None:
+        """Audit an admin action on a framework version: its framework's code, then ``changes``."""
+        audit_record(
+            actor=request.actor,
+            action=action,
+            obj=framework_version,
+            changes={"framework": framework_version.framework.code, **changes},
+        )
+
     @admin.action(description="Copy as a new draft version")
     def copy_as_draft(self, request, queryset):
         with transaction.atomic():
@@ -171,12 +181,7 @@ class FrameworkVersionAdmin(AuditedNationalModelAdmin):
                 copy.published_at = None
                 copy.notes = f"Copied from version {version.version}. {version.notes}".strip()
                 copy.save()
-                audit_record(
-                    actor=request.actor,
-                    action="frameworkversion.drafted",
-                    obj=copy,
-                    changes={"framework": version.framework.code, "from_version": version.version},
-                )
+                self._audited(request, copy, "frameworkversion.drafted", from_version=version.version)
                 messages.success(request, f"{copy} is a draft: edit it, then publish it.")
 
     @admin.action(description="Publish: new registrations start under it")
@@ -185,10 +190,5 @@ class FrameworkVersionAdmin(AuditedNationalModelAdmin):
             for version in queryset.filter(published_at__isnull=True).select_related("framework"):
                 version.published_at = clock.now()
                 version.save(update_fields=["published_at"])
-                audit_record(
-                    actor=request.actor,
-                    action="frameworkversion.published",
-                    obj=version,
-                    changes={"framework": version.framework.code, "version": version.version},
-                )
+                self._audited(request, version, "frameworkversion.published", version=version.version)
                 messages.success(request, f"{version} published.")

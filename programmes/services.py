@@ -276,6 +276,20 @@ def registration_withdraw(
     )
 
 
+def assessor_allocation_start(
+    *, actor: Actor, registration: Registration, assessor_id: int, on: datetime.date
+) -> AssessorAllocation:
+    """Add to the registration's history of assessors that ``assessor_id`` assesses the NQSW from ``on``
+    (the caller ends the allocation before it, if there is one, and sets the registration's assessor)."""
+    return AssessorAllocation.objects.create(
+        employer_id=registration.employer_id,
+        registration=registration,
+        assessor_id=assessor_id,
+        started_on=on,
+        created_by=actor.user,
+    )
+
+
 @transaction.atomic
 def registration_allocate_assessor(
     *, actor: Actor, registration: Registration, assessor_id: int, on: datetime.date | None = None
@@ -293,13 +307,7 @@ def registration_allocate_assessor(
     if registration.assessor_id == assessor_id:
         return registration
     AssessorAllocation.objects.filter(registration=registration, ended_on__isnull=True).update(ended_on=on)
-    AssessorAllocation.objects.create(
-        employer_id=registration.employer_id,
-        registration=registration,
-        assessor_id=assessor_id,
-        started_on=on,
-        created_by=actor.user,
-    )
+    assessor_allocation_start(actor=actor, registration=registration, assessor_id=assessor_id, on=on)
     before = registration.assessor_id
     registration = _claim(registration, None, assessor_id=assessor_id, learning_agreement_needs_signing=True)
     audit_record(

@@ -339,14 +339,6 @@ def caseload_record(
             errors["team_average"] = ["Enter the team's average to 1 decimal place, like 18.5"]
     if errors:
         raise ValidationError(errors)
-    record = CaseloadRecord.objects.create(
-        employer_id=registration.employer_id,
-        registration=registration,
-        recorded_on=recorded_on,
-        caseload=caseload,
-        team_average=average,
-        recorded_by=actor.user,
-    )
     cap = caseload_cap(
         team_average=average, caseload_cap_percent=registration.framework_version.caseload_cap_percent
     )
@@ -357,7 +349,18 @@ def caseload_record(
         "team_average": average,
         "cap": cap,
     }
-    audit_record(actor=actor, obj=record, action="caseload.recorded", changes=changes)
+    record = audited_create(
+        CaseloadRecord,
+        actor=actor,
+        action="caseload.recorded",
+        changes=changes,
+        employer_id=registration.employer_id,
+        registration=registration,
+        recorded_on=recorded_on,
+        caseload=caseload,
+        team_average=average,
+        recorded_by=actor.user,
+    )
     if caseload > cap:
         audit_record(actor=actor, obj=record, action="caseload.over_cap", changes=changes)
     progress_refresh(registration=registration)

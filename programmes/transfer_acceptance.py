@@ -22,7 +22,6 @@ from asye.tenancy.db import tenant_context
 from programmes.duplicates import national_duplicates_flag
 from programmes.endings import long_date, registration_end
 from programmes.models import (
-    AssessorAllocation,
     Deferral,
     FundingStatus,
     Registration,
@@ -30,6 +29,7 @@ from programmes.models import (
     RegistrationTransfer,
 )
 from programmes.progress_store import progress_refresh
+from programmes.services import assessor_allocation_start
 from programmes.transfers import (
     ALREADY_REGISTERED_HERE,
     GAP_REASON,
@@ -193,13 +193,7 @@ def transfer_accept(
             created_by=actor.user,
         )
     if assessor_id:
-        AssessorAllocation.objects.create(
-            employer_id=new.employer_id,
-            registration=new,
-            assessor_id=assessor_id,
-            started_on=joins_on,
-            created_by=actor.user,
-        )
+        assessor_allocation_start(actor=actor, registration=new, assessor_id=assessor_id, on=joins_on)
     progress_refresh(registration=new)  # its timeline and flags, for the receiver's lists
     # The same national duplicate check as registering (the programme's own earlier registration aside):
     # national staff see an open review; the receiving employer sees nothing of it.

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.urls import reverse
 from django.utils import timezone
 
+from portfolios.progress_sources import first_of_each, single_item
 from programmes.work_sources import ItemKind, WorkRecord
 from reviews.models import FinalRecommendation, PanelDecision, Review
 
@@ -40,19 +41,8 @@ def review_work(registration_ids: Sequence[int]) -> list[WorkRecord]:
         .order_by("registration_id", "-created_at", "-id")
         .values_list("pk", "registration_id", "status")
     )
-    seen: set[int] = set()
-    for pk, registration_id, status in in_play:
-        if registration_id in seen:
-            continue
-        seen.add(registration_id)
+    for pk, registration_id, status in first_of_each(in_play, registration_at=1):
         decided_at = endorsed.get(pk) if status == FinalRecommendation.Status.ENDORSED else None
-        records.append(
-            WorkRecord(
-                registration_id=registration_id,
-                kind=ItemKind.FINAL_PANEL,
-                key=None,
-                done_on=timezone.localdate(decided_at) if decided_at else None,
-                url=reverse("reviews:recommendation", args=[pk]),
-            )
-        )
+        url = reverse("reviews:recommendation", args=[pk])
+        records.append(single_item(registration_id, ItemKind.FINAL_PANEL, decided_at, url))
     return records

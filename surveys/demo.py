@@ -36,7 +36,7 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.questionnaire_data import load_first_version
-from surveys.services import answer_link
+from surveys.services import answer_link, default_dates
 
 DEMO_LOGINS = ("coordinator@demo.example", "assessor@demo.example", "nqsw@demo.example")
 RESPONSE_RATE = {SurveyGroup.LEADS: 0.31, SurveyGroup.ASSESSORS: 0.10, SurveyGroup.NQSWS: 0.14}
@@ -154,12 +154,7 @@ def seed(
 
     # Last year's round, closed, with its seed-like dates.
     last_year = today.year - 1
-    dates = {
-        "invite_on": datetime.date(last_year, 2, 7),
-        "reminder_1_on": datetime.date(last_year, 2, 21),
-        "reminder_2_on": datetime.date(last_year, 3, 6),
-        "closes_on": datetime.date(last_year, 3, 15),
-    }
+    dates = default_dates(last_year)
     last_round, made = _round(last_year, dates)
     if made:
         sent = timezone.make_aware(datetime.datetime.combine(dates["invite_on"], datetime.time(8)))

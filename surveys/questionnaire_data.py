@@ -35,6 +35,12 @@ SERVICE_QUESTION = {
     "choices": SERVICES,
     "section": "About you",
 }
+# Asked of leads and assessors alike: how well they understand the assessment arrangements.
+UNDERSTANDING_QUESTION = scale(
+    "How well do you understand the assessment arrangements for the ASYE?",
+    UNDERSTAND,
+    section="The assessment arrangements",
+)
 IMPACT = "Impact of the ASYE"
 EDI = "Equality, diversity and inclusion"
 EDI_HINT = "Thinking about your own ethnic background, to what extent do you agree or disagree?"
@@ -88,11 +94,7 @@ LEADS = {
     ),
     "questions": [
         SERVICE_QUESTION,
-        scale(
-            "How well do you understand the assessment arrangements for the ASYE?",
-            UNDERSTAND,
-            section="The assessment arrangements",
-        ),
+        UNDERSTANDING_QUESTION,
         *_impact("The ASYE"),
         *[
             scale(
@@ -125,11 +127,7 @@ ASSESSORS = {
     ),
     "questions": [
         SERVICE_QUESTION,
-        scale(
-            "How well do you understand the assessment arrangements for the ASYE?",
-            UNDERSTAND,
-            section="The assessment arrangements",
-        ),
+        UNDERSTANDING_QUESTION,
         scale(
             "How confident are you in your own capability to supervise NQSWs on the ASYE?",
             CONFIDENT,

@@ -16,9 +16,9 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import EMPLOYER_ROLES, NATIONAL_ROLES, Invitation, Membership, Role, User
 from asye.accounts.welcome import membership_welcome_on_commit
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.notifications.models import OutboxEmail
-from asye.notifications.outbox import email_queue_rendered, outbox_cancel, render_bodies
+from asye.notifications.outbox import outbox_cancel, secret_link_email_queue
 from asye.tenancy.db import apply_settings, tenant_settings
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,14 @@ class IssuedInvitation:
     secret: str
     # The outbox row of its email, sent once the transaction commits; None: not emailed.
     email_id: int | None = None
+
+
+def _invitation_audit(invitation: Invitation, action: str, *, actor: Actor | None = None, **changes) -> None:
+    """Audit ``action`` on ``invitation`` in its employer's trail (no employer's, for a national role):
+    by ``actor``, or by the system when it is None."""
+    audit_record(
+        actor=actor, obj=invitation, action=action, employer_id=invitation.employer_id, changes=changes
+    )
 
 
 def _can_invite(actor: Actor, role: str) -> bool:
@@ -79,10 +87,14 @@ def invitation_create(
         revoked_at__isnull=True,
     )
     for earlier in superseded:
-        audit_record(actor=actor, obj=earlier, action="invitation.superseded", employer_id=employer_id)
+        _invitation_audit(earlier, "invitation.superseded", actor=actor)
     superseded.update(revoked_at=now)
     secret = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
+    invitation = audited_create(
+        Invitation,
+        actor=actor,
+        action="invitation.created",
+        audit=("email", "role"),
         employer_id=employer_id,
         email=email,
         full_name=full_name.strip(),
@@ -90,13 +102,6 @@ def invitation_create(
         token_hash=invitation_secret_hash(secret),
         invited_by=actor.user,
         expires_at=now + timedelta(days=settings.ASYE_INVITATION_DAYS),
-    )
-    audit_record(
-        actor=actor,
-        obj=invitation,
-        action="invitation.created",
-        employer_id=employer_id,
-        changes={"email": email, "role": role},
     )
     email_id = None
     if accept_url_builder is not None:
@@ -121,17 +126,14 @@ def _invitation_email_queue(*, invitation: Invitation, accept_url: str) -> int:
         "days": settings.ASYE_INVITATION_DAYS,
         "service_name": settings.ASYE_SERVICE_NAME,
     }
-    text, html = render_bodies("accounts/email/invitation", context)
     outbox_cancel(about=invitation, kind=INVITATION_EMAIL)
-    email = email_queue_rendered(
+    email = secret_link_email_queue(
         to=invitation.email,
-        subject=f"You have been invited to the {settings.ASYE_SERVICE_NAME} platform",
-        text=text,
-        html=html,
-        kind=INVITATION_EMAIL,
-        employer_id=invitation.employer_id,
         about=invitation,
-        contains_secret=True,
+        subject=f"You have been invited to the {settings.ASYE_SERVICE_NAME} platform",
+        template="accounts/email/invitation",
+        context=context,
+        kind=INVITATION_EMAIL,
     )
     invitation.send_attempts += 1
     invitation.last_send_at = clock.now()
@@ -158,29 +160,19 @@ def invitation_email_outcome(email: OutboxEmail, *, sent: bool, final: bool) -> 
         invitation.last_send_failed = False
         invitation.last_sent_at = email.sent_at
         invitation.save(update_fields=["last_send_failed", "last_sent_at"])
-        audit_record(
-            actor=None,
-            obj=invitation,
-            action="invitation.emailed",
-            employer_id=invitation.employer_id,
-            changes={"attempt": invitation.send_attempts},
-        )
+        _invitation_audit(invitation, "invitation.emailed", attempt=invitation.send_attempts)
         return
     logger.warning("Invitation %s: the email could not be sent: %s", invitation.pk, email.last_error)
     first = not invitation.last_send_failed
     invitation.last_send_failed = True
     invitation.save(update_fields=["last_send_failed"])
     if first or final:
-        audit_record(
-            actor=None,
-            obj=invitation,
-            action="invitation.email_failed",
-            employer_id=invitation.employer_id,
-            changes={
-                "attempt": invitation.send_attempts,
-                "error": email.last_error.split(":", 1)[0],
-                "trying_again": not final,
-            },
+        _invitation_audit(
+            invitation,
+            "invitation.email_failed",
+            attempt=invitation.send_attempts,
+            error=email.last_error.split(":", 1)[0],
+            trying_again=not final,
         )
 
 
@@ -211,13 +203,7 @@ def invitation_resend(*, actor: Actor, invitation: Invitation, accept_url_builde
     invitation.token_hash = invitation_secret_hash(secret)
     invitation.expires_at = now + timedelta(days=settings.ASYE_INVITATION_DAYS)
     invitation.save(update_fields=["token_hash", "expires_at"])
-    audit_record(
-        actor=actor,
-        obj=invitation,
-        action="invitation.resent",
-        employer_id=invitation.employer_id,
-        changes={"expires_at": invitation.expires_at},
-    )
+    _invitation_audit(invitation, "invitation.resent", actor=actor, expires_at=invitation.expires_at)
     email_id = _invitation_email_queue(invitation=invitation, accept_url=accept_url_builder(secret))
     return IssuedInvitation(invitation=invitation, secret=secret, email_id=email_id)
 
@@ -243,7 +229,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
         return invitation
     invitation.revoked_at = clock.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, obj=invitation, action="invitation.revoked", employer_id=invitation.employer_id)
+    _invitation_audit(invitation, "invitation.revoked", actor=actor)
     return invitation
 
 

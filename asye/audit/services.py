@@ -1,5 +1,6 @@
 """Writing the audit trail. Every state change made by a service calls ``audit_record`` (or, for a batch
-of objects changed the same way at once, ``audit_record_many``)."""
+of objects changed the same way at once, ``audit_record_many``); ``audited_create`` and ``audited_update``
+make a row or write a versioned change and audit it in one step."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import datetime
 import decimal
 import json
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, models
 
 from asye import clock
 from asye.audit.models import AuditEvent
+from asye.records import Versioned, versioned_update
 
 if TYPE_CHECKING:
     from asye.accounts.actor import Actor
+
+V = TypeVar("V", bound=Versioned)
 
 
 def _jsonable(value: Any) -> Any:
@@ -68,17 +72,62 @@ def audit_record(
 
 
 def audited_create(
-    model: type[models.Model], *, actor: Actor, action: str, audit: Iterable[str] = (), **fields
+    model: type[models.Model],
+    *,
+    actor: Actor,
+    action: str,
+    audit: Iterable[str] = (),
+    changes: dict[str, Any] | None = None,
+    **fields,
 ):
     """Create a ``model`` row from ``fields`` and audit it as ``action``, the event keeping the fields
-    named in ``audit``: a related object by its id (``x`` is read from ``x`` or ``x_id``)."""
+    named in ``audit``: a related object by its id (``x`` is read from ``x`` or ``x_id``), a missing one
+    as None. ``changes`` adds what the event says beyond the row's own fields (the registration it
+    belongs to, the revision it replaces)."""
     obj = model.objects.create(**fields)
-    changes = {}
+    kept = dict(changes or {})
     for name in audit:
         value = fields[name] if name in fields else fields[f"{name}_id"]
-        changes[name] = value.pk if isinstance(value, models.Model) else value
-    audit_record(actor=actor, obj=obj, action=action, changes=changes)
+        kept[name] = value.pk if isinstance(value, models.Model) else value
+    audit_record(actor=actor, obj=obj, action=action, changes=kept)
     return obj
+
+
+def words_marked_changed(
+    changes: dict[str, Any], words: Iterable[str], mark: Any = "changed"
+) -> dict[str, Any]:
+    """``changes`` (as ``changed_fields`` gives them) with each free-text field named in ``words`` shown
+    as ``mark`` instead of its old and new text: the audit trail says which words changed, never what
+    they say (a person's reflection, an assessor's notes)."""
+    words = set(words)
+    return {name: (mark if name in words else value) for name, value in changes.items()}
+
+
+def audited_update(
+    record: V,
+    version: int | None,
+    conflict: str,
+    *,
+    actor: Actor,
+    action: str,
+    changes: dict[str, Any],
+    words: Iterable[str] = (),
+    mark: Any = "changed",
+    stale_without_version: bool = False,
+    still: dict[str, Any] | None = None,
+    **fields,
+) -> V:
+    """Write ``fields`` to ``record`` at ``version`` (``asye.records.versioned_update``: if it has moved on,
+    Conflict(``conflict``)) and audit ``changes`` as ``action``, the free-text fields named in ``words``
+    shown as ``mark`` (``words_marked_changed``). Returns the record as saved; with no ``changes`` nothing
+    is written and ``record`` is returned as it is."""
+    if not changes:
+        return record
+    record = versioned_update(
+        record, version, conflict, stale_without_version=stale_without_version, still=still, **fields
+    )
+    audit_record(actor=actor, obj=record, action=action, changes=words_marked_changed(changes, words, mark))
+    return record
 
 
 def audit_record_many(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from asye.audit.services import audit_record
+from asye.audit.services import audited_create
 from asye.jobs.kinds import job_kind
 from asye.jobs.models import Job
 from asye.jobs.tasks import job_send
@@ -58,7 +58,11 @@ def job_start(
     )
     if waiting is not None:
         return waiting
-    job = Job.objects.create(
+    job = audited_create(
+        Job,
+        actor=actor,
+        action="job.started",
+        audit=("kind", "label"),
         employer_id=employer_id,
         kind=kind,
         label=label[:200],
@@ -67,7 +71,6 @@ def job_start(
         created_by=actor.user,
         progress_total=total,
     )
-    audit_record(actor=actor, obj=job, action="job.started", changes={"kind": kind, "label": job.label})
     job_id = job.pk
     transaction.on_commit(lambda: job_send(job_id, employer_id))
     return job

@@ -142,6 +142,23 @@ def email_queue(
     )
 
 
+def secret_link_email_queue(
+    *, to: str, about: models.Model, subject: str, template: str, context: dict, kind: str
+) -> OutboxEmail:
+    """Queue an email whose body carries a single-use link (an invitation's): to ``to``, about ``about``
+    and for its employer, kept as a secret (blanked once sent). Returns the row."""
+    return email_queue(
+        to=to,
+        subject=subject,
+        template=template,
+        context=context,
+        kind=kind,
+        employer_id=about.employer_id,
+        about=about,
+        contains_secret=True,
+    )
+
+
 def email_queue_rendered(
     *,
     to: str,

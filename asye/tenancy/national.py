@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.tenancy.db import tenant_settings
+from asye.web.decorators import signed_in_view
 
 if TYPE_CHECKING:
     from asye.accounts.actor import Actor
@@ -38,12 +38,10 @@ def national_view(view=None, *, roles: tuple[str, ...] = (Role.NATIONAL_STAFF,))
     """
 
     def decorate(func):
+        @signed_in_view
         @functools.wraps(func)
         def wrapper(request, *args, **kwargs):
-            actor = request.actor
-            if not actor.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            with national_scope(actor=actor, purpose=f"{request.method} {request.path}", roles=roles):
+            with national_scope(actor=request.actor, purpose=f"{request.method} {request.path}", roles=roles):
                 return func(request, *args, **kwargs)
 
         return wrapper

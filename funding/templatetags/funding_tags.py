@@ -37,24 +37,19 @@ RECOVERY_COLOURS = {
 }
 
 
-@register.filter
-def claim_colour(status: str) -> str:
-    return TAG_COLOURS.get(status, "grey")
+def _status_colour_filter(name: str, colours: dict[str, str]) -> None:
+    """Register the filter ``name``: the tag colour of a status by ``colours``, grey for any other."""
+
+    def colour(status: str) -> str:
+        return colours.get(status, "grey")
+
+    register.filter(name, colour)
 
 
-@register.filter
-def statement_colour(status: str) -> str:
-    return STATEMENT_COLOURS.get(status, "grey")
-
-
-@register.filter
-def application_colour(status: str) -> str:
-    return APPLICATION_COLOURS.get(status, "grey")
-
-
-@register.filter
-def recovery_colour(status: str) -> str:
-    return RECOVERY_COLOURS.get(status, "grey")
+_status_colour_filter("claim_colour", TAG_COLOURS)
+_status_colour_filter("statement_colour", STATEMENT_COLOURS)
+_status_colour_filter("application_colour", APPLICATION_COLOURS)
+_status_colour_filter("recovery_colour", RECOVERY_COLOURS)
 
 
 @register.filter

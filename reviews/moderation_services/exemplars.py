@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record, changed_fields
-from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from asye.tenancy.models import ServiceArea
 from portfolios.models import CapabilityStatement
@@ -16,7 +15,8 @@ from reviews.models import Exemplar
 from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff, trimmed
 
 
-def _check_exemplar(values: dict) -> dict[str, list[str]]:
+def _check_exemplar(values: dict) -> None:
+    """ValidationError naming each part of the exemplar that is missing, too long or not on the list."""
     errors: dict[str, list[str]] = {}
     if not values["title"]:
         errors["title"] = ["Enter a title"]
@@ -34,17 +34,22 @@ def _check_exemplar(values: dict) -> dict[str, list[str]]:
     statement_id = values["statement_id"]
     if statement_id is not None and not CapabilityStatement.objects.filter(pk=statement_id).exists():
         errors["statement"] = ["Select a capability statement from the list"]
-    return errors
+    if errors:
+        raise ValidationError(errors)
 
 
-def _exemplar_values(title, service_area, statement_id, extract, annotation) -> dict:
-    return {
+def _exemplar_values(actor: Actor, title, service_area, statement_id, extract, annotation) -> dict:
+    """What national staff (nobody else) write of an exemplar, trimmed and checked."""
+    require_national_staff(actor)
+    values = {
         "title": trimmed(title),
         "service_area": service_area or "",
         "statement_id": statement_id,
         "extract": trimmed(extract),
         "annotation": trimmed(annotation),
     }
+    _check_exemplar(values)
+    return values
 
 
 @transaction.atomic
@@ -59,11 +64,7 @@ def exemplar_create(
 ) -> Exemplar:
     """A draft exemplar: an anonymised extract and its annotation, tagged to a capability statement and a
     service area. Nobody outside national staff and moderators sees it until it is published."""
-    require_national_staff(actor)
-    values = _exemplar_values(title, service_area, statement_id, extract, annotation)
-    errors = _check_exemplar(values)
-    if errors:
-        raise ValidationError(errors)
+    values = _exemplar_values(actor, title, service_area, statement_id, extract, annotation)
     with system_national_context():
         exemplar = Exemplar.objects.create(created_by=actor.user, **values)
         audit_record(actor=actor, obj=exemplar, action="exemplar.created", changes=changed_fields({}, values))
@@ -82,22 +83,17 @@ def exemplar_update(
     service_area: str = "",
     statement_id: int | None = None,
 ) -> Exemplar:
-    require_national_staff(actor)
-    values = _exemplar_values(title, service_area, statement_id, extract, annotation)
-    errors = _check_exemplar(values)
-    if errors:
-        raise ValidationError(errors)
+    values = _exemplar_values(actor, title, service_area, statement_id, extract, annotation)
     with system_national_context():
         before = {name: getattr(exemplar, name) for name in values}
-        updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
-            **values, updated_at=clock.now(), version=version + 1
+        exemplar = versioned_update(
+            exemplar,
+            version,
+            "This exemplar was changed by someone else since you opened it. "
+            "Your text is below: check the saved exemplar and save again.",
+            stale_without_version=True,
+            **values,
         )
-        if not updated:
-            raise Conflict(
-                "This exemplar was changed by someone else since you opened it. "
-                "Your text is below: check the saved exemplar and save again."
-            )
-        exemplar.refresh_from_db()
         audit_record(
             actor=actor, obj=exemplar, action="exemplar.updated", changes=changed_fields(before, values)
         )
@@ -111,12 +107,13 @@ def exemplar_set_published(*, actor: Actor, exemplar: Exemplar, published: bool,
     with system_national_context():
         if exemplar.published == published and exemplar.version == version:
             return exemplar
-        updated = Exemplar.objects.filter(pk=exemplar.pk, version=version).update(
-            published=published, updated_at=clock.now(), version=version + 1
+        exemplar = versioned_update(
+            exemplar,
+            version,
+            "This exemplar was changed by someone else. Check it and try again.",
+            stale_without_version=True,
+            published=published,
         )
-        if not updated:
-            raise Conflict("This exemplar was changed by someone else. Check it and try again.")
-        exemplar.refresh_from_db()
         audit_record(
             actor=actor,
             obj=exemplar,

@@ -11,6 +11,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
 from reviews.models import ModerationCase
 from reviews.moderation_questions import ModerationQuestion, moderation_question
@@ -54,6 +55,12 @@ def _check_findings(
     return errors
 
 
+FINDINGS_CHANGED = (
+    "These findings were changed since you opened them (perhaps in another window). "
+    "Your text is below: check the saved findings and save again."
+)
+
+
 @transaction.atomic
 def findings_save(
     *,
@@ -86,20 +93,15 @@ def findings_save(
         if current.status != ModerationCase.Status.ASSIGNED:
             raise PermissionDenied("This case is not assigned to you.")
         if current.version != version:
-            raise Conflict(
-                "These findings were changed since you opened them (perhaps in another window). "
-                "Your text is below: check the saved findings and save again."
-            )
+            raise Conflict(FINDINGS_CHANGED)
         errors = _check_findings(values, sending=send, question=moderation_question(current))
         if errors:
             raise ValidationError(errors)
         before = {name: getattr(current, name) for name in FINDING_FIELDS}
-        now = clock.now()
-        changes = dict(values, updated_at=now, version=version + 1)
+        changes = dict(values)
         if send:
-            changes.update(status=ModerationCase.Status.FINDINGS_SENT, findings_sent_at=now)
-        ModerationCase.objects.filter(pk=current.pk, version=version).update(**changes)
-        current.refresh_from_db()
+            changes.update(status=ModerationCase.Status.FINDINGS_SENT, findings_sent_at=clock.now())
+        current = versioned_update(current, version, FINDINGS_CHANGED, **changes)
         diff = changed_fields(before, values)
         if send:
             # From now on the findings are the employer's: the event goes to its trail, with the text.

@@ -8,7 +8,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audited_create
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from reviews.models import GoodPracticeApplication
@@ -33,16 +33,16 @@ def good_practice_apply(*, actor: Actor, title: str, description: str) -> GoodPr
         errors["description"] = [f"The description must be {MAX_TEXT:,} characters or fewer"]
     if errors:
         raise ValidationError(errors)
-    application = GoodPracticeApplication.objects.create(
-        employer_id=actor.employer_id, title=title, description=description, submitted_by=actor.user
-    )
-    audit_record(
+    return audited_create(
+        GoodPracticeApplication,
         actor=actor,
-        obj=application,
         action="good_practice.applied",
-        changes={"title": title, "description": description},
+        audit=("title", "description"),
+        employer_id=actor.employer_id,
+        title=title,
+        description=description,
+        submitted_by=actor.user,
     )
-    return application
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
-from asye.audit.services import audit_record
+from asye.audit.services import audit_record, audit_record_many
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from portfolios.models import Portfolio
@@ -30,9 +30,19 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_SEED) + 1
 
 
-def _check_round_request(
-    *, name: str, by: tuple[str, ...], per_stratum: int | None, percent: int | None, seed: int | None
-) -> dict[str, list[str]]:
+def _checked_round_request(
+    actor: Actor,
+    *,
+    name: str,
+    by: tuple[str, ...],
+    per_stratum: int | None,
+    percent: int | None,
+    seed: int | None,
+) -> str:
+    """The round's name, trimmed, once national staff (nobody else) ask for a draw that can be made;
+    ValidationError naming each problem."""
+    require_national_staff(actor)
+    name = trimmed(name)
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = ["Enter a name for the round"]
@@ -48,7 +58,9 @@ def _check_round_request(
         errors["percent"] = ["The percentage must be between 1 and 100"]
     if seed is not None and not (1 <= seed <= MAX_SEED):
         errors["seed"] = ["The seed must be a whole number from 1 to 9223372036854775807"]
-    return errors
+    if errors:
+        raise ValidationError(errors)
+    return name
 
 
 def round_preview(
@@ -62,12 +74,7 @@ def round_preview(
     seed: int | None = None,
 ) -> Draw:
     """The draw a round would make (nothing is written). With no seed, a new one."""
-    require_national_staff(actor)
-    errors = _check_round_request(
-        name=trimmed(name), by=by, per_stratum=per_stratum, percent=percent, seed=seed
-    )
-    if errors:
-        raise ValidationError(errors)
+    _checked_round_request(actor, name=name, by=by, per_stratum=per_stratum, percent=percent, seed=seed)
     with system_national_context():
         return sample_preview_national(
             actor=actor,
@@ -96,11 +103,9 @@ def round_create(
     ``expected`` is the fingerprint of the preview the person confirmed: if the pool has changed since
     (a portfolio submitted, sampled elsewhere or withdrawn), the draw differs and nothing is made, so
     people never create a sample they did not see."""
-    require_national_staff(actor)
-    name = trimmed(name)
-    errors = _check_round_request(name=name, by=by, per_stratum=per_stratum, percent=percent, seed=seed)
-    if errors:
-        raise ValidationError(errors)
+    name = _checked_round_request(
+        actor, name=name, by=by, per_stratum=per_stratum, percent=percent, seed=seed
+    )
     with system_national_context():
         draw = sample_preview_national(
             actor=actor, funding_year=funding_year, by=by, per_stratum=per_stratum, percent=percent, seed=seed
@@ -163,13 +168,12 @@ def round_create(
                 "voluntary": len(draw.voluntary_case_ids),
             },
         )
-        for case in cases:
-            audit_record(
-                actor=actor,
-                obj=case,
-                action="moderation.case_sampled",
-                changes={"portfolio": case.portfolio_id, "round": moderation_round.pk},
-            )
+        audit_record_many(
+            actor=actor,
+            action="moderation.case_sampled",
+            objs=cases,
+            changes=lambda case: {"portfolio": case.portfolio_id, "round": moderation_round.pk},
+        )
     return moderation_round
 
 

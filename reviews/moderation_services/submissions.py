@@ -4,11 +4,12 @@ employer's submitted portfolios, and may withdraw it while it waits outside a ro
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
+from asye.records import created_unless_taken
 from portfolios.models import Portfolio
 from reviews.models import ModerationCase
 
@@ -23,18 +24,17 @@ def moderation_submit_voluntary(*, actor: Actor, portfolio: Portfolio) -> Modera
         )
     if ModerationCase.objects.filter(employer_id=portfolio.employer_id, portfolio=portfolio).exists():
         raise ValidationError({"portfolio": ["This portfolio is already in national moderation"]})
-    try:
-        with transaction.atomic():
-            case = ModerationCase.objects.create(
-                employer_id=portfolio.employer_id,
-                portfolio=portfolio,
-                source=ModerationCase.Source.VOLUNTARY,
-                status=ModerationCase.Status.WAITING,
-                submitted_by=actor.user,
-            )
-    except IntegrityError as error:
+    case = created_unless_taken(
+        ModerationCase,
+        employer_id=portfolio.employer_id,
+        portfolio=portfolio,
+        source=ModerationCase.Source.VOLUNTARY,
+        status=ModerationCase.Status.WAITING,
+        submitted_by=actor.user,
+    )
+    if case is None:
         # Sampled into a round (or submitted by a colleague) a moment ago.
-        raise ValidationError({"portfolio": ["This portfolio is already in national moderation"]}) from error
+        raise ValidationError({"portfolio": ["This portfolio is already in national moderation"]})
     audit_record(
         actor=actor,
         obj=case,

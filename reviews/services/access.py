@@ -104,3 +104,12 @@ def require_open(registration: Registration) -> None:
             f"This registration is {registration.get_status_display().lower()}: its reviews can no longer "
             "be written or signed."
         )
+
+
+def require_assessment_writer(actor: Actor, registration: Registration, refusal: str) -> None:
+    """The NQSW's assessor (or the employer's systems) writing the assessment of an open registration:
+    else PermissionDenied(``refusal``), or ValidationError once the registration is closed."""
+    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=registration.employer_id)
+    if not can_write_assessment(actor=actor, registration=registration):
+        raise PermissionDenied(refusal)
+    require_open(registration)

@@ -12,6 +12,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
+from portfolios.amendments import amendment_rows
 from reviews.models import Review, ReviewAmendment, ReviewOutcome, SupportPlan
 from reviews.services.access import ASSESSOR_FIELDS, amendable_fields, require_person
 from reviews.services.reviews import audit_changes, check_report
@@ -48,9 +49,14 @@ def review_amend(
     if unknown:
         raise PermissionDenied("You can amend only your own part of the review.")
     errors: dict[str, list[str]] = {}
-    reason = clean_text(errors, "reason", reason, limit=MAX_REASON_LENGTH, label="The reason")
-    if not reason and "reason" not in errors:
-        errors["reason"] = ["Enter the reason for the amendment"]
+    reason = clean_text(
+        errors,
+        "reason",
+        reason,
+        limit=MAX_REASON_LENGTH,
+        label="The reason",
+        required="Enter the reason for the amendment",
+    )
     try:
         if allowed == ASSESSOR_FIELDS:
             # A date held that does not change is not checked again: the window may have moved since.
@@ -72,18 +78,8 @@ def review_amend(
     if not diff:
         raise ValidationError("You have not changed anything. Change an answer, or cancel.")
     review = claim(review, version, **{name: cleaned[name] for name in diff})
-    ReviewAmendment.objects.bulk_create(
-        ReviewAmendment(
-            employer_id=review.employer_id,
-            review=review,
-            field=name,
-            old_value=_as_text(before[name]),
-            new_value=_as_text(cleaned[name]),
-            reason=reason,
-            amended_by=actor.user,
-        )
-        for name in diff
-    )
+    shown = {name: (_as_text(before[name]), _as_text(cleaned[name])) for name in diff}
+    amendment_rows(ReviewAmendment, "review", review, shown, reason=reason, actor=actor)
     audit_record(
         actor=actor,
         obj=review,

@@ -12,25 +12,35 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
-from asye.errors import Conflict
+from asye.records import versioned_update
 from funding import hooks as funding_hooks
 from programmes.models import Outcome, Registration, RegistrationStatus
 from programmes.progress_store import progress_refresh
 from reviews import rules
 from reviews.models import FinalRecommendation, ModerationPanel, PanelDecision, PanelMember, Recommendation
 from reviews.services.access import require_person
-from reviews.services.saving import MAX_NAME_LENGTH, MAX_REPORT_LENGTH, claim, clean_text
+from reviews.services.saving import (
+    MAX_NAME_LENGTH,
+    MAX_REPORT_LENGTH,
+    claim,
+    claim_audited,
+    clean_text,
+    require_not_closed,
+)
 
 
 def _check_panel(held_on, chair: str) -> tuple[datetime.date, str]:
     errors: dict[str, list[str]] = {}
     if held_on is None:
         errors["held_on"] = ["Enter the date of the panel"]
-    chair = (chair or "").strip()
-    if not chair:
-        errors["chair"] = ["Enter the name of the panel's chair"]
-    elif len(chair) > MAX_NAME_LENGTH:
-        errors["chair"] = [f"The chair's name must be {MAX_NAME_LENGTH} characters or fewer"]
+    chair = clean_text(
+        errors,
+        "chair",
+        chair,
+        limit=MAX_NAME_LENGTH,
+        label="The chair's name",
+        required="Enter the name of the panel's chair",
+    )
     if errors:
         raise ValidationError(errors)
     return held_on, chair
@@ -58,11 +68,6 @@ def panel_create(
     return panel
 
 
-def _require_panel_open(panel: ModerationPanel) -> None:
-    if panel.status != ModerationPanel.Status.OPEN:
-        raise ValidationError("This panel is closed: it can no longer be changed.")
-
-
 @transaction.atomic
 def panel_update(
     *, actor: Actor, panel: ModerationPanel, version: int, held_on, chair: str, notes: str
@@ -70,7 +75,7 @@ def panel_update(
     """The panel's date, chair and notes. Its date is the outcome date of what it endorses, so it cannot
     change once the panel has decided a case."""
     _coordinator_in_person(actor, panel.employer_id)
-    _require_panel_open(panel)
+    require_not_closed(panel, "panel")
     held_on, chair = _check_panel(held_on, chair)
     errors: dict[str, list[str]] = {}
     notes = clean_text(errors, "notes", notes, limit=MAX_REPORT_LENGTH, label="The notes")
@@ -80,28 +85,27 @@ def panel_update(
         raise ValidationError(errors)
     before = {"held_on": panel.held_on, "chair": panel.chair, "notes": panel.notes}
     after = {"held_on": held_on, "chair": chair, "notes": notes}
-    diff = changed_fields(before, after)
-    if not diff:
-        return panel
-    panel = claim(panel, version, **after)
-    audit_record(actor=actor, obj=panel, action="panel.updated", changes=diff)
-    return panel
+    return claim_audited(
+        panel, version, actor=actor, action="panel.updated", changes=changed_fields(before, after), **after
+    )
 
 
 @transaction.atomic
 def panel_member_add(*, actor: Actor, panel: ModerationPanel, name: str, role: str) -> PanelMember:
     _coordinator_in_person(actor, panel.employer_id)
-    _require_panel_open(panel)
+    require_not_closed(panel, "panel")
     errors: dict[str, list[str]] = {}
-    name, role = (name or "").strip(), (role or "").strip()
-    if not name:
-        errors["name"] = ["Enter the member's name"]
-    elif len(name) > MAX_NAME_LENGTH:
-        errors["name"] = [f"The name must be {MAX_NAME_LENGTH} characters or fewer"]
-    if not role:
-        errors["role"] = ["Enter the member's role, like principal social worker"]
-    elif len(role) > MAX_NAME_LENGTH:
-        errors["role"] = [f"The role must be {MAX_NAME_LENGTH} characters or fewer"]
+    name = clean_text(
+        errors, "name", name, limit=MAX_NAME_LENGTH, label="The name", required="Enter the member's name"
+    )
+    role = clean_text(
+        errors,
+        "role",
+        role,
+        limit=MAX_NAME_LENGTH,
+        label="The role",
+        required="Enter the member's role, like principal social worker",
+    )
     if errors:
         raise ValidationError(errors)
     member = PanelMember.objects.create(employer_id=panel.employer_id, panel=panel, name=name, role=role)
@@ -114,7 +118,7 @@ def panel_member_add(*, actor: Actor, panel: ModerationPanel, name: str, role: s
 def panel_member_remove(*, actor: Actor, member: PanelMember) -> None:
     panel = member.panel
     _coordinator_in_person(actor, panel.employer_id)
-    _require_panel_open(panel)
+    require_not_closed(panel, "panel")
     if panel.decisions.exists():
         raise ValidationError("Members cannot be removed after the panel has decided a case.")
     name = member.name
@@ -154,7 +158,7 @@ def panel_decide(
     on the registration (outcome, outcome date = the decision's day, completed), funding is told, and a
     pass makes the completion certificate available. Referring back returns it to the assessor."""
     _coordinator_in_person(actor, panel.employer_id)
-    _require_panel_open(panel)
+    require_not_closed(panel, "panel")
     today = today or clock.today()
     if item.employer_id != panel.employer_id:
         raise PermissionDenied("Not this employer's case.")
@@ -167,9 +171,16 @@ def panel_decide(
     errors: dict[str, list[str]] = {}
     if decision not in PanelDecision.Decision.values:
         errors["decision"] = ["Select whether the panel endorses the recommendation or refers it back"]
-    reasons = clean_text(errors, "reasons", reasons, limit=MAX_REPORT_LENGTH, label="The reasons")
-    if decision == PanelDecision.Decision.REFER_BACK and not reasons and "reasons" not in errors:
-        errors["reasons"] = ["Enter the reasons for referring the recommendation back"]
+    reasons = clean_text(
+        errors,
+        "reasons",
+        reasons,
+        limit=MAX_REPORT_LENGTH,
+        label="The reasons",
+        required="Enter the reasons for referring the recommendation back"
+        if decision == PanelDecision.Decision.REFER_BACK
+        else "",
+    )
     registration = Registration.objects.select_for_update().get(pk=item.registration_id)
     if decision == PanelDecision.Decision.ENDORSE and registration.status != RegistrationStatus.ACTIVE:
         errors.setdefault("decision", []).append(
@@ -215,18 +226,18 @@ def _record_outcome(
 ) -> None:
     outcome = OUTCOME_OF[item.recommendation]
     changes = {"outcome": outcome, "outcome_date": decided_on, "status": RegistrationStatus.COMPLETED}
-    # The programmes pattern: the write names the version it read (the row is locked, so it holds).
-    updated = Registration.objects.filter(pk=registration.pk, version=registration.version).update(
-        version=registration.version + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
-        raise Conflict("This registration was changed by someone else. Reload it and try again.")
     before = {
         "outcome": registration.outcome,
         "outcome_date": registration.outcome_date,
         "status": registration.status,
     }
-    registration.refresh_from_db()
+    # The programmes pattern: the write names the version it read (the row is locked, so it holds).
+    registration = versioned_update(
+        registration,
+        registration.version,
+        "This registration was changed by someone else. Reload it and try again.",
+        **changes,
+    )
     audit_record(
         actor=actor,
         obj=registration,

@@ -3,25 +3,25 @@ portfolio they may be linked to."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
-from asye import clock
 from asye.accounts.actor import Actor
-from asye.accounts.models import Role
 from asye.audit.services import audit_record
+from asye.records import version_bump
 from portfolios.capabilities import registration_statements
 from portfolios.models import Evidence, Observation, Portfolio
 from programmes.models import Registration
 from reviews.models import PracticeExample, Review
-from reviews.services.access import can_write_assessment, require_open
+from reviews.services.access import require_assessment_writer
 from reviews.services.saving import MAX_COMMENT_LENGTH, clean_text
 
 
-def _bump(review: Review) -> None:
-    """A change to the review's examples is a save of the review: forms open elsewhere must reload."""
-    Review.objects.filter(pk=review.pk).update(version=F("version") + 1, updated_at=clock.now())
+def _require_examples_writer(actor: Actor, review: Review, refusal: str) -> None:
+    """The NQSW's assessor, before they sign the review (``require_assessment_writer``)."""
+    require_assessment_writer(actor, review.registration, refusal)
+    if review.assessor_signed_at is not None:
+        raise ValidationError("This review has been signed: its practice examples can no longer change.")
 
 
 def _portfolio_of(registration: Registration) -> Portfolio | None:
@@ -64,17 +64,19 @@ def practice_example_add(
 ) -> PracticeExample:
     """Quote a practice example in a draft review, linked (optionally) to one piece of the NQSW's evidence
     or one observation, and to the capability it shows. Only that registration's portfolio is offered."""
-    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=review.employer_id)
     registration = review.registration
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor adds practice examples to their review.")
-    require_open(registration)
-    if review.assessor_signed_at is not None:
-        raise ValidationError("This review has been signed: its practice examples can no longer change.")
+    _require_examples_writer(
+        actor, review, "Only the NQSW's assessor adds practice examples to their review."
+    )
     errors: dict[str, list[str]] = {}
-    text = clean_text(errors, "text", text, limit=MAX_COMMENT_LENGTH, label="The practice example")
-    if not text and "text" not in errors:
-        errors["text"] = ["Enter the practice example"]
+    text = clean_text(
+        errors,
+        "text",
+        text,
+        limit=MAX_COMMENT_LENGTH,
+        label="The practice example",
+        required="Enter the practice example",
+    )
     if evidence_id and observation_id:
         errors["evidence"] = ["Link the example to one piece of evidence or one observation, not both"]
     evidence = observation = statement = None
@@ -100,7 +102,7 @@ def practice_example_add(
         observation=observation,
         statement=statement,
     )
-    _bump(review)
+    version_bump(review)  # a change to its examples is a save of the review
     audit_record(
         actor=actor,
         obj=review,
@@ -118,13 +120,10 @@ def practice_example_add(
 @transaction.atomic
 def practice_example_remove(*, actor: Actor, example: PracticeExample) -> None:
     review = example.review
-    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=review.employer_id)
-    if not can_write_assessment(actor=actor, registration=review.registration):
-        raise PermissionDenied("Only the NQSW's assessor removes practice examples from their review.")
-    require_open(review.registration)
-    if review.assessor_signed_at is not None:
-        raise ValidationError("This review has been signed: its practice examples can no longer change.")
+    _require_examples_writer(
+        actor, review, "Only the NQSW's assessor removes practice examples from their review."
+    )
     pk = example.pk
     example.delete()
-    _bump(review)
+    version_bump(review)  # a change to its examples is a save of the review
     audit_record(actor=actor, obj=review, action="review.practice_example_removed", changes={"example": pk})

@@ -4,20 +4,21 @@ moderation panel."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import created_unless_taken
 from portfolios.access import is_assessor
 from programmes.models import Registration
 from programmes.progress_store import progress_refresh
 from reviews import rules
 from reviews.models import FinalRecommendation, Recommendation
-from reviews.services.access import can_write_assessment, require_open, require_person
-from reviews.services.saving import MAX_REPORT_LENGTH, claim, clean_text
+from reviews.services.access import require_assessment_writer, require_open, require_person
+from reviews.services.saving import MAX_REPORT_LENGTH, claim_audited, clean_text
 
 
 def _check_recommendation(recommendation: str, evidence_summary: str) -> tuple[str, str]:
@@ -25,10 +26,13 @@ def _check_recommendation(recommendation: str, evidence_summary: str) -> tuple[s
     if recommendation not in Recommendation.values:
         errors["recommendation"] = ["Select whether you recommend a pass or that the NQSW is unsuccessful"]
     summary = clean_text(
-        errors, "evidence_summary", evidence_summary, limit=MAX_REPORT_LENGTH, label="The evidence summary"
+        errors,
+        "evidence_summary",
+        evidence_summary,
+        limit=MAX_REPORT_LENGTH,
+        label="The evidence summary",
+        required="Enter the summary of the evidence for your recommendation",
     )
-    if not summary and "evidence_summary" not in errors:
-        errors["evidence_summary"] = ["Enter the summary of the evidence for your recommendation"]
     if errors:
         raise ValidationError(errors)
     return recommendation, summary
@@ -40,10 +44,9 @@ def final_recommendation_create(
 ) -> FinalRecommendation:
     """The assessor's recommendation at the end of the programme, once the final review is locked and the
     framework's minimum record is complete (``reviews.rules.recommendation_gaps``: every gap is listed)."""
-    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=registration.employer_id)
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor writes the final recommendation.")
-    require_open(registration)
+    require_assessment_writer(
+        actor, registration, "Only the NQSW's assessor writes the final recommendation."
+    )
     rules.require_recommendation_record(registration)
     others = FinalRecommendation.objects.filter(registration=registration)
     if others.filter(status=FinalRecommendation.Status.REFERRED_BACK).exists():
@@ -51,17 +54,16 @@ def final_recommendation_create(
     if others.exists():
         raise ValidationError("This NQSW already has a final recommendation.")
     recommendation, summary = _check_recommendation(recommendation, evidence_summary)
-    try:
-        with transaction.atomic():
-            item = FinalRecommendation.objects.create(
-                employer_id=registration.employer_id,
-                registration=registration,
-                recommendation=recommendation,
-                evidence_summary=summary,
-                created_by=actor.user,
-            )
-    except IntegrityError as exc:
-        raise Conflict("Someone else has just started this NQSW's final recommendation.") from exc
+    item = created_unless_taken(
+        FinalRecommendation,
+        employer_id=registration.employer_id,
+        registration=registration,
+        recommendation=recommendation,
+        evidence_summary=summary,
+        created_by=actor.user,
+    )
+    if item is None:
+        raise Conflict("Someone else has just started this NQSW's final recommendation.")
     audit_record(
         actor=actor,
         obj=item,
@@ -79,10 +81,9 @@ def final_recommendation_update(
     *, actor: Actor, item: FinalRecommendation, version: int, recommendation: str, evidence_summary: str
 ) -> FinalRecommendation:
     """Change a draft, or revise one the panel referred back."""
-    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=item.employer_id)
-    if not can_write_assessment(actor=actor, registration=item.registration):
-        raise PermissionDenied("Only the NQSW's assessor changes the final recommendation.")
-    require_open(item.registration)
+    require_assessment_writer(
+        actor, item.registration, "Only the NQSW's assessor changes the final recommendation."
+    )
     if item.status not in EDITABLE_RECOMMENDATION:
         raise ValidationError(
             f"This recommendation is {item.get_status_display().lower()}: it can no longer be changed."
@@ -90,14 +91,15 @@ def final_recommendation_update(
     recommendation, summary = _check_recommendation(recommendation, evidence_summary)
     before = {"recommendation": item.recommendation, "evidence_summary": item.evidence_summary}
     after = {"recommendation": recommendation, "evidence_summary": summary}
-    diff = changed_fields(before, after)
-    if not diff:
-        return item
-    item = claim(item, version, **after)
-    if "evidence_summary" in diff:
-        diff["evidence_summary"] = ["changed"]
-    audit_record(actor=actor, obj=item, action="final_recommendation.updated", changes=diff)
-    return item
+    return claim_audited(
+        item,
+        version,
+        actor=actor,
+        action="final_recommendation.updated",
+        changes=changed_fields(before, after),
+        words=["evidence_summary"],
+        **after,
+    )
 
 
 @transaction.atomic
@@ -120,18 +122,15 @@ def final_recommendation_submit(
         )
     rules.require_recommendation_record(registration)
     _check_recommendation(item.recommendation, item.evidence_summary)
-    item = claim(
+    item = claim_audited(
         item,
         version,
+        actor=actor,
+        action="final_recommendation.submitted",
+        changes={"recommendation": item.recommendation},
         status=FinalRecommendation.Status.SUBMITTED,
         submitted_at=clock.now(),
         submitted_by=actor.user,
-    )
-    audit_record(
-        actor=actor,
-        obj=item,
-        action="final_recommendation.submitted",
-        changes={"recommendation": item.recommendation},
     )
     progress_refresh(registration=registration)
     return item

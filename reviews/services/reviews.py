@@ -12,13 +12,19 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, changed_fields
 from asye.errors import Conflict
+from asye.records import created_unless_taken
 from portfolios.access import is_coordinator
 from programmes.models import Registration, RegistrationStatus
 from programmes.progress_store import progress_refresh
 from reviews import rules
 from reviews.models import Review, ReviewOutcome
 from reviews.selectors import review_points
-from reviews.services.access import ASSESSOR_FIELDS, can_write_assessment, require_open
+from reviews.services.access import (
+    ASSESSOR_FIELDS,
+    can_write_assessment,
+    require_assessment_writer,
+    require_open,
+)
 from reviews.services.saving import MAX_REPORT_LENGTH, claim, clean_text, format_date
 
 TEXT_FIELDS = ("progress_pcf", "progress_standards", "nqsw_comments", "line_manager_comments")
@@ -115,16 +121,15 @@ def review_add_optional(
     existing = Review.objects.filter(registration=registration, extra=False, month=month).first()
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            review = Review.objects.create(
-                employer_id=registration.employer_id,
-                registration=registration,
-                month=month,
-                due_on=point.due,
-                created_by=actor.user,
-            )
-    except IntegrityError:
+    review = created_unless_taken(
+        Review,
+        employer_id=registration.employer_id,
+        registration=registration,
+        month=month,
+        due_on=point.due,
+        created_by=actor.user,
+    )
+    if review is None:
         return Review.objects.get(registration=registration, extra=False, month=month)
     audit_record(
         actor=actor, obj=review, action="review.added", changes={"month": month, "due_on": point.due}
@@ -218,10 +223,9 @@ def review_record(
     """Record a review's report for a registration's review point (the API's POST): the scheduled review
     of that month, or the optional one the framework offers. Only onto a review nobody has written yet:
     a review already written is changed with its version (``review_update``), else ``Conflict``."""
-    actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=registration.employer_id)
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor, or your organisation's systems, record a review.")
-    require_open(registration)
+    require_assessment_writer(
+        actor, registration, "Only the NQSW's assessor, or your organisation's systems, record a review."
+    )
     reviews_schedule(actor=actor, registrations=[registration], today=today)
     review = Review.objects.filter(registration=registration, extra=False, month=month).first()
     added = review is None

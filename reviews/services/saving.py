@@ -1,12 +1,17 @@
-"""What every write about reviews shares: the length limits, trimming text, and the versioned save
-(``claim``) that raises ``Conflict`` with each kind of record's own message."""
+"""What every write about reviews shares: the length limits, trimming text, the versioned save (``claim``,
+and ``claim_audited`` with its audit event) that raises ``Conflict`` with each kind of record's own
+message, and the refusal to change a closed plan or panel."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
-from asye import clock
-from asye.errors import Conflict
+from django.core.exceptions import ValidationError
+
+from asye.accounts.actor import Actor
+from asye.audit.services import audited_update
+from asye.records import versioned_update
 from reviews.models import FinalRecommendation, ModerationPanel, Review, SupportPlan
 
 MAX_REPORT_LENGTH = 20_000
@@ -57,22 +62,50 @@ def format_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def clean_text(errors: dict, name: str, value: str, *, limit: int, label: str) -> str:
+def clean_text(errors: dict, name: str, value: str, *, limit: int, label: str, required: str = "") -> str:
+    """``value`` stripped; "<label> must be <limit> characters or fewer" against ``name`` when longer, and
+    ``required`` (the message for a missing answer; empty: it is optional) when blank."""
     value = (value or "").strip()
     if len(value) > limit:
         errors[name] = [f"{label} must be {limit:,} characters or fewer"]
+    elif required and not value:
+        errors.setdefault(name, [required])
     return value
 
 
 def claim(record: Review | SupportPlan | FinalRecommendation | ModerationPanel, version: int, **changes):
     """Write ``changes`` if the record is still at ``version``; else ``Conflict`` (its kind's message in
     ``CONFLICTS``), and nothing is written."""
-    updated = (
-        type(record)
-        .objects.filter(pk=record.pk, version=version)
-        .update(version=version + 1, updated_at=clock.now(), **changes)
+    return versioned_update(record, version, CONFLICTS[type(record)], stale_without_version=True, **changes)
+
+
+def claim_audited(
+    record: Review | SupportPlan | FinalRecommendation | ModerationPanel,
+    version: int,
+    *,
+    actor: Actor,
+    action: str,
+    changes: dict,
+    words: Iterable[str] = (),
+    **fields,
+):
+    """``claim`` the record's ``fields`` and audit ``changes`` as ``action``, the words named in ``words``
+    kept out of the trail (shown as ``["changed"]``); with no ``changes`` nothing is written."""
+    return audited_update(
+        record,
+        version,
+        CONFLICTS[type(record)],
+        actor=actor,
+        action=action,
+        changes=changes,
+        words=words,
+        mark=["changed"],
+        stale_without_version=True,
+        **fields,
     )
-    if not updated:
-        raise Conflict(CONFLICTS[type(record)])
-    record.refresh_from_db()
-    return record
+
+
+def require_not_closed(record: SupportPlan | ModerationPanel, what: str) -> None:
+    """ValidationError unless the plan or panel is still open: once closed it no longer changes."""
+    if record.status != type(record).Status.OPEN:
+        raise ValidationError(f"This {what} is closed: it can no longer be changed.")

@@ -7,16 +7,24 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
+from asye.records import version_bump
 from programmes.models import Registration
 from reviews.models import Review, SupportPlan, SupportPlanAction
 from reviews.services.access import can_add_support_actions, can_manage_support_plan
-from reviews.services.saving import MAX_COMMENT_LENGTH, MAX_NAME_LENGTH, MAX_REPORT_LENGTH, claim, clean_text
+from reviews.services.saving import (
+    MAX_COMMENT_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_REPORT_LENGTH,
+    claim,
+    claim_audited,
+    clean_text,
+    require_not_closed,
+)
 
 # The extra review a support plan schedules falls this long after the "not on track" review was signed.
 EXTRA_REVIEW_AFTER = datetime.timedelta(weeks=6)
@@ -58,11 +66,6 @@ def support_plan_start(*, actor: Actor, review: Review, today: datetime.date | N
     return plan
 
 
-def _require_plan_open(plan: SupportPlan) -> None:
-    if plan.status != SupportPlan.Status.OPEN:
-        raise ValidationError("This support plan is closed: it can no longer be changed.")
-
-
 @transaction.atomic
 def support_plan_update(
     *,
@@ -77,12 +80,17 @@ def support_plan_update(
     actor.require(Role.COORDINATOR, Role.ASSESSOR, employer=plan.employer_id)
     if not can_manage_support_plan(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator or the NQSW's assessor changes a support plan.")
-    _require_plan_open(plan)
+    require_not_closed(plan, "support plan")
     today = today or clock.today()
     errors: dict[str, list[str]] = {}
-    concerns = clean_text(errors, "concerns", concerns, limit=MAX_REPORT_LENGTH, label="The concerns")
-    if not concerns and "concerns" not in errors:
-        errors["concerns"] = ["Enter the concerns the plan addresses"]
+    concerns = clean_text(
+        errors,
+        "concerns",
+        concerns,
+        limit=MAX_REPORT_LENGTH,
+        label="The concerns",
+        required="Enter the concerns the plan addresses",
+    )
     extra = plan.extra_review
     if extra is not None and extra.assessor_signed_at is None:
         if extra_review_due_on is None:
@@ -99,14 +107,15 @@ def support_plan_update(
         Review.objects.filter(pk=extra.pk).update(due_on=extra_review_due_on, updated_at=clock.now())
     after = {"concerns": concerns, "extra_review_due_on": extra_review_due_on}
     after = {name: after[name] for name in before}
-    diff = changed_fields(before, after)
-    if not diff:
-        return plan
-    plan = claim(plan, version, concerns=concerns)
-    if "concerns" in diff:
-        diff["concerns"] = ["changed"]
-    audit_record(actor=actor, obj=plan, action="support_plan.updated", changes=diff)
-    return plan
+    return claim_audited(
+        plan,
+        version,
+        actor=actor,
+        action="support_plan.updated",
+        changes=changed_fields(before, after),
+        words=["concerns"],
+        concerns=concerns,
+    )
 
 
 def owner_choices(registration: Registration) -> list[tuple[int, str]]:
@@ -145,21 +154,25 @@ def support_plan_action_add(
     actor.require(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, employer=plan.employer_id)
     if not can_add_support_actions(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator, the assessor or the line manager adds actions.")
-    _require_plan_open(plan)
+    require_not_closed(plan, "support plan")
     today = today or clock.today()
     errors: dict[str, list[str]] = {}
-    action = clean_text(errors, "action", action, limit=MAX_COMMENT_LENGTH, label="The action")
-    if not action and "action" not in errors:
-        errors["action"] = ["Enter the action"]
-    owner_name = (owner_name or "").strip()
+    action = clean_text(
+        errors, "action", action, limit=MAX_COMMENT_LENGTH, label="The action", required="Enter the action"
+    )
     if owner_id is not None:
         if owner_id not in dict(owner_choices(plan.registration)):
             errors["owner"] = ["Select who will do this"]
         owner_name = ""
-    elif not owner_name:
-        errors["owner_name"] = ["Enter the name of the person who will do this"]
-    elif len(owner_name) > MAX_NAME_LENGTH:
-        errors["owner_name"] = [f"The name must be {MAX_NAME_LENGTH} characters or fewer"]
+    else:
+        owner_name = clean_text(
+            errors,
+            "owner_name",
+            owner_name,
+            limit=MAX_NAME_LENGTH,
+            label="The name",
+            required="Enter the name of the person who will do this",
+        )
     if due_on is None:
         errors["due_on"] = ["Enter the date the action is due"]
     elif due_on < today:
@@ -174,7 +187,7 @@ def support_plan_action_add(
         owner_name=owner_name,
         due_on=due_on,
     )
-    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=clock.now())
+    version_bump(plan)
     audit_record(
         actor=actor,
         obj=plan,
@@ -197,7 +210,7 @@ def support_plan_action_done(
     actor.require(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, employer=item.employer_id)
     if not can_add_support_actions(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator, the assessor or the line manager updates actions.")
-    _require_plan_open(plan)
+    require_not_closed(plan, "support plan")
     if item.done_on is not None:
         return item
     today = today or clock.today()
@@ -211,7 +224,7 @@ def support_plan_action_done(
         )
     SupportPlanAction.objects.filter(pk=item.pk, done_on__isnull=True).update(done_on=done_on)
     item.refresh_from_db()
-    SupportPlan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=clock.now())
+    version_bump(plan)
     audit_record(
         actor=actor,
         obj=plan,
@@ -227,11 +240,16 @@ def support_plan_close(*, actor: Actor, plan: SupportPlan, version: int, note: s
     actor.require(Role.COORDINATOR, Role.ASSESSOR, employer=plan.employer_id)
     if not can_manage_support_plan(actor=actor, registration=plan.registration):
         raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
-    _require_plan_open(plan)
+    require_not_closed(plan, "support plan")
     errors: dict[str, list[str]] = {}
-    note = clean_text(errors, "note", note, limit=MAX_REPORT_LENGTH, label="The closing note")
-    if not note and "note" not in errors:
-        errors["note"] = ["Enter a note on how the plan ended"]
+    note = clean_text(
+        errors,
+        "note",
+        note,
+        limit=MAX_REPORT_LENGTH,
+        label="The closing note",
+        required="Enter a note on how the plan ended",
+    )
     if errors:
         raise ValidationError(errors)
     plan = claim(plan, version, status=SupportPlan.Status.CLOSED, closed_at=clock.now(), closing_note=note)

@@ -226,23 +226,26 @@ class Platform:
         self.manage("seed_demo", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
 
+    def spawn(self, log: str, program: str, *arguments: str) -> subprocess.Popen:
+        """Start the venv's ``program`` with ``arguments`` in the project's folder, in the drill's
+        environment, its output added to ``log`` in the work folder."""
+        output = open(self.workdir / log, "a")
+        return subprocess.Popen(
+            [str(VENV_BIN / program), *arguments], env=self.env(), cwd=ROOT, stdout=output, stderr=output
+        )
+
     def start_web(self) -> None:
-        log = open(self.workdir / "gunicorn.log", "a")
-        self.web = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "asye.wsgi:application",
-                "--workers=2",
-                "--worker-class=sync",
-                f"--bind=127.0.0.1:{self.web_port}",
-                "--timeout=30",
-                "--graceful-timeout=5",
-                "--chdir",
-                str(ROOT),
-            ],
-            env=self.env(),
-            stdout=log,
-            stderr=log,
+        self.web = self.spawn(
+            "gunicorn.log",
+            "gunicorn",
+            "asye.wsgi:application",
+            "--workers=2",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{self.web_port}",
+            "--timeout=30",
+            "--graceful-timeout=5",
+            "--chdir",
+            str(ROOT),
         )
         self.wait_healthy()
 
@@ -259,43 +262,17 @@ class Platform:
         text = Path(f"/proc/{self.web.pid}/task/{self.web.pid}/children").read_text()
         return [int(pid) for pid in text.split()]
 
+    def celery(self, role: str, *options: str) -> subprocess.Popen:
+        """Start the platform's Celery ``role`` (worker or beat) with ``options``, output to <role>.log."""
+        return self.spawn(f"{role}.log", "celery", "-A", "asye", role, "--loglevel=INFO", *options)
+
     def start_worker(self) -> None:
-        log = open(self.workdir / "worker.log", "a")
-        self.worker = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "asye",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--pool=prefork",
-            ],
-            env=self.env(),
-            cwd=ROOT,
-            stdout=log,
-            stderr=log,
+        self.worker = self.celery(
+            "worker", "--concurrency=1", "--without-gossip", "--without-mingle", "--pool=prefork"
         )
 
     def start_beat(self) -> None:
-        log = open(self.workdir / "beat.log", "a")
-        self.beat = subprocess.Popen(
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "asye",
-                "beat",
-                "--loglevel=INFO",
-                "--schedule",
-                str(self.workdir / "beat-schedule"),
-            ],
-            env=self.env(),
-            cwd=ROOT,
-            stdout=log,
-            stderr=log,
-        )
+        self.beat = self.celery("beat", "--schedule", str(self.workdir / "beat-schedule"))
 
     def stop_process(self, process: subprocess.Popen | None, sig=signal.SIGTERM) -> None:
         if process and process.poll() is None:
