@@ -1,36 +1,27 @@
+"""The site's routes: each area's URL module under its address and namespace, and the error pages."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from asye.accounts import sign_in
-from asye.accounts import views as accounts_views
 from asye.api import views as api_token_views
 from asye.audit import views as audit_views
 from asye.web import errors, health, national_views, views
 from asye.web.errors import bad_request, page_not_found, permission_denied, server_error
+from asye.web.routes import spreadsheet_downloads
 
-accounts_patterns = (
-    [
-        path("team/", accounts_views.team, name="team"),
-        path("team/invite/", accounts_views.invite, name="invite"),
-        path("team/invitations/<int:pk>/cancel/", accounts_views.revoke_invitation, name="revoke_invitation"),
-        path(
-            "team/invitations/<int:pk>/send-again/",
-            accounts_views.resend_invitation,
-            name="resend_invitation",
-        ),
-        path("team/members/<int:pk>/end/", accounts_views.end_membership, name="end_membership"),
-        path("invitations/<str:secret>/", accounts_views.accept_invitation, name="accept_invitation"),
-        path("choose-employer/", accounts_views.choose_employer, name="choose_employer"),
-    ],
-    "accounts",
-)
+
+def token_patterns(token_list, token_revoke, namespace: str) -> tuple[list, str]:
+    """The API tokens' pages, an employer's or national staff's own: the list, and revoking one."""
+    routes = [path("", token_list, name="list"), path("<int:pk>/revoke/", token_revoke, name="revoke")]
+    return routes, namespace
+
 
 national_patterns = (
     [
         path("", national_views.overview, name="overview"),
         path("employers/", national_views.employers, name="employers"),
-        path("employers.csv", national_views.employers_download, {"kind": "csv"}, name="employers_csv"),
-        path("employers.xlsx", national_views.employers_download, {"kind": "xlsx"}, name="employers_xlsx"),
+        *spreadsheet_downloads("employers", national_views.employers_download, "employers"),
         path("employers/<int:pk>/", national_views.employer_detail, name="employer"),
         path("audit/", national_views.audit, name="audit"),
     ],
@@ -41,7 +32,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sections/<slug:key>/", views.section_page, name="section"),
     path("healthz", health.healthz, name="healthz"),
-    path("", include(accounts_patterns)),
+    # Early: every API call resolves past the routes above it (no route above matches "api/v1/...").
+    path("api/v1/", include(("asye.api.urls", "api"))),
+    path("", include(("asye.accounts.urls", "accounts"))),
     path(
         "employer/",
         include(
@@ -59,24 +52,14 @@ urlpatterns = [
     path("notifications/", include(("asye.notifications.urls", "notifications"))),
     path(
         "api-tokens/",
-        include(
-            (
-                [
-                    path("", api_token_views.token_list, name="list"),
-                    path("<int:pk>/revoke/", api_token_views.token_revoke, name="revoke"),
-                ],
-                "api_tokens",
-            )
-        ),
+        include(token_patterns(api_token_views.token_list, api_token_views.token_revoke, "api_tokens")),
     ),
     path(
         "national/api-tokens/",
         include(
-            (
-                [
-                    path("", api_token_views.national_token_list, name="list"),
-                    path("<int:pk>/revoke/", api_token_views.national_token_revoke, name="revoke"),
-                ],
+            token_patterns(
+                api_token_views.national_token_list,
+                api_token_views.national_token_revoke,
                 "national_api_tokens",
             )
         ),
@@ -128,7 +111,6 @@ urlpatterns = [
     path("accounts/email/", errors.not_offered),
     path("accounts/login/", sign_in.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include(("asye.api.urls", "api"))),
     path("admin/", admin.site.urls),
 ]
 

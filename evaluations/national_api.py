@@ -6,12 +6,12 @@ included employers, never an employer's name or a response."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from asye.api.national import NATIONAL_TAG, YEAR_PARAM, NationalReadView, year_param
+from asye.api.national import YEAR_PARAM, NationalReadView, year_param
+from asye.api.operation_schema import national_read_schema
 from asye.api.schema import Problems, problem_response
 from evaluations import composite as composite_figures
 from evaluations import selectors
@@ -108,8 +108,7 @@ STATEMENT_EXAMPLE = {
 }
 
 
-@extend_schema(
-    tags=[NATIONAL_TAG],
+@national_read_schema(
     summary="The 360 evaluation's national composite",
     description=(
         "For a year (by default the latest with figures): each statement's national average, minimum and "
@@ -118,22 +117,20 @@ STATEMENT_EXAMPLE = {
         "page's figures. National API tokens only."
     ),
     parameters=[YEAR_PARAM],
-    responses=PROBLEMS.responses({200: CompositeSerializer}, 400, 403, 404),
-    examples=[
-        OpenApiExample(
-            "A year's composite",
-            value={
-                "year": 2025,
-                "year_label": "2025-26",
-                "last_year_label": "2024-25",
-                "source": "platform",
-                "last_year_source": "published",
-                "counts": {"included": 63, "no_data": 20, "below_minimum": 12},
-                "themes": [{"number": 1, "title": "Leadership", "statements": [STATEMENT_EXAMPLE]}],
-            },
-            response_only=True,
-        )
-    ],
+    answer=CompositeSerializer,
+    problems=PROBLEMS,
+    example=(
+        "A year's composite",
+        {
+            "year": 2025,
+            "year_label": "2025-26",
+            "last_year_label": "2024-25",
+            "source": "platform",
+            "last_year_source": "published",
+            "counts": {"included": 63, "no_data": 20, "below_minimum": 12},
+            "themes": [{"number": 1, "title": "Leadership", "statements": [STATEMENT_EXAMPLE]}],
+        },
+    ),
 )
 class EvaluationCompositeView(NationalReadView):
     serializer_class = CompositeSerializer

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
 
-from asye.api.national import NATIONAL_TAG, YEAR_PARAM, NationalReadView, year_bounds, year_param
+from asye.api.national import YEAR_PARAM, NationalReadView, year_bounds, year_param
+from asye.api.operation_schema import national_read_schema
 from asye.api.schema import Problems, problem_response
 from forums import national_selectors
 from forums.models import Forum, ForumKind, QuestionKind
@@ -158,30 +159,27 @@ class SessionList(mixins.ListModelMixin, NationalReadView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-@extend_schema(
-    tags=[NATIONAL_TAG],
+@national_read_schema(
     summary="Forum attendance per session",
     description=(
         "Every forum session (latest first) with its numbers: places taken, waiting list, attended. Numbers "
         "only: no person, and nothing about who belongs to GEMS. National API tokens only."
     ),
     parameters=[FORUM_PARAM, YEAR_PARAM],
-    responses=PROBLEMS.responses({200: SessionAttendanceSerializer(many=True)}, 400, 403),
-    examples=[
-        OpenApiExample(
-            "A session",
-            response_only=True,
-            value={
-                **SESSION,
-                "capacity": 60,
-                "cancelled": False,
-                "signed_up": 48,
-                "waiting": 0,
-                "attended": 41,
-                "attendance_recorded": True,
-            },
-        )
-    ],
+    answer=SessionAttendanceSerializer(many=True),
+    problems=PROBLEMS,
+    example=(
+        "A session",
+        {
+            **SESSION,
+            "capacity": 60,
+            "cancelled": False,
+            "signed_up": 48,
+            "waiting": 0,
+            "attended": 41,
+            "attendance_recorded": True,
+        },
+    ),
 )
 class ForumAttendanceView(SessionList):
     serializer_class = SessionAttendanceSerializer
@@ -190,8 +188,7 @@ class ForumAttendanceView(SessionList):
         return _sessions(request)
 
 
-@extend_schema(
-    tags=[NATIONAL_TAG],
+@national_read_schema(
     summary="Poll results per session",
     description=(
         "The feedback poll of each session that has one (latest first): responses, and per question the "
@@ -199,14 +196,9 @@ class ForumAttendanceView(SessionList):
         "how many were written. National API tokens only."
     ),
     parameters=[FORUM_PARAM, YEAR_PARAM],
-    responses=PROBLEMS.responses({200: SessionPollSerializer(many=True)}, 400, 403),
-    examples=[
-        OpenApiExample(
-            "A session's poll",
-            response_only=True,
-            value={**SESSION, "poll": "Forum feedback", "results": RESULTS},
-        )
-    ],
+    answer=SessionPollSerializer(many=True),
+    problems=PROBLEMS,
+    example=("A session's poll", {**SESSION, "poll": "Forum feedback", "results": RESULTS}),
 )
 class SessionPollResultsView(SessionList):
     serializer_class = SessionPollSerializer
@@ -215,27 +207,24 @@ class SessionPollResultsView(SessionList):
         return _sessions(request).filter(poll__isnull=False).select_related("poll")
 
 
-@extend_schema(
-    tags=[NATIONAL_TAG],
+@national_read_schema(
     summary="Poll results per forum",
     description=(
         "Each forum's polls together (as on the organisers' page), question by question. National API "
         "tokens only."
     ),
     parameters=[FORUM_PARAM],
-    responses=PROBLEMS.responses({200: ForumPollSerializer(many=True)}, 400, 403),
-    examples=[
-        OpenApiExample(
-            "A forum's polls",
-            response_only=True,
-            value={
-                "forum": SESSION["forum"],
-                "forum_name": SESSION["forum_name"],
-                "forum_kind": "forum",
-                "results": RESULTS,
-            },
-        )
-    ],
+    answer=ForumPollSerializer(many=True),
+    problems=PROBLEMS,
+    example=(
+        "A forum's polls",
+        {
+            "forum": SESSION["forum"],
+            "forum_name": SESSION["forum_name"],
+            "forum_kind": "forum",
+            "results": RESULTS,
+        },
+    ),
 )
 class ForumPollResultsView(mixins.ListModelMixin, NationalReadView):
     serializer_class = ForumPollSerializer

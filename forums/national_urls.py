@@ -2,14 +2,14 @@
 
 from django.urls import path
 
+from asye.web.routes import record_routes
 from forums import cohort_views
 from forums import national_views as views
 
 urlpatterns = [
     path("", views.forum_list, name="list"),
     path("new/", views.forum_add, name="forum_add"),
-    path("sessions/<int:pk>/", views.session_detail, name="session"),
-    path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    *record_routes("sessions", "session", views.session_detail, cancel=views.session_cancel),
     path("sessions/<int:pk>/poll/new/", views.poll_add, name="poll_add"),
     path("sessions/<int:pk>/poll/", views.poll_results, name="poll_results"),
     path("sessions/<int:pk>/poll.<str:fmt>", views.poll_export, name="poll_export"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from asye.web.routes import spreadsheet_downloads
 from funding import (
     bulk_views,
     download_views,
@@ -13,8 +14,7 @@ from funding import (
 urlpatterns = [
     path("", national_views.overview, name="overview"),
     path("claims/", national_views.claims, name="claims"),
-    path("claims/claims.csv", download_views.national_claims_download, {"kind": "csv"}, name="claims_csv"),
-    path("claims/claims.xlsx", download_views.national_claims_download, {"kind": "xlsx"}, name="claims_xlsx"),
+    *spreadsheet_downloads("claims/claims", download_views.national_claims_download, "claims"),
     # Deciding many submitted claims at once: the check page, then the decision (no object in the path).
     path("claims/decide/check/", bulk_views.claims_decide_check, name="claims_decide_check"),
     path("claims/decide/", bulk_views.claims_decide, name="claims_decide"),
@@ -27,17 +27,8 @@ urlpatterns = [
         name="statements_build_confirm",
     ),
     path("statements/<int:pk>/", national_statement_views.statement_detail, name="statement"),
-    path(
-        "statements/<int:pk>/statement.xlsx",
-        national_statement_views.statement_download,
-        {"kind": "xlsx"},
-        name="statement_xlsx",
-    ),
-    path(
-        "statements/<int:pk>/statement.csv",
-        national_statement_views.statement_download,
-        {"kind": "csv"},
-        name="statement_csv",
+    *spreadsheet_downloads(
+        "statements/<int:pk>/statement", national_statement_views.statement_download, "statement"
     ),
     path("grant-applications/", national_views.applications, name="applications"),
     path("grant-applications/<int:pk>/", national_views.application_detail, name="application"),

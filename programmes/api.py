@@ -7,24 +7,14 @@ pages and the CSV upload, and lets the problem-details handler turn their errors
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from asye.accounts.models import Role
 from asye.api.filters import FUNDING_YEAR_PARAM, filter_list
-from asye.api.schema import (
-    IDEMPOTENCY_KEY,
-    IDEMPOTENCY_KEY_REUSED,
-    Problems,
-    choice_param,
-    list_and_read_schema,
-    problem_response,
-)
+from asye.api.operation_schema import RecordSchema, stale_version_example
+from asye.api.schema import Problems, choice_param, problem_response
 from asye.api.writes import ServiceWriteViewSet
 from programmes.api_reads import registration_api_get, registration_api_queryset
 from programmes.corrections import registration_correct
@@ -40,8 +30,6 @@ from programmes.serializers import (
     RegistrationWithdrawSerializer,
 )
 from programmes.services import registration_create, registration_update, registration_withdraw
-
-TAGS = ["registrations"]
 
 PROBLEMS = Problems(
     {
@@ -69,33 +57,35 @@ PROBLEMS = Problems(
         404: problem_response("No such registration, or another employer's: the answer is the same."),
         409: problem_response(
             "Someone changed the registration since you read it: read it again and retry with its version.",
-            OpenApiExample(
-                "Stale version",
-                value={
-                    "type": "https://asye.invalid/problems/conflict",
-                    "title": "Conflict",
-                    "status": 409,
-                    "detail": "This registration was changed by someone else. Reload it and try again.",
-                    "instance": "/api/v1/registrations/42/",
-                },
-                response_only=True,
-                status_codes=["409"],
+            stale_version_example(
+                detail="This registration was changed by someone else. Reload it and try again.",
+                instance="/api/v1/registrations/42/",
             ),
         ),
-        422: problem_response(IDEMPOTENCY_KEY_REUSED),
     }
 )
+REGISTRATION_SCHEMA = RecordSchema(
+    tags=["registrations"],
+    problems=PROBLEMS,
+    serializer=RegistrationSerializer,
+    detail_serializer=RegistrationDetailSerializer,
+)
 
-REGISTRATION_EXAMPLE = {
-    "id": 42,
+# What a co-ordinator sends to register Ada, and the registration the API answers with (hours to two places).
+NEW_REGISTRATION_EXAMPLE = {
     "first_name": "Ada",
     "last_name": "Okafor",
     "email": "ada.okafor@example.org",
     "swe_number": "SW123456",
     "qualification_date": "2026-07-01",
     "start_date": "2026-09-07",
-    "contracted_hours": "37.00",
+    "contracted_hours": "37",
     "service_area": "child_and_family",
+}
+REGISTRATION_EXAMPLE = {
+    "id": 42,
+    **NEW_REGISTRATION_EXAMPLE,
+    "contracted_hours": "37.00",
     "framework": "ASYE: child and family",
     "framework_version": 1,
     "funding_year": "2026-27",
@@ -132,11 +122,7 @@ DETAIL_EXAMPLE = {
 }
 
 
-@list_and_read_schema(
-    tags=TAGS,
-    problems=PROBLEMS,
-    serializer=RegistrationSerializer,
-    detail_serializer=RegistrationDetailSerializer,
+@REGISTRATION_SCHEMA.list_and_read(
     list_summary="List registrations",
     list_description=(
         "The employer's registrations (co-ordinators), or the NQSWs the caller assesses or line manages "
@@ -153,6 +139,22 @@ DETAIL_EXAMPLE = {
     read_summary="Read a registration",
     read_description="The registration with its timeline: reviews, observations, the panel and the end.",
     read_example=("A registration", DETAIL_EXAMPLE),
+)
+@REGISTRATION_SCHEMA.create(
+    summary="Register an NQSW",
+    description=(
+        "Registers an NQSW with the caller's employer under the same rules as the service's pages and "
+        "the CSV upload. Co-ordinators only. If the person is already registered or was funded "
+        "elsewhere, national staff check it before deciding funding; the answer is the same as for "
+        "anyone else (`awaiting_approval`), so nothing about another employer can be told from it."
+    ),
+    request=RegistrationCreateSerializer,
+    examples=[
+        OpenApiExample(
+            "A full-time NQSW in child and family services", value=NEW_REGISTRATION_EXAMPLE, request_only=True
+        ),
+        OpenApiExample("Registered", value=DETAIL_EXAMPLE, response_only=True, status_codes=["201"]),
+    ],
 )
 class RegistrationViewSet(ServiceWriteViewSet):
     """Registrations of NQSWs with the caller's employer. Co-ordinators write; assessors and line
@@ -183,45 +185,11 @@ class RegistrationViewSet(ServiceWriteViewSet):
         self.check_object_permissions(request, registration)
         return Response(self.get_serializer(registration).data)
 
-    @extend_schema(
-        tags=TAGS,
-        summary="Register an NQSW",
-        description=(
-            "Registers an NQSW with the caller's employer under the same rules as the service's pages and "
-            "the CSV upload. Co-ordinators only. If the person is already registered or was funded "
-            "elsewhere, national staff check it before deciding funding; the answer is the same as for "
-            "anyone else (`awaiting_approval`), so nothing about another employer can be told from it."
-        ),
-        parameters=[IDEMPOTENCY_KEY],
-        request=RegistrationCreateSerializer,
-        responses=PROBLEMS.responses({201: RegistrationDetailSerializer}, 400, 403, 422),
-        examples=[
-            OpenApiExample(
-                "A full-time NQSW in child and family services",
-                value={
-                    "first_name": "Ada",
-                    "last_name": "Okafor",
-                    "email": "ada.okafor@example.org",
-                    "swe_number": "SW123456",
-                    "qualification_date": "2026-07-01",
-                    "start_date": "2026-09-07",
-                    "contracted_hours": "37",
-                    "service_area": "child_and_family",
-                },
-                request_only=True,
-            ),
-            OpenApiExample("Registered", value=DETAIL_EXAMPLE, response_only=True, status_codes=["201"]),
-        ],
-    )
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
     def perform_idempotent_create(self, request, *args, **kwargs):
         facts = RegistrationFacts(**self.body(RegistrationCreateSerializer))
         return self.written(registration_create(actor=self.actor, facts=facts), created=True)
 
-    @extend_schema(
-        tags=TAGS,
+    @REGISTRATION_SCHEMA.change(
         summary="Correct a registration",
         description=(
             "Changes the NQSW's email address or contracted hours (a change of hours re-plans the "
@@ -230,7 +198,6 @@ class RegistrationViewSet(ServiceWriteViewSet):
             "registration since, the answer is 409 and nothing changes. Co-ordinators only."
         ),
         request=RegistrationUpdateSerializer,
-        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Part-time from now on",
@@ -243,8 +210,7 @@ class RegistrationViewSet(ServiceWriteViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.write(RegistrationUpdateSerializer, registration_update, registration=self.get_object())
 
-    @extend_schema(
-        tags=TAGS,
+    @REGISTRATION_SCHEMA.change(
         summary="Correct the name, Social Work England number or dates",
         description=(
             "Puts the NQSW's `first_name`, `last_name`, `swe_number`, `qualification_date` or `start_date` "
@@ -256,7 +222,6 @@ class RegistrationViewSet(ServiceWriteViewSet):
             "with its old and new values. The same values again change nothing. Co-ordinators only."
         ),
         request=RegistrationCorrectSerializer,
-        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Two digits of the number swapped",
@@ -269,15 +234,13 @@ class RegistrationViewSet(ServiceWriteViewSet):
     def correct(self, request, pk=None):
         return self.write(RegistrationCorrectSerializer, registration_correct, registration=self.get_object())
 
-    @extend_schema(
-        tags=TAGS,
+    @REGISTRATION_SCHEMA.change(
         summary="Withdraw an NQSW",
         description=(
             "The NQSW leaves the programme on `date`. The registration is kept as history and stops any "
             "completion funding. Co-ordinators only."
         ),
         request=RegistrationWithdrawSerializer,
-        responses=PROBLEMS.responses({200: RegistrationDetailSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Left for another job",

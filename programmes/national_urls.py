@@ -3,19 +3,12 @@ namespace national_registrations)."""
 
 from django.urls import path
 
+from asye.web.routes import spreadsheet_downloads
 from programmes import download_views, national_bulk_views, national_views
 
 urlpatterns = [
     path("", national_views.review_list, name="list"),
-    path(
-        "registrations.csv", download_views.national_registrations_download, {"kind": "csv"}, name="list_csv"
-    ),
-    path(
-        "registrations.xlsx",
-        download_views.national_registrations_download,
-        {"kind": "xlsx"},
-        name="list_xlsx",
-    ),
+    *spreadsheet_downloads("registrations", download_views.national_registrations_download, "list"),
     # Deciding many registrations' funding at once: the check page, then the decision (no object in the path).
     path("decide/check/", national_bulk_views.registrations_decide_check, name="decide_check"),
     path("decide/", national_bulk_views.registrations_decide, name="decide"),

@@ -141,16 +141,10 @@ class RegistrationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
     class Meta:
         model = Registration
+        # The facts given at registration, then what the service derives and keeps.
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "email",
-            "swe_number",
-            "qualification_date",
-            "start_date",
-            "contracted_hours",
-            "service_area",
+            *RegistrationCreateSerializer._declared_fields,
             "framework",
             "framework_version",
             "funding_year",

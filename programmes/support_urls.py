@@ -3,6 +3,7 @@ caseload for a registration; support needs; the NQSW's own programme page and ca
 
 from django.urls import path
 
+from asye.web.routes import record_routes, spreadsheet_downloads
 from programmes import confirm_views, my_programme_views, support_need_list_views, support_views
 
 urlpatterns = [
@@ -13,18 +14,11 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/caseload/", support_views.caseload_record, name="caseload_record"),
     path("support-needs/", support_need_list_views.support_needs, name="needs"),
-    *[
-        path(
-            f"support-needs.{kind}",
-            support_need_list_views.support_needs_download,
-            {"kind": kind},
-            name=f"needs_{kind}",
-        )
-        for kind in ("csv", "xlsx")
-    ],
+    *spreadsheet_downloads("support-needs", support_need_list_views.support_needs_download, "needs"),
     path("support-needs/new/", support_views.support_need_create, name="need_create"),
-    path("support-needs/<int:pk>/", support_views.support_need_detail, name="need"),
-    path("support-needs/<int:pk>/change/", support_views.support_need_change, name="need_change"),
+    *record_routes(
+        "support-needs", "need", support_views.support_need_detail, change=support_views.support_need_change
+    ),
     path("my-programme/", my_programme_views.my_programme, name="my_programme"),
     path("my-programme/confirm/<int:pk>/", confirm_views.confirm_registration, name="confirm_registration"),
     path("calendar/<str:token>.ics", my_programme_views.calendar_feed, name="calendar"),

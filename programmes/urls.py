@@ -2,32 +2,20 @@
 
 from django.urls import path
 
+from asye.web.routes import spreadsheet_downloads
 from programmes import correction_views, download_views, register_views, transfer_views, views
 
 urlpatterns = [
     path("", views.registration_list_view, name="list"),
     # The list as a spreadsheet, with the filters and search of the page (no object in the path).
-    path("registrations.csv", download_views.registrations_download, {"kind": "csv"}, name="list_csv"),
-    path("registrations.xlsx", download_views.registrations_download, {"kind": "xlsx"}, name="list_xlsx"),
+    *spreadsheet_downloads("registrations", download_views.registrations_download, "list"),
     # Registering an NQSW: one question a page, then check your answers. Each page has its own address
     # (no captured step), so no route here addresses an object by id.
     path("new/", register_views.register_start, name="register"),
-    path(
-        "new/service-area/",
-        register_views.register_step,
-        {"step": "service-area"},
-        name="register_service_area",
-    ),
-    path("new/name/", register_views.register_step, {"step": "name"}, name="register_name"),
-    path("new/swe-number/", register_views.register_step, {"step": "swe-number"}, name="register_swe_number"),
-    path(
-        "new/qualification-date/",
-        register_views.register_step,
-        {"step": "qualification-date"},
-        name="register_qualification_date",
-    ),
-    path("new/start-date/", register_views.register_step, {"step": "start-date"}, name="register_start_date"),
-    path("new/hours/", register_views.register_step, {"step": "hours"}, name="register_hours"),
+    *[
+        path(f"new/{step.slug}/", register_views.register_step, {"step": step.slug}, name=step.url_name)
+        for step in register_views.STEPS
+    ],
     path("new/check/", register_views.register_check, name="register_check"),
     path("new/confirmation/", register_views.register_confirmation, name="register_confirmation"),
     path("<int:pk>/", views.registration_detail, name="detail"),

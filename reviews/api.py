@@ -10,23 +10,14 @@ person in the service: the API refuses them (403). A stale ``version`` is a 409;
 
 from __future__ import annotations
 
-from drf_spectacular.utils import (
-    OpenApiExample,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiExample
 from rest_framework.exceptions import ValidationError
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.api.filters import filter_list, number_params
-from asye.api.schema import (
-    IDEMPOTENCY_KEY,
-    IDEMPOTENCY_KEY_REUSED,
-    Problems,
-    choice_param,
-    list_and_read_schema,
-    problem_response,
-)
+from asye.api.operation_schema import RecordSchema, stale_version_example
+from asye.api.schema import Problems, choice_param, problem_response
 from asye.api.writes import ServiceWriteViewSet
 from programmes.selectors import registration_list
 from reviews.models import FinalRecommendation, Review, ReviewOutcome
@@ -55,22 +46,12 @@ PROBLEMS = Problems(
         409: problem_response(
             "Someone saved the record since you read it (send the version you read), or the review point "
             "has already been written (read it and PATCH it with its version).",
-            OpenApiExample(
-                "Stale version",
-                value={
-                    "type": "https://asye.invalid/problems/conflict",
-                    "title": "Conflict",
-                    "status": 409,
-                    "detail": "Someone else saved this review while you were editing it. Your changes have "
-                    "not been saved: they are still in the form. Check the review as it is now, then save "
-                    "again.",
-                    "instance": "/api/v1/reviews/42/",
-                },
-                response_only=True,
-                status_codes=["409"],
+            stale_version_example(
+                detail="Someone else saved this review while you were editing it. Your changes have not "
+                "been saved: they are still in the form. Check the review as it is now, then save again.",
+                instance="/api/v1/reviews/42/",
             ),
         ),
-        422: problem_response(IDEMPOTENCY_KEY_REUSED),
     }
 )
 
@@ -123,10 +104,10 @@ REVIEW_EXAMPLE = {
 }
 
 
-@list_and_read_schema(
-    tags=["reviews"],
-    problems=PROBLEMS,
-    serializer=ReviewSerializer,
+REVIEW_SCHEMA = RecordSchema(tags=["reviews"], problems=PROBLEMS, serializer=ReviewSerializer)
+
+
+@REVIEW_SCHEMA.list_and_read(
     list_summary="List reviews",
     list_description=(
         "The reviews of the registrations the caller may see (co-ordinators: all the employer's; assessors "
@@ -142,6 +123,35 @@ REVIEW_EXAMPLE = {
     ],
     read_summary="Read a review",
     read_example=("A draft 6-month review", REVIEW_EXAMPLE),
+)
+@REVIEW_SCHEMA.create(
+    summary="Record a review's report",
+    description=(
+        "Records the assessor's report and outcome on a registration's review point (the scheduled "
+        "3-, 6- or 12-month review, or the optional 9-month one), as a draft, under the same rules as "
+        "the service's pages. Only onto a review nobody has written yet: otherwise 409 (PATCH it with "
+        "its version). `held_on` must fall in the review's window: not before the review opens (the "
+        "framework's `review_window_weeks` before it is due on the registration's timeline; the final "
+        "review before the end of the programme) and not in the future, else 400 naming the day it "
+        "opens. The employer's systems (API tokens) and the NQSW's assessor may record; the assessor "
+        "signs in the service, because a signature needs a person."
+    ),
+    request=ReviewCreateSerializer,
+    codes=(400, 403, 409, 422),
+    examples=[
+        OpenApiExample(
+            "The 6-month review, on track",
+            value={
+                "registration": 7,
+                "month": 6,
+                "held_on": "2027-03-04",
+                "progress_pcf": "Values and ethics: ...",
+                "progress_standards": "PQS 3: ...",
+                "outcome": "on_track",
+            },
+            request_only=True,
+        )
+    ],
 )
 class ReviewViewSet(_AssessmentWrites):
     """Reviews at the framework's review points (3, 6 and 12 months for the ASYE, an optional 9, and the
@@ -165,45 +175,10 @@ class ReviewViewSet(_AssessmentWrites):
             )
         return queryset
 
-    @extend_schema(
-        tags=["reviews"],
-        summary="Record a review's report",
-        description=(
-            "Records the assessor's report and outcome on a registration's review point (the scheduled "
-            "3-, 6- or 12-month review, or the optional 9-month one), as a draft, under the same rules as "
-            "the service's pages. Only onto a review nobody has written yet: otherwise 409 (PATCH it with "
-            "its version). `held_on` must fall in the review's window: not before the review opens (the "
-            "framework's `review_window_weeks` before it is due on the registration's timeline; the final "
-            "review before the end of the programme) and not in the future, else 400 naming the day it "
-            "opens. The employer's systems (API tokens) and the NQSW's assessor may record; the assessor "
-            "signs in the service, because a signature needs a person."
-        ),
-        parameters=[IDEMPOTENCY_KEY],
-        request=ReviewCreateSerializer,
-        responses=PROBLEMS.responses({201: ReviewSerializer}, 400, 403, 409, 422),
-        examples=[
-            OpenApiExample(
-                "The 6-month review, on track",
-                value={
-                    "registration": 7,
-                    "month": 6,
-                    "held_on": "2027-03-04",
-                    "progress_pcf": "Values and ethics: ...",
-                    "progress_standards": "PQS 3: ...",
-                    "outcome": "on_track",
-                },
-                request_only=True,
-            )
-        ],
-    )
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
     def perform_idempotent_create(self, request, *args, **kwargs):
         return self._create_for_registration(ReviewCreateSerializer, review_record)
 
-    @extend_schema(
-        tags=["reviews"],
+    @REVIEW_SCHEMA.change(
         summary="Change a draft review",
         description=(
             "Changes the report, the date held or the outcome of a review the assessor has not signed. Send "
@@ -212,7 +187,6 @@ class ReviewViewSet(_AssessmentWrites):
             "by an amendment, made in the service by the person who signed."
         ),
         request=ReviewUpdateSerializer,
-        responses=PROBLEMS.responses({200: ReviewSerializer}, 400, 403, 404, 409),
         examples=[
             OpenApiExample(
                 "Some concerns", value={"version": 3, "outcome": "some_concerns"}, request_only=True
@@ -250,10 +224,12 @@ FINAL_EXAMPLE = {
 }
 
 
-@list_and_read_schema(
-    tags=["final outcomes"],
-    problems=PROBLEMS,
-    serializer=FinalOutcomeSerializer,
+FINAL_OUTCOME_SCHEMA = RecordSchema(
+    tags=["final outcomes"], problems=PROBLEMS, serializer=FinalOutcomeSerializer
+)
+
+
+@FINAL_OUTCOME_SCHEMA.list_and_read(
     list_summary="List final recommendations and outcomes",
     list_description=(
         "The assessors' final recommendations, the internal moderation panel's decisions on them, and the "
@@ -265,6 +241,19 @@ FINAL_EXAMPLE = {
     ],
     read_summary="Read a final recommendation and its outcome",
     read_example=("An endorsed pass", FINAL_EXAMPLE),
+)
+@FINAL_OUTCOME_SCHEMA.create(
+    summary="Record a final recommendation",
+    description=(
+        "Records the assessor's final recommendation (pass or unsuccessful, with the evidence summary) "
+        "as a draft, once the record holds the framework's minimum: the final review signed by "
+        "everyone and locked, the required direct observations complete and, where the framework asks, "
+        "the learning agreement signed by all three. Otherwise 400, every gap listed in "
+        "`errors.non_field_errors`. The assessor submits it to the panel in the service; the panel's "
+        "decision, dated the day it is recorded, is recorded there too and dates the outcome."
+    ),
+    request=FinalOutcomeCreateSerializer,
+    codes=(400, 403, 409, 422),
 )
 class FinalOutcomeViewSet(_AssessmentWrites):
     """Final recommendations at the end of the programme, and the outcomes the panel endorsed."""
@@ -287,36 +276,16 @@ class FinalOutcomeViewSet(_AssessmentWrites):
             )
         return queryset
 
-    @extend_schema(
-        tags=["final outcomes"],
-        summary="Record a final recommendation",
-        description=(
-            "Records the assessor's final recommendation (pass or unsuccessful, with the evidence summary) "
-            "as a draft, once the record holds the framework's minimum: the final review signed by "
-            "everyone and locked, the required direct observations complete and, where the framework asks, "
-            "the learning agreement signed by all three. Otherwise 400, every gap listed in "
-            "`errors.non_field_errors`. The assessor submits it to the panel in the service; the panel's "
-            "decision, dated the day it is recorded, is recorded there too and dates the outcome."
-        ),
-        parameters=[IDEMPOTENCY_KEY],
-        request=FinalOutcomeCreateSerializer,
-        responses=PROBLEMS.responses({201: FinalOutcomeSerializer}, 400, 403, 409, 422),
-    )
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
     def perform_idempotent_create(self, request, *args, **kwargs):
         return self._create_for_registration(FinalOutcomeCreateSerializer, final_recommendation_create)
 
-    @extend_schema(
-        tags=["final outcomes"],
+    @FINAL_OUTCOME_SCHEMA.change(
         summary="Change a draft final recommendation",
         description=(
             "Changes a draft recommendation, or revises one the panel referred back. Send the `version` you "
             "read: if someone saved it since, 409 and nothing changes."
         ),
         request=FinalOutcomeUpdateSerializer,
-        responses=PROBLEMS.responses({200: FinalOutcomeSerializer}, 400, 403, 404, 409),
     )
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()

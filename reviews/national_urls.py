@@ -3,6 +3,7 @@ rounds, cases, exemplars and good-practice register, and the moderators' own cas
 
 from django.urls import path
 
+from asye.web.routes import record_routes
 from reviews.moderation_views import cases, exemplars, good_practice, rounds
 
 urlpatterns = [
@@ -20,8 +21,7 @@ urlpatterns = [
     path("exemplars/<int:pk>/", exemplars.exemplar_detail, name="exemplar"),
     # Moderators: only the cases assigned to them.
     path("my-cases/", cases.my_cases, name="my_cases"),
-    path("my-cases/<int:pk>/", cases.my_case, name="my_case"),
-    path("my-cases/<int:pk>/findings/", cases.my_case_findings, name="my_case_findings"),
+    *record_routes("my-cases", "my_case", cases.my_case, findings=cases.my_case_findings),
     path("my-cases/<int:pk>/portfolio-pack.pdf", cases.my_case_pack, name="my_case_pack"),
     path("my-cases/<int:case_pk>/files/<int:pk>/", cases.my_case_file, name="my_case_file"),
 ]

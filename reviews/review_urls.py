@@ -4,13 +4,13 @@ plans, the final recommendation, the internal moderation panel and the completio
 
 from django.urls import path
 
+from asye.web.routes import record_actions, record_routes, spreadsheet_downloads
 from reviews.views import lists, panels, recommendations, reviews, signatures, support_plans
 
 urlpatterns = [
     path("", reviews.review_home, name="list"),
     path("all/", lists.review_list_page, name="all"),
-    path("all.csv", lists.review_list_download, {"kind": "csv"}, name="all_csv"),
-    path("all.xlsx", lists.review_list_download, {"kind": "xlsx"}, name="all_xlsx"),
+    *spreadsheet_downloads("all", lists.review_list_download, "all"),
     path("registrations/<int:pk>/", reviews.registration_reviews, name="registration"),
     path("registrations/<int:pk>/optional-review/", reviews.review_add_optional, name="add_optional"),
     path(
@@ -26,30 +26,28 @@ urlpatterns = [
     path("<int:pk>/sign/", signatures.review_sign, name="review_sign"),
     path("<int:pk>/comments/", signatures.review_comment, name="review_comment"),
     path("<int:pk>/amend/", signatures.review_amend, name="review_amend"),
-    path("support-plans/<int:pk>/", support_plans.support_plan_detail, name="support_plan"),
-    path("support-plans/<int:pk>/change/", support_plans.support_plan_change, name="support_plan_change"),
+    *record_routes(
+        "support-plans",
+        "support_plan",
+        support_plans.support_plan_detail,
+        change=support_plans.support_plan_change,
+        close=support_plans.support_plan_close,
+    ),
     path("support-plans/<int:pk>/actions/new/", support_plans.support_action_add, name="support_action_add"),
-    path(
-        "support-plans/actions/<int:pk>/done/", support_plans.support_action_done, name="support_action_done"
-    ),
-    path("support-plans/<int:pk>/close/", support_plans.support_plan_close, name="support_plan_close"),
-    path("recommendations/<int:pk>/", recommendations.recommendation_detail, name="recommendation"),
-    path(
-        "recommendations/<int:pk>/change/",
-        recommendations.recommendation_change,
-        name="recommendation_change",
-    ),
-    path(
-        "recommendations/<int:pk>/submit/",
-        recommendations.recommendation_submit,
-        name="recommendation_submit",
+    *record_actions("support-plans/actions", "support_action", done=support_plans.support_action_done),
+    *record_routes(
+        "recommendations",
+        "recommendation",
+        recommendations.recommendation_detail,
+        change=recommendations.recommendation_change,
+        submit=recommendations.recommendation_submit,
     ),
     path("panels/", panels.panel_list, name="panels"),
     path("panels/new/", panels.panel_new, name="panel_new"),
-    path("panels/<int:pk>/", panels.panel_detail, name="panel"),
-    path("panels/<int:pk>/change/", panels.panel_change, name="panel_change"),
+    *record_routes(
+        "panels", "panel", panels.panel_detail, change=panels.panel_change, close=panels.panel_close
+    ),
     path("panels/<int:pk>/members/new/", panels.panel_member_add, name="panel_member_add"),
-    path("panels/members/<int:pk>/remove/", panels.panel_member_remove, name="panel_member_remove"),
+    *record_actions("panels/members", "panel_member", remove=panels.panel_member_remove),
     path("panels/<int:pk>/decision/", panels.panel_decide, name="panel_decide"),
-    path("panels/<int:pk>/close/", panels.panel_close, name="panel_close"),
 ]

@@ -8,12 +8,12 @@ question's answers, are given only when at least 30 people answered; below it th
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from asye.api.national import NATIONAL_TAG, YEAR_PARAM, NationalReadView, year_param
+from asye.api.national import YEAR_PARAM, NationalReadView, year_param
+from asye.api.operation_schema import national_read_schema
 from asye.api.schema import Problems, problem_response
 from surveys import selectors
 from surveys.models import QuestionKind, SurveyGroup
@@ -114,8 +114,7 @@ def results_data(*, actor, survey_round) -> dict:
     }
 
 
-@extend_schema(
-    tags=[NATIONAL_TAG],
+@national_read_schema(
     summary="The annual surveys' results",
     description=(
         "For a year's survey round (by default the latest): links delivered, responses and response rate "
@@ -124,51 +123,49 @@ def results_data(*, actor, survey_round) -> dict:
         "only."
     ),
     parameters=[YEAR_PARAM],
-    responses=PROBLEMS.responses({200: SurveyResultsSerializer}, 400, 403, 404),
-    examples=[
-        OpenApiExample(
-            "A round's results",
-            value={
-                "year": 2027,
-                "invite_on": "2027-02-07",
-                "closes_on": "2027-03-15",
-                "minimum_responses": 30,
-                "groups": [
-                    {
-                        "group": "leads",
-                        "label": "ASYE leads",
-                        "sent": 140,
-                        "responses": 61,
-                        "response_rate": 44,
-                        "reportable": True,
-                    },
-                    {
-                        "group": "assessors",
-                        "label": "ASYE assessors",
-                        "sent": 60,
-                        "responses": None,
-                        "response_rate": None,
-                        "reportable": False,
-                    },
-                ],
-                "questions": [
-                    {
-                        "group": "leads",
-                        "position": 1,
-                        "section": "Your programme",
-                        "text": "How well supported do you feel?",
-                        "kind": "scale",
-                        "reportable": True,
-                        "answered": 58,
-                        "counts": [{"answer": "Very well", "count": 30, "percent": 52}],
-                        "positive": 79,
-                        "not_applicable": 3,
-                    }
-                ],
-            },
-            response_only=True,
-        )
-    ],
+    answer=SurveyResultsSerializer,
+    problems=PROBLEMS,
+    example=(
+        "A round's results",
+        {
+            "year": 2027,
+            "invite_on": "2027-02-07",
+            "closes_on": "2027-03-15",
+            "minimum_responses": 30,
+            "groups": [
+                {
+                    "group": "leads",
+                    "label": "ASYE leads",
+                    "sent": 140,
+                    "responses": 61,
+                    "response_rate": 44,
+                    "reportable": True,
+                },
+                {
+                    "group": "assessors",
+                    "label": "ASYE assessors",
+                    "sent": 60,
+                    "responses": None,
+                    "response_rate": None,
+                    "reportable": False,
+                },
+            ],
+            "questions": [
+                {
+                    "group": "leads",
+                    "position": 1,
+                    "section": "Your programme",
+                    "text": "How well supported do you feel?",
+                    "kind": "scale",
+                    "reportable": True,
+                    "answered": 58,
+                    "counts": [{"answer": "Very well", "count": 30, "percent": 52}],
+                    "positive": 79,
+                    "not_applicable": 3,
+                }
+            ],
+        },
+    ),
 )
 class SurveyResultsView(NationalReadView):
     serializer_class = SurveyResultsSerializer

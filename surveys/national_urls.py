@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from asye.web.routes import spreadsheet_downloads
 from surveys import national_views
 
 urlpatterns = [
@@ -11,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/dates/", national_views.round_dates, name="round_dates"),
     path("<int:pk>/send-due/", national_views.send_due, name="send_due"),
     path("<int:pk>/results/<str:group>/", national_views.group_results, name="results"),
-    path("<int:pk>/results.xlsx", national_views.results_download, {"kind": "xlsx"}, name="results_xlsx"),
-    path("<int:pk>/results.csv", national_views.results_download, {"kind": "csv"}, name="results_csv"),
+    *spreadsheet_downloads("<int:pk>/results", national_views.results_download, "results"),
     path("questionnaires/<int:pk>/", national_views.questionnaire, name="questionnaire"),
 ]
