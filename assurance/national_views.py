@@ -16,7 +16,7 @@ from asye.tenancy.national import national_view
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_page
-from asye.web.forms import answers
+from asye.web.forms import answers, posted
 
 
 @national_view
@@ -46,7 +46,7 @@ def concern(request, item):
     initial = {"version": item.version, "status": item.status, **date_data("taken_on", clock.today())}
     return form_page(
         request,
-        ConcernActionForm(request.POST if request.method == "POST" else None, initial=initial),
+        ConcernActionForm(posted(request), initial=initial),
         template="assurance/national/concern.html",
         context=lambda flow: {
             "concern": item,
@@ -70,7 +70,7 @@ def concern_raise(request, item):
     initial = {"version": item.version, **date_data("raised_on", clock.today())}
     return form_page(
         request,
-        RaiseForm(request.POST if request.method == "POST" else None, initial=initial),
+        RaiseForm(posted(request), initial=initial),
         template="assurance/national/raise.html",
         context={"concern": item},
         save=lambda data: concern_services.concern_raise_with_employer(
@@ -88,7 +88,7 @@ def meeting_new(request):
     actor = request.actor
     return form_page(
         request,
-        MeetingScheduleForm(request.POST if request.method == "POST" else None),
+        MeetingScheduleForm(posted(request)),
         template="assurance/national/meeting_form.html",
         save=lambda data: meeting_services.meeting_schedule(
             actor=actor,
@@ -114,7 +114,7 @@ def meeting(request, item):
     }
     return form_page(
         request,
-        MeetingOutcomeForm(request.POST if request.method == "POST" else None, initial=initial),
+        MeetingOutcomeForm(posted(request), initial=initial),
         template="assurance/national/meeting.html",
         context={
             "meeting": item,

@@ -17,6 +17,7 @@ from asye.accounts.models import Role
 from asye.errors import Conflict
 from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from portfolios.uploads import evidence_storage
 
 # --- The NQSW's confidential route ---------------------------------------------------------------------
@@ -36,7 +37,7 @@ def concern_new(request):
     actor = request.actor
     return form_page(
         request,
-        ConcernForm(request.POST if request.method == "POST" else None),
+        ConcernForm(posted(request)),
         template="assurance/concern_form.html",
         save=lambda data: concern_services.concern_submit(
             actor=actor,
@@ -83,7 +84,7 @@ def raised(request, item):
         raise Http404
     return form_page(
         request,
-        AcknowledgeForm(request.POST if request.method == "POST" else None),
+        AcknowledgeForm(posted(request)),
         template="assurance/raised.html",
         context={"item": item},
         save=lambda data: concern_services.raised_concern_acknowledge(
@@ -132,7 +133,7 @@ def submission_edit(request, item):
     initial = {"version": submission.version, "action_plan": submission.action_plan}
     initial.update({f"q{key}": value for key, value in submission.answers.items()})
     form = SubmissionForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         request.FILES if request.method == "POST" else None,
         initial=initial,
         questions=questions,

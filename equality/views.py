@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
 from asye.web.flow import form_page
+from asye.web.forms import answers, posted
 from equality import selectors, services, snapshots
 from equality.disclosure import ROUNDING_BASE, SMALL_COUNT
 from equality.forms import GIVE_DATE, KEEP, EqualityMonitoringForm, detail_field_name
@@ -79,7 +80,7 @@ def answer(request):
         return render(request, "equality/no_registration.html")
     existing = selectors.equality_monitoring_own(actor=actor, registration=registration)
     form = EqualityMonitoringForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         start_date=registration.start_date,
         existing=existing,
     )
@@ -90,13 +91,9 @@ def answer(request):
             return services.equality_monitoring_save(
                 actor=actor,
                 registration=registration,
-                gender=data["gender"],
                 date_of_birth=data.get("date_of_birth") if age_answer == GIVE_DATE else None,
                 age_band={KEEP: form.kept_band, PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY}.get(age_answer),
-                ethnic_group=data["ethnic_group"],
-                ethnicity_detail=data["ethnicity_detail"],
-                nationality=data["nationality"],
-                disability=data["disability"],
+                **answers(data, "gender", "ethnic_group", "ethnicity_detail", "nationality", "disability"),
             )
         except ValidationError as error:
             raise _on_questions(form, error) from error

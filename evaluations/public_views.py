@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from evaluations import responding
 from evaluations.forms import RatingsForm
 from portfolios.feedback_views import private_page
@@ -53,7 +54,7 @@ def answer(request, secret: str):
         return _not_usable(request, state)
     page = responding.link_page(invitation)
     statements = [statement for _, _, theme in page["structure"] for statement in theme]
-    form = RatingsForm(request.POST if request.method == "POST" else None, statements=statements)
+    form = RatingsForm(posted(request), statements=statements)
     themes = [
         (number, title, [form[f"statement_{n}"] for n, _ in theme])
         for number, title, theme in page["structure"]

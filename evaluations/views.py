@@ -16,18 +16,15 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.jobs.services import job_start
-from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
+from asye.web.decorators import GET_ONLY, GET_OR_POST, GET_STARTS_WORK, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from evaluations import report_pdf, selectors, services
 from evaluations.forms import CycleOpenForm, InviteForm, RatingsForm, VersionForm, statement_field_name
 from evaluations.jobs import REPORT_PDF
 from evaluations.models import RespondentType
 
 COORDINATOR = Role.COORDINATOR
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 @employer_view(COORDINATOR)
@@ -55,7 +52,7 @@ def cycle_open(request):
     year = selectors.evaluation_year(clock.today())
     return form_page(
         request,
-        CycleOpenForm(_posted(request)),
+        CycleOpenForm(posted(request)),
         template="evaluations/cycle_open.html",
         context={"year_label": f"{year}-{(year + 1) % 100:02d}"},
         save=lambda data: services.cycle_open(actor=actor, closes_on=data["closes_on"]),
@@ -120,7 +117,7 @@ def self_assessment(request, cycle, theme: int):
     is_open = selectors.cycle_is_open(cycle)
     if request.method == "POST" and not is_open:
         return redirect("evaluations:cycle", pk=cycle.pk)
-    form = RatingsForm(_posted(request), statements=statements, versioned=True, initial=initial)
+    form = RatingsForm(posted(request), statements=statements, versioned=True, initial=initial)
     themes = [entry[0] for entry in structure]
     following = [n for n in themes if n > theme]
     next_url = (
@@ -164,7 +161,7 @@ def invite(request, cycle):
     actor = request.actor
     if not selectors.cycle_is_open(cycle):
         return redirect("evaluations:cycle", pk=cycle.pk)
-    form = InviteForm(_posted(request), people=_people_choices(actor))
+    form = InviteForm(posted(request), people=_people_choices(actor))
 
     def link_builder(secret: str) -> str:
         return request.build_absolute_uri(reverse("evaluation_response:answer", args=[secret]))
@@ -199,7 +196,7 @@ def close(request, cycle):
         return redirect("evaluations:cycle", pk=cycle.pk)
     return form_page(
         request,
-        VersionForm(_posted(request), initial={"version": cycle.version}),
+        VersionForm(posted(request), initial={"version": cycle.version}),
         template="evaluations/close.html",
         context={"cycle": cycle},
         save=lambda data: services.cycle_close(actor=actor, cycle=cycle, version=data["version"]),
@@ -223,7 +220,7 @@ def report(request, cycle):
 
 
 @employer_view(COORDINATOR)
-@opens(selectors.cycle_get, GET_ONLY)
+@opens(selectors.cycle_get, GET_STARTS_WORK)
 def report_download(request, cycle):
     _report_ready(cycle)
     # Made by a background job (evaluations.jobs) with the jobs' progress page and download.

@@ -11,8 +11,9 @@ from django.shortcuts import redirect
 from asye.tenancy.national import national_view
 from asye.web.decorators import GET_OR_POST, opens
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from forums import cohort_selectors, cohort_services, national_selectors
-from forums.forms import CohortEnrolForm, CohortSearchForm, ConfirmForm, posted
+from forums.forms import CohortEnrolForm, CohortSearchForm, ConfirmForm
 
 
 def _cohort_forum(forum):

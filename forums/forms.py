@@ -20,11 +20,6 @@ UK = zoneinfo.ZoneInfo("Europe/London")
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
-def posted(request):
-    """The form's data on a POST (even an empty one: a button's form has no fields), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 class ConfirmForm(forms.Form):
     """A button: booking a place, cancelling one, leaving a course."""
 
@@ -57,13 +52,7 @@ def poll_answer_form(questions: list[PollQuestion], data=None) -> forms.Form:
     for question in questions:
         name = f"q{question.pk}"
         if question.kind == QuestionKind.FREE_TEXT:
-            form.fields[name] = forms.CharField(
-                label=question.text,
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                error_messages={"max_length": "Your answer must be 5000 characters or fewer"},
-            )
+            form.fields[name] = text_field(question.text, subject="Your answer", limit=5000, rows=4)
         else:
             choices, not_listed = _answer_choices(question)
             form.fields[name] = forms.ChoiceField(

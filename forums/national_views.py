@@ -14,6 +14,7 @@ from asye import clock
 from asye.tenancy.national import national_view
 from asye.web.decorators import GET_ONLY, GET_OR_POST, opens, refuse_method
 from asye.web.flow import form_page
+from asye.web.forms import answers, posted
 from asye.web.table_files import table_download
 from forums import exports, national_selectors, national_services
 from forums.forms import (
@@ -23,7 +24,6 @@ from forums.forms import (
     MaterialForm,
     PollForm,
     SessionForm,
-    posted,
 )
 from forums.models import Forum, ForumMaterial, Poll
 from portfolios.uploads import UploadSizeLimitHandler, too_large_message
@@ -69,13 +69,9 @@ def _forum_form_page(request, forum):
         save=lambda data: national_services.forum_save(
             actor=actor,
             forum=forum,
-            name=data["name"],
-            kind=data["kind"],
-            summary=data["summary"],
-            audience=data["audience"],
             service_area=data.get("service_area") or "",
             cohort_places=data.get("cohort_places"),
-            default_duration_minutes=data["default_duration_minutes"],
+            **answers(data, "name", "kind", "summary", "audience", "default_duration_minutes"),
         ),
         done=lambda saved: redirect("national_forums:forum", slug=saved.slug),
         message="Forum saved",
@@ -111,12 +107,9 @@ def session_add(request, forum):
         save=lambda data: national_services.session_create(
             actor=actor,
             forum=forum,
-            topic=data["topic"],
-            speaker=data["speaker"],
-            starts_at=data["starts_at"],
-            duration_minutes=data["duration_minutes"],
-            capacity=data["capacity"],
-            joining_details=data["joining_details"],
+            **answers(
+                data, "topic", "speaker", "starts_at", "duration_minutes", "capacity", "joining_details"
+            ),
         ),
         done=lambda session: redirect("national_forums:session", pk=session.pk),
         message="Session added",

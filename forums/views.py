@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens, refuse_method, signed_in_view
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from forums import selectors, services
-from forums.forms import ConfirmForm, JoinForm, poll_answer_form, posted
+from forums.forms import ConfirmForm, JoinForm, poll_answer_form
 from forums.models import ForumKind, ForumMaterial, PollQuestion, SignupStatus
 from portfolios.evidence_downloads import stored_file_response
 

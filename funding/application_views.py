@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from funding import application_services
 from funding.forms import (
     ActionForm,
@@ -58,7 +59,7 @@ def applications(request):
 def application_start(request):
     actor = request.actor
     years = years_to_start(actor, list(grant_application_list(actor=actor)))
-    form = StartApplicationForm(request.POST if request.method == "POST" else None, years=years)
+    form = StartApplicationForm(posted(request), years=years)
     if len(years) == 1:
         form.initial["funding_year"] = str(years[0].pk)
     return form_page(
@@ -132,10 +133,6 @@ def application_detail(request, application):
     )
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _application_page(application: GrantApplication, editable: bool = False, **names) -> dict:
     """What every form page of an application shows: the application, and whether it can change now."""
     return {"application": application, "editable": application.is_editable or editable, **names}
@@ -145,7 +142,7 @@ def _application_form_page(request, pk: int, *, form_class, template: str, initi
     """A page of the application (contact, director, declarations): GET shows it, POST saves it."""
     actor = request.actor
     application = grant_application_get(actor=actor, pk=pk)
-    form = form_class(_posted(request), initial={**initial(application), "version": application.version})
+    form = form_class(posted(request), initial={**initial(application), "version": application.version})
     return form_page(
         request,
         form,
@@ -239,7 +236,7 @@ def _action_values(form) -> dict:
 @opens(grant_application_get, FORM_METHODS)
 def action_add(request, application):
     actor = request.actor
-    form = ActionForm(_posted(request), initial={"version": application.version})
+    form = ActionForm(posted(request), initial={"version": application.version})
     return form_page(
         request,
         form,
@@ -260,7 +257,7 @@ def action_change(request, item):
     actor = request.actor
     application = item.application
     progress_only = application.status == GrantApplication.Status.ACCEPTED
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     if progress_only:
         form = ProgressForm(
             data,
@@ -304,7 +301,7 @@ def action_remove(request, item):
     application = item.application
     return form_page(
         request,
-        ConfirmVersionForm(_posted(request), initial={"version": item.version}),
+        ConfirmVersionForm(posted(request), initial={"version": item.version}),
         template="funding/action_remove.html",
         context=_application_page(application, item=item),
         save=lambda data: application_services.action_remove(actor=actor, item=item, version=data["version"]),
@@ -321,7 +318,7 @@ def application_submit(request, application):
     problems = application_services.application_problems(application)
     return form_page(
         request,
-        ConfirmVersionForm(_posted(request), initial={"version": application.version}),
+        ConfirmVersionForm(posted(request), initial={"version": application.version}),
         template="funding/application_submit.html",
         context=lambda _flow: {
             "application": application,

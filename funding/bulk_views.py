@@ -10,6 +10,7 @@ by a colleague, voided, resubmitted) makes the decision refused, never applied t
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -33,6 +34,10 @@ class BulkChooseForm(TickedRowsForm):
     """What the list's bulk form sends: the decision, and the ticked claims or every matching claim."""
 
     ticked = "claims"
+    limit = bulk.MAX_CLAIMS
+    nothing_ticked = NOTHING_CHOSEN
+    none_waiting = "None of the claims you selected is waiting for a decision"
+    too_many = f"Decide at most {bulk.MAX_CLAIMS:,} claims at once: narrow the filters"
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the claims",
@@ -99,16 +104,10 @@ def claims_decide_check(request):
         return _back_to_list(
             request, choose.errors.get("decision", ["Select whether to approve or reject"])[0]
         )
-    queue = choose.narrowed(claim_queue_national(actor=actor, filters=filters))
-    if queue is None:
-        return _back_to_list(request, NOTHING_CHOSEN)
-    claims = list(queue.select_related(None).only("pk", "version"))
-    if not claims:
-        return _back_to_list(request, "None of the claims you selected is waiting for a decision")
-    if len(claims) > bulk.MAX_CLAIMS:
-        return _back_to_list(
-            request, f"Decide at most {bulk.MAX_CLAIMS:,} claims at once: narrow the filters"
-        )
+    try:
+        queue, claims = choose.chosen(claim_queue_national(actor=actor, filters=filters))
+    except ValidationError as refusal:
+        return _back_to_list(request, refusal.message)
     form = BulkConfirmForm(
         initial={"selection": bulk.selection_sign(claims), "decision": choose.cleaned_data["decision"]}
     )

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from asye.tenancy.models import EmployerType, Region
 from asye.web import forms as web_forms
 from asye.web.dates import DateInput, DateInputsMixin
-from asye.web.form_fields import text_field
+from asye.web.form_fields import email_field, text_field
 from asye.web.forms import choice_field, year_choices
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
@@ -112,23 +112,11 @@ class StartApplicationForm(forms.Form):
         ]
 
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
-
-
 class ContactForm(VersionedForm):
-    contact_name = forms.CharField(
-        label="Full name",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    contact_name = text_field(
+        "Full name", subject="The name", limit=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    contact_email = forms.EmailField(
-        label="Email address",
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": EMAIL_FORMAT},
-    )
+    contact_email = email_field("Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     contact_phone = forms.CharField(
         label="Telephone number (optional)",
         max_length=40,
@@ -139,25 +127,14 @@ class ContactForm(VersionedForm):
 
 
 class DirectorForm(VersionedForm):
-    director_name = forms.CharField(
-        label="Full name",
-        max_length=200,
-        required=False,
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    director_name = text_field("Full name", subject="The name", limit=200)
+    director_job_title = text_field(
+        "Job title",
+        subject="The job title",
+        limit=200,
+        hint="For example, Director of Children's Services or Director of Adult Social Services.",
     )
-    director_job_title = forms.CharField(
-        label="Job title",
-        max_length=200,
-        required=False,
-        help_text="For example, Director of Children's Services or Director of Adult Social Services.",
-        error_messages={"max_length": "The job title must be 200 characters or fewer"},
-    )
-    director_email = forms.EmailField(
-        label="Email address",
-        required=False,
-        widget=forms.EmailInput(),
-        error_messages={"invalid": EMAIL_FORMAT},
-    )
+    director_email = email_field("Email address")
     field_order = ("director_name", "director_job_title", "director_email", "version")
 
 
@@ -207,14 +184,12 @@ class ActionForm(DateInputsMixin, VersionedForm):
         required_message="Enter the action",
         help_text="What you will do to improve the programme, for example from your NQSWs' feedback.",
     )
-    owner = forms.CharField(
-        label="Who is responsible for it?",
-        help_text="A name or a job title.",
-        max_length=200,
-        error_messages={
-            "required": "Enter who is responsible for the action",
-            "max_length": "Who is responsible must be 200 characters or fewer",
-        },
+    owner = text_field(
+        "Who is responsible for it?",
+        subject="Who is responsible",
+        limit=200,
+        required="Enter who is responsible for the action",
+        hint="A name or a job title.",
     )
     progress = choice_field(
         "Progress",

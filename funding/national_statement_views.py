@@ -21,6 +21,7 @@ from asye.tenancy.national import national_view
 from asye.web.actions import action_post
 from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_flow
+from asye.web.forms import answers, posted
 from funding import statement_build_views, statement_downloads, statement_services
 from funding.forms import (
     ConfirmVersionForm,
@@ -54,9 +55,7 @@ def statements(request):
     actor = request.actor
     today = clock.today()
     employers = _employers_to_pay(actor)
-    form = StatementBuildForm(
-        request.POST if request.method == "POST" else None, employers=employers, today=today
-    )
+    form = StatementBuildForm(posted(request), employers=employers, today=today)
 
     if request.method == "POST" and form.is_valid() and form.cleaned_data["employer"] == "all":
         month = datetime.date.fromisoformat(form.cleaned_data["month"])
@@ -148,9 +147,7 @@ def statement_detail(request, pk: int):
         statement_services.statement_mark_paid(
             actor=actor,
             statement_id=statement.pk,
-            paid_on=data["paid_on"],
-            payment_reference=data["payment_reference"],
-            version=data["version"],
+            **answers(data, "paid_on", "payment_reference", "version"),
         )
         return "Statement marked as paid"
 

@@ -20,7 +20,7 @@ from asye.tenancy.national import national_view
 from asye.web.actions import action_post
 from asye.web.flow import form_page
 from asye.web.formats import money
-from asye.web.forms import is_whole_number
+from asye.web.forms import is_whole_number, posted
 from funding import application_services, recovery_services, services
 from funding.budget import budget_position_national
 from funding.forms import (
@@ -248,9 +248,7 @@ def application_detail(request, pk: int):
 
     return form_page(
         request,
-        ApplicationDecisionForm(
-            request.POST if request.method == "POST" else None, initial={"version": application.version}
-        ),
+        ApplicationDecisionForm(posted(request), initial={"version": application.version}),
         template="funding/national/application.html",
         context=context,
         save=decide,

@@ -19,7 +19,7 @@ from asye.accounts.models import Role
 from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_flow
 from asye.web.formats import money
-from asye.web.forms import is_whole_number
+from asye.web.forms import is_whole_number, posted
 from funding import services, statement_downloads
 from funding.application_views import years_to_start
 from funding.forms import ClaimFilterForm, ClaimsConfirmForm, ClaimsSelectForm, ClaimSubmitForm
@@ -212,11 +212,10 @@ def claim_detail(request, pk: int):
     if claim.status != ClaimStatus.DRAFT and request.method == "POST":
         return HttpResponseNotAllowed(["GET"])
     form, status = None, 200
-    posted = request.POST if request.method == "POST" else None
     if claim.status == ClaimStatus.DRAFT:
         flow = form_flow(
             request,
-            ClaimSubmitForm(posted, initial={"version": claim.version}),
+            ClaimSubmitForm(posted(request), initial={"version": claim.version}),
             save=lambda data: services.claim_submit(actor=actor, claim=claim, version=data["version"]),
             done=lambda _saved: redirect("funding:claim", pk=claim.pk),
             message=lambda _saved: f"Claim {claim.reference} submitted for {money(claim.amount)}",

@@ -196,12 +196,8 @@ def evidence_amend(request, pk: int):
                 evidence=evidence,
                 version=data["version"] or 0,
                 reason=data["reason"],
-                title=data["title"],
-                description=data["description"],
-                reflection=data["reflection"],
-                occurred_on=data.get("occurred_on"),
-                statement_ids=form.statement_ids,
                 remove_file_ids=form.removed_file_ids,
+                **form.evidence_answers(),
             )
         ),
         done=lambda _saved: redirect("portfolios:evidence", pk=evidence.pk),

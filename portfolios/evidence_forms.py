@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
-from asye.web.forms import choice_field
+from asye.web.forms import answers, choice_field
 from portfolios.form_fields import text_field
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence
 from portfolios.services import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
@@ -49,14 +49,12 @@ class EvidenceForm(DateInputsMixin, forms.Form):
             legend_size="s",
         ),
     )
-    title = forms.CharField(
-        label="Title",
-        max_length=MAX_TITLE_LENGTH,
+    title = text_field(
+        "Title",
         help_text="For example, \u2018Home visit: planning with a family after a strategy meeting\u2019",
-        error_messages={
-            "required": "Enter a title for the evidence",
-            "max_length": f"The title must be {MAX_TITLE_LENGTH} characters or fewer",
-        },
+        what="The title",
+        limit=MAX_TITLE_LENGTH,
+        required="Enter a title for the evidence",
     )
     description = text_field(
         "The evidence",
@@ -123,6 +121,16 @@ class EvidenceForm(DateInputsMixin, forms.Form):
     @property
     def statement_ids(self) -> list[int]:
         return [int(pk) for name in self.statement_fields for pk in self.cleaned_data.get(name, [])]
+
+    def evidence_answers(self) -> dict:
+        """The evidence's own answers as the evidence services take them (after ``is_valid()``): title,
+        description, reflection, the date it happened (None when not given) and the capabilities ticked."""
+        data = self.cleaned_data
+        return {
+            **answers(data, "title", "description", "reflection"),
+            "occurred_on": data.get("occurred_on"),
+            "statement_ids": self.statement_ids,
+        }
 
     @property
     def statement_bound_fields(self):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from asye.web.confirm import confirm_post
 from asye.web.decorators import GET_ONLY, employer_view, opens, refuse_method
 from asye.web.flow import form_flow, form_page
+from asye.web.forms import answers, posted
 from portfolios import services
 from portfolios.access import is_assessor, is_writable, portfolio_statements, require_owner
 from portfolios.amendment_history import evidence_history
@@ -127,12 +128,8 @@ def evidence_add(request, pk: int, handler: UploadSizeLimitHandler):
             lambda data: services.evidence_create(
                 actor=actor,
                 portfolio=portfolio,
-                title=data["title"],
-                description=data["description"],
-                reflection=data["reflection"],
-                occurred_on=data.get("occurred_on"),
-                statement_ids=form.statement_ids,
                 files=[data["file"]] if data.get("file") else None,
+                **form.evidence_answers(),
             )
         ),
         done=lambda evidence: redirect("portfolios:evidence", pk=evidence.pk),
@@ -204,11 +201,7 @@ def evidence_change(request, pk: int):
                 actor=actor,
                 evidence=evidence,
                 version=data["version"] or 0,
-                title=data["title"],
-                description=data["description"],
-                reflection=data["reflection"],
-                occurred_on=data.get("occurred_on"),
-                statement_ids=form.statement_ids,
+                **form.evidence_answers(),
             )
         ),
         done=lambda _saved: redirect("portfolios:evidence", pk=evidence.pk),
@@ -229,9 +222,7 @@ def evidence_share(request, pk: int):
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
     flow = form_flow(
         request,
-        VersionForm(
-            request.POST if request.method == "POST" else None, initial={"version": evidence.version}
-        ),
+        VersionForm(posted(request), initial={"version": evidence.version}),
         save=lambda data: services.evidence_share(actor=actor, evidence=evidence, version=data["version"]),
         done=lambda _saved: redirect("portfolios:evidence", pk=evidence.pk),
         message="Evidence shared with your assessor",
@@ -259,9 +250,7 @@ def evidence_respond(request, pk: int):
     evidence = evidence_get(actor=actor, pk=pk)
     if not is_assessor(actor, evidence.portfolio.registration):
         raise PermissionDenied("Only the NQSW's assessor responds to their evidence.")
-    form = EvidenceResponseForm(
-        request.POST if request.method == "POST" else None, initial={"version": evidence.version}
-    )
+    form = EvidenceResponseForm(posted(request), initial={"version": evidence.version})
     latest = Latest(lambda: evidence_get(actor=actor, pk=pk))
     return form_page(
         request,
@@ -271,9 +260,7 @@ def evidence_respond(request, pk: int):
         save=lambda data: services.evidence_respond(
             actor=actor,
             evidence=evidence,
-            version=data["version"],
-            decision=data["decision"],
-            comment=data["comment"],
+            **answers(data, "version", "decision", "comment"),
         ),
         done=lambda _saved: redirect("portfolios:evidence", pk=evidence.pk),
         message=lambda _saved: (

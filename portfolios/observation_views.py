@@ -12,6 +12,7 @@ from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers
 from portfolios import amendments
 from portfolios import observations as services
 from portfolios import record_selectors as selectors
@@ -96,12 +97,10 @@ def observation_add(request, registration):
         return services.observation_create(
             actor=actor,
             registration=registration,
-            observed_on=changes["observed_on"],
-            setting=changes["setting"],
             observer_id=changes["observer"],
-            observer_name=changes["observer_name"],
             statement_ids=changes.get("statements") or [],
             preparation=changes.get("preparation", ""),
+            **answers(changes, "observed_on", "setting", "observer_name"),
         )
 
     return form_page(

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from asye.audit.services import audit_record
 from asye.jobs.services import job_start
-from asye.web.decorators import GET_ONLY, employer_view, refuse_method
+from asye.web.decorators import GET_ONLY, GET_STARTS_WORK, employer_view, refuse_method
 from asye.web.flow import FormFlow, form_flow
+from asye.web.forms import posted
 from portfolios import services
 from portfolios.access import (
     is_assessor,
@@ -178,7 +179,7 @@ def pack(request, pk: int):
     """The whole portfolio as a PDF: for its NQSW, assessor, line manager and the co-ordinator. A pack kept
     for the portfolio as it is now downloads at once; otherwise a background job makes it (progress page)."""
     registration, portfolio = portfolio_page_get(request, pk)
-    if not_allowed := refuse_method(request, GET_ONLY):
+    if not_allowed := refuse_method(request, GET_STARTS_WORK):
         return not_allowed
     cached = pack_cached(portfolio)
     try:
@@ -213,7 +214,7 @@ def submit(request, pk: int):
     registration, portfolio = portfolio_page_get(request, pk)
     if not services.can_submit(actor, registration):
         raise PermissionDenied("Only the NQSW or the ASYE co-ordinator can submit the portfolio.")
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    form = SubmitForm(posted(request))
     flow = FormFlow(form=form)
     if portfolio.submitted_at is None:
         flow = form_flow(

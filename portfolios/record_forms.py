@@ -14,9 +14,10 @@ from django import forms
 
 from asye import clock
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.form_fields import email_field
 from asye.web.forms import choice_field
 from portfolios.agreements import AGREEMENT_REQUIRED, AGREEMENT_WHAT
-from portfolios.form_fields import VersionMixin, text_field, too_long
+from portfolios.form_fields import VersionMixin, text_field
 from portfolios.models import AgreementSignature, CapabilityStatement, FeedbackRequest, PdpObjective
 from portfolios.observations import OBSERVATION_TEXTS
 from portfolios.pdp import PDP_REQUIRED, PDP_WHAT
@@ -222,12 +223,11 @@ class SelfAssessmentForm(VersionMixin, forms.Form):
                 coerce=int,
                 field=forms.TypedChoiceField,
             )
-            self.fields[f"comment_{statement.pk}"] = forms.CharField(
-                label=f"Comment on {statement.label} (optional)",
-                required=False,
-                max_length=MAX_PDP_TEXT,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": too_long(f"Your comment on {statement.label}", MAX_PDP_TEXT)},
+            self.fields[f"comment_{statement.pk}"] = text_field(
+                f"Comment on {statement.label} (optional)",
+                what=f"Your comment on {statement.label}",
+                limit=MAX_PDP_TEXT,
+                rows=2,
             )
 
     @property
@@ -258,14 +258,12 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
             required_message="Enter the date of the observation",
         ),
     )
-    setting = forms.CharField(
-        label="Where is it, and what is the work observed?",
+    setting = text_field(
+        "Where is it, and what is the work observed?",
         help_text="For example, “Home visit with a family: a child protection review”. Do not use names.",
-        max_length=MAX_SHORT_TEXT,
-        error_messages={
-            "required": "Enter where the observation took place and what it was",
-            "max_length": too_long("The setting", MAX_SHORT_TEXT),
-        },
+        what="The setting",
+        limit=MAX_SHORT_TEXT,
+        required="Enter where the observation took place and what it was",
     )
     observer = choice_field(
         "Who is observing?",
@@ -273,12 +271,11 @@ class ObservationForm(VersionMixin, DateInputsMixin, forms.Form):
         invalid="Select one of your employer's assessors, line managers or co-ordinators",
         widget=forms.Select,
     )
-    observer_name = forms.CharField(
-        label="If the observer is not listed: their name and role",
+    observer_name = text_field(
+        "If the observer is not listed: their name and role",
         help_text="For example, “Jo Smith, practice educator at Northfield Hospital”.",
-        required=False,
-        max_length=MAX_NAME,
-        error_messages={"max_length": too_long("The observer's name and role", MAX_NAME)},
+        what="The observer's name and role",
+        limit=MAX_NAME,
     )
     statements = forms.TypedMultipleChoiceField(
         label="Which capabilities will it show? (optional)",
@@ -385,28 +382,22 @@ class FeedbackRequestForm(forms.Form):
         choices=FeedbackRequest.Kind.choices,
         invalid=None,
     )
-    recipient_name = forms.CharField(
-        label="Their first name",
+    recipient_name = text_field(
+        "Their first name",
         help_text="So you can recognise their answer. Only you and the people who read your portfolio "
         "see it.",
-        max_length=MAX_NAME,
-        error_messages={
-            "required": "Enter their first name, so you can recognise their answer",
-            "max_length": too_long("Their name", MAX_NAME),
-        },
+        what="Their name",
+        limit=MAX_NAME,
+        required="Enter their first name, so you can recognise their answer",
     )
-    context = forms.CharField(
-        label="What would you like feedback about?",
+    context = text_field(
+        "What would you like feedback about?",
         help_text="They will see this on the form. For example, “the meetings we had about your care plan”.",
-        max_length=MAX_SHORT_TEXT,
-        error_messages={
-            "required": "Enter what you would like feedback about",
-            "max_length": too_long("What the feedback is about", MAX_SHORT_TEXT),
-        },
+        what="What the feedback is about",
+        limit=MAX_SHORT_TEXT,
+        required="Enter what you would like feedback about",
     )
-    recipient_email = forms.EmailField(
-        label="Their email address (optional)",
-        help_text="We will email them the link. Leave it empty to copy the link or hand it over yourself.",
-        required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    recipient_email = email_field(
+        "Their email address (optional)",
+        hint="We will email them the link. Leave it empty to copy the link or hand it over yourself.",
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from asye.accounts.models import Role
 from asye.web.decorators import employer_view
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from programmes.support_selectors import registrations_to_claim
 from programmes.support_services import registration_claim_by_nqsw
 
@@ -40,7 +41,7 @@ def confirm_registration(request, pk: int):
         raise Http404("No registration to confirm.")
     return form_page(
         request,
-        ConfirmRegistrationForm(request.POST if request.method == "POST" else None),
+        ConfirmRegistrationForm(posted(request)),
         template="support/confirm_registration.html",
         context={"registration": registration},
         save=lambda data: registration_claim_by_nqsw(

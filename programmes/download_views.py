@@ -5,6 +5,9 @@ neutralised, the CSV streamed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.views.decorators.http import require_GET
 
 from asye import clock
@@ -12,6 +15,7 @@ from asye.tenancy.national import national_view
 from asye.web.decorators import employer_view
 from asye.web.downloads import EMPLOYER_COLUMNS, Column, queryset_download
 from programmes.forms import NationalQueueFilterForm
+from programmes.models import Registration
 from programmes.progress_store import progress_catch_up
 from programmes.search import national_search_record
 from programmes.selectors import (
@@ -26,11 +30,19 @@ def _person(user) -> str:
     return (user.full_name or user.email) if user is not None else ""
 
 
+def nqsw_columns(registration: Callable[[Any], Registration] = lambda row: row) -> tuple[Column, ...]:
+    """The NQSW's name, email and Social Work England number, the first columns of every list of NQSWs or
+    of their records (``registration(row)`` reads a row's registration)."""
+    return (
+        Column("First name", lambda row: registration(row).first_name),
+        Column("Last name", lambda row: registration(row).last_name),
+        Column("Email", lambda row: registration(row).email),
+        Column("Social Work England number", lambda row: registration(row).swe_number),
+    )
+
+
 COLUMNS = (
-    Column("First name", lambda r: r.first_name),
-    Column("Last name", lambda r: r.last_name),
-    Column("Email", lambda r: r.email),
-    Column("Social Work England number", lambda r: r.swe_number),
+    *nqsw_columns(),
     Column("Programme", lambda r: r.framework_version.framework.name),
     Column("Start date", lambda r: r.start_date),
     Column("Contracted hours", lambda r: r.contracted_hours),

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
 from asye.web.dates import DateInput, DateInputsMixin, date_data
-from asye.web.form_fields import text_field
+from asye.web.form_fields import email_field, text_field
 from asye.web.forms import FilterForm, add_service_errors, choice_field, year_choices
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
@@ -107,12 +107,10 @@ class NameForm(QuestionForm):
         limit=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-width": "20"}),
     )
-    email = forms.EmailField(
-        label="Email address (optional)",
-        help_text="Their work email address. You can invite them to the service with it later.",
-        required=False,
+    email = email_field(
+        "Email address (optional)",
+        hint="Their work email address. You can invite them to the service with it later.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
     )
 
     def clean_email(self) -> str:

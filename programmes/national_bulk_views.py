@@ -6,6 +6,7 @@ The pages run in the audited national scope and render inside it."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -29,6 +30,10 @@ DONE = {"approve": "approved for funding", "reject": "not approved for funding"}
 
 class BulkChooseForm(TickedRowsForm):
     ticked = "registrations"
+    limit = national_bulk.MAX_REGISTRATIONS
+    nothing_ticked = NOTHING_CHOSEN
+    none_waiting = "None of the registrations you selected is waiting for a decision"
+    too_many = f"Decide at most {national_bulk.MAX_REGISTRATIONS:,} at once: narrow the filters"
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the registrations",
@@ -94,16 +99,10 @@ def registrations_decide_check(request):
         filters["funding_status"] = ""  # only registrations still to decide
     if not choose.is_valid():
         return _back(request, choose.errors.get("decision", [NOTHING_CHOSEN])[0])
-    queue = choose.narrowed(registration_review_queue_national(actor=actor, filters=filters))
-    if queue is None:
-        return _back(request, NOTHING_CHOSEN)
-    chosen = list(queue.select_related(None).only("pk", "version"))
-    if not chosen:
-        return _back(request, "None of the registrations you selected is waiting for a decision")
-    if len(chosen) > national_bulk.MAX_REGISTRATIONS:
-        return _back(
-            request, f"Decide at most {national_bulk.MAX_REGISTRATIONS:,} at once: narrow the filters"
-        )
+    try:
+        queue, chosen = choose.chosen(registration_review_queue_national(actor=actor, filters=filters))
+    except ValidationError as refusal:
+        return _back(request, refusal.message)
     form = BulkConfirmForm(
         initial={
             "selection": national_bulk.selection_sign(chosen),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
+from asye.web.forms import posted
 from programmes.forms import NEEDS_REVIEW_LABEL, FundingDecisionForm, NationalQueueFilterForm, hours_text
 from programmes.search import chosen_filters, list_search_context, national_search_record
 from programmes.selectors import (
@@ -88,7 +89,7 @@ def review_detail(request, pk: int):
     registration = registration_get_national(actor=actor, pk=pk)
     # Undecided, or a possible duplicate (an open national review) to decide.
     pending = registration.funding_status in PENDING_FUNDING or registration.needs_review
-    form = FundingDecisionForm(request.POST if request.method == "POST" else None)
+    form = FundingDecisionForm(posted(request))
     status = 200
     if pending:
 

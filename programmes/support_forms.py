@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names
-from asye.web.form_fields import text_field, whole_number_field
+from asye.web.form_fields import numeric_box, text_field, whole_number_field
 from asye.web.forms import choice_field
 from programmes.models import SupportNeed
 from programmes.support_need_services import MAX_DETAIL_LENGTH
@@ -56,9 +56,8 @@ class SupervisionForm(DateInputsMixin, forms.Form):
         high=MAX_SUPERVISION_MINUTES,
         required="Enter how long the session lasted, in minutes",
         invalid="Enter how long the session lasted as a whole number of minutes, like 60",
-        too_small=DURATION_OUTSIDE,
-        too_big=DURATION_OUTSIDE,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
+        outside=DURATION_OUTSIDE,
+        widget=numeric_box(3),
     )
     reflective = choice_field(
         "Was it reflective supervision?",
@@ -119,9 +118,8 @@ class CaseloadForm(DateInputsMixin, forms.Form):
         high=MAX_CASELOAD,
         required="Enter the number of cases the NQSW holds",
         invalid="Enter the number of cases as a whole number, like 12",
-        too_small=CASELOAD_OUTSIDE,
-        too_big=CASELOAD_OUTSIDE,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
+        outside=CASELOAD_OUTSIDE,
+        widget=numeric_box(3),
     )
     team_average = forms.CharField(
         label="What is the team's average caseload?",

@@ -19,6 +19,7 @@ from asye.accounts.models import Role
 from asye.web.decorators import employer_view
 from asye.web.downloads import Column, queryset_download
 from asye.web.forms import FilterForm
+from programmes.download_views import nqsw_columns
 from programmes.search import list_search_context, search_field
 from programmes.support_selectors import days_waiting, support_need_search_list, support_need_views
 
@@ -70,10 +71,7 @@ def support_needs(request):
 
 def _columns(today) -> tuple[Column, ...]:
     return (
-        Column("First name", lambda n: n.registration.first_name),
-        Column("Last name", lambda n: n.registration.last_name),
-        Column("Email", lambda n: n.registration.email),
-        Column("Social Work England number", lambda n: n.registration.swe_number),
+        *nqsw_columns(lambda n: n.registration),
         Column("Support", lambda n: n.get_kind_display()),
         Column("Status", lambda n: n.get_status_display()),
         Column("Asked for on", lambda n: n.requested_on),

@@ -17,6 +17,7 @@ from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import answers, posted
 from programmes import transfer_acceptance, transfers
 from programmes.forms import hours_text
 from programmes.models import RegistrationTransfer
@@ -26,7 +27,7 @@ from programmes.transfer_forms import (
     TransferDeclineForm,
     TransferRequestForm,
 )
-from programmes.views import people_holding, posted_data, registration_action, versioned_form
+from programmes.views import people_holding, registration_action, versioned_form
 
 
 @employer_view(Role.COORDINATOR)
@@ -77,7 +78,7 @@ def transfer_cancel(request, transfer):
     return _answer(
         request,
         transfer,
-        form=TransferAnswerForm(posted_data(request), initial={"version": transfer.version}),
+        form=TransferAnswerForm(posted(request), initial={"version": transfer.version}),
         save=lambda data: transfers.transfer_cancel(
             actor=request.actor, transfer=transfer, version=data["version"]
         ),
@@ -132,7 +133,7 @@ def transfer_accept(request, transfer):
         **date_data("joins_on", transfer.transfer_on + datetime.timedelta(days=1)),
     }
     form = TransferAcceptForm(
-        posted_data(request),
+        posted(request),
         initial=initial,
         assessors=people_holding(request, Role.ASSESSOR),
         line_managers=people_holding(request, Role.LINE_MANAGER),
@@ -145,11 +146,9 @@ def transfer_accept(request, transfer):
         save=lambda data: transfer_acceptance.transfer_accept(
             actor=request.actor,
             transfer=transfer,
-            joins_on=data["joins_on"],
-            contracted_hours=data["contracted_hours"],
             assessor_id=data["assessor"],
             line_manager_id=data["line_manager"],
-            version=data["version"],
+            **answers(data, "joins_on", "contracted_hours", "version"),
         ),
         done=lambda registration: redirect("programmes:detail", pk=registration.pk),
         message=lambda registration: (
@@ -167,7 +166,7 @@ def transfer_decline(request, transfer):
     return _answer(
         request,
         transfer,
-        form=TransferDeclineForm(posted_data(request), initial={"version": transfer.version}),
+        form=TransferDeclineForm(posted(request), initial={"version": transfer.version}),
         save=lambda data: transfers.transfer_decline(
             actor=request.actor, transfer=transfer, reason=data["reason"], version=data["version"]
         ),

@@ -20,6 +20,7 @@ from asye.accounts.models import Role
 from asye.accounts.selectors import membership_list
 from asye.web.decorators import GET_ONLY, employer_view, opens
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from programmes import services
 from programmes.corrections import correction_history
 from programmes.forms import (
@@ -175,10 +176,6 @@ def registration_detail(request, registration):
     )
 
 
-def posted_data(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _carried(request) -> list[tuple[str, str]]:
     """The answers of a form, carried through its confirmation page in hidden inputs."""
     return [
@@ -207,7 +204,7 @@ def registration_action(
     registration changed since the page was shown) is refused with a message and a 409.
     """
     registration = registration_get(actor=request.actor, pk=pk)
-    form = make_form(posted_data(request), registration)
+    form = make_form(posted(request), registration)
     unconfirmed = request.method == "POST" and request.POST.get("confirm") != "yes"
     if confirm_template and unconfirmed and form.is_valid():
         return render(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from asye.tenancy.models import ServiceArea
-from asye.web.form_fields import whole_number_field
+from asye.web.form_fields import numeric_box, whole_number_field
 from asye.web.forms import choice_field
 from portfolios.models import CapabilityStatement
 from reviews.forms import line_field, text_field, version_field
@@ -18,11 +18,6 @@ from reviews.moderation_services.national import MAX_TEXT
 
 def _people(users) -> list[tuple[int, str]]:
     return [(user.pk, f"{user} ({user.email})") for user in users]
-
-
-def _numeric_box(width: int) -> forms.TextInput:
-    """A box for a whole number, ``width`` characters wide (GOV.UK's numeric input)."""
-    return forms.TextInput(attrs={"inputmode": "numeric", "data-width": str(width)})
 
 
 class RoundForm(forms.Form):
@@ -65,9 +60,8 @@ class RoundForm(forms.Form):
         low=1,
         high=500,
         invalid="The number from each group must be a whole number, like 3",
-        too_small="The number from each group must be between 1 and 500",
-        too_big="The number from each group must be between 1 and 500",
-        widget=_numeric_box(4),
+        outside="The number from each group must be between 1 and 500",
+        widget=numeric_box(4),
     )
     percent = whole_number_field(
         "Percentage of each group",
@@ -75,9 +69,8 @@ class RoundForm(forms.Form):
         low=1,
         high=100,
         invalid="The percentage must be a whole number, like 10",
-        too_small="The percentage must be between 1 and 100",
-        too_big="The percentage must be between 1 and 100",
-        widget=_numeric_box(3),
+        outside="The percentage must be between 1 and 100",
+        widget=numeric_box(3),
     )
     seed = whole_number_field(
         "Seed (optional)",
@@ -86,9 +79,8 @@ class RoundForm(forms.Form):
         low=1,
         high=2**63 - 1,
         invalid="The seed must be a whole number",
-        too_small="The seed must be a whole number from 1 to 9223372036854775807",
-        too_big="The seed must be a whole number from 1 to 9223372036854775807",
-        widget=_numeric_box(20),
+        outside="The seed must be a whole number from 1 to 9223372036854775807",
+        widget=numeric_box(20),
     )
     expected = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

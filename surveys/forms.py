@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.form_fields import numeric_box, whole_number_field
 from asye.web.forms import choice_field
 from surveys.models import Question, QuestionKind
 
@@ -30,18 +31,16 @@ class RoundDatesForm(DateInputsMixin, forms.Form):
 
 
 class RoundCreateForm(RoundDatesForm):
-    year = forms.IntegerField(
-        label="Year of the surveys",
-        min_value=2020,
-        max_value=2100,
-        error_messages={
-            "required": "Enter the year of the surveys",
-            "invalid": "The year must be a number, like 2027",
-            "min_value": "The year must be 2020 or later",
-            "max_value": "The year must be 2100 or earlier",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "4"}),
-        help_text=(
+    year = whole_number_field(
+        "Year of the surveys",
+        low=2020,
+        high=2100,
+        required="Enter the year of the surveys",
+        invalid="The year must be a number, like 2027",
+        too_small="The year must be 2020 or later",
+        too_big="The year must be 2100 or earlier",
+        widget=numeric_box(4),
+        hint=(
             "The invitation, reminder and closing dates below follow the usual pattern "
             "for the year you enter."
         ),

@@ -13,6 +13,7 @@ from asye import clock
 from asye.tenancy.national import national_view
 from asye.web.dates import date_data
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from surveys import exports, selectors, services
 from surveys.forms import RoundCreateForm, RoundDatesForm
 from surveys.models import SurveyGroup
@@ -42,7 +43,7 @@ def round_create(request):
         initial.update(date_data(name, value))
     return form_page(
         request,
-        RoundCreateForm(request.POST if request.method == "POST" else None, initial=initial),
+        RoundCreateForm(posted(request), initial=initial),
         template="surveys/national/round_form.html",
         context={"survey_round": None},
         save=lambda data: services.survey_round_create(
@@ -80,7 +81,7 @@ def round_dates(request, pk: int):
         initial.update(date_data(name, getattr(survey_round, name)))
     return form_page(
         request,
-        RoundDatesForm(request.POST if request.method == "POST" else None, initial=initial),
+        RoundDatesForm(posted(request), initial=initial),
         template="surveys/national/round_form.html",
         context={"survey_round": survey_round},
         save=lambda data: services.survey_round_set_dates(

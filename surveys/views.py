@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye import clock
 from asye.web.decorators import employer_view
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from surveys import selectors, services
 from surveys.forms import AnswerForm
 
@@ -38,7 +39,7 @@ def answer(request, pk: int):
     questions = selectors.questions_for(invitation=invitation)
     return form_page(
         request,
-        AnswerForm(request.POST if request.method == "POST" else None, questions=questions),
+        AnswerForm(posted(request), questions=questions),
         template="surveys/answer.html",
         context={"invitation": invitation, "questionnaire": questionnaire},
         save=lambda data: services.survey_answer_submit(

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from asye.accounts.models import EMPLOYER_ROLES, Role
+from asye.web.form_fields import email_field
 from asye.web.forms import choice_field
 
 EMPLOYER_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in EMPLOYER_ROLES]
@@ -11,13 +12,10 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    email = forms.EmailField(
-        label="Email address",
-        help_text="We will email an invitation link to this address. It expires after 14 days.",
-        error_messages={
-            "required": "Enter an email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
+    email = email_field(
+        "Email address",
+        required="Enter an email address",
+        hint="We will email an invitation link to this address. It expires after 14 days.",
     )
     role = choice_field(
         "Role",

@@ -20,6 +20,7 @@ from asye.accounts.models import Role
 from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
 from asye.web.decorators import employer_view, signed_in_view
 from asye.web.flow import form_page
+from asye.web.forms import posted
 
 # The invitation just sent (its id, and the words that say so), for the team page's banner.
 JUST_SENT_KEY = "accounts_invitation_just_sent"
@@ -103,7 +104,7 @@ def resend_invitation(request, pk: int):
     invitation = selectors.invitation_get(actor=request.actor, pk=pk)
     return form_page(
         request,
-        forms.Form(request.POST if request.method == "POST" else None),
+        forms.Form(posted(request)),
         template="accounts/resend_invitation.html",
         context={"invitation": invitation, "days": settings.ASYE_INVITATION_DAYS},
         save=lambda _data: services.invitation_resend(

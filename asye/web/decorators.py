@@ -43,6 +43,9 @@ def signed_in_view(func):
 
 
 GET_ONLY = ("GET", "HEAD")
+# A link that may start background work (a pack, a report) takes a GET only: a HEAD from a link checker
+# or a prefetcher is refused (405) rather than starting a job nobody will see.
+GET_STARTS_WORK = ("GET",)
 GET_OR_POST = ("GET", "HEAD", "POST")
 POST_ONLY = ("POST",)
 

@@ -1,12 +1,24 @@
+"""What every app's forms and form pages share: a POST's data, a service's errors shown on the form, a
+question answered from a list, the person's answers re-bound after a stale save, a list's filters and bulk
+choices, and the employer's details form."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+
+from asye.web.form_fields import email_field
 
 
 def is_whole_number(raw: str) -> bool:
     """ASCII digits only: "²" and "٣" are digits to ``str.isdigit`` but no number to ``int()`` (or not
     one anybody typed on purpose)."""
     return raw.isascii() and raw.isdigit()
+
+
+def posted(request) -> QueryDict | None:
+    """The form's data on a POST (even an empty one: a button's form has no fields), else None, so that a
+    GET shows the form unbound."""
+    return request.POST if request.method == "POST" else None
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -76,9 +88,14 @@ class FilterForm(forms.Form):
 class TickedRowsForm(forms.Form):
     """A list's bulk form: the rows ticked on the page (a ``TypedMultipleChoiceField`` named by ``ticked``,
     whose choices are the whole numbers posted, so anything else is refused) or, with ``scope`` "all",
-    every row matching the list's filters. Subclasses add the decision and the field of rows."""
+    every row matching the list's filters. Subclasses add the decision and the field of rows, and for
+    ``chosen`` the most rows decided at once (``limit``) and the words of its refusals."""
 
     ticked = ""
+    limit = 0
+    nothing_ticked = ""  # nothing was ticked
+    none_waiting = ""  # none of the rows chosen can be decided
+    too_many = ""  # more than ``limit`` rows chosen
     scope = forms.ChoiceField(choices=[("selected", "selected"), ("all", "all")], required=False)
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +110,20 @@ class TickedRowsForm(forms.Form):
             return queue
         ids = self.cleaned_data[self.ticked]
         return queue.filter(pk__in=ids) if ids else None
+
+    def chosen(self, queue) -> tuple:
+        """The rows to decide from the list's ``queue`` (after ``is_valid()``): the narrowed queue and its
+        rows (their pk and version only). A ``ValidationError`` in the form's words when nothing was
+        ticked, none of it is in ``queue``, or it is more than ``limit`` rows."""
+        narrowed = self.narrowed(queue)
+        if narrowed is None:
+            raise ValidationError(self.nothing_ticked)
+        rows = list(narrowed.select_related(None).only("pk", "version"))
+        if not rows:
+            raise ValidationError(self.none_waiting)
+        if len(rows) > self.limit:
+            raise ValidationError(self.too_many)
+        return narrowed, rows
 
 
 def answers(data: dict, *names: str) -> dict:
@@ -110,10 +141,13 @@ def year_choices(funding_years: list[str]) -> list[tuple[str, str]]:
 class EmployerDetailsForm(forms.Form):
     serves_child_and_family = forms.BooleanField(label="Child and family services", required=False)
     serves_adults = forms.BooleanField(label="Adult services", required=False)
-    primary_contact_name = forms.CharField(label="Primary contact's full name", max_length=200)
-    primary_contact_email = forms.EmailField(
-        label="Primary contact's email address",
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    primary_contact_name = forms.CharField(
+        label="Primary contact's full name",
+        max_length=200,
+        error_messages={"required": "Enter the primary contact's full name"},
+    )
+    primary_contact_email = email_field(
+        "Primary contact's email address", required="Enter the primary contact's email address"
     )
     primary_contact_phone = forms.CharField(
         label="Primary contact's telephone number",
@@ -121,15 +155,6 @@ class EmployerDetailsForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "data-width": "20"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["primary_contact_name"].error_messages["required"] = (
-            "Enter the primary contact's full name"
-        )
-        self.fields["primary_contact_email"].error_messages["required"] = (
-            "Enter the primary contact's email address"
-        )
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from asye.accounts.models import Role
 from asye.jobs.services import job_start
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
-from asye.web.forms import answers
+from asye.web.forms import answers, posted
 from portfolios.evidence_downloads import stored_file_response
 from portfolios.models import EvidenceFile
 from portfolios.pack import pack_filename, portfolio_pack_pdf
@@ -62,9 +62,7 @@ def case_detail(request, pk: int):
     if not final:
         eligible = list(moderators_eligible(employer_id=case.employer_id))
         initial = {"version": case.version, "moderator": case.moderator_id}
-        form = AssignForm(
-            request.POST if request.method == "POST" else None, eligible=eligible, initial=initial
-        )
+        form = AssignForm(posted(request), eligible=eligible, initial=initial)
         if form.is_bound and form.is_valid():
             status = 200  # the service's refusal is shown on the form
         flow = form_flow(

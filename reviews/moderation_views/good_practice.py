@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
 from asye.web.flow import form_flow
+from asye.web.forms import posted
 from reviews.models import GoodPracticeApplication
 from reviews.moderation_forms import GoodPracticeDecisionForm
 from reviews.moderation_selectors import good_practice_get_national, good_practice_register_national
@@ -48,9 +49,7 @@ def good_practice_decide(request, pk: int):
         endorse = request.POST.get("decision") == "endorse"
         flow = form_flow(
             request,
-            GoodPracticeDecisionForm(
-                request.POST if request.method == "POST" else None, initial={"version": application.version}
-            ),
+            GoodPracticeDecisionForm(posted(request), initial={"version": application.version}),
             save=lambda data: good_practice_services.good_practice_decide(
                 actor=actor,
                 application=application,

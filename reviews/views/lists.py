@@ -20,6 +20,7 @@ from asye.accounts.models import Role
 from asye.tenancy.db import tenant_context
 from asye.web.decorators import employer_view
 from asye.web.downloads import Column, list_download
+from programmes.download_views import nqsw_columns
 from programmes.search import result_count_text, search_text
 from programmes.selectors import OPEN_STATUSES, registration_list, registrations_with_deferrals
 from reviews import selectors
@@ -47,10 +48,7 @@ def _status(review: Review, today) -> str:
 
 def _columns(today) -> tuple[Column, ...]:
     return (
-        Column("First name", lambda r: r.registration.first_name),
-        Column("Last name", lambda r: r.registration.last_name),
-        Column("Email", lambda r: r.registration.email),
-        Column("Social Work England number", lambda r: r.registration.swe_number),
+        *nqsw_columns(lambda r: r.registration),
         Column("Programme", lambda r: r.registration.framework_version.framework.name),
         Column("Assessor", lambda r: r.registration.assessor.full_name if r.registration.assessor else ""),
         Column("Review", _review_name),

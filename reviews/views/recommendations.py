@@ -25,6 +25,7 @@ from reviews.services.recommendations import (
     final_recommendation_update,
 )
 from reviews.views.buttons import version_button
+from reviews.views.guards import require_assessment_writer
 from reviews.views.reviews import ANYONE, RECOMMENDATION_COLOURS
 
 
@@ -32,8 +33,9 @@ from reviews.views.reviews import ANYONE, RECOMMENDATION_COLOURS
 @opens(registration_get)
 def recommendation_new(request, registration):
     actor = request.actor
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor writes the final recommendation.")
+    require_assessment_writer(
+        actor, registration, "Only the NQSW's assessor writes the final recommendation."
+    )
     existing = selectors.final_recommendations_of(actor=actor, registration=registration)
     if existing:
         return redirect("reviews:recommendation", pk=existing[-1].pk)
@@ -91,8 +93,9 @@ def recommendation_detail(request, item):
 def recommendation_change(request, item):
     actor = request.actor
     registration = item.registration
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor changes the final recommendation.")
+    require_assessment_writer(
+        actor, registration, "Only the NQSW's assessor changes the final recommendation."
+    )
     if item.status not in EDITABLE_RECOMMENDATION:
         return redirect("reviews:recommendation", pk=item.pk)
     initial = model_to_dict(item, ("recommendation", "evidence_summary", "version"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +47,7 @@ from reviews.services.practice_examples import (
     practice_example_remove,
 )
 from reviews.views.buttons import remove_button
+from reviews.views.guards import require_assessment_writer
 
 ANYONE = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 
@@ -250,8 +251,7 @@ def _report_initial(review: Review) -> dict:
 def review_edit(request, review):
     """The assessor's report: saved as a draft as often as they like, until they sign."""
     actor = request.actor
-    if not can_write_assessment(actor=actor, registration=review.registration):
-        raise PermissionDenied("Only the NQSW's assessor writes their review.")
+    require_assessment_writer(actor, review.registration, "Only the NQSW's assessor writes their review.")
     if review.assessor_signed_at is not None:
         messages.info(request, "This review has been signed: change it as an amendment, with the reason.")
         return redirect(review_url(review))
@@ -288,8 +288,7 @@ def review_edit(request, review):
 def example_add(request, review):
     actor = request.actor
     registration = review.registration
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied("Only the NQSW's assessor adds practice examples.")
+    require_assessment_writer(actor, registration, "Only the NQSW's assessor adds practice examples.")
     form = PracticeExampleForm(
         request.POST or None,
         evidence=linkable_evidence(registration),

@@ -15,6 +15,7 @@ from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, Supp
 from reviews.models import SupportPlan
 from reviews.services import support_plans
 from reviews.services.access import can_add_support_actions, can_manage_support_plan
+from reviews.views.guards import require_support_plan_manager
 from reviews.views.reviews import ANYONE
 
 
@@ -64,8 +65,9 @@ def _plan_form(data, plan: SupportPlan) -> SupportPlanForm:
 @opens(selectors.support_plan_get)
 def support_plan_change(request, plan):
     actor = request.actor
-    if not can_manage_support_plan(actor=actor, registration=plan.registration):
-        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor changes a support plan.")
+    require_support_plan_manager(
+        actor, plan.registration, "Only the co-ordinator or the NQSW's assessor changes a support plan."
+    )
 
     def reread() -> SupportPlan:
         return selectors.support_plan_get(actor=actor, pk=plan.pk)
@@ -137,8 +139,9 @@ def support_action_done(request, item):
 @opens(selectors.support_plan_get)
 def support_plan_close(request, plan):
     actor = request.actor
-    if not can_manage_support_plan(actor=actor, registration=plan.registration):
-        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
+    require_support_plan_manager(
+        actor, plan.registration, "Only the co-ordinator or the NQSW's assessor closes a support plan."
+    )
     return form_page(
         request,
         ClosePlanForm(request.POST or None, initial={"version": plan.version}),

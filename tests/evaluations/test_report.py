@@ -137,6 +137,19 @@ def test_the_report_page_and_pdf(login, employer_a, django_capture_on_commit_cal
     assert other.get(started.url).status_code == 404
 
 
+def test_a_head_request_starts_no_report_job(login, employer_a, unscoped):
+    """The PDF's link starts a background job, so only a GET may: a HEAD is refused and changes nothing."""
+    from asye.jobs.models import Job
+
+    cycle = _run(employer_a)
+    close(employer_a, cycle)
+    client = login(employer_a.coordinator, employer_a.employer)
+    response = client.head(reverse("evaluations:report_pdf", args=[cycle.pk]))
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    with unscoped():
+        assert not Job.objects.exists()
+
+
 def test_other_roles_cannot_see_the_report(login, employer_a):
     cycle = close(employer_a, _run(employer_a))
     client = login(employer_a.assessor, employer_a.employer)

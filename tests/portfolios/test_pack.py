@@ -237,6 +237,18 @@ def test_the_nqsw_assessor_line_manager_and_coordinator_download_the_pack(
         ).exists()
 
 
+def test_a_head_request_starts_no_pack_job(client, login, employer_a, registration_a, portfolio_a, unscoped):
+    """The pack's link may start a background job, so only a GET may: a HEAD (a link checker, a
+    prefetcher) is refused and changes nothing."""
+    from asye.jobs.models import Job
+
+    login(employer_a.coordinator)
+    response = client.head(reverse("portfolios:pack", args=[registration_a.pk]))
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    with unscoped():
+        assert not Job.objects.exists()
+
+
 def test_others_cannot_download_the_pack(
     client, login, employer_a, employer_b, registration_a, portfolio_a, national_staff
 ):
