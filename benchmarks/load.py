@@ -71,6 +71,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benchmarks" / "results"
+DEFAULT_RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEMO_PASSWORD = "demo-asye-2026!"  # noqa: S105 - the published demo password (demo/national_picture.py)
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -234,6 +235,17 @@ def endpoints(context: dict, coordinator: dict, national: dict) -> list[tuple[st
         ("national outcomes", f"/national/outcomes/?funding_year={year}", national),
         ("national budget", "/national/funding/budget/", national),
     ]
+
+
+def chosen(targets: list[tuple[str, str, dict]], names: str | None) -> list[tuple[str, str, dict]]:
+    """The targets named in ``names`` (comma-separated; all without it), the bare view always first."""
+    if not names:
+        return targets
+    wanted = {name.strip() for name in names.split(",")}
+    unknown = wanted - {name for name, _, _ in targets}
+    if unknown:
+        raise SystemExit(f"No such endpoint: {', '.join(sorted(unknown))}")
+    return [target for target in targets if target[0] == "bare view" or target[0] in wanted]
 
 
 def locust_headless(
@@ -555,7 +567,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed requests per page, one user")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--generate", action="store_true", help="rebuild the databases first")
-    parser.add_argument("--results", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    parser.add_argument("--results", default=str(DEFAULT_RESULTS))
+    parser.add_argument(
+        "--endpoints",
+        help="only these endpoints under load, by name, comma-separated (e.g. 'API registration detail'); "
+        "the bare view always runs first as the baseline, and the single-user pages are skipped",
+    )
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(args.prepare)))
@@ -594,19 +611,25 @@ def main() -> None:
             if scale in load_scales:
                 runs = run_load(
                     base,
-                    endpoints(context, coordinator, national),
+                    chosen(endpoints(context, coordinator, national), args.endpoints),
                     users_list=[int(u) for u in args.users.split(",")],
                     rounds=args.rounds,
                     duration=args.duration,
                     master=server.pid,
                 )
                 entry["runs"], entry["load"] = runs, medians(runs)
-            entry["single_user"] = single_user(base, context, national, largest, args.repeats)
+            entry["single_user"] = (
+                [] if args.endpoints else single_user(base, context, national, largest, args.repeats)
+            )
         report["scales"].append(entry)
-        RESULTS_DIR.mkdir(exist_ok=True)
-        (RESULTS_DIR / "load.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-        write_markdown(report, Path(args.results))
-    print(f"wrote {args.results} and benchmarks/results/load.json")
+        # A partial run (another --results file) gets its JSON beside it; results/load.json is the report's.
+        markdown = Path(args.results)
+        default = markdown.resolve() == DEFAULT_RESULTS.resolve()
+        figures = RESULTS_DIR / "load.json" if default else markdown.with_suffix(".json")
+        figures.parent.mkdir(exist_ok=True)
+        figures.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        write_markdown(report, markdown)
+    print(f"wrote {args.results} and {figures}")
 
 
 if __name__ == "__main__":

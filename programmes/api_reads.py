@@ -2,13 +2,15 @@
 
 The same rows as the viewset's scoped queryset (``registration_api_queryset``: the employer's registrations,
 narrowed by ``registration_people`` for assessors and line managers), with the framework, the deferrals the
-timeline needs and the corrections the answer lists: three statements whose SQL is built by the usual
-scoping once per thread and shape (``asye.prepared``) and only run again after that.
+timeline needs and the corrections the answer lists: up to three statements whose SQL is built by the
+usual scoping once per thread and shape (``asye.prepared``) and only run again after that. The
+registration's statement also says whether it has any deferrals or corrections, so a registration with
+neither (most) is one statement.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from asye.accounts.actor import Actor
@@ -17,6 +19,10 @@ from asye.prepared import PreparedRead
 from asye.tenancy.models import Employer
 from programmes.models import Deferral, Registration, RegistrationCorrection
 from programmes.selectors import registration_people
+
+# The registration read's two gates (annotations): whether any deferral or correction is there to read.
+HAS_DEFERRALS = "api_has_deferrals"
+HAS_CORRECTIONS = "api_has_corrections"
 
 
 def registration_api_queryset(queryset: QuerySet[Registration], *, actor: Actor) -> QuerySet[Registration]:
@@ -36,7 +42,18 @@ def _registration(roles: frozenset[str], *, employer_id: int, pk: int, user_id: 
         employer=Employer(pk=employer_id),
         roles=roles,
     )
-    return registration_api_queryset(Registration.objects.visible_to(actor), actor=actor).filter(pk=pk)
+    # Whether it has deferrals and corrections at all, in the same statement: most have neither, and then
+    # their reads are not sent. Only a gate: the rows themselves come from the scoped reads below.
+    return (
+        registration_api_queryset(Registration.objects.visible_to(actor), actor=actor)
+        .filter(pk=pk)
+        .annotate(
+            **{
+                HAS_DEFERRALS: Exists(Deferral.objects.filter(registration=OuterRef("pk"))),
+                HAS_CORRECTIONS: Exists(RegistrationCorrection.objects.filter(registration=OuterRef("pk"))),
+            }
+        )
+    )
 
 
 def _deferrals(_shape: None, *, employer_id: int, registration_id: int):
@@ -78,7 +95,12 @@ def registration_api_get(*, actor: Actor, pk: str | int) -> Registration:
     registration = found[0]
     related = {"employer_id": actor.employer_id, "registration_id": registration.pk}
     registration._prefetched_objects_cache = {
-        "deferrals": _prefetched(Deferral, DEFERRALS.fetch(**related)),
-        "corrections": _prefetched(RegistrationCorrection, CORRECTIONS.fetch(**related)),
+        "deferrals": _prefetched(
+            Deferral, DEFERRALS.fetch(**related) if getattr(registration, HAS_DEFERRALS) else []
+        ),
+        "corrections": _prefetched(
+            RegistrationCorrection,
+            CORRECTIONS.fetch(**related) if getattr(registration, HAS_CORRECTIONS) else [],
+        ),
     }
     return registration

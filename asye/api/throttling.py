@@ -5,12 +5,18 @@ requests through a 600-a-minute limit. Addresses come from ``REMOTE_ADDR``, whic
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
+from django_redis.client import DefaultClient
+from redis.exceptions import RedisError
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from asye import clock
+
+logger = logging.getLogger(__name__)
 
 
 def _window(key: str, duration: int) -> tuple[str, int]:
@@ -20,9 +26,32 @@ def _window(key: str, duration: int) -> tuple[str, int]:
     return f"rate:{key}:{window}", (window + 1) * duration - now
 
 
+def _redis_window_count(cache_key: str, timeout: int) -> int | None:
+    """On Redis (django-redis), the counter's creation with its expiry and the increment in one round trip
+    (a MULTI of ``SET NX EX`` and ``INCR``), instead of ``add`` and ``incr`` (two, ``incr`` an ``EVAL``):
+    every API call counts once (#14). None: not a django-redis cache. 0: Redis unreachable (logged)."""
+    client = getattr(cache, "client", None)
+    if not isinstance(client, DefaultClient):
+        return None
+    key = client.make_key(cache_key)
+    try:
+        pipeline = client.get_client(write=True).pipeline(transaction=True)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+    except RedisError:
+        if not getattr(cache, "_ignore_exceptions", False):  # as django-redis does (IGNORE_EXCEPTIONS)
+            raise
+        logger.exception("Rate limit not counted: the cache is unreachable")
+        return 0
+
+
 def window_count(key: str, duration: int) -> tuple[int, int]:
     """Add one to the counter of the current fixed window for ``key``: (count now, seconds left)."""
     cache_key, seconds_left = _window(key, duration)
+    counted = _redis_window_count(cache_key, duration + 1)
+    if counted is not None:
+        return counted, seconds_left
     cache.add(cache_key, 0, timeout=duration + 1)
     try:
         count = cache.incr(cache_key)

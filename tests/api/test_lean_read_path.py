@@ -4,6 +4,7 @@ without an ORDER BY across the join (ordered in Python instead)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -170,3 +171,86 @@ def test_a_row_may_not_decide_national_scope():
 
     with pytest.raises(ValueError, match="national"):
         settings_from_row(national="employer_id")
+
+
+# What every token call's answer carries (#14: the lean path changes none of it). Vary names Cookie because
+# the session is looked at (a browser's session may call the API too), as before.
+API_ANSWER_HEADERS = {
+    "Content-Type": "application/json",
+    "Vary": "Accept, Cookie",
+    "Allow": "GET, PATCH, HEAD, OPTIONS",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Permissions-Policy": (
+        "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+        "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+    ),
+    "Cache-Control": "no-store, private",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def test_the_detail_is_byte_for_byte_what_the_plain_orm_and_drf_answer(client, employer_a, corrected):
+    """The lean read (SQL compiled once, deferrals and corrections read only when there are some, fields
+    built once) answers the same bytes as the plain ORM read with DRF's own serializer loop, with the same
+    headers, for a registration with a deferral and a correction and for one with neither."""
+    from programmes.services import registration_defer
+
+    plain = register(employer_a)
+    with tenant_context(employer_a.employer.pk):
+        registration_defer(
+            actor=actor_for(employer_a.coordinator, employer_a.employer),
+            registration=Registration.objects.get(pk=corrected.pk),
+            started_on=corrected.start_date + datetime.timedelta(days=30),
+            reason="Illness",
+        )
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    for registration in (corrected, plain):
+        url = f"/api/v1/registrations/{registration.pk}/"
+        assert client.get(url).status_code == 200  # the first read compiles the SQL and builds the shapes
+        response = client.get(url)
+        with tenant_context(employer_a.employer.pk):
+            reference = (
+                Registration.objects.select_related("framework_version__framework")
+                .prefetch_related("deferrals", "corrections")
+                .get(pk=registration.pk)
+            )
+            expected = JSONRenderer().render(drf_writes(RegistrationDetailSerializer, reference))
+        assert response.status_code == 200
+        assert response.content == expected
+        assert dict(response.headers) == {**API_ANSWER_HEADERS, "Content-Length": str(len(expected))}
+    assert json.loads(expected)["corrections"] == []
+    assert len(response.json()["timeline"]["milestones"]) > 0
+
+
+def test_a_call_is_counted_in_one_round_trip_that_also_sets_the_windows_expiry(monkeypatch):
+    """The rate limit's counter (#14): on Redis one MULTI creates it with its expiry and increments it,
+    and what it counts is what the bad-token check reads back with ``cache.get``."""
+    from django.core.cache import cache
+    from django_redis.client import DefaultClient
+    from redis.client import Pipeline
+
+    from asye.api.throttling import _window, window_count
+
+    if not isinstance(getattr(cache, "client", None), DefaultClient):
+        pytest.skip("the one-round-trip count is Redis's (django-redis); other caches add and incr")
+    cache.clear()
+    sent = []
+    execute = Pipeline.execute
+
+    def counting(pipeline, *args, **kwargs):
+        sent.append(len(pipeline.command_stack))
+        return execute(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", counting)
+    assert [window_count("test:one-client", 60)[0] for _ in range(3)] == [1, 2, 3]
+    assert sent == [2, 2, 2]  # SET NX EX and INCR, sent together: one round trip a call
+    key, _ = _window("test:one-client", 60)
+    assert cache.get(key) == 3
+    assert 0 < cache.ttl(key) <= 61

@@ -4,6 +4,7 @@ read as strictly scoped as before (another employer's, or not the caller's NQSW'
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -150,3 +151,53 @@ def test_the_read_loads_deferrals_and_corrections_in_their_order(employer_a):
             assert [c.new_value for c in read.corrections.all()] == ["Adaeze", "Ada"]
             assert list(read.deferrals.all()) == []
         assert queries.captured_queries == []
+
+
+def _tables_read(queries) -> list[str]:
+    """The table of each statement's first column (``SELECT "table"."id", ...``)."""
+    return [q["sql"].split('"')[1] for q in queries.captured_queries]
+
+
+def test_deferrals_and_corrections_are_read_only_when_there_are_some(employer_a):
+    """The registration's statement says whether it has any (#14): one statement for a registration with
+    neither, and the deferrals' or corrections' read only for one that has them."""
+    from programmes.corrections import registration_correct
+    from programmes.services import registration_defer
+
+    plain, deferred, corrected = register(employer_a), register(employer_a), register(employer_a)
+    with tenant_context(employer_a.employer.pk):
+        coordinator = actor_for(employer_a.coordinator, employer_a.employer)
+        registration_defer(
+            actor=coordinator,
+            registration=deferred,
+            started_on=deferred.start_date + datetime.timedelta(days=20),
+            reason="Illness",
+        )
+        registration_correct(
+            actor=coordinator,
+            registration=corrected,
+            version=corrected.version,
+            reason="Two letters swapped",
+            first_name="Adaeze",
+        )
+        registration_api_get(actor=coordinator, pk=plain.pk)  # compiled on the first call
+        expected = {
+            plain.pk: ([], [], ["programmes_registration"]),
+            deferred.pk: (
+                [deferral.pk for deferral in deferred.deferrals.all()],
+                [],
+                ["programmes_registration", "programmes_deferral"],
+            ),
+            corrected.pk: (
+                [],
+                [correction.pk for correction in corrected.corrections.all()],
+                ["programmes_registration", "programmes_registrationcorrection"],
+            ),
+        }
+        for pk, (deferrals, corrections, tables) in expected.items():
+            with CaptureQueriesContext(connection) as queries:
+                read = registration_api_get(actor=coordinator, pk=pk)
+            assert _tables_read(queries) == tables
+            assert [deferral.pk for deferral in read.deferrals.all()] == deferrals
+            assert [correction.pk for correction in read.corrections.all()] == corrections
+        assert len(expected[deferred.pk][0]) == 1 and len(expected[corrected.pk][1]) == 1

@@ -148,7 +148,7 @@ PINNED = {
         "audit_events": 7,
         "registrations": 7,  # the count and the page (the framework joined)
         "registrations_sync": 6,  # a keyset page: no count
-        "registration": 8,  # the registration, its corrections and its deferrals (the timeline)
+        "registration": 6,  # the registration, which says it has no corrections or deferrals to read
         "reviews": 9,  # the count, the page, its practice examples and amendments (prefetched)
         "final_outcomes": 6,  # none yet: the count only
         "claims": 7,
