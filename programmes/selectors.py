@@ -89,9 +89,10 @@ def registration_timeline(
 ) -> Timeline:
     today = today or clock.today()
     spec = timeline_input(registration)
+    end = end_date(spec, today=today)
     return Timeline(
-        milestones=milestones(spec, today=today, include_supervision=include_supervision),
-        end=end_date(spec, today=today),
+        milestones=milestones(spec, today=today, include_supervision=include_supervision, end=end),
+        end=end,
         today=today,
         registration=registration,
     )

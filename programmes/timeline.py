@@ -11,11 +11,10 @@ Rules:
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-
-from dateutil.relativedelta import relativedelta
 
 AVERAGE_MONTH_DAYS = Decimal("30.436875")  # 365.2425 / 12
 
@@ -57,14 +56,21 @@ def pro_rata_factor(contracted_hours: Decimal, full_time_hours: Decimal) -> Deci
     return max(Decimal(1), Decimal(full_time_hours) / Decimal(contracted_hours))
 
 
+def plus_calendar_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` moved by whole calendar months, the day clamped to the month's last (31 August + 6 months =
+    28 or 29 February), as ``relativedelta(months=months)`` does, without building one: every API read of
+    a registration computes about eight of these."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def add_months(day: datetime.date, months: Decimal) -> datetime.date:
     """Calendar months for the whole part (7 September + 6 months = 7 March), average days for the rest."""
     whole = int(months)
     fraction = months - whole
-    return (
-        day
-        + relativedelta(months=whole)
-        + datetime.timedelta(days=int((fraction * AVERAGE_MONTH_DAYS).to_integral_value()))
+    return plus_calendar_months(day, whole) + datetime.timedelta(
+        days=int((fraction * AVERAGE_MONTH_DAYS).to_integral_value())
     )
 
 
@@ -85,11 +91,17 @@ def end_date(spec: TimelineInput, *, today: datetime.date) -> datetime.date:
 
 
 def milestones(
-    spec: TimelineInput, *, today: datetime.date, include_supervision: bool = True
+    spec: TimelineInput,
+    *,
+    today: datetime.date,
+    include_supervision: bool = True,
+    end: datetime.date | None = None,
 ) -> list[Milestone]:
-    """Every due date of the programme, in order."""
+    """Every due date of the programme, in order. ``end`` is ``end_date(spec, today=today)``, passed by a
+    caller that has it already."""
     factor = pro_rata_factor(spec.contracted_hours, spec.full_time_hours)
-    end = end_date(spec, today=today)
+    if end is None:
+        end = end_date(spec, today=today)
 
     def at_month(month: Decimal) -> datetime.date:
         raw = add_months(spec.start_date, month * factor)

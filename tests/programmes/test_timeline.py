@@ -3,11 +3,16 @@
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+
 from programmes.timeline import (
     Pause,
     TimelineInput,
     end_date,
     milestones,
+    plus_calendar_months,
     pro_rata_factor,
     supervision_schedule,
 )
@@ -90,3 +95,22 @@ def test_supervision_is_weekly_then_fortnightly_then_monthly():
     assert set(gaps[6:15]) == {14}
     assert all(29 <= g <= 31 for g in gaps[-5:])
     assert sessions[-1] <= end_date(spec(), today=START)
+
+
+@given(
+    day=st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2090, 12, 31)),
+    months=st.integers(min_value=-120, max_value=240),
+)
+def test_calendar_months_move_as_relativedelta_does(day, months):
+    """Whole months as relativedelta counts them, the day clamped to the month's end (31 August + 6 months
+    is the last day of February, 29 February + 12 months is 28 February)."""
+    assert plus_calendar_months(day, months) == day + relativedelta(months=months)
+
+
+def test_the_end_passed_in_is_the_end_milestones_would_work_out():
+    pauses = (Pause(datetime.date(2026, 12, 1), datetime.date(2027, 1, 15)),)
+    for values in ({}, {"contracted_hours": Decimal("22.5")}, {"pauses": pauses, "extension_days": 30}):
+        given_spec = spec(**values)
+        today = datetime.date(2027, 3, 1)
+        end = end_date(given_spec, today=today)
+        assert milestones(given_spec, today=today, end=end) == milestones(given_spec, today=today)
