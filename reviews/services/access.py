@@ -106,10 +106,23 @@ def require_open(registration: Registration) -> None:
         )
 
 
+def refuse_unless_assessment_writer(actor: Actor, registration: Registration, refusal: str) -> None:
+    """PermissionDenied(``refusal``) unless the actor writes the NQSW's assessment (``can_write_assessment``):
+    the check a page makes before it shows the form, and every write makes again."""
+    if not can_write_assessment(actor=actor, registration=registration):
+        raise PermissionDenied(refusal)
+
+
+def refuse_unless_support_plan_manager(actor: Actor, registration: Registration, refusal: str) -> None:
+    """PermissionDenied(``refusal``) unless the actor manages the NQSW's support plan
+    (``can_manage_support_plan``)."""
+    if not can_manage_support_plan(actor=actor, registration=registration):
+        raise PermissionDenied(refusal)
+
+
 def require_assessment_writer(actor: Actor, registration: Registration, refusal: str) -> None:
     """The NQSW's assessor (or the employer's systems) writing the assessment of an open registration:
     else PermissionDenied(``refusal``), or ValidationError once the registration is closed."""
     actor.require(Role.ASSESSOR, Role.COORDINATOR, employer=registration.employer_id)
-    if not can_write_assessment(actor=actor, registration=registration):
-        raise PermissionDenied(refusal)
+    refuse_unless_assessment_writer(actor, registration, refusal)
     require_open(registration)

@@ -15,7 +15,7 @@ from asye.audit.services import audit_record, changed_fields
 from asye.records import version_bump
 from programmes.models import Registration
 from reviews.models import Review, SupportPlan, SupportPlanAction
-from reviews.services.access import can_add_support_actions, can_manage_support_plan
+from reviews.services.access import can_add_support_actions, refuse_unless_support_plan_manager
 from reviews.services.saving import (
     MAX_COMMENT_LENGTH,
     MAX_NAME_LENGTH,
@@ -78,8 +78,9 @@ def support_plan_update(
 ) -> SupportPlan:
     """The concerns the plan addresses and when the extra review is due (while it is not signed)."""
     actor.require(Role.COORDINATOR, Role.ASSESSOR, employer=plan.employer_id)
-    if not can_manage_support_plan(actor=actor, registration=plan.registration):
-        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor changes a support plan.")
+    refuse_unless_support_plan_manager(
+        actor, plan.registration, "Only the co-ordinator or the NQSW's assessor changes a support plan."
+    )
     require_not_closed(plan, "support plan")
     today = today or clock.today()
     errors: dict[str, list[str]] = {}
@@ -238,8 +239,9 @@ def support_plan_action_done(
 def support_plan_close(*, actor: Actor, plan: SupportPlan, version: int, note: str) -> SupportPlan:
     """Close the plan with a note saying how it ended."""
     actor.require(Role.COORDINATOR, Role.ASSESSOR, employer=plan.employer_id)
-    if not can_manage_support_plan(actor=actor, registration=plan.registration):
-        raise PermissionDenied("Only the co-ordinator or the NQSW's assessor closes a support plan.")
+    refuse_unless_support_plan_manager(
+        actor, plan.registration, "Only the co-ordinator or the NQSW's assessor closes a support plan."
+    )
     require_not_closed(plan, "support plan")
     errors: dict[str, list[str]] = {}
     note = clean_text(

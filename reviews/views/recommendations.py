@@ -16,7 +16,7 @@ from programmes.selectors import registration_get
 from reviews import rules, selectors
 from reviews.certificate import certificate_filename
 from reviews.forms import RecommendationForm, SignForm
-from reviews.services.access import can_write_assessment
+from reviews.services.access import can_write_assessment, refuse_unless_assessment_writer
 from reviews.services.certificates import can_download_certificate, certificate_issue
 from reviews.services.recommendations import (
     EDITABLE_RECOMMENDATION,
@@ -25,7 +25,6 @@ from reviews.services.recommendations import (
     final_recommendation_update,
 )
 from reviews.views.buttons import version_button
-from reviews.views.guards import require_assessment_writer
 from reviews.views.reviews import ANYONE, RECOMMENDATION_COLOURS
 
 
@@ -33,7 +32,7 @@ from reviews.views.reviews import ANYONE, RECOMMENDATION_COLOURS
 @opens(registration_get)
 def recommendation_new(request, registration):
     actor = request.actor
-    require_assessment_writer(
+    refuse_unless_assessment_writer(
         actor, registration, "Only the NQSW's assessor writes the final recommendation."
     )
     existing = selectors.final_recommendations_of(actor=actor, registration=registration)
@@ -93,7 +92,7 @@ def recommendation_detail(request, item):
 def recommendation_change(request, item):
     actor = request.actor
     registration = item.registration
-    require_assessment_writer(
+    refuse_unless_assessment_writer(
         actor, registration, "Only the NQSW's assessor changes the final recommendation."
     )
     if item.status not in EDITABLE_RECOMMENDATION:

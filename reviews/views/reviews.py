@@ -37,7 +37,13 @@ from reviews.forms import PracticeExampleForm, ReviewReportForm
 from reviews.models import FinalRecommendation, Review, ReviewOutcome, SupportPlan
 from reviews.review_record import amendment_line
 from reviews.services import reviews as review_services
-from reviews.services.access import amendable_fields, can_comment, can_write_assessment, party_of
+from reviews.services.access import (
+    amendable_fields,
+    can_comment,
+    can_write_assessment,
+    party_of,
+    refuse_unless_assessment_writer,
+)
 from reviews.services.certificates import can_download_certificate
 from reviews.services.practice_examples import (
     linkable_evidence,
@@ -47,7 +53,6 @@ from reviews.services.practice_examples import (
     practice_example_remove,
 )
 from reviews.views.buttons import remove_button
-from reviews.views.guards import require_assessment_writer
 
 ANYONE = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 
@@ -251,7 +256,9 @@ def _report_initial(review: Review) -> dict:
 def review_edit(request, review):
     """The assessor's report: saved as a draft as often as they like, until they sign."""
     actor = request.actor
-    require_assessment_writer(actor, review.registration, "Only the NQSW's assessor writes their review.")
+    refuse_unless_assessment_writer(
+        actor, review.registration, "Only the NQSW's assessor writes their review."
+    )
     if review.assessor_signed_at is not None:
         messages.info(request, "This review has been signed: change it as an amendment, with the reason.")
         return redirect(review_url(review))
@@ -288,7 +295,7 @@ def review_edit(request, review):
 def example_add(request, review):
     actor = request.actor
     registration = review.registration
-    require_assessment_writer(actor, registration, "Only the NQSW's assessor adds practice examples.")
+    refuse_unless_assessment_writer(actor, registration, "Only the NQSW's assessor adds practice examples.")
     form = PracticeExampleForm(
         request.POST or None,
         evidence=linkable_evidence(registration),

@@ -14,8 +14,11 @@ from reviews import selectors
 from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, SupportPlanForm
 from reviews.models import SupportPlan
 from reviews.services import support_plans
-from reviews.services.access import can_add_support_actions, can_manage_support_plan
-from reviews.views.guards import require_support_plan_manager
+from reviews.services.access import (
+    can_add_support_actions,
+    can_manage_support_plan,
+    refuse_unless_support_plan_manager,
+)
 from reviews.views.reviews import ANYONE
 
 
@@ -65,7 +68,7 @@ def _plan_form(data, plan: SupportPlan) -> SupportPlanForm:
 @opens(selectors.support_plan_get)
 def support_plan_change(request, plan):
     actor = request.actor
-    require_support_plan_manager(
+    refuse_unless_support_plan_manager(
         actor, plan.registration, "Only the co-ordinator or the NQSW's assessor changes a support plan."
     )
 
@@ -139,7 +142,7 @@ def support_action_done(request, item):
 @opens(selectors.support_plan_get)
 def support_plan_close(request, plan):
     actor = request.actor
-    require_support_plan_manager(
+    refuse_unless_support_plan_manager(
         actor, plan.registration, "Only the co-ordinator or the NQSW's assessor closes a support plan."
     )
     return form_page(
