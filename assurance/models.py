@@ -17,7 +17,7 @@ import uuid
 
 from django.db import models
 
-from asye.stamps import ClockCreatedVersioned, ClockVersioned, Submitted, person_field
+from asye.records import ClockCreatedVersioned, ClockVersioned, Submitted, person_field
 from asye.tenancy.models import Employer, EmployerOwned, employer_index
 
 

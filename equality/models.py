@@ -4,7 +4,7 @@ disclosure rule national staff set, and the snapshots of figures that may be sho
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from asye.stamps import person_field
+from asye.records import person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 from equality.disclosure import DEFAULT_MINIMUM_ANSWERS, LOWEST_MINIMUM_ANSWERS
 

@@ -19,8 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from asye.records import AuthoredVersioned
-from asye.stamps import person_field
+from asye.records import AuthoredVersioned, person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 SCORE = {"max_digits": 2, "decimal_places": 1}

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from asye.accounts.models import Membership, Role
-from asye.stamps import person_field
+from asye.records import person_field
 from asye.tenancy.models import EmployerOrNational, ServiceArea, employer_index
 
 if TYPE_CHECKING:

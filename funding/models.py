@@ -14,8 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from asye.records import AuthoredVersioned, CreatedVersioned, Versioned
-from asye.stamps import Decided, Submitted, person_field
+from asye.records import AuthoredVersioned, CreatedVersioned, Decided, Submitted, Versioned, person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 from programmes.models import ProgrammeFramework, Registration
 

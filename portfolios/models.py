@@ -7,8 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from asye.records import Authored, AuthoredVersioned, CreatedVersioned
-from asye.stamps import Amendment, person_field
+from asye.records import Amendment, Authored, AuthoredVersioned, CreatedVersioned, person_field
 from asye.tenancy.models import EmployerOwned, ServiceArea, employer_index, employer_unique
 
 # --- Reference data: capability frameworks, edited by national staff in the admin ---------------------

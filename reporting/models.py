@@ -8,8 +8,7 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from asye.records import Versioned
-from asye.stamps import person_field
+from asye.records import Versioned, person_field
 
 DEFAULT_THRESHOLD = 5
 # A threshold of 2 would still hide a count of 1; lower would hide nothing.

@@ -6,8 +6,15 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from asye.records import Authored, AuthoredVersioned, CreatedVersioned
-from asye.stamps import Amendment, Decided, Submitted, person_field
+from asye.records import (
+    Amendment,
+    Authored,
+    AuthoredVersioned,
+    CreatedVersioned,
+    Decided,
+    Submitted,
+    person_field,
+)
 from asye.tenancy.models import EmployerOwned, ServiceArea, employer_index, employer_unique
 
 # --- Progressive assessment: reviews ---------------------------------------------------------------

@@ -19,7 +19,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from asye.stamps import ClockCreatedVersioned, person_field
+from asye.records import ClockCreatedVersioned, person_field
 from asye.tenancy.models import Employer, employer_index
 
 

@@ -3,8 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from asye.records import Authored
-from asye.stamps import person_field
+from asye.records import Authored, person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from asye.stamps import person_field
+from asye.records import person_field
 from asye.tenancy.models import EmployerOrNational, employer_index
 
 

@@ -9,7 +9,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from asye.stamps import person_field
+from asye.records import person_field
 from asye.tenancy.models import EmployerOrNational, employer_index
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from asye.stamps import person_field
+from asye.records import person_field
 from asye.tenancy.models import EmployerOrNational, EmployerOwned, employer_index, employer_unique
 
 

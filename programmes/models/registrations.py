@@ -11,8 +11,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 
-from asye.records import Authored, CreatedVersioned
-from asye.stamps import Decided, person_field
+from asye.records import Authored, CreatedVersioned, Decided, person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 from .frameworks import FrameworkVersion

@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from asye.records import Created, Versioned
-from asye.stamps import person_field
+from asye.records import Created, Versioned, person_field
 from asye.tenancy.models import EmployerOwned, employer_index
 
 from .registrations import Registration

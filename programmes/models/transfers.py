@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from asye.stamps import Decided, person_field
+from asye.records import Decided, person_field
 from asye.tenancy.models import EmployerOwned, employer_index, employer_unique
 
 from .frameworks import FrameworkVersion
