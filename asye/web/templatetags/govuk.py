@@ -15,6 +15,7 @@ from __future__ import annotations
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 
 from asye.web.pagination import pagination_links
@@ -167,6 +168,15 @@ def govuk_error_summary(*forms_):
 def govuk_error_prefix(title: str, form) -> str:
     """Prefix a page title with 'Error: ' when the form has errors, as the GOV.UK pattern asks."""
     return f"Error: {title}" if form is not None and getattr(form, "errors", None) else title
+
+
+@register.filter
+def govuk_caption(caption) -> str:
+    """The caption above a page's heading, ``{% filter govuk_caption %}…{% endfilter %}``: a GOV.UK large
+    caption, or nothing when the page has none (layouts/form_page.html, layouts/page.html)."""
+    if not str(caption).strip():
+        return ""
+    return format_html('<span class="govuk-caption-l">{}</span>', caption)
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
-"""GOV.UK blocks shared by the service's pages: a table with a row for each of a list, fields side by side.
+"""GOV.UK blocks shared by the service's pages: a table with a row for each of a list, fields side by side,
+a notification banner.
 
 {% load govuk_blocks %}
 {% govuk_table_of "Received" "Employer" "#Amount" for item in concerns caption="Messages" region="Messages" %}
@@ -7,6 +8,9 @@
   <p class="govuk-body">No messages.</p>   (shown instead of the table when there are no rows)
 {% endgovuk_table_of %}
 {% govuk_field_row form.status form.funding_year width="one-third" %}   (a list's filters, side by side)
+{% govuk_notification_banner "Important" "deferral-title" %}
+  <p class="govuk-notification-banner__heading">…</p>   (a GOV.UK notification banner around its content)
+{% endgovuk_notification_banner %}
 {{ concerns|length|counted:"message" }}   ("2 messages")
 """
 
@@ -72,6 +76,39 @@ class TableNode(template.Node):
                 "empty_row": empty_row,
             },
         )
+
+
+class NotificationBannerNode(template.Node):
+    """A GOV.UK notification banner around its content; see :func:`govuk_notification_banner`."""
+
+    def __init__(self, title, title_id, nodelist):
+        self.title = title
+        self.title_id = title_id
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return render_to_string(
+            "govuk/blocks/notification_banner.html",
+            {
+                "title": self.title.resolve(context),
+                "title_id": self.title_id.resolve(context),
+                "content": self.nodelist.render(context),
+            },
+        )
+
+
+@register.tag
+def govuk_notification_banner(parser, token):
+    """A GOV.UK notification banner (role "region") with its title and, inside, the content between the tags:
+    ``{% govuk_notification_banner "Important" "deferral-title" %}…{% endgovuk_notification_banner %}``, the
+    second argument being the title's id, which labels the banner."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes a title and the title's id")
+    title, title_id = (parser.compile_filter(bit) for bit in bits[1:])
+    nodelist = parser.parse(("endgovuk_notification_banner",))
+    parser.delete_first_token()
+    return NotificationBannerNode(title, title_id, nodelist)
 
 
 @register.simple_tag
