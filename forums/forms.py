@@ -10,7 +10,7 @@ import zoneinfo
 from django import forms
 
 from asye.tenancy.models import ServiceArea
-from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from asye.web.form_fields import text_field, whole_number_field
 from asye.web.forms import FilterForm, choice_field
 from forums.models import ForumKind, PollQuestion, QuestionKind
@@ -83,9 +83,7 @@ class SessionForm(DateInputsMixin, forms.Form):
     field_order_after_dates = (
         "topic",
         "speaker",
-        "day_day",
-        "day_month",
-        "day_year",
+        *date_part_names("day"),
         "start_time",
         "duration_minutes",
         "capacity",

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region
 from asye.web import forms as web_forms
-from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from asye.web.form_fields import email_field, text_field
-from asye.web.forms import choice_field, year_choices
+from asye.web.forms import DecisionForm, choice_field, year_choices
 from funding.models import ActionPlanItem, ClaimStatus, GrantApplication, Instalment, PaymentStatement
 from funding.rules import parse_money
 from programmes.forms import VersionedForm
@@ -38,14 +38,17 @@ def _text(label: str, *, required_message: str = "", help_text: str = "", rows: 
 
 
 class FilterForm(web_forms.FilterForm):
-    """A list's filters with a ``status`` field: no status means ``default_status``."""
+    """A list's filters with a ``status`` field (no status means ``default_status``) and a ``funding_year``
+    field, declared where the list shows it: any year, or one of ``years``."""
 
     default_status = ""
 
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_year"].choices = year_choices(years)
+
     def values(self) -> dict[str, str]:
-        values = super().values()
-        values["status"] = values["status"] or self.default_status
-        return values
+        return super().values(status=self.default_status)
 
 
 class ClaimFilterForm(FilterForm):
@@ -53,10 +56,9 @@ class ClaimFilterForm(FilterForm):
     status = forms.ChoiceField(label="Status", required=False)
     funding_year = forms.ChoiceField(label="Funding year", required=False)
 
-    def __init__(self, *args, years: list[str], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *ClaimStatus.choices]
-        self.fields["funding_year"].choices = year_choices(years)
 
 
 DECLARATION = (
@@ -202,9 +204,7 @@ class ActionForm(DateInputsMixin, VersionedForm):
     field_order_after_dates = (
         "action",
         "owner",
-        "due_on_day",
-        "due_on_month",
-        "due_on_year",
+        *date_part_names("due_on"),
         "progress",
         "progress_note",
         "version",
@@ -239,31 +239,15 @@ class NationalClaimFilterForm(FilterForm):
         max_length=100,
     )
 
-    def __init__(self, *args, years: list[str], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [*ClaimStatus.choices, ("all", "Any status")]
-        self.fields["funding_year"].choices = year_choices(years)
         self.fields["instalment"].choices = [("", "Any instalment"), *Instalment.choices]
         self.fields["employer_type"].choices = [("", "Any type"), *EmployerType.choices]
         self.fields["region"].choices = [("", "Any region"), *Region.choices]
 
 
-class DecisionForm(VersionedForm):
-    """National staff's decision with its note: the note (``note_field``) is needed when the decision is
-    ``refusal``, saying ``note_required``."""
-
-    refusal = ""
-    note_field = ""
-    note_required = ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == self.refusal and not (cleaned.get(self.note_field) or "").strip():
-            self.add_error(self.note_field, self.note_required)
-        return cleaned
-
-
-class ClaimDecisionForm(DecisionForm):
+class ClaimDecisionForm(DecisionForm, VersionedForm):
     refusal, note_field, note_required = "reject", "reason", "Enter the reason the claim is rejected"
     decision = choice_field(
         "Do you approve this claim for payment?",
@@ -367,7 +351,7 @@ class StatementPaidForm(DateInputsMixin, VersionedForm):
         required=False,
         widget=forms.TextInput(attrs={"data-width": "20"}),
     )
-    field_order_after_dates = ("paid_on_day", "paid_on_month", "paid_on_year", "payment_reference", "version")
+    field_order_after_dates = (*date_part_names("paid_on"), "payment_reference", "version")
     prefix = "paid"
 
 
@@ -383,7 +367,7 @@ class StatementFilterForm(forms.Form):
     )
 
 
-class ApplicationDecisionForm(DecisionForm):
+class ApplicationDecisionForm(DecisionForm, VersionedForm):
     refusal, note_field, note_required = "return", "comments", "Enter what the employer needs to change"
     decision = choice_field(
         "Do you accept this application?",
@@ -405,10 +389,6 @@ class ApplicationFilterForm(FilterForm):
         choices=[*GrantApplication.Status.choices, ("all", "Any status")],
     )
     funding_year = forms.ChoiceField(label="Funding year", required=False)
-
-    def __init__(self, *args, years: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["funding_year"].choices = year_choices(years)
 
 
 class BudgetYearForm(forms.Form):

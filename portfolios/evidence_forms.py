@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
-from asye.web.dates import DateInput, DateInputsMixin, date_part_names
-from asye.web.forms import answers, choice_field
+from asye.web.dates import DateInput, date_data, date_part_names
+from asye.web.forms import DecisionForm, OptionalDatesMixin, answers, choice_field
 from portfolios.form_fields import text_field
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence
 from portfolios.services import MAX_COMMENT_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
@@ -36,7 +36,7 @@ def _file_field(*, required: bool, label: str) -> forms.FileField:
     )
 
 
-class EvidenceForm(DateInputsMixin, forms.Form):
+class EvidenceForm(OptionalDatesMixin, forms.Form):
     """A piece of evidence: what it is, the practice it comes from, the capabilities it supports (one
     checkbox group per capability framework of the portfolio) and the NQSW's critical reflection."""
 
@@ -114,10 +114,6 @@ class EvidenceForm(DateInputsMixin, forms.Form):
             ]
         )
 
-    def date_is_asked(self, spec, cleaned) -> bool:
-        # The date is optional: asked only when some of its boxes were filled in.
-        return any((cleaned.get(name) or "").strip() for name in date_part_names(spec.name))
-
     @property
     def statement_ids(self) -> list[int]:
         return [int(pk) for name in self.statement_fields for pk in self.cleaned_data.get(name, [])]
@@ -162,11 +158,7 @@ class EvidenceForm(DateInputsMixin, forms.Form):
     @staticmethod
     def initial_for(evidence: Evidence) -> dict:
         initial = model_to_dict(evidence, ("title", "description", "reflection", "version"))
-        if evidence.occurred_on:
-            day = evidence.occurred_on
-            initial.update(
-                {"occurred_on_day": day.day, "occurred_on_month": day.month, "occurred_on_year": day.year}
-            )
+        initial.update(date_data("occurred_on", evidence.occurred_on))
         for tag in evidence.tags.all():
             name = f"statements_{tag.statement.capability_set_id}"
             initial.setdefault(name, []).append(str(tag.statement_id))
@@ -188,7 +180,10 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class EvidenceResponseForm(forms.Form):
+class EvidenceResponseForm(DecisionForm):
+    refusal = Evidence.Status.MORE_NEEDED
+    note_field = "comment"
+    note_required = "Enter what more the NQSW needs to show"
     decision = choice_field(
         "Does this evidence show what it says it does?",
         required="Select whether you accept the evidence or need more",
@@ -205,15 +200,6 @@ class EvidenceResponseForm(forms.Form):
         limit=MAX_COMMENT_LENGTH,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("decision") == Evidence.Status.MORE_NEEDED
-            and not (cleaned.get("comment") or "").strip()
-        ):
-            self.add_error("comment", "Enter what more the NQSW needs to show")
-        return cleaned
 
 
 class SubmitForm(forms.Form):

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
-
-from asye.web.dates import DateInput, DateInputsMixin, date_data
+from asye.web.dates import DateInput, DateInputsMixin, date_data, date_part_names
 from programmes.corrections import CORRECTABLE_FIELDS, REASON_REQUIRED
 from programmes.eligibility import normalise_swe_number
-from programmes.forms import NameForm, SweNumberForm, VersionedForm, reason_field
+from programmes.forms import NameForm, VersionedForm, reason_field, swe_number_field
 from programmes.models import Registration
 
 NOTHING_CHANGED = "You have not changed anything. Change the details that are wrong, or cancel"
@@ -20,14 +18,7 @@ NOTHING_CHANGED = "You have not changed anything. Change the details that are wr
 class CorrectionForm(DateInputsMixin, VersionedForm):
     first_name = NameForm.base_fields["first_name"]
     last_name = NameForm.base_fields["last_name"]
-    swe_number = forms.CharField(
-        label="Social Work England number",
-        help_text="It starts with SW, like SW123456. It is on the Social Work England register.",
-        required=False,
-        max_length=40,
-        widget=SweNumberForm.base_fields["swe_number"].widget,
-        error_messages=SweNumberForm.base_fields["swe_number"].error_messages,
-    )
+    swe_number = swe_number_field("Social Work England number")
     date_inputs = (
         DateInput(
             name="qualification_date",
@@ -55,12 +46,8 @@ class CorrectionForm(DateInputsMixin, VersionedForm):
         "first_name",
         "last_name",
         "swe_number",
-        "qualification_date_day",
-        "qualification_date_month",
-        "qualification_date_year",
-        "start_date_day",
-        "start_date_month",
-        "start_date_year",
+        *date_part_names("qualification_date"),
+        *date_part_names("start_date"),
         "reason",
         "version",
     )

@@ -13,9 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from asye.tenancy.models import EmployerType, Region, ServiceArea
-from asye.web.dates import DateInput, DateInputsMixin, date_data
+from asye.web.dates import DateInput, DateInputsMixin, date_data, date_part_names
 from asye.web.form_fields import email_field, text_field
-from asye.web.forms import FilterForm, add_service_errors, choice_field, year_choices
+from asye.web.forms import DecisionForm, FilterForm, add_service_errors, choice_field, year_choices
 from programmes.eligibility import normalise_swe_number, parse_hours
 from programmes.models import FundingStatus, RegistrationStatus
 from programmes.search import search_field
@@ -49,6 +49,19 @@ def contracted_hours_checked(raw: str | None) -> Decimal:
     if too_many_decimal_places(hours):
         raise ValidationError("Contracted hours can have up to 2 decimal places, like 22.5")
     return hours
+
+
+def contracted_hours_field(label: str, help_text: str, *, required: bool = True) -> forms.CharField:
+    """The contracted hours a week, as typed (checked by ``contracted_hours_checked`` in the form's
+    ``clean_contracted_hours``, or the question page's own check)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
+        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
+    )
 
 
 def show_errors(form: forms.Form, errors: ValidationError | dict[str, list[str]]) -> None:
@@ -117,10 +130,11 @@ class NameForm(QuestionForm):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
 
-class SweNumberForm(QuestionForm):
-    answer_fields = ("swe_number",)
-    swe_number = forms.CharField(
-        label="What is the NQSW's Social Work England number?",
+def swe_number_field(label: str) -> forms.CharField:
+    """A Social Work England number as typed (the form's ``clean_swe_number`` normalises it; the
+    registration rules check it)."""
+    return forms.CharField(
+        label=label,
         help_text="It starts with SW, like SW123456. It is on the Social Work England register.",
         required=False,
         max_length=40,
@@ -129,6 +143,11 @@ class SweNumberForm(QuestionForm):
             "max_length": "Enter a Social Work England number in the correct format, like SW123456"
         },
     )
+
+
+class SweNumberForm(QuestionForm):
+    answer_fields = ("swe_number",)
+    swe_number = swe_number_field("What is the NQSW's Social Work England number?")
 
     def clean_swe_number(self) -> str:
         return normalise_swe_number(self.cleaned_data.get("swe_number") or "")
@@ -177,13 +196,11 @@ class StartDateForm(DateQuestionForm):
 
 class HoursForm(QuestionForm):
     answer_fields = ("contracted_hours",)
-    contracted_hours = forms.CharField(
-        label="How many hours a week is the NQSW contracted to work?",
-        help_text="Full-time is 37 hours. Part-time NQSWs have longer to complete the programme.",
+    # Optional here: the registration rules ask for hours that are missing.
+    contracted_hours = contracted_hours_field(
+        "How many hours a week is the NQSW contracted to work?",
+        "Full-time is 37 hours. Part-time NQSWs have longer to complete the programme.",
         required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
-        error_messages={"max_length": HOURS_FORMAT_MESSAGE},
     )
 
     def clean_contracted_hours(self) -> str:
@@ -195,18 +212,6 @@ class HoursForm(QuestionForm):
 
 
 # --- Actions on a registration -------------------------------------------------------------------
-
-
-def contracted_hours_field(label: str, help_text: str) -> forms.CharField:
-    """The contracted hours a week, required (checked by ``contracted_hours_checked`` in the form's
-    ``clean_contracted_hours``)."""
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4", "spellcheck": "false"}),
-        error_messages={"required": "Enter contracted hours a week", "max_length": HOURS_FORMAT_MESSAGE},
-    )
 
 
 class VersionedForm(forms.Form):
@@ -266,7 +271,7 @@ class DeferForm(DateInputsMixin, VersionedForm):
         "Enter the reason for the deferral",
         "For example, long-term sickness or parental leave. The NQSW's due dates wait until they resume.",
     )
-    field_order_after_dates = ("started_on_day", "started_on_month", "started_on_year", "reason", "version")
+    field_order_after_dates = (*date_part_names("started_on"), "reason", "version")
 
 
 class ResumeForm(DateInputsMixin, VersionedForm):
@@ -305,7 +310,7 @@ class WithdrawForm(DateInputsMixin, VersionedForm):
         ),
     )
     reason = reason_field("Why did the NQSW leave the programme?", "Enter the reason for the withdrawal")
-    field_order_after_dates = ("on_day", "on_month", "on_year", "reason", "version")
+    field_order_after_dates = (*date_part_names("on"), "reason", "version")
 
 
 class PersonChoiceForm(forms.Form):
@@ -392,7 +397,9 @@ class NationalQueueFilterForm(FilterForm):
         self.fields["funding_year"].choices = year_choices(funding_years)
 
 
-class FundingDecisionForm(forms.Form):
+class FundingDecisionForm(DecisionForm):
+    # The words of ``registration_funding_decide``, which checks it again.
+    refusal, note_field, note_required = "reject", "note", "Give the reason the registration is not approved"
     decision = choice_field(
         "Do you approve this registration for funding?",
         required="Select whether you approve this registration for funding",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 
-from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from programmes.forms import (
     VersionedForm,
     contracted_hours_checked,
@@ -43,7 +43,7 @@ class TransferRequestForm(DateInputsMixin, VersionedForm):
             "For example, 31 3 2027",
         ),
     )
-    field_order_after_dates = ("to_employer", "on_day", "on_month", "on_year", "version")
+    field_order_after_dates = ("to_employer", *date_part_names("on"), "version")
 
     def __init__(self, *args, employers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,9 +91,7 @@ class TransferAcceptForm(DateInputsMixin, VersionedForm):
         "Select one of your line managers",
     )
     field_order_after_dates = (
-        "joins_on_day",
-        "joins_on_month",
-        "joins_on_year",
+        *date_part_names("joins_on"),
         "contracted_hours",
         "assessor",
         "line_manager",

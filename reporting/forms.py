@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django import forms
 
-from asye.web.forms import choice_field
+from asye.web.forms import FilterForm, choice_field
 from reporting.models import HIGHEST_THRESHOLD, LOWEST_THRESHOLD
 from reporting.registrations import BOTH, SERVICE_AREA_CHOICES
 
 FORMAT_CHOICES = [("pdf", "PDF document"), ("xlsx", "Spreadsheet (XLSX), one sheet a table")]
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     """Which figures a page shows. Anything not offered falls back to the default: a filter never errs."""
 
     year = forms.ChoiceField(label="Funding year", required=False)
@@ -25,13 +25,7 @@ class ReportFilterForm(forms.Form):
         self.fields["year"].choices = [(year, year) for year in reversed(years)]
 
     def values(self, *, default_year: str) -> dict[str, str]:
-        years = {value for value, _ in self.fields["year"].choices}
-        year = self.data.get("year", "")
-        area = self.data.get("service_area", "")
-        return {
-            "year": year if year in years else default_year,
-            "service_area": area if area in dict(SERVICE_AREA_CHOICES) else BOTH,
-        }
+        return super().values(year=default_year, service_area=BOTH)
 
 
 class AnnualReportForm(forms.Form):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
-from asye.web.dates import DateInput, DateInputsMixin
-from asye.web.form_fields import text_field as one_line_field
-from asye.web.forms import FilterForm, choice_field
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.form_fields import text_field as web_text_field
+from asye.web.forms import FilterForm, OptionalDatesMixin, choice_field
 from programmes.search import search_field
 from reviews.models import PanelDecision, Recommendation, Review, ReviewOutcome
 from reviews.review_record import FIELD_LABELS
@@ -24,19 +24,16 @@ def text_field(
     rows: int = 8,
     subject: str = "",
 ) -> forms.CharField:
-    """A text box of several lines; too long is "<subject> must be N characters or fewer" (the subject is
-    the label unless given)."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=limit,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message,
-            "max_length": f"{subject or label} must be {limit:,} characters or fewer",
-        },
+    """A text box of several lines; too long is "<subject> must be N characters or fewer", N written
+    20,000 (the subject is the label unless given)."""
+    return web_text_field(
+        label,
+        subject=subject or label,
+        limit=limit,
+        required=required_message if required else "",
+        hint=hint,
+        rows=rows,
+        thousands=True,
     )
 
 
@@ -45,7 +42,7 @@ def line_field(
 ) -> forms.CharField:
     """A one-line answer such as a name or a title (required when it says what to write if it is missing);
     too long is "<subject> must be N characters or fewer"."""
-    return one_line_field(label, subject=subject, limit=limit, required=required_message, hint=hint)
+    return web_text_field(label, subject=subject, limit=limit, required=required_message, hint=hint)
 
 
 def version_field(*, required: bool = True) -> forms.IntegerField:
@@ -68,8 +65,9 @@ HELD_ON = DateInput(
 )
 
 
-class ReviewReportForm(DateInputsMixin, VersionedForm):
-    """The assessor's report. A draft may be saved with gaps; signing asks for everything."""
+class ReviewReportForm(OptionalDatesMixin, VersionedForm):
+    """The assessor's report. A draft may be saved with gaps (the date too: it is checked when the
+    assessor signs); signing asks for everything."""
 
     date_inputs = (HELD_ON,)
     progress_pcf = text_field(
@@ -90,18 +88,12 @@ class ReviewReportForm(DateInputsMixin, VersionedForm):
         help_text="Not on track starts a support plan with an extra review when you sign.",
     )
     field_order_after_dates = (
-        "held_on_day",
-        "held_on_month",
-        "held_on_year",
+        *date_part_names("held_on"),
         "progress_pcf",
         "progress_standards",
         "outcome",
         "version",
     )
-
-    def date_is_asked(self, spec, cleaned) -> bool:
-        # A draft may be saved before the meeting: the date is checked when the assessor signs.
-        return any((cleaned.get(f"held_on_{part}") or "").strip() for part in ("day", "month", "year"))
 
     def clean(self):
         cleaned = super().clean()
@@ -182,7 +174,7 @@ class AmendForm(DateInputsMixin, VersionedForm):
                     required=name.startswith("progress"),
                     required_message=f"Enter the {FIELD_LABELS[name].lower()}",
                 )
-        dates = ["held_on_day", "held_on_month", "held_on_year"] if "held_on" in fields else []
+        dates = date_part_names("held_on") if "held_on" in fields else ()
         self.order_fields([*dates, *(n for n in fields if n != "held_on"), "reason", "version"])
 
     def changes(self) -> dict:
@@ -207,9 +199,7 @@ class SupportPlanForm(DateInputsMixin, VersionedForm):
     )
     field_order_after_dates = (
         "concerns",
-        "extra_review_due_on_day",
-        "extra_review_due_on_month",
-        "extra_review_due_on_year",
+        *date_part_names("extra_review_due_on"),
         "version",
     )
 
@@ -242,7 +232,7 @@ class SupportActionForm(DateInputsMixin, forms.Form):
     )
     owner = choice_field("Who will do it?", required="Select who will do this", invalid=None)
     owner_name = line_field("If someone else, their name and role", subject="The name")
-    field_order_after_dates = ("action", "owner", "owner_name", "due_on_day", "due_on_month", "due_on_year")
+    field_order_after_dates = ("action", "owner", "owner_name", *date_part_names("due_on"))
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -311,7 +301,7 @@ class PanelForm(DateInputsMixin, VersionedForm):
     )
     notes = text_field("Notes (optional)", limit=MAX_REPORT_LENGTH)
     version = version_field(required=False)
-    field_order_after_dates = ("held_on_day", "held_on_month", "held_on_year", "chair", "notes", "version")
+    field_order_after_dates = (*date_part_names("held_on"), "chair", "notes", "version")
 
 
 class PanelMemberForm(forms.Form):
@@ -341,7 +331,7 @@ class PanelDecisionForm(forms.Form):
     )
 
 
-class OutcomeFilterForm(forms.Form):
+class OutcomeFilterForm(FilterForm):
     funding_year = forms.ChoiceField(label="Funding year", required=False)
     grouping = forms.ChoiceField(
         label="Show by",
@@ -356,14 +346,7 @@ class OutcomeFilterForm(forms.Form):
 
     def values(self, default_year: str) -> dict[str, str]:
         """The chosen filters; anything not offered falls back to the default."""
-        data = self.data
-        year = data.get("funding_year", "")
-        grouping = data.get("grouping", "")
-        years = {value for value, _ in self.fields["funding_year"].choices}
-        return {
-            "funding_year": year if year in years else default_year,
-            "grouping": grouping if grouping in ("employer_type", "region") else "employer_type",
-        }
+        return super().values(funding_year=default_year, grouping="employer_type")
 
 
 # --- Lists --------------------------------------------------------------------------------------------

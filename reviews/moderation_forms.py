@@ -8,7 +8,7 @@ from django import forms
 
 from asye.tenancy.models import ServiceArea
 from asye.web.form_fields import numeric_box, whole_number_field
-from asye.web.forms import choice_field
+from asye.web.forms import DecisionForm, choice_field
 from portfolios.models import CapabilityStatement
 from reviews.forms import line_field, text_field, version_field
 from reviews.moderation_questions import ModerationQuestion
@@ -250,7 +250,9 @@ class GoodPracticeForm(forms.Form):
     )
 
 
-class GoodPracticeDecisionForm(forms.Form):
+class GoodPracticeDecisionForm(DecisionForm):
+    # The words of ``good_practice_decide``, which checks it again.
+    refusal, note_field, note_required = "not_endorse", "note", "Give the reason the practice is not endorsed"
     decision = choice_field(
         "Does the NQAP endorse this practice?",
         required="Select whether the practice is endorsed",

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django import forms
 
-from asye.web.dates import DATE_PARTS, DateInput, DateInputsMixin
+from asye.web.dates import DATE_PARTS, DateInput
+from asye.web.forms import OptionalDatesMixin
 
 DATE_FILTERS = ("since", "until")
 
 
-class AuditFilterForm(DateInputsMixin, forms.Form):
+class AuditFilterForm(OptionalDatesMixin, forms.Form):
+    """A date left blank is no filter; one partly filled in is checked."""
+
     person = forms.CharField(
         label="Who",
         help_text="The start of their name or email address",
@@ -42,10 +45,6 @@ class AuditFilterForm(DateInputsMixin, forms.Form):
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds]
-
-    def date_is_asked(self, spec: DateInput, cleaned: dict) -> bool:
-        # A filter: a date left blank is no filter; one partly filled in is checked.
-        return any((cleaned.get(f"{spec.name}_{part}") or "").strip() for part in DATE_PARTS)
 
     def clean(self):
         data = super().clean()

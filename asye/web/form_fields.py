@@ -19,14 +19,24 @@ def _field(field_class, label: str, *, required: str, hint: str, messages: dict,
 
 
 def text_field(
-    label: str, *, subject: str, limit: int, required: str = "", hint: str = "", rows: int = 0, **kwargs
+    label: str,
+    *,
+    subject: str,
+    limit: int,
+    required: str = "",
+    hint: str = "",
+    rows: int = 0,
+    thousands: bool = False,
+    **kwargs,
 ) -> forms.CharField:
     """A text answer of at most ``limit`` characters: "<subject> must be <limit> characters or fewer" when
-    longer; ``required`` is the message for a missing answer (empty: the answer is optional). One line, or
-    a text area of ``rows`` lines."""
+    longer (the limit written with a thousands comma, 20,000, when ``thousands``); ``required`` is the
+    message for a missing answer (empty: the answer is optional). One line, or a text area of ``rows``
+    lines."""
     if rows:
         kwargs["widget"] = forms.Textarea(attrs={"rows": rows})
-    messages = {"max_length": f"{subject} must be {limit} characters or fewer"}
+    written = f"{limit:,}" if thousands else str(limit)
+    messages = {"max_length": f"{subject} must be {written} characters or fewer"}
     return _field(
         forms.CharField, label, required=required, hint=hint, messages=messages, max_length=limit, **kwargs
     )

@@ -1,11 +1,13 @@
 """What every app's forms and form pages share: a POST's data, a service's errors shown on the form, a
 question answered from a list, the person's answers re-bound after a stale save, a list's filters and bulk
-choices, and the employer's details form."""
+choices, date inputs that may be left empty, a decision whose refusal needs a note, and the employer's
+details form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names
 from asye.web.form_fields import email_field
 
 
@@ -74,14 +76,24 @@ def rebind_with_version(
     return form
 
 
+class OptionalDatesMixin(DateInputsMixin):
+    """Date inputs that may be left empty (a filter's days, a draft's meeting date, an optional date): a
+    date is checked only when one of its boxes was filled in, and then as any other."""
+
+    def date_is_asked(self, spec: DateInput, cleaned: dict) -> bool:
+        return any((cleaned.get(name) or "").strip() for name in date_part_names(spec.name))
+
+
 class FilterForm(forms.Form):
     """A list's filters (a GET form): anything not recognised is ignored, not an error."""
 
-    def values(self) -> dict[str, str]:
-        """Every filter by name: its value, or "" when none or one not offered was chosen."""
+    def values(self, **defaults: str) -> dict[str, str]:
+        """Every filter by name: its value, or its default (in ``defaults``, else "") when none or one not
+        offered was chosen."""
         self.is_valid()
         return {
-            name: "" if name in self.errors else (self.cleaned_data.get(name) or "") for name in self.fields
+            name: ("" if name in self.errors else self.cleaned_data.get(name)) or defaults.get(name, "")
+            for name in self.fields
         }
 
 
@@ -124,6 +136,27 @@ class TickedRowsForm(forms.Form):
         if len(rows) > self.limit:
             raise ValidationError(self.too_many)
         return narrowed, rows
+
+
+class DecisionForm(forms.Form):
+    """A decision (the field ``decision``) with a note in words that is needed for one answer: when the
+    decision is ``refusal``, a blank ``note_field`` is an error saying ``note_required`` (the service may
+    check it again, in the same words). A note refused already (too long) is not also called missing.
+    Subclasses add the two fields."""
+
+    refusal = ""
+    note_field = ""
+    note_required = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == self.refusal
+            and self.note_field not in self.errors
+            and not (cleaned.get(self.note_field) or "").strip()
+        ):
+            self.add_error(self.note_field, self.note_required)
+        return cleaned
 
 
 def answers(data: dict, *names: str) -> dict:
