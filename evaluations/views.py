@@ -22,7 +22,7 @@ from asye.web.forms import posted
 from evaluations import report_pdf, selectors, services
 from evaluations.forms import CycleOpenForm, InviteForm, RatingsForm, VersionForm, statement_field_name
 from evaluations.jobs import REPORT_PDF
-from evaluations.models import RespondentType
+from evaluations.models import RespondentType, year_label
 
 COORDINATOR = Role.COORDINATOR
 
@@ -39,7 +39,7 @@ def overview(request):
         {
             "cycles": cycles,
             "can_open": not any(cycle.year == year for cycle in cycles),
-            "year_label": f"{year}-{(year + 1) % 100:02d}",
+            "year_label": year_label(year),
             "today": clock.today(),
         },
     )
@@ -54,7 +54,7 @@ def cycle_open(request):
         request,
         CycleOpenForm(posted(request)),
         template="evaluations/cycle_open.html",
-        context={"year_label": f"{year}-{(year + 1) % 100:02d}"},
+        context={"year_label": year_label(year)},
         save=lambda data: services.cycle_open(actor=actor, closes_on=data["closes_on"]),
         done=lambda cycle: redirect("evaluations:cycle", pk=cycle.pk),
         message=lambda cycle: f"The 360 evaluation for {cycle.year_label} is open",

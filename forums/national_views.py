@@ -232,18 +232,21 @@ def poll_add(request, session):
     )
 
 
-@national_view
-@opens(national_selectors.session_get_national, GET_ONLY)
-def poll_results(request, session):
-    actor = request.actor
+def _poll_results(actor, session):
+    """The results of the session's feedback poll (its results page and export are a 404 until it has one)."""
     poll = Poll.objects.filter(session=session).first()
     if poll is None:
         raise Http404("No poll")
-    results = national_selectors.poll_results(actor=actor, poll=poll)
+    return national_selectors.poll_results(actor=actor, poll=poll)
+
+
+@national_view
+@opens(national_selectors.session_get_national, GET_ONLY)
+def poll_results(request, session):
     return render(
         request,
         "forums/national/poll_results.html",
-        {"session": session, "forum": session.forum, "results": results},
+        {"session": session, "forum": session.forum, "results": _poll_results(request.actor, session)},
     )
 
 
@@ -270,13 +273,9 @@ def attendance_export(request, forum, fmt: str):
 @national_view
 @opens(national_selectors.session_get_national, GET_ONLY)
 def poll_export(request, session, fmt: str):
-    actor = request.actor
-    poll = Poll.objects.filter(session=session).first()
-    if poll is None:
-        raise Http404("No poll")
     return table_download(
         fmt,
         filename=f"poll-{session.pk}",
         title="Poll results",
-        table=exports.poll_table(national_selectors.poll_results(actor=actor, poll=poll)),
+        table=exports.poll_table(_poll_results(request.actor, session)),
     )

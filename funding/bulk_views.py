@@ -9,14 +9,15 @@ by a colleague, voided, resubmitted) makes the decision refused, never applied t
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import bulk_check, bulk_decide
 from asye.web.forms import TickedRowsForm, choice_field
 from funding import bulk
 from funding.forms import NationalClaimFilterForm
@@ -82,7 +83,7 @@ def _summary(claims) -> dict:
     }
 
 
-def _check_page(request, *, claims, form, status=200):
+def _check_page(request, claims, form, status=200):
     decision = form["decision"].value()
     verb, done = VERBS.get(decision, VERBS[bulk.APPROVE])
     return render(
@@ -97,21 +98,15 @@ def _check_page(request, *, claims, form, status=200):
 @require_POST
 def claims_decide_check(request):
     """The check-answers page for the claims ticked on the list, or every claim matching its filters."""
-    actor = request.actor
-    choose = BulkChooseForm(request.POST)
-    filters = _filters(request)
-    if not choose.is_valid():
-        return _back_to_list(
-            request, choose.errors.get("decision", ["Select whether to approve or reject"])[0]
-        )
-    try:
-        queue, claims = choose.chosen(claim_queue_national(actor=actor, filters=filters))
-    except ValidationError as refusal:
-        return _back_to_list(request, refusal.message)
-    form = BulkConfirmForm(
-        initial={"selection": bulk.selection_sign(claims), "decision": choose.cleaned_data["decision"]}
+    return bulk_check(
+        BulkChooseForm(request.POST),
+        claim_queue_national(actor=request.actor, filters=_filters(request)),
+        confirm=BulkConfirmForm,
+        sign=bulk.selection_sign,
+        page=partial(_check_page, request),
+        back=partial(_back_to_list, request),
+        unchosen="Select whether to approve or reject",
     )
-    return _check_page(request, claims=queue, form=form)
 
 
 @national_view
@@ -120,38 +115,25 @@ def claims_decide(request):
     """Decide every claim of the signed selection: all of them, or none and the reason why."""
     actor = request.actor
     form = BulkConfirmForm(request.POST)
-    outcome = {}
-
-    def decide(data):
-        selection = bulk.selection_read(data["selection"])
-        outcome["count"] = bulk.claims_decide_bulk(
-            actor=actor, decision=data["decision"], selection=selection, reason=data["reason"]
-        )
-        return outcome["count"]
-
-    flow = form_flow(
+    return bulk_decide(
         request,
         form,
-        save=decide,
-        done=lambda _count: _redirect_to_list(),
-        message=lambda count: f"{count:,} claim{'s' if count != 1 else ''} {VERBS[data_decision(form)][1]}",
+        read=lambda token: bulk.selection_read(token).versions,
+        rows=claim_queue_national(actor=actor, filters={"status": "all"}),
+        page=partial(_check_page, request),
+        save=lambda data: bulk.claims_decide_bulk(
+            actor=actor,
+            decision=data["decision"],
+            selection=bulk.selection_read(data["selection"]),
+            reason=data["reason"],
+        ),
+        done=lambda _count: redirect("national_funding:claims"),
+        message=lambda count: _done_message(count, form.cleaned_data["decision"]),
     )
-    if flow.response:
-        return flow.response
-    try:
-        ids = list(bulk.selection_read(form["selection"].value()).versions)
-    except Exception:  # an edited or expired token: show nothing of it, only the error
-        ids = []
-    claims = claim_queue_national(actor=actor, filters={"status": "all"}).filter(pk__in=ids)
-    return _check_page(request, claims=claims, form=flow.form, status=flow.status)
 
 
-def data_decision(form) -> str:
-    return form.cleaned_data["decision"]
-
-
-def _redirect_to_list():
-    return redirect("national_funding:claims")
+def _done_message(count: int, decision: str) -> str:
+    return f"{count:,} claim{'s' if count != 1 else ''} {VERBS[decision][1]}"
 
 
 def _back_to_list(request, error: str):

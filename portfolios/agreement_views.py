@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
-from asye.web.flow import FormFlow, form_flow, form_page
+from asye.web.flow import FormFlow, Latest, form_flow, form_page
+from asye.web.forms import posted
 from portfolios import agreements
 from portfolios import record_selectors as selectors
 from portfolios.access import portfolio_registration_get
 from portfolios.record_forms import AgreementForm, AgreementSignForm
-from portfolios.record_pages import READERS, Latest, posted, record_context
+from portfolios.record_pages import READERS, record_context
 from programmes.models import Registration
 
 SIGNED_AS = agreements.SIGNED_AS

@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from asye.web.decorators import GET_OR_POST, employer_view, refuse_method
-from asye.web.flow import form_page
+from asye.web.flow import Latest, form_page
+from asye.web.forms import posted
 from portfolios import amendments, evidence_amendments
 from portfolios import record_selectors as records
 from portfolios.amendment_forms import EvidenceAmendForm, LaterReflectionForm, ObservationAmendForm
@@ -21,7 +22,7 @@ from portfolios.capabilities import registration_statements
 from portfolios.evidence_forms import EvidenceForm
 from portfolios.models import Evidence, EvidenceFile, Observation
 from portfolios.observation_views import observation_initial, observers_for
-from portfolios.record_pages import READERS, Latest, posted
+from portfolios.record_pages import READERS
 from portfolios.selectors import capability_sets_of, evidence_get
 
 SAVED = "Amendment saved. The change and your reason are in the history below."

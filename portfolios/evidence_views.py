@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from asye.web.confirm import confirm_post
 from asye.web.decorators import GET_ONLY, employer_view, opens, refuse_method
-from asye.web.flow import form_flow, form_page
+from asye.web.flow import Latest, form_flow, form_page
 from asye.web.forms import answers, posted
 from portfolios import services
 from portfolios.access import is_assessor, is_writable, portfolio_statements, require_owner
@@ -29,7 +29,7 @@ from portfolios.evidence_downloads import stored_file_response
 from portfolios.evidence_forms import EvidenceFileForm, EvidenceForm, EvidenceResponseForm, VersionForm
 from portfolios.models import Evidence
 from portfolios.portfolio_views import portfolio_context, portfolio_page_get
-from portfolios.record_pages import READERS, Latest
+from portfolios.record_pages import READERS
 from portfolios.selectors import (
     capability_sets_of,
     evidence_counts,

@@ -12,14 +12,14 @@ from asye import clock
 from asye.web.confirm import confirm_post
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import form_page
-from asye.web.forms import answers
+from asye.web.forms import answers, posted
 from portfolios import feedback_requests as services
 from portfolios import record_selectors as selectors
 from portfolios.access import portfolio_registration_get, require_owner
 from portfolios.feedback_links import FEEDBACK_LINK_DAYS, LISTENED_CHOICES, feedback_state
 from portfolios.models import FeedbackRequest
 from portfolios.record_forms import FeedbackRequestForm
-from portfolios.record_pages import READERS, posted, record_context
+from portfolios.record_pages import READERS, record_context
 
 # The secret of a new feedback link waits here for the one page that shows it.
 NEW_LINK_SESSION_KEY = "portfolios_new_feedback_link"

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from asye.tenancy.db import tenant_context
 from asye.web.flow import form_page
+from asye.web.forms import posted
 from portfolios import feedback_links
 from portfolios.feedback_forms import ChildFeedbackForm, FeedbackForm
 from portfolios.models import FeedbackRequest
-from portfolios.record_pages import posted
 from programmes.models import Registration
 
 GONE_STATUS = {"answered": 410, "cancelled": 410, "expired": 410, "closed": 410, "unknown": 404}

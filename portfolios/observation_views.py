@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from asye.errors import Conflict
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
-from asye.web.flow import form_page
-from asye.web.forms import answers
+from asye.web.flow import Latest, form_page
+from asye.web.forms import answers, posted
 from portfolios import amendments
 from portfolios import observations as services
 from portfolios import record_selectors as selectors
@@ -21,7 +21,7 @@ from portfolios.amendment_history import observation_history
 from portfolios.capabilities import registration_statements
 from portfolios.models import Observation
 from portfolios.record_forms import EXTERNAL, ObservationForm
-from portfolios.record_pages import READERS, Latest, posted, record_context
+from portfolios.record_pages import READERS, record_context
 from programmes.selectors import registration_list
 
 

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from asye import clock
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
-from asye.web.flow import form_flow, form_page
+from asye.web.flow import Latest, form_flow, form_page
+from asye.web.forms import posted
 from portfolios import pdp as services
 from portfolios import record_selectors as selectors
 from portfolios.access import is_owner, is_writable, portfolio_registration_get, require_owner
 from portfolios.capabilities import registration_statements
 from portfolios.models import PdpObjective
 from portfolios.record_forms import PdpObjectiveForm, PdpProgressForm
-from portfolios.record_pages import READERS, Latest, posted, record_context
+from portfolios.record_pages import READERS, record_context
 
 
 @employer_view(*READERS)

@@ -1,5 +1,5 @@
-"""What the pages of a portfolio's records share: who may read them, the context every page starts from,
-and re-reading a record after a stale save.
+"""What the pages of a portfolio's records share: who may read them and the context every page starts
+from (re-reading a record after a stale save is ``asye.web.flow.Latest``).
 
 The pages live by topic: ``agreement_views``, ``pdp_views``, ``self_assessment_views``,
 ``observation_views`` and ``feedback_request_views`` (routes in ``records_urls``). Pages of a whole
@@ -11,9 +11,6 @@ anyway gets 403.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from django.urls import reverse
 
@@ -27,11 +24,6 @@ READERS = (Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW)
 def overview_url(registration: Registration) -> str:
     """The portfolio's home page (its task list)."""
     return reverse("portfolios:overview", args=[registration.pk])
-
-
-def posted(request):
-    """The form data of a POST (even an empty one, so that its errors show), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def record_context(request, registration: Registration, portfolio, **extra) -> dict:
@@ -49,20 +41,3 @@ def record_context(request, registration: Registration, portfolio, **extra) -> d
         "writable": is_writable(portfolio, registration),
         **extra,
     }
-
-
-class Latest:
-    """A record read again after a stale save: ``version`` is the flow's ``current_version``; afterwards
-    ``record`` is the record as it is now (None if there was no conflict), for the page to show."""
-
-    def __init__(self, read: Callable[[], Any]):
-        self.read = read
-        self.record = None
-
-    def version(self) -> int:
-        self.record = self.read()
-        return self.record.version
-
-    def or_(self, record):
-        """The record as re-read after a conflict, else ``record`` as the page read it."""
-        return self.record if self.record is not None else record

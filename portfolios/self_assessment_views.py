@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 
 from asye.web.decorators import GET_ONLY, GET_OR_POST, employer_view, opens
 from asye.web.flow import FormFlow, form_flow
+from asye.web.forms import posted
 from portfolios import record_selectors as selectors
 from portfolios import self_assessments as services
 from portfolios.access import is_owner, is_writable, portfolio_registration_get
 from portfolios.models import SelfAssessmentRating
 from portfolios.record_forms import SelfAssessmentForm
-from portfolios.record_pages import READERS, posted, record_context
+from portfolios.record_pages import READERS, record_context
 
 
 @employer_view(*READERS)

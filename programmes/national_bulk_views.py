@@ -5,14 +5,15 @@ The pages run in the audited national scope and render inside it."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import bulk_check, bulk_decide
 from asye.web.forms import TickedRowsForm, choice_field
 from programmes import national_bulk
 from programmes.forms import NationalQueueFilterForm, reason_field
@@ -56,7 +57,7 @@ class BulkConfirmForm(forms.Form):
     )
 
 
-def _check_page(request, *, registrations, form, status=200):
+def _check_page(request, registrations, form, status=200):
     decision = form["decision"].value()
     by_employer = (
         registrations.order_by()
@@ -92,24 +93,19 @@ def _back(request, error: str):
 @require_POST
 def registrations_decide_check(request):
     actor = request.actor
-    choose = BulkChooseForm(request.POST)
     years = registration_review_years_national(actor=actor)
     filters = NationalQueueFilterForm(request.POST, funding_years=years).values()
     if filters["funding_status"] == EVERY_REGISTRATION:
         filters["funding_status"] = ""  # only registrations still to decide
-    if not choose.is_valid():
-        return _back(request, choose.errors.get("decision", [NOTHING_CHOSEN])[0])
-    try:
-        queue, chosen = choose.chosen(registration_review_queue_national(actor=actor, filters=filters))
-    except ValidationError as refusal:
-        return _back(request, refusal.message)
-    form = BulkConfirmForm(
-        initial={
-            "selection": national_bulk.selection_sign(chosen),
-            "decision": choose.cleaned_data["decision"],
-        }
+    return bulk_check(
+        BulkChooseForm(request.POST),
+        registration_review_queue_national(actor=actor, filters=filters),
+        confirm=BulkConfirmForm,
+        sign=national_bulk.selection_sign,
+        page=partial(_check_page, request),
+        back=partial(_back, request),
+        unchosen=NOTHING_CHOSEN,
     )
-    return _check_page(request, registrations=queue, form=form)
 
 
 @national_view
@@ -117,31 +113,18 @@ def registrations_decide_check(request):
 def registrations_decide(request):
     actor = request.actor
     form = BulkConfirmForm(request.POST)
-
-    def decide(data) -> int:
-        return national_bulk.registrations_decide_bulk(
+    return bulk_decide(
+        request,
+        form,
+        read=national_bulk.selection_read,
+        rows=registration_review_queue_national(actor=actor, filters={"funding_status": EVERY_REGISTRATION}),
+        page=partial(_check_page, request),
+        save=lambda data: national_bulk.registrations_decide_bulk(
             actor=actor,
             approve=data["decision"] == "approve",
             versions=national_bulk.selection_read(data["selection"]),
             note=data["note"],
-        )
-
-    flow = form_flow(
-        request,
-        form,
-        save=decide,
+        ),
         done=lambda _count: redirect("national_registrations:list"),
         message=lambda count: _done_message(count, form.cleaned_data["decision"]),
-    )
-    if flow.response:
-        return flow.response
-    try:
-        ids = list(national_bulk.selection_read(form["selection"].value()))
-    except Exception:  # an edited or expired token: show nothing of it, only the error
-        ids = []
-    registrations = registration_review_queue_national(
-        actor=actor, filters={"funding_status": EVERY_REGISTRATION}
-    )
-    return _check_page(
-        request, registrations=registrations.filter(pk__in=ids), form=flow.form, status=flow.status
     )

@@ -51,9 +51,7 @@ def published_list(request):
             )
         )
     for report in reports:
-        report["title"] = (
-            f"ASYE annual report {report['year']}: {service_area_label(report['service_area']).lower()}"
-        )
+        report["title"] = _title(report["year"], report["service_area"])
     return render(request, "reporting/published_list.html", {"reports": reports})
 
 

@@ -11,6 +11,8 @@ application is a 404, the same as a missing one; writes go through ``reviews.mod
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +20,7 @@ from asye.accounts.models import Role
 from asye.tenancy.models import ServiceArea
 from asye.web.confirm import confirm_post
 from asye.web.decorators import GET_ONLY, employer_view, opens
-from asye.web.flow import form_flow
+from asye.web.flow import form_flow, form_page
 from portfolios.models import Portfolio
 from reviews.models import GoodPracticeApplication, ModerationCase
 from reviews.moderation_forms import GoodPracticeForm, VoluntarySubmitForm
@@ -66,22 +68,17 @@ def moderation_submit(request):
         # Chosen from the scoped list: another employer's id, or one already in a case, is not a choice.
         return next(p for p in portfolios if p.pk == data["portfolio"])
 
-    flow = form_flow(
+    return form_page(
         request,
         VoluntarySubmitForm(request.POST or None, portfolios=portfolios),
+        template="reviews/moderation/employer_submit.html",
+        context={"portfolios": portfolios},
+        status=partial(refused_status, request),
         save=lambda data: moderation_submit_voluntary(actor=actor, portfolio=chosen(data)),
         done=lambda case: redirect("reviews:moderation_case", pk=case.pk),
         message=lambda case: (
             f"The portfolio of {case.portfolio.registration.full_name} is submitted for national moderation"
         ),
-    )
-    if flow.response:
-        return flow.response
-    return render(
-        request,
-        "reviews/moderation/employer_submit.html",
-        {"form": flow.form, "portfolios": portfolios},
-        status=refused_status(request, flow),
     )
 
 

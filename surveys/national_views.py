@@ -13,7 +13,7 @@ from asye import clock
 from asye.tenancy.national import national_view
 from asye.web.dates import date_data
 from asye.web.flow import form_page
-from asye.web.forms import posted
+from asye.web.forms import answers, posted
 from surveys import exports, selectors, services
 from surveys.forms import RoundCreateForm, RoundDatesForm
 from surveys.models import SurveyGroup
@@ -47,7 +47,7 @@ def round_create(request):
         template="surveys/national/round_form.html",
         context={"survey_round": None},
         save=lambda data: services.survey_round_create(
-            actor=actor, year=data["year"], **{name: data[name] for name in services.DATE_FIELDS}
+            actor=actor, year=data["year"], **answers(data, *services.DATE_FIELDS)
         ),
         done=lambda saved: redirect("national_surveys:round", pk=saved.pk),
         message=lambda saved: f"The {saved.year} survey round has been created",
@@ -88,7 +88,7 @@ def round_dates(request, pk: int):
             actor=actor,
             survey_round=survey_round,
             version=data["version"],
-            **{name: data[name] for name in services.DATE_FIELDS},
+            **answers(data, *services.DATE_FIELDS),
         ),
         done=lambda saved: redirect("national_surveys:round", pk=survey_round.pk),
         message="The dates have been saved",

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from asye.accounts import selectors, services
 from asye.accounts.forms import AcceptInvitationForm, ChooseEmployerForm, InvitationForm, TeamSearchForm
 from asye.accounts.models import Role
 from asye.tenancy.middleware import ACTIVE_EMPLOYER_SESSION_KEY
+from asye.web.confirm import confirm_post
 from asye.web.decorators import employer_view, signed_in_view
 from asye.web.flow import form_page
 from asye.web.forms import posted
@@ -129,18 +130,15 @@ def revoke_invitation(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def end_membership(request, pk: int):
     membership = selectors.membership_get(actor=request.actor, pk=pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.membership_end(actor=request.actor, membership=membership)
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(
-                request, f"{membership.user} is no longer {membership.get_role_display().lower()} here"
-            )
-            return redirect("accounts:team")
-    return render(request, "accounts/end_membership.html", {"membership": membership, "error": error})
+    ended = confirm_post(
+        request,
+        lambda: services.membership_end(actor=request.actor, membership=membership),
+        message=f"{membership.user} is no longer {membership.get_role_display().lower()} here",
+        done=lambda: redirect("accounts:team"),
+    )
+    return ended.response or render(
+        request, "accounts/end_membership.html", {"membership": membership, "error": ended.refusal}
+    )
 
 
 @require_http_methods(["GET", "POST"])

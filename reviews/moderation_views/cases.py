@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asye.accounts.models import Role
 from asye.jobs.services import job_start
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import Latest, form_flow, form_page
 from asye.web.forms import answers, posted
 from portfolios.evidence_downloads import stored_file_response
 from portfolios.models import EvidenceFile
@@ -151,9 +151,17 @@ def my_case_findings(request, pk: int):
         return redirect("moderation:my_case", pk=pk)
     question = moderation_question(case)
     send = request.POST.get("action") == FindingsForm.SEND
-    flow = form_flow(
+    latest = Latest(lambda: moderator_case_get(actor=actor, pk=pk))
+    return form_page(
         request,
         FindingsForm(request.POST or None, initial=_findings_initial(case), question=question),
+        template="reviews/moderation/findings_form.html",
+        context=lambda _flow: {
+            "case": case,
+            "saved": latest.record,
+            "question": question,
+        },
+        status=partial(refused_status, request),
         save=lambda data: findings_save(
             actor=actor,
             case=case,
@@ -164,17 +172,8 @@ def my_case_findings(request, pk: int):
         done=lambda _saved: redirect("moderation:my_case" if send else "moderation:my_case_findings", pk=pk),
         message="Findings sent to the employer" if send else "Findings saved",
         # Keep what they typed; show what is saved now; the next save is against the new version.
-        current_version=lambda: moderator_case_get(actor=actor, pk=pk).version,
+        current_version=latest.version,
         rebind=partial(FindingsForm, question=question),
-    )
-    if flow.response:
-        return flow.response
-    saved = moderator_case_get(actor=actor, pk=pk) if flow.conflict else None
-    return render(
-        request,
-        "reviews/moderation/findings_form.html",
-        {"case": case, "form": flow.form, "conflict": flow.conflict, "saved": saved, "question": question},
-        status=refused_status(request, flow),
     )
 
 

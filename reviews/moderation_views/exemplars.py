@@ -3,6 +3,8 @@ exemplars; moderators read them."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.accounts.models import Role
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import Latest, form_flow, form_page
 from reviews.forms import VersionedForm
 from reviews.models import Exemplar
 from reviews.moderation_forms import ExemplarForm
@@ -84,22 +86,17 @@ def _exemplar_form_page(request, *, exemplar: Exemplar | None):
             actor=actor, exemplar=exemplar, version=data["version"] or 0, **values
         )
 
-    flow = form_flow(
+    latest = Latest(lambda: exemplar_get_national(actor=actor, pk=exemplar.pk))
+    return form_page(
         request,
         ExemplarForm(request.POST or None, initial=initial),
+        template="reviews/moderation/exemplar_form.html",
+        context=lambda _flow: {"exemplar": exemplar, "saved": latest.record},
+        status=partial(refused_status, request),
         save=save,
         done=lambda saved: redirect("moderation:exemplar", pk=saved.pk),
         message="Exemplar saved",
-        current_version=lambda: exemplar_get_national(actor=actor, pk=exemplar.pk).version,
-    )
-    if flow.response:
-        return flow.response
-    saved = exemplar_get_national(actor=actor, pk=exemplar.pk) if flow.conflict else None
-    return render(
-        request,
-        "reviews/moderation/exemplar_form.html",
-        {"form": flow.form, "exemplar": exemplar, "conflict": flow.conflict, "saved": saved},
-        status=refused_status(request, flow),
+        current_version=latest.version,
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
-from asye.web.flow import form_flow
+from asye.web.flow import Latest, form_flow
 from asye.web.forms import posted
 from reviews.models import GoodPracticeApplication
 from reviews.moderation_forms import GoodPracticeDecisionForm
@@ -47,6 +47,7 @@ def good_practice_decide(request, pk: int):
     status = 400 if request.method == "POST" else 200  # a decided application takes no more decisions
     if undecided:
         endorse = request.POST.get("decision") == "endorse"
+        latest = Latest(lambda: good_practice_get_national(actor=actor, pk=pk))
         flow = form_flow(
             request,
             GoodPracticeDecisionForm(posted(request), initial={"version": application.version}),
@@ -59,13 +60,12 @@ def good_practice_decide(request, pk: int):
             ),
             done=lambda _saved: redirect("moderation:good_practice_register"),
             message="Practice endorsed" if endorse else "Decision recorded: not endorsed",
-            current_version=lambda: good_practice_get_national(actor=actor, pk=pk).version,
+            current_version=latest.version,
         )
         if flow.response:
             return flow.response
         form, conflict, status = flow.form, flow.conflict, refused_status(request, flow)
-        if conflict:
-            application = good_practice_get_national(actor=actor, pk=pk)
+        application = latest.or_(application)
     return render(
         request,
         "reviews/moderation/good_practice_decide.html",

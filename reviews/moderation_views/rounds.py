@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from asye.tenancy.national import national_view
+from asye.web.confirm import confirm_post
 from asye.web.flow import form_flow
 from asye.web.forms import add_service_errors
 from portfolios.models import Portfolio
@@ -194,12 +195,15 @@ def round_detail(request, pk: int):
     if request.method != "POST":
         return _round_page(request, moderation_round)
     if request.POST.get("action") == "close":
-        try:
-            round_services.round_close(actor=actor, moderation_round=moderation_round)
-        except ValidationError as error:
-            return _round_page(request, moderation_round, close_error=" ".join(error.messages), status=400)
-        messages.success(request, f"{moderation_round.name} closed")
-        return redirect("moderation:round", pk=pk)
+        closed = confirm_post(
+            request,
+            lambda: round_services.round_close(actor=actor, moderation_round=moderation_round),
+            message=f"{moderation_round.name} closed",
+            done=lambda: redirect("moderation:round", pk=pk),
+        )
+        return closed.response or _round_page(
+            request, moderation_round, close_error=closed.refusal, status=400
+        )
 
     def assigned(result) -> HttpResponse:
         if result.without_moderator:

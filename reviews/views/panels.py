@@ -13,7 +13,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
-from asye.web.flow import form_page
+from asye.web.flow import Latest, form_page
 from asye.web.forms import answers
 from portfolios.models import Portfolio
 from reviews import selectors
@@ -75,14 +75,13 @@ def panel_detail(request, panel):
 def panel_change(request, panel):
     actor = request.actor
     initial = {**date_data("held_on", panel.held_on), **model_to_dict(panel, ("chair", "notes", "version"))}
+    latest = Latest(lambda: selectors.panel_get(actor=actor, pk=panel.pk))
     return form_page(
         request,
         PanelForm(request.POST or None, initial=initial),
         template="reviews/panel_form.html",
         # After a stale save, the panel as it is now, not as the person read it.
-        context=lambda flow: {
-            "panel": selectors.panel_get(actor=actor, pk=panel.pk) if flow.conflict else panel
-        },
+        context=lambda _flow: {"panel": latest.or_(panel)},
         save=lambda data: panel_services.panel_update(
             actor=actor,
             panel=panel,
@@ -91,7 +90,7 @@ def panel_change(request, panel):
         ),
         done=lambda _saved: redirect("reviews:panel", pk=panel.pk),
         message="The panel's details have been saved",
-        current_version=lambda: selectors.panel_get(actor=actor, pk=panel.pk).version,
+        current_version=latest.version,
     )
 
 
@@ -150,18 +149,17 @@ def panel_decide(request, panel):
             )
         return "The recommendation has been referred back to the assessor"
 
+    latest_panel = Latest(lambda: selectors.panel_get(actor=actor, pk=panel.pk))
+    latest_case = Latest(lambda: selectors.panel_case_get(actor=actor, panel=panel, pk=case_id))
+
     def with_case_version(data):
         # After a stale save both versions are the current ones: the panel's (set by the flow) and the case's.
-        data["recommendation_version"] = str(
-            selectors.panel_case_get(actor=actor, panel=panel, pk=case_id).version
-        )
+        data["recommendation_version"] = str(latest_case.version())
         return PanelDecisionForm(data)
 
-    def page(flow) -> dict:
-        current, case = panel, item
-        if flow.conflict:  # as they are now, not as the person read them
-            current = selectors.panel_get(actor=actor, pk=panel.pk)
-            case = selectors.panel_case_get(actor=actor, panel=current, pk=case_id)
+    def page(_flow) -> dict:
+        # After a stale save, as they are now, not as the person read them.
+        current, case = latest_panel.or_(panel), latest_case.or_(item)
         return {
             "panel": current,
             "item": case,
@@ -190,7 +188,7 @@ def panel_decide(request, panel):
         ),
         done=lambda _made: redirect("reviews:panel", pk=panel.pk),
         message=decided,
-        current_version=lambda: selectors.panel_get(actor=actor, pk=panel.pk).version,
+        current_version=latest_panel.version,
         rebind=with_case_version,
         version_field="panel_version",
     )

@@ -23,7 +23,7 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
-from asye.web.flow import form_page
+from asye.web.flow import Latest, form_page
 from asye.web.forms import answers
 from portfolios.access import is_coordinator
 from programmes.selectors import (
@@ -190,15 +190,15 @@ def review_add_optional(request, registration):
     return redirect(review_url(review))
 
 
-def review_page(actor, review: Review, **names):
-    """The context of a review's form page (``form_page``): ``review_context`` and ``names``, of the
-    review as it is now after a stale save, not as the person read it."""
-
-    def context(flow) -> dict:
-        current = selectors.review_get(actor=actor, pk=review.pk) if flow.conflict else review
-        return {**review_context(actor, current), **names}
-
-    return context
+def review_page(actor, review: Review, **names) -> dict:
+    """A review's form page's ``context`` and ``current_version`` (``form_page``'s options): the page
+    shows ``review_context`` and ``names`` of the review as it is now after a stale save, not as the
+    person read it (read again once, for its version and the page)."""
+    latest = Latest(lambda: selectors.review_get(actor=actor, pk=review.pk))
+    return {
+        "context": lambda _flow: {**review_context(actor, latest.or_(review)), **names},
+        "current_version": latest.version,
+    }
 
 
 def review_context(actor, review: Review) -> dict:
@@ -263,8 +263,10 @@ def review_edit(request, review):
         messages.info(request, "This review has been signed: change it as an amendment, with the reason.")
         return redirect(review_url(review))
 
-    def page(flow) -> dict:
-        current = selectors.review_get(actor=actor, pk=review.pk) if flow.conflict else review
+    latest = Latest(lambda: selectors.review_get(actor=actor, pk=review.pk))
+
+    def page(_flow) -> dict:
+        current = latest.or_(review)
         window = rules.window_of(current)
         return {
             "review": current,  # after a stale save, as it is now, not as the person read it
@@ -286,7 +288,7 @@ def review_edit(request, review):
         ),
         done=lambda _saved: redirect(review_url(review)),
         message="Your report has been saved",
-        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
+        current_version=latest.version,
     )
 
 

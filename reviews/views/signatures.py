@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from asye.web.dates import date_data
 from asye.web.decorators import employer_view, opens
-from asye.web.flow import form_flow, form_page
+from asye.web.flow import Latest, form_flow, form_page
 from reviews import selectors
 from reviews.forms import AmendForm, CommentForm, SignForm
 from reviews.models import Review, ReviewOutcome
@@ -38,18 +38,18 @@ def review_sign(request, review):
             refusals.append(error)  # shown as links to the parts of the review it names, below
             raise
 
+    latest = Latest(lambda: selectors.review_get(actor=actor, pk=review.pk))
     flow = form_flow(
         request,
         SignForm(request.POST or None, initial={"version": review.version}),
         save=sign,
         done=lambda signed: redirect(review_url(signed)),
         message=lambda signed: SIGNED_MESSAGES.get(signed.outcome, SIGNED),
-        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
+        current_version=latest.version,
     )
     if flow.response:
         return flow.response
-    if flow.conflict:  # as it is now, not as the person read it
-        review = selectors.review_get(actor=actor, pk=review.pk)
+    review = latest.or_(review)  # after a stale save, as it is now, not as the person read it
     missing = []
     for error in refusals:
         # What is missing is shown on this page: each message links to that part of the review (a review
@@ -135,13 +135,12 @@ def review_comment(request, review):
             initial={"comments": getattr(review, field), "version": review.version},
         ),
         template="reviews/review_comment.html",
-        context=review_page(actor, review),
+        **review_page(actor, review),
         save=lambda data: signatures.review_comment(
             actor=actor, review=review, version=data["version"], comments=data["comments"], sign=sign
         ),
         done=lambda saved: redirect(review_url(saved)),
         message=commented,
-        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
         rebind=partial(CommentForm, hint=hint),
     )
 
@@ -162,12 +161,11 @@ def review_amend(request, review):
         request,
         form,
         template="reviews/review_amend.html",
-        context=review_page(actor, review, fields=fields),
+        **review_page(actor, review, fields=fields),
         save=lambda data: amendments.review_amend(
             actor=actor, review=review, version=data["version"], reason=data["reason"], **form.changes()
         ),
         done=lambda _saved: redirect(review_url(review)),
         message="The review has been amended. The change and your reason are in its history.",
-        current_version=lambda: selectors.review_get(actor=actor, pk=review.pk).version,
         rebind=partial(AmendForm, fields=fields),
     )

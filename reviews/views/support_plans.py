@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from asye import clock
 from asye.web.dates import date_data
 from asye.web.decorators import GET_ONLY, POST_ONLY, employer_view, opens
-from asye.web.flow import form_page
+from asye.web.flow import Latest, form_page
 from asye.web.forms import answers
 from reviews import selectors
 from reviews.forms import ActionDoneForm, ClosePlanForm, SupportActionForm, SupportPlanForm
@@ -44,12 +44,12 @@ def support_plan_detail(request, plan):
     )
 
 
-def _plan_page(actor, plan: SupportPlan):
+def _plan_page(latest: Latest, plan: SupportPlan):
     """The context of a plan's form page: the plan (as it is now after a stale save, not as the person
     read it) and its registration."""
 
-    def context(flow) -> dict:
-        current = selectors.support_plan_get(actor=actor, pk=plan.pk) if flow.conflict else plan
+    def context(_flow) -> dict:
+        current = latest.or_(plan)
         return {"plan": current, "registration": current.registration}
 
     return context
@@ -72,14 +72,12 @@ def support_plan_change(request, plan):
         actor, plan.registration, "Only the co-ordinator or the NQSW's assessor changes a support plan."
     )
 
-    def reread() -> SupportPlan:
-        return selectors.support_plan_get(actor=actor, pk=plan.pk)
-
+    latest = Latest(lambda: selectors.support_plan_get(actor=actor, pk=plan.pk))
     return form_page(
         request,
         _plan_form(request.POST or None, plan),
         template="reviews/support_plan_change.html",
-        context=_plan_page(actor, plan),
+        context=_plan_page(latest, plan),
         save=lambda data: support_plans.support_plan_update(
             actor=actor,
             plan=plan,
@@ -88,9 +86,9 @@ def support_plan_change(request, plan):
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="The support plan has been saved",
-        current_version=lambda: reread().version,
+        current_version=latest.version,
         # The plan as it is now decides whether the extra review's date is still asked.
-        rebind=lambda data: _plan_form(data, reread()),
+        rebind=lambda data: _plan_form(data, latest.or_(plan)),
     )
 
 
@@ -145,15 +143,16 @@ def support_plan_close(request, plan):
     refuse_unless_support_plan_manager(
         actor, plan.registration, "Only the co-ordinator or the NQSW's assessor closes a support plan."
     )
+    latest = Latest(lambda: selectors.support_plan_get(actor=actor, pk=plan.pk))
     return form_page(
         request,
         ClosePlanForm(request.POST or None, initial={"version": plan.version}),
         template="reviews/support_plan_close.html",
-        context=_plan_page(actor, plan),
+        context=_plan_page(latest, plan),
         save=lambda data: support_plans.support_plan_close(
             actor=actor, plan=plan, version=data["version"], note=data["note"]
         ),
         done=lambda _saved: redirect("reviews:support_plan", pk=plan.pk),
         message="The support plan has been closed",
-        current_version=lambda: selectors.support_plan_get(actor=actor, pk=plan.pk).version,
+        current_version=latest.version,
     )
