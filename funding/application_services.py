@@ -13,7 +13,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, changed_fields
+from asye.audit.services import audit_record, audited_update, changed_fields
 from asye.errors import Conflict
 from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
@@ -271,25 +271,20 @@ def grant_application_submit(
     errors = application_problems(application)
     if errors:
         raise ValidationError(errors)
-    before = application.status
-    application = versioned_update(
+    return audited_update(
         application,
         version,
         APPLICATION_CHANGED,
+        actor=actor,
+        action="grant_application.submitted",
+        changes={
+            "status": [application.status, GrantApplication.Status.SUBMITTED],
+            "actions": application.actions.count(),
+        },
         status=GrantApplication.Status.SUBMITTED,
         submitted_at=clock.now(),
         submitted_by=actor.user,
     )
-    audit_record(
-        actor=actor,
-        obj=application,
-        action="grant_application.submitted",
-        changes={
-            "status": [before, GrantApplication.Status.SUBMITTED],
-            "actions": application.actions.count(),
-        },
-    )
-    return application
 
 
 def _decide_application(
@@ -306,25 +301,21 @@ def _decide_application(
             )
         verb = "accept" if to == GrantApplication.Status.ACCEPTED else "return"
         refuse_own_application(actor=actor, application=application, attempted=f"grant_application.{verb}")
-        application = versioned_update(
+        return audited_update(
             application,
             version,
             APPLICATION_CHANGED,
-            status=to,
-            decided_at=clock.now(),
-            decided_by=actor.user,
-            national_comments=comments,
-        )
-        audit_record(
             actor=actor,
-            obj=application,
             action=f"grant_application.{to}",
             changes={
                 "status": [GrantApplication.Status.SUBMITTED, to],
                 **({"comments": comments} if comments else {}),
             },
+            status=to,
+            decided_at=clock.now(),
+            decided_by=actor.user,
+            national_comments=comments,
         )
-        return application
 
 
 @audits_refusals

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from asye.accounts.actor import Actor
-from asye.audit.services import audit_record, audited_create
-from asye.records import versioned_update
+from asye.audit.services import audited_create, audited_update
 from asye.tenancy.db import system_national_context
 from asye.web.formats import money
 from funding.models import Claim, Recovery
@@ -86,20 +85,16 @@ def recovery_cancel(*, actor: Actor, recovery_id: int, reason: str, version: int
             raise ValidationError(
                 f"This recovery is {recovery.get_status_display().lower()}: it cannot be cancelled."
             )
-        recovery = versioned_update(
+        return audited_update(
             recovery,
             version,
             RECOVERY_CHANGED,
-            status=Recovery.Status.CANCELLED,
-            cancelled_reason=reason.strip(),
-        )
-        audit_record(
             actor=actor,
-            obj=recovery,
             action="recovery.cancelled",
             changes={
                 "status": [Recovery.Status.PENDING, Recovery.Status.CANCELLED],
                 "reason": reason.strip(),
             },
+            status=Recovery.Status.CANCELLED,
+            cancelled_reason=reason.strip(),
         )
-        return recovery

@@ -237,12 +237,19 @@ def _take_off_statement(*, actor: Actor, claim: Claim) -> Claim:
         audit={"statement": statement.pk},
         statement=None,
     )
+    _statement_line_removed(actor=actor, statement=statement, claim=claim.pk)
+    return claim
+
+
+def _statement_line_removed(*, actor: Actor, statement: PaymentStatement, **line) -> PaymentStatement:
+    """Store a draft's totals again after a line came off it, and audit that on the statement's own trail
+    with the ``line`` (its claim or recovery) and the total before and after."""
     before = statement.total
     statement = _recompute_totals(statement)
     audit_record(
         actor=actor,
         obj=statement,
         action="statement.line_removed",
-        changes={"claim": claim.pk, "total": [before, statement.total]},
+        changes={**line, "total": [before, statement.total]},
     )
-    return claim
+    return statement

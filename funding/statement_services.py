@@ -22,7 +22,7 @@ from django.utils import timezone
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
-from asye.audit.services import audit_record, audit_record_many
+from asye.audit.services import audit_record_many, audited_update
 from asye.errors import Conflict
 from asye.records import versioned_update
 from asye.tenancy.db import system_national_context
@@ -36,6 +36,7 @@ from funding.services import (
     _lock,
     _recompute_totals,
     _require_national,
+    _statement_line_removed,
     _take_off_statement,
     _today,
 )
@@ -117,10 +118,11 @@ def statement_build(
         RECOVERIES_ADDED.apply(recoveries, actor=actor, now=now, statement=statement)
         before = statement.total
         statement = _recompute_totals(statement)
-        statement = versioned_update(statement, None, STATEMENT_CHANGED)
-        audit_record(
+        return audited_update(
+            statement,
+            None,
+            STATEMENT_CHANGED,
             actor=actor,
-            obj=statement,
             action="statement.built" if created else "statement.topped_up",
             changes={
                 "month": month,
@@ -129,7 +131,6 @@ def statement_build(
                 "total": [before, statement.total] if not created else statement.total,
             },
         )
-        return statement
 
 
 def employers_to_pay(*, actor: Actor) -> list[int]:
@@ -211,8 +212,12 @@ def statements_build_all(
     return built
 
 
-def _lock_statement(statement_id: int) -> PaymentStatement:
-    return PaymentStatement.objects.select_for_update().get(pk=statement_id)
+def _lock_statement(statement_id: int, version: int | None) -> PaymentStatement:
+    """The statement, locked; Conflict if it has moved on from ``version`` (None: as it is now)."""
+    statement = PaymentStatement.objects.select_for_update().get(pk=statement_id)
+    if version is not None and statement.version != version:
+        raise Conflict(STATEMENT_CHANGED)
+    return statement
 
 
 @transaction.atomic
@@ -227,9 +232,7 @@ def statement_remove_line(
     """Take a claim (back to approved) or a recovery (back to pending) off a draft statement."""
     _require_national(actor)
     with system_national_context():
-        statement = _lock_statement(statement_id)
-        if version is not None and statement.version != version:
-            raise Conflict(STATEMENT_CHANGED)
+        statement = _lock_statement(statement_id, version)
         if statement.status != PaymentStatement.Status.DRAFT:
             raise ValidationError("This statement is authorised: it cannot change.")
         if (claim_id is None) == (recovery_id is None):
@@ -244,24 +247,20 @@ def statement_remove_line(
             )
             if recovery is None:
                 raise ValidationError("This recovery is not on this statement.")
-            versioned_update(recovery, None, RECOVERY_CHANGED, status=Recovery.Status.PENDING, statement=None)
-            audit_record(
+            audited_update(
+                recovery,
+                None,
+                RECOVERY_CHANGED,
                 actor=actor,
-                obj=recovery,
                 action="recovery.removed_from_statement",
                 changes={
                     "status": [Recovery.Status.ON_STATEMENT, Recovery.Status.PENDING],
                     "statement": statement.pk,
                 },
+                status=Recovery.Status.PENDING,
+                statement=None,
             )
-            before = statement.total
-            _recompute_totals(statement)
-            audit_record(
-                actor=actor,
-                obj=statement,
-                action="statement.line_removed",
-                changes={"recovery": recovery.pk, "total": [before, statement.total]},
-            )
+            _statement_line_removed(actor=actor, statement=statement, recovery=recovery.pk)
         statement.refresh_from_db()
         return versioned_update(statement, None, STATEMENT_CHANGED)
 
@@ -275,9 +274,7 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
     lines as it was authorised. A refusal for want of a second person is audited."""
     _require_national(actor)
     with system_national_context():
-        statement = _lock_statement(statement_id)
-        if version is not None and statement.version != version:
-            raise Conflict(STATEMENT_CHANGED)
+        statement = _lock_statement(statement_id, version)
         if statement.status != PaymentStatement.Status.DRAFT:
             raise ValidationError(f"This statement is already {statement.get_status_display().lower()}.")
         preparers = statement_preparers(statement)
@@ -293,17 +290,11 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
             raise ValidationError("This statement has no claims or recoveries on it.")
         now = clock.now()
         lines = _freeze_lines(statement, now=now)
-        statement = versioned_update(
+        return audited_update(
             statement,
             None,
             STATEMENT_CHANGED,
-            status=PaymentStatement.Status.AUTHORISED,
-            authorised_at=now,
-            authorised_by=actor.user,
-        )
-        audit_record(
             actor=actor,
-            obj=statement,
             action="statement.authorised",
             changes={
                 "status": [PaymentStatement.Status.DRAFT, PaymentStatement.Status.AUTHORISED],
@@ -313,8 +304,10 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
                 "lines": lines,
                 "prepared_by": sorted(User.objects.filter(pk__in=preparers).values_list("email", flat=True)),
             },
+            status=PaymentStatement.Status.AUTHORISED,
+            authorised_at=now,
+            authorised_by=actor.user,
         )
-        return statement
 
 
 def _freeze_lines(statement: PaymentStatement, *, now: datetime.datetime) -> int:
@@ -361,9 +354,7 @@ def statement_mark_paid(
     if paid_on > today:
         raise ValidationError({"paid_on": ["The payment date must be today or in the past"]})
     with system_national_context():
-        statement = _lock_statement(statement_id)
-        if version is not None and statement.version != version:
-            raise Conflict(STATEMENT_CHANGED)
+        statement = _lock_statement(statement_id, version)
         if statement.status == PaymentStatement.Status.DRAFT:
             raise ValidationError("Authorise this statement before marking it paid.")
         if statement.status == PaymentStatement.Status.PAID:
@@ -377,19 +368,11 @@ def statement_mark_paid(
         now = clock.now()
         CLAIMS_PAID.apply(claims, actor=actor, now=now, paid_on=paid_on)
         RECOVERIES_RECOVERED.apply(recoveries, actor=actor, now=now)
-        statement = versioned_update(
+        return audited_update(
             statement,
             None,
             STATEMENT_CHANGED,
-            status=PaymentStatement.Status.PAID,
-            paid_on=paid_on,
-            paid_at=now,
-            paid_by=actor.user,
-            payment_reference=payment_reference.strip(),
-        )
-        audit_record(
             actor=actor,
-            obj=statement,
             action="statement.paid",
             changes={
                 "status": [PaymentStatement.Status.AUTHORISED, PaymentStatement.Status.PAID],
@@ -397,5 +380,9 @@ def statement_mark_paid(
                 "payment_reference": payment_reference.strip(),
                 "total": statement.total,
             },
+            status=PaymentStatement.Status.PAID,
+            paid_on=paid_on,
+            paid_at=now,
+            paid_by=actor.user,
+            payment_reference=payment_reference.strip(),
         )
-        return statement

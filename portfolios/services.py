@@ -131,6 +131,13 @@ def _claim(evidence: Evidence, version: int, **changes) -> Evidence:
     return versioned_update(evidence, version, EVIDENCE_CHANGED, stale_without_version=True, **changes)
 
 
+def _claim_audited(evidence: Evidence, version: int, **audited) -> Evidence:
+    """``_claim`` with its audit event: ``audited`` is what ``audited_update`` takes besides the record,
+    version and conflict (``actor``, ``action``, ``changes``, ``words``, the fields written); with no
+    ``changes`` nothing is written."""
+    return audited_update(evidence, version, EVIDENCE_CHANGED, stale_without_version=True, **audited)
+
+
 def _files_add(*, actor: Actor, evidence: Evidence, uploads: list[UploadedFile]) -> list[EvidenceFile]:
     """Verify then store each file; on any failure, remove what this call stored."""
     already = EvidenceFile.objects.filter(evidence=evidence).count()
@@ -261,15 +268,13 @@ def evidence_update(
     diff = changed_fields(before, after)
     fields = {name: after[name] for name in ("title", "description", "reflection", "occurred_on")}
     # The words of the evidence and the reflection are personal: the trail says they changed, not what to.
-    evidence = audited_update(
+    evidence = _claim_audited(
         current,
         version,
-        EVIDENCE_CHANGED,
         actor=actor,
         action="evidence.updated",
         changes=diff,
         words=("description", "reflection"),
-        stale_without_version=True,
         **fields,
     )
     if diff:
@@ -303,14 +308,12 @@ def evidence_share(*, actor: Actor, evidence: Evidence, version: int) -> Evidenc
         ]
     if errors:
         raise ValidationError(errors)
-    return audited_update(
+    return _claim_audited(
         current,
         version,
-        EVIDENCE_CHANGED,
         actor=actor,
         action="evidence.shared",
         changes={"status": [current.status, Evidence.Status.SHARED], "assessor": registration.assessor_id},
-        stale_without_version=True,
         status=Evidence.Status.SHARED,
         shared_at=clock.now(),
     )
@@ -346,14 +349,12 @@ def evidence_respond(
         errors["comment"] = [f"Your comment must be {MAX_COMMENT_LENGTH:,} characters or fewer"]
     if errors:
         raise ValidationError(errors)
-    return audited_update(
+    return _claim_audited(
         current,
         version,
-        EVIDENCE_CHANGED,
         actor=actor,
         action="evidence.responded",
         changes={"status": [Evidence.Status.SHARED, decision], "comment": bool(comment)},
-        stale_without_version=True,
         status=decision,
         response_comment=comment,
         responded_by=actor.user,

@@ -32,6 +32,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
+from asye.records import versioned_update
 from funding import hooks as funding_hooks
 from programmes.duplicates import national_duplicates_flag, national_reviews_supersede
 from programmes.eligibility import (
@@ -43,6 +44,7 @@ from programmes.eligibility import (
     normalise_swe_number,
     open_funding_years,
 )
+from programmes.endings import REGISTRATION_CHANGED
 from programmes.models import (
     CaseloadRecord,
     FundingStatus,
@@ -70,7 +72,6 @@ RECHECK_NOTE = (
 )
 REASON_REQUIRED = "Enter the reason for the correction"
 REASON_TOO_LONG = "The reason must be 2000 characters or fewer"
-CHANGED_BY_SOMEONE_ELSE = "This registration was changed by someone else. Reload it and try again."
 NO_PROGRAMME = "No programme for this service area accepts this start date"
 
 
@@ -297,7 +298,7 @@ def registration_correct(
         .get(pk=registration.pk)
     )
     if locked.version != version:
-        raise Conflict(CHANGED_BY_SOMEONE_ELSE)
+        raise Conflict(REGISTRATION_CHANGED)
     reason = (reason or "").strip()
     reason_errors = {"reason": [REASON_REQUIRED]} if not reason else {}
     if len(reason) > 2000:
@@ -313,16 +314,15 @@ def registration_correct(
     if reason_errors:
         raise ValidationError(reason_errors)
     values = {name: new for name, (_old, new) in plan.changes.items()}
-    updated = Registration.objects.filter(pk=locked.pk, version=version).update(
-        version=version + 1,
-        updated_at=clock.now(),
+    versioned_update(
+        locked,
+        version,
+        REGISTRATION_CHANGED,
         funding_status=plan.funding_status,
         funding_note=plan.funding_note,
         funding_year=plan.funding_year,
         **values,
     )
-    if not updated:
-        raise Conflict(CHANGED_BY_SOMEONE_ELSE)
     RegistrationCorrection.objects.bulk_create(
         [
             RegistrationCorrection(

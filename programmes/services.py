@@ -12,8 +12,7 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
-from asye.audit.services import audit_record, changed_fields
-from asye.records import versioned_update
+from asye.audit.services import audit_record, audited_update, changed_fields
 from asye.tenancy.db import system_national_context
 from funding import hooks as funding_hooks
 from programmes.duplicates import national_duplicates_flag
@@ -114,9 +113,16 @@ def registration_create(
     return registration
 
 
-def _claim(registration: Registration, version: int | None, **changes) -> Registration:
-    """Write ``changes`` if the registration is still at ``version`` (its current one if None); else 409."""
-    return versioned_update(registration, version, REGISTRATION_CHANGED, **changes)
+def _change(
+    registration: Registration, version: int | None, *, actor: Actor, action: str, changes: dict, **fields
+) -> Registration:
+    """Write ``fields`` if the registration is still at ``version`` (its current one if None; else 409),
+    audit ``changes`` as ``action``, and bring the registration's stored progress up to date."""
+    registration = audited_update(
+        registration, version, REGISTRATION_CHANGED, actor=actor, action=action, changes=changes, **fields
+    )
+    progress_refresh(registration=registration)
+    return registration
 
 
 EDITABLE_FIELDS = ("email", "contracted_hours")
@@ -149,10 +155,8 @@ def registration_update(*, actor: Actor, registration: Registration, version: in
     diff = changed_fields(before, changes)
     if not diff:
         return registration
-    registration = _claim(registration, version, **{name: changes[name] for name in diff})
-    audit_record(actor=actor, obj=registration, action="registration.updated", changes=diff)
-    progress_refresh(registration=registration)
-    return registration
+    fields = {name: changes[name] for name in diff}
+    return _change(registration, version, actor=actor, action="registration.updated", changes=diff, **fields)
 
 
 def _require_open(registration: Registration) -> None:
@@ -201,16 +205,14 @@ def registration_defer(
         reason=reason.strip(),
         created_by=actor.user,
     )
-    status = status_on(registration.deferrals.all(), _today())
-    registration = _claim(registration, version, status=status)
-    audit_record(
+    return _change(
+        registration,
+        version,
         actor=actor,
-        obj=registration,
         action="registration.deferred",
         changes={"started_on": started_on, "reason": reason},
+        status=status_on(registration.deferrals.all(), _today()),
     )
-    progress_refresh(registration=registration)
-    return registration
 
 
 @transaction.atomic
@@ -229,10 +231,14 @@ def registration_resume(
     check_effective_date(registration, ended_on, field="ended_on", what="return", today=_today())
     deferral.ended_on = ended_on
     deferral.save(update_fields=["ended_on"])
-    registration = _claim(registration, version, status=status_on(registration.deferrals.all(), _today()))
-    audit_record(actor=actor, obj=registration, action="registration.resumed", changes={"ended_on": ended_on})
-    progress_refresh(registration=registration)
-    return registration
+    return _change(
+        registration,
+        version,
+        actor=actor,
+        action="registration.resumed",
+        changes={"ended_on": ended_on},
+        status=status_on(registration.deferrals.all(), _today()),
+    )
 
 
 @transaction.atomic
@@ -247,15 +253,14 @@ def registration_extend(
     if not reason.strip():
         raise ValidationError({"reason": ["Enter the reason for the extension"]})
     before = registration.extension_days
-    registration = _claim(registration, version, extension_days=before + days)
-    audit_record(
+    return _change(
+        registration,
+        version,
         actor=actor,
-        obj=registration,
         action="registration.extended",
         changes={"extension_days": [before, before + days], "reason": reason.strip()},
+        extension_days=before + days,
     )
-    progress_refresh(registration=registration)
-    return registration
 
 
 @transaction.atomic
@@ -273,6 +278,13 @@ def registration_withdraw(
         on=on,
         reason=reason,
         version=version,
+    )
+
+
+def holds_role(employer_id: int, user_id: int | None, role: str) -> bool:
+    """Whether the person holds ``role`` at the employer now (never true for nobody)."""
+    return bool(user_id) and (
+        Membership.objects.active().filter(employer_id=employer_id, user_id=user_id, role=role).exists()
     )
 
 
@@ -299,25 +311,22 @@ def registration_allocate_assessor(
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     _require_open(registration)
     on = on or _today()
-    holds_role = Membership.objects.active().filter(
-        employer_id=registration.employer_id, user_id=assessor_id, role=Role.ASSESSOR
-    )
-    if not holds_role.exists():
+    if not holds_role(registration.employer_id, assessor_id, Role.ASSESSOR):
         raise ValidationError({"assessor": ["Select one of your assessors"]})
     if registration.assessor_id == assessor_id:
         return registration
     AssessorAllocation.objects.filter(registration=registration, ended_on__isnull=True).update(ended_on=on)
     assessor_allocation_start(actor=actor, registration=registration, assessor_id=assessor_id, on=on)
-    before = registration.assessor_id
-    registration = _claim(registration, None, assessor_id=assessor_id, learning_agreement_needs_signing=True)
-    audit_record(
+    # The learning agreement is to be signed again (its progress item with it).
+    return _change(
+        registration,
+        None,
         actor=actor,
-        obj=registration,
         action="registration.assessor_changed",
-        changes={"assessor": [before, assessor_id]},
+        changes={"assessor": [registration.assessor_id, assessor_id]},
+        assessor_id=assessor_id,
+        learning_agreement_needs_signing=True,
     )
-    progress_refresh(registration=registration)  # the learning agreement is to be signed again
-    return registration
 
 
 @transaction.atomic
@@ -325,20 +334,17 @@ def registration_set_line_manager(
     *, actor: Actor, registration: Registration, line_manager_id: int
 ) -> Registration:
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
-    holds_role = Membership.objects.active().filter(
-        employer_id=registration.employer_id, user_id=line_manager_id, role=Role.LINE_MANAGER
-    )
-    if not holds_role.exists():
+    if not holds_role(registration.employer_id, line_manager_id, Role.LINE_MANAGER):
         raise ValidationError({"line_manager": ["Select one of your line managers"]})
-    before = registration.line_manager_id
-    registration = _claim(registration, None, line_manager_id=line_manager_id)
-    audit_record(
+    return audited_update(
+        registration,
+        None,
+        REGISTRATION_CHANGED,
         actor=actor,
-        obj=registration,
         action="registration.line_manager_changed",
-        changes={"line_manager": [before, line_manager_id]},
+        changes={"line_manager": [registration.line_manager_id, line_manager_id]},
+        line_manager_id=line_manager_id,
     )
-    return registration
 
 
 @transaction.atomic
@@ -368,19 +374,21 @@ def registration_funding_decide(
                 "You work for this employer, so another member of national staff must decide its funding."
             )
         status = FundingStatus.APPROVED if approve else FundingStatus.REJECTED
-        before = registration.funding_status
-        registration = _claim(registration, None, funding_status=status, funding_note=note.strip())
+        registration = audited_update(
+            registration,
+            None,
+            REGISTRATION_CHANGED,
+            actor=actor,
+            action="registration.funding_approved" if approve else "registration.funding_rejected",
+            changes={"funding_status": [registration.funding_status, status], "note": note.strip()},
+            funding_status=status,
+            funding_note=note.strip(),
+        )
         NationalReview.objects.filter(registration=registration, status=NationalReview.Status.OPEN).update(
             status=NationalReview.Status.APPROVED if approve else NationalReview.Status.REJECTED,
             decided_by=actor.user,
             decided_at=clock.now(),
             decision_note=note.strip(),
-        )
-        audit_record(
-            actor=actor,
-            obj=registration,
-            action="registration.funding_approved" if approve else "registration.funding_rejected",
-            changes={"funding_status": [before, status], "note": note.strip()},
         )
         if approve:
             funding_hooks.registration_funding_approved(actor=actor, registration=registration)

@@ -13,9 +13,8 @@ from django.db import transaction
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.audit.services import audit_record, audited_create, changed_fields
+from asye.audit.services import audited_create, audited_update, changed_fields
 from asye.errors import Conflict
-from asye.records import versioned_update
 from programmes.models import Registration, SupportNeed
 from programmes.support_services import is_person, refuse_unless, require_recordable
 
@@ -107,9 +106,21 @@ def support_need_create(
 NEED_CHANGED = "This support need was changed by someone else. Check its status and try again."
 
 
-def _write_need(need: SupportNeed, version: int, **changes) -> SupportNeed:
-    """Write ``changes`` if the need is still at ``version``; otherwise Conflict (409)."""
-    return versioned_update(need, version, NEED_CHANGED, stale_without_version=True, **changes)
+def _write_need(
+    need: SupportNeed, version: int, *, actor: Actor, action: str, changes: dict, **fields
+) -> SupportNeed:
+    """Write ``fields`` if the need is still at ``version`` (otherwise Conflict, 409) and audit ``changes``
+    as ``action``; with no ``changes`` nothing is written."""
+    return audited_update(
+        need,
+        version,
+        NEED_CHANGED,
+        actor=actor,
+        action=action,
+        changes=changes,
+        stale_without_version=True,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -130,7 +141,7 @@ def support_need_set_status(
         "Only the NQSW or the co-ordinator updates a support need.",
     )
     if need.version != version:
-        raise Conflict("This support need was changed by someone else. Check its status and try again.")
+        raise Conflict(NEED_CHANGED)
     if status not in dict(status_choices_for(actor=actor, need=need)):
         if need.status in RESOLVED_STATUSES:
             raise ValidationError(
@@ -140,14 +151,15 @@ def support_need_set_status(
     today = today or clock.today()
     resolved_on = today if status in RESOLVED_STATUSES else None
     before = {"status": need.status, "resolved_on": need.resolved_on}
-    need = _write_need(need, version, status=status, resolved_on=resolved_on)
-    audit_record(
+    return _write_need(
+        need,
+        version,
         actor=actor,
-        obj=need,
         action="support_need.status_changed",
         changes=changed_fields(before, {"status": status, "resolved_on": resolved_on}),
+        status=status,
+        resolved_on=resolved_on,
     )
-    return need
 
 
 @transaction.atomic
@@ -168,8 +180,12 @@ def support_need_update_detail(
         changes["detail_changed"] = True
     if shared != need.detail_shared:
         changes["detail_shared"] = [need.detail_shared, shared]
-    if not changes:
-        return need
-    need = _write_need(need, version, detail=detail, detail_shared=shared)
-    audit_record(actor=actor, obj=need, action="support_need.detail_changed", changes=changes)
-    return need
+    return _write_need(
+        need,
+        version,
+        actor=actor,
+        action="support_need.detail_changed",
+        changes=changes,
+        detail=detail,
+        detail_shared=shared,
+    )

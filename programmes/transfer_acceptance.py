@@ -15,7 +15,7 @@ from django.db import transaction
 
 from asye import clock
 from asye.accounts.actor import Actor
-from asye.accounts.models import Membership, Role
+from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
@@ -29,24 +29,19 @@ from programmes.models import (
     RegistrationTransfer,
 )
 from programmes.progress_store import progress_refresh
-from programmes.services import assessor_allocation_start
+from programmes.services import assessor_allocation_start, holds_role
 from programmes.transfers import (
     ALREADY_REGISTERED_HERE,
     GAP_REASON,
     MAX_GAP_DAYS,
     NO_LONGER_TRANSFERABLE,
     PAUSED_REASON,
+    TRANSFER_CHANGED,
     Status,
     audit_both_employers,
     require_receiver,
     transfer_write,
 )
-
-
-def _holds_role(employer_id: int, user_id: int | None, role: str) -> bool:
-    return bool(user_id) and (
-        Membership.objects.active().filter(employer_id=employer_id, user_id=user_id, role=role).exists()
-    )
 
 
 def _check_acceptance(
@@ -75,9 +70,9 @@ def _check_acceptance(
         hours = None
     if hours is None or not hours.is_finite() or not (Decimal("1") <= hours <= Decimal("48")):
         errors["contracted_hours"] = ["Contracted hours must be between 1 and 48 a week"]
-    if assessor_id and not _holds_role(transfer.to_employer_id, assessor_id, Role.ASSESSOR):
+    if assessor_id and not holds_role(transfer.to_employer_id, assessor_id, Role.ASSESSOR):
         errors["assessor"] = ["Select one of your assessors"]
-    if line_manager_id and not _holds_role(transfer.to_employer_id, line_manager_id, Role.LINE_MANAGER):
+    if line_manager_id and not holds_role(transfer.to_employer_id, line_manager_id, Role.LINE_MANAGER):
         errors["line_manager"] = ["Select one of your line managers"]
     already = Registration.objects.filter(
         employer_id=transfer.to_employer_id,
@@ -148,7 +143,7 @@ def transfer_accept(
     require_receiver(actor, transfer)
     transfer = RegistrationTransfer.objects.select_for_update().get(pk=transfer.pk)
     if version is not None and transfer.version != version:
-        raise Conflict("This transfer was changed by someone else. Reload it and try again.")
+        raise Conflict(TRANSFER_CHANGED)
     if transfer.status != Status.REQUESTED:
         raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
     errors, hours = _check_acceptance(

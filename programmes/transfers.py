@@ -29,7 +29,7 @@ from asye.audit.services import audit_record
 from asye.errors import Conflict
 from asye.tenancy.db import tenant_context
 from asye.tenancy.models import Employer, ServiceArea
-from programmes.endings import check_effective_date, long_date
+from programmes.endings import REGISTRATION_CHANGED, check_effective_date, long_date
 from programmes.models import (
     Registration,
     RegistrationTransfer,
@@ -42,6 +42,7 @@ MAX_GAP_DAYS = 366
 PAUSED_REASON = "Programme paused before the transfer (recorded by the previous employer)"
 GAP_REASON = "Between employers: after the last day with the previous employer, before the first day here"
 ALREADY_REGISTERED_HERE = "This NQSW is already registered with you"
+TRANSFER_CHANGED = "This transfer was changed by someone else. Reload it and try again."
 NO_LONGER_TRANSFERABLE = (
     "This programme can no longer be transferred: the sending employer's registration has ended or another "
     "change is arranged. Decline this request and ask them to make a new one."
@@ -99,7 +100,7 @@ def transfer_write(transfer: RegistrationTransfer, version: int | None, **change
         pk=transfer.pk, version=expected, status=Status.REQUESTED
     ).update(version=expected + 1, **changes)
     if not updated:
-        raise Conflict("This transfer was changed by someone else. Reload it and try again.")
+        raise Conflict(TRANSFER_CHANGED)
     transfer.refresh_from_db()
     return transfer
 
@@ -139,7 +140,7 @@ def transfer_request(
     today = today or clock.today()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if version is not None and registration.version != version:
-        raise Conflict("This registration was changed by someone else. Reload it and try again.")
+        raise Conflict(REGISTRATION_CHANGED)
     if not registration.is_open:
         raise ValidationError(f"This registration is {registration.get_status_display().lower()}.")
     if registration.ending_on is not None:

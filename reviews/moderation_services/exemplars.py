@@ -13,24 +13,20 @@ from asye.tenancy.models import ServiceArea
 from portfolios.models import CapabilityStatement
 from reviews.models import Exemplar
 from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff, trimmed
+from reviews.services.saving import clean_text
 
 
 def _check_exemplar(values: dict) -> None:
     """ValidationError naming each part of the exemplar that is missing, too long or not on the list."""
     errors: dict[str, list[str]] = {}
-    if not values["title"]:
-        errors["title"] = ["Enter a title"]
-    elif len(values["title"]) > MAX_TITLE:
-        errors["title"] = [f"The title must be {MAX_TITLE} characters or fewer"]
+    clean_text(errors, "title", values["title"], limit=MAX_TITLE, label="The title", required="Enter a title")
     if values["service_area"] not in ("", *ServiceArea.values):
         errors["service_area"] = ["Select a service area from the list"]
-    if not values["extract"]:
-        errors["extract"] = ["Enter the anonymised extract"]
-    if not values["annotation"]:
-        errors["annotation"] = ["Enter the annotation: what makes it good, and what could be stronger"]
-    for name in ("extract", "annotation"):
-        if len(values[name]) > MAX_TEXT:
-            errors[name] = [f"This must be {MAX_TEXT:,} characters or fewer"]
+    for name, required in (
+        ("extract", "Enter the anonymised extract"),
+        ("annotation", "Enter the annotation: what makes it good, and what could be stronger"),
+    ):
+        clean_text(errors, name, values[name], limit=MAX_TEXT, label="This", required=required)
     statement_id = values["statement_id"]
     if statement_id is not None and not CapabilityStatement.objects.filter(pk=statement_id).exists():
         errors["statement"] = ["Select a capability statement from the list"]

@@ -12,7 +12,8 @@ from asye.audit.services import audit_record, audited_create
 from asye.errors import Conflict
 from asye.tenancy.db import system_national_context
 from reviews.models import GoodPracticeApplication
-from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff, trimmed
+from reviews.moderation_services.national import MAX_TEXT, MAX_TITLE, require_national_staff
+from reviews.services.saving import clean_text
 
 
 @transaction.atomic
@@ -21,16 +22,18 @@ def good_practice_apply(*, actor: Actor, title: str, description: str) -> GoodPr
     actor.require(Role.COORDINATOR)
     if actor.employer_id is None:
         raise PermissionDenied("Choose the employer you are applying for.")
-    title, description = trimmed(title), trimmed(description)
     errors: dict[str, list[str]] = {}
-    if not title:
-        errors["title"] = ["Enter a title for the practice"]
-    elif len(title) > MAX_TITLE:
-        errors["title"] = [f"The title must be {MAX_TITLE} characters or fewer"]
-    if not description:
-        errors["description"] = ["Describe the practice and the difference it makes"]
-    elif len(description) > MAX_TEXT:
-        errors["description"] = [f"The description must be {MAX_TEXT:,} characters or fewer"]
+    title = clean_text(
+        errors, "title", title, limit=MAX_TITLE, label="The title", required="Enter a title for the practice"
+    )
+    description = clean_text(
+        errors,
+        "description",
+        description,
+        limit=MAX_TEXT,
+        label="The description",
+        required="Describe the practice and the difference it makes",
+    )
     if errors:
         raise ValidationError(errors)
     return audited_create(
@@ -52,11 +55,11 @@ def good_practice_decide(
     """National staff endorse an application or not, with a note the employer reads (required when not
     endorsing). A decision is final; a second decision, or a stale ``version``, is refused."""
     require_national_staff(actor)
-    note = trimmed(note)
-    if not endorse and not note:
-        raise ValidationError({"note": ["Give the reason the practice is not endorsed"]})
-    if len(note) > MAX_TEXT:
-        raise ValidationError({"note": [f"The note must be {MAX_TEXT:,} characters or fewer"]})
+    errors: dict[str, list[str]] = {}
+    required = "" if endorse else "Give the reason the practice is not endorsed"
+    note = clean_text(errors, "note", note, limit=MAX_TEXT, label="The note", required=required)
+    if errors:
+        raise ValidationError(errors)
     status = (
         GoodPracticeApplication.Status.ENDORSED if endorse else GoodPracticeApplication.Status.NOT_ENDORSED
     )

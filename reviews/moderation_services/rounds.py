@@ -17,7 +17,8 @@ from asye.tenancy.db import system_national_context
 from portfolios.models import Portfolio
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_sampling import STRATA, Draw, sample_preview_national
-from reviews.moderation_services.national import MAX_TITLE, require_national_staff, trimmed
+from reviews.moderation_services.national import MAX_TITLE, require_national_staff
+from reviews.services.saving import clean_text
 
 MAX_SEED = 2**63 - 1
 
@@ -42,12 +43,10 @@ def _checked_round_request(
     """The round's name, trimmed, once national staff (nobody else) ask for a draw that can be made;
     ValidationError naming each problem."""
     require_national_staff(actor)
-    name = trimmed(name)
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["Enter a name for the round"]
-    elif len(name) > MAX_TITLE:
-        errors["name"] = [f"The name must be {MAX_TITLE} characters or fewer"]
+    name = clean_text(
+        errors, "name", name, limit=MAX_TITLE, label="The name", required="Enter a name for the round"
+    )
     if set(by) - set(STRATA):
         errors["strata"] = ["Select strata from the list"]
     if (per_stratum is None) == (percent is None):

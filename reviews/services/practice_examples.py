@@ -7,14 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from asye.accounts.actor import Actor
-from asye.audit.services import audit_record
-from asye.records import version_bump
 from portfolios.capabilities import registration_statements
 from portfolios.models import Evidence, Observation, Portfolio
 from programmes.models import Registration
 from reviews.models import PracticeExample, Review
 from reviews.services.access import require_assessment_writer
-from reviews.services.saving import MAX_COMMENT_LENGTH, clean_text
+from reviews.services.saving import MAX_COMMENT_LENGTH, clean_text, part_saved
 
 
 def _require_examples_writer(actor: Actor, review: Review, refusal: str) -> None:
@@ -102,10 +100,9 @@ def practice_example_add(
         observation=observation,
         statement=statement,
     )
-    version_bump(review)  # a change to its examples is a save of the review
-    audit_record(
+    part_saved(
+        review,
         actor=actor,
-        obj=review,
         action="review.practice_example_added",
         changes={
             "example": example.pk,
@@ -125,5 +122,4 @@ def practice_example_remove(*, actor: Actor, example: PracticeExample) -> None:
     )
     pk = example.pk
     example.delete()
-    version_bump(review)  # a change to its examples is a save of the review
-    audit_record(actor=actor, obj=review, action="review.practice_example_removed", changes={"example": pk})
+    part_saved(review, actor=actor, action="review.practice_example_removed", changes={"example": pk})

@@ -1,6 +1,7 @@
 """What every write about reviews shares: the length limits, trimming text, the versioned save (``claim``,
 and ``claim_audited`` with its audit event) that raises ``Conflict`` with each kind of record's own
-message, and the refusal to change a closed plan or panel."""
+message, the save a change to one of a record's parts gives it (``part_saved``), and the refusal to change
+a closed plan or panel."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from asye.accounts.actor import Actor
-from asye.audit.services import audited_update
-from asye.records import versioned_update
+from asye.audit.services import audit_record, audited_update
+from asye.records import version_bump, versioned_update
 from reviews.models import FinalRecommendation, ModerationPanel, Review, SupportPlan
 
 MAX_REPORT_LENGTH = 20_000
@@ -103,6 +104,14 @@ def claim_audited(
         stale_without_version=True,
         **fields,
     )
+
+
+def part_saved(record: Review | SupportPlan, *, actor: Actor, action: str, changes: dict) -> None:
+    """A part of ``record`` was added, changed or removed (a review's practice example, a plan's action):
+    that is a save of the record, so its version moves on (``version_bump``) and it is audited as
+    ``action``."""
+    version_bump(record)
+    audit_record(actor=actor, obj=record, action=action, changes=changes)
 
 
 def require_not_closed(record: SupportPlan | ModerationPanel, what: str) -> None:

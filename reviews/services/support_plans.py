@@ -12,7 +12,6 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Membership, Role
 from asye.audit.services import audit_record, changed_fields
-from asye.records import version_bump
 from programmes.models import Registration
 from reviews.models import Review, SupportPlan, SupportPlanAction
 from reviews.services.access import can_add_support_actions, refuse_unless_support_plan_manager
@@ -23,6 +22,7 @@ from reviews.services.saving import (
     claim,
     claim_audited,
     clean_text,
+    part_saved,
     require_not_closed,
 )
 
@@ -188,10 +188,9 @@ def support_plan_action_add(
         owner_name=owner_name,
         due_on=due_on,
     )
-    version_bump(plan)
-    audit_record(
+    part_saved(
+        plan,
         actor=actor,
-        obj=plan,
         action="support_plan.action_added",
         changes={"action": item.pk, "owner": owner_id or owner_name, "due_on": due_on},
     )
@@ -225,12 +224,8 @@ def support_plan_action_done(
         )
     SupportPlanAction.objects.filter(pk=item.pk, done_on__isnull=True).update(done_on=done_on)
     item.refresh_from_db()
-    version_bump(plan)
-    audit_record(
-        actor=actor,
-        obj=plan,
-        action="support_plan.action_done",
-        changes={"action": item.pk, "done_on": done_on},
+    part_saved(
+        plan, actor=actor, action="support_plan.action_done", changes={"action": item.pk, "done_on": done_on}
     )
     return item
 
