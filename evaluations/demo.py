@@ -98,9 +98,9 @@ class _CycleWriter:
     bases: dict[int, float]
 
     @functools.cached_property
-    def statements(self) -> dict[int, int]:
-        """The framework's statements' ids by number."""
-        return {s.number: s.pk for s in EvaluationStatement.objects.filter(theme__framework=self.framework)}
+    def statements(self) -> dict[int, EvaluationStatement]:
+        """The framework's statements by number."""
+        return selectors.statements_by_number(self.framework.pk)
 
     def cycle(
         self,
@@ -149,7 +149,7 @@ class _CycleWriter:
             EvaluationRating(
                 employer_id=self.employer_id,
                 response=response,
-                statement_id=self.statements[number],
+                statement=self.statements[number],
                 rating=None if value == services.DONT_KNOW else int(value),
             )
             for number, value in _answers(self.rng, self.bases, offset).items()

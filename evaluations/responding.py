@@ -23,7 +23,6 @@ from evaluations.models import (
     EvaluationInvitation,
     EvaluationRating,
     EvaluationResponse,
-    EvaluationStatement,
 )
 from evaluations.services import DONT_KNOW, INVITATION_EMAIL, secret_hash
 
@@ -82,10 +81,7 @@ def response_submit(*, secret: str, answers: dict[int, str]) -> None:
             raise LinkNotUsable(state)
         with tenant_context(invitation.employer_id):
             cycle = EvaluationCycle.objects.get(pk=invitation.cycle_id)
-            statements = {
-                s.number: s
-                for s in EvaluationStatement.objects.filter(theme__framework_id=cycle.framework_id)
-            }
+            statements = selectors.statements_by_number(cycle.framework_id)
             missing = [number for number in statements if answers.get(number) in (None, "")]
             if missing:
                 raise ValidationError(f"Answer every statement ({len(missing)} not answered)")

@@ -66,6 +66,11 @@ def framework_structure(framework: EvaluationFramework) -> Structure:
     return list(themes.values())
 
 
+def statements_by_number(framework_id: int) -> dict[int, EvaluationStatement]:
+    """The framework's statements by number, what answers given by number are stored against. One query."""
+    return {s.number: s for s in EvaluationStatement.objects.filter(theme__framework_id=framework_id)}
+
+
 def statement_count(framework: EvaluationFramework) -> int:
     return EvaluationStatement.objects.filter(theme__framework=framework).count()
 

@@ -31,8 +31,8 @@ from evaluations.models import (
     EvaluationInvitation,
     EvaluationRating,
     EvaluationResponse,
-    EvaluationStatement,
     RespondentType,
+    year_label,
 )
 
 INVITATION_EMAIL = "evaluation_invitation"
@@ -73,9 +73,7 @@ def cycle_open(*, actor: Actor, closes_on: datetime.date) -> EvaluationCycle:
     if framework is None:
         raise ValidationError("There are no evaluation statements for this year. Contact the national team.")
     if selectors.cycle_list(actor=actor).filter(year=year).exists():
-        raise ValidationError(
-            f"You have already opened the 360 evaluation for {year}-{(year + 1) % 100:02d}."
-        )
+        raise ValidationError(f"You have already opened the 360 evaluation for {year_label(year)}.")
     if closes_on <= today:
         raise ValidationError({"closes_on": ["The closing date must be in the future"]})
     if (closes_on - today).days > MAX_CYCLE_DAYS:
@@ -125,9 +123,7 @@ def self_assessment_save(
     numbers to "1".."5" or "dont_know". The self-assessment is complete once every statement has one."""
     actor.require(Role.COORDINATOR, employer=cycle.employer_id)
     _require_open(cycle)
-    statements = {
-        s.number: s for s in EvaluationStatement.objects.filter(theme__framework_id=cycle.framework_id)
-    }
+    statements = selectors.statements_by_number(cycle.framework_id)
     if not answers or set(answers) - set(statements):
         raise ValidationError("Answer the statements on this page.")
     response = selectors.self_assessment_get(cycle)

@@ -31,6 +31,7 @@ from forums.models import (
     SessionSignup,
     SignupStatus,
 )
+from forums.services import poll_answer_fields
 
 UK = zoneinfo.ZoneInfo("Europe/London")
 NATIONAL = "national@demo.example"
@@ -315,7 +316,6 @@ def _gems_poll(*, session: ForumSession, people: list[int]) -> Counter[str]:
         PollQuestion.objects.create(poll=poll, position=n, text=text, kind=kind, options=options)
         for n, (text, kind, options, _) in enumerate(GEMS_POLL, start=1)
     ]
-    columns = {QuestionKind.YES_NO: "yes", QuestionKind.CHOICE: "choice", QuestionKind.RATING: "rating"}
     answers_by_question = [_answers(counts, kind) for _, kind, _, counts in GEMS_POLL]
     rng = random.Random(2024)
     for values in answers_by_question:
@@ -324,7 +324,7 @@ def _gems_poll(*, session: ForumSession, people: list[int]) -> Counter[str]:
         PollResponse(poll=poll, submitted_on=session.starts_at.date()) for _ in range(GEMS_RESPONSES)
     )
     PollAnswer.objects.bulk_create(
-        PollAnswer(response=response, question=question, **{columns[question.kind]: values[n]})
+        PollAnswer(response=response, question=question, **poll_answer_fields(question, values[n]))
         for n, response in enumerate(responses)
         for question, values in zip(questions, answers_by_question, strict=True)
     )

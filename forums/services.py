@@ -17,7 +17,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import audit_record
 from asye.tenancy.db import system_national_context
-from forums.cohort_services import cohort_fill
+from forums.cohort_services import cohort_fill, places_taken
 from forums.models import (
     Forum,
     ForumKind,
@@ -157,10 +157,8 @@ def membership_join(*, actor: Actor, forum: Forum, self_identified: bool = False
         ).first()
         if current:
             return current
-        if forum.cohort_places is not None:
-            taken = ForumMembership.objects.filter(forum=forum, left_at__isnull=True, waiting=False).count()
-            if taken >= forum.cohort_places:
-                raise ValidationError("All the places on this course are taken.")
+        if forum.cohort_places is not None and places_taken(forum) >= forum.cohort_places:
+            raise ValidationError("All the places on this course are taken.")
         membership = ForumMembership.objects.create(
             forum=forum, person_id=actor.user.pk, joined_at=clock.now()
         )
@@ -196,8 +194,9 @@ def membership_leave(*, actor: Actor, forum: Forum) -> None:
         signup_cancel(actor=actor, session=signup.session)
 
 
-def _answer_fields(question: PollQuestion, value) -> dict | None:
-    """The answer's columns, or None when the question was left unanswered (every question is optional)."""
+def poll_answer_fields(question: PollQuestion, value) -> dict | None:
+    """The answer's columns, or None when the question was left unanswered (every question is optional).
+    The demo's GEMS poll stores its answers through it too."""
     if value in (None, ""):
         return None
     if question.kind == QuestionKind.RATING:
@@ -228,7 +227,7 @@ def poll_answer(*, actor: Actor, poll: Poll, answers: dict[int, object]) -> None
     questions = list(PollQuestion.objects.filter(poll=poll))
     rows = []
     for question in questions:
-        fields = _answer_fields(question, answers.get(question.pk))
+        fields = poll_answer_fields(question, answers.get(question.pk))
         if fields is not None:
             rows.append((question, fields))
     if not rows:

@@ -20,15 +20,11 @@ from collections import Counter
 
 from django.utils import timezone
 
-from asye import clock
-from asye.accounts.models import Membership
 from demo.calendar import DemoCalendar
 from surveys.models import (
-    GROUP_ROLE,
     Question,
     QuestionKind,
     Questionnaire,
-    RoundSurvey,
     SurveyAnswer,
     SurveyGroup,
     SurveyInvitation,
@@ -36,7 +32,14 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.questionnaire_data import load_first_version
-from surveys.services import answer_link, default_dates
+from surveys.services import (
+    answer_link,
+    default_dates,
+    invitation_message,
+    invitations_create,
+    registered_people,
+    survey_round_write,
+)
 
 DEMO_LOGINS = ("coordinator@demo.example", "assessor@demo.example", "nqsw@demo.example")
 RESPONSE_RATE = {SurveyGroup.LEADS: 0.31, SurveyGroup.ASSESSORS: 0.10, SurveyGroup.NQSWS: 0.14}
@@ -55,46 +58,23 @@ FREE_TEXT = (
 )
 
 
-def _round(year: int, dates: dict[str, datetime.date]) -> tuple[SurveyRound, bool]:
-    now = clock.now()
-    survey_round, created = SurveyRound.objects.get_or_create(
-        year=year, defaults={**dates, "created_at": now, "updated_at": now}
-    )
-    if created:
-        for group in SurveyGroup.values:
-            RoundSurvey.objects.create(
-                round=survey_round,
-                group=group,
-                questionnaire=Questionnaire.objects.filter(group=group).order_by("-version").first(),
-            )
-    return survey_round, created
+def _round(year: int, dates: dict[str, datetime.date]) -> SurveyRound | None:
+    """The round of ``year`` as the service writes it; None when that year has one already."""
+    if SurveyRound.objects.filter(year=year).exists():
+        return None
+    return survey_round_write(year=year, **dates)
 
 
 def _invite_everyone(survey_round: SurveyRound, invited_at: datetime.datetime, **marks) -> dict[str, list]:
+    """Everyone registered in each group invited, as the invitation task would (with no notification)."""
     by_group = {}
     for group in SurveyGroup.values:
-        people: dict[int, int] = {}
-        for pk, employer in (
-            Membership.objects.active()
-            .filter(role=GROUP_ROLE[group], employer__isnull=False)
-            .order_by("user_id", "employer_id")
-            .values_list("user_id", "employer_id")
-        ):
-            people.setdefault(pk, employer)  # their first employer, as the invitation task picks
-        SurveyInvitation.objects.bulk_create(
-            [
-                SurveyInvitation(
-                    round=survey_round,
-                    group=group,
-                    person_id=pk,
-                    employer_id=employer,
-                    invited_at=invited_at,
-                    **marks,
-                )
-                for pk, employer in sorted(people.items())
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
+        invitations_create(
+            survey_round=survey_round,
+            group=group,
+            people=registered_people(group),
+            invited_at=invited_at,
+            **marks,
         )
         by_group[group] = list(
             SurveyInvitation.objects.filter(round=survey_round, group=group).order_by("person_id")
@@ -155,8 +135,8 @@ def seed(
     # Last year's round, closed, with its seed-like dates.
     last_year = today.year - 1
     dates = default_dates(last_year)
-    last_round, made = _round(last_year, dates)
-    if made:
+    last_round = _round(last_year, dates)
+    if last_round:
         sent = timezone.make_aware(datetime.datetime.combine(dates["invite_on"], datetime.time(8)))
         invited = _invite_everyone(last_round, sent, reminded_1_at=sent + datetime.timedelta(days=14))
         SurveyInvitation.objects.filter(round=last_round).update(
@@ -172,8 +152,8 @@ def seed(
         "reminder_2_on": today + datetime.timedelta(days=17),
         "closes_on": today + datetime.timedelta(days=26),
     }
-    this_round, made = _round(today.year, this_dates)
-    if made:
+    this_round = _round(today.year, this_dates)
+    if this_round:
         sent = timezone.make_aware(datetime.datetime.combine(this_dates["invite_on"], datetime.time(8)))
         invited = _invite_everyone(this_round, sent)
         created["survey invitations"] += sum(len(v) for v in invited.values())
@@ -184,10 +164,7 @@ def seed(
                 person=people[invitation.person_id],
                 employer_id=invitation.employer_id,
                 kind="survey.invitation",
-                message=(
-                    f"Please answer the {this_round.year} {invitation.get_group_display()} survey by "
-                    f"{this_round.closes_on:%-d %B %Y}: it is anonymous"
-                ),
+                message=invitation_message(this_round, invitation.group),
                 link=answer_link(invitation),
                 frequency="daily",
             )

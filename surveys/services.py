@@ -64,6 +64,21 @@ def survey_round_create(*, actor: Actor, year: int, **dates: datetime.date) -> S
     _check_dates(dates)
     if dates["invite_on"] < clock.today():
         raise ValidationError({"invite_on": "The invitation date must be today or in the future"})
+    survey_round = survey_round_write(year=year, **dates)
+    audit_record(
+        actor=actor,
+        action="survey_round.created",
+        obj=survey_round,
+        employer_id=None,
+        changes={"year": [None, year], **{name: [None, value.isoformat()] for name, value in dates.items()}},
+    )
+    return survey_round
+
+
+def survey_round_write(*, year: int, **dates: datetime.date) -> SurveyRound:
+    """The round's rows as ``survey_round_create`` writes them once its checks pass (the demo writes its
+    rounds with it): the round, and each group asked the latest version of its questionnaire. Raises
+    ValidationError naming a group with no questionnaire, before anything is written."""
     latest = {}
     for group in SurveyGroup.values:
         questionnaire = Questionnaire.objects.filter(group=group).order_by("-version").first()
@@ -75,13 +90,6 @@ def survey_round_create(*, actor: Actor, year: int, **dates: datetime.date) -> S
     RoundSurvey.objects.bulk_create(
         RoundSurvey(round=survey_round, group=group, questionnaire=questionnaire)
         for group, questionnaire in latest.items()
-    )
-    audit_record(
-        actor=actor,
-        action="survey_round.created",
-        obj=survey_round,
-        employer_id=None,
-        changes={"year": [None, year], **{name: [None, value.isoformat()] for name, value in dates.items()}},
     )
     return survey_round
 
@@ -112,7 +120,7 @@ def survey_round_set_dates(
     return survey_round
 
 
-def _registered_people(group: str) -> dict[int, int]:
+def registered_people(group: str) -> dict[int, int]:
     """Everyone registered on the platform in ``group``: person id -> the employer they are invited
     through (their first employer holding the role). Read in the system's national context."""
     rows = (
@@ -124,8 +132,39 @@ def _registered_people(group: str) -> dict[int, int]:
     return {row["user_id"]: row["employer_id"] for row in rows}
 
 
+def invitations_create(
+    *, survey_round: SurveyRound, group: str, people: dict[int, int], invited_at: datetime.datetime, **marks
+) -> None:
+    """Invite ``people`` (person id -> employer, as ``registered_people`` gives them) to the group's survey
+    of the round, in bulk, with the reminder ``marks`` given; anyone invited already is left as they were.
+    Writes no notification."""
+    SurveyInvitation.objects.bulk_create(
+        [
+            SurveyInvitation(
+                round=survey_round,
+                group=group,
+                person_id=pk,
+                employer_id=employer_id,
+                invited_at=invited_at,
+                **marks,
+            )
+            for pk, employer_id in sorted(people.items())
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def answer_link(invitation: SurveyInvitation) -> str:
     return reverse("surveys:answer", kwargs={"pk": invitation.pk})
+
+
+def invitation_message(survey_round: SurveyRound, group: str) -> str:
+    """What an invitation to the group's survey of the round says."""
+    return (
+        f"Please answer the {survey_round.year} {SurveyGroup(group).label} survey by "
+        f"{survey_round.closes_on:%-d %B %Y}: it is anonymous"
+    )
 
 
 def _tell(invitation: SurveyInvitation, person, *, kind: str, message: str) -> None:
@@ -166,21 +205,15 @@ def _send_for_round(survey_round: SurveyRound, today: datetime.date) -> dict[str
     closes = f"{survey_round.closes_on:%-d %B %Y}"
     for group in SurveyGroup.values:
         label = SurveyGroup(group).label
-        people = _registered_people(group)
+        people = registered_people(group)
         already = set(
             SurveyInvitation.objects.filter(round=survey_round, group=group).values_list(
                 "person_id", flat=True
             )
         )
         new = [pk for pk in people if pk not in already]
-        SurveyInvitation.objects.bulk_create(
-            [
-                SurveyInvitation(
-                    round=survey_round, group=group, person_id=pk, employer_id=people[pk], invited_at=now
-                )
-                for pk in sorted(new)
-            ],
-            ignore_conflicts=True,
+        invitations_create(
+            survey_round=survey_round, group=group, people={pk: people[pk] for pk in new}, invited_at=now
         )
         persons = User.objects.in_bulk([pk for pk in new])
         # bulk_create with ignore_conflicts gives no ids: read back the ones this run made.
@@ -191,7 +224,7 @@ def _send_for_round(survey_round: SurveyRound, today: datetime.date) -> dict[str
                 invitation,
                 persons[invitation.person_id],
                 kind="survey.invitation",
-                message=f"Please answer the {survey_round.year} {label} survey by {closes}: it is anonymous",
+                message=invitation_message(survey_round, group),
             )
             counts["invitations"] += 1
         for mark, day, ordinal in (
