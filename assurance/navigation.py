@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 
 def nav_items(actor: Actor) -> list[dict]:
@@ -13,13 +12,9 @@ def nav_items(actor: Actor) -> list[dict]:
     review meetings and matters raised; national staff's assurance page."""
     items = []
     if actor.employer_id and actor.has_role(Role.NQSW):
-        items.append(
-            {"label": "Tell the national team", "url": reverse("assurance:concerns"), "section": "home"}
-        )
+        items.append(nav_entry("Tell the national team", "assurance:concerns", "home"))
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append({"label": "QA meetings", "url": reverse("assurance:meetings"), "section": "reports"})
+        items.append(nav_entry("QA meetings", "assurance:meetings", "reports"))
     if actor.is_national_staff:
-        items.append(
-            {"label": "Assurance", "url": reverse("national_assurance:overview"), "section": "moderation"}
-        )
+        items.append(nav_entry("Assurance", "national_assurance:overview", "moderation"))
     return items

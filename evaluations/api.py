@@ -18,7 +18,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from asye.accounts.models import Role
-from asye.api.schema import Problems, list_and_read_schema, problem_response
+from asye.api.operation_schema import RecordSchema
+from asye.api.schema import Problems, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from evaluations import selectors
 from evaluations.models import EvaluationCycle, RespondentType
@@ -185,10 +186,10 @@ CYCLE_EXAMPLE = {
 }
 
 
-@list_and_read_schema(
-    tags=TAGS,
-    problems=PROBLEMS,
-    serializer=EvaluationCycleSerializer,
+CYCLE_SCHEMA = RecordSchema(tags=TAGS, problems=PROBLEMS, serializer=EvaluationCycleSerializer)
+
+
+@CYCLE_SCHEMA.list_and_read(
     list_summary="List 360 evaluation cycles",
     list_description="The employer's 360 evaluation cycles, latest year first. Co-ordinators only.",
     list_example=("A page of cycles", CYCLE_EXAMPLE),

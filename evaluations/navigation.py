@@ -3,24 +3,15 @@ the 360 evaluation for co-ordinators, the national composite for national staff.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 
 def nav_items(actor: Actor) -> list[dict]:
     items = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append(
-            {"label": "360 evaluation", "url": reverse("evaluations:overview"), "section": "reports"}
-        )
+        items.append(nav_entry("360 evaluation", "evaluations:overview", "reports"))
     if actor.is_national_staff:
-        items.append(
-            {
-                "label": "360 national composite",
-                "url": reverse("national_evaluations:composite"),
-                "section": "reports",
-            }
-        )
+        items.append(nav_entry("360 national composite", "national_evaluations:composite", "reports"))
     return items

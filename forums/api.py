@@ -13,20 +13,19 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from asye import clock
-from asye.api.schema import Problems, list_and_read_schema, problem_response
+from asye.api.operation_schema import RecordSchema
+from asye.api.schema import Problems, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from forums import services
 from forums.models import ForumKind, ForumSession, SessionSignup, SignupStatus
 from forums.selectors import booked_counts
-
-TAGS = ["forums"]
 
 PROBLEMS = Problems(
     {
@@ -138,10 +137,10 @@ FORUM_PARAM = OpenApiParameter(
 )
 
 
-@list_and_read_schema(
-    tags=TAGS,
-    problems=PROBLEMS,
-    serializer=ForumSessionSerializer,
+SESSION_SCHEMA = RecordSchema(tags=["forums"], problems=PROBLEMS, serializer=ForumSessionSerializer)
+
+
+@SESSION_SCHEMA.list_and_read(
     list_summary="List forum sessions",
     list_description=(
         "Sessions of the national forums open to the caller's roles (an employer's token acts with its "
@@ -205,8 +204,7 @@ class ForumSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Empl
             raise ValidationError({"session": error.messages}) from error
         return self._answer(session)
 
-    @extend_schema(
-        tags=TAGS,
+    @SESSION_SCHEMA.change(
         summary="Book a place",
         description=(
             "Books the caller a place at the session, or a place on its waiting list when it is full "
@@ -214,15 +212,14 @@ class ForumSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Empl
             "course the caller is not enrolled on or a forum not open to their roles answers 400."
         ),
         request=None,
-        responses=PROBLEMS.responses({200: ForumSessionSerializer}, 400, 403, 404),
+        codes=(400, 403, 404),
         examples=[OpenApiExample("Booked", value=SESSION_EXAMPLE, response_only=True)],
     )
     @action(detail=True, methods=["post"], url_path="sign-up")
     def sign_up(self, request, pk=None):
         return self._write(services.signup_create)
 
-    @extend_schema(
-        tags=TAGS,
+    @SESSION_SCHEMA.change(
         summary="Cancel a place",
         description=(
             "Gives up the caller's place (or place on the waiting list); the first person waiting gets a "
@@ -230,7 +227,7 @@ class ForumSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Empl
             "has started (400)."
         ),
         request=None,
-        responses=PROBLEMS.responses({200: ForumSessionSerializer}, 400, 403, 404),
+        codes=(400, 403, 404),
         examples=[
             OpenApiExample(
                 "Cancelled",

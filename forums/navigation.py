@@ -3,10 +3,9 @@ the forums for NQSWs, assessors and co-ordinators, and the organisers' pages for
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 TAKING_PART = {Role.NQSW, Role.ASSESSOR, Role.COORDINATOR}
 
@@ -18,8 +17,8 @@ def nav_items(actor: Actor) -> list[dict]:
     held = {role for roles in actor.roles_by_employer.values() for role in roles}
     takes_part = bool(held & TAKING_PART)
     if takes_part:
-        items.append({"label": "Forums", "url": reverse("forums:list"), "section": "forums"})
+        items.append(nav_entry("Forums", "forums:list", "forums"))
     if actor.is_national_staff:
         label = "Organise forums" if takes_part else "Forums"
-        items.append({"label": label, "url": reverse("national_forums:list"), "section": "forums"})
+        items.append(nav_entry(label, "national_forums:list", "forums"))
     return items

@@ -9,8 +9,9 @@ from rest_framework import mixins
 
 from asye.accounts.models import Role
 from asye.api.filters import FUNDING_YEAR_PARAM, filter_list, number_params
+from asye.api.operation_schema import RecordSchema
 from asye.api.pagination import SyncPagination
-from asye.api.schema import Problems, choice_param, list_and_read_schema, problem_response
+from asye.api.schema import Problems, choice_param, problem_response
 from asye.tenancy.api import EmployerScopedViewSet
 from funding.models import Claim, ClaimStatus, Instalment, PaymentStatement
 from funding.selectors import EMPLOYER_STATEMENT_STATUSES
@@ -36,6 +37,13 @@ STATEMENT_PROBLEMS = CLAIM_PROBLEMS.but(
             "No such statement, another employer's, or one not yet authorised: the answer is the same."
         )
     }
+)
+CLAIM_SCHEMA = RecordSchema(tags=["funding"], problems=CLAIM_PROBLEMS, serializer=ClaimSerializer)
+STATEMENT_SCHEMA = RecordSchema(
+    tags=["funding"],
+    problems=STATEMENT_PROBLEMS,
+    serializer=StatementSerializer,
+    detail_serializer=StatementDetailSerializer,
 )
 
 CLAIM_EXAMPLE = {
@@ -78,10 +86,7 @@ STATEMENT_EXAMPLE = {
 }
 
 
-@list_and_read_schema(
-    tags=["funding"],
-    problems=CLAIM_PROBLEMS,
-    serializer=ClaimSerializer,
+@CLAIM_SCHEMA.list_and_read(
     list_summary="List claims",
     list_description=(
         "The employer's claims: one per registration and instalment (registration, completion). `draft` is "
@@ -120,11 +125,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerSco
         )
 
 
-@list_and_read_schema(
-    tags=["funding"],
-    problems=STATEMENT_PROBLEMS,
-    serializer=StatementSerializer,
-    detail_serializer=StatementDetailSerializer,
+@STATEMENT_SCHEMA.list_and_read(
     list_summary="List payment statements",
     list_description=(
         "The employer's payment statements once national staff have authorised them: each pays the month's "

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 
 def nav_items(actor: Actor) -> list[dict]:
@@ -14,8 +13,8 @@ def nav_items(actor: Actor) -> list[dict]:
     items = []
     employer_funding = bool(actor.employer_id and actor.has_role(Role.COORDINATOR))
     if employer_funding:
-        items.append({"label": "Funding", "url": reverse("funding:overview"), "section": "funding"})
+        items.append(nav_entry("Funding", "funding:overview", "funding"))
     if actor.is_national_staff:
         label = "National funding" if employer_funding else "Funding"
-        items.append({"label": label, "url": reverse("national_funding:overview"), "section": "funding"})
+        items.append(nav_entry(label, "national_funding:overview", "funding"))
     return items

@@ -11,37 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Window
+from django.db.models import Q
 
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.web.home_sections import HomeSection
+from asye.web.home_sections import HomeSection, Listed, listed
 from portfolios.models import Evidence, Observation
 from portfolios.selectors import evidence_visible
 from programmes.models import RegistrationStatus
 from programmes.selectors import registration_list
-
-# How many items a list names before it says how many more there are.
-SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Listed:
-    """The first ``SHOWN`` items of a list and how many there are in all."""
-
-    items: list
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
-
-
-def _listed(queryset) -> Listed:
-    """One query: the first ``SHOWN`` rows, each carrying the count of them all (a window over the rows
-    before the limit)."""
-    items = list(queryset.annotate(listed_total=Window(Count("pk")))[:SHOWN])
-    return Listed(items=items, total=items[0].listed_total if items else 0)
 
 
 @dataclass(frozen=True)
@@ -82,7 +60,7 @@ def assessment_todo(*, actor: Actor) -> AssessmentToDo:
         .select_related("portfolio__registration")
         .order_by("observed_on", "id")
     )
-    return AssessmentToDo(evidence=_listed(evidence), observations=_listed(observations))
+    return AssessmentToDo(evidence=listed(evidence), observations=listed(observations))
 
 
 def evidence_returned(*, actor: Actor) -> Listed:
@@ -92,7 +70,7 @@ def evidence_returned(*, actor: Actor) -> Listed:
         .filter(status=Evidence.Status.MORE_NEEDED, portfolio__registration__nqsw=actor.user)
         .order_by("-responded_at", "-id")
     )
-    return _listed(evidence)
+    return listed(evidence)
 
 
 def home_sections(actor: Actor) -> list[HomeSection]:

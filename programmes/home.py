@@ -18,13 +18,13 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
-from asye.web.home_sections import HomeSection
+from asye.web.home_sections import HomeSection, listed
 from programmes.models import Registration, RegistrationStatus
 from programmes.progress_items import FLAG_LABELS, Flag
 from programmes.progress_store import OPEN_STATUSES, flag_filter, progress_catch_up
@@ -40,8 +40,6 @@ ACTION_FLAGS = (
     Flag.CASELOAD_OVER_CAP,
     Flag.DEFERRED,
 )
-# How many of a person's NQSWs a to-do list names before it says "and N more".
-SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ class SupportToDo:
     supervision_overdue: list[Registration]
     protected_time: list[Registration]
     caseload: list[Registration]
-    more: int  # flagged registrations beyond the ``SHOWN`` named
+    more: int  # flagged registrations beyond the ``SHOWN`` named (``asye.web.home_sections``)
 
     @property
     def empty(self) -> bool:
@@ -116,19 +114,13 @@ def support_todo(*, actor: Actor, today: datetime.date | None = None) -> Support
     wanted = flag_filter(Flag.OVERDUE) | (
         manager & (flag_filter(Flag.PROTECTED_TIME_BELOW_TARGET) | flag_filter(Flag.CASELOAD_OVER_CAP))
     )
-    # One query: the first ``SHOWN`` flagged, each carrying how many are flagged in all.
-    flagged = list(
-        registrations.filter(wanted)
-        .annotate(flagged_total=Window(Count("pk")))
-        .order_by("last_name", "first_name", "id")[:SHOWN]
-    )
-    more = flagged[0].flagged_total - len(flagged) if flagged else 0
-    managed = {r.pk for r in flagged if r.line_manager_id == user.pk}
+    flagged = listed(registrations.filter(wanted).order_by("last_name", "first_name", "id"))
+    managed = {r.pk for r in flagged.items if r.line_manager_id == user.pk}
     return SupportToDo(
-        supervision_overdue=[r for r in flagged if r.flag_supervision_overdue],
-        protected_time=[r for r in flagged if r.flag_protected_time and r.pk in managed],
-        caseload=[r for r in flagged if r.flag_caseload and r.pk in managed],
-        more=more,
+        supervision_overdue=[r for r in flagged.items if r.flag_supervision_overdue],
+        protected_time=[r for r in flagged.items if r.flag_protected_time and r.pk in managed],
+        caseload=[r for r in flagged.items if r.flag_caseload and r.pk in managed],
+        more=flagged.more,
     )
 
 

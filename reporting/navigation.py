@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
+from asye.web.navigation import nav_entry
 
 
 def nav_items(actor: Actor) -> list[dict]:
     if not actor.is_national_staff:
         return []
-    return [{"label": "Reports", "url": reverse("reports:index"), "section": "reports"}]
+    return [nav_entry("Reports", "reports:index", "reports")]

@@ -4,35 +4,22 @@ co-ordinators (national moderation, good practice, exemplars) and assessors (exe
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 
 def moderation_nav_items(actor: Actor) -> list[dict]:
     """Entries as ``{"label", "url", "section"}`` for the actor's roles."""
     items: list[dict] = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
-        items.append(
-            {"label": "National moderation", "url": reverse("reviews:moderation_list"), "section": "reviews"}
-        )
+        items.append(nav_entry("National moderation", "reviews:moderation_list", "reviews"))
     elif actor.employer_id and actor.has_role(Role.ASSESSOR):
-        items.append({"label": "Exemplars", "url": reverse("reviews:exemplar_list"), "section": "reviews"})
+        items.append(nav_entry("Exemplars", "reviews:exemplar_list", "reviews"))
     if actor.is_national_staff:
-        items.append(
-            {"label": "National moderation", "url": reverse("moderation:index"), "section": "moderation"}
-        )
+        items.append(nav_entry("National moderation", "moderation:index", "moderation"))
     if actor.is_moderator:
-        items.append(
-            {"label": "My moderation cases", "url": reverse("moderation:my_cases"), "section": "moderation"}
-        )
+        items.append(nav_entry("My moderation cases", "moderation:my_cases", "moderation"))
         if not actor.is_national_staff:
-            items.append(
-                {
-                    "label": "Exemplars library",
-                    "url": reverse("moderation:exemplars"),
-                    "section": "moderation",
-                }
-            )
+            items.append(nav_entry("Exemplars library", "moderation:exemplars", "moderation"))
     return items

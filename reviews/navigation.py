@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 from reviews.moderation_navigation import moderation_nav_items
 
 
@@ -16,34 +15,34 @@ def nav_items(actor: Actor) -> list[dict]:
     items = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER, Role.NQSW):
         items.append(
-            {
-                "label": "Reviews",
-                "url": reverse("reviews:list"),
-                "section": "reviews",
-                "description": "What you have to write, comment on or sign, and each NQSW's reviews.",
-            }
+            nav_entry(
+                "Reviews",
+                "reviews:list",
+                "reviews",
+                description="What you have to write, comment on or sign, and each NQSW's reviews.",
+            )
         )
         items.append(
-            {
-                "label": "All reviews",
-                "url": reverse("reviews:all"),
-                "section": "reviews",
-                "description": (
+            nav_entry(
+                "All reviews",
+                "reviews:all",
+                "reviews",
+                description=(
                     "Every review with its due date, status and outcome: search, filter and download."
                 ),
-            }
+            )
         )
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
         items.append(
-            {
-                "label": "Moderation panel",
-                "url": reverse("reviews:panels"),
-                "section": "reviews",
-                "description": (
+            nav_entry(
+                "Moderation panel",
+                "reviews:panels",
+                "reviews",
+                description=(
                     "The internal moderation panel: its meetings and its decisions on final recommendations."
                 ),
-            }
+            )
         )
     if actor.is_national_staff:
-        items.append({"label": "Outcomes", "url": reverse("national_outcomes:figures"), "section": "reports"})
+        items.append(nav_entry("Outcomes", "national_outcomes:figures", "reports"))
     return items + moderation_nav_items(actor)

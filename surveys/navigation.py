@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
+from asye.web.navigation import nav_entry
 
 
 def nav_items(actor: Actor) -> list[dict]:
@@ -13,9 +12,7 @@ def nav_items(actor: Actor) -> list[dict]:
     national staff run the rounds and read the figures (in their reports section)."""
     items = []
     if actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.NQSW):
-        items.append({"label": "Surveys", "url": reverse("surveys:mine"), "section": "forums"})
+        items.append(nav_entry("Surveys", "surveys:mine", "forums"))
     if actor.is_national_staff:
-        items.append(
-            {"label": "Annual surveys", "url": reverse("national_surveys:rounds"), "section": "reports"}
-        )
+        items.append(nav_entry("Annual surveys", "national_surveys:rounds", "reports"))
     return items

@@ -42,19 +42,18 @@ class EmployerView(ScopedAPIView):
         return Response(EmployerSerializer(self.actor.employer).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["people"],
-        parameters=[
-            OpenApiParameter(
-                "role",
-                OpenApiTypes.STR,
-                enum=sorted(EMPLOYER_ROLES),
-                description="Only people with this role.",
-            ),
-        ],
+def _list_and_read(tag: str, *parameters: OpenApiParameter):
+    """A read-only viewset's list, with its filter ``parameters``, and its read, both tagged ``tag``."""
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], parameters=list(parameters)), retrieve=extend_schema(tags=[tag])
+    )
+
+
+@_list_and_read(
+    "people",
+    OpenApiParameter(
+        "role", OpenApiTypes.STR, enum=sorted(EMPLOYER_ROLES), description="Only people with this role."
     ),
-    retrieve=extend_schema(tags=["people"]),
 )
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
     """The employer's people and their current roles. Co-ordinators only."""
@@ -73,17 +72,10 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Employ
         return queryset
 
 
-@extend_schema_view(
-    list=extend_schema(
-        tags=["audit"],
-        parameters=[
-            OpenApiParameter("action", OpenApiTypes.STR, description="Only actions starting with this."),
-            OpenApiParameter(
-                "since", OpenApiTypes.DATETIME, description="Only events at or after this time."
-            ),
-        ],
-    ),
-    retrieve=extend_schema(tags=["audit"]),
+@_list_and_read(
+    "audit",
+    OpenApiParameter("action", OpenApiTypes.STR, description="Only actions starting with this."),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only events at or after this time."),
 )
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EmployerScopedViewSet):
     """The employer's audit trail, newest first. Co-ordinators only."""

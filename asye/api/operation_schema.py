@@ -83,15 +83,24 @@ class RecordSchema:
         )
         return extend_schema_view(create=creating)
 
-    def change(self, *, summary: str, description: str, request, examples: Sequence[OpenApiExample] = ()):
+    def change(
+        self,
+        *,
+        summary: str,
+        description: str,
+        request,
+        codes: Sequence[int] = CHANGE_PROBLEMS,
+        examples: Sequence[OpenApiExample] = (),
+    ):
         """A PATCH, or an action's POST, that changes the record: 200 with the record as it now is, or the
-        problem details of ``CHANGE_PROBLEMS``."""
+        problem details of ``codes`` (``CHANGE_PROBLEMS``; an action on a record without a version has no
+        409)."""
         return extend_schema(
             tags=self.tags,
             summary=summary,
             description=description,
             request=request,
-            responses=self.problems.responses({200: self.answer}, *CHANGE_PROBLEMS),
+            responses=self.problems.responses({200: self.answer}, *codes),
             examples=list(examples),
         )
 

@@ -90,34 +90,36 @@ class Navigation:
         return iter(self.sections)
 
 
+def nav_entry(label: str, url_name: str, section: str, **more: str) -> dict:
+    """One entry of a ``nav_items`` list: ``label``, leading to the page named ``url_name``, in
+    ``section``; ``more`` gives the optional keys (``description``)."""
+    return {"label": label, "url": reverse(url_name), "section": section, **more}
+
+
 def core_items(actor) -> list[dict]:
     """The entries of the cross-cutting apps: home, the employer's registrations and team, national lists."""
-    items = [{"label": "Home", "url": reverse("home"), "section": "home"}]
+    items = [nav_entry("Home", "home", "home")]
     employer_staff = bool(
         actor.employer_id and actor.has_role(Role.COORDINATOR, Role.ASSESSOR, Role.LINE_MANAGER)
     )
     if employer_staff:
-        items.append({"label": "Registrations", "url": reverse("programmes:list"), "section": "nqsws"})
+        items.append(nav_entry("Registrations", "programmes:list", "nqsws"))
     if actor.employer_id and actor.has_role(Role.NQSW):
-        items.append({"label": "My programme", "url": reverse("support:my_programme"), "section": "nqsws"})
+        items.append(nav_entry("My programme", "support:my_programme", "nqsws"))
     if actor.employer_id and actor.has_role(Role.COORDINATOR):
         items += [
-            {"label": "Support needs", "url": reverse("support:needs"), "section": "nqsws"},
-            {"label": "Team", "url": reverse("accounts:team"), "section": "home"},
-            {"label": "Audit trail", "url": reverse("audit:list"), "section": "home"},
-            {"label": "API tokens", "url": reverse("api_tokens:list"), "section": "home"},
+            nav_entry("Support needs", "support:needs", "nqsws"),
+            nav_entry("Team", "accounts:team", "home"),
+            nav_entry("Audit trail", "audit:list", "home"),
+            nav_entry("API tokens", "api_tokens:list", "home"),
         ]
     if actor.is_national_staff:
         items += [
-            {
-                "label": "Registrations to review",
-                "url": reverse("national_registrations:list"),
-                "section": "registrations",
-            },
-            {"label": "Employers", "url": reverse("national:employers"), "section": "registrations"},
-            {"label": "National audit", "url": reverse("national:audit"), "section": "home"},
-            {"label": "National API tokens", "url": reverse("national_api_tokens:list"), "section": "home"},
-            {"label": "Scheduled jobs", "url": reverse("schedules:list"), "section": "home"},
+            nav_entry("Registrations to review", "national_registrations:list", "registrations"),
+            nav_entry("Employers", "national:employers", "registrations"),
+            nav_entry("National audit", "national:audit", "home"),
+            nav_entry("National API tokens", "national_api_tokens:list", "home"),
+            nav_entry("Scheduled jobs", "schedules:list", "home"),
         ]
     return items
 
