@@ -42,20 +42,25 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() not in self.keywords:
             return None
         throttle = BadTokenThrottle()
-        throttle.check(request)  # an address that keeps guessing gets 429 before any look-up
 
         def refuse(message: str) -> AuthenticationFailed:
             throttle.failed(request)
             return AuthenticationFailed(message)
 
+        try:
+            secret = parts[1].decode("ascii") if len(parts) == 2 else None
+        except UnicodeDecodeError:
+            secret = None
+        national = secret is not None and is_national_secret(secret)
+        digest = token_hash(secret) if secret is not None else None
+        # An address that keeps guessing gets 429 before any look-up. An employer token's call is counted
+        # against its own rate limit in the same round trip to the cache (ClientRateThrottle reads it).
+        throttle.check(request, key_hash=None if national else digest)
         if len(parts) != 2:
             raise refuse("The Authorization header must be 'Bearer <token>'.")
-        try:
-            secret = parts[1].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise refuse("The token is not valid.") from exc
-        digest = token_hash(secret)
-        if is_national_secret(secret):  # national staff's own token: asye.api.national_auth
+        if secret is None:
+            raise refuse("The token is not valid.")
+        if national:  # national staff's own token: asye.api.national_auth
             return national_token_authenticate(
                 request,
                 digest=digest,

@@ -26,32 +26,42 @@ def _window(key: str, duration: int) -> tuple[str, int]:
     return f"rate:{key}:{window}", (window + 1) * duration - now
 
 
-def _redis_window_count(cache_key: str, timeout: int) -> int | None:
+def _redis_window_count(
+    cache_key: str, timeout: int, *, also_read: str | None = None
+) -> tuple[int, int] | None:
     """On Redis (django-redis), the counter's creation with its expiry and the increment in one round trip
     (a MULTI of ``SET NX EX`` and ``INCR``), instead of ``add`` and ``incr`` (two, ``incr`` an ``EVAL``):
-    every API call counts once (#14). None: not a django-redis cache. 0: Redis unreachable (logged)."""
+    every API call counts once (#14). ``also_read``: another counter read (``GET``) in the same round
+    trip. (count, the other counter or 0); None: not a django-redis cache; (0, 0): Redis unreachable
+    (logged)."""
     client = getattr(cache, "client", None)
     if not isinstance(client, DefaultClient):
         return None
     key = client.make_key(cache_key)
     try:
         pipeline = client.get_client(write=True).pipeline(transaction=True)
+        if also_read is not None:
+            pipeline.get(client.make_key(also_read))
         pipeline.set(key, 0, ex=timeout, nx=True)
         pipeline.incr(key)
-        return pipeline.execute()[1]
+        answers = pipeline.execute()
     except RedisError:
         if not getattr(cache, "_ignore_exceptions", False):  # as django-redis does (IGNORE_EXCEPTIONS)
             raise
         logger.exception("Rate limit not counted: the cache is unreachable")
-        return 0
+        return 0, 0
+    other = client.decode(answers[0]) if also_read is not None and answers[0] is not None else 0
+    return answers[-1], other
 
 
-def window_count(key: str, duration: int) -> tuple[int, int]:
-    """Add one to the counter of the current fixed window for ``key``: (count now, seconds left)."""
+def window_count(key: str, duration: int, *, also_read: str | None = None) -> tuple[int, int, int]:
+    """Add one to the counter of the current fixed window for ``key``: (count now, seconds left, and the
+    value of the counter ``also_read`` (a cache key), read in the same round trip on Redis, or 0)."""
     cache_key, seconds_left = _window(key, duration)
-    counted = _redis_window_count(cache_key, duration + 1)
+    counted = _redis_window_count(cache_key, duration + 1, also_read=also_read)
     if counted is not None:
-        return counted, seconds_left
+        return counted[0], seconds_left, counted[1]
+    other = cache.get(also_read, 0) if also_read is not None else 0
     cache.add(cache_key, 0, timeout=duration + 1)
     try:
         count = cache.incr(cache_key)
@@ -60,7 +70,7 @@ def window_count(key: str, duration: int) -> tuple[int, int]:
         count = 1
     # None: the cache is unreachable (its errors are logged, not raised): count nothing rather than refuse
     # every call while Redis restarts.
-    return count or 0, seconds_left
+    return count or 0, seconds_left, other or 0
 
 
 class CountingRateThrottle(SimpleRateThrottle):
@@ -76,11 +86,15 @@ class CountingRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        count, self._wait = window_count(key, self.duration)
+        count, self._wait, _ = window_count(key, self.duration)
         return count <= self.num_requests
 
     def wait(self):
         return getattr(self, "_wait", None)
+
+
+# The request attribute where an employer token's call leaves its counted window (see ``BadTokenThrottle``).
+COUNTED_WINDOW = "asye_counted_client_window"
 
 
 class ClientRateThrottle(CountingRateThrottle):
@@ -88,16 +102,26 @@ class ClientRateThrottle(CountingRateThrottle):
 
     scope = "client"
 
+    @classmethod
+    def token_key(cls, key_hash: str) -> str:
+        """An employer token's key: its hash (known before its row is read, see ``BadTokenThrottle``)."""
+        return cls.cache_format % {"scope": cls.scope, "ident": f"token:{key_hash}"}
+
     def get_cache_key(self, request, view):
         if request.auth is not None and getattr(request.auth, "pk", None):
-            # National and employer tokens are numbered apart: each counts on its own.
-            kind = "national-token" if getattr(request.auth, "is_national", False) else "token"
-            ident = f"{kind}:{request.auth.pk}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user:{request.user.pk}"
-        else:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            if getattr(request.auth, "is_national", False):  # counted apart from employer tokens
+                return self.cache_format % {"scope": self.scope, "ident": f"national-token:{request.auth.pk}"}
+            return self.token_key(request.auth.key_hash)
+        if request.user and request.user.is_authenticated:
+            return self.cache_format % {"scope": self.scope, "ident": f"user:{request.user.pk}"}
+        return None
+
+    def allow_request(self, request, view):
+        counted = getattr(request._request, COUNTED_WINDOW, None)
+        if counted is None or self.rate is None or counted[0] != self.get_cache_key(request, view):
+            return super().allow_request(request, view)
+        _, count, self._wait = counted  # this call, already counted by the token check
+        return count <= self.num_requests
 
 
 class AnonymousRateThrottle(CountingRateThrottle, AnonRateThrottle):
@@ -113,12 +137,25 @@ class BadTokenThrottle(CountingRateThrottle):
     def _key(self, request) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
-    def check(self, request) -> None:
-        """Raise 429 if this address has already failed too often in the current window."""
-        if self.rate is None:
+    def check(self, request, *, key_hash: str | None = None) -> None:
+        """Raise 429 if this address has already failed too often in the current window.
+
+        ``key_hash``: the hash of the employer API token presented. Its call is then counted in the
+        token's own window (``ClientRateThrottle``) in the same Redis round trip as this read, and the
+        count left on the request for that throttle: one round trip per token call for both limits, not
+        two (#14). A token that turns out not to be valid has counted a window nobody owns."""
+        client = ClientRateThrottle()
+        if key_hash is None or client.rate is None:
+            if self.rate is not None:
+                cache_key, seconds_left = _window(self._key(request), self.duration)
+                if cache.get(cache_key, 0) >= self.num_requests:
+                    raise Throttled(wait=seconds_left)
             return
-        cache_key, seconds_left = _window(self._key(request), self.duration)
-        if cache.get(cache_key, 0) >= self.num_requests:
+        client_key = client.token_key(key_hash)
+        failures_key, seconds_left = _window(self._key(request), self.duration) if self.rate else (None, 0)
+        count, wait, failures = window_count(client_key, client.duration, also_read=failures_key)
+        setattr(request._request, COUNTED_WINDOW, (client_key, count, wait))
+        if failures_key is not None and failures >= self.num_requests:
             raise Throttled(wait=seconds_left)
 
     def failed(self, request) -> None:

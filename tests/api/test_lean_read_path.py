@@ -17,6 +17,7 @@ from asye.accounts.actor import build_actor
 from asye.accounts.models import Role
 from asye.api.representation import FieldsBuiltOnce
 from asye.api.serializers import EmployerSerializer, MembershipSerializer
+from asye.api.services import api_token_create
 from asye.tenancy.db import tenant_context, tenant_settings
 from asye.tenancy.models import Employer
 from programmes.corrections import registration_correct
@@ -254,3 +255,74 @@ def test_a_call_is_counted_in_one_round_trip_that_also_sets_the_windows_expiry(m
     key, _ = _window("test:one-client", 60)
     assert cache.get(key) == 3
     assert 0 < cache.ttl(key) <= 61
+
+
+def test_a_token_call_checks_both_rate_limits_in_one_round_trip_to_the_cache(
+    client, employer_a, corrected, monkeypatch
+):
+    """The bad-token check's read and the token's own count go in one MULTI (#14): a token call that is
+    served makes one round trip to Redis, where it made two."""
+    from django.core.cache import cache
+    from django_redis.client import DefaultClient
+    from redis.client import Pipeline, Redis
+
+    if not isinstance(getattr(cache, "client", None), DefaultClient):
+        pytest.skip("the one-round-trip count is Redis's (django-redis)")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
+    url = f"/api/v1/registrations/{corrected.pk}/"
+    assert client.get(url).status_code == 200
+    sent: list[str] = []
+    execute, command = Pipeline.execute, Redis.execute_command
+
+    def pipeline_execute(pipeline, *args, **kwargs):
+        sent.append(" ".join(str(c[0][0]) for c in pipeline.command_stack))
+        return execute(pipeline, *args, **kwargs)
+
+    def execute_command(redis, *args, **options):
+        sent.append(str(args[0]))
+        return command(redis, *args, **options)
+
+    monkeypatch.setattr(Pipeline, "execute", pipeline_execute)
+    monkeypatch.setattr(Redis, "execute_command", execute_command)
+    assert client.get(url).status_code == 200
+    assert sent == ["GET SET INCRBY"], sent  # redis-py sends INCR as INCRBY 1
+
+
+def test_a_failing_address_is_refused_even_with_a_good_token(client, employer_a, corrected, settings):
+    """Folding the read into the count changes nothing of the bad-token limit: an address over it gets 429
+    before its token is read, whatever the token."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "bad_token": "2/minute",
+        },
+    }
+    url = f"/api/v1/registrations/{corrected.pk}/"
+    guesses = [
+        client.get(url, HTTP_AUTHORIZATION=f"Bearer asye_guess{n}", REMOTE_ADDR="203.0.113.7").status_code
+        for n in range(2)
+    ]
+    good = f"Bearer {token_for(employer_a)}"
+    with CaptureQueriesContext(connection) as queries:
+        refused = client.get(url, HTTP_AUTHORIZATION=good, REMOTE_ADDR="203.0.113.7")
+    assert guesses == [401, 401] and refused.status_code == 429
+    assert not [q for q in queries.captured_queries if "api_apitoken" in q["sql"]]
+    assert client.get(url, HTTP_AUTHORIZATION=good, REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_each_token_has_its_own_window(client, employer_a, settings):
+    """The token's count is keyed by its hash (so it can be counted before its row is read): one token
+    over its limit does not hold back another."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "client": "2/minute"},
+    }
+    first = token_for(employer_a)
+    with tenant_context(employer_a.employer.pk):
+        second = api_token_create(
+            actor=actor_for(employer_a.coordinator, employer_a.employer), name="Payroll"
+        ).secret
+    statuses = [client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {first}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
