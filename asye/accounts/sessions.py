@@ -4,7 +4,9 @@
 ``app.session_key`` names it. Django's database store reads and writes one row by its key, so this store
 sets the key around each of those statements and restores what was there before:
 
-- loading happens inside the request's transaction (TenantMiddleware asks who is signed in);
+- loading happens inside the request's transaction (TenantMiddleware asks who is signed in): a read, so
+  the key is set and put back in place, without a savepoint of its own (two round trips fewer on every
+  signed-in page, #14);
 - saving happens in SessionMiddleware's response phase, after that transaction has ended, so the store
   opens its own;
 - ``clearsessions`` (``clear_expired``) gets a grant of its own that reaches only rows already expired
@@ -26,13 +28,13 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         if not self.session_key:
             return None
-        with tenant_settings(session_key=self.session_key):
+        with tenant_settings(savepoint=False, session_key=self.session_key):
             return super()._get_session_from_db()
 
     def exists(self, session_key):
         if not session_key:
             return False
-        with tenant_settings(session_key=session_key):
+        with tenant_settings(savepoint=False, session_key=session_key):
             return super().exists(session_key)
 
     def save(self, must_create=False):
