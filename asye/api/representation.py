@@ -20,9 +20,12 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import models
 from rest_framework.fields import Field, SerializerMethodField, SkipField
 from rest_framework.relations import PKOnlyObject
-from rest_framework.serializers import BaseSerializer, ListSerializer
+from rest_framework.serializers import BaseSerializer, ListSerializer, ModelSerializer
+
+from asye.api.fields import ServiceTimeField
 
 
 def _look_up_again():
@@ -59,6 +62,12 @@ SHAPE_ATTRIBUTE = "_fields_built_once"
 
 class FieldsBuiltOnce:
     """Mix in before ``serializers.Serializer``/``ModelSerializer`` for a read shape (see the module)."""
+
+    # A model's date-times are written in the service's time zone without a look-up per value.
+    serializer_field_mapping = {
+        **ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: ServiceTimeField,
+    }
 
     @classmethod
     def built_fields(cls) -> tuple[tuple[str, Any, str | None, tuple[str, ...]], ...]:

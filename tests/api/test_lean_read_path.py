@@ -326,3 +326,25 @@ def test_each_token_has_its_own_window(client, employer_a, settings):
     statuses = [client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {first}").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 12, 4, 17, 38, 18, 878426, tzinfo=datetime.UTC),  # winter: Z
+        datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC),  # summer: +01:00
+        datetime.datetime(2027, 3, 28, 0, 59, 59, tzinfo=datetime.UTC),  # the second before the clocks go on
+        datetime.datetime(2027, 3, 28, 1, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+        datetime.datetime(2026, 10, 25, 1, 30),  # naive: read as the service's time
+    ],
+)
+def test_the_read_shapes_timestamps_are_what_drf_writes(moment):
+    """Model date-times in the read shapes are ``ServiceTimeField``s (#14): the zone looked up once, not per
+    value, and the same text as DRF's own ``DateTimeField``."""
+    from asye.api.fields import ServiceTimeField
+
+    assert isinstance(RegistrationSerializer().fields["created_at"], ServiceTimeField)
+    assert ServiceTimeField().to_representation(moment) == serializers.DateTimeField().to_representation(
+        moment
+    )
