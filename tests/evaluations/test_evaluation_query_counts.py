@@ -15,7 +15,8 @@ from tests.factories import EmployerFactory, person
 
 pytestmark = pytest.mark.django_db
 
-PINNED = {"overview": 12, "cycle": 17, "report": 30, "composite": 29}
+# Each 2 fewer since the session is read without a savepoint of its own (#14, asye.accounts.sessions).
+PINNED = {"overview": 10, "cycle": 15, "report": 28, "composite": 27}
 
 
 def _count(client, url: str) -> int:

@@ -15,16 +15,17 @@ from tests.today import TODAY
 
 pytestmark = pytest.mark.django_db
 
+# Each 2 fewer since the session is read without a savepoint of its own (#14, asye.accounts.sessions).
 PINS = {
-    "nqsw:/surveys/": 21,
-    "nqsw:/assurance/confidential/": 13,
-    "coordinator:/assurance/raised/": 21,
-    "coordinator:/assurance/meetings/": 13,
-    "coordinator:/": 27,
-    "national:/national/surveys/": 24,
-    "national:/national/surveys/{round}/": 17,
-    "national:/national/surveys/{round}/results/leads/": 18,
-    "national:/national/assurance/": 16,
+    "nqsw:/surveys/": 19,
+    "nqsw:/assurance/confidential/": 11,
+    "coordinator:/assurance/raised/": 19,
+    "coordinator:/assurance/meetings/": 11,
+    "coordinator:/": 25,
+    "national:/national/surveys/": 22,
+    "national:/national/surveys/{round}/": 15,
+    "national:/national/surveys/{round}/results/leads/": 16,
+    "national:/national/assurance/": 14,
 }
 
 
