@@ -4,8 +4,9 @@
 version of records whose services stamp them from ``asye.clock`` (``ClockVersioned``,
 ``ClockCreatedVersioned``), and the row that keeps a change to a record someone relied on (``Amendment``);
 the one conditional update that refuses it
-(``versioned_update``), the bump a change to a record's parts gives it (``version_bump``), and a row
-made unless a unique constraint says someone just made it (``created_unless_taken``).
+(``versioned_update``), the row locked for a change only while it is at the version read (``locked_at``), the
+bump a change to a record's parts gives it (``version_bump``), and a row made unless a unique constraint says
+someone just made it (``created_unless_taken``).
 
 Abstract models add no table and no migration: a model that inherits them has the same columns it spelled
 out before.
@@ -167,6 +168,15 @@ def versioned_update(
         raise Conflict(conflict)
     record.refresh_from_db()
     return record
+
+
+def locked_at(rows: models.QuerySet[M] | models.Manager[M], pk: int, version: int | None, conflict: str) -> M:
+    """The row ``pk`` of ``rows``, locked (SELECT ... FOR UPDATE) for the rest of the transaction; raise
+    Conflict(``conflict``) if it has moved on from ``version`` (None: whatever version it is at now)."""
+    row = rows.select_for_update().get(pk=pk)
+    if version is not None and row.version != version:
+        raise Conflict(conflict)
+    return row
 
 
 def version_bump(record: Versioned) -> None:

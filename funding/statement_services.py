@@ -23,8 +23,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import User
 from asye.audit.services import audit_record_many, audited_update
-from asye.errors import Conflict
-from asye.records import versioned_update
+from asye.records import locked_at, versioned_update
 from asye.tenancy.db import system_national_context
 from funding.models import Claim, ClaimStatus, PaymentStatement, PaymentStatementLine, Recovery
 from funding.rules import month_start
@@ -212,14 +211,6 @@ def statements_build_all(
     return built
 
 
-def _lock_statement(statement_id: int, version: int | None) -> PaymentStatement:
-    """The statement, locked; Conflict if it has moved on from ``version`` (None: as it is now)."""
-    statement = PaymentStatement.objects.select_for_update().get(pk=statement_id)
-    if version is not None and statement.version != version:
-        raise Conflict(STATEMENT_CHANGED)
-    return statement
-
-
 @transaction.atomic
 def statement_remove_line(
     *,
@@ -232,7 +223,7 @@ def statement_remove_line(
     """Take a claim (back to approved) or a recovery (back to pending) off a draft statement."""
     _require_national(actor)
     with system_national_context():
-        statement = _lock_statement(statement_id, version)
+        statement = locked_at(PaymentStatement.objects, statement_id, version, STATEMENT_CHANGED)
         if statement.status != PaymentStatement.Status.DRAFT:
             raise ValidationError("This statement is authorised: it cannot change.")
         if (claim_id is None) == (recovery_id is None):
@@ -274,7 +265,7 @@ def statement_authorise(*, actor: Actor, statement_id: int, version: int | None 
     lines as it was authorised. A refusal for want of a second person is audited."""
     _require_national(actor)
     with system_national_context():
-        statement = _lock_statement(statement_id, version)
+        statement = locked_at(PaymentStatement.objects, statement_id, version, STATEMENT_CHANGED)
         if statement.status != PaymentStatement.Status.DRAFT:
             raise ValidationError(f"This statement is already {statement.get_status_display().lower()}.")
         preparers = statement_preparers(statement)
@@ -354,7 +345,7 @@ def statement_mark_paid(
     if paid_on > today:
         raise ValidationError({"paid_on": ["The payment date must be today or in the past"]})
     with system_national_context():
-        statement = _lock_statement(statement_id, version)
+        statement = locked_at(PaymentStatement.objects, statement_id, version, STATEMENT_CHANGED)
         if statement.status == PaymentStatement.Status.DRAFT:
             raise ValidationError("Authorise this statement before marking it paid.")
         if statement.status == PaymentStatement.Status.PAID:

@@ -17,7 +17,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
-from asye.errors import Conflict
+from asye.records import locked_at
 from asye.tenancy.db import tenant_context
 from programmes.duplicates import national_duplicates_flag
 from programmes.endings import long_date, registration_end
@@ -141,9 +141,7 @@ def transfer_accept(
     """The receiving co-ordinator takes the programme on: their registration continues it from ``joins_on``,
     and the sending one ends as transferred on the transfer date. Raises ValidationError by field."""
     require_receiver(actor, transfer)
-    transfer = RegistrationTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if version is not None and transfer.version != version:
-        raise Conflict(TRANSFER_CHANGED)
+    transfer = locked_at(RegistrationTransfer.objects, transfer.pk, version, TRANSFER_CHANGED)
     if transfer.status != Status.REQUESTED:
         raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
     errors, hours = _check_acceptance(

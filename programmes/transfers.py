@@ -27,6 +27,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record
 from asye.errors import Conflict
+from asye.records import locked_at
 from asye.tenancy.db import tenant_context
 from asye.tenancy.models import Employer, ServiceArea
 from programmes.endings import REGISTRATION_CHANGED, check_effective_date, long_date
@@ -138,9 +139,7 @@ def transfer_request(
     day here). Nothing changes here until they accept. Raises ValidationError by field."""
     actor.require(Role.COORDINATOR, employer=registration.employer_id)
     today = today or clock.today()
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if version is not None and registration.version != version:
-        raise Conflict(REGISTRATION_CHANGED)
+    registration = locked_at(Registration.objects, registration.pk, version, REGISTRATION_CHANGED)
     if not registration.is_open:
         raise ValidationError(f"This registration is {registration.get_status_display().lower()}.")
     if registration.ending_on is not None:
