@@ -7,15 +7,13 @@ from django import forms
 
 from assurance.models import ConcernStatus, ConcernTopic, MeetingStatus
 from asye.tenancy.models import Employer
-from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.dates import DateInputsMixin, subject_date_input
 from asye.web.form_fields import text_field
 from asye.web.forms import choice_field
 
 
 def _date(name, legend, subject, hint="For example, 27 3 2027"):
-    return DateInput(
-        name=name, legend=legend, subject=subject, required_message=f"Enter {subject.lower()}", hint=hint
-    )
+    return subject_date_input(name, legend, subject, hint=hint)
 
 
 class ConcernForm(forms.Form):

@@ -6,28 +6,23 @@ from __future__ import annotations
 
 from django import forms
 
+from asye.web import form_fields
 from portfolios.record_writes import MAX_SHORT_TEXT
-
-
-def too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
 
 
 def text_field(
     label: str, *, what: str, limit: int, required: str = "", help_text: str = "", rows: int = 5
 ) -> forms.CharField:
-    """A text answer: a text area unless it is short. ``required`` is the message for a missing answer
-    (empty: optional); ``what`` names it in the too-long message."""
-    messages = {"max_length": too_long(what, limit)}
-    if required:
-        messages["required"] = required
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=bool(required),
-        max_length=limit,
-        widget=forms.Textarea(attrs={"rows": rows}) if limit > MAX_SHORT_TEXT else forms.TextInput(),
-        error_messages=messages,
+    """A text answer: a text area of ``rows`` lines unless it is short. ``required`` is the message for a
+    missing answer (empty: optional); ``what`` names it in the too-long message, the limit written 20,000."""
+    return form_fields.text_field(
+        label,
+        subject=what,
+        limit=limit,
+        required=required,
+        hint=help_text,
+        rows=rows if limit > MAX_SHORT_TEXT else 0,
+        thousands=True,
     )
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from asye.web.dates import DateInput, DateInputsMixin, date_part_names
+from asye.web.dates import DateInput, DateInputsMixin, date_part_names, subject_date_input
 from asye.web.form_fields import numeric_box, text_field, whole_number_field
 from asye.web.forms import choice_field
 from programmes.models import SupportNeed
@@ -33,8 +33,7 @@ from programmes.support_services import (
 
 def _date_input(name: str, legend: str, subject: str) -> DateInput:
     """A support page's date: asking for a missing one follows from its subject ("Date of the count")."""
-    required_message = f"Enter the {subject.lower()}"
-    return DateInput(name=name, legend=legend, subject=subject, required_message=required_message)
+    return subject_date_input(name, legend, subject, ask="Enter the")
 
 
 def _parse_decimal(value: str, message: str) -> Decimal:

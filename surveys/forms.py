@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from asye.web.dates import DateInput, DateInputsMixin
+from asye.web.dates import DateInput, DateInputsMixin, subject_date_input
 from asye.web.form_fields import numeric_box, whole_number_field
 from asye.web.forms import choice_field
 from surveys.models import Question, QuestionKind
 
 
 def _date(name: str, legend: str, subject: str) -> DateInput:
-    return DateInput(
-        name=name,
-        legend=legend,
-        subject=subject,
-        required_message=f"Enter {subject.lower()}",
-        hint="For example, 7 2 2027",
-    )
+    return subject_date_input(name, legend, subject, hint="For example, 7 2 2027")
 
 
 class RoundDatesForm(DateInputsMixin, forms.Form):

@@ -50,6 +50,15 @@ class DateInput:
     autocomplete: str = ""  # "bday" gives the boxes bday-day, bday-month and bday-year
 
 
+def subject_date_input(name: str, legend: str, subject: str, *, ask: str = "Enter", **options) -> DateInput:
+    """A date input whose missing-date message is worked out from its subject: ``ask`` and the subject in
+    lower case ("The closing date": "Enter the closing date"; ``ask="Enter the"`` for a subject without its
+    article, "Date of the count": "Enter the date of the count"). ``options``: the rest of ``DateInput``."""
+    return DateInput(
+        name=name, legend=legend, subject=subject, required_message=f"{ask} {subject.lower()}", **options
+    )
+
+
 class DateInputsMixin:
     """Adds ``<name>_day``, ``<name>_month`` and ``<name>_year`` fields for each of ``date_inputs`` and
     checks them as the GOV.UK pattern asks: the message goes on the first box with the problem, and
