@@ -27,21 +27,13 @@ from assurance.models import (
     ReviewMeeting,
 )
 from asye import clock
-from asye.accounts.actor import build_actor
-from asye.accounts.models import User
-from asye.tenancy.db import tenant_settings
+from demo.actors import demo_actor
 from demo.calendar import DemoCalendar
 
 DEMO_COUNTY = "Demo County Council"
 NQSW = "nqsw@demo.example"
 COORDINATOR = "coordinator@demo.example"
 NATIONAL = "national@demo.example"
-
-
-def _actor(user_id: int, employer_id: int | None):
-    user = User.objects.get(pk=user_id)
-    with tenant_settings(user_id=user.pk):
-        return build_actor(user, employer_id=employer_id)
 
 
 def seed(
@@ -54,11 +46,11 @@ def seed(
     if county is None or NQSW not in user_ids or NATIONAL not in user_ids:
         return created
     load_first_version(MeetingQuestionnaire, MeetingQuestion)
-    national = _actor(user_ids[NATIONAL], None)
+    national = demo_actor(user_ids[NATIONAL], None)
 
     if not ConfidentialConcern.objects.filter(nqsw_id=user_ids[NQSW]).exists():
         concern = concern_services.concern_submit(
-            actor=_actor(user_ids[NQSW], county),
+            actor=demo_actor(user_ids[NQSW], county),
             topic="support",
             details=(
                 "My supervision has been cancelled four times in the last two months because my supervisor "
@@ -116,7 +108,7 @@ def seed(
         submission = MeetingSubmission.objects.get(meeting=meeting)
         first_two = list(meeting.questionnaire.questions.order_by("position")[:2])
         meeting_services.submission_save(
-            actor=_actor(user_ids[COORDINATOR], county),
+            actor=demo_actor(user_ids[COORDINATOR], county),
             submission=submission,
             version=submission.version,
             answers={

@@ -21,9 +21,7 @@ import random
 from collections import Counter
 
 from asye import clock
-from asye.accounts.actor import build_actor
-from asye.accounts.models import User
-from asye.tenancy.db import tenant_settings
+from demo.actors import demo_actor
 from demo.calendar import DemoCalendar
 from evaluations import responding, selectors, services
 from evaluations.models import (
@@ -57,12 +55,6 @@ PLAN = [
     (4, 3),
     (9, 7),
 ]
-
-
-def _actor(user_id: int, employer_id: int | None):
-    user = User.objects.get(pk=user_id)
-    with tenant_settings(user_id=user.pk):
-        return build_actor(user, employer_id=employer_id)
 
 
 def _bases(framework) -> dict[int, float]:
@@ -150,7 +142,7 @@ class _CycleWriter:
                 employer_id=self.employer_id,
                 response=response,
                 statement=self.statements[number],
-                rating=None if value == services.DONT_KNOW else int(value),
+                rating=services.rating_of(value),
             )
             for number, value in _answers(self.rng, self.bases, offset).items()
         )
@@ -179,7 +171,7 @@ def _county(county_id, coordinator_id, today, framework, bases, created):
         created["evaluation cycles"] += 1
     if EvaluationCycle.objects.filter(employer_id=county_id, year=year).exists():
         return
-    actor = _actor(coordinator_id, county_id)
+    actor = demo_actor(coordinator_id, county_id)
     cycle = services.cycle_open(actor=actor, closes_on=today + datetime.timedelta(days=42))
     EvaluationCycle.objects.filter(pk=cycle.pk).update(
         opened_on=max(today - datetime.timedelta(days=21), datetime.date(year, 4, 1))

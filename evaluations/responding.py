@@ -24,7 +24,7 @@ from evaluations.models import (
     EvaluationRating,
     EvaluationResponse,
 )
-from evaluations.services import DONT_KNOW, INVITATION_EMAIL, secret_hash
+from evaluations.services import INVITATION_EMAIL, rating_of, secret_hash
 
 
 class LinkNotUsable(Exception):
@@ -99,7 +99,7 @@ def response_submit(*, secret: str, answers: dict[int, str]) -> None:
                     employer_id=cycle.employer_id,
                     response=response,
                     statement=statement,
-                    rating=None if answers[number] == DONT_KNOW else int(answers[number]),
+                    rating=rating_of(answers[number]),
                 )
                 for number, statement in statements.items()
             )

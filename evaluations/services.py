@@ -111,7 +111,8 @@ def _require_open(cycle: EvaluationCycle) -> None:
 # --- The self-assessment -----------------------------------------------------------------------------
 
 
-def _parse(value: str) -> int | None:
+def rating_of(value: str) -> int | None:
+    """The rating an answer gives: "1".."5" as a number, "dont_know" as none."""
     return None if value == DONT_KNOW else int(value)
 
 
@@ -143,7 +144,7 @@ def self_assessment_save(
             employer_id=cycle.employer_id,
             response=response,
             statement=statements[number],
-            defaults={"rating": _parse(value)},
+            defaults={"rating": rating_of(value)},
         )
     complete = response.ratings.count() >= len(statements)
     if complete and response.submitted_on is None:

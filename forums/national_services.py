@@ -10,7 +10,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils.text import slugify
 
 from asye import clock
@@ -28,7 +27,7 @@ from forums.models import (
     SessionSignup,
     SignupStatus,
 )
-from forums.notices import notice_send
+from forums.notices import notice_send, session_notice
 from portfolios.uploads import evidence_storage, verify_upload
 
 FORUM_FIELDS = (
@@ -188,8 +187,7 @@ def session_cancel(*, actor: Actor, session: ForumSession) -> ForumSession:
             person=signup.person,
             kind="forums.session_cancelled",
             key=f"session:{session.pk}",
-            message=f"Cancelled: {session.forum.name}, {session.when}: {session.topic}.",
-            link=reverse("forums:session", args=[session.pk]),
+            **session_notice(session, "Cancelled:"),
         )
     audit_record(actor=actor, obj=session, action="forums.session_cancelled")
     return ForumSession.objects.get(pk=session.pk)

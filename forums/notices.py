@@ -6,10 +6,12 @@ GEMS session. Call inside the system's national context (the scans and the servi
 from __future__ import annotations
 
 from django.db import connection
+from django.urls import reverse
 
 from asye import clock
 from asye.notifications.reminders import Due
 from asye.notifications.services import notify
+from forums.models import ForumSession
 
 
 def notice_claim(*, person_id: int, kind: str, key: str) -> bool:
@@ -39,3 +41,12 @@ def notice_send(*, person, kind: str, key: str, message: str, link: str = "") ->
         return False
     notify(person=person, employer_id=None, kind=kind, message=message, link=link)
     return True
+
+
+def session_notice(session: ForumSession, opening: str) -> dict[str, str]:
+    """The message and link of a notice about one session (a place given, a cancellation, the day-before
+    reminder): ``opening``, then "{forum}, {when}: {topic}.", linking to the session's page."""
+    return {
+        "message": f"{opening} {session.forum.name}, {session.when}: {session.topic}.",
+        "link": reverse("forums:session", args=[session.pk]),
+    }

@@ -23,7 +23,7 @@ from asye import clock
 from asye.accounts.models import Membership, Role, User
 from asye.notifications.reminders import DAILY, Due, Scan
 from forums.models import Forum, ForumKind, ForumSession, SessionSignup, SignupStatus
-from forums.notices import due_claim, notice_claim
+from forums.notices import due_claim, notice_claim, session_notice
 from programmes.models import Registration
 
 OPEN_KINDS = (ForumKind.NQSW_FORUM, ForumKind.ASSESSORS, ForumKind.DROP_IN)
@@ -119,8 +119,7 @@ def find_session_reminders(*, today: datetime.date) -> Iterator[Due]:
             kind="forums.session_reminder",
             about=session,
             due_on=tomorrow,
-            message=f"Tomorrow: {session.forum.name}, {session.when}: {session.topic}.",
-            link=reverse("forums:session", args=[session.pk]),
+            **session_notice(session, "Tomorrow:"),
         )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 
 from asye import clock
 from asye.accounts.actor import Actor
@@ -34,7 +33,7 @@ from forums.models import (
     audience_filter,
     taking_part_roles,
 )
-from forums.notices import notice_send
+from forums.notices import notice_send, session_notice
 from forums.selectors import memberships_of, sign_up_refusal
 
 SELF_IDENTIFY_MISSING = "Confirm that you identify as Black, Asian or from an ethnic minoritised group"
@@ -132,8 +131,7 @@ def waiting_promote(*, session: ForumSession) -> list[SessionSignup]:
             person=first.person,
             kind="forums.promoted",
             key=f"signup:{first.pk}:{clock.now().isoformat()}",
-            message=f"A place is now yours at {session.forum.name}, {session.when}: {session.topic}.",
-            link=reverse("forums:session", args=[session.pk]),
+            **session_notice(session, "A place is now yours at"),
         )
         promoted.append(first)
     return promoted

@@ -34,10 +34,10 @@ from collections import Counter
 from django.utils import timezone
 
 from asye import clock
-from asye.accounts.actor import Actor, build_actor
 from asye.accounts.models import Membership, Role, User
-from asye.tenancy.db import system_national_context, tenant_settings
+from asye.tenancy.db import system_national_context
 from asye.tenancy.models import Employer, ServiceArea
+from demo.actors import demo_actor
 from demo.calendar import DemoCalendar
 from portfolios.access import portfolio_ensure
 from portfolios.models import CapabilitySet, CapabilityStatement, Evidence, EvidenceTag, Portfolio
@@ -148,11 +148,6 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _actor(user: User, employer_id: int | None = None) -> Actor:
-    with tenant_settings(user_id=user.pk):
-        return build_actor(user, employer_id=employer_id)
-
-
 def _coordinator_of(employer_id: int) -> User | None:
     membership = (
         Membership.objects.active()
@@ -173,7 +168,9 @@ def _submit(
     registration: Registration, coordinator: User, created: Counter[str], demo_calendar: DemoCalendar
 ) -> Portfolio:
     """The registration's portfolio, with a piece of shared evidence, submitted (as of SUBMITTED_DAY)."""
-    folio = portfolio_ensure(actor=_actor(coordinator, registration.employer_id), registration=registration)
+    folio = portfolio_ensure(
+        actor=demo_actor(coordinator.pk, registration.employer_id), registration=registration
+    )
     has_evidence = Evidence.objects.filter(portfolio=folio).exclude(status=Evidence.Status.DRAFT).exists()
     if not has_evidence:
         occurred_on = min(registration.start_date + EVIDENCE_AFTER_START, demo_calendar.today)
@@ -255,7 +252,9 @@ def _other_registrations(county_id: int, moderator: User, funding_year: str) -> 
 def _voluntary(folio: Portfolio, coordinator: User, created: Counter[str]) -> ModerationCase:
     case = ModerationCase.objects.filter(portfolio=folio).first()
     if case is None:
-        case = moderation_submit_voluntary(actor=_actor(coordinator, folio.employer_id), portfolio=folio)
+        case = moderation_submit_voluntary(
+            actor=demo_actor(coordinator.pk, folio.employer_id), portfolio=folio
+        )
         created["voluntary submissions"] += 1
     return case
 
@@ -272,7 +271,7 @@ def _round(
     name = ROUND_NAME.format(funding_year=funding_year)
     if ModerationRound.objects.filter(name=name).exists():
         return
-    actor = _actor(national)
+    actor = demo_actor(national.pk)
     request = {"name": name, "funding_year": funding_year, "by": ("employer_type",), "per_stratum": 2}
     draw = round_preview(actor=actor, **request, seed=ROUND_SEED)
     moderation_round = round_create(actor=actor, **request, seed=ROUND_SEED, expected=draw.fingerprint())
@@ -298,7 +297,7 @@ def _round(
     # The answer fits the case's question: the endorsed pass is supported; without the reviews demo (no
     # recommendation), the evidence shows the capabilities at the expected level.
     findings = {**FINDINGS, "agreement": moderation_question(county).answers[0]}
-    findings_save(actor=_actor(moderator), case=county, version=county.version, send=True, **findings)
+    findings_save(actor=demo_actor(moderator.pk), case=county, version=county.version, send=True, **findings)
     ModerationCase.objects.filter(pk=county.pk).update(
         findings_sent_at=_at(demo_calendar.shift(FINDINGS_DAY), 15)
     )
@@ -306,7 +305,7 @@ def _round(
 
 
 def _exemplars(national: User, created: Counter[str]) -> None:
-    actor = _actor(national)
+    actor = demo_actor(national.pk)
     for spec in EXEMPLARS:
         if Exemplar.objects.filter(title=spec["title"]).exists():
             continue
@@ -329,12 +328,12 @@ def _applications(county_id: int, coordinator: User, national: User, created: Co
         if GoodPracticeApplication.objects.filter(employer_id=county_id, title=title).exists():
             continue
         application = good_practice_apply(
-            actor=_actor(coordinator, county_id), title=title, description=description
+            actor=demo_actor(coordinator.pk, county_id), title=title, description=description
         )
         created["good-practice applications"] += 1
         if endorse is not None:
             good_practice_decide(
-                actor=_actor(national), application=application, endorse=endorse, note=note, version=1
+                actor=demo_actor(national.pk), application=application, endorse=endorse, note=note, version=1
             )
 
 

@@ -2,8 +2,6 @@
 own national tokens (in the audited national scope, behind the second factor national pages require)."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,8 +9,9 @@ from asye import clock
 from asye.accounts.models import Role
 from asye.api import national_selectors, selectors, services
 from asye.tenancy.national import national_view
+from asye.web.confirm import confirm_post
 from asye.web.decorators import employer_view
-from asye.web.forms import add_service_errors
+from asye.web.flow import form_page
 
 
 class ApiTokenForm(forms.Form):
@@ -27,23 +26,26 @@ class ApiTokenForm(forms.Form):
 def _token_list_page(request, *, form, create, template: str, created_template: str, context: dict):
     """A token list with its create form: on a valid POST, ``create(cleaned_data)`` and the secret shown
     once on ``created_template``; a service's ValidationError on the form's error summary."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = create(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return render(request, created_template, {"token": issued.token, "secret": issued.secret})
-    return render(request, template, {**context, "form": form})
+
+    def secret_shown(issued):
+        return render(request, created_template, {"token": issued.token, "secret": issued.secret})
+
+    return form_page(
+        request,
+        form,
+        template=template,
+        context=context,
+        save=create,
+        done=secret_shown,
+    )
 
 
 def _token_revoke_page(request, *, token, revoke, template: str, done: str):
     """Confirm, then ``revoke(token)`` and back to the list ``done`` with a banner."""
-    if request.method == "POST":
-        revoke(token)
-        messages.success(request, f"Token '{token.name}' revoked")
-        return redirect(done)
-    return render(request, template, {"token": token})
+    revoked = confirm_post(
+        request, lambda: revoke(token), message=f"Token '{token.name}' revoked", done=lambda: redirect(done)
+    )
+    return revoked.response or render(request, template, {"token": token})
 
 
 @employer_view(Role.COORDINATOR)
