@@ -144,17 +144,16 @@ class BadTokenThrottle(CountingRateThrottle):
         token's own window (``ClientRateThrottle``) in the same Redis round trip as this read, and the
         count left on the request for that throttle: one round trip per token call for both limits, not
         two (#14). A token that turns out not to be valid has counted a window nobody owns."""
+        failures_key, seconds_left = (
+            _window(self._key(request), self.duration) if self.rate is not None else (None, 0)
+        )
         client = ClientRateThrottle()
-        if key_hash is None or client.rate is None:
-            if self.rate is not None:
-                cache_key, seconds_left = _window(self._key(request), self.duration)
-                if cache.get(cache_key, 0) >= self.num_requests:
-                    raise Throttled(wait=seconds_left)
-            return
-        client_key = client.token_key(key_hash)
-        failures_key, seconds_left = _window(self._key(request), self.duration) if self.rate else (None, 0)
-        count, wait, failures = window_count(client_key, client.duration, also_read=failures_key)
-        setattr(request._request, COUNTED_WINDOW, (client_key, count, wait))
+        if key_hash is not None and client.rate is not None:
+            client_key = client.token_key(key_hash)
+            count, wait, failures = window_count(client_key, client.duration, also_read=failures_key)
+            setattr(request._request, COUNTED_WINDOW, (client_key, count, wait))
+        else:
+            failures = cache.get(failures_key, 0) if failures_key is not None else 0
         if failures_key is not None and failures >= self.num_requests:
             raise Throttled(wait=seconds_left)
 
