@@ -75,6 +75,17 @@ def run_axe(page: Page) -> list[dict]:
     return results
 
 
+def submit(page: Page, name: str) -> None:
+    """Press the form's button in the page's main content and wait for the page it leads to to load.
+
+    A click returns once the browser has started the request, perhaps before the next document has even
+    committed; a test that read the page at once (its title, its URL, or a new GET of its own that cuts
+    the POST short) raced the server. Every form here answers a post with a new page (a redirect, or
+    the form again with its errors), so waiting for that navigation is always right."""
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main").get_by_role("button", name=name, exact=True).click()
+
+
 def axe_check(page: Page) -> None:
     """Fail with every WCAG 2.0/2.1/2.2 A and AA violation axe-core finds on the page as it is now."""
     violations = run_axe(page)

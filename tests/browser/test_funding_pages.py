@@ -285,7 +285,7 @@ def test_coordinator_claims_without_javascript(live_server, new_context, sign_in
     submit(page, "Claim the selected instalments")
     expect(page.get_by_role("heading", name="Check the claims before you submit them")).to_be_visible()
     submit(page, "Submit claims")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))
     page.get_by_label(re.compile("^I confirm that each instalment listed is due")).check()
     submit(page, "Submit claims")
     expect(page.get_by_text("2 claims submitted for £2,000")).to_be_visible()

@@ -29,7 +29,7 @@ from playwright.sync_api import Page, expect
 from asye.tenancy.db import system_national_context, tenant_context
 from funding.models import Claim, ClaimStatus
 from programmes.models import FundingStatus, Registration
-from tests.browser.support import format_violations, run_axe
+from tests.browser.support import format_violations, run_axe, submit
 from tests.funding.helpers import load_funding_reference_data
 from tests.today import TODAY
 
@@ -73,10 +73,6 @@ def fill_date(scope, legend: str, day: datetime.date) -> None:
     group = scope.get_by_role("group", name=legend)
     for label, value in zip(("Day", "Month", "Year"), (day.day, day.month, day.year), strict=True):
         group.get_by_label(label).fill(str(value))
-
-
-def submit(page: Page, name: str) -> None:
-    page.locator("main").get_by_role("button", name=name, exact=True).click()
 
 
 def success(page: Page, text: str | re.Pattern) -> None:

@@ -18,7 +18,7 @@ from asye.accounts.models import Role
 from asye.tenancy.db import system_national_context
 from reviews.models import GoodPracticeApplication, ModerationCase
 from reviews.moderation_services.exemplars import exemplar_create, exemplar_set_published
-from tests.browser.support import format_violations, run_axe
+from tests.browser.support import format_violations, run_axe, submit
 from tests.factories import person
 from tests.reviews.test_moderation_support import actor_for, assigned_case, portfolio
 
@@ -53,10 +53,6 @@ class Pages:
         assert not self.problems, "\n\n".join(self.problems)
 
 
-def click(page: Page, name: str) -> None:
-    page.locator("main").get_by_role("button", name=name, exact=True).click()
-
-
 def moderator_user(email: str = "moderator@nqap.example"):
     return person(role=Role.NQAP_MODERATOR, email=email, full_name="Adebayo Bello")
 
@@ -81,7 +77,7 @@ def test_national_staff_draw_a_sample_and_assign(
 
     # Mistakes first: no name, a percentage chosen but not given.
     page.get_by_label("A percentage of each group").check()
-    click(page, "Preview the sample")
+    submit(page, "Preview the sample")
     pages.check(page, heading="Draw a sample for national moderation", error=True)
     expect(page.get_by_role("link", name="Enter a name for the round")).to_be_visible()
 
@@ -89,18 +85,18 @@ def test_national_staff_draw_a_sample_and_assign(
     page.get_by_label("Employer type").check()
     page.get_by_label("A number from each group").check()
     page.get_by_label("Number from each group", exact=True).fill("1")
-    click(page, "Preview the sample")
+    submit(page, "Preview the sample")
     pages.check(page, heading="Check the sample")
     groups = page.get_by_role("table", name="Portfolios available and drawn in each group")
     expect(groups).to_contain_text("Fostering")
     expect(groups).to_contain_text("Local authority")
-    click(page, "Create the round")
+    submit(page, "Create the round")
     expect(page.get_by_role("heading", name="Spring 2027 moderation", level=1)).to_be_visible()
     pages.check(page, heading="Spring 2027 moderation")
 
     # Assign every waiting case to the moderator at once.
     page.get_by_label(re.compile("Adebayo Bello")).check()
-    click(page, "Assign the waiting cases")
+    submit(page, "Assign the waiting cases")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("2 cases assigned")
     pages.check(page, heading="Spring 2027 moderation")
 
@@ -108,7 +104,7 @@ def test_national_staff_draw_a_sample_and_assign(
     page.get_by_role("table", name="Cases in this round").get_by_role("link").first.click()
     pages.check(page, heading="Moderation case")
     expect(page.get_by_role("group", name="Moderator")).to_contain_text("Adebayo Bello")
-    click(page, "Reassign")
+    submit(page, "Reassign")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Moderator assigned")
 
     with system_national_context():
@@ -137,12 +133,12 @@ def test_the_moderator_records_findings_and_the_coordinator_reads_them(
     pages.check(page, heading="Your findings")
 
     # Sending with nothing written is refused, with the errors linked to the fields.
-    click(page, "Send findings to the employer")
+    submit(page, "Send findings to the employer")
     pages.check(page, heading="Your findings", error=True)
     expect(page.get_by_role("link", name="Enter the strengths of the portfolio")).to_be_visible()
 
     page.get_by_label("Strengths", exact=True).fill("Observations are mapped to the PCF.")
-    click(page, "Save draft")
+    submit(page, "Save draft")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Findings saved")
     pages.check(page, heading="Your findings")
 
@@ -151,7 +147,7 @@ def test_the_moderator_records_findings_and_the_coordinator_reads_them(
     page.get_by_label("The evidence shows the NQSW meeting the capabilities at the expected level").check()
     page.get_by_label("Areas for development").fill("Name the PQS statement each piece supports.")
     page.get_by_label("Advice to the employer (optional)").fill("Write SMART objectives.")
-    click(page, "Send findings to the employer")
+    submit(page, "Send findings to the employer")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Findings sent to the employer")
     pages.check(page, heading="Portfolio of Ada Okafor")
 
@@ -184,12 +180,12 @@ def test_the_moderator_records_findings_without_javascript(
     page.goto("/national/moderation/my-cases/")
     page.get_by_role("link", name="Ada Okafor").click()
     page.get_by_role("link", name="Record your findings").click()
-    click(page, "Send findings to the employer")
-    assert page.title().startswith("Error: ")
+    submit(page, "Send findings to the employer")
+    expect(page).to_have_title(re.compile("^Error: "))
     page.get_by_label("The evidence shows some of the capabilities at the expected level").check()
     page.get_by_label("Strengths", exact=True).fill("Clear reflections.")
     page.get_by_label("Areas for development").fill("Map evidence to the PQS.")
-    click(page, "Send findings to the employer")
+    submit(page, "Send findings to the employer")
     expect(page.get_by_role("heading", name="Portfolio of Ada Okafor", level=1)).to_be_visible()
     with system_national_context():
         sent = ModerationCase.objects.get(pk=case.pk)
@@ -218,10 +214,10 @@ def test_coordinator_and_national_pages_for_submissions_good_practice_and_exempl
     page.goto("/reviews/moderation/")
     page.get_by_role("button", name="Submit a portfolio for national moderation").click()
     pages.check(page, heading="Which portfolio do you want to submit for national moderation?")
-    click(page, "Submit for national moderation")
+    submit(page, "Submit for national moderation")
     pages.check(page, error=True)
     page.get_by_label(re.compile("Ada Okafor")).check()
-    click(page, "Submit for national moderation")
+    submit(page, "Submit for national moderation")
     pages.check(page, heading="Ada Okafor's portfolio")
     page.get_by_role("link", name="Withdraw it from national moderation").click()
     pages.check(page, heading="Withdraw the portfolio from national moderation")
@@ -229,11 +225,11 @@ def test_coordinator_and_national_pages_for_submissions_good_practice_and_exempl
     page.goto("/reviews/good-practice/")
     pages.check(page, heading="Good-practice endorsement")
     page.get_by_role("button", name="Apply for endorsement").click()
-    click(page, "Send the application")
+    submit(page, "Send the application")
     pages.check(page, heading="Apply for good-practice endorsement", error=True)
     page.get_by_label("Title of the practice").fill("Peer reflection circles")
     page.get_by_label("Describe the practice").fill("Monthly circles led by experienced staff.")
-    click(page, "Send the application")
+    submit(page, "Send the application")
     pages.check(page, heading="Peer reflection circles")
 
     page.goto("/reviews/exemplars/")
@@ -248,10 +244,10 @@ def test_coordinator_and_national_pages_for_submissions_good_practice_and_exempl
     pages.check(staff, heading="Good-practice register")
     staff.get_by_role("link", name="Peer reflection circles").click()
     staff.get_by_label("No, do not endorse it").check()
-    click(staff, "Record the decision")
+    submit(staff, "Record the decision")
     pages.check(staff, heading="Peer reflection circles", error=True)
     staff.get_by_label("Yes, endorse it").check()
-    click(staff, "Record the decision")
+    submit(staff, "Record the decision")
     pages.check(staff, heading="Good-practice register")
     with system_national_context():
         assert GoodPracticeApplication.objects.get().status == GoodPracticeApplication.Status.ENDORSED
@@ -259,14 +255,14 @@ def test_coordinator_and_national_pages_for_submissions_good_practice_and_exempl
     staff.goto("/national/moderation/exemplars/")
     pages.check(staff, heading="Exemplars library")
     staff.get_by_role("button", name="Add an exemplar").click()
-    click(staff, "Save as a draft")
+    submit(staff, "Save as a draft")
     pages.check(staff, heading="Add an exemplar", error=True)
     staff.get_by_label("Title", exact=True).fill("Weighing competing accounts")
     staff.get_by_label("Anonymised extract").fill("[The adult] said they were happy.")
     staff.get_by_label("Annotation", exact=True).fill("Analysis, not description.")
-    click(staff, "Save as a draft")
+    submit(staff, "Save as a draft")
     pages.check(staff, heading="Weighing competing accounts")
-    click(staff, "Publish to employers")
+    submit(staff, "Publish to employers")
     expect(staff.locator(".govuk-notification-banner")).to_contain_text("Exemplar published")
     staff.get_by_role("link", name="Change the exemplar").click()
     pages.check(staff, heading="Change the exemplar")

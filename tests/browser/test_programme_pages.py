@@ -24,7 +24,7 @@ from programmes.services import (
     registration_create,
     registration_set_line_manager,
 )
-from tests.browser.support import format_violations, run_axe
+from tests.browser.support import format_violations, run_axe, submit
 from tests.programmes.conftest import TODAY, actor_for, facts, registration_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
@@ -96,10 +96,6 @@ def fill_date(scope, legend: str, day: datetime.date | tuple[int, int, int]) -> 
     group = scope.get_by_role("group", name=legend)
     for label, value in zip(("Day", "Month", "Year"), parts, strict=True):
         group.get_by_label(label).fill(str(value))
-
-
-def submit(page: Page, name: str) -> None:
-    page.locator("main").get_by_role("button", name=name, exact=True).click()
 
 
 # --- 1. Registrations and the co-ordinator's actions ---------------------------------------------------
@@ -243,7 +239,7 @@ def test_csv_upload_pages(transactional_db, live_server, page, new_context, sign
     without_js.goto("/registrations/upload/")
     upload(without_js, csv_bytes(csv_row("Bad", "SW300001")))  # registered above: a bad row now
     expect(without_js.get_by_role("table", name="Rows to correct")).to_contain_text("SW300001")
-    assert without_js.title().startswith("Error: ")
+    expect(without_js).to_have_title(re.compile("^Error: "))
     upload(without_js, csv_bytes(csv_row("Third", "SW300003", area="child_and_family")))
     expect(without_js.get_by_role("heading", name="Check the NQSWs before you register them")).to_be_visible()
     submit(without_js, "Register 1 NQSW")
