@@ -7,6 +7,8 @@ method) and writes through ``evaluations.services``.
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -155,12 +157,25 @@ def _people_choices(actor) -> list[tuple[str, str]]:
     return choices
 
 
-@employer_view(COORDINATOR)
-@opens(selectors.cycle_get, GET_OR_POST)
+def _open_cycle_page(view):
+    """A page that acts on an open cycle (inviting, closing): the cycle read through
+    ``selectors.cycle_get`` (another employer's is a 404, whatever the method); once the cycle has closed,
+    the page sends the co-ordinator back to the cycle's page."""
+
+    @employer_view(COORDINATOR)
+    @opens(selectors.cycle_get, GET_OR_POST)
+    @functools.wraps(view)
+    def page(request, cycle):
+        if not selectors.cycle_is_open(cycle):
+            return redirect("evaluations:cycle", pk=cycle.pk)
+        return view(request, cycle)
+
+    return page
+
+
+@_open_cycle_page
 def invite(request, cycle):
     actor = request.actor
-    if not selectors.cycle_is_open(cycle):
-        return redirect("evaluations:cycle", pk=cycle.pk)
     form = InviteForm(posted(request), people=_people_choices(actor))
 
     def link_builder(secret: str) -> str:
@@ -188,12 +203,9 @@ def invite(request, cycle):
     )
 
 
-@employer_view(COORDINATOR)
-@opens(selectors.cycle_get, GET_OR_POST)
+@_open_cycle_page
 def close(request, cycle):
     actor = request.actor
-    if not selectors.cycle_is_open(cycle):
-        return redirect("evaluations:cycle", pk=cycle.pk)
     return form_page(
         request,
         VersionForm(posted(request), initial={"version": cycle.version}),

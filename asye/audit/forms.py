@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
-from asye.web.dates import DATE_PARTS, DateInput
+from asye.web.dates import DATE_PARTS, subject_date_input
 from asye.web.forms import OptionalDatesMixin
 
 DATE_FILTERS = ("since", "until")
@@ -24,22 +24,8 @@ class AuditFilterForm(OptionalDatesMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of record", required=False)
 
     date_inputs = (
-        DateInput(
-            name="since",
-            legend="From",
-            subject="The first day",
-            required_message="Enter the first day",
-            hint="For example, 27 3 2026",
-            legend_size="s",
-        ),
-        DateInput(
-            name="until",
-            legend="To",
-            subject="The last day",
-            required_message="Enter the last day",
-            hint="For example, 31 3 2026",
-            legend_size="s",
-        ),
+        subject_date_input("since", "From", "The first day", hint="For example, 27 3 2026", legend_size="s"),
+        subject_date_input("until", "To", "The last day", hint="For example, 31 3 2026", legend_size="s"),
     )
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
