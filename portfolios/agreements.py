@@ -17,6 +17,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, audited_create, audited_update, changed_fields
 from asye.errors import Conflict
+from asye.records import locked_at
 from portfolios.access import (
     is_assessor,
     is_coordinator,
@@ -306,9 +307,12 @@ def agreement_sign(
         raise ValidationError("This is an earlier revision of the agreement: sign the latest one.")
     # Locked (registration, portfolio, then agreement, the order every agreement write takes): two
     # signatures at once are added one after the other, and the last one completes the revision.
-    agreement = LearningAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.version != version:
-        raise Conflict("This agreement was changed since you opened it. Read it again before you sign.")
+    agreement = locked_at(
+        LearningAgreement.objects,
+        agreement.pk,
+        version,
+        "This agreement was changed since you opened it. Read it again before you sign.",
+    )
     signatures = list(agreement.signatures.all())
     if any(s.signed_as == signed_as for s in signatures):
         raise ValidationError(

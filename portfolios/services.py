@@ -22,7 +22,7 @@ from asye.accounts.actor import Actor
 from asye.accounts.models import Role
 from asye.audit.services import audit_record, audited_create, audited_update, changed_fields
 from asye.errors import Conflict
-from asye.records import versioned_update
+from asye.records import locked_at, versioned_update
 from portfolios.access import is_coordinator, is_owner, require_assessor, require_owner, require_writable
 from portfolios.models import (
     CapabilityStatement,
@@ -100,9 +100,7 @@ def _nqsw_editing(actor: Actor, evidence: Evidence, version: int) -> Evidence:
     (else Conflict), only while it is a draft or more is needed."""
     portfolio = evidence.portfolio
     _require_nqsw(actor, portfolio, _registration_of(portfolio))
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.version != version:
-        raise Conflict(EVIDENCE_CHANGED)
+    current = locked_at(Evidence.objects, evidence.pk, version, EVIDENCE_CHANGED)
     _require_editable(current)
     return current
 
@@ -329,12 +327,13 @@ def evidence_respond(
     actor.require(Role.ASSESSOR, employer=portfolio.employer_id)
     require_assessor(actor, registration)
     require_writable(portfolio, registration)
-    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if current.version != version:
-        raise Conflict(
-            "This evidence was changed since you opened it: the NQSW may have shared a new version. "
-            "Read it again before you respond."
-        )
+    current = locked_at(
+        Evidence.objects,
+        evidence.pk,
+        version,
+        "This evidence was changed since you opened it: the NQSW may have shared a new version. "
+        "Read it again before you respond.",
+    )
     if current.status != Evidence.Status.SHARED:
         raise ValidationError(
             "You can respond only to evidence that is shared with you and waiting for a response."

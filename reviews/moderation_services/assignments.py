@@ -13,6 +13,7 @@ from asye import clock
 from asye.accounts.actor import Actor
 from asye.audit.services import changed_fields
 from asye.errors import Conflict
+from asye.records import locked_at
 from asye.tenancy.db import system_national_context
 from reviews.models import ModerationCase, ModerationRound
 from reviews.moderation_selectors import employer_ids_of, moderator_is_eligible, moderators
@@ -22,6 +23,8 @@ from reviews.moderation_services.national import (
     require_national_staff,
     send_notice,
 )
+
+CASE_CHANGED = "This case was changed by someone else. Reload it and try again."
 
 
 def _assign(*, actor: Actor, case: ModerationCase, moderator_id: int, now) -> ModerationCase:
@@ -40,7 +43,7 @@ def _assign(*, actor: Actor, case: ModerationCase, moderator_id: int, now) -> Mo
         version=case.version + 1,
     )
     if not updated:
-        raise Conflict("This case was changed by someone else. Reload it and try again.")
+        raise Conflict(CASE_CHANGED)
     case.refresh_from_db()
     after = {name: getattr(case, name) for name in before}
     national_event(
@@ -75,9 +78,7 @@ def case_assign(
     moderator, and for a moderator who holds or held any membership at the case's employer."""
     require_national_staff(actor)
     with system_national_context():
-        case = ModerationCase.objects.select_for_update().get(pk=case.pk)
-        if case.version != version:
-            raise Conflict("This case was changed by someone else. Reload it and try again.")
+        case = locked_at(ModerationCase.objects, case.pk, version, CASE_CHANGED)
         _refuse_if_final(case)
         if moderator_id is None or not moderators().filter(pk=moderator_id).exists():
             raise ValidationError({"moderator": ["Select a moderator from the list"]})
