@@ -7,10 +7,7 @@ fields with ``add_service_errors``.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
-from django.core.exceptions import ValidationError
 
 from asye.web.dates import DateInput, DateInputsMixin, date_part_names, subject_date_input
 from asye.web.form_fields import numeric_box, text_field, whole_number_field
@@ -18,16 +15,12 @@ from asye.web.forms import choice_field
 from programmes.models import SupportNeed
 from programmes.support_need_services import MAX_DETAIL_LENGTH
 from programmes.support_services import (
-    CASELOAD_OUTSIDE,
-    DURATION_OUTSIDE,
+    CASELOAD,
     MAX_ACTIVITY_LENGTH,
-    MAX_CASELOAD,
-    MAX_PROTECTED_HOURS,
-    MAX_SUPERVISION_MINUTES,
-    MAX_TEAM_AVERAGE,
-    MIN_PROTECTED_HOURS,
-    MIN_SUPERVISION_MINUTES,
-    MIN_TEAM_AVERAGE,
+    PROTECTED_HOURS,
+    SUPERVISION_MINUTES,
+    TEAM_AVERAGE,
+    NumberAnswer,
 )
 
 
@@ -36,28 +29,41 @@ def _date_input(name: str, legend: str, subject: str) -> DateInput:
     return subject_date_input(name, legend, subject, ask="Enter the")
 
 
-def _parse_decimal(value: str, message: str) -> Decimal:
-    try:
-        number = Decimal(value.strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(message) from exc
-    if not number.is_finite():
-        raise ValidationError(message)
-    return number
-
-
-class SupervisionForm(DateInputsMixin, forms.Form):
-    date_inputs = (_date_input("held_on", "When was the session?", "Date of the session"),)
-    field_order_after_dates = date_part_names("held_on")
-    duration_minutes = whole_number_field(
-        "How long did it last, in minutes?",
-        low=MIN_SUPERVISION_MINUTES,
-        high=MAX_SUPERVISION_MINUTES,
-        required="Enter how long the session lasted, in minutes",
-        invalid="Enter how long the session lasted as a whole number of minutes, like 60",
-        outside=DURATION_OUTSIDE,
+def _whole_number(label: str, answer: NumberAnswer) -> forms.IntegerField:
+    """A whole number within its rule's limits, each problem with it in the rule's words."""
+    return whole_number_field(
+        label,
+        low=answer.low,
+        high=answer.high,
+        required=answer.missing,
+        invalid=answer.invalid,
+        outside=answer.outside,
         widget=numeric_box(3),
     )
+
+
+def _decimal_number(label: str, answer: NumberAnswer, *, hint: str) -> forms.CharField:
+    """A number typed with a decimal point, read as text: the form's ``clean_<name>`` checks it by its rule
+    (``answer.checked``)."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
+        error_messages={"required": answer.missing},
+    )
+
+
+class _SupportRecordForm(DateInputsMixin, forms.Form):
+    """A supervision, protected time or caseload record: the boxes of its one date come first."""
+
+    @property
+    def field_order_after_dates(self) -> tuple[str, ...]:
+        return date_part_names(self.date_inputs[0].name)
+
+
+class SupervisionForm(_SupportRecordForm):
+    date_inputs = (_date_input("held_on", "When was the session?", "Date of the session"),)
+    duration_minutes = _whole_number("How long did it last, in minutes?", SUPERVISION_MINUTES)
     reflective = choice_field(
         "Was it reflective supervision?",
         required="Select yes if it was reflective supervision",
@@ -82,14 +88,10 @@ class SupervisionForm(DateInputsMixin, forms.Form):
         self.fields["supervisor"].initial = me.pk
 
 
-class ProtectedTimeForm(DateInputsMixin, forms.Form):
+class ProtectedTimeForm(_SupportRecordForm):
     date_inputs = (_date_input("taken_on", "When was the time taken?", "Date the time was taken"),)
-    field_order_after_dates = date_part_names("taken_on")
-    hours = forms.CharField(
-        label="How many hours?",
-        help_text="For example, 3.5 for three and a half hours",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
-        error_messages={"required": "Enter the number of hours"},
+    hours = _decimal_number(
+        "How many hours?", PROTECTED_HOURS, hint="For example, 3.5 for three and a half hours"
     )
     activity = text_field(
         "What was it used for?",
@@ -100,44 +102,20 @@ class ProtectedTimeForm(DateInputsMixin, forms.Form):
     )
 
     def clean_hours(self):
-        hours = _parse_decimal(self.cleaned_data["hours"], "Enter the number of hours as a number, like 3.5")
-        if not (MIN_PROTECTED_HOURS <= hours <= MAX_PROTECTED_HOURS):
-            raise ValidationError("Enter between a quarter of an hour (0.25) and 12 hours")
-        if hours != hours.quantize(Decimal("0.01")):
-            raise ValidationError("Enter the hours to no more than 2 decimal places, like 3.25")
-        return hours
+        return PROTECTED_HOURS.checked(self.cleaned_data["hours"])
 
 
-class CaseloadForm(DateInputsMixin, forms.Form):
+class CaseloadForm(_SupportRecordForm):
     date_inputs = (_date_input("recorded_on", "On what date were the cases counted?", "Date of the count"),)
-    field_order_after_dates = date_part_names("recorded_on")
-    caseload = whole_number_field(
-        "How many cases does the NQSW hold?",
-        low=0,
-        high=MAX_CASELOAD,
-        required="Enter the number of cases the NQSW holds",
-        invalid="Enter the number of cases as a whole number, like 12",
-        outside=CASELOAD_OUTSIDE,
-        widget=numeric_box(3),
-    )
-    team_average = forms.CharField(
-        label="What is the team's average caseload?",
-        help_text="The average number of cases held by the social workers in the NQSW's team, like 18.5",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "4"}),
-        error_messages={"required": "Enter the team's average caseload"},
+    caseload = _whole_number("How many cases does the NQSW hold?", CASELOAD)
+    team_average = _decimal_number(
+        "What is the team's average caseload?",
+        TEAM_AVERAGE,
+        hint="The average number of cases held by the social workers in the NQSW's team, like 18.5",
     )
 
     def clean_team_average(self):
-        average = _parse_decimal(
-            self.cleaned_data["team_average"], "Enter the team's average as a number, like 18.5"
-        )
-        if not (MIN_TEAM_AVERAGE <= average <= MAX_TEAM_AVERAGE):
-            raise ValidationError(
-                f"The team's average must be between {MIN_TEAM_AVERAGE} and {MAX_TEAM_AVERAGE}"
-            )
-        if average != average.quantize(Decimal("0.1")):
-            raise ValidationError("Enter the team's average to 1 decimal place, like 18.5")
-        return average
+        return TEAM_AVERAGE.checked(self.cleaned_data["team_average"])
 
 
 class SupportNeedForm(DateInputsMixin, forms.Form):

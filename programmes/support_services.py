@@ -17,6 +17,7 @@ registration's stored progress up to date in the same transaction (``progress_re
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,10 +42,76 @@ MAX_CASELOAD = 200
 MIN_TEAM_AVERAGE = Decimal("0.1")
 MAX_TEAM_AVERAGE = Decimal("200")
 MAX_ACTIVITY_LENGTH = 200
-DURATION_OUTSIDE = (
-    f"The session must last between {MIN_SUPERVISION_MINUTES} and {MAX_SUPERVISION_MINUTES} minutes"
+
+
+@dataclass(frozen=True)
+class NumberAnswer:
+    """A number a support record asks for: its limits and messages, checked by the form on what was typed
+    and again by the service on its arguments, in the same words. ``invalid`` is for what is not a number
+    of its kind; ``places`` is the step of a number typed with a decimal point (``None``: a whole number,
+    which the form's field reads, so the service is given a number or nothing)."""
+
+    missing: str
+    low: int | Decimal
+    high: int | Decimal
+    outside: str
+    invalid: str
+    places: Decimal | None = None
+    too_precise: str = ""
+
+    def checked(self, value) -> int | Decimal:
+        """The number, or ValidationError with the first message that applies."""
+        if value in (None, ""):
+            raise ValidationError(self.missing)
+        number = value if self.places is None else self._parsed(value)
+        if not (self.low <= number <= self.high):
+            raise ValidationError(self.outside)
+        if self.places is not None and number != number.quantize(self.places):
+            raise ValidationError(self.too_precise)
+        return number
+
+    def _parsed(self, value) -> Decimal:
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError, TypeError) as exc:
+            raise ValidationError(self.invalid) from exc
+        if not number.is_finite():
+            raise ValidationError(self.invalid)
+        return number
+
+
+SUPERVISION_MINUTES = NumberAnswer(
+    missing="Enter how long the session lasted, in minutes",
+    low=MIN_SUPERVISION_MINUTES,
+    high=MAX_SUPERVISION_MINUTES,
+    outside=f"The session must last between {MIN_SUPERVISION_MINUTES} and {MAX_SUPERVISION_MINUTES} minutes",
+    invalid="Enter how long the session lasted as a whole number of minutes, like 60",
 )
-CASELOAD_OUTSIDE = f"The caseload must be between 0 and {MAX_CASELOAD}"
+PROTECTED_HOURS = NumberAnswer(
+    missing="Enter the number of hours",
+    low=MIN_PROTECTED_HOURS,
+    high=MAX_PROTECTED_HOURS,
+    outside="Enter between a quarter of an hour (0.25) and 12 hours",
+    invalid="Enter the number of hours as a number, like 3.5",
+    places=Decimal("0.01"),
+    too_precise="Enter the hours to no more than 2 decimal places, like 3.25",
+)
+CASELOAD = NumberAnswer(
+    missing="Enter the number of cases the NQSW holds",
+    low=0,
+    high=MAX_CASELOAD,
+    outside=f"The caseload must be between 0 and {MAX_CASELOAD}",
+    invalid="Enter the number of cases as a whole number, like 12",
+)
+TEAM_AVERAGE = NumberAnswer(
+    missing="Enter the team's average caseload",
+    low=MIN_TEAM_AVERAGE,
+    high=MAX_TEAM_AVERAGE,
+    outside=f"The team's average must be between {MIN_TEAM_AVERAGE} and {MAX_TEAM_AVERAGE}",
+    invalid="Enter the team's average as a number, like 18.5",
+    places=Decimal("0.1"),
+    too_precise="Enter the team's average to 1 decimal place, like 18.5",
+)
 
 
 def _today() -> datetime.date:
@@ -139,16 +206,15 @@ def _check_day(
         errors[name] = [f"The date {what} must be on or after the programme's start date, {start}"]
 
 
-def _decimal(value, name: str, errors: dict[str, list[str]], message: str) -> Decimal | None:
+def _check_number(
+    errors: dict[str, list[str]], name: str, value, answer: NumberAnswer
+) -> int | Decimal | None:
+    """The answer ``name`` checked by its rule, or None with its message added to ``errors``."""
     try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        errors[name] = [message]
+        return answer.checked(value)
+    except ValidationError as problem:
+        errors[name] = problem.messages
         return None
-    if not number.is_finite():
-        errors[name] = [message]
-        return None
-    return number
 
 
 # Supervision ------------------------------------------------------------------------------------------
@@ -191,10 +257,7 @@ def supervision_record(
         today=today,
         day=("held_on", held_on, "of the session"),
     )
-    if duration_minutes is None:
-        errors["duration_minutes"] = ["Enter how long the session lasted, in minutes"]
-    elif not (MIN_SUPERVISION_MINUTES <= duration_minutes <= MAX_SUPERVISION_MINUTES):
-        errors["duration_minutes"] = [DURATION_OUTSIDE]
+    _check_number(errors, "duration_minutes", duration_minutes, SUPERVISION_MINUTES)
     supervisor_id = supervisor_id or actor.user.pk
     if not errors:
         _check_supervisor(actor, registration, supervisor_id)
@@ -248,15 +311,7 @@ def protected_time_log(
         today=today,
         day=("taken_on", taken_on, "the time was taken"),
     )
-    amount = None
-    if hours in (None, ""):
-        errors["hours"] = ["Enter the number of hours"]
-    else:
-        amount = _decimal(hours, "hours", errors, "Enter the number of hours as a number, like 3.5")
-        if amount is not None and not (MIN_PROTECTED_HOURS <= amount <= MAX_PROTECTED_HOURS):
-            errors["hours"] = ["Enter between a quarter of an hour (0.25) and 12 hours"]
-        elif amount is not None and amount != amount.quantize(Decimal("0.01")):
-            errors["hours"] = ["Enter the hours to no more than 2 decimal places, like 3.25"]
+    amount = _check_number(errors, "hours", hours, PROTECTED_HOURS)
     activity = (activity or "").strip()
     if not activity:
         errors["activity"] = ["Enter what the time was used for"]
@@ -320,23 +375,8 @@ def caseload_record(
         today=today,
         day=("recorded_on", recorded_on, "of the count"),
     )
-    if caseload is None:
-        errors["caseload"] = ["Enter the number of cases the NQSW holds"]
-    elif not (0 <= caseload <= MAX_CASELOAD):
-        errors["caseload"] = [CASELOAD_OUTSIDE]
-    average = None
-    if team_average in (None, ""):
-        errors["team_average"] = ["Enter the team's average caseload"]
-    else:
-        average = _decimal(
-            team_average, "team_average", errors, "Enter the team's average as a number, like 18.5"
-        )
-        if average is not None and not (MIN_TEAM_AVERAGE <= average <= MAX_TEAM_AVERAGE):
-            errors["team_average"] = [
-                f"The team's average must be between {MIN_TEAM_AVERAGE} and {MAX_TEAM_AVERAGE}"
-            ]
-        elif average is not None and average != average.quantize(Decimal("0.1")):
-            errors["team_average"] = ["Enter the team's average to 1 decimal place, like 18.5"]
+    _check_number(errors, "caseload", caseload, CASELOAD)
+    average = _check_number(errors, "team_average", team_average, TEAM_AVERAGE)
     if errors:
         raise ValidationError(errors)
     cap = caseload_cap(

@@ -39,7 +39,9 @@ from programmes.transfers import (
     TRANSFER_CHANGED,
     Status,
     audit_both_employers,
+    carried,
     require_receiver,
+    require_waiting,
     transfer_write,
 )
 
@@ -142,8 +144,7 @@ def transfer_accept(
     and the sending one ends as transferred on the transfer date. Raises ValidationError by field."""
     require_receiver(actor, transfer)
     transfer = locked_at(RegistrationTransfer.objects, transfer.pk, version, TRANSFER_CHANGED)
-    if transfer.status != Status.REQUESTED:
-        raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
+    require_waiting(transfer)
     errors, hours = _check_acceptance(
         transfer=transfer,
         joins_on=joins_on,
@@ -159,18 +160,10 @@ def transfer_accept(
     funding_status, funding_note = _carried_funding(funding_status, funding_note)
     new = Registration.objects.create(
         employer_id=transfer.to_employer_id,
-        framework_version=transfer.framework_version,
-        first_name=transfer.first_name,
-        last_name=transfer.last_name,
-        email=transfer.email,
-        swe_number=transfer.swe_number,
-        qualification_date=transfer.qualification_date,
-        start_date=transfer.start_date,
+        **carried(transfer),
         contracted_hours=hours,
-        funding_year=transfer.funding_year,
         funding_status=funding_status,
         funding_note=funding_note,
-        extension_days=transfer.extension_days,
         transferred_from_id=transfer.registration_id,
         assessor_id=assessor_id or None,
         line_manager_id=line_manager_id or None,

@@ -48,6 +48,25 @@ NO_LONGER_TRANSFERABLE = (
     "This programme can no longer be transferred: the sending employer's registration has ended or another "
     "change is arranged. Decline this request and ask them to make a new one."
 )
+# The NQSW's details and the programme so far: copied from the sending registration into the request, and
+# from the request into the receiving registration (the hours are carried too, but only as the receiving
+# co-ordinator's starting answer).
+CARRIED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "swe_number",
+    "qualification_date",
+    "framework_version",
+    "start_date",
+    "extension_days",
+    "funding_year",
+)
+
+
+def carried(source: Registration | RegistrationTransfer) -> dict:
+    """The ``CARRIED_FIELDS`` of a sending registration or of a request, as keyword arguments."""
+    return {name: getattr(source, name) for name in CARRIED_FIELDS}
 
 
 # --- Reads ---------------------------------------------------------------------------------------------
@@ -92,6 +111,12 @@ def transfer_destinations(*, actor: Actor) -> QuerySet[Employer]:
 
 
 # --- Writes --------------------------------------------------------------------------------------------
+
+
+def require_waiting(transfer: RegistrationTransfer) -> None:
+    """A transfer is cancelled, accepted or declined only while it waits for an answer."""
+    if transfer.status != Status.REQUESTED:
+        raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
 
 
 def transfer_write(transfer: RegistrationTransfer, version: int | None, **changes) -> RegistrationTransfer:
@@ -183,16 +208,8 @@ def transfer_request(
         to_employer=to_employer,
         registration=registration,
         transfer_on=transfer_on,
-        first_name=registration.first_name,
-        last_name=registration.last_name,
-        email=registration.email,
-        swe_number=registration.swe_number,
-        qualification_date=registration.qualification_date,
-        framework_version=registration.framework_version,
-        start_date=registration.start_date,
+        **carried(registration),
         contracted_hours=registration.contracted_hours,
-        extension_days=registration.extension_days,
-        funding_year=registration.funding_year,
         paused=_paused_periods(registration),
         requested_by=actor.user,
     )
@@ -211,8 +228,7 @@ def transfer_cancel(
 ) -> RegistrationTransfer:
     """The sending co-ordinator withdraws a request the receiver has not answered."""
     actor.require(Role.COORDINATOR, employer=transfer.employer_id)
-    if transfer.status != Status.REQUESTED:
-        raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
+    require_waiting(transfer)
     transfer = transfer_write(
         transfer, version, status=Status.CANCELLED, decided_by=actor.user, decided_at=clock.now()
     )
@@ -233,8 +249,7 @@ def transfer_decline(
 ) -> RegistrationTransfer:
     """The receiving co-ordinator says no, with the reason the sender will see."""
     require_receiver(actor, transfer)
-    if transfer.status != Status.REQUESTED:
-        raise ValidationError(f"This transfer has been {transfer.get_status_display().lower()}.")
+    require_waiting(transfer)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Enter the reason you are declining the transfer"]})
