@@ -29,8 +29,8 @@ from funding.forms import (
 from funding.models import GrantApplication
 from funding.selectors import action_item_get, grant_application_get, grant_application_list
 
-# A form page about one application or action: read first (another employer's is a 404 whatever the
-# method), then a GET shows the form and a POST saves it.
+# A form page about one record (an application, an action, a claim, a payment statement): read first
+# (another employer's is a 404 whatever the method), then a GET shows the form and a POST saves it.
 FORM_METHODS = ("GET", "POST")
 
 # --- Grant applications ----------------------------------------------------------------------------------
@@ -138,10 +138,11 @@ def _application_page(application: GrantApplication, editable: bool = False, **n
     return {"application": application, "editable": application.is_editable or editable, **names}
 
 
-def _application_form_page(request, pk: int, *, form_class, template: str, initial, answers, success: str):
+def _application_form_page(
+    request, application, *, form_class, template: str, initial, answers, success: str
+):
     """A page of the application (contact, director, declarations): GET shows it, POST saves it."""
     actor = request.actor
-    application = grant_application_get(actor=actor, pk=pk)
     form = form_class(posted(request), initial={**initial(application), "version": application.version})
     return form_page(
         request,
@@ -160,11 +161,11 @@ def _answers_view(name: str, *, fields: tuple[str, ...], **options):
     """A view of an application page whose answers are the application's fields of the same names."""
 
     @employer_view(Role.COORDINATOR)
-    @require_http_methods(["GET", "POST"])
-    def view(request, pk: int):
+    @opens(grant_application_get, FORM_METHODS)
+    def view(request, application):
         return _application_form_page(
             request,
-            pk,
+            application,
             initial=lambda application: {field: getattr(application, field) for field in fields},
             answers=lambda form: {field: form.cleaned_data[field] for field in fields},
             **options,
@@ -191,11 +192,11 @@ application_director = _answers_view(
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def application_declarations(request, pk: int):
+@opens(grant_application_get, FORM_METHODS)
+def application_declarations(request, application):
     return _application_form_page(
         request,
-        pk,
+        application,
         form_class=DeclarationsForm,
         template="funding/application_declarations.html",
         initial=lambda a: {
@@ -321,14 +322,9 @@ def application_submit(request, application):
         ConfirmVersionForm(posted(request), initial={"version": application.version}),
         template="funding/application_submit.html",
         context=lambda _flow: {
-            "application": application,
             "problems": problems,
             "problem_links": _problem_links(application, problems),
-            "actions": list(application.actions.all()),
-            "declarations": DeclarationsForm.base_fields["declarations"].choices,
-            "declared": {
-                name: getattr(application, name) for name in application_services.DECLARATION_FIELDS
-            },
+            **application_summary(application),
         },
         save=lambda data: application_services.grant_application_submit(
             actor=actor, application=application, version=data["version"]
@@ -336,6 +332,17 @@ def application_submit(request, application):
         done=lambda _saved: redirect("funding:application", pk=application.pk),
         message=lambda _saved: f"Your grant application for {application.funding_year} has been submitted",
     )
+
+
+def application_summary(application: GrantApplication) -> dict:
+    """The context of ``funding/_application_summary.html``, the whole application to check: its answers,
+    its actions, and each declaration with whether it was made."""
+    return {
+        "application": application,
+        "actions": list(application.actions.all()),
+        "declarations": DeclarationsForm.base_fields["declarations"].choices,
+        "declared": {name: getattr(application, name) for name in application_services.DECLARATION_FIELDS},
+    }
 
 
 def _problem_links(application: GrantApplication, problems: dict) -> list[dict]:

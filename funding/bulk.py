@@ -36,6 +36,7 @@ DECISIONS = {
     REJECT: (ClaimStatus.REJECTED, "claim.rejected"),
 }
 MAX_CLAIMS = 5000
+NO_REASON = "Enter the reason the claims are rejected"
 STALE = "was changed after you checked it ({now}). Nothing was saved: go back to the claims and select again."
 
 
@@ -88,7 +89,7 @@ def claims_decide_bulk(*, actor: Actor, decision: str, selection: Selection, rea
         raise ValidationError({"decision": ["Select whether to approve or reject the claims"]})
     reason = reason.strip()
     if decision == REJECT and not reason:
-        raise ValidationError({"reason": ["Enter the reason the claims are rejected"]})
+        raise ValidationError({"reason": [NO_REASON]})
     if not selection.versions:
         raise ValidationError("Select the claims to decide")
     if len(selection) > MAX_CLAIMS:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from functools import partial
 
 from django import forms
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
+from asye.web import bulk_decisions
 from asye.web.flow import bulk_check, bulk_decide
 from asye.web.forms import TickedRowsForm, choice_field
 from funding import bulk
@@ -26,7 +27,6 @@ from funding.national_views import claims_page
 from funding.selectors import claim_queue_national, funding_years
 from programmes.forms import reason_field
 
-SHOWN_ON_CHECK_PAGE = 25
 VERBS = {bulk.APPROVE: ("approve", "approved"), bulk.REJECT: ("reject", "rejected")}
 NOTHING_CHOSEN = "Select the claims to approve or reject"
 
@@ -42,18 +42,15 @@ class BulkChooseForm(TickedRowsForm):
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the claims",
-        choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")],
+        choices=bulk_decisions.DECISIONS,
     )
     claims = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
 
-class BulkConfirmForm(forms.Form):
+class BulkConfirmForm(bulk_decisions.BulkConfirmForm):
     """The check page's answer: the signed selection, the decision and (to reject) the reason."""
 
-    selection = forms.CharField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(
-        choices=[(bulk.APPROVE, "Approve"), (bulk.REJECT, "Reject")], widget=forms.HiddenInput
-    )
+    note_field, note_required = "reason", bulk.NO_REASON
     reason = reason_field("Reason", hint="Every employer whose claim is rejected sees this reason.")
 
 
@@ -65,31 +62,19 @@ def _filters(request) -> dict[str, str]:
     return filters
 
 
-def _summary(claims) -> dict:
-    """How many, how much, and by employer, for the check page: read in SQL, not claim by claim."""
-    totals = claims.aggregate(count=Count("pk"), total=Sum("amount"))
-    by_employer = (
-        claims.order_by()
-        .values("employer__name")
-        .annotate(count=Count("pk"), total=Sum("amount"))
-        .order_by("-count", "employer__name")
-    )
-    return {
-        "count": totals["count"],
-        "total": totals["total"],
-        "by_employer": list(by_employer[:SHOWN_ON_CHECK_PAGE]),
-        "employers": by_employer.count(),
-        "shown": list(claims[:SHOWN_ON_CHECK_PAGE]),
-    }
-
-
 def _check_page(request, claims, form, status=200):
     decision = form["decision"].value()
     verb, done = VERBS.get(decision, VERBS[bulk.APPROVE])
     return render(
         request,
         "funding/national/bulk_check.html",
-        {"form": form, "verb": verb, "done": done, "decision": decision, **_summary(claims)},
+        {
+            "form": form,
+            "verb": verb,
+            "done": done,
+            "decision": decision,
+            **bulk_decisions.check_summary(claims, total=Sum("amount")),
+        },
         status=status,
     )
 

@@ -11,10 +11,8 @@ from asye.accounts.models import Role
 from asye.tenancy.national import national_view
 from asye.web.decorators import employer_view
 from asye.web.downloads import EMPLOYER_COLUMNS, Column, queryset_download
-from funding.forms import NationalClaimFilterForm
-from funding.selectors import claim_queue_national, funding_years
+from funding.national_views import claims_filtered_national
 from funding.views import claims_filtered
-from programmes.search import national_search_record
 
 COLUMNS = (
     Column("Claim", lambda c: c.reference),
@@ -44,16 +42,15 @@ def claims_download(request, kind: str):
 @require_GET
 def national_claims_download(request, kind: str):
     """Every employer's claims, filtered and searched as national staff's page was (the search audited)."""
-    actor = request.actor
-    years = [year.label for year in reversed(funding_years())]
-    filters = NationalClaimFilterForm(request.GET, years=years).values()
-    national_search_record(actor=actor, where="national claims download", value=filters["q"])
+    claims, _filters, _form = claims_filtered_national(
+        actor=request.actor, params=request.GET, where="national claims download"
+    )
     return queryset_download(
         request,
         kind=kind,
         name="national-claims",
         columns=NATIONAL_COLUMNS,
-        queryset=claim_queue_national(actor=actor, filters=filters),
+        queryset=claims,
         title="Claims",
         national=True,
     )

@@ -23,6 +23,7 @@ from asye.web.decorators import GET_ONLY, opens
 from asye.web.flow import form_flow
 from asye.web.forms import answers, posted
 from funding import statement_build_views, statement_downloads, statement_services
+from funding.application_views import FORM_METHODS
 from funding.forms import (
     ConfirmVersionForm,
     RemoveLineForm,
@@ -130,10 +131,9 @@ def _statement_page(request, statement, *, paid_form=None, authorise_form=None, 
 
 
 @national_view
-@require_http_methods(["GET", "POST"])
-def statement_detail(request, pk: int):
+@opens(statement_get_national, FORM_METHODS)
+def statement_detail(request, statement):
     actor = request.actor
-    statement = statement_get_national(actor=actor, pk=pk)
     if request.method == "GET":
         return _statement_page(request, statement)
 
@@ -168,7 +168,9 @@ def statement_detail(request, pk: int):
             "paid": ("paid_form", StatementPaidForm, paid),
             "remove": ("remove_form", RemoveLineForm, remove),
         },
-        page=lambda **bound: _statement_page(request, statement_get_national(actor=actor, pk=pk), **bound),
+        page=lambda **bound: _statement_page(
+            request, statement_get_national(actor=actor, pk=statement.pk), **bound
+        ),
         done=lambda _action: redirect("national_funding:statement", pk=statement.pk),
     )
 

@@ -14,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
+from asye.accounts.actor import Actor
 from asye.tenancy.national import national_view
 from asye.web.actions import action_post
+from asye.web.decorators import opens
 from asye.web.flow import form_page
 from asye.web.formats import money
 from asye.web.forms import is_whole_number, posted
 from funding import application_services, recovery_services, services
+from funding.application_views import FORM_METHODS, application_summary
 from funding.budget import budget_position_national
 from funding.forms import (
     ApplicationDecisionForm,
@@ -29,7 +32,6 @@ from funding.forms import (
     BudgetYearForm,
     ClaimDecisionForm,
     ClaimVoidForm,
-    DeclarationsForm,
     NationalClaimFilterForm,
     RecoveryCancelForm,
     RecoveryForm,
@@ -68,16 +70,23 @@ def claims(request):
     return claims_page(request)
 
 
-def claims_page(request, *, bulk_error: str = "", params=None, status: int = 200):
-    """The claims list, filtered and searched by ``params`` (the request's GET, or the bulk form's POST
-    when it comes back with ``bulk_error``); submitted claims can be ticked for a bulk decision."""
-    actor = request.actor
-    params = request.GET if params is None else params
+def claims_filtered_national(*, actor: Actor, params, where: str) -> tuple:
+    """Every employer's claims with ``params``' filters and search applied (the search audited, as seen on
+    ``where``), the filters' values and the (unbound) filter form: shared by the page and its downloads."""
     years = [year.label for year in reversed(funding_years())]
     filters = NationalClaimFilterForm(params, years=years).values()
     form = NationalClaimFilterForm(initial=filters, years=years)
-    national_search_record(actor=actor, where="national claims", value=filters["q"])
-    queue = claim_queue_national(actor=actor, filters=filters)
+    national_search_record(actor=actor, where=where, value=filters["q"])
+    return claim_queue_national(actor=actor, filters=filters), filters, form
+
+
+def claims_page(request, *, bulk_error: str = "", params=None, status: int = 200):
+    """The claims list, filtered and searched by ``params`` (the request's GET, or the bulk form's POST
+    when it comes back with ``bulk_error``); submitted claims can be ticked for a bulk decision."""
+    params = request.GET if params is None else params
+    queue, filters, form = claims_filtered_national(
+        actor=request.actor, params=params, where="national claims"
+    )
     page = Paginator(queue, PAGE_SIZE).get_page(params.get("page"))
     chosen = chosen_filters(filters)
     return render(
@@ -138,11 +147,10 @@ def _int(value) -> int | None:
 
 
 @national_view
-@require_http_methods(["GET", "POST"])
-def claim_detail(request, pk: int):
+@opens(claim_get_national, FORM_METHODS)
+def claim_detail(request, claim):
     """One claim: approve or reject it, void it, or recover money paid on it."""
     actor = request.actor
-    claim = claim_get_national(actor=actor, pk=pk)
     if request.method == "GET":
         return _claim_page(request, claim)
 
@@ -180,7 +188,7 @@ def claim_detail(request, pk: int):
             "recover": ("recovery", RecoveryForm, recover),
             "cancel_recovery": ("cancel", RecoveryCancelForm, cancel_recovery),
         },
-        page=lambda **bound: _claim_page(request, claim_get_national(actor=actor, pk=pk), **bound),
+        page=lambda **bound: _claim_page(request, claim_get_national(actor=actor, pk=claim.pk), **bound),
         done=lambda action: (
             redirect("national_funding:claims")
             if action == "decide"
@@ -215,10 +223,9 @@ def applications(request):
 
 
 @national_view
-@require_http_methods(["GET", "POST"])
-def application_detail(request, pk: int):
+@opens(grant_application_get_national, FORM_METHODS)
+def application_detail(request, application):
     actor = request.actor
-    application = grant_application_get_national(actor=actor, pk=pk)
 
     def decide(data) -> str:
         name = application.employer.name
@@ -236,14 +243,9 @@ def application_detail(request, pk: int):
         submitted = application.status == GrantApplication.Status.SUBMITTED
         submitted_by_you = submitted and is_maker(actor, [application.submitted_by_id])
         return {
-            "application": application,
             "can_decide": submitted and not submitted_by_you,
             "submitted_by_you": submitted_by_you,
-            "actions": list(application.actions.all()),
-            "declarations": DeclarationsForm.base_fields["declarations"].choices,
-            "declared": {
-                name: getattr(application, name) for name in application_services.DECLARATION_FIELDS
-            },
+            **application_summary(application),
         }
 
     return form_page(

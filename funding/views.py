@@ -21,7 +21,7 @@ from asye.web.flow import form_flow
 from asye.web.formats import money
 from asye.web.forms import is_whole_number, posted
 from funding import services, statement_downloads
-from funding.application_views import years_to_start
+from funding.application_views import FORM_METHODS, years_to_start
 from funding.forms import ClaimFilterForm, ClaimsConfirmForm, ClaimsSelectForm, ClaimSubmitForm
 from funding.models import ClaimStatus, Recovery
 from funding.selectors import (
@@ -205,10 +205,9 @@ def claims_submit(request):
 
 
 @employer_view(Role.COORDINATOR)
-@require_http_methods(["GET", "POST"])
-def claim_detail(request, pk: int):
+@opens(claim_get, FORM_METHODS)
+def claim_detail(request, claim):
     actor = request.actor
-    claim = claim_get(actor=actor, pk=pk)
     if claim.status != ClaimStatus.DRAFT and request.method == "POST":
         return HttpResponseNotAllowed(["GET"])
     form, status = None, 200

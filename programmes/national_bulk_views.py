@@ -8,11 +8,11 @@ from __future__ import annotations
 from functools import partial
 
 from django import forms
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from asye.tenancy.national import national_view
+from asye.web import bulk_decisions
 from asye.web.flow import bulk_check, bulk_decide
 from asye.web.forms import TickedRowsForm, choice_field
 from programmes import national_bulk
@@ -24,7 +24,6 @@ from programmes.selectors import (
     registration_review_years_national,
 )
 
-SHOWN = 25
 NOTHING_CHOSEN = "Select the registrations to approve or reject"
 DONE = {"approve": "approved for funding", "reject": "not approved for funding"}
 
@@ -38,16 +37,14 @@ class BulkChooseForm(TickedRowsForm):
     decision = choice_field(
         "Decision",
         required="Select whether to approve or reject the registrations",
-        choices=[("approve", "Approve"), ("reject", "Reject")],
+        choices=bulk_decisions.DECISIONS,
     )
     registrations = forms.TypedMultipleChoiceField(coerce=int, required=False)
 
 
-class BulkConfirmForm(forms.Form):
-    selection = forms.CharField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(
-        choices=[("approve", "approve"), ("reject", "reject")], widget=forms.HiddenInput
-    )
+class BulkConfirmForm(bulk_decisions.BulkConfirmForm):
+    # The words of ``registrations_decide_bulk``, which checks it again.
+    note_field, note_required = "note", "Give the reason the registrations are not approved"
     note = reason_field(
         "Reason",
         hint=(
@@ -59,12 +56,6 @@ class BulkConfirmForm(forms.Form):
 
 def _check_page(request, registrations, form, status=200):
     decision = form["decision"].value()
-    by_employer = (
-        registrations.order_by()
-        .values("employer__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "employer__name")
-    )
     return render(
         request,
         "programmes/national_bulk_check.html",
@@ -72,10 +63,7 @@ def _check_page(request, registrations, form, status=200):
             "form": form,
             "decision": decision,
             "verb": "reject" if decision == "reject" else "approve",
-            "count": registrations.count(),
-            "by_employer": list(by_employer[:SHOWN]),
-            "employers": by_employer.count(),
-            "shown": list(registrations[:SHOWN]),
+            **bulk_decisions.check_summary(registrations),
         },
         status=status,
     )
@@ -121,7 +109,7 @@ def registrations_decide(request):
         page=partial(_check_page, request),
         save=lambda data: national_bulk.registrations_decide_bulk(
             actor=actor,
-            approve=data["decision"] == "approve",
+            approve=data["decision"] == bulk_decisions.APPROVE,
             versions=national_bulk.selection_read(data["selection"]),
             note=data["note"],
         ),
