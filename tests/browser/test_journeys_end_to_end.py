@@ -601,6 +601,8 @@ def test_employer_completes_a_360_cycle_and_reads_its_report(
 
     # The self-assessment, theme after theme, to the end.
     coordinator.get_by_role("link", name=re.compile("^Theme 1: ")).click()
+    # The click returns before the theme's page has loaded: the loop below reads the page it is on.
+    expect(coordinator.locator("input[type=radio][value='4']").first).to_be_visible()
     for _ in range(12):
         if coordinator.locator("input[type=radio][value='4']").count() == 0:
             break
