@@ -23,6 +23,7 @@ from programmes.services import registration_funding_decide
 SALT = "programmes.bulk-registrations"
 MAX_REGISTRATIONS = 1000
 NOTHING_SAVED = "Nothing was saved: go back to the registrations and select again."
+NO_REASON = "Give the reason the registrations are not approved"
 
 
 def selection_sign(registrations) -> str:
@@ -57,7 +58,7 @@ def registrations_decide_bulk(
     if not actor.is_national_staff:
         raise PermissionDenied("Only national staff decide funding.")
     if not approve and not note.strip():
-        raise ValidationError({"note": ["Give the reason the registrations are not approved"]})
+        raise ValidationError({"note": [NO_REASON]})
     if not versions:
         raise ValidationError("Select the registrations to decide")
     if len(versions) > MAX_REGISTRATIONS:

@@ -43,8 +43,7 @@ class BulkChooseForm(TickedRowsForm):
 
 
 class BulkConfirmForm(bulk_decisions.BulkConfirmForm):
-    # The words of ``registrations_decide_bulk``, which checks it again.
-    note_field, note_required = "note", "Give the reason the registrations are not approved"
+    note_field, note_required = "note", national_bulk.NO_REASON
     note = reason_field(
         "Reason",
         hint=(
