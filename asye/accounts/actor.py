@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 from asye.accounts.models import NATIONAL_ROLES, Membership, Role, User
 from asye.prepared import PreparedRead
@@ -77,6 +78,52 @@ def _active_memberships(_shape: None, *, user_id: int):
 
 # Compiled once (asye.prepared): every request with a signed-in person or an API token reads them.
 ACTIVE_MEMBERSHIPS = PreparedRead(_active_memberships)
+
+
+class _Joined(Aggregate):
+    """Text values joined by commas: ``string_agg`` on PostgreSQL, ``group_concat`` on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def roles_held_at(*, user: str, employer: str) -> Subquery:
+    """For a query whose rows name a person and an employer (the columns ``user`` and ``employer``): the
+    roles that person holds at that employer now, joined by commas (no role's name has one), or NULL.
+
+    So that one statement reads a row and the roles it acts in: an API token and its creator's roles at
+    the token's employer (#14). Row-level security lets the token's presenter read those memberships
+    (``app.token_hash``; accounts migration 0007)."""
+    roles = (
+        Membership.objects.active()
+        .filter(user_id=OuterRef(user), employer_id=OuterRef(employer))
+        .order_by()
+        .values("user_id")
+        .annotate(joined=_Joined("role"))
+        .values("joined")
+    )
+    return Subquery(roles, output_field=CharField())
+
+
+def token_actor(user: User, *, employer: Employer, roles: str | None, api_token_id: int) -> Actor:
+    """The actor of an employer's API token: its creator, acting for the token's employer only, in the
+    roles they hold there now (``roles`` as ``roles_held_at`` gives them). Nothing else the creator holds
+    comes with it, another employer's roles or a national one: a token acts for its employer alone."""
+    held = frozenset(roles.split(",")) if roles else frozenset()
+    if not held:
+        return Actor(user=user, api_token_id=api_token_id)
+    return Actor(
+        user=user,
+        employer=employer,
+        roles=held,
+        employers=(employer,),
+        api_token_id=api_token_id,
+        roles_by_employer={employer.pk: held},
+    )
 
 
 def build_actor(user: User | None, *, employer_id: int | None, api_token_id: int | None = None) -> Actor:

@@ -6,7 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from asye import clock
-from asye.accounts.actor import build_actor
+from asye.accounts.actor import token_actor
 from asye.accounts.models import Role
 from asye.api.models import ApiToken
 from asye.api.national_auth import national_token_authenticate
@@ -73,9 +73,9 @@ class ApiTokenAuthentication(BaseAuthentication):
         # employer, not national, the tenant role): then the look-up itself switches to the token's
         # employer and creator as it reads the row, so the tenant settings cost this request one round
         # trip (the middleware's) rather than two. The employer is set before the checks below (and before
-        # build_actor has checked the creator is still a co-ordinator there): a refusal ends the request
-        # with a 401, whose transaction (and settings) is rolled back, and build_actor reads only the
-        # creator's own memberships. app.token_hash stays set then: it opens only this token's own row.
+        # the roles have shown the creator is still a co-ordinator there): a refusal ends the request
+        # with a 401, whose transaction (and settings) is rolled back. app.token_hash stays set then: it
+        # opens only this token's own row and its creator's memberships at its employer.
         switched = getattr(request._request, PRESENTED_TOKEN_HASH, None) == digest
         if not switched:
             apply_settings({"app.token_hash": digest})
@@ -89,8 +89,9 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not switched:
             # The token's tenant in one round trip, replacing the whole context (app.token_hash included).
             set_request_tenant(employer_id=token.employer_id, user_id=user.pk)
-        actor = build_actor(user, employer_id=token.employer_id, api_token_id=token.pk)
-        if actor.employer_id != token.employer_id or not actor.has_role(Role.COORDINATOR):
+        # The creator's roles at the token's employer came with the token's row (no read of their own).
+        actor = token_actor(user, employer=token.employer, roles=token._creator_roles, api_token_id=token.pk)
+        if not actor.has_role(Role.COORDINATOR):
             raise AuthenticationFailed("The person who created this token is no longer a co-ordinator here.")
         if (
             not token.last_used_at

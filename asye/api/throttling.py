@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django_redis.client import DefaultClient
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
@@ -26,32 +27,44 @@ def _window(key: str, duration: int) -> tuple[str, int]:
     return f"rate:{key}:{window}", (window + 1) * duration - now
 
 
+# The counter's creation with its expiry, its increment and (optionally) another counter's read, run by
+# Redis as one script: one command and one reply, where a MULTI of the same commands sent five of each and
+# cost the web worker a third more (#14). Scripts run atomically, as the MULTI did.
+_WINDOW_COUNT_LUA = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+local count = redis.call('INCR', KEYS[1])
+local other = false
+if #KEYS > 1 then other = redis.call('GET', KEYS[2]) end
+return {count, other}
+"""
+_window_count_script: Script | None = None
+
+
 def _redis_window_count(
     cache_key: str, timeout: int, *, also_read: str | None = None
 ) -> tuple[int, int] | None:
     """On Redis (django-redis), the counter's creation with its expiry and the increment in one round trip
-    (a MULTI of ``SET NX EX`` and ``INCR``), instead of ``add`` and ``incr`` (two, ``incr`` an ``EVAL``):
-    every API call counts once (#14). ``also_read``: another counter read (``GET``) in the same round
-    trip. (count, the other counter or 0); None: not a django-redis cache; (0, 0): Redis unreachable
-    (logged)."""
+    (a script of ``SET NX EX`` and ``INCR``), instead of ``add`` and ``incr`` (two): every API call counts
+    once (#14). ``also_read``: another counter read (``GET``) in the same round trip. (count, the other
+    counter or 0); None: not a django-redis cache; (0, 0): Redis unreachable (logged)."""
+    global _window_count_script
     client = getattr(cache, "client", None)
     if not isinstance(client, DefaultClient):
         return None
-    key = client.make_key(cache_key)
+    keys = [client.make_key(cache_key)]
+    if also_read is not None:
+        keys.append(client.make_key(also_read))
     try:
-        pipeline = client.get_client(write=True).pipeline(transaction=True)
-        if also_read is not None:
-            pipeline.get(client.make_key(also_read))
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incr(key)
-        answers = pipeline.execute()
+        redis = client.get_client(write=True)
+        if _window_count_script is None:  # the digest is worked out once; EVALSHA loads it if need be
+            _window_count_script = Script(redis, _WINDOW_COUNT_LUA)
+        count, other = _window_count_script(keys=keys, args=[timeout], client=redis)
     except RedisError:
         if not getattr(cache, "_ignore_exceptions", False):  # as django-redis does (IGNORE_EXCEPTIONS)
             raise
         logger.exception("Rate limit not counted: the cache is unreachable")
         return 0, 0
-    other = client.decode(answers[0]) if also_read is not None and answers[0] is not None else 0
-    return answers[-1], other
+    return count, client.decode(other) if other is not None else 0
 
 
 def window_count(key: str, duration: int, *, also_read: str | None = None) -> tuple[int, int, int]:

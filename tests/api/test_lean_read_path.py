@@ -1,6 +1,7 @@
 """The API's lean read path (#14 item 4): read shapes built once per serializer class and written exactly as
-DRF writes them, the token found by its unique hash without sorting, and the caller's memberships read
-without an ORDER BY across the join (ordered in Python instead)."""
+DRF writes them, the token found by its unique hash without sorting and with its creator's roles at its
+employer in the same statement, and a signed-in person's memberships read without an ORDER BY across the
+join (ordered in Python instead)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -115,19 +116,49 @@ def test_a_nested_shape_must_be_built_once_too():
         Outer({"items": [{"name": "a"}]}).data  # noqa: B018  (reading .data serializes)
 
 
-def test_the_token_and_memberships_are_read_without_sorting_in_sql(client, employer_a, corrected):
+def test_the_token_and_its_creators_roles_are_read_in_one_statement_without_sorting(
+    client, employer_a, corrected
+):
+    """The token's look-up brings its employer and its creator's roles there (#14): no read of the
+    creator's memberships of its own, and no ORDER BY (the hash is unique)."""
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
     url = f"/api/v1/registrations/{corrected.pk}/"
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    reads = {
-        table: [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
-        for table in ("api_apitoken", "accounts_membership")
-    }
-    assert len(reads["api_apitoken"]) == 1 and len(reads["accounts_membership"]) == 1, reads
-    for sql in (*reads["api_apitoken"], *reads["accounts_membership"]):
-        assert "ORDER BY" not in sql, sql
+    token_reads = [q["sql"] for q in queries.captured_queries if 'FROM "api_apitoken"' in q["sql"]]
+    assert len(token_reads) == 1, token_reads
+    assert "accounts_membership" in token_reads[0] and "ORDER BY" not in token_reads[0]
+    others = [q["sql"] for q in queries.captured_queries if q["sql"] not in token_reads]
+    assert not [sql for sql in others if "accounts_membership" in sql], others
+
+
+def test_a_token_acts_for_its_employer_alone_in_its_creators_roles_there(client, employer_a, employer_b):
+    """The creator's roles elsewhere (another employer's, a national one) do not come with the token."""
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from asye.api.authentication import ApiTokenAuthentication
+    from asye.tenancy.db import set_request_tenant
+
+    creator = employer_a.coordinator
+    MembershipFactory(user=creator, employer=employer_b.employer, role=Role.COORDINATOR)
+    MembershipFactory(user=creator, employer=None, role=Role.NATIONAL_STAFF)
+    secret = token_for(employer_a)
+    request = Request(RequestFactory().get("/api/v1/employer/", HTTP_AUTHORIZATION=f"Bearer {secret}"))
+    with transaction.atomic():
+        set_request_tenant(employer_id=None, user_id=None)
+        user, token = ApiTokenAuthentication().authenticate(request)
+        actor = request._request.actor
+        transaction.set_rollback(True)
+    assert user == creator and token.employer_id == employer_a.employer.pk
+    assert actor.employer == employer_a.employer and actor.employers == (employer_a.employer,)
+    assert actor.roles == {Role.COORDINATOR} and actor.national_roles == frozenset()
+    assert actor.roles_by_employer == {employer_a.employer.pk: {Role.COORDINATOR}}
+    assert actor.api_token_id == token.pk
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    assert client.get("/api/v1/employer/").json()["id"] == employer_a.employer.pk
+    assert client.get("/api/v1/national/survey-results/").status_code in (401, 403)
 
 
 def test_a_persons_employers_are_still_in_name_order(db):
@@ -230,62 +261,73 @@ def test_the_detail_is_byte_for_byte_what_the_plain_orm_and_drf_answer(client, e
     assert len(response.json()["timeline"]["milestones"]) > 0
 
 
+def _redis_commands_sent(monkeypatch) -> list[str]:
+    """The commands redis-py sends from now on, by name (a list that fills as they go)."""
+    from redis.client import Redis
+
+    sent: list[str] = []
+    command = Redis.execute_command
+
+    def execute_command(redis, *args, **options):
+        sent.append(str(args[0]))
+        return command(redis, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", execute_command)
+    return sent
+
+
 def test_a_call_is_counted_in_one_round_trip_that_also_sets_the_windows_expiry(monkeypatch):
-    """The rate limit's counter (#14): on Redis one MULTI creates it with its expiry and increments it,
+    """The rate limit's counter (#14): on Redis one script creates it with its expiry and increments it,
     and what it counts is what the bad-token check reads back with ``cache.get``."""
     from django.core.cache import cache
     from django_redis.client import DefaultClient
-    from redis.client import Pipeline
 
     from asye.api.throttling import _window, window_count
 
     if not isinstance(getattr(cache, "client", None), DefaultClient):
         pytest.skip("the one-round-trip count is Redis's (django-redis); other caches add and incr")
     cache.clear()
-    sent = []
-    execute = Pipeline.execute
-
-    def counting(pipeline, *args, **kwargs):
-        sent.append(len(pipeline.command_stack))
-        return execute(pipeline, *args, **kwargs)
-
-    monkeypatch.setattr(Pipeline, "execute", counting)
+    window_count("test:warm-up", 60)  # the script is loaded into Redis once (SCRIPT LOAD after NOSCRIPT)
+    sent = _redis_commands_sent(monkeypatch)
     assert [window_count("test:one-client", 60)[0] for _ in range(3)] == [1, 2, 3]
-    assert sent == [2, 2, 2]  # SET NX EX and INCR, sent together: one round trip a call
+    assert sent == ["EVALSHA"] * 3  # SET NX EX and INCR in one script: one round trip a call
     key, _ = _window("test:one-client", 60)
     assert cache.get(key) == 3
     assert 0 < cache.ttl(key) <= 61
 
 
+def test_the_counting_script_is_loaded_again_when_redis_has_forgotten_it(monkeypatch):
+    """After a Redis restart (``SCRIPT FLUSH``) the first call loads the script again and still counts."""
+    from django.core.cache import cache
+    from django_redis.client import DefaultClient
+
+    from asye.api.throttling import window_count
+
+    if not isinstance(getattr(cache, "client", None), DefaultClient):
+        pytest.skip("the counting script is Redis's (django-redis)")
+    cache.clear()
+    assert window_count("test:flushed", 60)[0] == 1
+    cache.client.get_client(write=True).script_flush()
+    assert window_count("test:flushed", 60)[0] == 2
+    assert window_count("test:flushed", 60, also_read="test:nothing-here")[::2] == (3, 0)
+
+
 def test_a_token_call_checks_both_rate_limits_in_one_round_trip_to_the_cache(
     client, employer_a, corrected, monkeypatch
 ):
-    """The bad-token check's read and the token's own count go in one MULTI (#14): a token call that is
+    """The bad-token check's read and the token's own count go in one script (#14): a token call that is
     served makes one round trip to Redis, where it made two."""
     from django.core.cache import cache
     from django_redis.client import DefaultClient
-    from redis.client import Pipeline, Redis
 
     if not isinstance(getattr(cache, "client", None), DefaultClient):
         pytest.skip("the one-round-trip count is Redis's (django-redis)")
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token_for(employer_a)}"
     url = f"/api/v1/registrations/{corrected.pk}/"
     assert client.get(url).status_code == 200
-    sent: list[str] = []
-    execute, command = Pipeline.execute, Redis.execute_command
-
-    def pipeline_execute(pipeline, *args, **kwargs):
-        sent.append(" ".join(str(c[0][0]) for c in pipeline.command_stack))
-        return execute(pipeline, *args, **kwargs)
-
-    def execute_command(redis, *args, **options):
-        sent.append(str(args[0]))
-        return command(redis, *args, **options)
-
-    monkeypatch.setattr(Pipeline, "execute", pipeline_execute)
-    monkeypatch.setattr(Redis, "execute_command", execute_command)
+    sent = _redis_commands_sent(monkeypatch)
     assert client.get(url).status_code == 200
-    assert sent == ["GET SET INCRBY"], sent  # redis-py sends INCR as INCRBY 1
+    assert sent == ["EVALSHA"], sent
 
 
 def test_a_failing_address_is_refused_even_with_a_good_token(client, employer_a, corrected, settings):

@@ -143,20 +143,21 @@ PINNED = {
         "nqsw_home": 17,  # #15 item 3 (due next, reviews to sign, evidence returned: 4), forums (2)
     },
     "api": {
-        "me": 5,
-        "employer": 5,
-        "memberships": 7,  # and the count and the page
-        "audit_events": 7,
-        "registrations": 7,  # the count and the page (the framework joined)
-        "registrations_sync": 6,  # a keyset page: no count
-        "registration": 6,  # the registration, which says it has no corrections or deferrals to read
-        "reviews": 9,  # the count, the page, its practice examples and amendments (prefetched)
-        "final_outcomes": 6,  # none yet: the count only
-        "claims": 7,
-        "claims_sync": 6,
-        "claim": 6,
-        "statements": 7,
-        "statement": 7,
+        # Every call: the tenant settings, and the token read with its creator's roles (one statement).
+        "me": 4,
+        "employer": 4,
+        "memberships": 6,  # and the count and the page
+        "audit_events": 6,
+        "registrations": 6,  # the count and the page (the framework joined)
+        "registrations_sync": 5,  # a keyset page: no count
+        "registration": 5,  # the registration, which says it has no corrections or deferrals to read
+        "reviews": 8,  # the count, the page, its practice examples and amendments (prefetched)
+        "final_outcomes": 5,  # none yet: the count only
+        "claims": 6,
+        "claims_sync": 5,
+        "claim": 5,
+        "statements": 6,
+        "statement": 6,
     },
 }
 

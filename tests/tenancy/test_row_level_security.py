@@ -311,3 +311,37 @@ def test_a_person_reads_their_own_memberships_before_choosing_an_employer(employ
                 [str(multi.pk)],
             )
         assert set(Membership.objects.values_list("user_id", flat=True)) == {multi.pk}
+
+
+def test_a_tokens_presenter_reads_only_its_creators_memberships_at_its_employer(employer_a, employer_b):
+    """With ``app.token_hash`` set and nothing else (an API call before the token is read), the memberships
+    readable are the token creator's at the token's employer: not their memberships elsewhere, not their
+    colleagues'. A hash no token has opens none (accounts migration 0007)."""
+    from asye.api.services import api_token_create
+    from asye.api.tokens import token_hash
+    from tests.factories import MembershipFactory
+    from tests.programmes.conftest import actor_for
+
+    creator = employer_a.coordinator
+    MembershipFactory(user=creator, employer=employer_b.employer, role=Role.ASSESSOR)
+    with tenant_context(employer_a.employer.pk):
+        secret = api_token_create(actor=actor_for(creator, employer_a.employer), name="sync").secret
+
+    def readable_with(presented_hash: str) -> set[tuple[int, int]]:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('app.employer_id', '', true), set_config('app.user_id', '', true),"
+                    " set_config('app.national', '', true), set_config('app.token_hash', %s, true)",
+                    [presented_hash],
+                )
+            found = set(Membership.objects.values_list("user_id", "employer_id"))
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM accounts_membership")
+                assert cursor.fetchone()[0] == len(found)
+            transaction.set_rollback(True)
+        return found
+
+    assert readable_with(token_hash(secret)) == {(creator.pk, employer_a.employer.pk)}
+    assert readable_with(token_hash(secret + "x")) == set()
+    assert readable_with("") == set()
