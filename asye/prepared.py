@@ -53,6 +53,25 @@ def _probes(values: dict[str, int | str], round_: int) -> dict[str, int | str]:
     return probes
 
 
+def _planned_once_cursor(connection):
+    """A cursor for a prepared read. On PostgreSQL it sends the values apart from the SQL (server-side
+    binding), so psycopg prepares a statement its connection has run ``prepare_threshold`` times (5, set
+    in ``asye.settings``) and PostgreSQL plans it once per connection instead of on every call. Django's
+    own cursor sends the SQL with the values written in, planned afresh each time: planning the token's
+    read and the registration's (joins, row-level security) was most of PostgreSQL's CPU for an API call
+    (#14). Row-level security still applies on every run: a prepared plan keeps the policies' conditions
+    and reads the settings when it runs, and PostgreSQL plans again if the role changes. Wrapped as Django
+    wraps its own cursors (query logging, execute wrappers, error translation)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg: PostgreSQL only
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
@@ -98,7 +117,7 @@ class PreparedRead:
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = values[name]
-        with connection.cursor() as cursor:
+        with _planned_once_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         model, init_list, columns = compiled.model, compiled.init_list, compiled.model_columns

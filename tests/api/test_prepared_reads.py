@@ -201,3 +201,50 @@ def test_deferrals_and_corrections_are_read_only_when_there_are_some(employer_a)
             assert [deferral.pk for deferral in read.deferrals.all()] == deferrals
             assert [correction.pk for correction in read.corrections.all()] == corrections
         assert len(expected[deferred.pk][0]) == 1 and len(expected[corrected.pk][1]) == 1
+
+
+def _by_pk(_shape, *, pk: int):
+    """No employer in the SQL: only row-level security decides what the read may see."""
+    return Registration.objects.filter(pk=pk)
+
+
+BY_PK = PreparedRead(_by_pk)
+
+
+def test_a_statement_postgresql_has_prepared_still_sees_only_the_tenant_of_each_run(employer_a, employer_b):
+    """Prepared reads are planned once per connection (server-side binding, ``prepare_threshold``); the
+    plan must not carry one run's tenant into the next. Row-level security is checked on every run:
+    after many runs for A, B's registration is still invisible to A, visible to B, and the national role
+    (another role: PostgreSQL plans again) sees both."""
+    from asye.tenancy.db import system_national_context
+
+    def runs() -> dict[str, tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, generic_plans, custom_plans FROM pg_prepared_statements")
+            return {name: (generic, custom) for name, generic, custom in cursor.fetchall()}
+
+    mine, theirs = register(employer_a), register(employer_b)
+    with tenant_context(employer_a.employer.pk):
+        before = runs()
+        for _ in range(12):  # past psycopg's threshold (5) and PostgreSQL's five custom plans
+            assert [r.pk for r in BY_PK.fetch(pk=mine.pk)] == [mine.pk]
+            assert BY_PK.fetch(pk=theirs.pk) == []
+        after = runs()
+    ran = {
+        name: sum(after[name]) - sum(before.get(name, (0, 0)))
+        for name in after
+        if sum(after[name]) != sum(before.get(name, (0, 0)))
+    }
+    # Prepared after its 5th run of 24 (or already, by an earlier read of the same SQL on this connection),
+    # and planned once for all the runs since, whichever tenant they were for.
+    assert list(ran.values()) in ([19], [24]), ran
+    [name] = ran
+    assert after[name][0] > 0, after[name]
+    with tenant_context(employer_b.employer.pk):
+        assert BY_PK.fetch(pk=mine.pk) == []
+        assert [r.pk for r in BY_PK.fetch(pk=theirs.pk)] == [theirs.pk]
+    with system_national_context():
+        assert [r.pk for r in BY_PK.fetch(pk=mine.pk)] == [mine.pk]
+        assert [r.pk for r in BY_PK.fetch(pk=theirs.pk)] == [theirs.pk]
+    with tenant_context(employer_a.employer.pk):
+        assert BY_PK.fetch(pk=theirs.pk) == []
