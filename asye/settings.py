@@ -251,10 +251,7 @@ for _alias, _db in DATABASES.items():
     if _db["ENGINE"].endswith("postgresql"):
         _db.setdefault("OPTIONS", {})
         _db["OPTIONS"].setdefault("application_name", f"asye-{_alias}")
-        # psycopg prepares a statement after this many runs on a connection, for the reads sent with
-        # server-side binding only (asye.prepared: the token, the registration...); Django's own queries
-        # bind on the client and are never prepared. Django turns it off (None) for poolers in transaction
-        # mode, which this service does not use (docs/operations.md, "Connections").
+        # Prepared reads (asye/prepared.py) planned once per connection: docs/operations.md, "Connections".
         _db["OPTIONS"].setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
