@@ -24,6 +24,7 @@ For plain model reads only: no ``values()``, prefetching or known related object
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -60,16 +61,42 @@ def _planned_once_cursor(connection):
     own cursor sends the SQL with the values written in, planned afresh each time: planning the token's
     read and the registration's (joins, row-level security) was most of PostgreSQL's CPU for an API call
     (#14). Row-level security still applies on every run: a prepared plan keeps the policies' conditions
-    and reads the settings when it runs, and PostgreSQL plans again if the role changes. Wrapped as Django
-    wraps its own cursors (query logging, execute wrappers, error translation)."""
-    if connection.vendor != "postgresql":
+    and reads the settings when it runs, and PostgreSQL plans again if the role changes. On SQLite, each
+    read's placeholders are rewritten once (``_sqlite_cursor_class``). Wrapped as Django wraps its own
+    cursors (query logging, execute wrappers, error translation)."""
+    if connection.vendor not in ("postgresql", "sqlite"):
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg: PostgreSQL only
-
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+        if connection.vendor == "sqlite":
+            raw = connection.connection.cursor(factory=_sqlite_cursor_class())
+        else:
+            from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg: PostgreSQL only
+
+            raw = ServerBindingCursor(connection.connection)
+        return connection._prepare_cursor(raw)
+
+
+@functools.cache
+def _sqlite_cursor_class():
+    """On SQLite, Django's cursor rewrites every statement's ``%s`` into ``?`` with a regular expression
+    before running it: 30 us for the registration's long SQL, on every call. A prepared read's SQL is one
+    of a few fixed strings, so each is rewritten once (the same text is logged as Django's cursor logs)."""
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    rewritten: dict[str, str] = {}
+
+    class RewritesOnce(SQLiteCursorWrapper):
+        def convert_query(self, query, *, param_names=None):
+            if param_names is not None:
+                return super().convert_query(query, param_names=param_names)
+            found = rewritten.get(query)
+            if found is None:
+                found = rewritten[query] = super().convert_query(query)
+            return found
+
+    return RewritesOnce
 
 
 @dataclass(frozen=True)

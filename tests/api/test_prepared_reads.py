@@ -248,3 +248,36 @@ def test_a_statement_postgresql_has_prepared_still_sees_only_the_tenant_of_each_
         assert [r.pk for r in BY_PK.fetch(pk=theirs.pk)] == [theirs.pk]
     with tenant_context(employer_a.employer.pk):
         assert BY_PK.fetch(pk=theirs.pk) == []
+
+
+def test_on_sqlite_a_reads_placeholders_are_rewritten_once_and_as_django_rewrites_them(monkeypatch):
+    """The embedded database's cursor for prepared reads (``asye.prepared``) runs the same statement as
+    Django's own SQLite cursor, ``%s`` as ``?`` and ``%%`` as ``%``, rewriting each SQL text only once."""
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from asye.prepared import _sqlite_cursor_class
+
+    database = sqlite3.connect(":memory:")
+    sql = "SELECT %s + %s, '100%%' || %s"
+    ours, djangos = (
+        database.cursor(factory=_sqlite_cursor_class()),
+        database.cursor(factory=SQLiteCursorWrapper),
+    )
+    for _ in range(2):
+        assert ours.execute(sql, [1, 2, "!"]).fetchall() == djangos.execute(sql, [1, 2, "!"]).fetchall()
+    assert ours.execute(sql, [1, 2, "!"]).fetchall() == [(3, "100%!")]
+    converted = []
+    original = SQLiteCursorWrapper.convert_query
+
+    def counting(cursor, query, **kwargs):
+        converted.append(query)
+        return original(cursor, query, **kwargs)
+
+    monkeypatch.setattr(SQLiteCursorWrapper, "convert_query", counting)
+    ours.execute(sql, [1, 2, "!"])
+    ours.execute("SELECT %s", [5])
+    ours.execute("SELECT %s", [6])
+    assert converted == ["SELECT %s"]  # the first text was rewritten before; the second once
+    database.close()
