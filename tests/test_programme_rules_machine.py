@@ -74,6 +74,7 @@ class ProgrammeYear(RuleBasedStateMachine):
         self.traveller = None
         self.registration = None
         self.serial = 0
+        self.window_when_held: dict[tuple[int, datetime.date], datetime.date] = {}
 
     # --- the clock ------------------------------------------------------------------------------------
 
@@ -158,6 +159,10 @@ class ProgrammeYear(RuleBasedStateMachine):
                     progress_standards="PQS: well evidenced.",
                     outcome=ReviewOutcome.ON_TRACK,
                 )
+                # The window the date held was checked against. An extension or deferral afterwards moves
+                # the window on (the year's decision waits for it) but does not undo a review held in it.
+                if month == registration.framework_version.length_months:
+                    self.window_when_held[(review.pk, held_on)] = self._final_window_opens(self._fresh())
                 if not review.practice_examples.exists():
                     practice_example_add(actor=assessor, review=review, text="A home visit.")
                 review = Review.objects.get(pk=review.pk)
@@ -393,7 +398,8 @@ class ProgrammeYear(RuleBasedStateMachine):
                     f"{month}-month review unlocked"
                 )
             final = reviews[registration.framework_version.length_months]
-            assert final.held_on is not None and final.held_on >= opens, (
+            held_in = self.window_when_held.get((final.pk, final.held_on))
+            assert final.held_on is not None and held_in is not None and final.held_on >= held_in, (
                 "the final review held before its window"
             )
             assert outcome_on >= final.held_on, "an outcome before the final review was held"
