@@ -62,27 +62,28 @@ def _planned_once_cursor(connection):
     read and the registration's (joins, row-level security) was most of PostgreSQL's CPU for an API call
     (#14). Row-level security still applies on every run: a prepared plan keeps the policies' conditions
     and reads the settings when it runs, and PostgreSQL plans again if the role changes. On SQLite, each
-    read's placeholders are rewritten once (``_sqlite_cursor_class``). Wrapped as Django wraps its own
-    cursors (query logging, execute wrappers, error translation)."""
+    read's placeholders are rewritten once (``_cursor_class``). Wrapped as Django wraps its own cursors
+    (query logging, execute wrappers, error translation)."""
     if connection.vendor not in ("postgresql", "sqlite"):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        if connection.vendor == "sqlite":
-            raw = connection.connection.cursor(factory=_sqlite_cursor_class())
-        else:
-            from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg: PostgreSQL only
-
-            raw = ServerBindingCursor(connection.connection)
-        return connection._prepare_cursor(raw)
+        return connection._prepare_cursor(_cursor_class(connection.vendor)(connection.connection))
 
 
 @functools.cache
-def _sqlite_cursor_class():
-    """On SQLite, Django's cursor rewrites every statement's ``%s`` into ``?`` with a regular expression
-    before running it: 30 us for the registration's long SQL, on every call. A prepared read's SQL is one
-    of a few fixed strings, so each is rewritten once (the same text is logged as Django's cursor logs)."""
+def _cursor_class(vendor: str) -> type:
+    """The driver's cursor class for prepared reads, made with the driver's connection.
+
+    PostgreSQL: Django's server-side binding cursor. SQLite: Django's cursor rewrites every statement's
+    ``%s`` into ``?`` with a regular expression before running it, 30 us for the registration's long SQL on
+    every call; a prepared read's SQL is one of a few fixed strings, so this one rewrites each once (the
+    same text is logged as Django's cursor logs)."""
+    if vendor == "postgresql":
+        from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg: PostgreSQL only
+
+        return ServerBindingCursor
     from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
     rewritten: dict[str, str] = {}

@@ -257,12 +257,12 @@ def test_on_sqlite_a_reads_placeholders_are_rewritten_once_and_as_django_rewrite
 
     from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
-    from asye.prepared import _sqlite_cursor_class
+    from asye.prepared import _cursor_class
 
     database = sqlite3.connect(":memory:")
     sql = "SELECT %s + %s, '100%%' || %s"
     ours, djangos = (
-        database.cursor(factory=_sqlite_cursor_class()),
+        database.cursor(factory=_cursor_class("sqlite")),
         database.cursor(factory=SQLiteCursorWrapper),
     )
     for _ in range(2):
